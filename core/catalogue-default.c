@@ -1,0 +1,430 @@
+/* libentitlement — the default catalogue of DESIGN.md.
+ *
+ * Each exclusive group's first level is its default, so a sandbox with no
+ * grants at all is the most confined one.  Security levels are applied
+ * first (they reset capabilities and seccomp), then the other levels, then
+ * flags, then list entries: see ENT_ORDER_* and the manager. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue-default.h"
+#include "ent-util.h"
+#include "seccomp-policy.h"
+
+#define ORDER_SECURITY ENT_ORDER_LEVEL
+#define ORDER_OTHER_LEVEL (ENT_ORDER_LEVEL + 10)
+
+/* Docker's masked and read-only /proc and /sys paths (moby's
+ * oci/defaults.go); the launcher skips those missing on this kernel. */
+static const char *const masked_paths[] = {
+  "/proc/acpi",       "/proc/asound",     "/proc/interrupts", "/proc/kcore",
+  "/proc/keys",       "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
+  "/proc/timer_list", "/proc/timer_stats", "/sys/devices/virtual/powercap", "/sys/firmware",
+  NULL,
+};
+
+static const char *const readonly_paths[] = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+static int
+oom (ent_error_t **err)
+{
+  return ent_error_set (err, ENOMEM, "out of memory");
+}
+
+static int
+add_paths (char ***list, const char *const *paths, ent_error_t **err)
+{
+  for (; *paths; paths++)
+    if (ent_strlist_add (list, *paths) < 0)
+      return oom (err);
+  return 0;
+}
+
+/* Namespaces every security level creates: the sandbox always gets its own
+ * user, mount, IPC, UTS and cgroup namespaces. */
+static void
+own_namespaces (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_USER] = true;
+  p->ns.create[ENT_NS_MOUNT] = true;
+  p->ns.create[ENT_NS_IPC] = true;
+  p->ns.create[ENT_NS_UTS] = true;
+  p->ns.create[ENT_NS_CGROUP] = true;
+}
+
+static int
+security_confined (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  own_namespaces (p);
+  p->uid = p->gid = -1;
+  ent_profile_caps_clear (p);
+  p->no_new_privs = true;
+  p->new_session = true;
+  if (add_paths (&p->fs.masked, masked_paths, err) < 0
+      || add_paths (&p->fs.readonly, readonly_paths, err) < 0)
+    return -ENOMEM;
+  return ent_policy_apply_confined (p, err);
+}
+
+static int
+security_view (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  int ret = security_confined (p, data, err);
+
+  if (ret < 0)
+    return ret;
+  ent_profile_grant_cap (p, ent_cap_from_name ("CAP_DAC_READ_SEARCH"));
+  ent_profile_grant_cap (p, ent_cap_from_name ("CAP_AUDIT_READ"));
+  /* Masked paths become visible, but read-only. */
+  for (size_t i = 0; p->fs.masked && p->fs.masked[i]; i++)
+    if (ent_strlist_add (&p->fs.readonly, p->fs.masked[i]) < 0)
+      return oom (err);
+  ent_strv_free (p->fs.masked);
+  p->fs.masked = NULL;
+  return ent_policy_allow_group (p, ent_policy_introspection_family, err);
+}
+
+static int
+security_admin (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  own_namespaces (p);
+  p->uid = p->gid = 0;
+  ent_profile_caps_clear (p);
+  p->caps[ENT_CAPSET_BOUNDING] = ENT_CAP_ALL;
+  p->caps[ENT_CAPSET_PERMITTED] = ENT_CAP_ALL;
+  p->caps[ENT_CAPSET_EFFECTIVE] = ENT_CAP_ALL;
+  p->no_new_privs = true;
+  p->new_session = true;
+  ent_strv_free (p->fs.masked);
+  ent_strv_free (p->fs.readonly);
+  p->fs.masked = p->fs.readonly = NULL;
+  if (ent_policy_apply_confined (p, err) < 0)
+    return err && *err ? -(*err)->code : -EINVAL;
+  return ent_policy_apply_admin (p, err);
+}
+
+static int
+security_memory_lock (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  ent_profile_grant_cap (p, ent_cap_from_name ("CAP_IPC_LOCK"));
+  p->rlimits[ENT_RLIMIT_MEMLOCK].soft = ENT_RLIM_HARD;
+  return ent_policy_allow_group (p, ent_policy_mlock_family, err);
+}
+
+static int
+security_fs_read_only (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  p->fs.read_only = true;
+  return 0;
+}
+
+/* ---- network ------------------------------------------------------------- */
+
+static int
+net_private (ent_profile_t *p, ent_net_mode_t mode)
+{
+  p->ns.create[ENT_NS_NET] = true;
+  p->net.mode = mode;
+  return 0;
+}
+
+static int
+network_none (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  return net_private (p, ENT_NET_NONE);
+}
+
+static int
+network_user (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  return net_private (p, ENT_NET_USER);
+}
+
+static int
+network_admin (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  net_private (p, ENT_NET_USER);
+  p->net.admin = true;
+  return ent_profile_add_caps (p, err, "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE",
+                               "CAP_NET_BROADCAST", NULL);
+}
+
+static int
+network_host (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  p->ns.create[ENT_NS_NET] = false;
+  p->net.mode = ENT_NET_HOST;
+  return 0;
+}
+
+/* Parse a port 1..65535 from @s up to @end; -1 when bad. */
+static int
+parse_port (const char *s, const char *end)
+{
+  long v = 0;
+
+  if (s == end || end - s > 5)
+    return -1;
+  for (; s < end; s++)
+    {
+      if (*s < '0' || *s > '9')
+        return -1;
+      v = v * 10 + (*s - '0');
+    }
+  return v >= 1 && v <= 65535 ? (int) v : -1;
+}
+
+/* Accept http://HOST:PORT[/] where HOST is a name, an IPv4 address or a
+ * bracketed IPv6 address: the relay connects to it and speaks CONNECT. */
+static int
+check_proxy_url (const char *url, ent_error_t **err)
+{
+  const char *host = url + strlen ("http://");
+  const char *colon, *end;
+
+  if (!ent_str_has_prefix (url, "http://"))
+    return ent_error_set (err, EINVAL, "network.proxy: '%s' is not an http:// URL", url);
+  end = host + strcspn (host, "/");
+  if (*end == '/' && end[1] != '\0')
+    return ent_error_set (err, EINVAL, "network.proxy: '%s' must not have a path", url);
+  colon = memrchr (host, ':', end - host);
+  if (colon == NULL || colon == host || parse_port (colon + 1, end) < 0
+      || (host[0] == '[' && colon[-1] != ']') || memchr (host, '@', end - host))
+    return ent_error_set (err, EINVAL, "network.proxy: '%s' needs http://HOST:PORT", url);
+  return 0;
+}
+
+static int
+network_proxy (ent_profile_t *p, const char *url, void *data, ent_error_t **err)
+{
+  static const char *const vars[] = { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY" };
+  int ret = check_proxy_url (url, err);
+
+  (void) data;
+  if (ret < 0)
+    return ret;
+  net_private (p, ENT_NET_PROXY);
+  if (ent_profile_set_string (&p->net.proxy_url, url) < 0)
+    return oom (err);
+  for (size_t i = 0; i < N_ELEMENTS (vars); i++)
+    if ((ret = ent_profile_add_env (p, ENT_ENV_SET, vars[i], "http://127.0.0.1:3128", err)) < 0)
+      return ret;
+  return 0;
+}
+
+static int
+needs_user_net (const ent_profile_t *p, const char *what, ent_error_t **err)
+{
+  if (p->net.mode != ENT_NET_USER)
+    return ent_error_set (err, EINVAL, "%s needs network.user or network.admin (network is %s)",
+                          what, ent_net_mode_name (p->net.mode));
+  return 0;
+}
+
+static int
+network_publish (ent_profile_t *p, const char *spec, void *data, ent_error_t **err)
+{
+  ent_publish_t pub = { 0 };
+  const char *colon = strchr (spec, ':');
+  const char *end = spec + strcspn (spec, "/");
+  int host, sandbox;
+
+  (void) data;
+  if (needs_user_net (p, "network.publish", err) < 0)
+    return -EINVAL;
+  if (*end == '/' && strcmp (end, "/udp") != 0 && strcmp (end, "/tcp") != 0)
+    return ent_error_set (err, EINVAL, "network.publish=%s: protocol must be tcp or udp", spec);
+  host = colon && colon < end ? parse_port (spec, colon) : -1;
+  sandbox = host > 0 ? parse_port (colon + 1, end) : -1;
+  if (host < 0 || sandbox < 0)
+    return ent_error_set (err, EINVAL, "network.publish=%s: expected HOSTPORT:SANDBOXPORT[/udp]",
+                          spec);
+  pub.host_port = host;
+  pub.sandbox_port = sandbox;
+  pub.udp = strcmp (end, "/udp") == 0;
+  return ent_profile_add_publish (p, &pub, err);
+}
+
+static int
+network_host_loopback (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  if (needs_user_net (p, "network.host-loopback", err) < 0)
+    return -EINVAL;
+  p->net.host_loopback = true;
+  return 0;
+}
+
+/* ---- host devices, processes, filesystem --------------------------------- */
+
+static int
+set_devices (ent_profile_t *p, ent_dev_mode_t dev, ent_sys_mode_t sys)
+{
+  p->fs.dev = dev;
+  p->fs.sys = sys;
+  return 0;
+}
+
+static int
+devices_none (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  return set_devices (p, ENT_DEV_MINIMAL, ENT_SYS_RO);
+}
+
+static int
+devices_view (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  return set_devices (p, ENT_DEV_HOST_RO, ENT_SYS_RO);
+}
+
+static int
+devices_admin (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  return set_devices (p, ENT_DEV_HOST_RW, ENT_SYS_HOST);
+}
+
+static int
+processes_none (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data, (void) err;
+  p->ns.create[ENT_NS_PID] = true;
+  p->fs.proc = ENT_PROC_FRESH;
+  return 0;
+}
+
+static int
+processes_view (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  p->ns.create[ENT_NS_PID] = false;
+  p->fs.proc = ENT_PROC_HOST;
+  /* Sharing the host PID namespace puts the user's own host processes in
+   * reach; even security.admin must not ptrace them, so deny explicitly. */
+  for (const char *const *s = ent_policy_ptrace_family; *s; s++)
+    if (ent_profile_deny_syscall (p, *s, EPERM, err) < 0)
+      return -EINVAL;
+  return 0;
+}
+
+static int
+processes_admin (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  p->ns.create[ENT_NS_PID] = false;
+  p->fs.proc = ENT_PROC_HOST;
+  return ent_policy_allow_group (p, ent_policy_ptrace_family, err);
+}
+
+static int
+add_fs (ent_profile_t *p, ent_mount_kind_t kind, const char *value, ent_error_t **err)
+{
+  cleanup_free char *path = NULL;
+  int ret = ent_path_resolve (value, p->cwd, p->home, &path, err);
+
+  if (ret < 0)
+    return ret;
+  if (strcmp (path, "/") == 0 && kind != ENT_MOUNT_BIND_RO && kind != ENT_MOUNT_BIND_RW)
+    return ent_error_set (err, EINVAL, "refusing to cover '/' ('%s')", value);
+  return ent_profile_add_mount (p, kind, path, err);
+}
+
+static int
+fs_rw (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
+{
+  (void) data;
+  return add_fs (p, ENT_MOUNT_BIND_RW, v, err);
+}
+
+static int
+fs_ro (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
+{
+  (void) data;
+  return add_fs (p, ENT_MOUNT_BIND_RO, v, err);
+}
+
+static int
+fs_hide (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
+{
+  (void) data;
+  return add_fs (p, ENT_MOUNT_HIDE, v, err);
+}
+
+static int
+fs_tmpfs (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
+{
+  (void) data;
+  return add_fs (p, ENT_MOUNT_TMPFS, v, err);
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+#define LEVEL(n, g, def, ord, fn, desc)                                                     \
+  { .name = n, .type = ENT_TYPE_VOID, .group = g, .is_default = def, .order = ord,          \
+    .description = desc, .void_fn = fn }
+#define FLAG(n, fn, desc)                                                                   \
+  { .name = n, .type = ENT_TYPE_VOID, .order = ENT_ORDER_FLAG, .description = desc,         \
+    .void_fn = fn }
+#define LIST(n, hint, fn, desc)                                                             \
+  { .name = n, .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_LIST,        \
+    .value_hint = hint, .description = desc, .string_fn = fn }
+
+const ent_definition_t ent_default_definitions[] = {
+  LEVEL ("network.none", "network", true, ORDER_OTHER_LEVEL, network_none,
+         "private network namespace with only lo up; nothing outside is reachable"),
+  LEVEL ("network.user", "network", false, ORDER_OTHER_LEVEL, network_user,
+         "private network namespace with user-mode NAT: outbound TCP/UDP, host loopback unreachable"),
+  { .name = "network.proxy", .type = ENT_TYPE_STRING, .group = "network",
+    .order = ORDER_OTHER_LEVEL, .value_hint = "URL", .string_fn = network_proxy,
+    .description = "lo only; 127.0.0.1:3128 inside relays to the HTTP CONNECT proxy at URL" },
+  LEVEL ("network.admin", "network", false, ORDER_OTHER_LEVEL, network_admin,
+         "as network.user plus NET_ADMIN, NET_RAW, NET_BIND_SERVICE, NET_BROADCAST inside"),
+  LEVEL ("network.host", "network", false, ORDER_OTHER_LEVEL, network_host,
+         "share the host's network namespace (no network isolation)"),
+  LIST ("network.publish", "H:S[/udp]", network_publish,
+        "forward the host's 127.0.0.1:H to port S in the sandbox (network.user/admin)"),
+  FLAG ("network.host-loopback", network_host_loopback,
+        "let the gateway 10.0.2.2 reach the host's 127.0.0.1 (network.user/admin)"),
+  LEVEL ("security.confined", "security", true, ORDER_SECURITY, security_confined,
+         "no capabilities, no_new_privs, default-deny seccomp, masked /proc paths, new session"),
+  LEVEL ("security.view", "security", false, ORDER_SECURITY, security_view,
+         "confined plus DAC_READ_SEARCH and AUDIT_READ; masked paths shown read-only"),
+  LEVEL ("security.admin", "security", false, ORDER_SECURITY, security_admin,
+         "uid 0 with all capabilities of the sandbox's user namespace; mount/unshare/ptrace allowed"),
+  FLAG ("security.memory-lock", security_memory_lock,
+        "CAP_IPC_LOCK, the mlock family, RLIMIT_MEMLOCK raised to its hard limit"),
+  FLAG ("security.fs-read-only", security_fs_read_only,
+        "every mount read-only except host.fs.rw/tmpfs targets, /dev and /proc"),
+  LEVEL ("host.devices.none", "host.devices", true, ORDER_OTHER_LEVEL, devices_none,
+         "minimal /dev (null zero full random urandom tty, devpts, shm); /sys read-only"),
+  LEVEL ("host.devices.view", "host.devices", false, ORDER_OTHER_LEVEL, devices_view,
+         "the host's /dev read-only; /sys read-only"),
+  LEVEL ("host.devices.admin", "host.devices", false, ORDER_OTHER_LEVEL, devices_admin,
+         "the host's /dev read-write; /sys as on the host"),
+  LEVEL ("host.processes.none", "host.processes", true, ORDER_OTHER_LEVEL, processes_none,
+         "private PID namespace and a fresh /proc; no host process visible"),
+  LEVEL ("host.processes.view", "host.processes", false, ORDER_OTHER_LEVEL, processes_view,
+         "share the host PID namespace; ptrace still denied"),
+  LEVEL ("host.processes.admin", "host.processes", false, ORDER_OTHER_LEVEL, processes_admin,
+         "share the host PID namespace; ptrace of the user's own processes allowed"),
+  LIST ("host.fs.rw", "PATH", fs_rw, "bind PATH writable"),
+  LIST ("host.fs.ro", "PATH", fs_ro, "bind PATH read-only"),
+  LIST ("host.fs.hide", "PATH", fs_hide, "cover PATH with an empty directory or /dev/null"),
+  LIST ("host.fs.tmpfs", "PATH", fs_tmpfs, "mount a fresh private tmpfs on PATH"),
+};
+
+const size_t ent_default_definitions_count = N_ELEMENTS (ent_default_definitions);

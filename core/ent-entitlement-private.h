@@ -1,0 +1,30 @@
+/* libentitlement — internals of ent_entitlement_t shared by the manager and
+ * the catalogue.  Not installed. */
+#ifndef ENT_ENTITLEMENT_PRIVATE_H
+#define ENT_ENTITLEMENT_PRIVATE_H
+
+#include "ent-entitlement.h"
+#include "ent-name.h"
+
+struct ent_entitlement
+{
+  char *full_name;
+  ent_name_t name;
+  ent_type_t type;
+  int64_t ival;
+  void *fn; /* ent_void_fn, ent_int_fn or ent_string_fn per @type */
+  void *data;
+  char *group;
+  bool repeatable;
+  int order;
+  char *source;
+  int precedence;
+};
+
+ent_entitlement_t *ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size,
+                                              void *fn, void *data, ent_error_t **err);
+
+/* Run the callback on @profile in place (not atomic). */
+int ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_error_t **err);
+
+#endif

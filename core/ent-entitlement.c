@@ -1,0 +1,263 @@
+/* libentitlement — entitlement objects (see ent-entitlement.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent-entitlement-private.h"
+#include "ent-util.h"
+
+static const char *const type_names[] = {
+  [ENT_TYPE_VOID] = "void", [ENT_TYPE_INT] = "int", [ENT_TYPE_STRING] = "string",
+};
+
+const char *
+ent_type_name (ent_type_t t)
+{
+  return (unsigned) t < N_ELEMENTS (type_names) ? type_names[t] : "?";
+}
+
+static int
+check_value_for_type (const ent_name_t *n, const char *full, ent_type_t type, bool size,
+                      int64_t *ival, ent_error_t **err)
+{
+  switch (type)
+    {
+    case ENT_TYPE_VOID:
+      if (n->value)
+        return ent_error_set (err, EINVAL, "entitlement '%s' takes no value (got '%s')", n->name,
+                              n->value);
+      return 0;
+    case ENT_TYPE_INT:
+      if (n->value == NULL)
+        return ent_error_set (err, EINVAL, "entitlement '%s' needs a value: %s=N", n->name, n->name);
+      if (ent_parse_int (n->value, size, ival, err) < 0)
+        return ent_error_prefix (err, "entitlement '%s'", full);
+      return 0;
+    case ENT_TYPE_STRING:
+      if (n->value == NULL)
+        return ent_error_set (err, EINVAL, "entitlement '%s' needs a value: %s=VALUE", n->name,
+                              n->name);
+      return 0;
+    default:
+      return ent_error_set (err, EINVAL, "entitlement '%s': bad type %d", full, (int) type);
+    }
+}
+
+ent_entitlement_t *
+ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, void *fn,
+                           void *data, ent_error_t **err)
+{
+  ent_entitlement_t *e;
+  ent_name_t n;
+
+  if (fn == NULL)
+    {
+      ent_error_set (err, EINVAL, "entitlement '%s': no enforcement callback",
+                     full_name ? full_name : "");
+      return NULL;
+    }
+  if (ent_name_parse (full_name, &n, err) < 0)
+    return NULL;
+  e = calloc (1, sizeof (*e));
+  if (e == NULL)
+    {
+      ent_name_clear (&n);
+      ent_error_set (err, ENOMEM, "out of memory");
+      return NULL;
+    }
+  e->name = n;
+  e->type = type;
+  e->fn = fn;
+  e->data = data;
+  e->order = ENT_ORDER_CUSTOM;
+  e->full_name = strdup (full_name);
+  if (e->full_name == NULL || check_value_for_type (&e->name, full_name, type, size, &e->ival, err) < 0)
+    {
+      if (e->full_name == NULL)
+        ent_error_set (err, ENOMEM, "out of memory");
+      ent_entitlement_free (e);
+      return NULL;
+    }
+  return e;
+}
+
+ent_entitlement_t *
+ent_void_entitlement_new (const char *full_name, ent_void_fn fn, void *data, ent_error_t **err)
+{
+  return ent_entitlement_new_typed (full_name, ENT_TYPE_VOID, false, (void *) fn, data, err);
+}
+
+ent_entitlement_t *
+ent_int_entitlement_new (const char *full_name, ent_int_fn fn, void *data, ent_error_t **err)
+{
+  return ent_entitlement_new_typed (full_name, ENT_TYPE_INT, false, (void *) fn, data, err);
+}
+
+ent_entitlement_t *
+ent_string_entitlement_new (const char *full_name, ent_string_fn fn, void *data,
+                            ent_error_t **err)
+{
+  return ent_entitlement_new_typed (full_name, ENT_TYPE_STRING, false, (void *) fn, data, err);
+}
+
+void
+ent_entitlement_free (ent_entitlement_t *e)
+{
+  if (e == NULL)
+    return;
+  ent_name_clear (&e->name);
+  free (e->full_name);
+  free (e->group);
+  free (e->source);
+  free (e);
+}
+
+const char *
+ent_entitlement_full_name (const ent_entitlement_t *e)
+{
+  return e->full_name;
+}
+
+const char *
+ent_entitlement_name (const ent_entitlement_t *e)
+{
+  return e->name.name;
+}
+
+const char *
+ent_entitlement_domain (const ent_entitlement_t *e)
+{
+  return e->name.domain;
+}
+
+const char *
+ent_entitlement_identifier (const ent_entitlement_t *e)
+{
+  return e->name.identifier;
+}
+
+const char *
+ent_entitlement_value (const ent_entitlement_t *e)
+{
+  return e->name.value;
+}
+
+ent_type_t
+ent_entitlement_type (const ent_entitlement_t *e)
+{
+  return e->type;
+}
+
+int64_t
+ent_entitlement_int_value (const ent_entitlement_t *e)
+{
+  return e->ival;
+}
+
+/* Call the callback on @profile directly (no copy); the manager uses this on
+ * its scratch profile. */
+int
+ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_error_t **err)
+{
+  int ret;
+
+  switch (e->type)
+    {
+    case ENT_TYPE_VOID:
+      ret = ((ent_void_fn) e->fn) (profile, e->data, err);
+      break;
+    case ENT_TYPE_INT:
+      ret = ((ent_int_fn) e->fn) (profile, e->ival, e->data, err);
+      break;
+    case ENT_TYPE_STRING:
+      ret = ((ent_string_fn) e->fn) (profile, e->name.value, e->data, err);
+      break;
+    default:
+      return ent_error_set (err, EINVAL, "entitlement '%s': bad type", e->full_name);
+    }
+  if (ret < 0)
+    {
+      if (err && *err == NULL)
+        ent_error_set (err, -ret, "entitlement '%s' failed", e->full_name);
+      else
+        ent_error_prefix (err, "%s", e->full_name);
+    }
+  return ret;
+}
+
+int
+ent_entitlement_enforce (const ent_entitlement_t *e, ent_profile_t *profile, ent_error_t **err)
+{
+  ent_profile_t *scratch = ent_profile_copy (profile);
+  ent_profile_t tmp;
+  int ret;
+
+  if (scratch == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  ret = ent_entitlement_call (e, scratch, err);
+  if (ret == 0)
+    {
+      /* Swap contents so the caller's pointer now holds the edited profile. */
+      tmp = *profile;
+      *profile = *scratch;
+      *scratch = tmp;
+    }
+  ent_profile_free (scratch);
+  return ret;
+}
+
+int
+ent_entitlement_set_group (ent_entitlement_t *e, const char *group)
+{
+  return ent_profile_set_string (&e->group, group);
+}
+
+const char *
+ent_entitlement_group (const ent_entitlement_t *e)
+{
+  return e->group;
+}
+
+void
+ent_entitlement_set_repeatable (ent_entitlement_t *e, bool repeatable)
+{
+  e->repeatable = repeatable;
+}
+
+bool
+ent_entitlement_repeatable (const ent_entitlement_t *e)
+{
+  return e->repeatable;
+}
+
+void
+ent_entitlement_set_order (ent_entitlement_t *e, int order)
+{
+  e->order = order;
+}
+
+int
+ent_entitlement_order (const ent_entitlement_t *e)
+{
+  return e->order;
+}
+
+int
+ent_entitlement_set_source (ent_entitlement_t *e, const char *source, int precedence)
+{
+  e->precedence = precedence;
+  return ent_profile_set_string (&e->source, source);
+}
+
+const char *
+ent_entitlement_source (const ent_entitlement_t *e)
+{
+  return e->source ? e->source : "api";
+}
+
+int
+ent_entitlement_precedence (const ent_entitlement_t *e)
+{
+  return e->precedence;
+}

@@ -1,0 +1,282 @@
+/* libentitlement — the manager (see ent-manager.h).
+ *
+ * Rather than editing one profile as grants arrive (Docker's Go manager
+ * does), every add rebuilds the resolved profile from the base, applying the
+ * grants sorted by (order, full name).  Grants are few, so the cost is
+ * nothing, and it buys both atomicity and order independence for free. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent-catalogue.h"
+#include "ent-entitlement-private.h"
+#include "ent-manager.h"
+#include "ent-util.h"
+
+struct ent_manager
+{
+  ent_profile_t *base;
+  const ent_catalogue_t *defaults;
+  ent_entitlement_t **grants; /* what was granted, owned */
+  size_t n_grants;
+  ent_entitlement_t **active; /* grants + default levels, canonical order */
+  size_t n_active;
+  ent_entitlement_t **implied; /* the default levels in @active, owned */
+  size_t n_implied;
+  ent_profile_t *profile; /* resolved */
+};
+
+static void
+free_ents (ent_entitlement_t **v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    ent_entitlement_free (v[i]);
+  free (v);
+}
+
+static int
+active_cmp (const void *a, const void *b)
+{
+  const ent_entitlement_t *x = *(ent_entitlement_t *const *) a;
+  const ent_entitlement_t *y = *(ent_entitlement_t *const *) b;
+
+  if (x->order != y->order)
+    return x->order < y->order ? -1 : 1;
+  return strcmp (x->full_name, y->full_name);
+}
+
+static bool
+group_granted (ent_entitlement_t *const *grants, size_t n, const char *group)
+{
+  for (size_t i = 0; i < n; i++)
+    if (grants[i]->group && strcmp (grants[i]->group, group) == 0)
+      return true;
+  return false;
+}
+
+/* Instantiate the default level of every group of the catalogue that no
+ * grant covers. */
+static int
+make_implied (const ent_catalogue_t *cat, ent_entitlement_t *const *grants, size_t n,
+              ent_entitlement_t ***out, size_t *n_out, ent_error_t **err)
+{
+  size_t count = cat ? ent_catalogue_size (cat) : 0;
+  ent_entitlement_t **v = calloc (count + 1, sizeof (*v));
+  size_t k = 0;
+
+  if (v == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  for (size_t i = 0; i < count; i++)
+    {
+      const ent_definition_t *d = ent_catalogue_get (cat, i);
+      if (!d->is_default || d->group == NULL || group_granted (grants, n, d->group))
+        continue;
+      v[k] = ent_catalogue_instantiate (cat, d->name, err);
+      if (v[k] == NULL || ent_entitlement_set_source (v[k], "default", ENT_PRECEDENCE_DEFAULT) < 0)
+        {
+          free_ents (v, k + (v[k] != NULL));
+          return err && *err ? -(*err)->code : -ENOMEM;
+        }
+      k++;
+    }
+  *out = v;
+  *n_out = k;
+  return 0;
+}
+
+/* Build the resolved profile for @grants.  On success the manager's active
+ * and implied lists and profile are replaced; on failure nothing changes. */
+static int
+rebuild (ent_manager_t *m, ent_entitlement_t **grants, size_t n, ent_error_t **err)
+{
+  ent_entitlement_t **implied = NULL, **active = NULL;
+  ent_profile_t *p = NULL;
+  size_t n_implied = 0;
+  int ret = make_implied (m->defaults, grants, n, &implied, &n_implied, err);
+
+  if (ret < 0)
+    return ret;
+  active = calloc (n + n_implied + 1, sizeof (*active));
+  p = ent_profile_copy (m->base);
+  if (active == NULL || p == NULL)
+    {
+      ret = ent_error_set (err, ENOMEM, "out of memory");
+      goto fail;
+    }
+  memcpy (active, grants, n * sizeof (*active));
+  memcpy (active + n, implied, n_implied * sizeof (*active));
+  qsort (active, n + n_implied, sizeof (*active), active_cmp);
+  for (size_t i = 0; i < n + n_implied; i++)
+    if ((ret = ent_entitlement_call (active[i], p, err)) < 0)
+      goto fail;
+
+  free_ents (m->implied, m->n_implied);
+  free (m->active);
+  ent_profile_free (m->profile);
+  m->implied = implied;
+  m->n_implied = n_implied;
+  m->active = active;
+  m->n_active = n + n_implied;
+  m->profile = p;
+  return 0;
+
+fail:
+  free_ents (implied, n_implied);
+  free (active);
+  ent_profile_free (p);
+  return ret;
+}
+
+ent_manager_t *
+ent_manager_new (ent_profile_t *base, const ent_catalogue_t *defaults)
+{
+  ent_manager_t *m = calloc (1, sizeof (*m));
+
+  if (base == NULL)
+    base = ent_profile_new ();
+  if (m == NULL || base == NULL)
+    {
+      free (m);
+      ent_profile_free (base);
+      return NULL;
+    }
+  m->base = base;
+  m->defaults = defaults;
+  if (rebuild (m, NULL, 0, NULL) < 0)
+    {
+      ent_manager_free (m);
+      return NULL;
+    }
+  return m;
+}
+
+void
+ent_manager_free (ent_manager_t *m)
+{
+  if (m == NULL)
+    return;
+  free_ents (m->grants, m->n_grants);
+  free_ents (m->implied, m->n_implied);
+  free (m->active);
+  ent_profile_free (m->profile);
+  ent_profile_free (m->base);
+  free (m);
+}
+
+enum verdict
+{
+  KEEP_BOTH,
+  DROP_NEW,
+  REPLACE_OLD,
+};
+
+/* Decide how @e relates to an existing grant @old. */
+static int
+judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v,
+       ent_error_t **err)
+{
+  bool same_name = strcmp (old->name.name, e->name.name) == 0;
+  bool same_group = old->group && e->group && strcmp (old->group, e->group) == 0;
+
+  *v = KEEP_BOTH;
+  if (strcmp (old->full_name, e->full_name) == 0)
+    {
+      *v = e->precedence > old->precedence ? REPLACE_OLD : DROP_NEW;
+      return 0;
+    }
+  if (!same_group && (!same_name || e->repeatable))
+    return 0;
+  if (e->precedence == old->precedence)
+    {
+      if (same_group)
+        return ent_error_set (err, EEXIST, "conflicting %s levels: '%s' (%s) and '%s' (%s)",
+                              e->group, old->full_name, ent_entitlement_source (old),
+                              e->full_name, ent_entitlement_source (e));
+      return ent_error_set (err, EEXIST, "'%s' (%s) and '%s' (%s): only one value allowed",
+                            old->full_name, ent_entitlement_source (old), e->full_name,
+                            ent_entitlement_source (e));
+    }
+  *v = e->precedence > old->precedence ? REPLACE_OLD : DROP_NEW;
+  return 0;
+}
+
+int
+ent_manager_add (ent_manager_t *m, ent_entitlement_t *e, ent_error_t **err)
+{
+  ent_entitlement_t **next = NULL;
+  ent_entitlement_t *replaced = NULL;
+  size_t n = 0;
+  int ret;
+
+  if (e == NULL)
+    return ent_error_set (err, EINVAL, "no entitlement");
+  next = calloc (m->n_grants + 1, sizeof (*next));
+  if (next == NULL)
+    {
+      ent_entitlement_free (e);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  for (size_t i = 0; i < m->n_grants; i++)
+    {
+      enum verdict v;
+      if ((ret = judge (m->grants[i], e, &v, err)) < 0)
+        goto out;
+      if (v == DROP_NEW)
+        {
+          ret = 0;
+          goto out;
+        }
+      if (v == REPLACE_OLD)
+        replaced = m->grants[i];
+      else
+        next[n++] = m->grants[i];
+    }
+  next[n++] = e;
+  if ((ret = rebuild (m, next, n, err)) < 0)
+    goto out;
+  free (m->grants);
+  m->grants = steal_pointer (&next);
+  m->n_grants = n;
+  ent_entitlement_free (replaced);
+  return 0;
+
+out:
+  free (next);
+  ent_entitlement_free (e);
+  return ret;
+}
+
+int
+ent_manager_add_request (ent_manager_t *m, const ent_catalogue_t *cat, const char *request,
+                         const char *source, int precedence, ent_error_t **err)
+{
+  ent_entitlement_t *e = ent_catalogue_instantiate (cat, request, err);
+
+  if (e == NULL)
+    return err && *err ? -(*err)->code : -EINVAL;
+  if (ent_entitlement_set_source (e, source, precedence) < 0)
+    {
+      ent_entitlement_free (e);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  return ent_manager_add (m, e, err);
+}
+
+const ent_profile_t *
+ent_manager_profile (const ent_manager_t *m)
+{
+  return m->profile;
+}
+
+size_t
+ent_manager_count (const ent_manager_t *m)
+{
+  return m->n_active;
+}
+
+const ent_entitlement_t *
+ent_manager_get (const ent_manager_t *m, size_t i)
+{
+  return i < m->n_active ? m->active[i] : NULL;
+}

@@ -1,0 +1,830 @@
+/* libentitlement — the profile: construction, copying, editing helpers.
+ *
+ * Every list helper keeps its list sorted and free of duplicates.  That is
+ * what makes the resolved profile independent of the order grants arrive in
+ * (DESIGN invariant 5) without the callbacks having to care. */
+#include "config.h"
+
+#include <ctype.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent-profile.h"
+#include "ent-util.h"
+
+static const char *const ns_names[ENT_NS_COUNT] = {
+  [ENT_NS_USER] = "user", [ENT_NS_MOUNT] = "mount", [ENT_NS_PID] = "pid",
+  [ENT_NS_NET] = "net",   [ENT_NS_IPC] = "ipc",     [ENT_NS_UTS] = "uts",
+  [ENT_NS_CGROUP] = "cgroup",
+};
+
+static const char *const capset_names[ENT_CAPSET_COUNT] = {
+  [ENT_CAPSET_BOUNDING] = "bounding",       [ENT_CAPSET_PERMITTED] = "permitted",
+  [ENT_CAPSET_EFFECTIVE] = "effective",     [ENT_CAPSET_INHERITABLE] = "inheritable",
+  [ENT_CAPSET_AMBIENT] = "ambient",
+};
+
+/* Indexed by capability number, as in <linux/capability.h>. */
+static const char *const cap_names[ENT_CAP_LAST + 1] = {
+  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+  "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+  "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+  "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+  "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+  "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+  "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+  "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+  "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+static const char *const rlimit_names[ENT_RLIMIT_COUNT] = {
+  [ENT_RLIMIT_NPROC] = "RLIMIT_NPROC",   [ENT_RLIMIT_AS] = "RLIMIT_AS",
+  [ENT_RLIMIT_CPU] = "RLIMIT_CPU",       [ENT_RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+  [ENT_RLIMIT_FSIZE] = "RLIMIT_FSIZE",   [ENT_RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",
+  [ENT_RLIMIT_CORE] = "RLIMIT_CORE",
+};
+
+static const char *const net_mode_names[] = {
+  [ENT_NET_NONE] = "none", [ENT_NET_USER] = "user", [ENT_NET_PROXY] = "proxy",
+  [ENT_NET_HOST] = "host",
+};
+
+const char *
+ent_ns_name (ent_ns_type_t ns)
+{
+  return (unsigned) ns < ENT_NS_COUNT ? ns_names[ns] : "?";
+}
+
+const char *
+ent_capset_name (ent_capset_t set)
+{
+  return (unsigned) set < ENT_CAPSET_COUNT ? capset_names[set] : "?";
+}
+
+const char *
+ent_rlimit_name (ent_rlimit_res_t res)
+{
+  return (unsigned) res < ENT_RLIMIT_COUNT ? rlimit_names[res] : "?";
+}
+
+const char *
+ent_net_mode_name (ent_net_mode_t mode)
+{
+  return (unsigned) mode < N_ELEMENTS (net_mode_names) ? net_mode_names[mode] : "?";
+}
+
+const char *
+ent_cap_to_name (int cap)
+{
+  return cap >= 0 && cap <= ENT_CAP_LAST ? cap_names[cap] : NULL;
+}
+
+int
+ent_cap_from_name (const char *name)
+{
+  const char *bare = name;
+
+  if (name == NULL)
+    return -1;
+  if (strncasecmp (name, "CAP_", 4) == 0)
+    bare = name + 4;
+  for (int i = 0; i <= ENT_CAP_LAST; i++)
+    if (strcasecmp (cap_names[i] + 4, bare) == 0)
+      return i;
+  return -1;
+}
+
+/* ---- construction -------------------------------------------------------- */
+
+ent_profile_t *
+ent_profile_new (void)
+{
+  ent_profile_t *p = calloc (1, sizeof (*p));
+
+  if (p == NULL)
+    return NULL;
+  p->uid = -1;
+  p->gid = -1;
+  for (int i = 0; i < ENT_CAPSET_COUNT; i++)
+    p->caps[i] = ENT_CAP_ALL;
+  p->caps[ENT_CAPSET_INHERITABLE] = 0;
+  p->caps[ENT_CAPSET_AMBIENT] = 0;
+  p->seccomp.default_errno = EPERM;
+  for (int i = 0; i < ENT_RLIMIT_COUNT; i++)
+    p->rlimits[i].soft = p->rlimits[i].hard = ENT_RLIM_UNSET;
+  p->fs.dev = ENT_DEV_HOST_RW;
+  p->fs.proc = ENT_PROC_HOST;
+  p->fs.sys = ENT_SYS_HOST;
+  p->net.mode = ENT_NET_HOST;
+  return p;
+}
+
+static void
+free_rule (ent_seccomp_rule_t *r)
+{
+  free (r->syscall);
+}
+
+static void
+free_env (ent_env_t *e)
+{
+  free (e->name);
+  free (e->value);
+}
+
+void
+ent_profile_free (ent_profile_t *p)
+{
+  if (p == NULL)
+    return;
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    free_rule (&p->seccomp.rules[i]);
+  free (p->seccomp.rules);
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    free (p->fs.mounts[i].path);
+  free (p->fs.mounts);
+  ent_strv_free (p->fs.masked);
+  ent_strv_free (p->fs.readonly);
+  free (p->net.proxy_url);
+  free (p->net.publish);
+  for (size_t i = 0; i < p->n_env; i++)
+    free_env (&p->env[i]);
+  free (p->env);
+  free (p->hostname);
+  free (p->cwd);
+  free (p->home);
+  free (p);
+}
+
+static char **
+strv_copy (char *const *v)
+{
+  size_t n = ent_strlist_len (v);
+  char **c = calloc (n + 1, sizeof (char *));
+
+  if (c == NULL)
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    if ((c[i] = strdup (v[i])) == NULL)
+      {
+        ent_strv_free (c);
+        return NULL;
+      }
+  return c;
+}
+
+/* strdup that maps NULL to NULL and records failure in *ok. */
+static char *
+dup_or_null (const char *s, bool *ok)
+{
+  char *d;
+
+  if (s == NULL)
+    return NULL;
+  d = strdup (s);
+  if (d == NULL)
+    *ok = false;
+  return d;
+}
+
+/* Copy the pointer-bearing parts of @src into @p, whose scalar fields are
+ * already set and whose pointers and counts are all zero.  Counts are raised
+ * only as elements are copied, so on failure ent_profile_free(p) frees
+ * exactly what was copied. */
+static bool
+copy_owned (ent_profile_t *p, const ent_profile_t *src)
+{
+  bool ok = true;
+
+  if (src->seccomp.n_rules
+      && !(p->seccomp.rules = calloc (src->seccomp.n_rules, sizeof (ent_seccomp_rule_t))))
+    return false;
+  for (size_t i = 0; ok && i < src->seccomp.n_rules; i++, p->seccomp.n_rules++)
+    {
+      p->seccomp.rules[i] = src->seccomp.rules[i];
+      p->seccomp.rules[i].syscall = dup_or_null (src->seccomp.rules[i].syscall, &ok);
+    }
+  if (ok && src->fs.n_mounts && !(p->fs.mounts = calloc (src->fs.n_mounts, sizeof (ent_mount_t))))
+    return false;
+  for (size_t i = 0; ok && i < src->fs.n_mounts; i++, p->fs.n_mounts++)
+    {
+      p->fs.mounts[i].kind = src->fs.mounts[i].kind;
+      p->fs.mounts[i].path = dup_or_null (src->fs.mounts[i].path, &ok);
+    }
+  if (ok && src->n_env && !(p->env = calloc (src->n_env, sizeof (ent_env_t))))
+    return false;
+  for (size_t i = 0; ok && i < src->n_env; i++, p->n_env++)
+    {
+      p->env[i].op = src->env[i].op;
+      p->env[i].name = dup_or_null (src->env[i].name, &ok);
+      p->env[i].value = dup_or_null (src->env[i].value, &ok);
+    }
+  if (ok && src->net.n_publish)
+    {
+      if (!(p->net.publish = calloc (src->net.n_publish, sizeof (ent_publish_t))))
+        return false;
+      memcpy (p->net.publish, src->net.publish, src->net.n_publish * sizeof (ent_publish_t));
+      p->net.n_publish = src->net.n_publish;
+    }
+  if (ok && src->fs.masked && !(p->fs.masked = strv_copy (src->fs.masked)))
+    return false;
+  if (ok && src->fs.readonly && !(p->fs.readonly = strv_copy (src->fs.readonly)))
+    return false;
+  p->net.proxy_url = dup_or_null (src->net.proxy_url, &ok);
+  p->hostname = dup_or_null (src->hostname, &ok);
+  p->cwd = dup_or_null (src->cwd, &ok);
+  p->home = dup_or_null (src->home, &ok);
+  return ok;
+}
+
+ent_profile_t *
+ent_profile_copy (const ent_profile_t *src)
+{
+  ent_profile_t *p = calloc (1, sizeof (*p));
+
+  if (p == NULL)
+    return NULL;
+  *p = *src;
+  memset (&p->seccomp, 0, sizeof (p->seccomp));
+  p->seccomp.enabled = src->seccomp.enabled;
+  p->seccomp.default_errno = src->seccomp.default_errno;
+  p->fs.mounts = NULL;
+  p->fs.n_mounts = 0;
+  p->fs.masked = p->fs.readonly = NULL;
+  p->env = NULL;
+  p->n_env = 0;
+  p->net.publish = NULL;
+  p->net.n_publish = 0;
+  p->net.proxy_url = p->hostname = p->cwd = p->home = NULL;
+  if (!copy_owned (p, src))
+    {
+      ent_profile_free (p);
+      return NULL;
+    }
+  return p;
+}
+
+/* ---- comparison ---------------------------------------------------------- */
+
+static int
+cmp_u64 (uint64_t a, uint64_t b)
+{
+  return a < b ? -1 : a > b;
+}
+
+static int
+cmp_str (const char *a, const char *b)
+{
+  if (a == NULL || b == NULL)
+    return (a != NULL) - (b != NULL);
+  return strcmp (a, b);
+}
+
+static int
+rule_cmp (const ent_seccomp_rule_t *a, const ent_seccomp_rule_t *b)
+{
+  int c = strcmp (a->syscall, b->syscall);
+
+  if (c == 0)
+    c = cmp_u64 (a->action, b->action);
+  if (c == 0)
+    c = cmp_u64 ((unsigned) a->errnum, (unsigned) b->errnum);
+  if (c == 0)
+    c = cmp_u64 (a->n_args, b->n_args);
+  for (unsigned i = 0; c == 0 && i < a->n_args; i++)
+    {
+      const ent_arg_cond_t *x = &a->args[i], *y = &b->args[i];
+      c = cmp_u64 (x->index, y->index);
+      if (c == 0)
+        c = cmp_u64 (x->op, y->op);
+      if (c == 0)
+        c = cmp_u64 (x->mask, y->mask);
+      if (c == 0)
+        c = cmp_u64 (x->value, y->value);
+    }
+  return c;
+}
+
+static bool
+strv_equal (char *const *a, char *const *b)
+{
+  size_t n = ent_strlist_len (a);
+
+  if (n != ent_strlist_len (b))
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (a[i], b[i]) != 0)
+      return false;
+  return true;
+}
+
+static bool
+lists_equal (const ent_profile_t *a, const ent_profile_t *b)
+{
+  if (a->seccomp.n_rules != b->seccomp.n_rules || a->fs.n_mounts != b->fs.n_mounts
+      || a->n_env != b->n_env || a->net.n_publish != b->net.n_publish)
+    return false;
+  for (size_t i = 0; i < a->seccomp.n_rules; i++)
+    if (rule_cmp (&a->seccomp.rules[i], &b->seccomp.rules[i]) != 0)
+      return false;
+  for (size_t i = 0; i < a->fs.n_mounts; i++)
+    if (a->fs.mounts[i].kind != b->fs.mounts[i].kind
+        || strcmp (a->fs.mounts[i].path, b->fs.mounts[i].path) != 0)
+      return false;
+  for (size_t i = 0; i < a->n_env; i++)
+    if (a->env[i].op != b->env[i].op || cmp_str (a->env[i].name, b->env[i].name)
+        || cmp_str (a->env[i].value, b->env[i].value))
+      return false;
+  if (a->net.n_publish
+      && memcmp (a->net.publish, b->net.publish, a->net.n_publish * sizeof (ent_publish_t)) != 0)
+    return false;
+  return strv_equal (a->fs.masked, b->fs.masked) && strv_equal (a->fs.readonly, b->fs.readonly);
+}
+
+bool
+ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
+{
+  if (memcmp (&a->ns, &b->ns, sizeof (a->ns)) != 0 || a->uid != b->uid || a->gid != b->gid
+      || memcmp (a->caps, b->caps, sizeof (a->caps)) != 0 || a->no_new_privs != b->no_new_privs
+      || a->new_session != b->new_session || a->seccomp.enabled != b->seccomp.enabled
+      || a->seccomp.default_errno != b->seccomp.default_errno || a->fs.dev != b->fs.dev
+      || a->fs.proc != b->fs.proc || a->fs.sys != b->fs.sys
+      || a->fs.read_only != b->fs.read_only
+      || memcmp (a->rlimits, b->rlimits, sizeof (a->rlimits)) != 0
+      || a->net.mode != b->net.mode || a->net.admin != b->net.admin
+      || a->net.host_loopback != b->net.host_loopback || a->clearenv != b->clearenv)
+    return false;
+  if (cmp_str (a->net.proxy_url, b->net.proxy_url) || cmp_str (a->hostname, b->hostname)
+      || cmp_str (a->cwd, b->cwd) || cmp_str (a->home, b->home))
+    return false;
+  return lists_equal (a, b);
+}
+
+/* ---- capabilities -------------------------------------------------------- */
+
+void
+ent_profile_caps_clear (ent_profile_t *p)
+{
+  memset (p->caps, 0, sizeof (p->caps));
+}
+
+void
+ent_profile_grant_cap (ent_profile_t *p, int cap)
+{
+  if (cap < 0 || cap > ENT_CAP_LAST)
+    return;
+  for (int i = 0; i < ENT_CAPSET_COUNT; i++)
+    p->caps[i] |= ENT_CAP_BIT (cap);
+}
+
+void
+ent_profile_revoke_cap (ent_profile_t *p, int cap)
+{
+  if (cap < 0 || cap > ENT_CAP_LAST)
+    return;
+  for (int i = 0; i < ENT_CAPSET_COUNT; i++)
+    p->caps[i] &= ~ENT_CAP_BIT (cap);
+}
+
+int
+ent_profile_add_caps (ent_profile_t *p, ent_error_t **err, ...)
+{
+  uint64_t add = 0;
+  const char *name;
+  va_list ap;
+
+  va_start (ap, err);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    {
+      int cap = ent_cap_from_name (name);
+      if (cap < 0)
+        {
+          va_end (ap);
+          return ent_error_set (err, EINVAL, "unknown capability '%s'", name);
+        }
+      add |= ENT_CAP_BIT (cap);
+    }
+  va_end (ap);
+  for (int cap = 0; cap <= ENT_CAP_LAST; cap++)
+    if (add & ENT_CAP_BIT (cap))
+      ent_profile_grant_cap (p, cap);
+  return 0;
+}
+
+/* ---- seccomp ------------------------------------------------------------- */
+
+bool
+ent_syscall_known (const char *name)
+{
+  static const uint32_t arches[] = { SCMP_ARCH_NATIVE, SCMP_ARCH_X86_64, SCMP_ARCH_X86,
+                                     SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM };
+
+  if (name == NULL || *name == '\0')
+    return false;
+  for (size_t i = 0; i < N_ELEMENTS (arches); i++)
+    if (seccomp_syscall_resolve_name_arch (arches[i], name) != __NR_SCMP_ERROR)
+      return true;
+  return false;
+}
+
+static void
+remove_rules (ent_profile_t *p, const char *syscall, int action, bool conditional_only)
+{
+  ent_seccomp_t *s = &p->seccomp;
+  size_t out = 0;
+
+  for (size_t i = 0; i < s->n_rules; i++)
+    {
+      ent_seccomp_rule_t *r = &s->rules[i];
+      bool drop = strcmp (r->syscall, syscall) == 0 && (action < 0 || (int) r->action == action)
+                  && (!conditional_only || r->n_args > 0);
+      if (drop)
+        free_rule (r);
+      else
+        s->rules[out++] = *r;
+    }
+  s->n_rules = out;
+}
+
+static bool
+has_unconditional (const ent_profile_t *p, const char *syscall, ent_seccomp_action_t action)
+{
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      if (r->action == action && r->n_args == 0 && strcmp (r->syscall, syscall) == 0)
+        return true;
+    }
+  return false;
+}
+
+static int
+check_rule (const ent_seccomp_rule_t *rule, ent_error_t **err)
+{
+  if (!ent_syscall_known (rule->syscall))
+    return ent_error_set (err, EINVAL, "unknown syscall '%s'", rule->syscall ? rule->syscall : "");
+  if (rule->n_args > ENT_SECCOMP_MAX_ARGS)
+    return ent_error_set (err, EINVAL, "syscall '%s': too many argument conditions", rule->syscall);
+  for (unsigned i = 0; i < rule->n_args; i++)
+    if (rule->args[i].index >= ENT_SECCOMP_MAX_ARGS || rule->args[i].op > ENT_ARG_MASKED_EQ)
+      return ent_error_set (err, EINVAL, "syscall '%s': bad argument condition", rule->syscall);
+  if (rule->action == ENT_SECCOMP_ERRNO && (rule->errnum <= 0 || rule->errnum > 4095))
+    return ent_error_set (err, EINVAL, "syscall '%s': bad errno %d", rule->syscall, rule->errnum);
+  return 0;
+}
+
+int
+ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_error_t **err)
+{
+  ent_seccomp_t *s = &p->seccomp;
+  ent_seccomp_rule_t copy = *rule;
+  size_t pos = 0;
+  int ret = check_rule (rule, err);
+
+  if (ret < 0)
+    return ret;
+  if (rule->action == ENT_SECCOMP_ALLOW)
+    copy.errnum = 0;
+  /* An unconditional ALLOW subsumes conditional ones; keeping only it makes
+   * "allow X" and "allow X if ..." commute. */
+  if (copy.action == ENT_SECCOMP_ALLOW && copy.n_args > 0
+      && has_unconditional (p, copy.syscall, ENT_SECCOMP_ALLOW))
+    return 0;
+  while (pos < s->n_rules && rule_cmp (&s->rules[pos], &copy) < 0)
+    pos++;
+  if (pos < s->n_rules && rule_cmp (&s->rules[pos], &copy) == 0)
+    return 0;
+
+  copy.syscall = strdup (rule->syscall);
+  if (copy.syscall == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  ent_seccomp_rule_t *rules = realloc (s->rules, (s->n_rules + 1) * sizeof (*rules));
+  if (rules == NULL)
+    {
+      free (copy.syscall);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  memmove (&rules[pos + 1], &rules[pos], (s->n_rules - pos) * sizeof (*rules));
+  rules[pos] = copy;
+  s->rules = rules;
+  s->n_rules++;
+  return 0;
+}
+
+int
+ent_profile_allow_syscall (ent_profile_t *p, const char *syscall, ent_error_t **err)
+{
+  ent_seccomp_rule_t rule = { .syscall = (char *) syscall, .action = ENT_SECCOMP_ALLOW };
+  int ret = check_rule (&rule, err);
+
+  if (ret < 0)
+    return ret;
+  remove_rules (p, syscall, ENT_SECCOMP_ALLOW, true);
+  return ent_profile_add_rule (p, &rule, err);
+}
+
+void
+ent_profile_disallow_syscall (ent_profile_t *p, const char *syscall)
+{
+  remove_rules (p, syscall, ENT_SECCOMP_ALLOW, false);
+}
+
+void
+ent_profile_forget_syscall (ent_profile_t *p, const char *syscall)
+{
+  remove_rules (p, syscall, -1, false);
+}
+
+int
+ent_profile_deny_syscall (ent_profile_t *p, const char *syscall, int errnum, ent_error_t **err)
+{
+  ent_seccomp_rule_t rule = { .syscall = (char *) syscall, .action = ENT_SECCOMP_ERRNO,
+                              .errnum = errnum };
+  int ret = check_rule (&rule, err);
+
+  if (ret < 0)
+    return ret;
+  remove_rules (p, syscall, -1, false);
+  return ent_profile_add_rule (p, &rule, err);
+}
+
+int
+ent_profile_syscall_allowed (const ent_profile_t *p, const char *syscall)
+{
+  bool conditional = false;
+
+  if (has_unconditional (p, syscall, ENT_SECCOMP_ERRNO))
+    return 0;
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      if (r->action != ENT_SECCOMP_ALLOW || strcmp (r->syscall, syscall) != 0)
+        continue;
+      if (r->n_args == 0)
+        return 2;
+      conditional = true;
+    }
+  return conditional ? 1 : 0;
+}
+
+/* ---- string lists -------------------------------------------------------- */
+
+size_t
+ent_strlist_len (char *const *list)
+{
+  size_t n = 0;
+
+  while (list && list[n])
+    n++;
+  return n;
+}
+
+bool
+ent_strlist_contains (char *const *list, const char *s)
+{
+  for (size_t i = 0; list && list[i]; i++)
+    if (strcmp (list[i], s) == 0)
+      return true;
+  return false;
+}
+
+int
+ent_strlist_add (char ***list, const char *s)
+{
+  size_t n = ent_strlist_len (*list);
+  size_t pos = 0;
+  char **v;
+  char *copy;
+
+  while (pos < n && strcmp ((*list)[pos], s) < 0)
+    pos++;
+  if (pos < n && strcmp ((*list)[pos], s) == 0)
+    return 0;
+  copy = strdup (s);
+  if (copy == NULL)
+    return -ENOMEM;
+  v = realloc (*list, (n + 2) * sizeof (char *));
+  if (v == NULL)
+    {
+      free (copy);
+      return -ENOMEM;
+    }
+  memmove (&v[pos + 1], &v[pos], (n - pos + 1) * sizeof (char *));
+  v[pos] = copy;
+  v[n + 1] = NULL;
+  *list = v;
+  return 0;
+}
+
+void
+ent_strlist_remove (char **list, const char *s)
+{
+  size_t out = 0;
+
+  for (size_t i = 0; list && list[i]; i++)
+    {
+      if (strcmp (list[i], s) == 0)
+        free (list[i]);
+      else
+        list[out++] = list[i];
+    }
+  if (list)
+    list[out] = NULL;
+}
+
+/* ---- mounts, env, publish, strings --------------------------------------- */
+
+static const char *const mount_kind_names[] = {
+  [ENT_MOUNT_BIND_RW] = "host.fs.rw", [ENT_MOUNT_BIND_RO] = "host.fs.ro",
+  [ENT_MOUNT_HIDE] = "host.fs.hide",  [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
+};
+
+int
+ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
+                       ent_error_t **err)
+{
+  ent_fs_t *fs = &p->fs;
+  size_t pos = 0;
+  int c = 1;
+
+  if ((unsigned) kind >= N_ELEMENTS (mount_kind_names))
+    return ent_error_set (err, EINVAL, "bad mount kind %d", (int) kind);
+  if (path == NULL || path[0] != '/')
+    return ent_error_set (err, EINVAL, "%s: path '%s' is not absolute",
+                          mount_kind_names[kind], path ? path : "");
+  while (pos < fs->n_mounts && (c = strcmp (fs->mounts[pos].path, path)) < 0)
+    pos++;
+  if (c == 0)
+    {
+      if (fs->mounts[pos].kind == kind)
+        return 0;
+      return ent_error_set (err, EEXIST, "conflicting grants for '%s': %s and %s", path,
+                            mount_kind_names[fs->mounts[pos].kind], mount_kind_names[kind]);
+    }
+
+  ent_mount_t *m = realloc (fs->mounts, (fs->n_mounts + 1) * sizeof (*m));
+  if (m == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  fs->mounts = m;
+  char *copy = strdup (path);
+  if (copy == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  memmove (&m[pos + 1], &m[pos], (fs->n_mounts - pos) * sizeof (*m));
+  m[pos].kind = kind;
+  m[pos].path = copy;
+  fs->n_mounts++;
+  return 0;
+}
+
+static bool
+env_name_valid (const char *name)
+{
+  if (name == NULL || *name == '\0')
+    return false;
+  return strchr (name, '=') == NULL;
+}
+
+int
+ent_profile_add_env (ent_profile_t *p, ent_env_op_t op, const char *name, const char *value,
+                     ent_error_t **err)
+{
+  ent_env_t *env;
+  ent_env_t e = { .op = op };
+
+  if (!env_name_valid (name))
+    return ent_error_set (err, EINVAL, "invalid environment variable name '%s'", name ? name : "");
+  if ((op == ENT_ENV_SET) != (value != NULL))
+    return ent_error_set (err, EINVAL, "environment variable '%s': value mismatch", name);
+  e.name = strdup (name);
+  e.value = value ? strdup (value) : NULL;
+  env = realloc (p->env, (p->n_env + 1) * sizeof (*env));
+  if (e.name == NULL || (value && e.value == NULL) || env == NULL)
+    {
+      if (env)
+        p->env = env;
+      free_env (&e);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  env[p->n_env++] = e;
+  p->env = env;
+  return 0;
+}
+
+static int
+publish_cmp (const ent_publish_t *a, const ent_publish_t *b)
+{
+  int c = cmp_u64 (a->udp, b->udp);
+
+  if (c == 0)
+    c = cmp_u64 (a->host_port, b->host_port);
+  if (c == 0)
+    c = cmp_u64 (a->sandbox_port, b->sandbox_port);
+  return c;
+}
+
+int
+ent_profile_add_publish (ent_profile_t *p, const ent_publish_t *pub, ent_error_t **err)
+{
+  ent_network_t *n = &p->net;
+  size_t pos = 0;
+
+  for (size_t i = 0; i < n->n_publish; i++)
+    if (n->publish[i].udp == pub->udp && n->publish[i].host_port == pub->host_port)
+      return ent_error_set (err, EEXIST, "host port %u/%s is published twice", pub->host_port,
+                            pub->udp ? "udp" : "tcp");
+  while (pos < n->n_publish && publish_cmp (&n->publish[pos], pub) < 0)
+    pos++;
+  ent_publish_t *v = realloc (n->publish, (n->n_publish + 1) * sizeof (*v));
+  if (v == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  memmove (&v[pos + 1], &v[pos], (n->n_publish - pos) * sizeof (*v));
+  v[pos] = *pub;
+  n->publish = v;
+  n->n_publish++;
+  return 0;
+}
+
+int
+ent_profile_set_string (char **field, const char *value)
+{
+  char *copy = NULL;
+
+  if (value && (copy = strdup (value)) == NULL)
+    return -ENOMEM;
+  free (*field);
+  *field = copy;
+  return 0;
+}
+
+/* ---- paths --------------------------------------------------------------- */
+
+/* Append component @c (@len bytes) to the normalised absolute path in @buf,
+ * handling "." and "..". */
+static void
+push_component (char *buf, const char *c, size_t len)
+{
+  size_t blen = strlen (buf);
+
+  if (len == 0 || (len == 1 && c[0] == '.'))
+    return;
+  if (len == 2 && c[0] == '.' && c[1] == '.')
+    {
+      char *slash = strrchr (buf, '/');
+      if (slash)
+        *slash = '\0';
+      return;
+    }
+  buf[blen] = '/';
+  memcpy (buf + blen + 1, c, len);
+  buf[blen + 1 + len] = '\0';
+}
+
+static void
+push_path (char *buf, const char *path)
+{
+  while (*path)
+    {
+      const char *slash = strchrnul (path, '/');
+      push_component (buf, path, slash - path);
+      path = *slash ? slash + 1 : slash;
+    }
+}
+
+int
+ent_path_resolve (const char *path, const char *cwd, const char *home, char **out,
+                  ent_error_t **err)
+{
+  const char *base = NULL;
+  cleanup_free char *buf = NULL;
+
+  if (path == NULL || *path == '\0')
+    return ent_error_set (err, EINVAL, "empty path");
+  if (path[0] == '~')
+    {
+      if (path[1] != '\0' && path[1] != '/')
+        return ent_error_set (err, EINVAL, "path '%s': only '~' and '~/' are supported", path);
+      if (home == NULL || home[0] != '/')
+        return ent_error_set (err, EINVAL, "path '%s': no home directory to expand '~'", path);
+      base = home;
+      path++;
+    }
+  else if (path[0] != '/')
+    {
+      if (cwd == NULL || cwd[0] != '/')
+        return ent_error_set (err, EINVAL, "path '%s': relative, and no working directory", path);
+      base = cwd;
+    }
+
+  buf = calloc (1, (base ? strlen (base) : 0) + strlen (path) + 3);
+  if (buf == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  if (base)
+    push_path (buf, base);
+  push_path (buf, path);
+  if (buf[0] == '\0')
+    strcpy (buf, "/");
+  *out = steal_pointer (&buf);
+  return 0;
+}

@@ -1,0 +1,516 @@
+/* libentitlement — stable text and JSON renderings of a profile.
+ *
+ * Output goes through open_memstream; every list in the profile is already
+ * sorted, so printing in storage order is deterministic. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent-catalogue.h"
+#include "ent-render.h"
+#include "ent-util.h"
+
+static const struct
+{
+  int num;
+  const char *name;
+} errno_names[] = {
+  { EPERM, "EPERM" },   { ENOENT, "ENOENT" }, { EACCES, "EACCES" }, { EINVAL, "EINVAL" },
+  { ENOSYS, "ENOSYS" }, { ENOTTY, "ENOTTY" }, { EROFS, "EROFS" },
+};
+
+static const char *const arg_op_names[] = {
+  [ENT_ARG_EQ] = "eq", [ENT_ARG_NE] = "ne", [ENT_ARG_LT] = "lt", [ENT_ARG_LE] = "le",
+  [ENT_ARG_GT] = "gt", [ENT_ARG_GE] = "ge", [ENT_ARG_MASKED_EQ] = "masked_eq",
+};
+
+static const char *const mount_kind_names[] = {
+  [ENT_MOUNT_BIND_RW] = "rw", [ENT_MOUNT_BIND_RO] = "ro", [ENT_MOUNT_HIDE] = "hide",
+  [ENT_MOUNT_TMPFS] = "tmpfs",
+};
+
+static const char *const dev_names[] = {
+  [ENT_DEV_MINIMAL] = "minimal", [ENT_DEV_HOST_RO] = "host-ro", [ENT_DEV_HOST_RW] = "host-rw",
+};
+static const char *const proc_names[] = { [ENT_PROC_FRESH] = "fresh", [ENT_PROC_HOST] = "host" };
+static const char *const sys_names[] = { [ENT_SYS_RO] = "read-only", [ENT_SYS_HOST] = "host" };
+static const char *const env_op_names[] = {
+  [ENT_ENV_SET] = "set", [ENT_ENV_UNSET] = "unset", [ENT_ENV_KEEP] = "keep",
+};
+
+static void
+put_errno (FILE *f, int num)
+{
+  for (size_t i = 0; i < N_ELEMENTS (errno_names); i++)
+    if (errno_names[i].num == num)
+      {
+        fputs (errno_names[i].name, f);
+        return;
+      }
+  fprintf (f, "%d", num);
+}
+
+static void
+put_json_string (FILE *f, const char *s)
+{
+  fputc ('"', f);
+  for (const unsigned char *p = (const unsigned char *) s; p && *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        fprintf (f, "\\%c", *p);
+      else if (*p < 0x20 || *p == 0x7f)
+        fprintf (f, "\\u%04x", *p);
+      else
+        fputc (*p, f);
+    }
+  fputc ('"', f);
+}
+
+/* One rule as a single canonical line: "ioctl errno EPERM a1&0xffffffff==0x5412". */
+static void
+put_rule_text (FILE *f, const ent_seccomp_rule_t *r)
+{
+  fprintf (f, "%s %s", r->syscall, r->action == ENT_SECCOMP_ALLOW ? "allow" : "errno");
+  if (r->action == ENT_SECCOMP_ERRNO)
+    {
+      fputc (' ', f);
+      put_errno (f, r->errnum);
+    }
+  for (unsigned i = 0; i < r->n_args; i++)
+    {
+      const ent_arg_cond_t *a = &r->args[i];
+      fprintf (f, " a%u", a->index);
+      if (a->op == ENT_ARG_MASKED_EQ)
+        fprintf (f, "&0x%" PRIx64 "==0x%" PRIx64, a->mask, a->value);
+      else
+        fprintf (f, " %s 0x%" PRIx64, arg_op_names[a->op], a->value);
+    }
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void
+json_strv (FILE *f, char *const *v)
+{
+  fputc ('[', f);
+  for (size_t i = 0; v && v[i]; i++)
+    {
+      fputs (i ? ", " : "", f);
+      put_json_string (f, v[i]);
+    }
+  fputc (']', f);
+}
+
+static void
+json_caps (FILE *f, const ent_profile_t *p)
+{
+  fputs ("  \"capabilities\": {", f);
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    {
+      bool first = true;
+      fprintf (f, "%s\n    \"%s\": [", s ? "," : "", ent_capset_name (s));
+      for (int c = 0; c <= ENT_CAP_LAST; c++)
+        if (p->caps[s] & ENT_CAP_BIT (c))
+          {
+            fprintf (f, "%s\"%s\"", first ? "" : ", ", ent_cap_to_name (c));
+            first = false;
+          }
+      fputc (']', f);
+    }
+  fputs ("\n  },\n", f);
+}
+
+static void
+json_rule (FILE *f, const ent_seccomp_rule_t *r)
+{
+  fprintf (f, "{\"syscall\": \"%s\", \"action\": \"%s\"", r->syscall,
+           r->action == ENT_SECCOMP_ALLOW ? "allow" : "errno");
+  if (r->action == ENT_SECCOMP_ERRNO)
+    {
+      fputs (", \"errno\": \"", f);
+      put_errno (f, r->errnum);
+      fputc ('"', f);
+    }
+  if (r->n_args)
+    {
+      fputs (", \"args\": [", f);
+      for (unsigned i = 0; i < r->n_args; i++)
+        fprintf (f, "%s{\"index\": %u, \"op\": \"%s\", \"mask\": %" PRIu64 ", \"value\": %" PRIu64 "}",
+                 i ? ", " : "", r->args[i].index, arg_op_names[r->args[i].op], r->args[i].mask,
+                 r->args[i].value);
+      fputc (']', f);
+    }
+  fputc ('}', f);
+}
+
+static void
+json_seccomp (FILE *f, const ent_seccomp_t *s)
+{
+  fprintf (f, "  \"seccomp\": {\n    \"enabled\": %s,\n    \"default\": \"errno ",
+           s->enabled ? "true" : "false");
+  put_errno (f, s->default_errno);
+  fputs ("\",\n    \"rules\": [", f);
+  for (size_t i = 0; i < s->n_rules; i++)
+    {
+      fputs (i ? ",\n      " : "\n      ", f);
+      json_rule (f, &s->rules[i]);
+    }
+  fputs (s->n_rules ? "\n    ]\n  },\n" : "]\n  },\n", f);
+}
+
+static void
+json_fs (FILE *f, const ent_fs_t *fs)
+{
+  fprintf (f, "  \"filesystem\": {\n    \"read_only\": %s,\n    \"dev\": \"%s\",\n"
+              "    \"proc\": \"%s\",\n    \"sys\": \"%s\",\n    \"mounts\": [",
+           fs->read_only ? "true" : "false", dev_names[fs->dev], proc_names[fs->proc],
+           sys_names[fs->sys]);
+  for (size_t i = 0; i < fs->n_mounts; i++)
+    {
+      fprintf (f, "%s{\"kind\": \"%s\", \"path\": ", i ? ", " : "",
+               mount_kind_names[fs->mounts[i].kind]);
+      put_json_string (f, fs->mounts[i].path);
+      fputc ('}', f);
+    }
+  fputs ("],\n    \"masked\": ", f);
+  json_strv (f, fs->masked);
+  fputs (",\n    \"readonly\": ", f);
+  json_strv (f, fs->readonly);
+  fputs ("\n  },\n", f);
+}
+
+static void
+json_limit (FILE *f, int64_t v)
+{
+  if (v == ENT_RLIM_HARD)
+    fputs ("\"hard\"", f);
+  else
+    fprintf (f, "%" PRId64, v);
+}
+
+static void
+json_rlimits (FILE *f, const ent_profile_t *p)
+{
+  bool first = true;
+
+  fputs ("  \"rlimits\": {", f);
+  for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
+    {
+      const ent_rlimit_t *l = &p->rlimits[r];
+      if (l->soft == ENT_RLIM_UNSET && l->hard == ENT_RLIM_UNSET)
+        continue;
+      fprintf (f, "%s\"%s\": {\"soft\": ", first ? "" : ", ", ent_rlimit_name (r));
+      json_limit (f, l->soft);
+      fputs (", \"hard\": ", f);
+      json_limit (f, l->hard);
+      fputc ('}', f);
+      first = false;
+    }
+  fputs ("},\n", f);
+}
+
+static void
+json_network (FILE *f, const ent_network_t *n)
+{
+  fprintf (f, "  \"network\": {\"mode\": \"%s\", \"admin\": %s, \"host_loopback\": %s, \"proxy\": ",
+           ent_net_mode_name (n->mode), n->admin ? "true" : "false",
+           n->host_loopback ? "true" : "false");
+  if (n->proxy_url)
+    put_json_string (f, n->proxy_url);
+  else
+    fputs ("null", f);
+  fputs (", \"publish\": [", f);
+  for (size_t i = 0; i < n->n_publish; i++)
+    fprintf (f, "%s{\"host\": %u, \"sandbox\": %u, \"protocol\": \"%s\"}", i ? ", " : "",
+             n->publish[i].host_port, n->publish[i].sandbox_port, n->publish[i].udp ? "udp" : "tcp");
+  fputs ("]},\n", f);
+}
+
+static void
+json_env (FILE *f, const ent_profile_t *p)
+{
+  fprintf (f, "  \"clearenv\": %s,\n  \"environment\": [", p->clearenv ? "true" : "false");
+  for (size_t i = 0; i < p->n_env; i++)
+    {
+      fprintf (f, "%s{\"op\": \"%s\", \"name\": ", i ? ", " : "", env_op_names[p->env[i].op]);
+      put_json_string (f, p->env[i].name);
+      if (p->env[i].value)
+        {
+          fputs (", \"value\": ", f);
+          put_json_string (f, p->env[i].value);
+        }
+      fputc ('}', f);
+    }
+  fputs ("],\n", f);
+}
+
+static void
+json_opt_string (FILE *f, const char *key, const char *v, bool last)
+{
+  fprintf (f, "  \"%s\": ", key);
+  if (v)
+    put_json_string (f, v);
+  else
+    fputs ("null", f);
+  fputs (last ? "\n" : ",\n", f);
+}
+
+static void
+json_id (FILE *f, const char *key, int64_t id)
+{
+  if (id < 0)
+    fprintf (f, "  \"%s\": \"caller\",\n", key);
+  else
+    fprintf (f, "  \"%s\": %" PRId64 ",\n", key, id);
+}
+
+static void
+json_profile (FILE *f, const ent_profile_t *p)
+{
+  fputs ("  \"namespaces\": {", f);
+  for (int i = 0; i < ENT_NS_COUNT; i++)
+    fprintf (f, "%s\"%s\": \"%s\"", i ? ", " : "", ent_ns_name (i),
+             p->ns.create[i] ? "new" : "host");
+  fputs ("},\n", f);
+  json_id (f, "uid", p->uid);
+  json_id (f, "gid", p->gid);
+  json_caps (f, p);
+  fprintf (f, "  \"no_new_privs\": %s,\n  \"new_session\": %s,\n",
+           p->no_new_privs ? "true" : "false", p->new_session ? "true" : "false");
+  json_seccomp (f, &p->seccomp);
+  json_fs (f, &p->fs);
+  json_rlimits (f, p);
+  json_network (f, &p->net);
+  json_env (f, p);
+  json_opt_string (f, "hostname", p->hostname, false);
+  json_opt_string (f, "cwd", p->cwd, true);
+}
+
+static void
+json_grants (FILE *f, const ent_manager_t *m)
+{
+  size_t n = ent_manager_count (m);
+
+  fputs ("  \"grants\": [", f);
+  for (size_t i = 0; i < n; i++)
+    {
+      const ent_entitlement_t *e = ent_manager_get (m, i);
+      fputs (i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
+      put_json_string (f, ent_entitlement_full_name (e));
+      fputs (", \"source\": ", f);
+      put_json_string (f, ent_entitlement_source (e));
+      fputc ('}', f);
+    }
+  fputs (n ? "\n  ],\n" : "],\n", f);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void
+text_caps (FILE *f, const ent_profile_t *p)
+{
+  bool same = true;
+
+  for (int s = 1; s < ENT_CAPSET_COUNT; s++)
+    same = same && p->caps[s] == p->caps[0];
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    {
+      if (same && s > 0)
+        break;
+      fprintf (f, "capabilities%s%s:", same ? "" : " ", same ? "" : ent_capset_name (s));
+      if (p->caps[s] == 0)
+        fputs (" none", f);
+      else if (p->caps[s] == ENT_CAP_ALL)
+        fputs (" all", f);
+      else
+        for (int c = 0; c <= ENT_CAP_LAST; c++)
+          if (p->caps[s] & ENT_CAP_BIT (c))
+            fprintf (f, " %s", ent_cap_to_name (c));
+      fputc ('\n', f);
+    }
+}
+
+static void
+text_seccomp (FILE *f, const ent_seccomp_t *s)
+{
+  size_t allowed = 0;
+
+  if (!s->enabled)
+    {
+      fputs ("seccomp: none\n", f);
+      return;
+    }
+  for (size_t i = 0; i < s->n_rules; i++)
+    allowed += s->rules[i].action == ENT_SECCOMP_ALLOW && s->rules[i].n_args == 0;
+  fprintf (f, "seccomp: default-deny (fails with ");
+  put_errno (f, s->default_errno);
+  fprintf (f, "), %zu syscalls allowed on every ABI; special rules:\n", allowed);
+  for (size_t i = 0; i < s->n_rules; i++)
+    if (s->rules[i].n_args || s->rules[i].action != ENT_SECCOMP_ALLOW)
+      {
+        fputs ("  ", f);
+        put_rule_text (f, &s->rules[i]);
+        fputc ('\n', f);
+      }
+}
+
+static void
+text_list (FILE *f, const char *label, char *const *v)
+{
+  fprintf (f, "%s:", label);
+  if (v == NULL || *v == NULL)
+    fputs (" none", f);
+  for (size_t i = 0; v && v[i]; i++)
+    fprintf (f, " %s", v[i]);
+  fputc ('\n', f);
+}
+
+static void
+text_fs (FILE *f, const ent_fs_t *fs)
+{
+  fprintf (f, "filesystem: host / %s; /dev %s; /proc %s; /sys %s\n",
+           fs->read_only ? "read-only" : "writable", dev_names[fs->dev], proc_names[fs->proc],
+           sys_names[fs->sys]);
+  for (size_t i = 0; i < fs->n_mounts; i++)
+    fprintf (f, "  %-5s %s\n", mount_kind_names[fs->mounts[i].kind], fs->mounts[i].path);
+  text_list (f, "masked", fs->masked);
+  text_list (f, "read-only paths", fs->readonly);
+}
+
+static void
+text_profile (FILE *f, const ent_profile_t *p)
+{
+  fputs ("namespaces:", f);
+  for (int i = 0; i < ENT_NS_COUNT; i++)
+    fprintf (f, " %s=%s", ent_ns_name (i), p->ns.create[i] ? "new" : "host");
+  fputc ('\n', f);
+  if (p->uid < 0)
+    fputs ("uid/gid: same as the caller\n", f);
+  else
+    fprintf (f, "uid/gid: %" PRId64 "/%" PRId64 "\n", p->uid, p->gid);
+  text_caps (f, p);
+  fprintf (f, "no_new_privs: %s\nnew session: %s\n", p->no_new_privs ? "yes" : "no",
+           p->new_session ? "yes" : "no");
+  text_seccomp (f, &p->seccomp);
+  text_fs (f, &p->fs);
+  for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
+    if (p->rlimits[r].soft != ENT_RLIM_UNSET || p->rlimits[r].hard != ENT_RLIM_UNSET)
+      {
+        fprintf (f, "rlimit %s: soft ", ent_rlimit_name (r));
+        json_limit (f, p->rlimits[r].soft);
+        fputs (" hard ", f);
+        json_limit (f, p->rlimits[r].hard);
+        fputc ('\n', f);
+      }
+  fprintf (f, "network: %s%s%s", ent_net_mode_name (p->net.mode), p->net.admin ? " (admin)" : "",
+           p->net.host_loopback ? " (host loopback reachable)" : "");
+  if (p->net.proxy_url)
+    fprintf (f, " via %s", p->net.proxy_url);
+  for (size_t i = 0; i < p->net.n_publish; i++)
+    fprintf (f, " publish %u:%u/%s", p->net.publish[i].host_port, p->net.publish[i].sandbox_port,
+             p->net.publish[i].udp ? "udp" : "tcp");
+  fputc ('\n', f);
+  for (size_t i = 0; i < p->n_env; i++)
+    fprintf (f, "env %s %s%s%s\n", env_op_names[p->env[i].op], p->env[i].name,
+             p->env[i].value ? "=" : "", p->env[i].value ? p->env[i].value : "");
+  if (p->hostname)
+    fprintf (f, "hostname: %s\n", p->hostname);
+}
+
+static void
+text_grants (FILE *f, const ent_manager_t *m, const ent_catalogue_t *cat)
+{
+  fputs ("grants:\n", f);
+  for (size_t i = 0; i < ent_manager_count (m); i++)
+    {
+      const ent_entitlement_t *e = ent_manager_get (m, i);
+      const ent_definition_t *d = cat ? ent_catalogue_lookup (cat, ent_entitlement_name (e)) : NULL;
+      fprintf (f, "  %-28s [%s]", ent_entitlement_full_name (e), ent_entitlement_source (e));
+      if (d && d->description)
+        fprintf (f, " %s", d->description);
+      fputc ('\n', f);
+    }
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+static int
+finish (FILE *f, char **buf, char **out, ent_error_t **err)
+{
+  if (fclose (f) != 0)
+    {
+      free (*buf);
+      return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
+    }
+  *out = *buf;
+  return 0;
+}
+
+int
+ent_render (const ent_manager_t *m, const ent_catalogue_t *cat, ent_render_format_t format,
+            char **out, ent_error_t **err)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+
+  if (f == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
+  if (format == ENT_RENDER_JSON)
+    {
+      fputs ("{\n", f);
+      json_grants (f, m);
+      json_profile (f, ent_manager_profile (m));
+      fputs ("}\n", f);
+    }
+  else
+    {
+      text_grants (f, m, cat);
+      text_profile (f, ent_manager_profile (m));
+    }
+  return finish (f, &buf, out, err);
+}
+
+int
+ent_render_profile (const ent_profile_t *p, ent_render_format_t format, char **out,
+                    ent_error_t **err)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+
+  if (f == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
+  if (format == ENT_RENDER_JSON)
+    {
+      fputs ("{\n", f);
+      json_profile (f, p);
+      fputs ("}\n", f);
+    }
+  else
+    text_profile (f, p);
+  return finish (f, &buf, out, err);
+}
+
+int
+ent_render_seccomp_key (const ent_profile_t *p, char **out, ent_error_t **err)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+
+  if (f == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  fprintf (f, "enabled %d default ", p->seccomp.enabled);
+  put_errno (f, p->seccomp.default_errno);
+  fputc ('\n', f);
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      put_rule_text (f, &p->seccomp.rules[i]);
+      fputc ('\n', f);
+    }
+  return finish (f, &buf, out, err);
+}

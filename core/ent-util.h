@@ -1,0 +1,84 @@
+/* Internal helpers shared by entrun's libraries and launcher.  Not installed.
+ * Cleanup attributes follow bubblewrap's utils.h: always initialise. */
+#ifndef ENT_UTIL_H
+#define ENT_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define cleanup_free __attribute__ ((cleanup (ent_cleanup_freep)))
+#define cleanup_close __attribute__ ((cleanup (ent_cleanup_closep)))
+#define cleanup_fclose __attribute__ ((cleanup (ent_cleanup_fclosep)))
+#define cleanup_strv __attribute__ ((cleanup (ent_cleanup_strvp)))
+
+#define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
+
+static inline void
+ent_cleanup_freep (void *p)
+{
+  void **pp = (void **) p;
+  free (*pp);
+}
+
+static inline void
+ent_cleanup_closep (int *fd)
+{
+  if (*fd >= 0)
+    {
+      int saved = errno;
+      close (*fd);
+      errno = saved;
+    }
+}
+
+static inline void
+ent_cleanup_fclosep (FILE **f)
+{
+  if (*f)
+    fclose (*f);
+}
+
+static inline void
+ent_strv_free (char **v)
+{
+  if (v == NULL)
+    return;
+  for (char **i = v; *i; i++)
+    free (*i);
+  free (v);
+}
+
+static inline void
+ent_cleanup_strvp (char ***v)
+{
+  ent_strv_free (*v);
+}
+
+/* Take ownership out of a cleanup variable; type-checked by the compiler. */
+#define steal_pointer(pp)                                                     \
+  ({                                                                          \
+    __typeof__ (*(pp)) _ptr_ = *(pp);                                         \
+    *(pp) = NULL;                                                             \
+    _ptr_;                                                                    \
+  })
+
+static inline bool
+ent_str_equal (const char *a, const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return strcmp (a, b) == 0;
+}
+
+static inline bool
+ent_str_has_prefix (const char *s, const char *prefix)
+{
+  return strncmp (s, prefix, strlen (prefix)) == 0;
+}
+
+#endif

@@ -1,0 +1,58 @@
+/* libentitlement — the built-in seccomp policy (internal, not installed).
+ *
+ * Tables of syscall names and the functions that turn them into profile
+ * rules for the default catalogue: security.confined builds the baseline
+ * allowlist, the other levels and flags open named groups on top of it.
+ * Everything here only edits an ent_profile_t; nothing is loaded into the
+ * kernel (that is the launcher's job).
+ *
+ * Every list is NULL-terminated and sorted in strcmp order.  Names are
+ * libseccomp's: a name that does not exist on an architecture (for example
+ * "_llseek" on x86_64) is meant to be skipped there by the launcher, which is
+ * what lets one list serve x86_64, x86 and x32 alike.
+ */
+#ifndef ENT_SECCOMP_POLICY_H
+#define ENT_SECCOMP_POLICY_H
+
+#include "ent-error.h"
+#include "ent-profile.h"
+
+/* Allowed unconditionally under security.confined. */
+extern const char *const ent_policy_default_allow[];
+
+/* mount, umount, umount2, the new mount API (fsopen ... mount_setattr) and
+ * pivot_root. */
+extern const char *const ent_policy_mount_family[];
+/* unshare, setns. */
+extern const char *const ent_policy_namespace_family[];
+/* keyctl, add_key, request_key. */
+extern const char *const ent_policy_keyring_family[];
+/* ptrace and the calls that need ptrace access to another process. */
+extern const char *const ent_policy_ptrace_family[];
+/* perf_event_open. */
+extern const char *const ent_policy_perf_family[];
+/* mlock, mlock2, mlockall, munlock, munlockall. */
+extern const char *const ent_policy_mlock_family[];
+/* Read-only introspection for security.view: syslog, kcmp, lookup_dcookie. */
+extern const char *const ent_policy_introspection_family[];
+/* What security.admin allows beyond the mount, namespace, keyring and ptrace
+ * families. */
+extern const char *const ent_policy_admin_extra[];
+
+/* Allow every syscall of the NULL-terminated @group unconditionally. */
+int ent_policy_allow_group (ent_profile_t *p, const char *const *group, ent_error_t **err) ENT_WUR;
+
+/* security.confined: enable the filter with EPERM as the default, allow
+ * ent_policy_default_allow, and add the argument-filtered rules for clone,
+ * clone3 (ENOSYS), ioctl (no TIOCSTI/TIOCLINUX), personality and socket. */
+int ent_policy_apply_confined (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+
+/* security.admin: allow the mount, namespace, keyring and ptrace families
+ * and ent_policy_admin_extra; clone and clone3 become unconditional. */
+int ent_policy_apply_admin (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+
+/* debug.ptrace: also allow personality(ADDR_NO_RANDOMIZE), alone and with
+ * PER_LINUX32, so that gdb and setarch -R can turn ASLR off. */
+int ent_policy_allow_personality_no_aslr (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+
+#endif
