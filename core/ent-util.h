@@ -67,6 +67,15 @@ ent_cleanup_strvp (char ***v)
     _ptr_;                                                                    \
   })
 
+/* Take ownership of a cleanup_close fd. */
+static inline int
+steal_fd (int *fd)
+{
+  int f = *fd;
+  *fd = -1;
+  return f;
+}
+
 static inline bool
 ent_str_equal (const char *a, const char *b)
 {

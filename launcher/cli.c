@@ -1,0 +1,227 @@
+/* entrun — command-line parsing (see cli.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ent-util.h"
+
+enum
+{
+  OPT_EXPLAIN = 256,
+  OPT_JSON,
+  OPT_LIST,
+  OPT_ENV,
+  OPT_UNSETENV,
+  OPT_CLEARENV,
+  OPT_HOSTNAME,
+  OPT_KEEP_FD,
+};
+
+static const struct option long_options[] = {
+  { "ent", required_argument, NULL, 'e' },
+  { "explain", no_argument, NULL, OPT_EXPLAIN },
+  { "json", no_argument, NULL, OPT_JSON },
+  { "list", no_argument, NULL, OPT_LIST },
+  { "chdir", required_argument, NULL, 'C' },
+  { "env", required_argument, NULL, OPT_ENV },
+  { "unsetenv", required_argument, NULL, OPT_UNSETENV },
+  { "clearenv", no_argument, NULL, OPT_CLEARENV },
+  { "hostname", required_argument, NULL, OPT_HOSTNAME },
+  { "keep-fd", required_argument, NULL, OPT_KEEP_FD },
+  { "verbose", no_argument, NULL, 'v' },
+  { "quiet", no_argument, NULL, 'q' },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+    "Usage: entrun [OPTIONS] [--] COMMAND [ARG...]\n"
+    "Run COMMAND in a rootless sandbox shaped by entitlements.\n"
+    "\n"
+    "  -e, --ent NAME[=VALUE]  grant an entitlement (repeatable; see --list)\n"
+    "      --explain           print the resolved sandbox profile and exit\n"
+    "      --json              with --explain: print it as JSON\n"
+    "      --list              list every entitlement with its description\n"
+    "  -C, --chdir DIR         working directory inside (default: the current one)\n"
+    "      --env NAME=VALUE    set an environment variable inside\n"
+    "      --unsetenv NAME     remove an environment variable inside\n"
+    "      --clearenv          start from an empty environment (see --env)\n"
+    "      --hostname NAME     hostname inside the sandbox\n"
+    "      --keep-fd N         keep file descriptor N open inside (repeatable)\n"
+    "  -v, --verbose           print each setup step\n"
+    "  -q, --quiet             print only errors\n"
+    "  -h, --help              show this help\n"
+    "  -V, --version           show the version\n"
+    "\n"
+    "With no --ent the sandbox is the most confined one: security.confined,\n"
+    "network.none, host.devices.none, host.processes.none.\n"
+    "\n"
+    "Exit status: COMMAND's status, or 128+N if it was killed by signal N;\n"
+    "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found.\n";
+
+const char *
+entrun_cli_usage (void)
+{
+  return usage;
+}
+
+static int
+push_string (char ***v, size_t *n, const char *s)
+{
+  char **nv = realloc (*v, (*n + 2) * sizeof (char *));
+
+  if (nv == NULL)
+    return -ENOMEM;
+  *v = nv;
+  if ((nv[*n] = strdup (s)) == NULL)
+    return -ENOMEM;
+  nv[++*n] = NULL;
+  return 0;
+}
+
+static int
+push_env (entrun_cli_t *cli, ent_env_op_t op, const char *arg, ent_error_t **err)
+{
+  const char *eq = strchr (arg, '=');
+  entrun_env_op_t e = { .op = op };
+  entrun_env_op_t *v;
+
+  if (op == ENT_ENV_SET && (eq == NULL || eq == arg))
+    return ent_error_set (err, EINVAL, "--env '%s': expected NAME=VALUE", arg);
+  if (op == ENT_ENV_UNSET && (*arg == '\0' || eq != NULL))
+    return ent_error_set (err, EINVAL, "--unsetenv '%s': expected a variable name", arg);
+  e.name = op == ENT_ENV_SET ? strndup (arg, eq - arg) : strdup (arg);
+  e.value = op == ENT_ENV_SET ? strdup (eq + 1) : NULL;
+  v = realloc (cli->env, (cli->n_env + 1) * sizeof (*v));
+  if (v == NULL || e.name == NULL || (op == ENT_ENV_SET && e.value == NULL))
+    {
+      if (v)
+        cli->env = v;
+      free (e.name);
+      free (e.value);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  v[cli->n_env++] = e;
+  cli->env = v;
+  return 0;
+}
+
+static int
+push_keep_fd (entrun_cli_t *cli, const char *arg, ent_error_t **err)
+{
+  int64_t fd;
+  size_t pos = 0;
+  int *v;
+
+  if (ent_parse_int (arg, false, &fd, NULL) < 0 || fd < 0 || fd > INT_MAX)
+    return ent_error_set (err, EINVAL, "--keep-fd '%s': expected a file descriptor number", arg);
+  if (fd <= 2)
+    return 0; /* 0-2 are always kept */
+  while (pos < cli->n_keep_fds && cli->keep_fds[pos] < fd)
+    pos++;
+  if (pos < cli->n_keep_fds && cli->keep_fds[pos] == fd)
+    return 0;
+  v = realloc (cli->keep_fds, (cli->n_keep_fds + 1) * sizeof (int));
+  if (v == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  memmove (&v[pos + 1], &v[pos], (cli->n_keep_fds - pos) * sizeof (int));
+  v[pos] = (int) fd;
+  cli->keep_fds = v;
+  cli->n_keep_fds++;
+  return 0;
+}
+
+static int
+set_once (char **field, const char *opt, const char *arg, ent_error_t **err)
+{
+  if (*arg == '\0')
+    return ent_error_set (err, EINVAL, "%s: empty value", opt);
+  free (*field);
+  *field = strdup (arg);
+  return *field ? 0 : ent_error_set (err, ENOMEM, "out of memory");
+}
+
+static int
+handle_option (entrun_cli_t *cli, int c, const char *arg, ent_error_t **err)
+{
+  switch (c)
+    {
+    case 'e':
+      return push_string (&cli->ents, &cli->n_ents, arg) < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
+    case OPT_EXPLAIN: cli->explain = true; return 0;
+    case OPT_JSON: cli->json = true; return 0;
+    case OPT_LIST: cli->list = true; return 0;
+    case 'C': return set_once (&cli->chdir, "--chdir", arg, err);
+    case OPT_ENV: return push_env (cli, ENT_ENV_SET, arg, err);
+    case OPT_UNSETENV: return push_env (cli, ENT_ENV_UNSET, arg, err);
+    case OPT_CLEARENV: cli->clearenv = true; return 0;
+    case OPT_HOSTNAME: return set_once (&cli->hostname, "--hostname", arg, err);
+    case OPT_KEEP_FD: return push_keep_fd (cli, arg, err);
+    case 'v': cli->verbosity = 2; return 0;
+    case 'q': cli->verbosity = 0; return 0;
+    case 'h': cli->help = true; return 0;
+    case 'V': cli->version = true; return 0;
+    default: return ent_error_set (err, EINVAL, "internal error: option %d", c);
+    }
+}
+
+/* getopt's own messages are off (opterr = 0): we name the bad argument
+ * ourselves, in our one-line format. */
+static int
+bad_option (char **argv, int c, ent_error_t **err)
+{
+  const char *arg = argv[optind - 1];
+
+  if (c == ':')
+    return ent_error_set (err, EINVAL, "option '%s' needs a value", arg);
+  if (optopt && !ent_str_has_prefix (arg, "--"))
+    return ent_error_set (err, EINVAL, "unknown option '-%c' (see entrun --help)", optopt);
+  return ent_error_set (err, EINVAL, "unknown option '%s' (see entrun --help)", arg);
+}
+
+int
+entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
+{
+  int c, ret;
+
+  memset (cli, 0, sizeof (*cli));
+  cli->verbosity = 1;
+  optind = 0; /* full re-initialisation, so tests may parse repeatedly */
+  opterr = 0;
+  while ((c = getopt_long (argc, argv, "+:e:C:vqhV", long_options, NULL)) != -1)
+    {
+      if (c == '?' || c == ':')
+        return bad_option (argv, c, err);
+      if ((ret = handle_option (cli, c, optarg, err)) < 0)
+        return ret;
+    }
+  cli->argv = argv + optind;
+  cli->argc = argc - optind;
+  if (cli->json && !cli->explain)
+    return ent_error_set (err, EINVAL, "--json goes with --explain");
+  if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version))
+    return ent_error_set (err, EINVAL, "no command given (see entrun --help)");
+  return 0;
+}
+
+void
+entrun_cli_clear (entrun_cli_t *cli)
+{
+  ent_strv_free (cli->ents);
+  for (size_t i = 0; i < cli->n_env; i++)
+    {
+      free (cli->env[i].name);
+      free (cli->env[i].value);
+    }
+  free (cli->env);
+  free (cli->chdir);
+  free (cli->hostname);
+  free (cli->keep_fds);
+  memset (cli, 0, sizeof (*cli));
+}

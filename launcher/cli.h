@@ -1,0 +1,43 @@
+/* entrun — command-line parsing into a plain struct (no side effects, so a
+ * unit test can check it without running anything). */
+#ifndef ENTRUN_CLI_H
+#define ENTRUN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "entitlement.h"
+
+typedef struct entrun_env_op
+{
+  ent_env_op_t op;
+  char *name;
+  char *value;
+} entrun_env_op_t;
+
+typedef struct entrun_cli
+{
+  char **ents; /* --ent values, in order */
+  size_t n_ents;
+  bool explain, json, list, help, version;
+  char *chdir;
+  entrun_env_op_t *env;
+  size_t n_env;
+  bool clearenv;
+  char *hostname;
+  int *keep_fds; /* sorted, unique, each >= 3 */
+  size_t n_keep_fds;
+  int verbosity; /* 0 -q, 1 default, 2 -v */
+  char **argv;   /* the command: points into the caller's argv */
+  int argc;
+} entrun_cli_t;
+
+/* Parse @argv.  On error the message names the offending argument. */
+int entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+void entrun_cli_clear (entrun_cli_t *cli);
+
+/* The --help text. */
+const char *entrun_cli_usage (void);
+
+#endif

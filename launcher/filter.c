@@ -1,0 +1,219 @@
+/* entrun — seccomp filters (see filter.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "util.h"
+
+/* Every ABI the kernel may run on this machine, so that a 32-bit syscall
+ * (int 0x80) meets the same rules as a native one. */
+static const uint32_t extra_arches[] = {
+#if defined(__x86_64__)
+  SCMP_ARCH_X86, SCMP_ARCH_X32,
+#elif defined(__aarch64__)
+  SCMP_ARCH_ARM,
+#endif
+  0,
+};
+
+static const enum scmp_compare ops[] = {
+  [ENT_ARG_EQ] = SCMP_CMP_EQ, [ENT_ARG_NE] = SCMP_CMP_NE, [ENT_ARG_LT] = SCMP_CMP_LT,
+  [ENT_ARG_LE] = SCMP_CMP_LE, [ENT_ARG_GT] = SCMP_CMP_GT, [ENT_ARG_GE] = SCMP_CMP_GE,
+  [ENT_ARG_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+};
+
+static void
+release_ctx (scmp_filter_ctx *ctx)
+{
+  if (*ctx)
+    seccomp_release (*ctx);
+}
+#define cleanup_seccomp __attribute__ ((cleanup (release_ctx)))
+
+static int
+new_ctx (uint32_t def_action, scmp_filter_ctx *out, ent_error_t **err)
+{
+  scmp_filter_ctx ctx = seccomp_init (def_action);
+  int ret;
+
+  if (ctx == NULL)
+    return ent_error_set (err, ENOMEM, "seccomp_init failed");
+  for (const uint32_t *a = extra_arches; *a; a++)
+    if ((ret = seccomp_arch_add (ctx, *a)) < 0 && ret != -EEXIST)
+      {
+        seccomp_release (ctx);
+        return ent_error_set (err, -ret, "seccomp: adding an architecture: %s", strerror (-ret));
+      }
+  /* Binary-tree dispatch: O(log n) per syscall instead of a linear scan. */
+  seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  *out = ctx;
+  return 0;
+}
+
+static int
+add_rule (scmp_filter_ctx ctx, const ent_seccomp_rule_t *r, uint32_t action, ent_error_t **err)
+{
+  struct scmp_arg_cmp args[ENT_SECCOMP_MAX_ARGS];
+  int nr = seccomp_syscall_resolve_name (r->syscall);
+  int ret;
+
+  /* A name no ABI of this build knows (e.g. an arm-only call) has nothing
+   * to filter here; the default action already covers any number. */
+  if (nr == __NR_SCMP_ERROR)
+    return 0;
+  for (unsigned i = 0; i < r->n_args; i++)
+    {
+      args[i].arg = r->args[i].index;
+      args[i].op = ops[r->args[i].op];
+      args[i].datum_a = r->args[i].op == ENT_ARG_MASKED_EQ ? r->args[i].mask : r->args[i].value;
+      args[i].datum_b = r->args[i].op == ENT_ARG_MASKED_EQ ? r->args[i].value : 0;
+    }
+  ret = seccomp_rule_add_array (ctx, action, nr, r->n_args, args);
+  if (ret < 0)
+    return ent_error_set (err, -ret, "seccomp: rule for %s: %s", r->syscall, strerror (-ret));
+  return 0;
+}
+
+/* Export @ctx as BPF into a malloc'd program.  libseccomp 2.5 exports only
+ * to a file descriptor, so go through a memfd. */
+static int
+export_prog (scmp_filter_ctx ctx, struct sock_fprog *prog, ent_error_t **err)
+{
+  cleanup_close int fd = memfd_create ("entrun-seccomp", MFD_CLOEXEC);
+  struct stat st;
+  void *buf;
+  int ret;
+
+  if (fd < 0)
+    return ent_error_set (err, errno, "seccomp: memfd_create: %s", strerror (errno));
+  if ((ret = seccomp_export_bpf (ctx, fd)) < 0)
+    return ent_error_set (err, -ret, "seccomp: export: %s", strerror (-ret));
+  if (fstat (fd, &st) < 0 || st.st_size == 0 || st.st_size % sizeof (struct sock_filter)
+      || st.st_size / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    return ent_error_set (err, EINVAL, "seccomp: exported filter has a bad size");
+  buf = malloc (st.st_size);
+  if (buf == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  if (pread (fd, buf, st.st_size, 0) != st.st_size)
+    {
+      free (buf);
+      return ent_error_set (err, EIO, "seccomp: reading the exported filter failed");
+    }
+  prog->filter = buf;
+  prog->len = st.st_size / sizeof (struct sock_filter);
+  return 0;
+}
+
+static int
+build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *prog,
+       ent_error_t **err)
+{
+  cleanup_seccomp scmp_filter_ctx ctx = NULL;
+  bool any = false;
+  int ret;
+
+  ret = new_ctx (which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ERRNO (p->seccomp.default_errno)
+                                            : SCMP_ACT_ALLOW,
+                 &ctx, err);
+  if (ret < 0)
+    return ret;
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      if (r->action != which)
+        continue;
+      any = true;
+      ret = add_rule (ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum),
+                      err);
+      if (ret < 0)
+        return ret;
+    }
+  if (which == ENT_SECCOMP_ERRNO && !any)
+    return 0; /* no deny filter needed */
+  return export_prog (ctx, prog, err);
+}
+
+int
+entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
+{
+  int ret;
+
+  memset (f, 0, sizeof (*f));
+  if (!p->seccomp.enabled)
+    return 0;
+  ret = build (p, ENT_SECCOMP_ALLOW, &f->allow, err);
+  if (ret == 0)
+    ret = build (p, ENT_SECCOMP_ERRNO, &f->deny, err);
+  if (ret < 0)
+    entrun_filter_clear (f);
+  return ret;
+}
+
+int
+entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
+{
+  cleanup_free char *key = NULL;
+  int ret;
+
+  memset (f, 0, sizeof (*f));
+  if (!p->seccomp.enabled)
+    return 0;
+  if ((ret = ent_render_seccomp_key (p, &key, err)) < 0)
+    return ret;
+  /* Exact comparison of the whole canonical rule text: a hit means the
+   * embedded programs were generated from these very rules. */
+  for (size_t i = 0; i < entrun_precompiled_count; i++)
+    if (strcmp (entrun_precompiled[i].key, key) == 0)
+      {
+        f->allow.filter = (struct sock_filter *) entrun_precompiled[i].allow;
+        f->allow.len = entrun_precompiled[i].allow_len;
+        f->deny.filter = (struct sock_filter *) entrun_precompiled[i].deny;
+        f->deny.len = entrun_precompiled[i].deny_len;
+        f->precompiled = true;
+        verbose ("seccomp: using the filter precompiled for these rules");
+        return 0;
+      }
+  verbose ("seccomp: compiling the filter");
+  return entrun_filter_compile (p, f, err);
+}
+
+static int
+load_one (const struct sock_fprog *prog)
+{
+  if (prog->len == 0)
+    return 0;
+  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
+    return -errno;
+  return 0;
+}
+
+int
+entrun_filter_load (const entrun_filter_t *f)
+{
+  int ret = load_one (&f->allow);
+
+  if (ret == 0)
+    ret = load_one (&f->deny);
+  return ret;
+}
+
+void
+entrun_filter_clear (entrun_filter_t *f)
+{
+  if (!f->precompiled)
+    {
+      free (f->allow.filter);
+      free (f->deny.filter);
+    }
+  memset (f, 0, sizeof (*f));
+}

@@ -1,0 +1,49 @@
+/* entrun — the seccomp filters: compile a profile's rules with libseccomp,
+ * or pick the identical filter precompiled into this binary at build time.
+ *
+ * Two filters are loaded: the allowlist (default: fail with EPERM) and, when
+ * the profile has ERRNO rules, a small deny filter (default: allow).  The
+ * kernel returns the most restrictive verdict of all filters, so a deny rule
+ * wins over any allow rule.  libseccomp cannot express the same in one
+ * filter: it refuses a rule whose action equals the default action. */
+#ifndef ENTRUN_FILTER_H
+#define ENTRUN_FILTER_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+
+#include "entitlement.h"
+
+typedef struct entrun_filter
+{
+  struct sock_fprog allow;
+  struct sock_fprog deny; /* len 0: none */
+  bool precompiled;       /* programs point into .rodata: do not free */
+} entrun_filter_t;
+
+/* Fill @f for @p: precompiled when this binary carries a filter for exactly
+ * the same rules, else compiled now. */
+int entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+/* Always compile with libseccomp. */
+int entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+/* Install the filters in the calling thread; 0 or -errno.  Needs
+ * no_new_privs or CAP_SYS_ADMIN. */
+int entrun_filter_load (const entrun_filter_t *f);
+void entrun_filter_clear (entrun_filter_t *f);
+
+/* The build-time table (launcher/seccomp-precompiled.c, generated). */
+typedef struct entrun_precompiled
+{
+  const char *key; /* ent_render_seccomp_key() of the profile */
+  const struct sock_filter *allow;
+  unsigned short allow_len;
+  const struct sock_filter *deny;
+  unsigned short deny_len;
+} entrun_precompiled_t;
+
+extern const entrun_precompiled_t entrun_precompiled[];
+extern const size_t entrun_precompiled_count;
+
+#endif

@@ -1,0 +1,96 @@
+/* entrun — main: wires the CLI, the policy and the sandbox together. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "util.h"
+
+/* entrun must never be a privilege boundary itself: it relies on the
+ * invoking user's own rights plus a user namespace.  Installed setuid,
+ * setgid or with file capabilities it would hand them to its caller's
+ * choices, so it refuses (DESIGN invariant 2). */
+static void
+refuse_privileged (void)
+{
+  struct stat st;
+
+  if (getauxval (AT_SECURE) != 0 || getuid () != geteuid () || getgid () != getegid ())
+    die ("refusing to run with elevated privileges (setuid, setgid or file capabilities)");
+  if (stat ("/proc/self/exe", &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
+    die ("refusing to run: the entrun binary is setuid or setgid");
+  if (getxattr ("/proc/self/exe", "security.capability", NULL, 0) >= 0)
+    die ("refusing to run: the entrun binary has file capabilities");
+}
+
+static void
+print_list (const ent_catalogue_t *cat)
+{
+  for (size_t i = 0; i < ent_catalogue_size (cat); i++)
+    {
+      const ent_definition_t *d = ent_catalogue_get (cat, i);
+      char name[64];
+      snprintf (name, sizeof (name), "%s%s%s", d->name, d->value_hint ? "=" : "",
+                d->value_hint ? d->value_hint : "");
+      printf ("%-26s %s%s\n", name, d->description, d->is_default ? " (default)" : "");
+    }
+}
+
+static int
+explain (const ent_manager_t *m, const ent_catalogue_t *cat, bool json)
+{
+  ent_error_t *err = NULL;
+  char *out = NULL;
+
+  if (ent_render (m, cat, json ? ENT_RENDER_JSON : ENT_RENDER_TEXT, &out, &err) < 0)
+    die ("%s", ent_error_message (err));
+  fputs (out, stdout);
+  free (out);
+  return fflush (stdout) == 0 ? 0 : ENTRUN_EXIT_ERROR;
+}
+
+int
+main (int argc, char **argv)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+  ent_catalogue_t *cat = NULL;
+  ent_manager_t *m = NULL;
+  int status;
+
+  refuse_privileged ();
+  if (entrun_cli_parse (argc, argv, &cli, &err) < 0)
+    die ("%s", ent_error_message (err));
+  entrun_verbosity = cli.verbosity;
+  if (cli.help || cli.version)
+    {
+      fputs (cli.help ? entrun_cli_usage () : PACKAGE_STRING "\n", stdout);
+      return 0;
+    }
+  cat = ent_catalogue_new_default ();
+  if (cat == NULL)
+    die ("out of memory");
+  if (cli.list)
+    {
+      print_list (cat);
+      return 0;
+    }
+  if (entrun_policy_build (&cli, cat, &m, &err) < 0)
+    die ("%s", ent_error_message (err));
+  if (cli.explain)
+    status = explain (m, cat, cli.json);
+  else
+    status = entrun_run (ent_manager_profile (m), &cli);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+  entrun_cli_clear (&cli);
+  return status;
+}

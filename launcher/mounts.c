@@ -1,0 +1,432 @@
+/* entrun — the mount plan (see mounts.h).
+ *
+ * Layout while building (all in our private mount namespace):
+ *   /tmp is covered by a fresh tmpfs: no world-writable, predictable staging
+ *   directory ever exists on the host (bubblewrap's CVE-2019-12439).  We
+ *   pivot into that tmpfs, so the host tree sits at /oldroot and the new
+ *   root is built at /newroot as a recursive bind of it.  Grants take their
+ *   sources from /oldroot, which the payload never sees: at the end we pivot
+ *   into /newroot and detach everything else. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "util.h"
+
+#define BASE "/tmp"
+#define OLDROOT "/oldroot"
+#define NEWROOT "/newroot"
+
+static const char *const kind_names[] = {
+  [ENT_MOUNT_BIND_RW] = "host.fs.rw", [ENT_MOUNT_BIND_RO] = "host.fs.ro",
+  [ENT_MOUNT_HIDE] = "host.fs.hide",  [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
+};
+
+/* ---- read-only, recursively ---------------------------------------------- */
+
+static int
+unescape_mountinfo (char *s)
+{
+  char *out = s;
+
+  for (char *p = s; *p; p++)
+    {
+      if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0'
+          && p[3] <= '7')
+        {
+          *out++ = (char) ((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+          p += 3;
+        }
+      else
+        *out++ = *p;
+    }
+  *out = '\0';
+  return 0;
+}
+
+static bool
+path_is_below (const char *path, const char *top)
+{
+  size_t n = strlen (top);
+
+  if (strcmp (top, "/") == 0)
+    return true;
+  return strncmp (path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Remount one mount read-only, keeping the flags the kernel may have locked
+ * (nosuid, nodev, noexec, atime): a bind remount that drops a locked flag
+ * fails with EPERM inside a user namespace. */
+static int
+remount_ro (const char *mnt)
+{
+  static const struct
+  {
+    unsigned long st, ms;
+  } keep[] = {
+    { ST_NOSUID, MS_NOSUID },   { ST_NODEV, MS_NODEV },         { ST_NOEXEC, MS_NOEXEC },
+    { ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+  };
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+  struct statvfs sv;
+
+  if (statvfs (mnt, &sv) < 0)
+    return errno == ENOENT || errno == EACCES ? 0 : -errno;
+  for (size_t i = 0; i < N_ELEMENTS (keep); i++)
+    if (sv.f_flag & keep[i].st)
+      flags |= keep[i].ms;
+  if (mount (NULL, mnt, NULL, flags, NULL) < 0)
+    return -errno;
+  return 0;
+}
+
+int
+entrun_make_readonly_fallback (const char *path)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  int ret = 0;
+
+  /* During setup the host's /proc is under OLDROOT. */
+  if (f == NULL)
+    f = fopen (OLDROOT "/proc/self/mountinfo", "re");
+  if (f == NULL)
+    return -errno;
+  while (ret == 0 && getline (&line, &cap, f) > 0)
+    {
+      char mnt[4096];
+      /* id parent major:minor root mount-point ... */
+      if (sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+        return -EINVAL;
+      unescape_mountinfo (mnt);
+      if (path_is_below (mnt, path))
+        ret = remount_ro (mnt);
+    }
+  return ret;
+}
+
+int
+entrun_make_readonly (const char *path)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+  if (syscall (SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof (attr)) == 0)
+    return 0;
+  if (errno != ENOSYS)
+    return -errno;
+  return entrun_make_readonly_fallback (path);
+}
+
+static void
+readonly_or_die (const char *path)
+{
+  int ret = entrun_make_readonly (path);
+
+  if (ret < 0)
+    {
+      errno = -ret;
+      die_errno ("making %s read-only", path + strlen (NEWROOT));
+    }
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static void
+xmount (const char *src, const char *dst, const char *type, unsigned long flags, const char *data)
+{
+  if (mount (src, dst, type, flags, data) < 0)
+    die_errno ("mount %s on %s", src ? src : type ? type : "(remount)", dst);
+}
+
+static char *
+under (const char *root, const char *path)
+{
+  char *s = NULL;
+
+  if (asprintf (&s, "%s%s", root, strcmp (path, "/") == 0 ? "" : path) < 0)
+    die ("out of memory");
+  return s;
+}
+
+/* Open @path below @root without following a symlink in its last component
+ * and without letting any symlink on the way escape @root.  A grant whose
+ * target is a symlink is refused: mounting over it would cover whatever it
+ * points at instead (runc's CVE-2025-31133). */
+static int
+open_target (const char *root, const char *path, const char *what)
+{
+  struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  cleanup_close int rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  const char *rel = path[1] ? path + 1 : ".";
+  struct stat st;
+  int fd;
+
+  if (rootfd < 0)
+    die_errno ("open %s", root);
+  fd = syscall (SYS_openat2, rootfd, rel, &how, sizeof (how));
+  if (fd < 0 && errno == ENOSYS)
+    fd = openat (rootfd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    die_errno ("%s=%s", what, path);
+  if (fstat (fd, &st) < 0)
+    die_errno ("%s=%s: stat", what, path);
+  if (S_ISLNK (st.st_mode))
+    die ("%s=%s: refusing a symbolic link as mount target", what, path);
+  return fd;
+}
+
+static char *
+fd_path (int fd)
+{
+  char *s = NULL;
+
+  /* While the plan is built, the host's /proc is under OLDROOT. */
+  if (asprintf (&s, OLDROOT "/proc/self/fd/%d", fd) < 0)
+    die ("out of memory");
+  return s;
+}
+
+/* Cover @dst (an O_PATH fd path) with something empty and read-only: an
+ * empty tmpfs for a directory, /dev/null for anything else. */
+static void
+cover (const char *dst, bool is_dir)
+{
+  if (is_dir)
+    xmount ("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            "mode=0755,size=4k,nr_inodes=1");
+  else
+    {
+      xmount (OLDROOT "/dev/null", dst, NULL, MS_BIND, NULL);
+      if (remount_ro (dst) < 0)
+        die_errno ("making the cover of %s read-only", dst);
+    }
+}
+
+/* ---- grants -------------------------------------------------------------- */
+
+static void
+apply_grant (const ent_mount_t *m)
+{
+  const char *what = kind_names[m->kind];
+  cleanup_close int dfd = open_target (NEWROOT, m->path, what);
+  cleanup_free char *dst = fd_path (dfd);
+  cleanup_free char *src = NULL;
+  struct stat st;
+
+  if (fstat (dfd, &st) < 0)
+    die_errno ("%s=%s", what, m->path);
+  verbose ("%s=%s", what, m->path);
+  switch (m->kind)
+    {
+    case ENT_MOUNT_BIND_RW:
+    case ENT_MOUNT_BIND_RO:
+      {
+        cleanup_close int sfd = open_target (OLDROOT, m->path, what);
+        src = fd_path (sfd);
+        xmount (src, dst, NULL, MS_BIND | MS_REC, NULL);
+      }
+      if (m->kind == ENT_MOUNT_BIND_RO)
+        {
+          cleanup_free char *p = under (NEWROOT, m->path);
+          readonly_or_die (p);
+        }
+      break;
+    case ENT_MOUNT_HIDE:
+      cover (dst, S_ISDIR (st.st_mode));
+      break;
+    case ENT_MOUNT_TMPFS:
+      if (!S_ISDIR (st.st_mode))
+        die ("%s=%s: not a directory", what, m->path);
+      xmount ("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+      break;
+    default:
+      die ("internal error: mount kind %d", (int) m->kind);
+    }
+}
+
+/* ---- /dev, /proc, /sys --------------------------------------------------- */
+
+static void
+minimal_dev (void)
+{
+  static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+  static const char *const links[][2] = {
+    { "pts/ptmx", "ptmx" },          { "/proc/self/fd", "fd" },
+    { "/proc/self/fd/0", "stdin" },  { "/proc/self/fd/1", "stdout" },
+    { "/proc/self/fd/2", "stderr" },
+  };
+  const char *dev = NEWROOT "/dev";
+  char path[128], src[128];
+
+  xmount ("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
+  for (size_t i = 0; i < N_ELEMENTS (nodes); i++)
+    {
+      cleanup_close int fd = -1;
+      snprintf (path, sizeof (path), "%s/%s", dev, nodes[i]);
+      snprintf (src, sizeof (src), OLDROOT "/dev/%s", nodes[i]);
+      fd = open (path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+      if (fd < 0)
+        die_errno ("creating /dev/%s", nodes[i]);
+      xmount (src, path, NULL, MS_BIND, NULL);
+    }
+  for (size_t i = 0; i < N_ELEMENTS (links); i++)
+    {
+      snprintf (path, sizeof (path), "%s/%s", dev, links[i][1]);
+      if (symlink (links[i][0], path) < 0)
+        die_errno ("creating /dev/%s", links[i][1]);
+    }
+  if (mkdir (NEWROOT "/dev/pts", 0755) < 0 || mkdir (NEWROOT "/dev/shm", 01777) < 0)
+    die_errno ("creating /dev/pts and /dev/shm");
+  xmount ("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+          "newinstance,ptmxmode=0666,mode=620");
+  xmount ("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+}
+
+static void
+setup_dev (const ent_profile_t *p)
+{
+  switch (p->fs.dev)
+    {
+    case ENT_DEV_MINIMAL:
+      minimal_dev ();
+      break;
+    case ENT_DEV_HOST_RO:
+      xmount (OLDROOT "/dev", NEWROOT "/dev", NULL, MS_BIND | MS_REC, NULL);
+      readonly_or_die (NEWROOT "/dev");
+      break;
+    case ENT_DEV_HOST_RW:
+      /* A fresh bind, so security.fs-read-only does not reach /dev. */
+      xmount (OLDROOT "/dev", NEWROOT "/dev", NULL, MS_BIND | MS_REC, NULL);
+      break;
+    default:
+      die ("internal error: /dev mode %d", (int) p->fs.dev);
+    }
+}
+
+static void
+setup_proc (const ent_profile_t *p)
+{
+  if (p->fs.proc == ENT_PROC_FRESH)
+    {
+      if (!p->ns.create[ENT_NS_PID])
+        die ("a fresh /proc needs a private PID namespace");
+      xmount ("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    }
+  else if (p->fs.read_only)
+    /* The host's /proc stays writable under security.fs-read-only. */
+    xmount (OLDROOT "/proc", NEWROOT "/proc", NULL, MS_BIND | MS_REC, NULL);
+}
+
+static void
+setup_sys (const ent_profile_t *p)
+{
+  if (p->fs.sys == ENT_SYS_RO)
+    readonly_or_die (NEWROOT "/sys");
+}
+
+/* Hide or make read-only the profile's /proc and /sys paths that exist. */
+static void
+mask_paths (const ent_profile_t *p)
+{
+  for (size_t i = 0; p->fs.masked && p->fs.masked[i]; i++)
+    {
+      cleanup_free char *path = under (NEWROOT, p->fs.masked[i]);
+      struct stat st;
+      if (lstat (path, &st) < 0)
+        {
+          if (errno == ENOENT)
+            continue;
+          die_errno ("masking %s", p->fs.masked[i]);
+        }
+      cover (path, S_ISDIR (st.st_mode));
+    }
+  for (size_t i = 0; p->fs.readonly && p->fs.readonly[i]; i++)
+    {
+      cleanup_free char *path = under (NEWROOT, p->fs.readonly[i]);
+      if (access (path, F_OK) < 0)
+        continue;
+      xmount (path, path, NULL, MS_BIND | MS_REC, NULL);
+      readonly_or_die (path);
+    }
+}
+
+/* entrun's own binary is read-only inside every sandbox (invariant 3). */
+static void
+protect_self (const char *self_exe)
+{
+  cleanup_free char *path = NULL;
+
+  if (self_exe == NULL)
+    return;
+  path = under (NEWROOT, self_exe);
+  if (access (path, F_OK) < 0)
+    return; /* hidden by a grant: nothing to protect */
+  xmount (path, path, NULL, MS_BIND, NULL);
+  if (remount_ro (path) < 0)
+    die_errno ("making %s read-only", self_exe);
+}
+
+/* ---- the whole plan ------------------------------------------------------ */
+
+static void
+enter_staging (void)
+{
+  /* Nothing we do may propagate back to the host. */
+  xmount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+  xmount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
+  if (mkdir (BASE NEWROOT, 0755) < 0 || mkdir (BASE OLDROOT, 0755) < 0)
+    die_errno ("creating the staging directories");
+  if (syscall (SYS_pivot_root, BASE, BASE OLDROOT) < 0)
+    die_errno ("pivot_root into the staging tmpfs");
+  if (chdir ("/") < 0)
+    die_errno ("chdir /");
+}
+
+static void
+enter_newroot (void)
+{
+  if (chdir (NEWROOT) < 0)
+    die_errno ("chdir %s", NEWROOT);
+  /* pivot_root(".", ".") stacks the old root on top of the new one; the
+   * detach below then drops the staging tmpfs and the whole host tree. */
+  if (syscall (SYS_pivot_root, ".", ".") < 0)
+    die_errno ("pivot_root");
+  if (umount2 (".", MNT_DETACH) < 0)
+    die_errno ("detaching the old root");
+  if (chdir ("/") < 0)
+    die_errno ("chdir /");
+}
+
+void
+entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
+{
+  const ent_profile_t *p = ctx->profile;
+
+  enter_staging ();
+  xmount (OLDROOT, NEWROOT, NULL, MS_BIND | MS_REC, NULL);
+  if (p->fs.read_only)
+    readonly_or_die (NEWROOT);
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    apply_grant (&p->fs.mounts[i]);
+  setup_proc (p);
+  setup_dev (p);
+  setup_sys (p);
+  mask_paths (p);
+  protect_self (ctx->self_exe);
+  enter_newroot ();
+}

@@ -1,0 +1,26 @@
+/* entrun — the mount plan: build the sandbox's root from the profile and
+ * pivot into it.  Runs in the sandbox's pid 1, inside the new user and mount
+ * namespaces, before anything of the payload exists.  Dies (exit 125) on any
+ * failure: a restriction that cannot be applied means no sandbox. */
+#ifndef ENTRUN_MOUNTS_H
+#define ENTRUN_MOUNTS_H
+
+#include "entitlement.h"
+
+typedef struct entrun_mount_ctx
+{
+  const ent_profile_t *profile;
+  const char *self_exe; /* entrun's own binary, bound read-only inside */
+} entrun_mount_ctx_t;
+
+void entrun_setup_mounts (const entrun_mount_ctx_t *ctx);
+
+/* Make every mount at or below @path read-only: mount_setattr(AT_RECURSIVE)
+ * where the kernel has it, else a remount of each mount listed in
+ * /proc/self/mountinfo.  Returns 0 or -errno. */
+int entrun_make_readonly (const char *path);
+
+/* The same, always through /proc/self/mountinfo (exposed for tests). */
+int entrun_make_readonly_fallback (const char *path);
+
+#endif

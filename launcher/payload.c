@@ -1,0 +1,152 @@
+/* entrun — the payload's last steps before execve (see sandbox.h).  The
+ * order follows DESIGN.md: rlimits, environment, working directory, close
+ * fds, capabilities, no_new_privs, and the seccomp filter last of all. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "sandbox.h"
+#include "util.h"
+
+static const int rlimit_ids[ENT_RLIMIT_COUNT] = {
+  [ENT_RLIMIT_NPROC] = RLIMIT_NPROC,   [ENT_RLIMIT_AS] = RLIMIT_AS,
+  [ENT_RLIMIT_CPU] = RLIMIT_CPU,       [ENT_RLIMIT_NOFILE] = RLIMIT_NOFILE,
+  [ENT_RLIMIT_FSIZE] = RLIMIT_FSIZE,   [ENT_RLIMIT_MEMLOCK] = RLIMIT_MEMLOCK,
+  [ENT_RLIMIT_CORE] = RLIMIT_CORE,
+};
+
+static void
+die_with_parent (pid_t pid1)
+{
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    die_errno ("prctl(PR_SET_PDEATHSIG)");
+  /* pid 1 may have died between fork and prctl: then we were reparented. */
+  if (getppid () != pid1)
+    _exit (ENTRUN_EXIT_ERROR);
+}
+
+static void
+apply_rlimits (const ent_profile_t *p)
+{
+  for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
+    {
+      const ent_rlimit_t *l = &p->rlimits[r];
+      struct rlimit rl;
+      if (l->soft == ENT_RLIM_UNSET && l->hard == ENT_RLIM_UNSET)
+        continue;
+      if (getrlimit (rlimit_ids[r], &rl) < 0)
+        die_errno ("getrlimit %s", ent_rlimit_name (r));
+      if (l->hard >= 0)
+        rl.rlim_max = (rlim_t) l->hard;
+      if (l->soft == ENT_RLIM_HARD)
+        rl.rlim_cur = rl.rlim_max;
+      else if (l->soft >= 0)
+        rl.rlim_cur = (rlim_t) l->soft;
+      if (rl.rlim_cur > rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max;
+      if (setrlimit (rlimit_ids[r], &rl) < 0)
+        die_errno ("setrlimit %s", ent_rlimit_name (r));
+    }
+}
+
+static void
+apply_env (const ent_profile_t *p)
+{
+  if (p->clearenv)
+    {
+      /* Keep only what the profile asks to keep. */
+      char **kept = calloc (p->n_env + 1, sizeof (char *));
+      size_t n = 0;
+      if (kept == NULL)
+        die ("out of memory");
+      for (size_t i = 0; i < p->n_env; i++)
+        if (p->env[i].op == ENT_ENV_KEEP && getenv (p->env[i].name))
+          if (asprintf (&kept[n++], "%s=%s", p->env[i].name, getenv (p->env[i].name)) < 0)
+            die ("out of memory");
+      clearenv ();
+      for (size_t i = 0; i < n; i++)
+        if (putenv (kept[i]) != 0) /* putenv keeps the string: not freed */
+          die_errno ("putenv");
+      free (kept);
+    }
+  for (size_t i = 0; i < p->n_env; i++)
+    {
+      const ent_env_t *e = &p->env[i];
+      if (e->op == ENT_ENV_SET && setenv (e->name, e->value, 1) < 0)
+        die_errno ("setenv %s", e->name);
+      if (e->op == ENT_ENV_UNSET && unsetenv (e->name) < 0)
+        die_errno ("unsetenv %s", e->name);
+    }
+}
+
+/* Close every fd but 0-2 and @keep (sorted, each >= 3); the kept ones lose
+ * close-on-exec. */
+static void
+close_fds (const int *keep, size_t n_keep)
+{
+  unsigned int from = 3;
+
+  for (size_t i = 0; i <= n_keep; i++)
+    {
+      unsigned int to = i < n_keep ? (unsigned int) keep[i] - 1 : UINT_MAX;
+      if (to >= from && syscall (SYS_close_range, from, to, 0) < 0)
+        die_errno ("closing inherited file descriptors");
+      if (i < n_keep)
+        {
+          int flags = fcntl (keep[i], F_GETFD);
+          if (flags < 0 || fcntl (keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)
+            die_errno ("--keep-fd %d", keep[i]);
+          from = (unsigned int) keep[i] + 1;
+        }
+    }
+}
+
+static __attribute__ ((noreturn)) void
+exec_command (char *const *argv)
+{
+  execvp (argv[0], argv);
+  /* The filter is loaded: only write and exit from here on. */
+  dprintf (STDERR_FILENO, "entrun: %s: %s\n", argv[0], strerror (errno));
+  _exit (errno == ENOENT || errno == ENOTDIR ? ENTRUN_EXIT_NOTFOUND : ENTRUN_EXIT_NOEXEC);
+}
+
+void
+entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
+{
+  const ent_profile_t *p = sb->profile;
+  const char *step = NULL;
+  int ret;
+
+  die_with_parent (pid1);
+  if (sigprocmask (SIG_SETMASK, &sb->saved_mask, NULL) < 0)
+    die_errno ("sigprocmask");
+  apply_rlimits (p);
+  apply_env (p);
+  if (p->cwd && chdir (p->cwd) < 0)
+    die_errno ("chdir %s", p->cwd);
+  close_fds (sb->keep_fds, sb->n_keep_fds);
+  if ((ret = entrun_apply_caps (p, &step)) < 0)
+    {
+      errno = -ret;
+      die_errno ("%s", step);
+    }
+  if (p->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
+  if ((ret = entrun_filter_load (&sb->filter)) < 0)
+    {
+      errno = -ret;
+      die_errno ("loading the seccomp filter");
+    }
+  exec_command (sb->argv);
+}

@@ -1,0 +1,94 @@
+/* entrun — from CLI to profile.  Policy lives in core; this file only
+ * gathers the caller's context (cwd, home) and the requests. */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ent-util.h"
+#include "policy.h"
+
+static const char *
+caller_home (void)
+{
+  const char *home = getenv ("HOME");
+  struct passwd *pw;
+
+  if (home && home[0] == '/')
+    return home;
+  pw = getpwuid (getuid ());
+  return pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+}
+
+static int
+base_env (ent_profile_t *base, const entrun_cli_t *cli, ent_error_t **err)
+{
+  base->clearenv = cli->clearenv;
+  for (size_t i = 0; i < cli->n_env; i++)
+    {
+      int ret = ent_profile_add_env (base, cli->env[i].op, cli->env[i].name, cli->env[i].value, err);
+      if (ret < 0)
+        return ret;
+    }
+  return 0;
+}
+
+static int
+make_base (const entrun_cli_t *cli, ent_profile_t **out, ent_error_t **err)
+{
+  ent_profile_t *base = ent_profile_new ();
+  cleanup_free char *cwd = getcwd (NULL, 0);
+  cleanup_free char *dir = NULL;
+  int ret = 0;
+
+  if (base == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  if (cwd == NULL)
+    ret = ent_error_set (err, errno, "cannot get the current directory: %s", strerror (errno));
+  if (ret == 0 && ent_profile_set_string (&base->home, caller_home ()) < 0)
+    ret = ent_error_set (err, ENOMEM, "out of memory");
+  if (ret == 0 && cli->chdir)
+    ret = ent_path_resolve (cli->chdir, cwd, base->home, &dir, err);
+  if (ret == 0 && ent_profile_set_string (&base->cwd, dir ? dir : cwd) < 0)
+    ret = ent_error_set (err, ENOMEM, "out of memory");
+  if (ret == 0 && cli->hostname && ent_profile_set_string (&base->hostname, cli->hostname) < 0)
+    ret = ent_error_set (err, ENOMEM, "out of memory");
+  if (ret == 0)
+    ret = base_env (base, cli, err);
+  if (ret < 0)
+    {
+      ent_profile_free (base);
+      return ret;
+    }
+  *out = base;
+  return 0;
+}
+
+int
+entrun_policy_build (const entrun_cli_t *cli, const ent_catalogue_t *cat, ent_manager_t **out,
+                     ent_error_t **err)
+{
+  ent_profile_t *base = NULL;
+  ent_manager_t *m;
+  int ret = make_base (cli, &base, err);
+
+  if (ret < 0)
+    return ret;
+  m = ent_manager_new (base, cat);
+  if (m == NULL)
+    return ent_error_set (err, ENOMEM, "cannot build the default profile");
+  for (size_t i = 0; i < cli->n_ents; i++)
+    {
+      ret = ent_manager_add_request (m, cat, cli->ents[i], "command line", ENT_PRECEDENCE_CLI, err);
+      if (ret < 0)
+        {
+          ent_manager_free (m);
+          return ret;
+        }
+    }
+  *out = m;
+  return 0;
+}

@@ -1,0 +1,202 @@
+/* entrun — the parent side of the process tree (see sandbox.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static const struct
+{
+  ent_ns_type_t ns;
+  int flag;
+} ns_flags[] = {
+  { ENT_NS_USER, CLONE_NEWUSER }, { ENT_NS_MOUNT, CLONE_NEWNS }, { ENT_NS_PID, CLONE_NEWPID },
+  { ENT_NS_NET, CLONE_NEWNET },   { ENT_NS_IPC, CLONE_NEWIPC },  { ENT_NS_UTS, CLONE_NEWUTS },
+  { ENT_NS_CGROUP, CLONE_NEWCGROUP },
+};
+
+int
+entrun_exit_status (int wstatus)
+{
+  if (WIFEXITED (wstatus))
+    return WEXITSTATUS (wstatus);
+  if (WIFSIGNALED (wstatus))
+    return 128 + WTERMSIG (wstatus);
+  return ENTRUN_EXIT_ERROR;
+}
+
+static int
+clone_flags (const ent_profile_t *p)
+{
+  int flags = 0;
+
+  for (size_t i = 0; i < N_ELEMENTS (ns_flags); i++)
+    if (p->ns.create[ns_flags[i].ns])
+      flags |= ns_flags[i].flag;
+  return flags;
+}
+
+static void
+check_keep_fds (const entrun_cli_t *cli)
+{
+  for (size_t i = 0; i < cli->n_keep_fds; i++)
+    if (fcntl (cli->keep_fds[i], F_GETFD) < 0)
+      die_errno ("--keep-fd %d", cli->keep_fds[i]);
+}
+
+/* Write the sandbox's uid and gid maps: one id inside (the caller's, or 0
+ * under security.admin) mapped to the caller's.  setgroups is denied first,
+ * as an unprivileged gid_map requires, so the payload cannot drop groups to
+ * get past a "deny group" permission. */
+static void
+write_maps (pid_t pid, const ent_profile_t *p)
+{
+  char path[64], map[64];
+  int n, ret;
+
+  n = snprintf (map, sizeof (map), "%lld %u 1\n", (long long) (p->uid < 0 ? getuid () : p->uid),
+                getuid ());
+  snprintf (path, sizeof (path), "/proc/%d/uid_map", pid);
+  if ((ret = write_file_at (AT_FDCWD, path, map, n)) < 0)
+    goto fail_uid;
+  snprintf (path, sizeof (path), "/proc/%d/setgroups", pid);
+  if ((ret = write_file_at (AT_FDCWD, path, "deny", 4)) < 0 && ret != -ENOENT)
+    goto fail_setgroups;
+  n = snprintf (map, sizeof (map), "%lld %u 1\n", (long long) (p->gid < 0 ? getgid () : p->gid),
+                getgid ());
+  snprintf (path, sizeof (path), "/proc/%d/gid_map", pid);
+  if ((ret = write_file_at (AT_FDCWD, path, map, n)) < 0)
+    goto fail_gid;
+  return;
+
+fail_uid:
+  errno = -ret;
+  die_errno ("writing uid_map");
+fail_setgroups:
+  errno = -ret;
+  die_errno ("writing setgroups");
+fail_gid:
+  errno = -ret;
+  die_errno ("writing gid_map");
+}
+
+static pid_t
+spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
+{
+  int flags = clone_flags (sb->profile);
+  pid_t pid;
+
+  if (!(flags & CLONE_NEWUSER))
+    die ("the profile has no user namespace: entrun runs only inside its own");
+  /* clone() with fork semantics: namespaces and the child in one step. */
+  pid = syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    {
+      if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
+        die_errno ("creating the sandbox namespaces (are unprivileged user namespaces enabled? "
+                   "try entrun --doctor)");
+      die_errno ("creating the sandbox namespaces");
+    }
+  if (pid == 0)
+    {
+      die_use_underscore_exit ();
+      close (sync_w);
+      close (status_r);
+      entrun_pid1 (sb);
+    }
+  return pid;
+}
+
+/* Forward signals to pid 1 until it exits; return its wait status. */
+static int
+supervise (pid_t pid, const sigset_t *mask)
+{
+  cleanup_close int sfd = signalfd (-1, mask, SFD_CLOEXEC);
+  struct signalfd_siginfo si;
+  int wstatus;
+
+  if (sfd < 0)
+    {
+      kill (pid, SIGKILL);
+      die_errno ("signalfd");
+    }
+  for (;;)
+    {
+      pid_t r = waitpid (pid, &wstatus, WNOHANG);
+      if (r == pid)
+        return wstatus;
+      if (r < 0 && errno != EINTR)
+        die_errno ("waitpid");
+      if (read_all (sfd, &si, sizeof (si)) != (ssize_t) sizeof (si))
+        continue;
+      if (si.ssi_signo != SIGCHLD)
+        kill (pid, (int) si.ssi_signo);
+    }
+}
+
+static void
+block_signals (entrun_sandbox_t *sb)
+{
+  sigemptyset (&sb->forwarded);
+  sigaddset (&sb->forwarded, SIGCHLD);
+  for (size_t i = 0; i < N_ELEMENTS (forwarded_signals); i++)
+    sigaddset (&sb->forwarded, forwarded_signals[i]);
+  if (sigprocmask (SIG_BLOCK, &sb->forwarded, &sb->saved_mask) < 0)
+    die_errno ("sigprocmask");
+}
+
+int
+entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
+{
+  entrun_sandbox_t sb = { .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds,
+                          .n_keep_fds = cli->n_keep_fds };
+  int sync_pipe[2], status_pipe[2];
+  ent_error_t *err = NULL;
+  int wstatus, payload_status;
+  pid_t pid;
+
+  check_keep_fds (cli);
+  if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
+    die ("%s", ent_error_message (err));
+  sb.self_exe = realpath ("/proc/self/exe", NULL);
+  if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0)
+    die_errno ("pipe");
+  sb.sync_fd = sync_pipe[0];
+  sb.status_fd = status_pipe[1];
+  block_signals (&sb);
+
+  pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0]);
+  close (sync_pipe[0]);
+  close (status_pipe[1]);
+  write_maps (pid, p);
+  if (write_all (sync_pipe[1], "1", 1) < 0)
+    {
+      kill (pid, SIGKILL);
+      die_errno ("starting the sandbox");
+    }
+  close (sync_pipe[1]);
+
+  wstatus = supervise (pid, &sb.forwarded);
+  /* pid 1 reports the payload's status before it exits; without a report
+   * the payload never ran and pid 1's own status (125) is ours. */
+  if (read_all (status_pipe[0], &payload_status, sizeof (payload_status))
+      == (ssize_t) sizeof (payload_status))
+    wstatus = payload_status;
+  close (status_pipe[0]);
+  entrun_filter_clear (&sb.filter);
+  free (sb.self_exe);
+  return entrun_exit_status (wstatus);
+}

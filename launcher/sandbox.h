@@ -1,0 +1,43 @@
+/* entrun — the process tree:
+ *
+ *   entrun (host namespaces: writes the uid/gid maps, forwards signals,
+ *     |     waits, maps the exit status)
+ *     +-- pid 1 of the sandbox (mounts, hostname, lo; reaps, forwards)
+ *           +-- payload (rlimits, env, fds, caps, no_new_privs, seccomp,
+ *                        execve)
+ */
+#ifndef ENTRUN_SANDBOX_H
+#define ENTRUN_SANDBOX_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "entitlement.h"
+#include "filter.h"
+
+typedef struct entrun_sandbox
+{
+  const ent_profile_t *profile;
+  char *const *argv;
+  const int *keep_fds;
+  size_t n_keep_fds;
+  entrun_filter_t filter;
+  char *self_exe;
+  sigset_t forwarded; /* blocked in every process until the payload execs */
+  sigset_t saved_mask;
+  int sync_fd;   /* pid 1 reads: 1 byte "go" once the maps are written */
+  int status_fd; /* pid 1 writes: the payload's wait status */
+} entrun_sandbox_t;
+
+/* Run @cli's command under @p; returns entrun's exit status. */
+int entrun_run (const ent_profile_t *p, const entrun_cli_t *cli);
+
+/* The sandbox's pid 1 (pid1.c) and the payload (payload.c): never return. */
+__attribute__ ((noreturn)) void entrun_pid1 (entrun_sandbox_t *sb);
+__attribute__ ((noreturn)) void entrun_payload (entrun_sandbox_t *sb, pid_t pid1);
+
+/* Map a wait status to entrun's exit status: N, or 128+signal. */
+int entrun_exit_status (int wstatus);
+
+#endif

@@ -1,0 +1,142 @@
+/* entrun — launcher utilities. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int entrun_verbosity = 1;
+static bool use_underscore_exit;
+
+void
+die_use_underscore_exit (void)
+{
+  use_underscore_exit = true;
+}
+
+static __attribute__ ((noreturn)) void
+finish (void)
+{
+  if (use_underscore_exit)
+    _exit (ENTRUN_EXIT_ERROR);
+  exit (ENTRUN_EXIT_ERROR);
+}
+
+static void
+vmessage (const char *fmt, va_list ap, const char *suffix)
+{
+  char buf[1024];
+  int n = vsnprintf (buf, sizeof (buf), fmt, ap);
+
+  if (n < 0)
+    buf[0] = '\0';
+  /* One write so concurrent messages from our processes do not interleave. */
+  dprintf (STDERR_FILENO, "entrun: %s%s%s\n", buf, suffix ? ": " : "", suffix ? suffix : "");
+}
+
+void
+die (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  vmessage (fmt, ap, NULL);
+  va_end (ap);
+  finish ();
+}
+
+void
+die_errno (const char *fmt, ...)
+{
+  int saved = errno;
+  va_list ap;
+
+  va_start (ap, fmt);
+  vmessage (fmt, ap, strerror (saved));
+  va_end (ap);
+  finish ();
+}
+
+void
+warn (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (entrun_verbosity < 1)
+    return;
+  va_start (ap, fmt);
+  vmessage (fmt, ap, NULL);
+  va_end (ap);
+}
+
+void
+verbose (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (entrun_verbosity < 2)
+    return;
+  va_start (ap, fmt);
+  vmessage (fmt, ap, NULL);
+  va_end (ap);
+}
+
+int
+write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -errno;
+      if (n == 0)
+        return -EIO;
+      p += n;
+      len -= n;
+    }
+  return 0;
+}
+
+ssize_t
+read_all (int fd, void *buf, size_t len)
+{
+  char *p = buf;
+  size_t got = 0;
+
+  while (got < len)
+    {
+      ssize_t n = read (fd, p + got, len - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -errno;
+      if (n == 0)
+        break;
+      got += n;
+    }
+  return got;
+}
+
+int
+write_file_at (int dirfd, const char *path, const char *buf, size_t len)
+{
+  cleanup_close int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  int ret;
+
+  if (fd < 0)
+    return -errno;
+  ret = write_all (fd, buf, len);
+  if (ret == 0 && close (steal_fd (&fd)) < 0)
+    return -errno;
+  return ret;
+}

@@ -1,0 +1,37 @@
+/* entrun — launcher utilities: messages and dying.  Only launcher/ exits. */
+#ifndef ENTRUN_UTIL_H
+#define ENTRUN_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ent-util.h"
+
+#define ENTRUN_EXIT_ERROR 125
+#define ENTRUN_EXIT_NOEXEC 126
+#define ENTRUN_EXIT_NOTFOUND 127
+#define ENTRUN_EXIT_TIMEOUT 124
+
+/* 0 quiet, 1 normal, 2 verbose (-v). */
+extern int entrun_verbosity;
+
+/* "entrun: <msg>" on stderr, then exit 125 (_exit in children). */
+__attribute__ ((noreturn, format (printf, 1, 2))) void die (const char *fmt, ...);
+/* "entrun: <step>: <strerror(errno)>", then exit 125. */
+__attribute__ ((noreturn, format (printf, 1, 2))) void die_errno (const char *fmt, ...);
+/* Switch die() to _exit() after fork, so atexit handlers and stdio buffers
+ * of the parent never run twice. */
+void die_use_underscore_exit (void);
+
+__attribute__ ((format (printf, 1, 2))) void warn (const char *fmt, ...);
+__attribute__ ((format (printf, 1, 2))) void verbose (const char *fmt, ...);
+
+/* Write @len bytes of @buf to @path (O_WRONLY|O_CLOEXEC); -errno on error. */
+int write_file_at (int dirfd, const char *path, const char *buf, size_t len);
+/* write(2) all of @buf, retrying on EINTR; -errno on error. */
+int write_all (int fd, const void *buf, size_t len);
+/* read(2) exactly @len bytes unless EOF; returns bytes read or -errno. */
+ssize_t read_all (int fd, void *buf, size_t len);
+
+#endif

@@ -1,0 +1,350 @@
+# tests/lib.sh -- shared harness for the black-box tests (tests/blackbox/*.sh).
+#
+# Sourced by every script; bash only.  A script defines one function holding
+# its checks and ends with `tap_main FUNCTION`.  The output is TAP on stdout,
+# the plan last, for automake's tap-driver: every check is one test.
+#
+# Root/user duality.  Run as root, a script runs its checks twice with one
+# continuous numbering: first as root ("[root] ..."), then it runs itself
+# again as the unprivileged $ENTRUN_TEST_USER ("[user] ...", created with
+# useradd when missing) and renumbers what that pass prints.  Run as an
+# ordinary user it runs once, as "[user]".  Each pass first checks that
+# `unshare -Ur true` works for the user running it; where it does not, the
+# pass is one SKIP line, or a failure when CI=true (bubblewrap's
+# BWRAP_MUST_WORK).
+#
+# Every entrun run is bounded (timeout, $ENTRUN_TEST_TIMEOUT seconds, default
+# 10) and captured into files, never a pipe, so that a process the sandbox
+# leaves behind cannot hang the test.  Background servers are registered
+# with track_bg and killed when the pass ends.
+
+# ---- configuration ----------------------------------------------------------
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${ENTRUN:=$top_builddir/entrun}"
+: "${PROBE:=$top_builddir/tests/probe}"
+: "${ENTRUN_TEST_USER:=entrun-test}"
+: "${ENTRUN_TEST_TIMEOUT:=10}"
+export top_srcdir top_builddir ENTRUN PROBE ENTRUN_TEST_USER ENTRUN_TEST_TIMEOUT
+
+SELF=$(readlink -f "$0")
+SCRIPT_NAME=$(basename "$0" .sh)
+TAP_N=0
+PASS=user
+TEST_TMP=
+BG_PIDS=()
+RUN_DIAG=()
+OUT= ERR= RC=0
+
+# ---- TAP ----------------------------------------------------------------------
+
+# A '#' in a description would start a TAP directive.
+_tap() {
+	local status=$1 desc=${2//#/\\#}
+	TAP_N=$((TAP_N + 1))
+	printf '%s %d - [%s] %s\n' "$status" "$TAP_N" "$PASS" "$desc"
+}
+
+diag() {
+	local line l
+	for line in "$@"; do
+		while IFS= read -r l; do printf '# %s\n' "$l"; done <<<"$line"
+	done
+}
+
+ok() { _tap ok "$1"; RUN_DIAG=(); }
+
+# not_ok DESC [DIAG...]: a failure, with the last run's context as diagnostics.
+not_ok() {
+	_tap "not ok" "$1"
+	shift
+	diag "$@" "${RUN_DIAG[@]}"
+	RUN_DIAG=()
+}
+
+# is EXPECTED ACTUAL DESC
+is() {
+	if [ "$1" = "$2" ]; then ok "$3"; else
+		not_ok "$3" "expected: '$1'" "     got: '$2'"
+	fi
+}
+
+# isnt UNEXPECTED ACTUAL DESC
+isnt() {
+	if [ "$1" != "$2" ]; then ok "$3"; else
+		not_ok "$3" "expected anything but: '$1'"
+	fi
+}
+
+# like ACTUAL ERE DESC
+like() {
+	if [[ $1 =~ $2 ]]; then ok "$3"; else
+		not_ok "$3" "expected to match: /$2/" "                got: '$1'"
+	fi
+}
+
+# unlike ACTUAL ERE DESC
+unlike() {
+	if ! [[ $1 =~ $2 ]]; then ok "$3"; else
+		not_ok "$3" "expected not to match: /$2/" "                    got: '$1'"
+	fi
+}
+
+# skip REASON DESC
+skip() { _tap ok "$2 # SKIP $1"; RUN_DIAG=(); }
+
+# skip_or_fail REASON DESC: a skip, except that CI=true makes it a failure.
+skip_or_fail() {
+	if [ "${CI:-}" = true ]; then
+		not_ok "$2" "CI=true turns this skip into a failure: $1"
+	else
+		skip "$1" "$2"
+	fi
+}
+
+done_testing() { printf '1..%d\n' "$TAP_N"; }
+
+bail_out() { printf 'Bail out! %s\n' "$*"; exit 1; }
+
+# ---- running commands ---------------------------------------------------------
+
+# run CMD...: run CMD with stdin from /dev/null; set OUT and ERR (trailing
+# newlines stripped) and RC.  Output goes to files, not pipes: see the top.
+run() {
+	"$@" </dev/null >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
+	RC=$?
+	OUT=$(cat "$TEST_TMP/.out")
+	ERR=$(cat "$TEST_TMP/.err")
+	RUN_DIAG=("command: $*" "exit status: $RC$([ "$RC" -eq 124 ] && echo ' (timeout?)')"
+		"stdout: $OUT" "stderr: $ERR")
+}
+
+# sbx ENTRUN-ARGS...: run entrun, bounded by $ENTRUN_TEST_TIMEOUT seconds.
+sbx() { run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" "$@"; }
+
+# expect EXPECTED DESC ENTRUN-ARGS...: the sandbox prints exactly EXPECTED.
+expect() {
+	local exp=$1 desc=$2
+	shift 2
+	sbx "$@"
+	is "$exp" "$OUT" "$desc"
+}
+
+# expect_like ERE DESC ENTRUN-ARGS...
+expect_like() {
+	local re=$1 desc=$2
+	shift 2
+	sbx "$@"
+	like "$OUT" "$re" "$desc"
+}
+
+# expect_rc STATUS DESC ENTRUN-ARGS...: entrun exits with STATUS.
+expect_rc() {
+	local exp=$1 desc=$2
+	shift 2
+	sbx "$@"
+	is "$exp" "$RC" "$desc"
+}
+
+# retry TENTHS CMD...: run CMD (quietly) every 0.1 s until it succeeds, at
+# most TENTHS times.
+retry() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- background processes -----------------------------------------------------
+
+track_bg() { BG_PIDS+=("$@"); }
+
+# The state letter of process PID ('' when it is gone).
+proc_state() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) }
+	printf '%s' "${stat%% *}"
+}
+
+# wait_bounded PID SECS: wait for our child PID at most SECS seconds; its exit
+# status, or 255 (after SIGKILL) when it outlived the bound.
+wait_bounded() {
+	local pid=$1 i state
+	for ((i = 0; i < $2 * 10; i++)); do
+		state=$(proc_state "$pid")
+		[ -z "$state" ] || [ "$state" = Z ] && break
+		sleep 0.1
+	done
+	state=$(proc_state "$pid")
+	if [ -n "$state" ] && [ "$state" != Z ]; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 255
+	fi
+	wait "$pid"
+}
+
+cleanup_pass() {
+	local pid
+	for pid in "${BG_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+	for pid in "${BG_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+	BG_PIDS=()
+	[ -n "$TEST_TMP" ] && rm -rf "$TEST_TMP"
+	TEST_TMP=
+}
+
+# A marker made of digits only, so that it can be part of a sleep duration.
+unique_marker() { printf '%d%05d' "$$" "$RANDOM"; }
+
+# start_marker_sleep: a host process `sleep 1000.MARKER`; sets MARKER.
+start_marker_sleep() {
+	MARKER=$(unique_marker)
+	sleep "1000.$MARKER" </dev/null >/dev/null 2>&1 &
+	track_bg $!
+}
+
+# A TCP port on 127.0.0.1 that nobody listens on (now).
+free_port() {
+	local i p
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + RANDOM % 40000))
+		if [ "$("$PROBE" tcp-connect 127.0.0.1 "$p")" = "tcp-connect: errno ECONNREFUSED" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# start_tcp_echo: a host echo server on 127.0.0.1; sets PORT.  Fails when it
+# does not answer within 3 s.
+start_tcp_echo() {
+	PORT=$(free_port) || return 1
+	socat "TCP-LISTEN:$PORT,bind=127.0.0.1,fork,reuseaddr" EXEC:cat </dev/null >/dev/null 2>&1 &
+	track_bg $!
+	retry 30 "$PROBE" tcp-connect 127.0.0.1 "$PORT"
+}
+
+# start_abstract_echo: a host echo server on an abstract unix socket; sets
+# SOCKNAME.
+start_abstract_echo() {
+	SOCKNAME=entrun-test-$(unique_marker)
+	socat "ABSTRACT-LISTEN:$SOCKNAME,fork" EXEC:cat </dev/null >/dev/null 2>&1 &
+	track_bg $!
+	retry 30 "$PROBE" unix-abstract "$SOCKNAME"
+}
+
+# ---- users and passes -------------------------------------------------------------
+
+# run_user CMD...: run CMD as the unprivileged test user (as ourselves when we
+# are not root), with a clean environment that keeps PATH and our variables.
+run_user() {
+	if [ "$(id -u)" -ne 0 ]; then
+		"$@"
+		return
+	fi
+	local -a envv=(env -i "PATH=$PATH" "HOME=/" "LANG=C" "TERM=${TERM:-dumb}")
+	local v
+	for v in ENTRUN PROBE top_srcdir top_builddir CI ENTRUN_TEST_USER \
+		ENTRUN_TEST_TIMEOUT ENTRUN_TAP_SUBPASS; do
+		[ -n "${!v+set}" ] && envv+=("$v=${!v}")
+	done
+	if command -v setpriv >/dev/null; then
+		setpriv --reuid="$ENTRUN_TEST_USER" --regid="$(id -g "$ENTRUN_TEST_USER")" \
+			--init-groups --reset-env "${envv[@]}" "$@"
+	else
+		runuser -u "$ENTRUN_TEST_USER" -- "${envv[@]}" "$@"
+	fi
+}
+
+# The test user exists, or is created: useradd may race with the other
+# scripts that make runs in parallel, hence the retries.
+ensure_test_user() {
+	local i out=
+	for ((i = 0; i < 10; i++)); do
+		getent passwd "$ENTRUN_TEST_USER" >/dev/null && return 0
+		out=$(useradd --system --no-create-home --shell /usr/sbin/nologin \
+			"$ENTRUN_TEST_USER" 2>&1) && return 0
+		sleep "0.$((RANDOM % 5 + 1))"
+	done
+	getent passwd "$ENTRUN_TEST_USER" >/dev/null && return 0
+	skip_or_fail "no user $ENTRUN_TEST_USER and useradd failed: $out" "unprivileged pass"
+	return 1
+}
+
+# The user can reach the build tree: a tree under a 0700 home is a failure
+# (the suite must run as a user), not a skip.
+user_reaches_tree() {
+	local why
+	why=$(run_user sh -c 'for f in "$@"; do test -r "$f" || echo "$f"; done' \
+		_ "$ENTRUN" "$PROBE" "$SELF" "$top_srcdir/tests/lib.sh" 2>&1)
+	[ -z "$why" ] && return 0
+	not_ok "user $ENTRUN_TEST_USER can reach the build tree" \
+		"not readable by $ENTRUN_TEST_USER: $why" \
+		"build in a directory every user can traverse (not under a 0700 home)"
+	return 1
+}
+
+# Run this script again as the test user and renumber its TAP lines.
+user_pass() {
+	local line status
+	ensure_test_user || return
+	user_reaches_tree || return
+	shopt -s lastpipe
+	(cd / && ENTRUN_TAP_SUBPASS=1 run_user bash "$SELF") |
+		while IFS= read -r line; do
+			if [[ $line =~ ^(ok|not\ ok)\ [0-9]+(.*)$ ]]; then
+				TAP_N=$((TAP_N + 1))
+				printf '%s %d%s\n' "${BASH_REMATCH[1]}" "$TAP_N" "${BASH_REMATCH[2]}"
+			else
+				printf '%s\n' "$line"
+			fi
+		done
+	status=${PIPESTATUS[0]}
+	[ "$status" -eq 0 ] || not_ok "the unprivileged pass ran to its end" \
+		"bash $SELF as $ENTRUN_TEST_USER exited with status $status"
+}
+
+# User namespaces work for whoever runs this pass.
+userns_ok() {
+	local why
+	if why=$(unshare -Ur true 2>&1); then return 0; fi
+	skip_or_fail "user namespaces unavailable (unshare -Ur true: ${why:-failed})" \
+		"$SCRIPT_NAME checks"
+	return 1
+}
+
+run_pass() {
+	TEST_TMP=$(mktemp -d "/tmp/entrun-$SCRIPT_NAME.XXXXXX") ||
+		bail_out "cannot create a temporary directory"
+	if userns_ok; then "$1"; fi
+	cleanup_pass
+}
+
+# tap_main CHECKS: run the function CHECKS once per pass, then the plan.
+tap_main() {
+	trap cleanup_pass EXIT
+	trap 'exit 130' INT TERM HUP
+	[ -x "$ENTRUN" ] || bail_out "no entrun binary at $ENTRUN (run make)"
+	[ -x "$PROBE" ] || bail_out "no probe binary at $PROBE (run make)"
+	if [ -n "${ENTRUN_TAP_SUBPASS:-}" ]; then
+		PASS=user
+		run_pass "$1"
+		exit 0
+	fi
+	if [ "$(id -u)" -eq 0 ]; then
+		PASS=root
+		run_pass "$1"
+		PASS=user
+		user_pass
+	else
+		PASS=user
+		run_pass "$1"
+	fi
+	done_testing
+}
