@@ -429,34 +429,58 @@ ent_syscall_known (const char *name)
   return false;
 }
 
+/* Rules are sorted by syscall name first: find the slice [*lo, *hi) of
+ * @syscall's rules by binary search, so editing a 350-rule allowlist stays
+ * cheap (this runs on every sandbox start). */
+static void
+rule_range (const ent_profile_t *p, const char *syscall, size_t *lo, size_t *hi)
+{
+  size_t a = 0, b = p->seccomp.n_rules;
+
+  while (a < b)
+    {
+      size_t mid = a + (b - a) / 2;
+      if (strcmp (p->seccomp.rules[mid].syscall, syscall) < 0)
+        a = mid + 1;
+      else
+        b = mid;
+    }
+  *lo = a;
+  while (b < p->seccomp.n_rules && strcmp (p->seccomp.rules[b].syscall, syscall) == 0)
+    b++;
+  *hi = b < a ? a : b;
+}
+
 static void
 remove_rules (ent_profile_t *p, const char *syscall, int action, bool conditional_only)
 {
   ent_seccomp_t *s = &p->seccomp;
-  size_t out = 0;
+  size_t lo, hi, out;
 
-  for (size_t i = 0; i < s->n_rules; i++)
+  rule_range (p, syscall, &lo, &hi);
+  out = lo;
+  for (size_t i = lo; i < hi; i++)
     {
       ent_seccomp_rule_t *r = &s->rules[i];
-      bool drop = strcmp (r->syscall, syscall) == 0 && (action < 0 || (int) r->action == action)
-                  && (!conditional_only || r->n_args > 0);
+      bool drop = (action < 0 || (int) r->action == action) && (!conditional_only || r->n_args > 0);
       if (drop)
         free_rule (r);
       else
         s->rules[out++] = *r;
     }
-  s->n_rules = out;
+  memmove (&s->rules[out], &s->rules[hi], (s->n_rules - hi) * sizeof (*s->rules));
+  s->n_rules -= hi - out;
 }
 
 static bool
 has_unconditional (const ent_profile_t *p, const char *syscall, ent_seccomp_action_t action)
 {
-  for (size_t i = 0; i < p->seccomp.n_rules; i++)
-    {
-      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
-      if (r->action == action && r->n_args == 0 && strcmp (r->syscall, syscall) == 0)
-        return true;
-    }
+  size_t lo, hi;
+
+  rule_range (p, syscall, &lo, &hi);
+  for (size_t i = lo; i < hi; i++)
+    if (p->seccomp.rules[i].action == action && p->seccomp.rules[i].n_args == 0)
+      return true;
   return false;
 }
 
@@ -480,7 +504,7 @@ ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_erro
 {
   ent_seccomp_t *s = &p->seccomp;
   ent_seccomp_rule_t copy = *rule;
-  size_t pos = 0;
+  size_t pos, end;
   int ret = check_rule (rule, err);
 
   if (ret < 0)
@@ -492,9 +516,10 @@ ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_erro
   if (copy.action == ENT_SECCOMP_ALLOW && copy.n_args > 0
       && has_unconditional (p, copy.syscall, ENT_SECCOMP_ALLOW))
     return 0;
-  while (pos < s->n_rules && rule_cmp (&s->rules[pos], &copy) < 0)
+  rule_range (p, copy.syscall, &pos, &end);
+  while (pos < end && rule_cmp (&s->rules[pos], &copy) < 0)
     pos++;
-  if (pos < s->n_rules && rule_cmp (&s->rules[pos], &copy) == 0)
+  if (pos < end && rule_cmp (&s->rules[pos], &copy) == 0)
     return 0;
 
   copy.syscall = strdup (rule->syscall);
@@ -554,13 +579,15 @@ int
 ent_profile_syscall_allowed (const ent_profile_t *p, const char *syscall)
 {
   bool conditional = false;
+  size_t lo, hi;
 
   if (has_unconditional (p, syscall, ENT_SECCOMP_ERRNO))
     return 0;
-  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+  rule_range (p, syscall, &lo, &hi);
+  for (size_t i = lo; i < hi; i++)
     {
       const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
-      if (r->action != ENT_SECCOMP_ALLOW || strcmp (r->syscall, syscall) != 0)
+      if (r->action != ENT_SECCOMP_ALLOW)
         continue;
       if (r->n_args == 0)
         return 2;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib.sh -- shared harness for the black-box tests (tests/blackbox/*.sh).
 #
 # Sourced by every script; bash only.  A script defines one function holding
@@ -35,15 +36,15 @@ PASS=user
 TEST_TMP=
 BG_PIDS=()
 RUN_DIAG=()
-OUT= ERR= RC=0
+OUT='' ERR='' RC=0
 
 # ---- TAP ----------------------------------------------------------------------
 
 # A '#' in a description would start a TAP directive.
 _tap() {
-	local status=$1 desc=${2//#/\\#}
+	local status=$1 desc=${2//#/\\#} directive=${3:+ # $3}
 	TAP_N=$((TAP_N + 1))
-	printf '%s %d - [%s] %s\n' "$status" "$TAP_N" "$PASS" "$desc"
+	printf '%s %d - [%s] %s%s\n' "$status" "$TAP_N" "$PASS" "$desc" "$directive"
 }
 
 diag() {
@@ -91,8 +92,15 @@ unlike() {
 	fi
 }
 
+# has_line OUTPUT LINE DESC: LINE is one of OUTPUT's lines.
+has_line() {
+	if grep -qFx -- "$2" <<<"$1"; then ok "$3"; else
+		not_ok "$3" "expected a line: '$2'" "   in: '$1'"
+	fi
+}
+
 # skip REASON DESC
-skip() { _tap ok "$2 # SKIP $1"; RUN_DIAG=(); }
+skip() { _tap ok "$2" "SKIP ${1//#/}"; RUN_DIAG=(); }
 
 # skip_or_fail REASON DESC: a skip, except that CI=true makes it a failure.
 skip_or_fail() {
@@ -107,6 +115,17 @@ done_testing() { printf '1..%d\n' "$TAP_N"; }
 
 bail_out() { printf 'Bail out! %s\n' "$*"; exit 1; }
 
+# have_tools DESC TOOL...: the tools are installed; otherwise DESC is
+# skipped (a failure under CI=true) and this returns 1.
+have_tools() {
+	local desc=$1 t missing=
+	shift
+	for t in "$@"; do command -v "$t" >/dev/null || missing="$missing $t"; done
+	[ -z "$missing" ] && return 0
+	skip_or_fail "not installed:$missing" "$desc"
+	return 1
+}
+
 # ---- running commands ---------------------------------------------------------
 
 # run CMD...: run CMD with stdin from /dev/null; set OUT and ERR (trailing
@@ -116,7 +135,7 @@ run() {
 	RC=$?
 	OUT=$(cat "$TEST_TMP/.out")
 	ERR=$(cat "$TEST_TMP/.err")
-	RUN_DIAG=("command: $*" "exit status: $RC$([ "$RC" -eq 124 ] && echo ' (timeout?)')"
+	RUN_DIAG=("command:$(printf ' %q' "$@")" "exit status: $RC$([ "$RC" -eq 124 ] && echo ' (timeout?)')"
 		"stdout: $OUT" "stderr: $ERR")
 }
 
@@ -204,6 +223,7 @@ unique_marker() { printf '%d%05d' "$$" "$RANDOM"; }
 # start_marker_sleep: a host process `sleep 1000.MARKER`; sets MARKER.
 start_marker_sleep() {
 	MARKER=$(unique_marker)
+	# shellcheck disable=SC2217 # no stdin: keep the tap-driver's away
 	sleep "1000.$MARKER" </dev/null >/dev/null 2>&1 &
 	track_bg $!
 }
@@ -281,6 +301,7 @@ ensure_test_user() {
 # (the suite must run as a user), not a skip.
 user_reaches_tree() {
 	local why
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	why=$(run_user sh -c 'for f in "$@"; do test -r "$f" || echo "$f"; done' \
 		_ "$ENTRUN" "$PROBE" "$SELF" "$top_srcdir/tests/lib.sh" 2>&1)
 	[ -z "$why" ] && return 0

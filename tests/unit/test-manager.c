@@ -1,8 +1,665 @@
+/* The manager: default levels, atomic adds, conflicts and precedence,
+ * repeats, canonical order and order independence (DESIGN invariant 5). */
 #include "test-suites.h"
+#include "test-util.h"
 
-START_TEST (placeholder_manager)
+static int
+set_hostname_cb (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  ck_assert_int_eq (1, 1);
+  (void) err;
+  return ent_profile_set_string (&p->hostname, data);
+}
+
+static int
+add_sys_admin_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  return ent_profile_add_caps (p, err, "CAP_SYS_ADMIN", NULL);
+}
+
+/* Edits the profile, then fails. */
+static int
+edit_then_fail (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  ent_profile_grant_cap (p, 21);
+  p->net.mode = ENT_NET_HOST;
+  if (ent_profile_set_string (&p->hostname, "half-done") < 0)
+    return -ENOMEM;
+  return ent_error_set (err, EACCES, "refused on purpose");
+}
+
+static ent_entitlement_t *
+custom_void (const char *name, ent_void_fn fn, void *data)
+{
+  ent_entitlement_t *e = ent_void_entitlement_new (name, fn, data, NULL);
+
+  ck_assert_ptr_nonnull (e);
+  return e;
+}
+
+/* Is @full_name among @m's active grants?  Returns its index or -1. */
+static int
+find_grant (const ent_manager_t *m, const char *full_name)
+{
+  for (size_t i = 0; i < ent_manager_count (m); i++)
+    if (strcmp (ent_entitlement_full_name (ent_manager_get (m, i)), full_name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static char *
+render_json (const ent_manager_t *m, const ent_catalogue_t *cat)
+{
+  char *out = NULL;
+
+  ck_assert_int_eq (ent_render (m, cat, ENT_RENDER_JSON, &out, NULL), 0);
+  ck_assert_ptr_nonnull (out);
+  return out;
+}
+
+/* ---- defaults ------------------------------------------------------------ */
+
+START_TEST (defaults_applied)
+{
+  static const char *const expected[] = {
+    /* canonical order: security levels first, then the other levels by name */
+    "security.confined", "host.devices.none", "host.processes.none", "network.none",
+  };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+
+  ck_assert_int_eq (ent_manager_count (m), TEST_N (expected));
+  for (size_t i = 0; i < TEST_N (expected); i++)
+    {
+      const ent_entitlement_t *e = ent_manager_get (m, i);
+      ck_assert_str_eq (ent_entitlement_full_name (e), expected[i]);
+      ck_assert_str_eq (ent_entitlement_source (e), "default");
+      ck_assert_int_eq (ent_entitlement_precedence (e), ENT_PRECEDENCE_DEFAULT);
+    }
+  ck_assert_ptr_null (ent_manager_get (m, TEST_N (expected)));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (default_replaced_by_grant)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+
+  test_grant_ok (m, cat, "network.user");
+  ck_assert_int_eq (ent_manager_count (m), 4);
+  ck_assert_int_eq (find_grant (m, "network.none"), -1);
+  ck_assert_int_ge (find_grant (m, "network.user"), 0);
+  ck_assert_str_eq (ent_entitlement_source (ent_manager_get (m, find_grant (m, "network.user"))),
+                    TEST_SOURCE);
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_USER);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (no_catalogue_no_defaults)
+{
+  ent_profile_t *base = test_base_profile ();
+  ent_profile_t *expected = ent_profile_copy (base);
+  ent_manager_t *m = ent_manager_new (base, NULL);
+
+  ck_assert_ptr_nonnull (m);
+  ck_assert_int_eq (ent_manager_count (m), 0);
+  test_assert_profile_equal (ent_manager_profile (m), expected);
+  ent_manager_free (m);
+  ent_profile_free (expected);
+}
+END_TEST
+
+START_TEST (null_base_is_new_profile)
+{
+  ent_profile_t *expected = ent_profile_new ();
+  ent_manager_t *m = ent_manager_new (NULL, NULL);
+
+  ck_assert_ptr_nonnull (m);
+  test_assert_profile_equal (ent_manager_profile (m), expected);
+  ent_manager_free (m);
+  ent_profile_free (expected);
+}
+END_TEST
+
+START_TEST (base_is_kept)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_profile_t *base = test_base_profile ();
+  ent_manager_t *m;
+
+  ck_assert_int_eq (ent_profile_set_string (&base->hostname, "box"), 0);
+  m = ent_manager_new (base, cat);
+  ck_assert_ptr_nonnull (m);
+  test_grant_ok (m, cat, "network.user");
+  ck_assert_str_eq (ent_manager_profile (m)->hostname, "box");
+  ck_assert_str_eq (ent_manager_profile (m)->cwd, TEST_CWD);
+  ck_assert_str_eq (ent_manager_profile (m)->home, TEST_HOME);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- custom entitlements and atomicity ----------------------------------- */
+
+START_TEST (custom_added_last)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p;
+
+  ck_assert_int_eq (
+      ent_manager_add (m, custom_void ("security.custom.cap-sys-admin", add_sys_admin_cb, NULL),
+                       NULL),
+      0);
+  ck_assert_int_eq (ent_manager_count (m), 5);
+  ck_assert_str_eq (ent_entitlement_full_name (ent_manager_get (m, 4)),
+                    "security.custom.cap-sys-admin");
+  ck_assert_str_eq (ent_entitlement_source (ent_manager_get (m, 4)), "api");
+  p = ent_manager_profile (m);
+  /* Applied after security.confined cleared every set. */
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (p->caps[s], ENT_CAP_BIT (21));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (failing_custom_is_atomic)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+  ent_profile_t *before;
+  size_t count;
+
+  test_grant_ok (m, cat, "host.fs.ro=/usr");
+  before = ent_profile_copy (ent_manager_profile (m));
+  count = ent_manager_count (m);
+  test_assert_error (ent_manager_add (m, custom_void ("acme.broken", edit_then_fail, NULL), &err),
+                     err, EACCES, "acme.broken");
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ck_assert_int_eq (ent_manager_count (m), count);
+  ck_assert_int_eq (find_grant (m, "acme.broken"), -1);
+  /* The manager still works afterwards. */
+  test_grant_ok (m, cat, "network.user");
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_USER);
+  ck_assert_ptr_null (ent_manager_profile (m)->hostname);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (failing_request_is_atomic)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+  ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+
+  /* network.publish needs network.user: refused under the default none. */
+  test_assert_error (test_grant (m, cat, "network.publish=8080:80", &err), err, EINVAL,
+                     "needs network.user");
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ck_assert_int_eq (ent_manager_count (m), 4);
+  ck_assert_int_eq (find_grant (m, "network.publish=8080:80"), -1);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (unknown_request_refused)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+
+  test_assert_error (test_grant (m, cat, "network.bogus", &err), err, ENOENT, "'network.bogus'");
+  ck_assert_int_eq (ent_manager_count (m), 4);
+  ent_error_free (err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (add_null_refused)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_nonnull (m);
+  test_assert_error (ent_manager_add (m, NULL, &err), err, EINVAL, NULL);
+  ent_error_free (err);
+  ent_manager_free (m);
+}
+END_TEST
+
+/* ---- conflicts and precedence -------------------------------------------- */
+
+static void
+check_conflict (const char *first, const char *second)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+  ent_profile_t *before;
+  char *q1 = NULL, *q2 = NULL;
+
+  test_grant_ok (m, cat, first);
+  before = ent_profile_copy (ent_manager_profile (m));
+  test_assert_error (test_grant (m, cat, second, &err), err, EEXIST, "conflicting network levels");
+  ck_assert_int_ge (asprintf (&q1, "'%s'", first), 0);
+  ck_assert_int_ge (asprintf (&q2, "'%s'", second), 0);
+  ck_assert_msg (strstr (err->msg, q1) && strstr (err->msg, q2), "%s", err->msg);
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ck_assert_int_ge (find_grant (m, first), 0);
+  ck_assert_int_eq (find_grant (m, second), -1);
+  free (q1);
+  free (q2);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+
+START_TEST (conflict_same_precedence)
+{
+  check_conflict ("network.none", "network.host");
+}
+END_TEST
+
+START_TEST (conflict_same_precedence_reversed)
+{
+  check_conflict ("network.host", "network.none");
+}
+END_TEST
+
+START_TEST (conflict_proxy_values)
+{
+  /* Two values of one string level are two levels of its group. */
+  check_conflict ("network.proxy=http://a:1", "network.proxy=http://b:2");
+}
+END_TEST
+
+START_TEST (conflict_names_sources)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (ent_manager_add_request (m, cat, "security.view", "dev.ini:3",
+                                             ENT_PRECEDENCE_PROFILE, NULL),
+                    0);
+  test_assert_error (ent_manager_add_request (m, cat, "security.admin", "dev.ini:4",
+                                              ENT_PRECEDENCE_PROFILE, &err),
+                     err, EEXIST, "(dev.ini:3)");
+  ck_assert_ptr_nonnull (strstr (err->msg, "(dev.ini:4)"));
+  ent_error_free (err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (cli_overrides_profile)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  int i;
+
+  ck_assert_int_eq (ent_manager_add_request (m, cat, "network.none", "dev.ini:2",
+                                             ENT_PRECEDENCE_PROFILE, NULL),
+                    0);
+  test_grant_ok (m, cat, "network.host");
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_HOST);
+  ck_assert (!ent_manager_profile (m)->ns.create[ENT_NS_NET]);
+  ck_assert_int_eq (find_grant (m, "network.none"), -1);
+  i = find_grant (m, "network.host");
+  ck_assert_int_ge (i, 0);
+  ck_assert_str_eq (ent_entitlement_source (ent_manager_get (m, i)), TEST_SOURCE);
+  ck_assert_int_eq (ent_manager_count (m), 4);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (cli_overrides_profile_given_later)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+
+  test_grant_ok (m, cat, "network.host");
+  /* A profile's level arriving after the command line's loses quietly. */
+  ck_assert_int_eq (ent_manager_add_request (m, cat, "network.none", "dev.ini:2",
+                                             ENT_PRECEDENCE_PROFILE, &err),
+                    0);
+  ck_assert_ptr_null (err);
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_HOST);
+  ck_assert_int_eq (find_grant (m, "network.none"), -1);
+  ck_assert_int_ge (find_grant (m, "network.host"), 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (higher_precedence_same_name_takes_source)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  int i;
+
+  ck_assert_int_eq (ent_manager_add_request (m, cat, "network.user", "dev.ini:1",
+                                             ENT_PRECEDENCE_PROFILE, NULL),
+                    0);
+  test_grant_ok (m, cat, "network.user");
+  ck_assert_int_eq (ent_manager_count (m), 4);
+  i = find_grant (m, "network.user");
+  ck_assert_str_eq (ent_entitlement_source (ent_manager_get (m, i)), TEST_SOURCE);
+  ck_assert_int_eq (ent_entitlement_precedence (ent_manager_get (m, i)), ENT_PRECEDENCE_CLI);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static int
+noop_int (ent_profile_t *p, int64_t v, void *data, ent_error_t **err)
+{
+  (void) p, (void) v, (void) data, (void) err;
+  return 0;
+}
+
+START_TEST (non_repeatable_values_conflict)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_nonnull (m);
+  ck_assert_int_eq (ent_manager_add (m, ent_int_entitlement_new ("acme.n=1", noop_int, NULL, NULL),
+                                     NULL),
+                    0);
+  test_assert_error (
+      ent_manager_add (m, ent_int_entitlement_new ("acme.n=2", noop_int, NULL, NULL), &err), err,
+      EEXIST, "only one value allowed");
+  ck_assert_int_eq (ent_manager_count (m), 1);
+  ck_assert_str_eq (ent_entitlement_full_name (ent_manager_get (m, 0)), "acme.n=1");
+  ent_error_free (err);
+  ent_manager_free (m);
+}
+END_TEST
+
+START_TEST (non_repeatable_value_overridden)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_entitlement_t *low = ent_int_entitlement_new ("acme.n=1", noop_int, NULL, NULL);
+  ent_entitlement_t *high = ent_int_entitlement_new ("acme.n=2", noop_int, NULL, NULL);
+
+  ck_assert_ptr_nonnull (m);
+  ck_assert_int_eq (ent_entitlement_set_source (low, "p.ini:1", ENT_PRECEDENCE_PROFILE), 0);
+  ck_assert_int_eq (ent_entitlement_set_source (high, "cli", ENT_PRECEDENCE_CLI), 0);
+  ck_assert_int_eq (ent_manager_add (m, low, NULL), 0);
+  ck_assert_int_eq (ent_manager_add (m, high, NULL), 0);
+  ck_assert_int_eq (ent_manager_count (m), 1);
+  ck_assert_int_eq (ent_entitlement_int_value (ent_manager_get (m, 0)), 2);
+  ent_manager_free (m);
+}
+END_TEST
+
+START_TEST (custom_group_conflict)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_entitlement_t *a = custom_void ("acme.level.low", set_hostname_cb, (void *) "low");
+  ent_entitlement_t *b = custom_void ("acme.level.high", set_hostname_cb, (void *) "high");
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_nonnull (m);
+  ck_assert_int_eq (ent_entitlement_set_group (a, "acme.level"), 0);
+  ck_assert_int_eq (ent_entitlement_set_group (b, "acme.level"), 0);
+  ck_assert_int_eq (ent_manager_add (m, a, NULL), 0);
+  test_assert_error (ent_manager_add (m, b, &err), err, EEXIST, "conflicting acme.level levels");
+  ck_assert_str_eq (ent_manager_profile (m)->hostname, "low");
+  ent_error_free (err);
+  ent_manager_free (m);
+}
+END_TEST
+
+/* ---- repeats -------------------------------------------------------------- */
+
+START_TEST (repeatable_values_all_kept)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p;
+
+  test_grant_ok (m, cat, "host.fs.rw=/var/tmp");
+  test_grant_ok (m, cat, "host.fs.rw=/srv");
+  p = ent_manager_profile (m);
+  ck_assert_int_eq (p->fs.n_mounts, 2);
+  ck_assert_str_eq (p->fs.mounts[0].path, "/srv");
+  ck_assert_int_eq (p->fs.mounts[0].kind, ENT_MOUNT_BIND_RW);
+  ck_assert_str_eq (p->fs.mounts[1].path, "/var/tmp");
+  ck_assert_int_eq (p->fs.mounts[1].kind, ENT_MOUNT_BIND_RW);
+  ck_assert_int_eq (ent_manager_count (m), 6);
+  ck_assert_int_ge (find_grant (m, "host.fs.rw=/var/tmp"), 0);
+  ck_assert_int_ge (find_grant (m, "host.fs.rw=/srv"), 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (same_full_name_idempotent)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_profile_t *once;
+
+  test_grant_ok (m, cat, "host.fs.rw=/srv");
+  test_grant_ok (m, cat, "network.user");
+  once = ent_profile_copy (ent_manager_profile (m));
+  test_grant_ok (m, cat, "host.fs.rw=/srv");
+  test_grant_ok (m, cat, "network.user");
+  test_assert_profile_equal (ent_manager_profile (m), once);
+  ck_assert_int_eq (ent_manager_count (m), 5);
+  ck_assert_int_eq (ent_manager_profile (m)->fs.n_mounts, 1);
+  ent_profile_free (once);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (same_custom_twice_idempotent)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL);
+
+  ck_assert_ptr_nonnull (m);
+  ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.cap", add_sys_admin_cb, NULL), NULL), 0);
+  ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.cap", add_sys_admin_cb, NULL), NULL), 0);
+  ck_assert_int_eq (ent_manager_count (m), 1);
+  ent_manager_free (m);
+}
+END_TEST
+
+/* ---- canonical order and order independence ------------------------------ */
+
+START_TEST (canonical_listing_order)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  static const char *const expected[] = {
+    "security.view",        /* ENT_ORDER_LEVEL, security first */
+    "host.devices.none",    /* other levels, by name */
+    "host.processes.none",
+    "network.user",
+    "network.host-loopback", /* flags */
+    "security.memory-lock",
+    "host.fs.ro=/usr",      /* lists */
+    "network.publish=80:8080",
+    "acme.z",               /* custom, last */
+  };
+
+  ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.z", add_sys_admin_cb, NULL), NULL), 0);
+  test_grant_ok (m, cat, "network.user");
+  test_grant_ok (m, cat, "network.publish=80:8080");
+  test_grant_ok (m, cat, "host.fs.ro=/usr");
+  test_grant_ok (m, cat, "security.memory-lock");
+  test_grant_ok (m, cat, "network.host-loopback");
+  test_grant_ok (m, cat, "security.view");
+  ck_assert_int_eq (ent_manager_count (m), TEST_N (expected));
+  for (size_t i = 0; i < TEST_N (expected); i++)
+    ck_assert_str_eq (ent_entitlement_full_name (ent_manager_get (m, i)), expected[i]);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Next permutation of @a in lexicographic order; false after the last. */
+static bool
+next_permutation (size_t *a, size_t n)
+{
+  size_t i = n - 1, j = n - 1, t;
+
+  while (i > 0 && a[i - 1] >= a[i])
+    i--;
+  if (i == 0)
+    return false;
+  while (a[j] <= a[i - 1])
+    j--;
+  t = a[i - 1];
+  a[i - 1] = a[j];
+  a[j] = t;
+  for (j = n - 1; i < j; i++, j--)
+    {
+      t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  return true;
+}
+
+#define SET_SIZE 4
+
+static const struct
+{
+  const char *grants[SET_SIZE];
+  /* Some grants depend on others (network.publish needs network.user): the
+   * manager refuses them until the level they need is granted, because
+   * every add is validated on its own.  A caller holding the whole set must
+   * then retry them; see grant_all. */
+  bool dependent;
+} perm_sets[] = {
+  { { "network.admin", "security.view", "host.fs.ro=/usr", "security.memory-lock" }, false },
+  { { "security.admin", "host.processes.admin", "host.fs.tmpfs=/tmp", "security.fs-read-only" },
+    false },
+  { { "network.user", "network.publish=8080:80", "network.publish=5353:53/udp",
+      "network.host-loopback" },
+    true },
+  { { "network.proxy=http://10.0.0.1:3128", "host.fs.hide=~/.ssh", "host.fs.rw=src/../out",
+      "host.devices.view" },
+    false },
+};
+
+/* Grant @set in the order @perm.  Without @dependent every grant must be
+ * accepted at once; with it, refused grants are retried while that makes
+ * progress, and all must be accepted in the end. */
+static ent_manager_t *
+grant_all (const ent_catalogue_t *cat, const char *const *set, const size_t *perm, bool dependent)
+{
+  ent_manager_t *m = test_manager (cat);
+  bool done[SET_SIZE] = { false };
+  size_t left = SET_SIZE;
+  bool progress = true;
+
+  while (left > 0 && progress)
+    {
+      progress = false;
+      for (size_t i = 0; i < SET_SIZE; i++)
+        {
+          ent_error_t *err = NULL;
+          const char *req = set[perm[i]];
+
+          if (done[perm[i]])
+            continue;
+          if (test_grant (m, cat, req, &err) == 0)
+            {
+              done[perm[i]] = true;
+              left--;
+              progress = true;
+            }
+          else
+            ck_assert_msg (dependent, "granting '%s': %s", req, ent_error_message (err));
+          ent_error_free (err);
+        }
+    }
+  ck_assert_msg (left == 0, "%zu grants never accepted", left);
+  return m;
+}
+
+START_TEST (order_independent)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  const char *const *set = perm_sets[_i].grants;
+  size_t perm[SET_SIZE] = { 0, 1, 2, 3 };
+  ent_manager_t *first = NULL;
+  char *first_json = NULL;
+  size_t count = 0;
+
+  do
+    {
+      ent_manager_t *m = grant_all (cat, set, perm, perm_sets[_i].dependent);
+      char *json = render_json (m, cat);
+
+      count++;
+      if (first == NULL)
+        {
+          first = m;
+          first_json = json;
+          continue;
+        }
+      test_assert_profile_equal (ent_manager_profile (m), ent_manager_profile (first));
+      ck_assert_msg (strcmp (json, first_json) == 0, "JSON differs for permutation %zu %zu %zu %zu",
+                     perm[0], perm[1], perm[2], perm[3]);
+      free (json);
+      ent_manager_free (m);
+    }
+  while (next_permutation (perm, SET_SIZE));
+  ck_assert_int_eq (count, 24);
+  /* Every grant of the set is active. */
+  for (size_t i = 0; i < SET_SIZE; i++)
+    ck_assert_int_ge (find_grant (first, set[i]), 0);
+  free (first_json);
+  ent_manager_free (first);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (custom_order_independent)
+{
+  ent_manager_t *ab = ent_manager_new (NULL, NULL);
+  ent_manager_t *ba = ent_manager_new (NULL, NULL);
+
+  ck_assert_ptr_nonnull (ab);
+  ck_assert_ptr_nonnull (ba);
+  /* Both set the hostname: the canonical order (by full name) decides,
+   * not the order of the calls. */
+  ck_assert_int_eq (ent_manager_add (ab, custom_void ("acme.a", set_hostname_cb, (void *) "a"), NULL),
+                    0);
+  ck_assert_int_eq (ent_manager_add (ab, custom_void ("acme.b", set_hostname_cb, (void *) "b"), NULL),
+                    0);
+  ck_assert_int_eq (ent_manager_add (ba, custom_void ("acme.b", set_hostname_cb, (void *) "b"), NULL),
+                    0);
+  ck_assert_int_eq (ent_manager_add (ba, custom_void ("acme.a", set_hostname_cb, (void *) "a"), NULL),
+                    0);
+  ck_assert_str_eq (ent_manager_profile (ab)->hostname, "b");
+  test_assert_profile_equal (ent_manager_profile (ba), ent_manager_profile (ab));
+  ent_manager_free (ab);
+  ent_manager_free (ba);
 }
 END_TEST
 
@@ -11,7 +668,33 @@ manager_suite (void)
 {
   Suite *s = suite_create ("manager");
   TCase *tc = tcase_create ("manager");
-  tcase_add_test (tc, placeholder_manager);
+
+  tcase_add_test (tc, defaults_applied);
+  tcase_add_test (tc, default_replaced_by_grant);
+  tcase_add_test (tc, no_catalogue_no_defaults);
+  tcase_add_test (tc, null_base_is_new_profile);
+  tcase_add_test (tc, base_is_kept);
+  tcase_add_test (tc, custom_added_last);
+  tcase_add_test (tc, failing_custom_is_atomic);
+  tcase_add_test (tc, failing_request_is_atomic);
+  tcase_add_test (tc, unknown_request_refused);
+  tcase_add_test (tc, add_null_refused);
+  tcase_add_test (tc, conflict_same_precedence);
+  tcase_add_test (tc, conflict_same_precedence_reversed);
+  tcase_add_test (tc, conflict_proxy_values);
+  tcase_add_test (tc, conflict_names_sources);
+  tcase_add_test (tc, cli_overrides_profile);
+  tcase_add_test (tc, cli_overrides_profile_given_later);
+  tcase_add_test (tc, higher_precedence_same_name_takes_source);
+  tcase_add_test (tc, non_repeatable_values_conflict);
+  tcase_add_test (tc, non_repeatable_value_overridden);
+  tcase_add_test (tc, custom_group_conflict);
+  tcase_add_test (tc, repeatable_values_all_kept);
+  tcase_add_test (tc, same_full_name_idempotent);
+  tcase_add_test (tc, same_custom_twice_idempotent);
+  tcase_add_test (tc, canonical_listing_order);
+  tcase_add_loop_test (tc, order_independent, 0, TEST_N (perm_sets));
+  tcase_add_test (tc, custom_order_independent);
   suite_add_tcase (s, tc);
   return s;
 }

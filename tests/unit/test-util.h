@@ -95,6 +95,14 @@ test_assert_error (int ret, const ent_error_t *err, int code, const char *needle
                    ent_error_message (err), needle);
 }
 
+/* The same for functions that return NULL and set @err. */
+static inline void
+test_assert_err (const ent_error_t *err, int code, const char *needle)
+{
+  ck_assert_ptr_nonnull (err);
+  test_assert_error (-err->code, err, code, needle);
+}
+
 /* Assert that @msg quotes @text as '@text'. */
 static inline void
 test_assert_quotes (const ent_error_t *err, const char *text)

@@ -1,0 +1,71 @@
+#!/bin/bash
+# The host / is bound in writable, or read-only under security.fs-read-only,
+# and host.fs.{rw,ro,hide,tmpfs}=PATH change single paths.
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+RO=security.fs-read-only
+
+# A tree of the caller's own under the pass's temporary directory.
+make_tree() {
+	T=$TEST_TMP/tree
+	mkdir -p "$T/rw" "$T/ro" "$T/tmpfs" "$T/hide" "$T/rel"
+	echo hello >"$T/ro/data"
+	echo old >"$T/tmpfs/old"
+	echo secret >"$T/hide/inside"
+	echo secret >"$T/hidden-file"
+}
+
+writable_root_checks() {
+	expect "write: ok" "without $RO a file under / is writable" \
+		-- "$PROBE" write "$T/new"
+	is x "$(cat "$T/new" 2>&1)" "the host sees what the sandbox wrote"
+	expect "write: errno EROFS" "$RO: a file under / is not writable (EROFS)" \
+		--ent "$RO" -- "$PROBE" write "$T/new2"
+	expect "mkdir: errno EROFS" "$RO: mkdir under / fails with EROFS" \
+		--ent "$RO" -- "$PROBE" mkdir "$T/newdir"
+	expect "write: ok" "$RO: /dev stays writable (/dev/null)" \
+		--ent "$RO" -- "$PROBE" write /dev/null
+	expect "write: ok" "$RO: the sandbox's /dev/shm stays writable" \
+		--ent "$RO" -- "$PROBE" write "/dev/shm/entrun-test-$(unique_marker)"
+}
+
+rw_tmpfs_checks() {
+	expect "write: ok" "$RO + host.fs.rw: the rw path is writable" \
+		--ent "$RO" --ent "host.fs.rw=$T/rw" -- "$PROBE" write "$T/rw/f"
+	is x "$(cat "$T/rw/f" 2>&1)" "the host sees what was written under host.fs.rw"
+	cd "$T" || return
+	expect "write: ok" "host.fs.rw with a relative path resolves against the cwd" \
+		--ent "$RO" --ent host.fs.rw=rel -- "$PROBE" write "$T/rel/f"
+	cd / || return
+	expect "" "host.fs.tmpfs: the path is empty inside" \
+		--ent "host.fs.tmpfs=$T/tmpfs" -- ls -A "$T/tmpfs"
+	expect "write: ok" "$RO + host.fs.tmpfs: the tmpfs is writable" \
+		--ent "$RO" --ent "host.fs.tmpfs=$T/tmpfs" -- "$PROBE" write "$T/tmpfs/new"
+	is old "$(ls -A "$T/tmpfs")" "the host's directory under the tmpfs is unchanged"
+}
+
+ro_hide_checks() {
+	expect "write: errno EROFS" "host.fs.ro: a new file is not writable (EROFS)" \
+		--ent "host.fs.ro=$T/ro" -- "$PROBE" write "$T/ro/new"
+	expect "write: errno EROFS" "host.fs.ro: an existing file is not writable (EROFS)" \
+		--ent "host.fs.ro=$T/ro" -- "$PROBE" write "$T/ro/data"
+	expect "read: ok 6" "host.fs.ro: the path is readable" \
+		--ent "host.fs.ro=$T/ro" -- "$PROBE" read "$T/ro/data"
+	is hello "$(cat "$T/ro/data")" "the host's file under host.fs.ro is unchanged"
+	expect "" "host.fs.hide: a hidden directory is empty" \
+		--ent "host.fs.hide=$T/hide" -- ls -A "$T/hide"
+	expect "read: ok 0" "host.fs.hide: a hidden file reads 0 bytes" \
+		--ent "host.fs.hide=$T/hidden-file" -- "$PROBE" read "$T/hidden-file"
+	expect "read: ok 7" "control: the file is readable without host.fs.hide" \
+		-- "$PROBE" read "$T/hidden-file"
+}
+
+checks() {
+	make_tree
+	writable_root_checks
+	rw_tmpfs_checks
+	ro_hide_checks
+}
+
+tap_main checks

@@ -1,0 +1,76 @@
+#!/bin/bash
+# security.confined and host.devices.none, the defaults: masked and
+# read-only parts of /proc, a read-only /sys, a minimal /dev.
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+DEV_REQUIRED="fd full null ptmx pts random shm stderr stdin stdout tty urandom zero"
+DEV_OPTIONAL="console core"
+
+proc_checks() {
+	local f
+	for f in timer_list kcore keys sched_debug; do
+		expect_like '^read: (ok 0|errno [A-Z0-9]+)$' "/proc/$f gives nothing" \
+			-- "$PROBE" read "/proc/$f"
+	done
+	like "$("$PROBE" read /proc/timer_list)" '^read: ok [1-9]' \
+		"control: /proc/timer_list has data on the host"
+	# A private UTS namespace: if the write did get through, only the
+	# sandbox's own name would change.
+	expect "write: errno EROFS" "/proc/sys is read-only (write kernel/hostname)" \
+		--hostname entrun-test -- "$PROBE" write /proc/sys/kernel/hostname
+	for f in sys irq bus; do
+		[ -d "/proc/$f" ] || continue
+		expect "mkdir: errno EROFS" "/proc/$f is mounted read-only" \
+			-- "$PROBE" mkdir "/proc/$f/entrun-test"
+	done
+}
+
+sys_checks() {
+	expect "mkdir: errno EROFS" "/sys is mounted read-only" \
+		-- "$PROBE" mkdir /sys/entrun-test
+	if [ -n "$(ls -A /sys/firmware 2>/dev/null)" ]; then
+		expect "" "/sys/firmware is masked (empty)" -- ls -A /sys/firmware
+	else
+		skip "/sys/firmware is empty on the host" "/sys/firmware is masked (empty)"
+	fi
+}
+
+# The entries of the sandbox's /dev outside the expected minimal set, and the
+# required ones missing.
+dev_set_checks() {
+	local name missing='' extra=''
+	sbx -- ls -A /dev
+	for name in $DEV_REQUIRED; do
+		grep -qFx "$name" <<<"$OUT" || missing="$missing $name"
+	done
+	while IFS= read -r name; do
+		[[ " $DEV_REQUIRED $DEV_OPTIONAL " == *" $name "* ]] || extra="$extra $name"
+	done <<<"$OUT"
+	is "" "$missing" "/dev has all of: $DEV_REQUIRED"
+	is "" "$extra" "/dev has nothing else (but maybe $DEV_OPTIONAL)"
+}
+
+dev_checks() {
+	local shm
+	dev_set_checks
+	expect "write: ok" "/dev/null is writable" -- "$PROBE" write /dev/null
+	expect "read: ok 4096" "/dev/zero is readable" -- "$PROBE" read /dev/zero
+	expect "write: errno ENOSPC" "/dev/full is full" -- "$PROBE" write /dev/full
+	shm=/dev/shm/entrun-test-$(unique_marker)
+	expect "write: ok" "/dev/shm is writable" -- "$PROBE" write "$shm"
+	if [ -e "$shm" ]; then
+		not_ok "/dev/shm is private (the host does not see the file)" "$shm exists"
+		rm -f "$shm"
+	else
+		ok "/dev/shm is private (the host does not see the file)"
+	fi
+}
+
+checks() {
+	proc_checks
+	sys_checks
+	dev_checks
+}
+
+tap_main checks

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Terminal injection: TIOCSTI (and TIOCLINUX), also with the high bits set
+# (CVE-2019-10063), fail on a real pty inside the sandbox, which also runs
+# in a new session so the caller's terminal is not its controlling one.
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+# on_tty CMD...: run CMD under script(1), so that its stdin is a real
+# terminal; OUT gets the probe's line (the echo of an injected character
+# and the pty's carriage returns removed).
+on_tty() {
+	run env SHELL=/bin/sh timeout -k 2 "$ENTRUN_TEST_TIMEOUT" script -qec "$(printf '%q ' "$@")" /dev/null
+	OUT=$(tr -d '\r' <<<"$OUT" | sed 's/^ *//')
+}
+
+checks() {
+	local t
+	for t in tiocsti-pty tiocsti-pty-highbit; do
+		expect "$t: errno EPERM" "$t: TIOCSTI into a fresh pty is denied with EPERM" \
+			-- "$PROBE" "$t"
+	done
+
+	have_tools "caller's terminal checks" script || return
+	on_tty sh -c 'test -t 0 && echo tty'
+	is tty "$OUT" "control: script(1) gives the host command a terminal on stdin"
+	on_tty "$PROBE" tiocsti 0
+	like "$OUT" '^tiocsti: (ok|errno EIO)$' \
+		"control: TIOCSTI works on the host (EIO: dev.tty.legacy_tiocsti=0)"
+	on_tty "$ENTRUN" -- sh -c 'test -t 0 && echo tty'
+	is tty "$OUT" "the sandbox gets the caller's terminal on stdin"
+	for t in tiocsti tiocsti-highbit tioclinux tioclinux-highbit; do
+		on_tty "$ENTRUN" -- "$PROBE" "$t" 0
+		is "$t: errno EPERM" "$OUT" "$t on the caller's terminal is denied with EPERM"
+	done
+}
+
+tap_main checks

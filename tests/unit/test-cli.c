@@ -1,0 +1,158 @@
+/* Unit tests of launcher/cli.c: argv in, struct out, nothing run. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define PARSE(cli, err, ...)                                                                 \
+  ({                                                                                         \
+    char *argv_[] = { (char *) "entrun", __VA_ARGS__, NULL };                                \
+    entrun_cli_parse ((int) (sizeof (argv_) / sizeof (argv_[0])) - 1, argv_, (cli), (err));  \
+  })
+
+START_TEST (parses_ents_and_command)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (PARSE (&cli, &err, "-e", "network.none", "--ent", "host.fs.rw=/a=b", "--",
+                           "make", "-j2"),
+                    0);
+  ck_assert_uint_eq (cli.n_ents, 2);
+  ck_assert_str_eq (cli.ents[0], "network.none");
+  ck_assert_str_eq (cli.ents[1], "host.fs.rw=/a=b");
+  ck_assert_int_eq (cli.argc, 2);
+  ck_assert_str_eq (cli.argv[0], "make");
+  ck_assert_str_eq (cli.argv[1], "-j2");
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
+START_TEST (options_stop_at_command)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (PARSE (&cli, &err, "ls", "-e", "x"), 0);
+  ck_assert_uint_eq (cli.n_ents, 0);
+  ck_assert_int_eq (cli.argc, 3);
+  ck_assert_str_eq (cli.argv[1], "-e");
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
+START_TEST (env_and_flags)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (PARSE (&cli, &err, "--env", "A=1=2", "--unsetenv", "B", "--clearenv",
+                           "--hostname", "box", "-C", "/tmp", "-q", "true"),
+                    0);
+  ck_assert_uint_eq (cli.n_env, 2);
+  ck_assert_int_eq (cli.env[0].op, ENT_ENV_SET);
+  ck_assert_str_eq (cli.env[0].name, "A");
+  ck_assert_str_eq (cli.env[0].value, "1=2");
+  ck_assert_int_eq (cli.env[1].op, ENT_ENV_UNSET);
+  ck_assert_str_eq (cli.env[1].name, "B");
+  ck_assert (cli.clearenv);
+  ck_assert_str_eq (cli.hostname, "box");
+  ck_assert_str_eq (cli.chdir, "/tmp");
+  ck_assert_int_eq (cli.verbosity, 0);
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
+START_TEST (keep_fds_sorted_unique)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (PARSE (&cli, &err, "--keep-fd", "9", "--keep-fd", "4", "--keep-fd", "9",
+                           "--keep-fd", "1", "true"),
+                    0);
+  ck_assert_uint_eq (cli.n_keep_fds, 2);
+  ck_assert_int_eq (cli.keep_fds[0], 4);
+  ck_assert_int_eq (cli.keep_fds[1], 9);
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
+START_TEST (explain_without_command)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (PARSE (&cli, &err, "--explain", "--json"), 0);
+  ck_assert (cli.explain && cli.json);
+  ck_assert_int_eq (cli.argc, 0);
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
+static const struct
+{
+  const char *args[3];
+  const char *needle;
+} bad[] = {
+  { { "--bogus", "true", NULL }, "--bogus" },
+  { { "-Z", "true", NULL }, "-Z" },
+  { { "--ent", NULL, NULL }, "--ent" },
+  { { "--env", "NOVALUE", "true" }, "NOVALUE" },
+  { { "--env", "=x", "true" }, "=x" },
+  { { "--unsetenv", "A=B", "true" }, "A=B" },
+  { { "--keep-fd", "x", "true" }, "'x'" },
+  { { "--keep-fd", "-3", "true" }, "-3" },
+  { { "--json", "true", NULL }, "--json" },
+  { { "-v", NULL, NULL }, "no command" },
+  { { "--hostname", "", "true" }, "--hostname" },
+};
+
+START_TEST (bad_arguments_are_named)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+  char *argv[5] = { (char *) "entrun" };
+  int argc = 1;
+
+  for (int i = 0; i < 3 && bad[_i].args[i]; i++)
+    argv[argc++] = (char *) bad[_i].args[i];
+  argv[argc] = NULL;
+  ck_assert_int_lt (entrun_cli_parse (argc, argv, &cli, &err), 0);
+  ck_assert_ptr_nonnull (err);
+  ck_assert_msg (strstr (err->msg, bad[_i].needle), "'%s' does not name '%s'", err->msg,
+                 bad[_i].needle);
+  ent_error_free (err);
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
+static Suite *
+cli_suite (void)
+{
+  Suite *s = suite_create ("cli");
+  TCase *tc = tcase_create ("cli");
+
+  tcase_add_test (tc, parses_ents_and_command);
+  tcase_add_test (tc, options_stop_at_command);
+  tcase_add_test (tc, env_and_flags);
+  tcase_add_test (tc, keep_fds_sorted_unique);
+  tcase_add_test (tc, explain_without_command);
+  tcase_add_loop_test (tc, bad_arguments_are_named, 0, (int) (sizeof (bad) / sizeof (bad[0])));
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (cli_suite ());
+  int failed;
+
+  srunner_set_tap (sr, "-");
+  srunner_run_all (sr, CK_SILENT);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
