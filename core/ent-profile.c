@@ -499,16 +499,14 @@ check_rule (const ent_seccomp_rule_t *rule, ent_error_t **err)
   return 0;
 }
 
-int
-ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_error_t **err)
+/* Insert an already checked rule at its sorted place. */
+static int
+insert_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_error_t **err)
 {
   ent_seccomp_t *s = &p->seccomp;
   ent_seccomp_rule_t copy = *rule;
   size_t pos, end;
-  int ret = check_rule (rule, err);
 
-  if (ret < 0)
-    return ret;
   if (rule->action == ENT_SECCOMP_ALLOW)
     copy.errnum = 0;
   /* An unconditional ALLOW subsumes conditional ones; keeping only it makes
@@ -539,6 +537,16 @@ ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_erro
 }
 
 int
+ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_error_t **err)
+{
+  int ret = check_rule (rule, err);
+
+  if (ret < 0)
+    return ret;
+  return insert_rule (p, rule, err);
+}
+
+int
 ent_profile_allow_syscall (ent_profile_t *p, const char *syscall, ent_error_t **err)
 {
   ent_seccomp_rule_t rule = { .syscall = (char *) syscall, .action = ENT_SECCOMP_ALLOW };
@@ -547,7 +555,7 @@ ent_profile_allow_syscall (ent_profile_t *p, const char *syscall, ent_error_t **
   if (ret < 0)
     return ret;
   remove_rules (p, syscall, ENT_SECCOMP_ALLOW, true);
-  return ent_profile_add_rule (p, &rule, err);
+  return insert_rule (p, &rule, err);
 }
 
 void
@@ -572,7 +580,7 @@ ent_profile_deny_syscall (ent_profile_t *p, const char *syscall, int errnum, ent
   if (ret < 0)
     return ret;
   remove_rules (p, syscall, -1, false);
-  return ent_profile_add_rule (p, &rule, err);
+  return insert_rule (p, &rule, err);
 }
 
 int

@@ -159,21 +159,40 @@ entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t *
   return ret;
 }
 
+static bool
+rule_equal (const ent_seccomp_rule_t *a, const ent_seccomp_rule_t *b)
+{
+  if (strcmp (a->syscall, b->syscall) != 0 || a->action != b->action || a->errnum != b->errnum
+      || a->n_args != b->n_args)
+    return false;
+  for (unsigned i = 0; i < a->n_args; i++)
+    if (a->args[i].index != b->args[i].index || a->args[i].op != b->args[i].op
+        || a->args[i].mask != b->args[i].mask || a->args[i].value != b->args[i].value)
+      return false;
+  return true;
+}
+
+/* Exact comparison of every rule: a hit means the embedded programs were
+ * generated from these very rules. */
+static bool
+same_rules (const ent_seccomp_t *s, const entrun_precompiled_t *pre)
+{
+  if (s->default_errno != pre->default_errno || s->n_rules != pre->n_rules)
+    return false;
+  for (size_t i = 0; i < s->n_rules; i++)
+    if (!rule_equal (&s->rules[i], &pre->rules[i]))
+      return false;
+  return true;
+}
+
 int
 entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
 {
-  cleanup_free char *key = NULL;
-  int ret;
-
   memset (f, 0, sizeof (*f));
   if (!p->seccomp.enabled)
     return 0;
-  if ((ret = ent_render_seccomp_key (p, &key, err)) < 0)
-    return ret;
-  /* Exact comparison of the whole canonical rule text: a hit means the
-   * embedded programs were generated from these very rules. */
   for (size_t i = 0; i < entrun_precompiled_count; i++)
-    if (strcmp (entrun_precompiled[i].key, key) == 0)
+    if (same_rules (&p->seccomp, &entrun_precompiled[i]))
       {
         f->allow.filter = (struct sock_filter *) entrun_precompiled[i].allow;
         f->allow.len = entrun_precompiled[i].allow_len;

@@ -36,7 +36,10 @@ void entrun_filter_clear (entrun_filter_t *f);
 /* The build-time table (launcher/seccomp-precompiled.c, generated). */
 typedef struct entrun_precompiled
 {
-  const char *key; /* ent_render_seccomp_key() of the profile */
+  /* The rules the programs were generated from, as in the profile. */
+  int default_errno;
+  const ent_seccomp_rule_t *rules;
+  size_t n_rules;
   const struct sock_filter *allow;
   unsigned short allow_len;
   const struct sock_filter *deny;

@@ -66,6 +66,7 @@ main (int argc, char **argv)
   ent_manager_t *m = NULL;
   int status;
 
+  verbose_start_clock ();
   refuse_privileged ();
   if (entrun_cli_parse (argc, argv, &cli, &err) < 0)
     die ("%s", ent_error_message (err));
@@ -85,6 +86,7 @@ main (int argc, char **argv)
     }
   if (entrun_policy_build (&cli, cat, &m, &err) < 0)
     die ("%s", ent_error_message (err));
+  verbose ("profile resolved");
   if (cli.explain)
     status = explain (m, cat, cli.json);
   else

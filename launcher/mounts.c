@@ -201,20 +201,44 @@ fd_path (int fd)
   return s;
 }
 
-/* Cover @dst (an O_PATH fd path) with something empty and read-only: an
- * empty tmpfs for a directory, /dev/null for anything else. */
+/* Read-only empty sources for covering, made once in the staging root.  A
+ * bind mount copies its source's flags, read-only included, so each cover
+ * is a single mount(2) after that. */
+#define EMPTY_DIR "/empty"
+#define EMPTY_FILE "/null"
+
+static const char *
+cover_source (bool is_dir)
+{
+  static bool have_dir, have_file;
+  cleanup_close int fd = -1;
+
+  if (is_dir && !have_dir)
+    {
+      if (mkdir (EMPTY_DIR, 0755) < 0)
+        die_errno ("creating %s", EMPTY_DIR);
+      xmount ("tmpfs", EMPTY_DIR, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "mode=0755,size=4k,nr_inodes=1");
+      have_dir = true;
+    }
+  if (!is_dir && !have_file)
+    {
+      if ((fd = open (EMPTY_FILE, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666)) < 0)
+        die_errno ("creating %s", EMPTY_FILE);
+      xmount (OLDROOT "/dev/null", EMPTY_FILE, NULL, MS_BIND, NULL);
+      if (remount_ro (EMPTY_FILE) < 0)
+        die_errno ("making %s read-only", EMPTY_FILE);
+      have_file = true;
+    }
+  return is_dir ? EMPTY_DIR : EMPTY_FILE;
+}
+
+/* Cover @dst with something empty and read-only: an empty tmpfs for a
+ * directory, /dev/null for anything else. */
 static void
 cover (const char *dst, bool is_dir)
 {
-  if (is_dir)
-    xmount ("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-            "mode=0755,size=4k,nr_inodes=1");
-  else
-    {
-      xmount (OLDROOT "/dev/null", dst, NULL, MS_BIND, NULL);
-      if (remount_ro (dst) < 0)
-        die_errno ("making the cover of %s read-only", dst);
-    }
+  xmount (cover_source (is_dir), dst, NULL, MS_BIND, NULL);
 }
 
 /* ---- grants -------------------------------------------------------------- */

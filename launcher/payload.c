@@ -136,6 +136,7 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
   if (p->cwd && chdir (p->cwd) < 0)
     die_errno ("chdir %s", p->cwd);
   close_fds (sb->keep_fds, sb->n_keep_fds);
+  verbose ("payload: rlimits, environment, fds done");
   if ((ret = entrun_apply_caps (p, &step)) < 0)
     {
       errno = -ret;
@@ -143,10 +144,12 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
     }
   if (p->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
+  verbose ("payload: capabilities and no_new_privs set");
   if ((ret = entrun_filter_load (&sb->filter)) < 0)
     {
       errno = -ret;
       die_errno ("loading the seccomp filter");
     }
+  verbose ("payload: seccomp loaded, exec %s", sb->argv[0]);
   exec_command (sb->argv);
 }

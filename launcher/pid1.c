@@ -101,9 +101,12 @@ entrun_pid1 (entrun_sandbox_t *sb)
   pid_t self, payload;
 
   wait_for_parent (sb);
+  verbose ("pid 1: started");
   if (p->ns.create[ENT_NS_MOUNT])
     entrun_setup_mounts (&mctx);
+  verbose ("pid 1: root ready");
   setup_identity (p);
+  verbose ("pid 1: hostname, network and session ready");
 
   self = getpid ();
   payload = fork ();

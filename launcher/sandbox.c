@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,25 @@ fail_gid:
   die_errno ("writing gid_map");
 }
 
+/* entrun's own binary, when the caller could write to it (or replace it):
+ * then pid 1 binds it read-only inside (invariant 3).  An installed binary
+ * owned by root needs no mount. */
+static char *
+self_exe_if_writable (void)
+{
+  char *self = realpath ("/proc/self/exe", NULL);
+  cleanup_free char *dir = self ? strdup (self) : NULL;
+  char *slash = dir ? strrchr (dir, '/') : NULL;
+
+  if (self == NULL || slash == NULL)
+    die_errno ("locating the entrun binary");
+  *(slash == dir ? slash + 1 : slash) = '\0';
+  if (access (self, W_OK) == 0 || access (dir, W_OK) == 0)
+    return self;
+  free (self);
+  return NULL;
+}
+
 static pid_t
 spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
 {
@@ -120,11 +140,16 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
   return pid;
 }
 
-/* Forward signals to pid 1 until it exits; return its wait status. */
+/* Forward signals to pid 1 until the payload's status arrives, or pid 1
+ * exits without sending one (then the payload never ran and pid 1's own
+ * status, 125, is ours).  Returning as soon as the status is there means
+ * entrun's exit never waits for the kernel to tear the namespaces down;
+ * pid 1 is already exiting and dies with us anyway (PR_SET_PDEATHSIG). */
 static int
-supervise (pid_t pid, const sigset_t *mask)
+supervise (pid_t pid, const sigset_t *mask, int status_fd)
 {
   cleanup_close int sfd = signalfd (-1, mask, SFD_CLOEXEC);
+  struct pollfd fds[2] = { { .fd = status_fd, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
   struct signalfd_siginfo si;
   int wstatus;
 
@@ -133,16 +158,24 @@ supervise (pid_t pid, const sigset_t *mask)
       kill (pid, SIGKILL);
       die_errno ("signalfd");
     }
+  fds[1].fd = sfd;
   for (;;)
     {
-      pid_t r = waitpid (pid, &wstatus, WNOHANG);
-      if (r == pid)
-        return wstatus;
-      if (r < 0 && errno != EINTR)
-        die_errno ("waitpid");
-      if (read_all (sfd, &si, sizeof (si)) != (ssize_t) sizeof (si))
-        continue;
-      if (si.ssi_signo != SIGCHLD)
+      if (poll (fds, 2, -1) < 0 && errno != EINTR)
+        die_errno ("poll");
+      if (fds[0].revents)
+        {
+          ssize_t n = read_all (status_fd, &wstatus, sizeof (wstatus));
+          if (n == (ssize_t) sizeof (wstatus))
+            return wstatus;
+          /* EOF: pid 1 is gone without a report. */
+          while (waitpid (pid, &wstatus, 0) < 0)
+            if (errno != EINTR)
+              die_errno ("waitpid");
+          return wstatus;
+        }
+      if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t) sizeof (si)
+          && si.ssi_signo != SIGCHLD)
         kill (pid, (int) si.ssi_signo);
     }
 }
@@ -165,20 +198,22 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
                           .n_keep_fds = cli->n_keep_fds };
   int sync_pipe[2], status_pipe[2];
   ent_error_t *err = NULL;
-  int wstatus, payload_status;
+  int wstatus;
   pid_t pid;
 
   check_keep_fds (cli);
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
-  sb.self_exe = realpath ("/proc/self/exe", NULL);
+  sb.self_exe = self_exe_if_writable ();
   if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0)
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];
   sb.status_fd = status_pipe[1];
   block_signals (&sb);
 
+  verbose ("seccomp filter ready");
   pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0]);
+  verbose ("namespaces created (pid 1 is %d)", pid);
   close (sync_pipe[0]);
   close (status_pipe[1]);
   write_maps (pid, p);
@@ -188,14 +223,12 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
       die_errno ("starting the sandbox");
     }
   close (sync_pipe[1]);
+  verbose ("uid/gid maps written");
 
-  wstatus = supervise (pid, &sb.forwarded);
-  /* pid 1 reports the payload's status before it exits; without a report
-   * the payload never ran and pid 1's own status (125) is ours. */
-  if (read_all (status_pipe[0], &payload_status, sizeof (payload_status))
-      == (ssize_t) sizeof (payload_status))
-    wstatus = payload_status;
+  wstatus = supervise (pid, &sb.forwarded, status_pipe[0]);
   close (status_pipe[0]);
+  verbose ("sandbox finished: %s %d", WIFSIGNALED (wstatus) ? "signal" : "status",
+           WIFSIGNALED (wstatus) ? WTERMSIG (wstatus) : WEXITSTATUS (wstatus));
   entrun_filter_clear (&sb.filter);
   free (sb.self_exe);
   return entrun_exit_status (wstatus);

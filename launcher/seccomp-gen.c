@@ -6,16 +6,17 @@
  * binary's read-only data.  A sandbox cannot tamper with them: they are not
  * a cache file but part of the executable, which entrun binds read-only
  * into every sandbox.  At run time entrun uses an entry only when the
- * profile's canonical rule text equals the stored key exactly. */
+ * profile's seccomp rules equal the stored ones exactly. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "filter.h"
 
 /* Placeholders so filter.c links into this generator. */
-const entrun_precompiled_t entrun_precompiled[] = { { NULL, NULL, 0, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[] = { { 0, NULL, 0, NULL, 0, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 
 /* The grant sets whose filters are embedded: one per security level, with
@@ -41,19 +42,20 @@ emit_prog (FILE *out, const char *name, size_t idx, const struct sock_fprog *pro
 }
 
 static void
-emit_key (FILE *out, const char *key)
+emit_rules (FILE *out, size_t idx, const ent_seccomp_t *s)
 {
-  fputc ('"', out);
-  for (const char *p = key; *p; p++)
+  fprintf (out, "static const ent_seccomp_rule_t rules_%zu[] = {\n", idx);
+  for (size_t i = 0; i < s->n_rules; i++)
     {
-      if (*p == '\n')
-        fputs ("\\n\"\n  \"", out);
-      else if (*p == '"' || *p == '\\')
-        fprintf (out, "\\%c", *p);
-      else
-        fputc (*p, out);
+      const ent_seccomp_rule_t *r = &s->rules[i];
+      fprintf (out, "  { (char *) \"%s\", %d, %d, %u, {", r->syscall, (int) r->action, r->errnum,
+               r->n_args);
+      for (unsigned a = 0; a < r->n_args; a++)
+        fprintf (out, " { %u, %d, UINT64_C (0x%" PRIx64 "), UINT64_C (0x%" PRIx64 ") },",
+                 r->args[a].index, (int) r->args[a].op, r->args[a].mask, r->args[a].value);
+      fputs (" } },\n", out);
     }
-  fputc ('"', out);
+  fputs ("};\n", out);
 }
 
 static ent_manager_t *
@@ -76,7 +78,8 @@ main (void)
 {
   ent_catalogue_t *cat = ent_catalogue_new_default ();
   size_t n = sizeof (grant_sets) / sizeof (grant_sets[0]);
-  char *keys[sizeof (grant_sets) / sizeof (grant_sets[0])];
+  int default_errno[sizeof (grant_sets) / sizeof (grant_sets[0])];
+  size_t n_rules[sizeof (grant_sets) / sizeof (grant_sets[0])];
   entrun_filter_t filters[sizeof (grant_sets) / sizeof (grant_sets[0])];
   FILE *out = stdout;
 
@@ -88,24 +91,23 @@ main (void)
       ent_error_t *err = NULL;
       ent_manager_t *m = manager_for (cat, grant_sets[i]);
       const ent_profile_t *p = m ? ent_manager_profile (m) : NULL;
-      if (p == NULL || ent_render_seccomp_key (p, &keys[i], &err) < 0
-          || entrun_filter_compile (p, &filters[i], &err) < 0)
+      if (p == NULL || entrun_filter_compile (p, &filters[i], &err) < 0)
         {
           fprintf (stderr, "seccomp-gen: %s\n", ent_error_message (err));
           return 1;
         }
       emit_prog (out, "allow", i, &filters[i].allow);
       emit_prog (out, "deny", i, &filters[i].deny);
+      emit_rules (out, i, &p->seccomp);
+      default_errno[i] = p->seccomp.default_errno;
+      n_rules[i] = p->seccomp.n_rules;
       ent_manager_free (m);
     }
   fputs ("\nconst entrun_precompiled_t entrun_precompiled[] = {\n", out);
   for (size_t i = 0; i < n; i++)
     {
-      fputs ("  { ", out);
-      emit_key (out, keys[i]);
-      fprintf (out, ",\n    allow_%zu, %u, deny_%zu, %u },\n", i, filters[i].allow.len, i,
-               filters[i].deny.len);
-      free (keys[i]);
+      fprintf (out, "  { %d, rules_%zu, %zu, allow_%zu, %u, deny_%zu, %u },\n", default_errno[i], i,
+               n_rules[i], i, filters[i].allow.len, i, filters[i].deny.len);
       entrun_filter_clear (&filters[i]);
     }
   fprintf (out, "};\n\nconst size_t entrun_precompiled_count = %zu;\n", n);

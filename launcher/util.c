@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
 
 int entrun_verbosity = 1;
+static struct timespec start_time;
 static bool use_underscore_exit;
 
 void
@@ -75,16 +77,34 @@ warn (const char *fmt, ...)
   va_end (ap);
 }
 
+/* -v: each step with the time since entrun started, which is how the
+ * start-up cost is attributed (see tests/bench/). */
 void
 verbose (const char *fmt, ...)
 {
+  struct timespec now;
+  char buf[1024];
   va_list ap;
+  int n;
 
   if (entrun_verbosity < 2)
     return;
+  clock_gettime (CLOCK_MONOTONIC, &now);
   va_start (ap, fmt);
-  vmessage (fmt, ap, NULL);
+  n = vsnprintf (buf, sizeof (buf), fmt, ap);
   va_end (ap);
+  if (n < 0)
+    buf[0] = '\0';
+  dprintf (STDERR_FILENO, "entrun: [%5d %8.3f ms] %s\n", (int) getpid (),
+           (double) (now.tv_sec - start_time.tv_sec) * 1e3
+               + (double) (now.tv_nsec - start_time.tv_nsec) / 1e6,
+           buf);
+}
+
+void
+verbose_start_clock (void)
+{
+  clock_gettime (CLOCK_MONOTONIC, &start_time);
 }
 
 int

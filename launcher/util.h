@@ -26,6 +26,8 @@ void die_use_underscore_exit (void);
 
 __attribute__ ((format (printf, 1, 2))) void warn (const char *fmt, ...);
 __attribute__ ((format (printf, 1, 2))) void verbose (const char *fmt, ...);
+/* Time zero for verbose()'s timestamps. */
+void verbose_start_clock (void);
 
 /* Write @len bytes of @buf to @path (O_WRONLY|O_CLOEXEC); -errno on error. */
 int write_file_at (int dirfd, const char *path, const char *buf, size_t len);

@@ -43,11 +43,13 @@ netsetup_loopback_up (ent_error_t **err)
     return ent_error_set (err, ENOMEM, "network setup: out of memory");
   if ((ret = nl_connect (sk, NETLINK_ROUTE)) < 0)
     return nl_fail (err, "netlink connect", ret);
-  if ((ret = rtnl_link_get_kernel (sk, 0, "lo", &lo)) < 0)
-    return nl_fail (err, "looking up lo", ret);
+  /* In a new network namespace lo is always ifindex 1 (LOOPBACK_IFINDEX):
+   * no need for a lookup round trip. */
+  lo = rtnl_link_alloc ();
   change = rtnl_link_alloc ();
-  if (change == NULL)
+  if (lo == NULL || change == NULL)
     return ent_error_set (err, ENOMEM, "network setup: out of memory");
+  rtnl_link_set_ifindex (lo, 1);
   rtnl_link_set_flags (change, IFF_UP);
   if ((ret = rtnl_link_change (sk, lo, change, 0)) < 0)
     return nl_fail (err, "bringing lo up", ret);

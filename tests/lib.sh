@@ -37,6 +37,7 @@ TEST_TMP=
 BG_PIDS=()
 RUN_DIAG=()
 OUT='' ERR='' RC=0
+PORT='' SOCKNAME='' MARKER=''
 
 # ---- TAP ----------------------------------------------------------------------
 
@@ -97,6 +98,12 @@ has_line() {
 	if grep -qFx -- "$2" <<<"$1"; then ok "$3"; else
 		not_ok "$3" "expected a line: '$2'" "   in: '$1'"
 	fi
+}
+
+# absent PATH DESC: PATH does not exist (a payload that should not have run
+# would have made it).
+absent() {
+	if [ -e "$1" ] || [ -L "$1" ]; then not_ok "$2" "$1 exists"; else ok "$2"; fi
 }
 
 # skip REASON DESC
@@ -340,6 +347,18 @@ userns_ok() {
 	return 1
 }
 
+# The caller's PATH less the directories this user cannot search (root's
+# PATH may hold some under /root): execvp reports EACCES, not ENOENT, when
+# it met one, which would turn "not found" (127) into 126.
+path_for_user() {
+	local d new=''
+	local IFS=:
+	for d in $PATH; do
+		[ -x "$d" ] && new=${new:+$new:}$d
+	done
+	PATH=$new
+}
+
 run_pass() {
 	TEST_TMP=$(mktemp -d "/tmp/entrun-$SCRIPT_NAME.XXXXXX") ||
 		bail_out "cannot create a temporary directory"
@@ -355,6 +374,7 @@ tap_main() {
 	[ -x "$PROBE" ] || bail_out "no probe binary at $PROBE (run make)"
 	if [ -n "${ENTRUN_TAP_SUBPASS:-}" ]; then
 		PASS=user
+		path_for_user
 		run_pass "$1"
 		exit 0
 	fi

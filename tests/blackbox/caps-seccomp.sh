@@ -1,7 +1,7 @@
 #!/bin/bash
 # security.confined, the default: no capabilities in any of the five sets,
 # no_new_privs, a seccomp filter, and the caller's own uid.
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 ZERO=0000000000000000

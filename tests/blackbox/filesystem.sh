@@ -1,7 +1,7 @@
 #!/bin/bash
 # The host / is bound in writable, or read-only under security.fs-read-only,
 # and host.fs.{rw,ro,hide,tmpfs}=PATH change single paths.
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 RO=security.fs-read-only

@@ -2,7 +2,7 @@
 # host.processes.none and network.none, the defaults: a private PID
 # namespace with a fresh /proc, and a private network namespace with only
 # lo, up, where nothing of the host is reachable.
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 # A listener inside the sandbox, then a connection to it, both on loopback.

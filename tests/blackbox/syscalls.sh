@@ -1,7 +1,7 @@
 #!/bin/bash
 # The default seccomp policy: forbidden syscalls fail with EPERM, clone3
 # with ENOSYS, harmless ones work, and the i386/x32 ABIs are no way around.
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 DENIED=(

@@ -2,7 +2,7 @@
 # Terminal injection: TIOCSTI (and TIOCLINUX), also with the high bits set
 # (CVE-2019-10063), fail on a real pty inside the sandbox, which also runs
 # in a new session so the caller's terminal is not its controlling one.
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 # on_tty CMD...: run CMD under script(1), so that its stdin is a real

@@ -1,8 +1,1671 @@
-#include "test-suites.h"
+/* The default catalogue: every entry's exact effect on a profile, the
+ * seccomp policy as a sandbox sees it, and registration/instantiation. */
+#include <linux/capability.h>
 
-START_TEST (placeholder_catalogue)
+#include "test-suites.h"
+#include "test-util.h"
+
+#define OK(expr) ck_assert_int_eq ((expr), 0)
+
+#define NS_CLONE_FLAGS_ALL UINT64_C (0x7e020080) /* CLONE_NEW{NS,UTS,IPC,USER,PID,NET,CGROUP,TIME} */
+#define TIOCSTI_REQ 0x5412
+#define TIOCLINUX_REQ 0x541C
+
+static const char *const masked_paths[] = {
+  "/proc/acpi",       "/proc/asound",        "/proc/interrupts",  "/proc/kcore",
+  "/proc/keys",       "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
+  "/proc/timer_list", "/proc/timer_stats",   "/sys/devices/virtual/powercap", "/sys/firmware",
+  NULL,
+};
+
+static const char *const readonly_paths[] = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+static const char *const mlock_family[] = {
+  "mlock", "mlock2", "mlockall", "munlock", "munlockall", NULL,
+};
+
+static const char *const ptrace_family[] = {
+  "kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace", NULL,
+};
+
+static const char *const introspection[] = { "kcmp", "lookup_dcookie", "syslog", NULL };
+
+/* What security.admin allows that security.confined does not. */
+static const char *const admin_extra[] = {
+  "add_key",    "chroot",        "clone3",      "fsconfig",       "fsmount",
+  "fsopen",     "fspick",        "kcmp",        "keyctl",         "mount",
+  "mount_setattr", "move_mount", "open_tree",   "pidfd_getfd",    "pivot_root",
+  "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace", "request_key",
+  "setdomainname", "sethostname", "setns",      "umount",         "umount2",
+  "unshare",    NULL,
+};
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static ent_manager_t *
+sandbox (const ent_catalogue_t *cat, const char *const *requests)
 {
-  ck_assert_int_eq (1, 1);
+  return test_manager_with (cat, requests);
+}
+
+#define SANDBOX(cat, ...) sandbox ((cat), (const char *const[]){ __VA_ARGS__, NULL })
+
+static void
+allow_all (ent_profile_t *p, const char *const *names)
+{
+  for (; *names; names++)
+    OK (ent_profile_allow_syscall (p, *names, NULL));
+}
+
+static void
+grant_caps (ent_profile_t *p, const int *caps, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    ent_profile_grant_cap (p, caps[i]);
+}
+
+static void
+set_list (char ***list, const char *const *paths)
+{
+  for (; *paths; paths++)
+    OK (ent_strlist_add (list, *paths));
+}
+
+static bool
+strv_equals (char *const *v, const char *const *expected)
+{
+  size_t i = 0;
+
+  for (; v && v[i] && expected[i]; i++)
+    if (strcmp (v[i], expected[i]) != 0)
+      return false;
+  return (v == NULL || v[i] == NULL) && expected[i] == NULL;
+}
+
+/* Replace @dst's seccomp rules with @src's. */
+static void
+copy_rules (ent_profile_t *dst, const ent_profile_t *src)
+{
+  while (dst->seccomp.n_rules > 0)
+    {
+      char *name = strdup (dst->seccomp.rules[0].syscall);
+      ent_profile_forget_syscall (dst, name);
+      free (name);
+    }
+  for (size_t i = 0; i < src->seccomp.n_rules; i++)
+    OK (ent_profile_add_rule (dst, &src->seccomp.rules[i], NULL));
+}
+
+static bool
+cond_holds (const ent_arg_cond_t *c, const uint64_t *args)
+{
+  uint64_t a = args[c->index];
+
+  switch (c->op)
+    {
+    case ENT_ARG_EQ:
+      return a == c->value;
+    case ENT_ARG_NE:
+      return a != c->value;
+    case ENT_ARG_LT:
+      return a < c->value;
+    case ENT_ARG_LE:
+      return a <= c->value;
+    case ENT_ARG_GT:
+      return a > c->value;
+    case ENT_ARG_GE:
+      return a >= c->value;
+    case ENT_ARG_MASKED_EQ:
+      return (a & c->mask) == c->value;
+    default:
+      return false;
+    }
+}
+
+/* What the profile's filter does with @syscall(@args): 0 if it runs, else
+ * the errno it fails with.  ERRNO rules win over ALLOW rules (the launcher
+ * installs them as a second filter). */
+static int
+verdict (const ent_profile_t *p, const char *syscall, const uint64_t *args)
+{
+  bool allowed = false;
+  int errnum = 0;
+
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      bool match = strcmp (r->syscall, syscall) == 0;
+
+      for (unsigned k = 0; match && k < r->n_args; k++)
+        match = cond_holds (&r->args[k], args);
+      if (!match)
+        continue;
+      if (r->action == ENT_SECCOMP_ERRNO)
+        errnum = r->errnum;
+      else
+        allowed = true;
+    }
+  if (errnum)
+    return errnum;
+  return allowed ? 0 : p->seccomp.default_errno;
+}
+
+static int
+verdict1 (const ent_profile_t *p, const char *syscall, uint64_t a0)
+{
+  uint64_t args[ENT_SECCOMP_MAX_ARGS] = { a0 };
+
+  return verdict (p, syscall, args);
+}
+
+static int
+verdict_ioctl (const ent_profile_t *p, uint64_t request)
+{
+  uint64_t args[ENT_SECCOMP_MAX_ARGS] = { 0, request };
+
+  return verdict (p, "ioctl", args);
+}
+
+/* ---- every entry's exact effect ------------------------------------------ */
+
+static void
+exp_network_none (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_NET] = true;
+  p->net.mode = ENT_NET_NONE;
+}
+
+static void
+exp_network_user (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_NET] = true;
+  p->net.mode = ENT_NET_USER;
+}
+
+static void
+exp_network_proxy (ent_profile_t *p)
+{
+  static const char *const vars[] = { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY" };
+
+  p->ns.create[ENT_NS_NET] = true;
+  p->net.mode = ENT_NET_PROXY;
+  OK (ent_profile_set_string (&p->net.proxy_url, "http://10.0.0.1:3128"));
+  for (size_t i = 0; i < TEST_N (vars); i++)
+    OK (ent_profile_add_env (p, ENT_ENV_SET, vars[i], "http://127.0.0.1:3128", NULL));
+}
+
+static const int net_caps[] = { CAP_NET_BIND_SERVICE, CAP_NET_BROADCAST, CAP_NET_ADMIN, CAP_NET_RAW };
+
+static void
+exp_network_admin (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_NET] = true;
+  p->net.mode = ENT_NET_USER;
+  p->net.admin = true;
+  grant_caps (p, net_caps, TEST_N (net_caps));
+}
+
+static void
+exp_network_host (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_NET] = false;
+  p->net.mode = ENT_NET_HOST;
+}
+
+static void
+exp_network_publish (ent_profile_t *p)
+{
+  ent_publish_t pub = { .host_port = 8080, .sandbox_port = 80, .udp = false };
+
+  OK (ent_profile_add_publish (p, &pub, NULL));
+}
+
+static void
+exp_host_loopback (ent_profile_t *p)
+{
+  p->net.host_loopback = true;
+}
+
+static void
+exp_confined (ent_profile_t *p)
+{
+  static const ent_ns_type_t own[] = { ENT_NS_USER, ENT_NS_MOUNT, ENT_NS_IPC, ENT_NS_UTS,
+                                       ENT_NS_CGROUP };
+
+  for (size_t i = 0; i < TEST_N (own); i++)
+    p->ns.create[own[i]] = true;
+  p->uid = p->gid = -1;
+  ent_profile_caps_clear (p);
+  p->no_new_privs = true;
+  p->new_session = true;
+  set_list (&p->fs.masked, masked_paths);
+  set_list (&p->fs.readonly, readonly_paths);
+  p->seccomp.enabled = true;
+  p->seccomp.default_errno = EPERM;
+}
+
+static void
+exp_view (ent_profile_t *p)
+{
+  static const int caps[] = { CAP_DAC_READ_SEARCH, CAP_AUDIT_READ };
+
+  grant_caps (p, caps, TEST_N (caps));
+  set_list (&p->fs.readonly, masked_paths);
+  for (const char *const *m = masked_paths; *m; m++)
+    ent_strlist_remove (p->fs.masked, *m);
+  ck_assert_int_eq (ent_strlist_len (p->fs.masked), 0);
+  free (p->fs.masked);
+  p->fs.masked = NULL;
+  allow_all (p, introspection);
+}
+
+static void
+exp_admin (ent_profile_t *p)
+{
+  p->uid = p->gid = 0;
+  p->caps[ENT_CAPSET_BOUNDING] = ENT_CAP_ALL;
+  p->caps[ENT_CAPSET_PERMITTED] = ENT_CAP_ALL;
+  p->caps[ENT_CAPSET_EFFECTIVE] = ENT_CAP_ALL;
+  p->caps[ENT_CAPSET_INHERITABLE] = 0;
+  p->caps[ENT_CAPSET_AMBIENT] = 0;
+  for (const char *const *m = masked_paths; *m; m++)
+    ent_strlist_remove (p->fs.masked, *m);
+  for (const char *const *m = readonly_paths; *m; m++)
+    ent_strlist_remove (p->fs.readonly, *m);
+  free (p->fs.masked);
+  free (p->fs.readonly);
+  p->fs.masked = p->fs.readonly = NULL;
+  ent_profile_forget_syscall (p, "clone");
+  ent_profile_forget_syscall (p, "clone3");
+  allow_all (p, admin_extra);
+  OK (ent_profile_allow_syscall (p, "clone", NULL));
+}
+
+static void
+exp_memory_lock (ent_profile_t *p)
+{
+  ent_profile_grant_cap (p, CAP_IPC_LOCK);
+  p->rlimits[ENT_RLIMIT_MEMLOCK].soft = ENT_RLIM_HARD;
+  allow_all (p, mlock_family);
+}
+
+static void
+exp_fs_read_only (ent_profile_t *p)
+{
+  p->fs.read_only = true;
+}
+
+static void
+exp_devices_none (ent_profile_t *p)
+{
+  p->fs.dev = ENT_DEV_MINIMAL;
+  p->fs.sys = ENT_SYS_RO;
+}
+
+static void
+exp_devices_view (ent_profile_t *p)
+{
+  p->fs.dev = ENT_DEV_HOST_RO;
+  p->fs.sys = ENT_SYS_RO;
+}
+
+static void
+exp_devices_admin (ent_profile_t *p)
+{
+  p->fs.dev = ENT_DEV_HOST_RW;
+  p->fs.sys = ENT_SYS_HOST;
+}
+
+static void
+exp_processes_none (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_PID] = true;
+  p->fs.proc = ENT_PROC_FRESH;
+}
+
+static void
+exp_processes_view (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_PID] = false;
+  p->fs.proc = ENT_PROC_HOST;
+  for (const char *const *s = ptrace_family; *s; s++)
+    OK (ent_profile_deny_syscall (p, *s, EPERM, NULL));
+}
+
+static void
+exp_processes_admin (ent_profile_t *p)
+{
+  p->ns.create[ENT_NS_PID] = false;
+  p->fs.proc = ENT_PROC_HOST;
+  allow_all (p, ptrace_family);
+}
+
+static void
+exp_fs_rw (ent_profile_t *p)
+{
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RW, "/work/data", NULL));
+}
+
+static void
+exp_fs_ro (ent_profile_t *p)
+{
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/home/u/docs", NULL));
+}
+
+static void
+exp_fs_hide (ent_profile_t *p)
+{
+  OK (ent_profile_add_mount (p, ENT_MOUNT_HIDE, "/etc/shadow", NULL));
+}
+
+static void
+exp_fs_tmpfs (ent_profile_t *p)
+{
+  OK (ent_profile_add_mount (p, ENT_MOUNT_TMPFS, "/tmp", NULL));
+}
+
+#define ORDER_SECURITY ENT_ORDER_LEVEL
+#define ORDER_LEVEL (ENT_ORDER_LEVEL + 10)
+
+/* One row per catalogue entry.  The entry is enforced on a bare profile
+ * (ent_profile_new with cwd and home) after @prereq; the expected profile
+ * is the same bare profile after @prereq and @expect_from, edited by
+ * @expect.  Prerequisites are chosen so that every field an entry sets
+ * actually changes. */
+static const struct entry_case
+{
+  const char *name;
+  ent_type_t type;
+  const char *group;
+  bool is_default;
+  bool repeatable;
+  int order;
+  const char *request;
+  const char *prereq[2];
+  const char *expect_from;
+  bool own_rules; /* the confined allowlist is checked by the seccomp tests */
+  void (*expect) (ent_profile_t *p);
+} entry_cases[] = {
+  { "host.devices.admin", ENT_TYPE_VOID, "host.devices", false, false, ORDER_LEVEL,
+    "host.devices.admin", { "host.devices.none" }, NULL, false, exp_devices_admin },
+  { "host.devices.none", ENT_TYPE_VOID, "host.devices", true, false, ORDER_LEVEL,
+    "host.devices.none", { NULL }, NULL, false, exp_devices_none },
+  { "host.devices.view", ENT_TYPE_VOID, "host.devices", false, false, ORDER_LEVEL,
+    "host.devices.view", { NULL }, NULL, false, exp_devices_view },
+  { "host.fs.hide", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST, "host.fs.hide=/etc//shadow",
+    { NULL }, NULL, false, exp_fs_hide },
+  { "host.fs.ro", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST, "host.fs.ro=~/docs",
+    { NULL }, NULL, false, exp_fs_ro },
+  { "host.fs.rw", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST, "host.fs.rw=src/../data",
+    { NULL }, NULL, false, exp_fs_rw },
+  { "host.fs.tmpfs", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST, "host.fs.tmpfs=/tmp/./",
+    { NULL }, NULL, false, exp_fs_tmpfs },
+  { "host.processes.admin", ENT_TYPE_VOID, "host.processes", false, false, ORDER_LEVEL,
+    "host.processes.admin", { "host.processes.none", "security.confined" }, NULL, false,
+    exp_processes_admin },
+  { "host.processes.none", ENT_TYPE_VOID, "host.processes", true, false, ORDER_LEVEL,
+    "host.processes.none", { NULL }, NULL, false, exp_processes_none },
+  { "host.processes.view", ENT_TYPE_VOID, "host.processes", false, false, ORDER_LEVEL,
+    "host.processes.view", { "host.processes.none", "security.admin" }, NULL, false,
+    exp_processes_view },
+  { "network.admin", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.admin",
+    { "security.confined" }, NULL, false, exp_network_admin },
+  { "network.host", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.host",
+    { "network.none" }, NULL, false, exp_network_host },
+  { "network.host-loopback", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
+    "network.host-loopback", { "network.user" }, NULL, false, exp_host_loopback },
+  { "network.none", ENT_TYPE_VOID, "network", true, false, ORDER_LEVEL, "network.none", { NULL },
+    NULL, false, exp_network_none },
+  { "network.proxy", ENT_TYPE_STRING, "network", false, false, ORDER_LEVEL,
+    "network.proxy=http://10.0.0.1:3128", { NULL }, NULL, false, exp_network_proxy },
+  { "network.publish", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST,
+    "network.publish=8080:80", { "network.user" }, NULL, false, exp_network_publish },
+  { "network.user", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.user", { NULL },
+    NULL, false, exp_network_user },
+  { "security.admin", ENT_TYPE_VOID, "security", false, false, ORDER_SECURITY, "security.admin",
+    { NULL }, "security.confined", false, exp_admin },
+  { "security.confined", ENT_TYPE_VOID, "security", true, false, ORDER_SECURITY,
+    "security.confined", { NULL }, NULL, true, exp_confined },
+  { "security.fs-read-only", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
+    "security.fs-read-only", { NULL }, NULL, false, exp_fs_read_only },
+  { "security.memory-lock", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
+    "security.memory-lock", { "security.confined" }, NULL, false, exp_memory_lock },
+  { "security.view", ENT_TYPE_VOID, "security", false, false, ORDER_SECURITY, "security.view",
+    { NULL }, "security.confined", false, exp_view },
+};
+
+#define CATALOGUE_SIZE 22
+
+START_TEST (catalogue_count)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+
+  /* Adding an entry without a row in entry_cases fails here. */
+  ck_assert_int_eq (ent_catalogue_size (cat), CATALOGUE_SIZE);
+  ck_assert_int_eq (TEST_N (entry_cases), CATALOGUE_SIZE);
+  for (size_t i = 0; i < ent_catalogue_size (cat); i++)
+    ck_assert_str_eq (ent_catalogue_get (cat, i)->name, entry_cases[i].name);
+  ck_assert_ptr_null (ent_catalogue_get (cat, CATALOGUE_SIZE));
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (catalogue_sorted_and_found)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+
+  for (size_t i = 1; i < ent_catalogue_size (cat); i++)
+    ck_assert_int_lt (strcmp (ent_catalogue_get (cat, i - 1)->name, ent_catalogue_get (cat, i)->name),
+                      0);
+  for (size_t i = 0; i < ent_catalogue_size (cat); i++)
+    ck_assert_ptr_eq (ent_catalogue_lookup (cat, ent_catalogue_get (cat, i)->name),
+                      ent_catalogue_get (cat, i));
+  ck_assert_ptr_null (ent_catalogue_lookup (cat, "network.nonexistent"));
+  ck_assert_ptr_null (ent_catalogue_lookup (cat, "network.proxy=http://a:1"));
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (entry_attributes)
+{
+  const struct entry_case *c = &entry_cases[_i];
+  ent_catalogue_t *cat = test_catalogue ();
+  const ent_definition_t *d = ent_catalogue_lookup (cat, c->name);
+
+  ck_assert_msg (d != NULL, "'%s' missing", c->name);
+  ck_assert_int_eq (d->type, c->type);
+  ck_assert_pstr_eq (d->group, c->group);
+  ck_assert_int_eq (d->is_default, c->is_default);
+  ck_assert_int_eq (d->repeatable, c->repeatable);
+  ck_assert_int_eq (d->order, c->order);
+  ck_assert (!d->size);
+  ck_assert_int_eq (d->value_hint != NULL, c->type == ENT_TYPE_STRING);
+  ck_assert_ptr_nonnull (d->description);
+  ck_assert_int_gt (strlen (d->description), 10);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (entry_effect)
+{
+  const struct entry_case *c = &entry_cases[_i];
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_profile_t *actual = test_base_profile ();
+  ent_profile_t *expected = test_base_profile ();
+
+  for (size_t i = 0; i < TEST_N (c->prereq) && c->prereq[i]; i++)
+    {
+      test_enforce (cat, actual, c->prereq[i]);
+      test_enforce (cat, expected, c->prereq[i]);
+    }
+  if (c->expect_from)
+    test_enforce (cat, expected, c->expect_from);
+  test_enforce (cat, actual, c->request);
+  c->expect (expected);
+  if (c->own_rules)
+    copy_rules (expected, actual);
+  test_assert_profile_equal (actual, expected);
+  ent_profile_free (actual);
+  ent_profile_free (expected);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (instantiated_attributes)
+{
+  const struct entry_case *c = &entry_cases[_i];
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_entitlement_t *e = ent_catalogue_instantiate (cat, c->request, NULL);
+
+  ck_assert_ptr_nonnull (e);
+  ck_assert_str_eq (ent_entitlement_name (e), c->name);
+  ck_assert_str_eq (ent_entitlement_full_name (e), c->request);
+  ck_assert_pstr_eq (ent_entitlement_group (e), c->group);
+  ck_assert_int_eq (ent_entitlement_repeatable (e), c->repeatable);
+  ck_assert_int_eq (ent_entitlement_order (e), c->order);
+  ck_assert_int_eq (ent_entitlement_type (e), c->type);
+  ent_entitlement_free (e);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- security levels in a full sandbox ----------------------------------- */
+
+START_TEST (confined_default_profile)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (int ns = 0; ns < ENT_NS_COUNT; ns++)
+    ck_assert_msg (p->ns.create[ns], "namespace %s shared", ent_ns_name (ns));
+  ck_assert_int_eq (p->uid, -1);
+  ck_assert_int_eq (p->gid, -1);
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (p->caps[s], 0);
+  ck_assert (p->no_new_privs);
+  ck_assert (p->new_session);
+  ck_assert (p->seccomp.enabled);
+  ck_assert_int_eq (p->seccomp.default_errno, EPERM);
+  ck_assert (!p->fs.read_only);
+  ck_assert_int_eq (p->fs.n_mounts, 0);
+  for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
+    {
+      ck_assert_int_eq (p->rlimits[r].soft, ENT_RLIM_UNSET);
+      ck_assert_int_eq (p->rlimits[r].hard, ENT_RLIM_UNSET);
+    }
+  ck_assert_int_eq (p->n_env, 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (explicit_confined_is_default)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *def = test_manager (cat);
+  ent_manager_t *m = SANDBOX (cat, "security.confined", "network.none", "host.devices.none",
+                              "host.processes.none");
+
+  test_assert_profile_equal (ent_manager_profile (m), ent_manager_profile (def));
+  ent_manager_free (m);
+  ent_manager_free (def);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (view_caps_exact)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.view");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (p->caps[s], ENT_CAP_BIT (CAP_DAC_READ_SEARCH) | ENT_CAP_BIT (CAP_AUDIT_READ));
+  ck_assert_int_eq (p->uid, -1);
+  ck_assert (p->no_new_privs);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (admin_caps_exact)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_BOUNDING], ENT_CAP_ALL);
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_PERMITTED], ENT_CAP_ALL);
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_EFFECTIVE], ENT_CAP_ALL);
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_INHERITABLE], 0);
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_AMBIENT], 0);
+  ck_assert_int_eq (p->uid, 0);
+  ck_assert_int_eq (p->gid, 0);
+  ck_assert (p->no_new_privs);
+  ck_assert (p->new_session);
+  ck_assert (p->ns.create[ENT_NS_USER]);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (network_admin_caps_exact)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+  uint64_t want = ENT_CAP_BIT (CAP_NET_ADMIN) | ENT_CAP_BIT (CAP_NET_RAW)
+                  | ENT_CAP_BIT (CAP_NET_BIND_SERVICE) | ENT_CAP_BIT (CAP_NET_BROADCAST);
+
+  /* All five sets, ambient included: a non-root payload keeps them. */
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (p->caps[s], want);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (seccomp_basics)
+{
+  static const char *const allowed[] = { "read", "write", "openat", "execve", "exit_group",
+                                         "futex", "mmap", "getpid", "socketpair", NULL };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert (p->seccomp.enabled);
+  ck_assert_int_eq (p->seccomp.default_errno, EPERM);
+  for (const char *const *s = allowed; *s; s++)
+    ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 2, "%s not allowed", *s);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* DESIGN "Seccomp policy": denied unless an entitlement grants it. */
+static const char *const confined_denied[] = {
+  "mount", "umount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "open_tree",
+  "move_mount", "mount_setattr", "pivot_root", "unshare", "setns", "keyctl", "add_key",
+  "request_key", "bpf", "perf_event_open", "ptrace", "process_vm_readv", "process_vm_writev",
+  "kcmp", "pidfd_getfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+  "delete_module", "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime",
+  "clock_adjtime", "adjtimex", "userfaultfd", "io_uring_setup", "io_uring_enter",
+  "io_uring_register", "open_by_handle_at", "syslog", "iopl", "ioperm", "mlock", "mlock2",
+  "mlockall", "munlock", "munlockall", "chroot", "sethostname", "setdomainname", "quotactl",
+  "fanotify_init", "lookup_dcookie", "clone3",
+};
+
+START_TEST (confined_denies)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const char *name = confined_denied[_i];
+
+  ck_assert_msg (ent_syscall_known (name), "%s is not a syscall name", name);
+  ck_assert_msg (ent_profile_syscall_allowed (ent_manager_profile (m), name) == 0,
+                 "%s allowed under security.confined", name);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (confined_clone_conditional)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+  const ent_seccomp_rule_t *r = NULL;
+
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "clone"), 1);
+  ck_assert_int_eq (test_count_rules (p, "clone", ENT_SECCOMP_ALLOW), 1);
+  ck_assert_int_eq (test_count_rules (p, "clone", ENT_SECCOMP_ERRNO), 0);
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    if (strcmp (p->seccomp.rules[i].syscall, "clone") == 0)
+      r = &p->seccomp.rules[i];
+  ck_assert_ptr_nonnull (r);
+  ck_assert_int_eq (r->n_args, 1);
+  ck_assert_int_eq (r->args[0].index, 0);
+  ck_assert_int_eq (r->args[0].op, ENT_ARG_MASKED_EQ);
+  ck_assert_uint_eq (r->args[0].mask, NS_CLONE_FLAGS_ALL);
+  ck_assert_uint_eq (r->args[0].value, 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (confined_clone_verdicts)
+{
+  static const uint64_t ns_flags[] = { 0x00020000, 0x04000000, 0x08000000, 0x10000000,
+                                       0x20000000, 0x40000000, 0x02000000, 0x00000080 };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (verdict1 (p, "clone", 17 /* fork: SIGCHLD */), 0);
+  ck_assert_int_eq (verdict1 (p, "clone", 0x3d0f00 /* glibc's pthread_create flags */), 0);
+  for (size_t i = 0; i < TEST_N (ns_flags); i++)
+    ck_assert_int_eq (verdict1 (p, "clone", ns_flags[i] | 17), EPERM);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (confined_clone3_enosys)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+  size_t found = 0;
+
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      if (strcmp (r->syscall, "clone3") != 0)
+        continue;
+      found++;
+      ck_assert_int_eq (r->action, ENT_SECCOMP_ERRNO);
+      ck_assert_int_eq (r->errnum, ENOSYS);
+      ck_assert_int_eq (r->n_args, 0);
+    }
+  ck_assert_int_eq (found, 1);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "clone3"), 0);
+  ck_assert_int_eq (verdict1 (p, "clone3", 0), ENOSYS);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (confined_ioctl_rules)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+  uint64_t seen = 0;
+
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "ioctl"), 2);
+  ck_assert_int_eq (test_count_rules (p, "ioctl", ENT_SECCOMP_ERRNO), 2);
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      if (strcmp (r->syscall, "ioctl") != 0 || r->action != ENT_SECCOMP_ERRNO)
+        continue;
+      ck_assert_int_eq (r->errnum, EPERM);
+      ck_assert_int_eq (r->n_args, 1);
+      ck_assert_int_eq (r->args[0].index, 1);
+      ck_assert_int_eq (r->args[0].op, ENT_ARG_MASKED_EQ);
+      ck_assert_uint_eq (r->args[0].mask, 0xffffffff);
+      ck_assert (r->args[0].value == TIOCSTI_REQ || r->args[0].value == TIOCLINUX_REQ);
+      seen |= r->args[0].value == TIOCSTI_REQ ? 1 : 2;
+    }
+  ck_assert_uint_eq (seen, 3);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (confined_ioctl_verdicts)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (verdict_ioctl (p, 0x5401 /* TCGETS */), 0);
+  ck_assert_int_eq (verdict_ioctl (p, TIOCSTI_REQ), EPERM);
+  ck_assert_int_eq (verdict_ioctl (p, TIOCLINUX_REQ), EPERM);
+  /* CVE-2019-10063: the high 32 bits must not get it past the filter. */
+  ck_assert_int_eq (verdict_ioctl (p, (UINT64_C (1) << 32) | TIOCSTI_REQ), EPERM);
+  ck_assert_int_eq (verdict_ioctl (p, (UINT64_C (0xffffffff) << 32) | TIOCLINUX_REQ), EPERM);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (confined_personality)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "personality"), 1);
+  ck_assert_int_eq (verdict1 (p, "personality", 0 /* PER_LINUX */), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", 8 /* PER_LINUX32 */), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", 0xffffffff /* query */), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", 0x0040000 /* ADDR_NO_RANDOMIZE */), EPERM);
+  ck_assert_int_eq (verdict1 (p, "personality", 0x0400000 /* READ_IMPLIES_EXEC */), EPERM);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (confined_socket_no_vsock)
+{
+  static const uint64_t ok_families[] = { 1, 2, 10, 16, 17, 39, 41, 42, 43, 44, 47, 48, 63 };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socket"), 1);
+  for (size_t i = 0; i < TEST_N (ok_families); i++)
+    ck_assert_msg (verdict1 (p, "socket", ok_families[i]) == 0, "family %d refused",
+                   (int) ok_families[i]);
+  ck_assert_int_eq (verdict1 (p, "socket", 40 /* AF_VSOCK */), EPERM);
+  ck_assert_int_eq (verdict1 (p, "socket", (UINT64_C (1) << 32) | 40), EPERM);
+  ck_assert_int_eq (verdict1 (p, "socket", 64), EPERM);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (admin_seccomp)
+{
+  static const char *const opened[] = { "mount", "umount2", "unshare", "setns", "keyctl",
+                                        "ptrace", "clone", "clone3", NULL };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (const char *const *s = opened; *s; s++)
+    ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 2, "%s not allowed under admin", *s);
+  ck_assert_int_eq (test_count_rules (p, "clone3", ENT_SECCOMP_ERRNO), 0);
+  ck_assert_int_eq (test_count_rules (p, "clone", ENT_SECCOMP_ALLOW), 1);
+  ck_assert_int_eq (verdict1 (p, "clone", 0x10000000 /* CLONE_NEWUSER */ | 17), 0);
+  ck_assert (p->seccomp.enabled);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* The syscalls a sandbox with @requests may make (with or without
+ * conditions) that the default sandbox may not, as a sorted list. */
+static char **
+opened_over_default (const ent_catalogue_t *cat, const char *request)
+{
+  ent_manager_t *def = test_manager (cat);
+  ent_manager_t *m = SANDBOX (cat, request);
+  const ent_profile_t *p = ent_manager_profile (m);
+  char **names = NULL;
+
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const char *s = p->seccomp.rules[i].syscall;
+      /* Nothing the default allows is taken away either. */
+      if (ent_profile_syscall_allowed (ent_manager_profile (def), s) > 0)
+        ck_assert_msg (ent_profile_syscall_allowed (p, s) > 0, "%s no longer allowed", s);
+      else if (ent_profile_syscall_allowed (p, s) > 0)
+        OK (ent_strlist_add (&names, s));
+    }
+  ent_manager_free (m);
+  ent_manager_free (def);
+  return names;
+}
+
+static void
+assert_opened_exactly (const char *request, const char *const *expected)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  char **names = opened_over_default (cat, request);
+
+  for (size_t i = 0; names && names[i]; i++)
+    ck_assert_msg (test_in_list (expected, names[i]), "%s unexpectedly allows %s", request, names[i]);
+  for (const char *const *s = expected; *s; s++)
+    ck_assert_msg (ent_strlist_contains (names, *s), "%s does not allow %s", request, *s);
+  for (size_t i = 0; names && names[i]; i++)
+    free (names[i]);
+  free (names);
+  ent_catalogue_free (cat);
+}
+
+START_TEST (admin_opens_exactly)
+{
+  assert_opened_exactly ("security.admin", admin_extra);
+}
+END_TEST
+
+START_TEST (view_opens_exactly)
+{
+  assert_opened_exactly ("security.view", introspection);
+}
+END_TEST
+
+START_TEST (memory_lock_opens_exactly)
+{
+  assert_opened_exactly ("security.memory-lock", mlock_family);
+}
+END_TEST
+
+START_TEST (processes_admin_opens_exactly)
+{
+  assert_opened_exactly ("host.processes.admin", ptrace_family);
+}
+END_TEST
+
+static const char *const admin_still_denied[] = {
+  "bpf", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+  "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime", "userfaultfd",
+  "io_uring_setup", "open_by_handle_at", "iopl", "ioperm", "perf_event_open", "syslog",
+  "mlock", "quotactl", "lookup_dcookie",
+};
+
+START_TEST (admin_still_denies)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.admin");
+
+  ck_assert_msg (ent_profile_syscall_allowed (ent_manager_profile (m), admin_still_denied[_i]) == 0,
+                 "%s allowed under security.admin", admin_still_denied[_i]);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (view_seccomp)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.view");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (const char *const *s = introspection; *s; s++)
+    ck_assert_int_eq (ent_profile_syscall_allowed (p, *s), 2);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "mount"), 0);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "ptrace"), 0);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "clone"), 1);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (memory_lock_effect)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.memory-lock");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (const char *const *s = mlock_family; *s; s++)
+    ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 2, "%s", *s);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_MEMLOCK].soft, ENT_RLIM_HARD);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_MEMLOCK].hard, ENT_RLIM_UNSET);
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (p->caps[s], ENT_CAP_BIT (CAP_IPC_LOCK));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (memory_lock_with_admin)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.memory-lock", "security.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  /* The flag applies after the level that resets capabilities. */
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "mlock"), 2);
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_EFFECTIVE], ENT_CAP_ALL);
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_AMBIENT], ENT_CAP_BIT (CAP_IPC_LOCK));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (processes_admin_ptrace)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "host.processes.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "ptrace"), 2);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "process_vm_readv"), 2);
+  ck_assert (!p->ns.create[ENT_NS_PID]);
+  ck_assert_int_eq (p->fs.proc, ENT_PROC_HOST);
+  /* ptrace is allowed, not the capability to trace others' processes. */
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_EFFECTIVE], 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (processes_view_denies_ptrace_under_admin)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "host.processes.view", "security.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (const char *const *s = ptrace_family; *s; s++)
+    {
+      ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 0, "%s allowed", *s);
+      ck_assert_int_eq (test_count_rules (p, *s, ENT_SECCOMP_ALLOW), 0);
+      ck_assert_int_eq (test_count_rules (p, *s, ENT_SECCOMP_ERRNO), 1);
+      ck_assert_int_eq (verdict1 (p, *s, 0), EPERM);
+    }
+  /* The rest of admin stays. */
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "mount"), 2);
+  ck_assert (!p->ns.create[ENT_NS_PID]);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- masked and read-only paths ------------------------------------------ */
+
+START_TEST (confined_paths)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p = ent_manager_profile (m);
+  static const char *const named_masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list",
+                                              "/proc/sched_debug", "/sys/firmware", NULL };
+  static const char *const named_ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
+                                          "/proc/bus", NULL };
+
+  for (const char *const *s = named_masked; *s; s++)
+    ck_assert_msg (ent_strlist_contains (p->fs.masked, *s), "%s not masked", *s);
+  for (const char *const *s = named_ro; *s; s++)
+    ck_assert_msg (ent_strlist_contains (p->fs.readonly, *s), "%s not read-only", *s);
+  ck_assert (strv_equals (p->fs.masked, masked_paths));
+  ck_assert (strv_equals (p->fs.readonly, readonly_paths));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (view_paths)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.view");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (ent_strlist_len (p->fs.masked), 0);
+  ck_assert_int_eq (ent_strlist_len (p->fs.readonly), 17);
+  for (const char *const *s = masked_paths; *s; s++)
+    ck_assert_msg (ent_strlist_contains (p->fs.readonly, *s), "%s not read-only", *s);
+  for (const char *const *s = readonly_paths; *s; s++)
+    ck_assert_msg (ent_strlist_contains (p->fs.readonly, *s), "%s not read-only", *s);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (admin_paths)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "security.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (ent_strlist_len (p->fs.masked), 0);
+  ck_assert_int_eq (ent_strlist_len (p->fs.readonly), 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- devices, processes, read-only flag ---------------------------------- */
+
+static const struct
+{
+  const char *request;
+  ent_dev_mode_t dev;
+  ent_sys_mode_t sys;
+} device_levels[] = {
+  { "host.devices.none", ENT_DEV_MINIMAL, ENT_SYS_RO },
+  { "host.devices.view", ENT_DEV_HOST_RO, ENT_SYS_RO },
+  { "host.devices.admin", ENT_DEV_HOST_RW, ENT_SYS_HOST },
+};
+
+START_TEST (device_level)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, device_levels[_i].request);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (p->fs.dev, device_levels[_i].dev);
+  ck_assert_int_eq (p->fs.sys, device_levels[_i].sys);
+  ck_assert_int_eq (p->fs.proc, ENT_PROC_FRESH);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *request;
+  bool pid_ns;
+  ent_proc_mode_t proc;
+} process_levels[] = {
+  { "host.processes.none", true, ENT_PROC_FRESH },
+  { "host.processes.view", false, ENT_PROC_HOST },
+  { "host.processes.admin", false, ENT_PROC_HOST },
+};
+
+START_TEST (process_level)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, process_levels[_i].request);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (p->ns.create[ENT_NS_PID], process_levels[_i].pid_ns);
+  ck_assert_int_eq (p->fs.proc, process_levels[_i].proc);
+  ck_assert_int_eq (p->fs.dev, ENT_DEV_MINIMAL);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (fs_read_only_flag)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *def = test_manager (cat);
+  ent_manager_t *m = SANDBOX (cat, "security.fs-read-only");
+
+  ck_assert (!ent_manager_profile (def)->fs.read_only);
+  ck_assert (ent_manager_profile (m)->fs.read_only);
+  ent_manager_free (m);
+  ent_manager_free (def);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- host.fs.* ------------------------------------------------------------ */
+
+static const struct
+{
+  const char *request;
+  ent_mount_kind_t kind;
+  const char *path;
+} fs_grants[] = {
+  { "host.fs.rw=build", ENT_MOUNT_BIND_RW, "/work/build" },
+  { "host.fs.rw=./a/b/", ENT_MOUNT_BIND_RW, "/work/a/b" },
+  { "host.fs.ro=../up", ENT_MOUNT_BIND_RO, "/up" },
+  { "host.fs.ro=~/x", ENT_MOUNT_BIND_RO, "/home/u/x" },
+  { "host.fs.rw=~", ENT_MOUNT_BIND_RW, "/home/u" },
+  { "host.fs.ro=/usr/lib/../share", ENT_MOUNT_BIND_RO, "/usr/share" },
+  { "host.fs.hide=//etc///passwd", ENT_MOUNT_HIDE, "/etc/passwd" },
+  { "host.fs.hide=~/.ssh", ENT_MOUNT_HIDE, "/home/u/.ssh" },
+  { "host.fs.tmpfs=/tmp", ENT_MOUNT_TMPFS, "/tmp" },
+  { "host.fs.tmpfs=../../../../var/tmp", ENT_MOUNT_TMPFS, "/var/tmp" },
+  { "host.fs.rw=/", ENT_MOUNT_BIND_RW, "/" },
+  { "host.fs.ro=/..", ENT_MOUNT_BIND_RO, "/" },
+  { "host.fs.rw=/path with=odd:chars", ENT_MOUNT_BIND_RW, "/path with=odd:chars" },
+};
+
+START_TEST (fs_grant)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, fs_grants[_i].request);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (p->fs.n_mounts, 1);
+  ck_assert_int_eq (p->fs.mounts[0].kind, fs_grants[_i].kind);
+  ck_assert_str_eq (p->fs.mounts[0].path, fs_grants[_i].path);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *request;
+  const char *why;
+} fs_refused[] = {
+  { "host.fs.hide=/", "refusing to cover '/'" },
+  { "host.fs.tmpfs=/", "refusing to cover '/'" },
+  { "host.fs.hide=/tmp/..", "refusing to cover '/' ('/tmp/..')" },
+  { "host.fs.tmpfs=../../../..", "refusing to cover '/'" },
+  { "host.fs.rw=~root/x", "only '~' and '~/'" },
+};
+
+START_TEST (fs_refusal)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+
+  test_assert_error (test_grant (m, cat, fs_refused[_i].request, &err), err, EINVAL,
+                     fs_refused[_i].why);
+  ck_assert_int_eq (ent_manager_profile (m)->fs.n_mounts, 0);
+  ent_error_free (err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (fs_relative_needs_cwd)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = ent_manager_new (NULL, cat);
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_nonnull (m);
+  test_assert_error (test_grant (m, cat, "host.fs.rw=src", &err), err, EINVAL, "no working directory");
+  ent_error_clear (&err);
+  test_assert_error (test_grant (m, cat, "host.fs.rw=~/src", &err), err, EINVAL, "no home");
+  ent_error_free (err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *first, *second;
+} fs_conflicts[] = {
+  { "host.fs.rw=/srv", "host.fs.ro=/srv" },
+  { "host.fs.ro=/srv", "host.fs.rw=/srv" },
+  { "host.fs.rw=/srv", "host.fs.hide=/srv/." },
+  { "host.fs.tmpfs=/tmp", "host.fs.hide=/tmp" },
+  { "host.fs.ro=/work/x", "host.fs.tmpfs=x" },
+};
+
+START_TEST (fs_conflict)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+  ent_profile_t *before;
+
+  test_grant_ok (m, cat, fs_conflicts[_i].first);
+  before = ent_profile_copy (ent_manager_profile (m));
+  test_assert_error (test_grant (m, cat, fs_conflicts[_i].second, &err), err, EEXIST,
+                     "conflicting grants for '");
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (fs_mounts_sorted)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "host.fs.tmpfs=/z", "host.fs.rw=/a", "host.fs.hide=/m",
+                              "host.fs.ro=/b");
+  const ent_profile_t *p = ent_manager_profile (m);
+  static const char *const paths[] = { "/a", "/b", "/m", "/z" };
+  static const ent_mount_kind_t kinds[]
+      = { ENT_MOUNT_BIND_RW, ENT_MOUNT_BIND_RO, ENT_MOUNT_HIDE, ENT_MOUNT_TMPFS };
+
+  ck_assert_int_eq (p->fs.n_mounts, 4);
+  for (size_t i = 0; i < 4; i++)
+    {
+      ck_assert_str_eq (p->fs.mounts[i].path, paths[i]);
+      ck_assert_int_eq (p->fs.mounts[i].kind, kinds[i]);
+    }
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- network ------------------------------------------------------------- */
+
+static const struct
+{
+  const char *request;
+  ent_net_mode_t mode;
+  bool net_ns, admin;
+} network_levels[] = {
+  { "network.none", ENT_NET_NONE, true, false },
+  { "network.user", ENT_NET_USER, true, false },
+  { "network.proxy=http://10.0.0.1:3128", ENT_NET_PROXY, true, false },
+  { "network.admin", ENT_NET_USER, true, true },
+  { "network.host", ENT_NET_HOST, false, false },
+};
+
+START_TEST (network_level)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, network_levels[_i].request);
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (p->net.mode, network_levels[_i].mode);
+  ck_assert_int_eq (p->ns.create[ENT_NS_NET], network_levels[_i].net_ns);
+  ck_assert_int_eq (p->net.admin, network_levels[_i].admin);
+  ck_assert (!p->net.host_loopback);
+  ck_assert_int_eq (p->net.n_publish, 0);
+  /* Only network.admin brings capabilities. */
+  if (!network_levels[_i].admin)
+    ck_assert_uint_eq (p->caps[ENT_CAPSET_BOUNDING], 0);
+  if (network_levels[_i].mode != ENT_NET_PROXY)
+    {
+      ck_assert_ptr_null (p->net.proxy_url);
+      ck_assert_int_eq (p->n_env, 0);
+    }
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (proxy_environment)
+{
+  static const char *const vars[] = { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY" };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.proxy=http://10.0.0.1:3128");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_str_eq (p->net.proxy_url, "http://10.0.0.1:3128");
+  ck_assert_int_eq (p->n_env, 4);
+  for (size_t i = 0; i < 4; i++)
+    {
+      ck_assert_int_eq (p->env[i].op, ENT_ENV_SET);
+      ck_assert_str_eq (p->env[i].name, vars[i]);
+      /* The payload talks to the relay inside, never to the URL itself. */
+      ck_assert_str_eq (p->env[i].value, "http://127.0.0.1:3128");
+    }
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const char *const good_proxies[] = {
+  "http://10.0.0.1:3128", "http://proxy.example:8080", "http://proxy.example:8080/",
+  "http://[::1]:3128",    "http://h:1",                "http://h:65535",
+};
+
+START_TEST (proxy_good)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  char *req = NULL;
+  ent_manager_t *m;
+
+  ck_assert_int_ge (asprintf (&req, "network.proxy=%s", good_proxies[_i]), 0);
+  m = SANDBOX (cat, req);
+  ck_assert_str_eq (ent_manager_profile (m)->net.proxy_url, good_proxies[_i]);
+  free (req);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const char *const bad_proxies[] = {
+  "ftp://x:1",    "http://host",   "http://h:99999", "http://h:80/path", "http://h:0",
+  "http://:80",   "http://[::1]",  "http://u@h:80",  "http://h:abc",     "https://h:443",
+  "http://h:",    "HTTP://h:80",   "http://h:123456",
+};
+
+START_TEST (proxy_bad)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+  char *req = NULL;
+
+  ck_assert_int_ge (asprintf (&req, "network.proxy=%s", bad_proxies[_i]), 0);
+  test_assert_error (test_grant (m, cat, req, &err), err, EINVAL, "network.proxy");
+  test_assert_quotes (err, bad_proxies[_i]);
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_NONE);
+  ck_assert_int_eq (ent_manager_profile (m)->n_env, 0);
+  free (req);
+  ent_error_free (err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *spec;
+  uint16_t host, sandbox;
+  bool udp;
+} good_publish[] = {
+  { "8080:80", 8080, 80, false },
+  { "53:53/udp", 53, 53, true },
+  { "8443:443/tcp", 8443, 443, false },
+  { "1:65535", 1, 65535, false },
+  { "65535:1/udp", 65535, 1, true },
+};
+
+START_TEST (publish_good)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  char *req = NULL;
+  ent_manager_t *m;
+  const ent_profile_t *p;
+
+  ck_assert_int_ge (asprintf (&req, "network.publish=%s", good_publish[_i].spec), 0);
+  m = SANDBOX (cat, "network.user", req);
+  p = ent_manager_profile (m);
+  ck_assert_int_eq (p->net.n_publish, 1);
+  ck_assert_uint_eq (p->net.publish[0].host_port, good_publish[_i].host);
+  ck_assert_uint_eq (p->net.publish[0].sandbox_port, good_publish[_i].sandbox);
+  ck_assert_int_eq (p->net.publish[0].udp, good_publish[_i].udp);
+  free (req);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const char *const bad_publish[] = {
+  "80",      "0:80",     "70000:80", "1:2/sctp", "80:",      ":80",    "a:b",
+  "1:2:3",   "80:0",     "80:70000", "1:2/",     "1:2/UDP",  "-1:80",  "123456:1",
+};
+
+START_TEST (publish_bad)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.user");
+  ent_error_t *err = NULL;
+  char *req = NULL;
+
+  ck_assert_int_ge (asprintf (&req, "network.publish=%s", bad_publish[_i]), 0);
+  test_assert_error (test_grant (m, cat, req, &err), err, EINVAL, bad_publish[_i]);
+  ck_assert_int_eq (ent_manager_profile (m)->net.n_publish, 0);
+  free (req);
+  ent_error_free (err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (publish_sorted_and_protocols)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.admin", "network.publish=9000:1/udp",
+                              "network.publish=8080:80", "network.publish=8080:80/udp",
+                              "network.publish=443:443");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  /* The same host port may be published once per protocol. */
+  ck_assert_int_eq (p->net.n_publish, 4);
+  ck_assert_uint_eq (p->net.publish[0].host_port, 443);
+  ck_assert (!p->net.publish[0].udp);
+  ck_assert_uint_eq (p->net.publish[1].host_port, 8080);
+  ck_assert (!p->net.publish[1].udp);
+  ck_assert_uint_eq (p->net.publish[2].host_port, 8080);
+  ck_assert (p->net.publish[2].udp);
+  ck_assert_uint_eq (p->net.publish[3].host_port, 9000);
+  ck_assert (p->net.publish[3].udp);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (publish_host_port_twice)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.user", "network.publish=8080:80");
+  ent_error_t *err = NULL;
+
+  test_assert_error (test_grant (m, cat, "network.publish=8080:81", &err), err, EEXIST,
+                     "8080/tcp");
+  ck_assert_int_eq (ent_manager_profile (m)->net.n_publish, 1);
+  ck_assert_uint_eq (ent_manager_profile (m)->net.publish[0].sandbox_port, 80);
+  ent_error_free (err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *level, *request;
+} needs_user_net[] = {
+  { "network.none", "network.publish=8080:80" },
+  { "network.host", "network.publish=8080:80" },
+  { "network.proxy=http://h:1", "network.publish=8080:80" },
+  { "network.none", "network.host-loopback" },
+  { "network.host", "network.host-loopback" },
+  { "network.proxy=http://h:1", "network.host-loopback" },
+};
+
+START_TEST (needs_user_network)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, needs_user_net[_i].level);
+  ent_error_t *err = NULL;
+  ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+
+  test_assert_error (test_grant (m, cat, needs_user_net[_i].request, &err), err, EINVAL,
+                     "needs network.user or network.admin");
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (host_loopback_under_admin)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.admin", "network.host-loopback");
+
+  ck_assert (ent_manager_profile (m)->net.host_loopback);
+  ck_assert (ent_manager_profile (m)->net.admin);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- registration and instantiation -------------------------------------- */
+
+static int
+cap_sys_admin_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  return ent_profile_add_caps (p, err, "CAP_SYS_ADMIN", NULL);
+}
+
+static int
+set_hostname_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) err;
+  return ent_profile_set_string (&p->hostname, data);
+}
+
+START_TEST (register_custom)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_definition_t def = { .name = "security.custom.cap-sys-admin", .type = ENT_TYPE_VOID,
+                           .order = ENT_ORDER_CUSTOM, .description = "CAP_SYS_ADMIN",
+                           .void_fn = cap_sys_admin_cb };
+  ent_error_t *err = NULL;
+  ent_manager_t *m;
+
+  ck_assert_int_eq (ent_catalogue_register (cat, &def, &err), 0);
+  ck_assert_int_eq (ent_catalogue_size (cat), CATALOGUE_SIZE + 1);
+  ck_assert_ptr_nonnull (ent_catalogue_lookup (cat, "security.custom.cap-sys-admin"));
+  /* Strings are copied. */
+  ck_assert_ptr_ne (ent_catalogue_lookup (cat, "security.custom.cap-sys-admin")->name, def.name);
+  m = SANDBOX (cat, "security.custom.cap-sys-admin");
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (ent_manager_profile (m)->caps[s], ENT_CAP_BIT (CAP_SYS_ADMIN));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (register_custom_default_level)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_definition_t low = { .name = "acme.tier.low", .type = ENT_TYPE_VOID, .group = "acme.tier",
+                           .is_default = true, .order = ENT_ORDER_LEVEL,
+                           .void_fn = set_hostname_cb, .data = (void *) "low" };
+  ent_definition_t high = { .name = "acme.tier.high", .type = ENT_TYPE_VOID, .group = "acme.tier",
+                            .order = ENT_ORDER_LEVEL, .void_fn = set_hostname_cb,
+                            .data = (void *) "high" };
+  ent_manager_t *m;
+
+  ck_assert_int_eq (ent_catalogue_register (cat, &low, NULL), 0);
+  ck_assert_int_eq (ent_catalogue_register (cat, &high, NULL), 0);
+  m = test_manager (cat);
+  ck_assert_str_eq (ent_manager_profile (m)->hostname, "low");
+  ck_assert_int_eq (ent_manager_count (m), 5);
+  test_grant_ok (m, cat, "acme.tier.high");
+  ck_assert_str_eq (ent_manager_profile (m)->hostname, "high");
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const char *const reserved_names[] = {
+  "network.foo",        "host.fs.foo", "resources.bar", "security.foo", "debug.x",
+  "api.y",              "host.devices.z", "host.processes.w", "network.none",
+};
+
+START_TEST (register_reserved)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_definition_t def = { .name = reserved_names[_i], .type = ENT_TYPE_VOID,
+                           .void_fn = cap_sys_admin_cb };
+  ent_error_t *err = NULL;
+
+  test_assert_error (ent_catalogue_register (cat, &def, &err), err, EPERM, "reserved");
+  test_assert_quotes (err, reserved_names[_i]);
+  ck_assert_int_eq (ent_catalogue_size (cat), CATALOGUE_SIZE);
+  ent_error_free (err);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (domain_reserved)
+{
+  ck_assert (ent_domain_reserved ("network"));
+  ck_assert (ent_domain_reserved ("security"));
+  ck_assert (ent_domain_reserved ("host.fs"));
+  ck_assert (ent_domain_reserved ("host.devices"));
+  ck_assert (ent_domain_reserved ("host.processes"));
+  ck_assert (ent_domain_reserved ("resources"));
+  ck_assert (ent_domain_reserved ("debug"));
+  ck_assert (ent_domain_reserved ("api"));
+  ck_assert (!ent_domain_reserved ("host"));
+  ck_assert (!ent_domain_reserved ("security.custom"));
+  ck_assert (!ent_domain_reserved ("acme"));
+  ck_assert (!ent_domain_reserved (NULL));
+}
+END_TEST
+
+START_TEST (register_duplicate)
+{
+  ent_catalogue_t *cat = ent_catalogue_new ();
+  ent_definition_t def = { .name = "acme.flag", .type = ENT_TYPE_VOID, .void_fn = cap_sys_admin_cb };
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_nonnull (cat);
+  ck_assert_int_eq (ent_catalogue_size (cat), 0);
+  ck_assert_int_eq (ent_catalogue_register (cat, &def, NULL), 0);
+  test_assert_error (ent_catalogue_register (cat, &def, &err), err, EEXIST, "already defined");
+  test_assert_quotes (err, "acme.flag");
+  ck_assert_int_eq (ent_catalogue_size (cat), 1);
+  ent_error_free (err);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (register_invalid)
+{
+  ent_catalogue_t *cat = ent_catalogue_new ();
+  ent_definition_t with_value = { .name = "acme.flag=1", .type = ENT_TYPE_VOID,
+                                  .void_fn = cap_sys_admin_cb };
+  ent_definition_t bad_name = { .name = "Acme.flag", .type = ENT_TYPE_VOID,
+                                .void_fn = cap_sys_admin_cb };
+  ent_definition_t no_fn = { .name = "acme.flag", .type = ENT_TYPE_STRING,
+                             .void_fn = cap_sys_admin_cb };
+  ent_definition_t lonely_default = { .name = "acme.flag", .type = ENT_TYPE_VOID,
+                                      .is_default = true, .void_fn = cap_sys_admin_cb };
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_nonnull (cat);
+  test_assert_error (ent_catalogue_register (cat, &with_value, &err), err, EINVAL, "value");
+  ent_error_clear (&err);
+  test_assert_error (ent_catalogue_register (cat, &bad_name, &err), err, EINVAL, "uppercase");
+  ent_error_clear (&err);
+  test_assert_error (ent_catalogue_register (cat, &no_fn, &err), err, EINVAL, "no string callback");
+  ent_error_clear (&err);
+  test_assert_error (ent_catalogue_register (cat, &lonely_default, &err), err, EINVAL,
+                     "needs a group");
+  ck_assert_int_eq (ent_catalogue_size (cat), 0);
+  ent_error_free (err);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *request;
+  int code;
+  const char *why;
+} bad_requests[] = {
+  { "network.bogus", ENOENT, "unknown entitlement 'network.bogus'" },
+  { "acme.thing=1", ENOENT, "unknown entitlement 'acme.thing=1'" },
+  { "network.none=1", EINVAL, "takes no value" },
+  { "security.admin=yes", EINVAL, "takes no value" },
+  { "host.fs.rw", EINVAL, "needs a value" },
+  { "network.proxy", EINVAL, "needs a value" },
+  { "host.fs.rw=", EINVAL, "empty value" },
+  { "Network.none", EINVAL, "uppercase" },
+  { "network", EINVAL, "DOMAIN.IDENTIFIER" },
+};
+
+START_TEST (instantiate_errors)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_null (ent_catalogue_instantiate (cat, bad_requests[_i].request, &err));
+  test_assert_err (err, bad_requests[_i].code, bad_requests[_i].why);
+  ent_error_free (err);
+  ent_catalogue_free (cat);
 }
 END_TEST
 
@@ -11,7 +1674,65 @@ catalogue_suite (void)
 {
   Suite *s = suite_create ("catalogue");
   TCase *tc = tcase_create ("catalogue");
-  tcase_add_test (tc, placeholder_catalogue);
+
+  tcase_add_test (tc, catalogue_count);
+  tcase_add_test (tc, catalogue_sorted_and_found);
+  tcase_add_loop_test (tc, entry_attributes, 0, TEST_N (entry_cases));
+  tcase_add_loop_test (tc, entry_effect, 0, TEST_N (entry_cases));
+  tcase_add_loop_test (tc, instantiated_attributes, 0, TEST_N (entry_cases));
+  tcase_add_test (tc, confined_default_profile);
+  tcase_add_test (tc, explicit_confined_is_default);
+  tcase_add_test (tc, view_caps_exact);
+  tcase_add_test (tc, admin_caps_exact);
+  tcase_add_test (tc, network_admin_caps_exact);
+  tcase_add_test (tc, seccomp_basics);
+  tcase_add_loop_test (tc, confined_denies, 0, TEST_N (confined_denied));
+  tcase_add_test (tc, confined_clone_conditional);
+  tcase_add_test (tc, confined_clone_verdicts);
+  tcase_add_test (tc, confined_clone3_enosys);
+  tcase_add_test (tc, confined_ioctl_rules);
+  tcase_add_test (tc, confined_ioctl_verdicts);
+  tcase_add_test (tc, confined_personality);
+  tcase_add_test (tc, confined_socket_no_vsock);
+  tcase_add_test (tc, admin_seccomp);
+  tcase_add_test (tc, admin_opens_exactly);
+  tcase_add_test (tc, view_opens_exactly);
+  tcase_add_test (tc, memory_lock_opens_exactly);
+  tcase_add_test (tc, processes_admin_opens_exactly);
+  tcase_add_loop_test (tc, admin_still_denies, 0, TEST_N (admin_still_denied));
+  tcase_add_test (tc, view_seccomp);
+  tcase_add_test (tc, memory_lock_effect);
+  tcase_add_test (tc, memory_lock_with_admin);
+  tcase_add_test (tc, processes_admin_ptrace);
+  tcase_add_test (tc, processes_view_denies_ptrace_under_admin);
+  tcase_add_test (tc, confined_paths);
+  tcase_add_test (tc, view_paths);
+  tcase_add_test (tc, admin_paths);
+  tcase_add_loop_test (tc, device_level, 0, TEST_N (device_levels));
+  tcase_add_loop_test (tc, process_level, 0, TEST_N (process_levels));
+  tcase_add_test (tc, fs_read_only_flag);
+  tcase_add_loop_test (tc, fs_grant, 0, TEST_N (fs_grants));
+  tcase_add_loop_test (tc, fs_refusal, 0, TEST_N (fs_refused));
+  tcase_add_test (tc, fs_relative_needs_cwd);
+  tcase_add_loop_test (tc, fs_conflict, 0, TEST_N (fs_conflicts));
+  tcase_add_test (tc, fs_mounts_sorted);
+  tcase_add_loop_test (tc, network_level, 0, TEST_N (network_levels));
+  tcase_add_test (tc, proxy_environment);
+  tcase_add_loop_test (tc, proxy_good, 0, TEST_N (good_proxies));
+  tcase_add_loop_test (tc, proxy_bad, 0, TEST_N (bad_proxies));
+  tcase_add_loop_test (tc, publish_good, 0, TEST_N (good_publish));
+  tcase_add_loop_test (tc, publish_bad, 0, TEST_N (bad_publish));
+  tcase_add_test (tc, publish_sorted_and_protocols);
+  tcase_add_test (tc, publish_host_port_twice);
+  tcase_add_loop_test (tc, needs_user_network, 0, TEST_N (needs_user_net));
+  tcase_add_test (tc, host_loopback_under_admin);
+  tcase_add_test (tc, register_custom);
+  tcase_add_test (tc, register_custom_default_level);
+  tcase_add_loop_test (tc, register_reserved, 0, TEST_N (reserved_names));
+  tcase_add_test (tc, domain_reserved);
+  tcase_add_test (tc, register_duplicate);
+  tcase_add_test (tc, register_invalid);
+  tcase_add_loop_test (tc, instantiate_errors, 0, TEST_N (bad_requests));
   suite_add_tcase (s, tc);
   return s;
 }

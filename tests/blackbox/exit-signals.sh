@@ -1,0 +1,86 @@
+#!/bin/bash
+# Invariant 4, the exit status is the payload's: N, 128+signal, 125 for an
+# entrun error, 126 not executable, 127 not found.  Signals sent to entrun
+# reach the payload; SIGKILL to entrun kills the payload; pid 1 reaps.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+status_checks() {
+	local noexec=$TEST_TMP/not-executable
+	printf '#!/bin/sh\necho ran\n' >"$noexec"
+	chmod 644 "$noexec"
+	expect_rc 0 "exit 0 gives 0" -- "$PROBE" exit 0
+	expect_rc 3 "exit 3 gives 3" -- "$PROBE" exit 3
+	expect_rc 255 "exit 255 gives 255" -- "$PROBE" exit 255
+	expect_rc 137 "death by SIGKILL gives 137" -- "$PROBE" signal 9
+	expect_rc 143 "death by SIGTERM gives 143" -- "$PROBE" signal 15
+	expect_rc 129 "death by SIGHUP gives 129" -- "$PROBE" signal 1
+	expect_rc 125 "a bad --ent gives 125" --ent bogus.thing -- true
+	expect_rc 126 "a file that is not executable gives 126" -- "$noexec"
+	expect_rc 126 "a directory as the command gives 126" -- /
+	expect_rc 127 "a missing command path gives 127" -- "$TEST_TMP/no-such-command"
+	expect_rc 127 "a command not found in PATH gives 127" -- "no-such-command-$$"
+	expect_rc 5 "entrun returns when the payload exits, though it left a child" \
+		-- sh -c 'sleep 100 & exit 5'
+}
+
+# forward SIG: the signal sent to entrun makes the payload's trap exit 42.
+forward() {
+	local sig=$1 ready=$TEST_TMP/ready.$1 pid rc
+	# Background jobs of a script start with SIGINT and SIGQUIT ignored,
+	# which the payload would inherit: give entrun default dispositions.
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	env --default-signal "$ENTRUN" -- sh -c \
+		'trap "kill \$! 2>/dev/null; exit 42" TERM INT HUP QUIT; : >"$1"; sleep 100 & wait' \
+		_ "$ready" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	track_bg "$pid"
+	if ! retry 50 test -e "$ready"; then
+		not_ok "SIG$sig to entrun reaches the payload" "the payload never started"
+		return
+	fi
+	kill -s "$sig" "$pid"
+	wait_bounded "$pid" 5
+	rc=$?
+	is 42 "$rc" "SIG$sig to entrun reaches the payload (its trap exits 42)"
+}
+
+# SIGKILL to entrun: the payload (sleep 1000.MARKER) is gone within 1 s.
+sigkill_check() {
+	local marker pid i left
+	marker=$(unique_marker)
+	"$ENTRUN" -- sleep "1000.$marker" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	track_bg "$pid"
+	if ! retry 50 pgrep -f "^sleep 1000\.$marker\$"; then
+		not_ok "SIGKILL to entrun kills the payload within 1 s" "the payload never started"
+		return
+	fi
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	for ((i = 0; i < 10; i++)); do
+		left=$(pgrep -f "^sleep 1000\.$marker\$") || break
+		sleep 0.1
+	done
+	left=$(pgrep -f "^sleep 1000\.$marker\$")
+	if [ -z "$left" ]; then
+		ok "SIGKILL to entrun kills the payload within 1 s"
+	else
+		not_ok "SIGKILL to entrun kills the payload within 1 s" \
+			"payload still running after 1 s: pid $left"
+		# shellcheck disable=SC2086 # one pid a word
+		kill -KILL $left
+	fi
+}
+
+checks() {
+	local sig
+	status_checks
+	for sig in TERM INT HUP QUIT; do forward "$sig"; done
+	sigkill_check
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	expect 0 "pid 1 reaps orphaned zombies" \
+		-- sh -c '"$1" fork-zombies 20 >/dev/null; sleep 0.3; ps -eo stat= | grep -c Z' _ "$PROBE"
+}
+
+tap_main checks

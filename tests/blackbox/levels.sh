@@ -1,0 +1,111 @@
+#!/bin/bash
+# Each implemented level beyond the defaults does what the catalogue says:
+# security.view/admin, security.memory-lock, host.processes.view/admin,
+# host.devices.view/admin, network.host.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+security_checks() {
+	sbx --ent security.view -- "$PROBE" caps
+	has_line "$OUT" "caps: CapEff 0000002000000004" \
+		"security.view: CapEff is DAC_READ_SEARCH + AUDIT_READ"
+	expect_like '^uid: ok 0 ' "security.admin: uid 0 inside" \
+		--ent security.admin -- "$PROBE" uid
+	expect "mount: ok" "security.admin: mounting a tmpfs works" \
+		--ent security.admin -- "$PROBE" mount
+	expect "unshare-user: ok" "security.admin: unshare(CLONE_NEWUSER) works" \
+		--ent security.admin -- "$PROBE" unshare-user
+	sbx --ent security.admin -- "$PROBE" caps
+	unlike "$OUT" 'CapEff 0{16}' "security.admin: capabilities are effective"
+
+	expect "mlock: errno EPERM" "mlock is denied without security.memory-lock" \
+		-- "$PROBE" mlock
+	expect "mlock: ok" "security.memory-lock: mlock works" \
+		--ent security.memory-lock -- "$PROBE" mlock
+	sbx --ent security.memory-lock -- "$PROBE" caps
+	has_line "$OUT" "caps: CapEff 0000000000004000" "security.memory-lock: CapEff is IPC_LOCK"
+}
+
+processes_checks() {
+	local lvl re
+	start_marker_sleep
+	re="sleep 1000\.$MARKER"
+	for lvl in view admin; do
+		expect_like "$re" "host.processes.$lvl: the host's marker process is visible" \
+			--ent "host.processes.$lvl" -- ps -eo args=
+	done
+	expect "ptrace-attach-parent: errno EPERM" "host.processes.view: ptrace attach is denied" \
+		--ent host.processes.view -- "$PROBE" ptrace-attach-parent
+	expect "ptrace-traceme: errno EPERM" "host.processes.view: PTRACE_TRACEME is denied" \
+		--ent host.processes.view -- "$PROBE" ptrace-traceme
+	# Attaching to the parent sh, one of our own processes.
+	run sh -c '"$1" ptrace-attach-parent' _ "$PROBE"
+	if [ "$OUT" = "ptrace-attach-parent: ok" ]; then
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		expect "ptrace-attach-parent: ok" "host.processes.admin: ptrace of our own process works" \
+			--ent host.processes.admin -- sh -c '"$1" ptrace-attach-parent' _ "$PROBE"
+	else
+		skip "the host itself refuses it ($OUT)" "host.processes.admin: ptrace of our own process"
+	fi
+	expect "process-vm-readv: ok" "host.processes.admin: process_vm_readv works" \
+		--ent host.processes.admin -- "$PROBE" process-vm-readv
+}
+
+devices_checks() {
+	local host_n disk='' f shm
+	host_n=$(find /dev -mindepth 1 -maxdepth 1 | wc -l)
+	for f in /dev/*; do [ -b "$f" ] && disk=$f && break; done
+	sbx --ent host.devices.view -- find /dev -mindepth 1 -maxdepth 1
+	if [ "$(grep -c . <<<"$OUT")" -ge "$host_n" ]; then
+		ok "host.devices.view: /dev has the host's $host_n entries"
+	else
+		not_ok "host.devices.view: /dev has the host's $host_n entries"
+	fi
+	if [ -n "$disk" ]; then
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		expect "yes" "host.devices.view: the host's block device $disk is there" \
+			--ent host.devices.view -- sh -c 'test -b "$1" && echo yes' _ "$disk"
+	fi
+	expect "write: ok" "host.devices.view: /dev/null is writable" \
+		--ent host.devices.view -- "$PROBE" write /dev/null
+	expect "mkdir: errno EROFS" "host.devices.view: /dev is read-only" \
+		--ent host.devices.view -- "$PROBE" mkdir "/dev/entrun-test-$(unique_marker)"
+	expect "mkdir: errno EROFS" "host.devices.view: /sys is read-only" \
+		--ent host.devices.view -- "$PROBE" mkdir /sys/entrun-test
+
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+		shm=/dev/shm/entrun-test-$(unique_marker)
+		expect "write: ok" "host.devices.admin: the host's /dev/shm is writable" \
+			--ent host.devices.admin -- "$PROBE" write "$shm"
+		is x "$(cat "$shm" 2>&1)" "host.devices.admin: the host sees the file in /dev/shm"
+		rm -f "$shm"
+	fi
+	# sysfs itself refuses mkdir (EPERM), or permissions do (EACCES).
+	expect_like '^mkdir: errno (EPERM|EACCES)$' "host.devices.admin: /sys is not read-only" \
+		--ent host.devices.admin -- "$PROBE" mkdir /sys/entrun-test
+}
+
+network_checks() {
+	have_tools "network.host checks" socat || return
+	if start_tcp_echo; then
+		expect "tcp-connect: ok" "network.host: the host's 127.0.0.1:$PORT is reachable" \
+			--ent network.host -- "$PROBE" tcp-connect 127.0.0.1 "$PORT"
+	else
+		not_ok "network.host: the host's 127.0.0.1 server is reachable" "socat did not answer"
+	fi
+	if start_abstract_echo; then
+		expect "unix-abstract: ok" "network.host: the host's abstract socket is reachable" \
+			--ent network.host -- "$PROBE" unix-abstract "$SOCKNAME"
+	else
+		not_ok "network.host: the host's abstract socket is reachable" "socat did not answer"
+	fi
+}
+
+checks() {
+	security_checks
+	processes_checks
+	devices_checks
+	network_checks
+}
+
+tap_main checks
