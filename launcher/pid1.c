@@ -87,6 +87,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload)
       if (si.ssi_signo != SIGCHLD)
         kill (payload, (int) si.ssi_signo);
     }
+  verbose ("pid 1: payload reaped");
   if (write_all (sb->status_fd, &status, sizeof (status)) < 0)
     _exit (ENTRUN_EXIT_ERROR);
   /* Leaving kills whatever the payload left behind in our PID namespace. */
