@@ -104,7 +104,8 @@ rebuild (ent_manager_t *m, ent_entitlement_t **grants, size_t n, ent_error_t **e
       ret = ent_error_set (err, ENOMEM, "out of memory");
       goto fail;
     }
-  memcpy (active, grants, n * sizeof (*active));
+  if (n > 0) /* @grants is NULL when the manager is created */
+    memcpy (active, grants, n * sizeof (*active));
   memcpy (active + n, implied, n_implied * sizeof (*active));
   qsort (active, n + n_implied, sizeof (*active), active_cmp);
   for (size_t i = 0; i < n + n_implied; i++)

@@ -320,6 +320,8 @@ strv_equal (char *const *a, char *const *b)
   return true;
 }
 
+static int publish_cmp (const ent_publish_t *a, const ent_publish_t *b);
+
 static bool
 lists_equal (const ent_profile_t *a, const ent_profile_t *b)
 {
@@ -337,9 +339,12 @@ lists_equal (const ent_profile_t *a, const ent_profile_t *b)
     if (a->env[i].op != b->env[i].op || cmp_str (a->env[i].name, b->env[i].name)
         || cmp_str (a->env[i].value, b->env[i].value))
       return false;
-  if (a->net.n_publish
-      && memcmp (a->net.publish, b->net.publish, a->net.n_publish * sizeof (ent_publish_t)) != 0)
-    return false;
+  /* Field by field: ent_publish_t has a padding byte after 'udp' that
+   * callers filling it field by field leave undefined, so memcmp would make
+   * equal profiles differ. */
+  for (size_t i = 0; i < a->net.n_publish; i++)
+    if (publish_cmp (&a->net.publish[i], &b->net.publish[i]) != 0)
+      return false;
   return strv_equal (a->fs.masked, b->fs.masked) && strv_equal (a->fs.readonly, b->fs.readonly);
 }
 
@@ -468,7 +473,10 @@ remove_rules (ent_profile_t *p, const char *syscall, int action, bool conditiona
       else
         s->rules[out++] = *r;
     }
-  memmove (&s->rules[out], &s->rules[hi], (s->n_rules - hi) * sizeof (*s->rules));
+  /* Only when something was dropped: with no rules at all, s->rules is
+   * NULL and memmove must not see it, even for 0 bytes. */
+  if (out < hi)
+    memmove (&s->rules[out], &s->rules[hi], (s->n_rules - hi) * sizeof (*s->rules));
   s->n_rules -= hi - out;
 }
 
@@ -514,6 +522,10 @@ insert_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_error_t **err
   if (copy.action == ENT_SECCOMP_ALLOW && copy.n_args > 0
       && has_unconditional (p, copy.syscall, ENT_SECCOMP_ALLOW))
     return 0;
+  /* ... and the other way round: an unconditional ALLOW replaces the
+   * conditional ones already there. */
+  if (copy.action == ENT_SECCOMP_ALLOW && copy.n_args == 0)
+    remove_rules (p, copy.syscall, ENT_SECCOMP_ALLOW, true);
   rule_range (p, copy.syscall, &pos, &end);
   while (pos < end && rule_cmp (&s->rules[pos], &copy) < 0)
     pos++;

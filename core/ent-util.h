@@ -3,6 +3,7 @@
 #ifndef ENT_UTIL_H
 #define ENT_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #define cleanup_close __attribute__ ((cleanup (ent_cleanup_closep)))
 #define cleanup_fclose __attribute__ ((cleanup (ent_cleanup_fclosep)))
 #define cleanup_strv __attribute__ ((cleanup (ent_cleanup_strvp)))
+#define cleanup_dir __attribute__ ((cleanup (ent_cleanup_dirp)))
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 
@@ -41,6 +43,13 @@ ent_cleanup_fclosep (FILE **f)
 {
   if (*f)
     fclose (*f);
+}
+
+static inline void
+ent_cleanup_dirp (DIR **d)
+{
+  if (*d)
+    closedir (*d);
 }
 
 static inline void

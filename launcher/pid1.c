@@ -2,8 +2,13 @@
  * reaps zombies and forwards signals (see sandbox.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -15,13 +20,22 @@
 #include "util.h"
 
 /* Die with the parent, and make sure it has not died already: the "go" byte
- * only comes from a live parent that has written our uid/gid maps. */
+ * only comes from a live parent that has written our uid/gid maps.
+ *
+ * With its own PID namespace, pid 1's death kills everything in it, so
+ * SIGKILL is the right death signal.  Sharing the host's PID namespace,
+ * the payload's descendants would outlive us: there pid 1 becomes a child
+ * subreaper (orphans reparent to it, so it can find them all) and asks for
+ * a catchable signal, on which it kills every descendant before leaving. */
 static void
 wait_for_parent (entrun_sandbox_t *sb)
 {
+  bool own_pidns = sb->profile->ns.create[ENT_NS_PID];
   char go;
 
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+  if (!own_pidns && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+    die_errno ("prctl(PR_SET_CHILD_SUBREAPER)");
+  if (prctl (PR_SET_PDEATHSIG, own_pidns ? SIGKILL : ENTRUN_SIG_PARENT_DIED, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_PDEATHSIG)");
   if (read_all (sb->sync_fd, &go, 1) != 1)
     _exit (ENTRUN_EXIT_ERROR); /* the parent is gone or failed and said why */
@@ -66,6 +80,57 @@ reap (pid_t payload, int *payload_status)
   return done;
 }
 
+/* Parent pid of @pid from /proc/PID/stat; -1 if gone. */
+static pid_t
+parent_of (pid_t pid)
+{
+  char path[64], buf[512];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *end;
+  int ppid;
+
+  snprintf (path, sizeof (path), "/proc/%d/stat", pid);
+  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read (fd, buf, sizeof (buf) - 1)) <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* "pid (comm) state ppid": comm may hold spaces and parentheses. */
+  end = strrchr (buf, ')');
+  if (end == NULL || sscanf (end + 1, " %*c %d", &ppid) != 1)
+    return -1;
+  return ppid;
+}
+
+/* SIGKILL every process whose parent is us, reap, and repeat: as a child
+ * subreaper we inherit the orphans of what we kill, so each round reaches
+ * one generation further.  Bounded, as everything here. */
+static void
+kill_descendants (void)
+{
+  pid_t self = getpid ();
+
+  for (int round = 0; round < 1000; round++)
+    {
+      cleanup_dir DIR *d = opendir ("/proc");
+      struct dirent *de;
+      int found = 0;
+
+      if (d == NULL)
+        return;
+      while ((de = readdir (d)) != NULL)
+        {
+          pid_t pid = (pid_t) atoi (de->d_name);
+          if (pid > 0 && pid != self && parent_of (pid) == self)
+            found += kill (pid, SIGKILL) == 0;
+        }
+      while (waitpid (-1, NULL, WNOHANG) > 0)
+        ;
+      if (found == 0)
+        return;
+      usleep (1000);
+    }
+}
+
 static __attribute__ ((noreturn)) void
 supervise_payload (entrun_sandbox_t *sb, pid_t payload)
 {
@@ -84,9 +149,25 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload)
         break;
       if (read_all (sfd, &si, sizeof (si)) != (ssize_t) sizeof (si))
         continue;
+      if (si.ssi_signo == (uint32_t) ENTRUN_SIG_PARENT_DIED)
+        {
+          kill_descendants ();
+          _exit (ENTRUN_EXIT_ERROR);
+        }
       if (si.ssi_signo != SIGCHLD)
         kill (payload, (int) si.ssi_signo);
     }
+  /* End what the payload left behind before reporting, so that nothing of
+   * the sandbox is alive once entrun returns.  In our own PID namespace
+   * kill(-1) reaches all of it, and every orphan is our child to reap. */
+  if (sb->profile->ns.create[ENT_NS_PID])
+    {
+      kill (-1, SIGKILL);
+      while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    }
+  else
+    kill_descendants ();
   verbose ("pid 1: payload reaped");
   if (write_all (sb->status_fd, &status, sizeof (status)) < 0)
     _exit (ENTRUN_EXIT_ERROR);

@@ -175,7 +175,7 @@ supervise (pid_t pid, const sigset_t *mask, int status_fd)
           return wstatus;
         }
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t) sizeof (si)
-          && si.ssi_signo != SIGCHLD)
+          && si.ssi_signo != SIGCHLD && si.ssi_signo != (uint32_t) ENTRUN_SIG_PARENT_DIED)
         kill (pid, (int) si.ssi_signo);
     }
 }
@@ -185,6 +185,7 @@ block_signals (entrun_sandbox_t *sb)
 {
   sigemptyset (&sb->forwarded);
   sigaddset (&sb->forwarded, SIGCHLD);
+  sigaddset (&sb->forwarded, ENTRUN_SIG_PARENT_DIED);
   for (size_t i = 0; i < N_ELEMENTS (forwarded_signals); i++)
     sigaddset (&sb->forwarded, forwarded_signals[i]);
   if (sigprocmask (SIG_BLOCK, &sb->forwarded, &sb->saved_mask) < 0)

@@ -16,6 +16,10 @@
 #include "entitlement.h"
 #include "filter.h"
 
+/* Without a PID namespace of its own, pid 1 is told of entrun's death by
+ * this signal (not SIGKILL) so that it can kill every descendant first. */
+#define ENTRUN_SIG_PARENT_DIED (SIGRTMAX)
+
 typedef struct entrun_sandbox
 {
   const ent_profile_t *profile;

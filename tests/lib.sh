@@ -14,6 +14,9 @@
 # pass is one SKIP line, or a failure when CI=true (bubblewrap's
 # BWRAP_MUST_WORK).
 #
+# Run a script from anywhere: `bash tests/blackbox/NAME.sh`; $ENTRUN and
+# $PROBE (set by `make check`) default to the tree this file is in.
+#
 # Every entrun run is bounded (timeout, $ENTRUN_TEST_TIMEOUT seconds, default
 # 10) and captured into files, never a pipe, so that a process the sandbox
 # leaves behind cannot hang the test.  Background servers are registered
@@ -155,6 +158,15 @@ expect() {
 	shift 2
 	sbx "$@"
 	is "$exp" "$OUT" "$desc"
+}
+
+# expect_empty_dir DIR DESC ENTRUN-OPTIONS...: DIR can be listed inside the
+# sandbox and is empty.
+expect_empty_dir() {
+	local dir=$1 desc=$2
+	shift 2
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	expect listed "$desc" "$@" -- sh -c 'ls -A "$1" && echo listed' _ "$dir"
 }
 
 # expect_like ERE DESC ENTRUN-ARGS...
@@ -360,7 +372,7 @@ path_for_user() {
 }
 
 run_pass() {
-	TEST_TMP=$(mktemp -d "/tmp/entrun-$SCRIPT_NAME.XXXXXX") ||
+	TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/entrun-$SCRIPT_NAME.XXXXXX") ||
 		bail_out "cannot create a temporary directory"
 	if userns_ok; then "$1"; fi
 	cleanup_pass

@@ -47,6 +47,35 @@ rejected() {
 	if [ "${!#}" = -- ]; then absent "$ran" "$desc: the command does not run"; fi
 }
 
+# Invariant 2: a copy of entrun made setuid root, setgid root or given a
+# file capability refuses to run for the test user.  Only root can make
+# such a copy; it lives in a directory of its own, for a few seconds.
+privileged_copy_checks() {
+	local dir how
+	[ "$(id -u)" -eq 0 ] && [ -z "${ENTRUN_TAP_SUBPASS:-}" ] || return 0
+	dir=$(mktemp -d /tmp/entrun-privileged.XXXXXX) || return
+	chmod 711 "$dir"
+	for how in setuid setgid file-capability; do
+		rm -f "$dir/entrun"
+		cp "$ENTRUN" "$dir/entrun"
+		case $how in
+		setuid) chmod 4755 "$dir/entrun" ;;
+		setgid) chmod 2755 "$dir/entrun" ;;
+		file-capability)
+			have_tools "a copy with a file capability refuses to run" setcap || continue
+			setcap cap_net_raw+ep "$dir/entrun"
+			;;
+		esac
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		run run_user timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$dir/entrun" -- \
+			sh -c 'echo ran' _
+		is 125 "$RC" "a $how copy run by $ENTRUN_TEST_USER exits 125"
+		error_line "a $how copy: one line saying why" entrun:
+		is "" "$OUT" "a $how copy does not run the command"
+	done
+	rm -rf "$dir"
+}
+
 checks() {
 	local e
 	# The message names the offending name and value (not necessarily
@@ -59,10 +88,23 @@ checks() {
 	rejected "unknown option --no-such-option" --no-such-option --no-such-option --
 	rejected "--keep-fd abc" abc --keep-fd abc --
 	rejected "--keep-fd -1" -1 --keep-fd -1 --
+	rejected "--keep-fd of a closed fd" 55 --keep-fd 55 --
+	rejected "--explain with a bad grant" bogus.thing --explain --ent bogus.thing --
+	rejected "host.fs.ro of a missing path" "$TEST_TMP/missing" \
+		--ent "host.fs.ro=$TEST_TMP/missing" --
+	rejected "host.fs.rw of a missing path" "$TEST_TMP/missing" \
+		--ent "host.fs.rw=$TEST_TMP/missing" --
 	rejected "--env without =" NOEQUALS --env NOEQUALS --
 	rejected "-C to a missing directory" "$TEST_TMP/missing" -C "$TEST_TMP/missing" --
 	rejected "--hostname without its argument" --hostname --hostname
 	rejected "no command" "entrun:"
+	privileged_copy_checks
+
+	# Inside the default sandbox no namespace can be made: a nested entrun
+	# cannot apply its restrictions, so it must not run its command.
+	sbx -- "$ENTRUN" -- echo inner
+	is 125 "$RC" "entrun nested in the default sandbox exits 125"
+	is "" "$OUT" "entrun nested in the default sandbox does not run its command"
 
 	sbx -h
 	is 0 "$RC" "-h exits 0"

@@ -35,6 +35,14 @@ checks() {
 		sh -c 'echo "$@"' _ --ent network.host -V
 	expect "write: errno EROFS" "-e is --ent" \
 		-e security.fs-read-only -- "$PROBE" write "$TEST_TMP/f"
+	sbx -- sh -c 'echo to-stdout; echo to-stderr >&2'
+	is to-stdout "$OUT" "the payload's stdout reaches the caller's"
+	is to-stderr "$ERR" "the payload's stderr reaches the caller's"
+	run sh -c 'echo to-stdin | exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" -- cat
+	is to-stdin "$OUT" "the caller's stdin reaches the payload"
+	expect "a b||c|" "arguments reach the payload unchanged (spaces, empty)" \
+		-- printf '%s|' "a b" "" c
+
 	expect_rc 0 "-v is accepted" -v -- true
 	sbx -q -- true
 	is 0 "$RC" "-q is accepted"

@@ -20,54 +20,68 @@ status_checks() {
 	expect_rc 126 "a directory as the command gives 126" -- /
 	expect_rc 127 "a missing command path gives 127" -- "$TEST_TMP/no-such-command"
 	expect_rc 127 "a command not found in PATH gives 127" -- "no-such-command-$$"
+	ln -s "$TEST_TMP/nowhere" "$TEST_TMP/dangling"
+	expect_rc 127 "a dangling symlink as the command gives 127" -- "$TEST_TMP/dangling"
 	expect_rc 5 "entrun returns when the payload exits, though it left a child" \
 		-- sh -c 'sleep 100 & exit 5'
 }
 
-# forward SIG: the signal sent to entrun makes the payload's trap exit 42.
+# forward SIG [ENTRUN-OPTIONS...]: the signal sent to entrun makes the
+# payload's trap exit 42.
 forward() {
-	local sig=$1 ready=$TEST_TMP/ready.$1 pid rc
+	local sig=$1 ready=$TEST_TMP/ready.$1$# pid rc desc="SIG$1 to entrun reaches the payload"
+	shift
+	[ $# -gt 0 ] && desc="$desc ($*)"
 	# Background jobs of a script start with SIGINT and SIGQUIT ignored,
 	# which the payload would inherit: give entrun default dispositions.
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" -- sh -c \
+	env --default-signal "$ENTRUN" "$@" -- sh -c \
 		'trap "kill \$! 2>/dev/null; exit 42" TERM INT HUP QUIT; : >"$1"; sleep 100 & wait' \
 		_ "$ready" </dev/null >/dev/null 2>&1 &
 	pid=$!
 	track_bg "$pid"
 	if ! retry 50 test -e "$ready"; then
-		not_ok "SIG$sig to entrun reaches the payload" "the payload never started"
+		not_ok "$desc" "the payload never started"
 		return
 	fi
 	kill -s "$sig" "$pid"
 	wait_bounded "$pid" 5
 	rc=$?
-	is 42 "$rc" "SIG$sig to entrun reaches the payload (its trap exits 42)"
+	is 42 "$rc" "$desc: its trap exits 42"
 }
 
-# SIGKILL to entrun: the payload (sleep 1000.MARKER) is gone within 1 s.
+# sigkill_check DESC PAYLOAD [ENTRUN-OPTIONS...]: SIGKILL to entrun leaves
+# nothing of the payload running after 1 s.  PAYLOAD "direct" is `sleep
+# 1000.M`; "family" is a shell with a background sleep 1000.M and a
+# foreground sleep 1000.1M.
 sigkill_check() {
-	local marker pid i left
-	marker=$(unique_marker)
-	"$ENTRUN" -- sleep "1000.$marker" </dev/null >/dev/null 2>&1 &
+	local desc="SIGKILL to entrun kills $1 within 1 s" kind=$2 m pid i left
+	shift 2
+	m=$(unique_marker)
+	if [ "$kind" = direct ]; then
+		"$ENTRUN" "$@" -- sleep "1000.1$m" </dev/null >/dev/null 2>&1 &
+	else
+		"$ENTRUN" "$@" -- sh -c "sleep 1000.$m & sleep 1000.1$m; wait" \
+			</dev/null >/dev/null 2>&1 &
+	fi
 	pid=$!
 	track_bg "$pid"
-	if ! retry 50 pgrep -f "^sleep 1000\.$marker\$"; then
-		not_ok "SIGKILL to entrun kills the payload within 1 s" "the payload never started"
+	if ! retry 50 pgrep -f "^sleep 1000\.1$m\$"; then
+		not_ok "$desc" "the payload never started"
 		return
 	fi
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
+	# Any process whose command line has the marker: sleeps, the shell.
 	for ((i = 0; i < 10; i++)); do
-		left=$(pgrep -f "^sleep 1000\.$marker\$") || break
+		left=$(pgrep -f "1000\.1?$m") || break
 		sleep 0.1
 	done
-	left=$(pgrep -f "^sleep 1000\.$marker\$")
+	left=$(pgrep -f "1000\.1?$m")
 	if [ -z "$left" ]; then
-		ok "SIGKILL to entrun kills the payload within 1 s"
+		ok "$desc"
 	else
-		not_ok "SIGKILL to entrun kills the payload within 1 s" \
-			"payload still running after 1 s: pid $left"
+		not_ok "$desc" "still running after 1 s:" "$(ps -o pid=,args= -p "${left//$'\n'/,}")"
 		# shellcheck disable=SC2086 # one pid a word
 		kill -KILL $left
 	fi
@@ -77,10 +91,18 @@ checks() {
 	local sig
 	status_checks
 	for sig in TERM INT HUP QUIT; do forward "$sig"; done
-	sigkill_check
+	sigkill_check "the payload" direct
+	sigkill_check "the payload and its child" family
+	sigkill_check "the payload and its child (host.processes.view)" family \
+		--ent host.processes.view
+	sigkill_check "the payload and its child (host.processes.admin)" family \
+		--ent host.processes.admin
+	forward TERM --ent host.processes.view
+	# "ZOMBIES PROCESSES", read from one ps run.
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	expect 0 "pid 1 reaps orphaned zombies" \
-		-- sh -c '"$1" fork-zombies 20 >/dev/null; sleep 0.3; ps -eo stat= | grep -c Z' _ "$PROBE"
+	expect_like '^0 [1-9][0-9]*$' "pid 1 reaps orphaned zombies" -- sh -c \
+		'"$1" fork-zombies 20 >/dev/null; sleep 0.3; s=$(ps -eo stat=) &&
+		echo "$(echo "$s" | grep -c Z) $(echo "$s" | grep -c .)"' _ "$PROBE"
 }
 
 tap_main checks

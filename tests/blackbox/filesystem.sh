@@ -14,6 +14,8 @@ make_tree() {
 	echo old >"$T/tmpfs/old"
 	echo secret >"$T/hide/inside"
 	echo secret >"$T/hidden-file"
+	echo rw >"$T/rw-file"
+	echo ro >"$T/ro-file"
 }
 
 writable_root_checks() {
@@ -38,11 +40,14 @@ rw_tmpfs_checks() {
 	expect "write: ok" "host.fs.rw with a relative path resolves against the cwd" \
 		--ent "$RO" --ent host.fs.rw=rel -- "$PROBE" write "$T/rel/f"
 	cd / || return
-	expect "" "host.fs.tmpfs: the path is empty inside" \
-		--ent "host.fs.tmpfs=$T/tmpfs" -- ls -A "$T/tmpfs"
+	expect_empty_dir "$T/tmpfs" "host.fs.tmpfs: the path is empty inside" \
+		--ent "host.fs.tmpfs=$T/tmpfs"
 	expect "write: ok" "$RO + host.fs.tmpfs: the tmpfs is writable" \
 		--ent "$RO" --ent "host.fs.tmpfs=$T/tmpfs" -- "$PROBE" write "$T/tmpfs/new"
 	is old "$(ls -A "$T/tmpfs")" "the host's directory under the tmpfs is unchanged"
+	expect "write: ok" "$RO + host.fs.rw of a single file: the file is writable" \
+		--ent "$RO" --ent "host.fs.rw=$T/rw-file" -- "$PROBE" write "$T/rw-file"
+	is x "$(cat "$T/rw-file")" "the host sees what was written to the host.fs.rw file"
 }
 
 ro_hide_checks() {
@@ -53,12 +58,41 @@ ro_hide_checks() {
 	expect "read: ok 6" "host.fs.ro: the path is readable" \
 		--ent "host.fs.ro=$T/ro" -- "$PROBE" read "$T/ro/data"
 	is hello "$(cat "$T/ro/data")" "the host's file under host.fs.ro is unchanged"
-	expect "" "host.fs.hide: a hidden directory is empty" \
-		--ent "host.fs.hide=$T/hide" -- ls -A "$T/hide"
+	expect "write: errno EROFS" "host.fs.ro of a single file: it is not writable" \
+		--ent "host.fs.ro=$T/ro-file" -- "$PROBE" write "$T/ro-file"
+	# The deeper path wins, in whatever order the grants come.
+	expect "write: errno EROFS" "host.fs.ro below a host.fs.rw path stays read-only" \
+		--ent "$RO" --ent "host.fs.rw=$T" --ent "host.fs.ro=$T/ro" -- "$PROBE" write "$T/ro/new"
+	expect "write: errno EROFS" "... also with the grants in the other order" \
+		--ent "$RO" --ent "host.fs.ro=$T/ro" --ent "host.fs.rw=$T" -- "$PROBE" write "$T/ro/new"
+	expect_empty_dir "$T/hide" "host.fs.hide: a hidden directory is empty" \
+		--ent "host.fs.hide=$T/hide"
 	expect "read: ok 0" "host.fs.hide: a hidden file reads 0 bytes" \
 		--ent "host.fs.hide=$T/hidden-file" -- "$PROBE" read "$T/hidden-file"
 	expect "read: ok 7" "control: the file is readable without host.fs.hide" \
 		-- "$PROBE" read "$T/hidden-file"
+}
+
+# A mount below a path is covered too: a tmpfs mounted on the host (in a
+# user and mount namespace of our own, so that no privilege is needed and
+# nothing leaks) under / and under a host.fs.ro path.
+# submount DIR ENTRUN-ARGS...: mount a tmpfs on DIR, then run entrun.
+submount() {
+	local dir=$1
+	shift
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" unshare -Urm sh -c \
+		'mount -t tmpfs entrun-test "$1" && shift && exec "$@"' _ "$dir" "$ENTRUN" "$@"
+}
+
+submount_checks() {
+	mkdir -p "$T/sub" "$T/ro/sub"
+	submount "$T/sub" -- "$PROBE" write "$T/sub/f"
+	is "write: ok" "$OUT" "control: a host submount under / is writable"
+	submount "$T/sub" --ent "$RO" -- "$PROBE" write "$T/sub/f"
+	is "write: errno EROFS" "$OUT" "$RO: a host submount under / is read-only too"
+	submount "$T/ro/sub" --ent "host.fs.ro=$T/ro" -- "$PROBE" write "$T/ro/sub/f"
+	is "write: errno EROFS" "$OUT" "host.fs.ro: a submount below the path is read-only too"
 }
 
 checks() {
@@ -66,6 +100,7 @@ checks() {
 	writable_root_checks
 	rw_tmpfs_checks
 	ro_hide_checks
+	submount_checks
 }
 
 tap_main checks

@@ -38,6 +38,13 @@ processes_checks() {
 		--ent host.processes.view -- "$PROBE" ptrace-attach-parent
 	expect "ptrace-traceme: errno EPERM" "host.processes.view: PTRACE_TRACEME is denied" \
 		--ent host.processes.view -- "$PROBE" ptrace-traceme
+	# /proc/PID/root of a host process is the host's /, mounted writable:
+	# reaching it would undo security.fs-read-only.
+	expect_like '^write: errno [A-Z]+$' \
+		"host.processes.view: a host process's /proc/PID/root is no way around security.fs-read-only" \
+		--ent host.processes.view --ent security.fs-read-only \
+		-- "$PROBE" write "/proc/${BG_PIDS[-1]}/root$TEST_TMP/escape"
+	absent "$TEST_TMP/escape" "nothing was written through /proc/PID/root"
 	# Attaching to the parent sh, one of our own processes.
 	run sh -c '"$1" ptrace-attach-parent' _ "$PROBE"
 	if [ "$OUT" = "ptrace-attach-parent: ok" ]; then

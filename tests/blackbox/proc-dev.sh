@@ -33,10 +33,18 @@ proc_checks() {
 }
 
 sys_checks() {
+	local f
 	expect "mkdir: errno EROFS" "/sys is mounted read-only" \
 		-- "$PROBE" mkdir /sys/entrun-test
+	# A mount below /sys; "x" is no pid, were the write to get through.
+	for f in /sys/fs/cgroup/cgroup.procs /sys/fs/cgroup/unified/cgroup.procs; do
+		[ -e "$f" ] || continue
+		expect_like '^write: errno (EROFS|ENOENT)$' "a mount below /sys is read-only (or absent)" \
+			-- "$PROBE" write "$f"
+		break
+	done
 	if [ -n "$(ls -A /sys/firmware 2>/dev/null)" ]; then
-		expect "" "/sys/firmware is masked (empty)" -- ls -A /sys/firmware
+		expect_empty_dir /sys/firmware "/sys/firmware is masked (empty)"
 	else
 		skip "/sys/firmware is empty on the host" "/sys/firmware is masked (empty)"
 	fi

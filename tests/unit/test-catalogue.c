@@ -369,11 +369,11 @@ exp_fs_tmpfs (ent_profile_t *p)
 #define ORDER_SECURITY ENT_ORDER_LEVEL
 #define ORDER_LEVEL (ENT_ORDER_LEVEL + 10)
 
-/* One row per catalogue entry.  The entry is enforced on a bare profile
- * (ent_profile_new with cwd and home) after @prereq; the expected profile
- * is the same bare profile after @prereq and @expect_from, edited by
- * @expect.  Prerequisites are chosen so that every field an entry sets
- * actually changes. */
+/* One row per catalogue entry.  The entry is enforced on a base profile
+ * after @prereq; the expected profile is the same base after @prereq and
+ * @expect_from, edited by @expect.  Two bases are used: a bare profile and
+ * the default sandbox.  Prerequisites are chosen so that every field an
+ * entry sets actually changes on at least one of them. */
 static const struct entry_case
 {
   const char *name;
@@ -488,13 +488,17 @@ START_TEST (entry_attributes)
 }
 END_TEST
 
-START_TEST (entry_effect)
+/* Enforce @c on @base (and a copy of it for the expectation) and compare. */
+static void
+check_entry_effect (const ent_catalogue_t *cat, const struct entry_case *c,
+                    const ent_profile_t *base, const char *where)
 {
-  const struct entry_case *c = &entry_cases[_i];
-  ent_catalogue_t *cat = test_catalogue ();
-  ent_profile_t *actual = test_base_profile ();
-  ent_profile_t *expected = test_base_profile ();
+  ent_profile_t *actual = ent_profile_copy (base);
+  ent_profile_t *expected = ent_profile_copy (base);
+  char *label = NULL;
 
+  ck_assert_ptr_nonnull (actual);
+  ck_assert_ptr_nonnull (expected);
   for (size_t i = 0; i < TEST_N (c->prereq) && c->prereq[i]; i++)
     {
       test_enforce (cat, actual, c->prereq[i]);
@@ -506,9 +510,35 @@ START_TEST (entry_effect)
   c->expect (expected);
   if (c->own_rules)
     copy_rules (expected, actual);
-  test_assert_profile_equal (actual, expected);
+  ck_assert_int_ge (asprintf (&label, "%s on %s", c->request, where), 0);
+  test_assert_profile_equal_at (actual, expected, label);
+  free (label);
   ent_profile_free (actual);
   ent_profile_free (expected);
+}
+
+/* On a bare profile (ent_profile_new with cwd and home): every namespace
+ * shared, all capabilities, no filter. */
+START_TEST (entry_effect_bare)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_profile_t *base = test_base_profile ();
+
+  check_entry_effect (cat, &entry_cases[_i], base, "a bare profile");
+  ent_profile_free (base);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* On the default sandbox (every default level applied), so that an effect
+ * resetting a field the bare profile happens to share is seen too. */
+START_TEST (entry_effect_sandboxed)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+
+  check_entry_effect (cat, &entry_cases[_i], ent_manager_profile (m), "the default sandbox");
+  ent_manager_free (m);
   ent_catalogue_free (cat);
 }
 END_TEST
@@ -1340,7 +1370,7 @@ END_TEST
 static const char *const bad_proxies[] = {
   "ftp://x:1",    "http://host",   "http://h:99999", "http://h:80/path", "http://h:0",
   "http://:80",   "http://[::1]",  "http://u@h:80",  "http://h:abc",     "https://h:443",
-  "http://h:",    "HTTP://h:80",   "http://h:123456",
+  "http://h:",    "HTTP://h:80",   "http://h:123456", "http://h:65536",
 };
 
 START_TEST (proxy_bad)
@@ -1398,6 +1428,7 @@ END_TEST
 static const char *const bad_publish[] = {
   "80",      "0:80",     "70000:80", "1:2/sctp", "80:",      ":80",    "a:b",
   "1:2:3",   "80:0",     "80:70000", "1:2/",     "1:2/UDP",  "-1:80",  "123456:1",
+  "65536:80", "80:65536",
 };
 
 START_TEST (publish_bad)
@@ -1678,7 +1709,8 @@ catalogue_suite (void)
   tcase_add_test (tc, catalogue_count);
   tcase_add_test (tc, catalogue_sorted_and_found);
   tcase_add_loop_test (tc, entry_attributes, 0, TEST_N (entry_cases));
-  tcase_add_loop_test (tc, entry_effect, 0, TEST_N (entry_cases));
+  tcase_add_loop_test (tc, entry_effect_bare, 0, TEST_N (entry_cases));
+  tcase_add_loop_test (tc, entry_effect_sandboxed, 0, TEST_N (entry_cases));
   tcase_add_loop_test (tc, instantiated_attributes, 0, TEST_N (entry_cases));
   tcase_add_test (tc, confined_default_profile);
   tcase_add_test (tc, explicit_confined_is_default);

@@ -1,8 +1,649 @@
-#include "test-suites.h"
+/* Text and JSON renderings: content, stability, escaping, and that the JSON
+ * really is JSON (checked by the small strict validator below). */
+#include <ctype.h>
 
-START_TEST (placeholder_render)
+#include "test-suites.h"
+#include "test-util.h"
+
+#define OK(expr) ck_assert_int_eq ((expr), 0)
+
+/* ---- a strict JSON validator (RFC 8259) ---------------------------------- */
+
+typedef struct
 {
-  ck_assert_int_eq (1, 1);
+  const char *p;
+  int depth;
+} json_t;
+
+static bool json_value (json_t *j);
+
+static void
+json_ws (json_t *j)
+{
+  while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+    j->p++;
+}
+
+static bool
+json_literal (json_t *j, const char *lit)
+{
+  size_t n = strlen (lit);
+
+  if (strncmp (j->p, lit, n) != 0)
+    return false;
+  j->p += n;
+  return true;
+}
+
+/* One UTF-8 sequence of 2 to 4 bytes, no overlongs or surrogates. */
+static bool
+json_utf8 (json_t *j)
+{
+  const unsigned char *s = (const unsigned char *) j->p;
+  unsigned char lo = 0x80, hi = 0xbf;
+  int n;
+
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    n = 1;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    {
+      n = 2;
+      lo = s[0] == 0xe0 ? 0xa0 : 0x80;
+      hi = s[0] == 0xed ? 0x9f : 0xbf;
+    }
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    {
+      n = 3;
+      lo = s[0] == 0xf0 ? 0x90 : 0x80;
+      hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+    }
+  else
+    return false;
+  if (s[1] < lo || s[1] > hi)
+    return false;
+  for (int i = 2; i <= n; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return false;
+  j->p += n + 1;
+  return true;
+}
+
+static bool
+json_string (json_t *j)
+{
+  j->p++; /* the opening quote */
+  for (;;)
+    {
+      unsigned char c = (unsigned char) *j->p;
+
+      if (c == '"')
+        {
+          j->p++;
+          return true;
+        }
+      if (c < 0x20) /* control characters, and the end of the text */
+        return false;
+      if (c >= 0x80)
+        {
+          if (!json_utf8 (j))
+            return false;
+          continue;
+        }
+      j->p++;
+      if (c != '\\')
+        continue;
+      if (*j->p == 'u')
+        {
+          for (int i = 1; i <= 4; i++)
+            if (!isxdigit ((unsigned char) j->p[i]))
+              return false;
+          j->p += 5;
+        }
+      else if (*j->p != '\0' && strchr ("\"\\/bfnrt", *j->p))
+        j->p++;
+      else
+        return false;
+    }
+}
+
+static bool
+json_digits (json_t *j)
+{
+  if (!isdigit ((unsigned char) *j->p))
+    return false;
+  while (isdigit ((unsigned char) *j->p))
+    j->p++;
+  return true;
+}
+
+static bool
+json_number (json_t *j)
+{
+  if (*j->p == '-')
+    j->p++;
+  if (*j->p == '0')
+    j->p++;
+  else if (!json_digits (j))
+    return false;
+  if (*j->p == '.' && (j->p++, !json_digits (j)))
+    return false;
+  if (*j->p == 'e' || *j->p == 'E')
+    {
+      j->p++;
+      if (*j->p == '+' || *j->p == '-')
+        j->p++;
+      if (!json_digits (j))
+        return false;
+    }
+  return true;
+}
+
+/* An object (@object) or an array, from its opening bracket. */
+static bool
+json_members (json_t *j, bool object)
+{
+  char close = object ? '}' : ']';
+
+  j->p++;
+  json_ws (j);
+  if (*j->p == close)
+    {
+      j->p++;
+      return true;
+    }
+  for (;;)
+    {
+      if (object)
+        {
+          if (*j->p != '"' || !json_string (j))
+            return false;
+          json_ws (j);
+          if (*j->p != ':')
+            return false;
+          j->p++;
+        }
+      if (!json_value (j))
+        return false;
+      json_ws (j);
+      if (*j->p == close)
+        {
+          j->p++;
+          return true;
+        }
+      if (*j->p != ',')
+        return false;
+      j->p++;
+      json_ws (j);
+    }
+}
+
+static bool
+json_value (json_t *j)
+{
+  bool ok;
+
+  json_ws (j);
+  if (++j->depth > 64)
+    return false;
+  switch (*j->p)
+    {
+    case '{':
+      ok = json_members (j, true);
+      break;
+    case '[':
+      ok = json_members (j, false);
+      break;
+    case '"':
+      ok = json_string (j);
+      break;
+    case 't':
+      ok = json_literal (j, "true");
+      break;
+    case 'f':
+      ok = json_literal (j, "false");
+      break;
+    case 'n':
+      ok = json_literal (j, "null");
+      break;
+    default:
+      ok = json_number (j);
+      break;
+    }
+  j->depth--;
+  return ok;
+}
+
+static bool
+json_valid (const char *text)
+{
+  json_t j = { text, 0 };
+
+  if (!json_value (&j))
+    return false;
+  json_ws (&j);
+  return *j.p == '\0';
+}
+
+static const char *const json_good[] = {
+  "{}",
+  "[]",
+  " {\"a\": [1, -2.5e3, 0, 0.5, 1E+2, true, false, null, \"x\\u00e9\\n\\\"\"]} \n",
+  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+  "{\"a\": {\"b\": {}}, \"c\": []}",
+  "-0",
+};
+
+static const char *const json_bad[] = {
+  "",           "{",          "{\"a\": 1,}", "[1, 2,]",    "{'a': 1}",   "\"a\nb\"",
+  "[1 2]",      "01",         "{\"a\" 1}",   "\"\\x\"",    "{} x",       "\"\xff\"",
+  "\"\xc3\"",   "\"\xed\xa0\x80\"", "1.",    ".5",         "tru",        "{\"a\": }",
+  "[\"\\u12\"]", "\"abc",     "{1: 2}",      "- 1",        "1e",
+};
+
+START_TEST (validator_accepts)
+{
+  ck_assert_msg (json_valid (json_good[_i]), "rejected: %s", json_good[_i]);
+}
+END_TEST
+
+START_TEST (validator_rejects)
+{
+  ck_assert_msg (!json_valid (json_bad[_i]), "accepted: %s", json_bad[_i]);
+}
+END_TEST
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static char *
+render (const ent_manager_t *m, const ent_catalogue_t *cat, ent_render_format_t fmt)
+{
+  char *out = NULL;
+  ent_error_t *err = NULL;
+
+  ck_assert_msg (ent_render (m, cat, fmt, &out, &err) == 0, "%s", ent_error_message (err));
+  ck_assert_ptr_nonnull (out);
+  return out;
+}
+
+static void
+assert_contains (const char *haystack, const char *needle)
+{
+  ck_assert_msg (strstr (haystack, needle) != NULL, "\"%s\" not found in:\n%s", needle, haystack);
+}
+
+/* The line of @text that contains @needle, copied; NULL when none. */
+static char *
+line_with (const char *text, const char *needle)
+{
+  const char *hit = strstr (text, needle);
+  const char *start, *end;
+
+  if (hit == NULL)
+    return NULL;
+  for (start = hit; start > text && start[-1] != '\n'; start--)
+    ;
+  end = strchrnul (hit, '\n');
+  return strndup (start, end - start);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+START_TEST (json_default_content)
+{
+  static const char *const expected[] = {
+    "\"mode\": \"none\"",
+    "\"user\": \"new\"",
+    "\"pid\": \"new\"",
+    "\"net\": \"new\"",
+    "{\"syscall\": \"clone3\", \"action\": \"errno\", \"errno\": \"ENOSYS\"}",
+    "{\"syscall\": \"ioctl\", \"action\": \"errno\", \"errno\": \"EPERM\", \"args\": [{\"index\": "
+    "1, \"op\": \"masked_eq\", \"mask\": 4294967295, \"value\": 21522}]}",
+    "\"enabled\": true",
+    "\"default\": \"errno EPERM\"",
+    "\"uid\": \"caller\"",
+    "\"no_new_privs\": true",
+    "\"new_session\": true",
+    "\"bounding\": []",
+    "\"ambient\": []",
+    "\"dev\": \"minimal\"",
+    "\"proc\": \"fresh\"",
+    "\"sys\": \"read-only\"",
+    "\"/proc/kcore\"",
+    "\"readonly\": [\"/proc/bus\"",
+    "{\"name\": \"security.confined\", \"source\": \"default\"}",
+    "{\"name\": \"network.none\", \"source\": \"default\"}",
+    "\"proxy\": null",
+    "\"cwd\": \"/work\"",
+    "\"hostname\": null",
+  };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  char *json = render (m, cat, ENT_RENDER_JSON);
+
+  for (size_t i = 0; i < TEST_N (expected); i++)
+    assert_contains (json, expected[i]);
+  ck_assert (json_valid (json));
+  free (json);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (json_admin_content)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_with (
+      cat, (const char *const[]){ "security.admin", "network.admin", "network.publish=53:53/udp",
+                                  "security.memory-lock", "host.fs.ro=/usr", NULL });
+  char *json = render (m, cat, ENT_RENDER_JSON);
+
+  assert_contains (json, "\"uid\": 0,");
+  assert_contains (json, "\"bounding\": [\"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\"");
+  assert_contains (json, "\"ambient\": [\"CAP_NET_BIND_SERVICE\", \"CAP_NET_BROADCAST\", "
+                         "\"CAP_NET_ADMIN\", \"CAP_NET_RAW\", \"CAP_IPC_LOCK\"]");
+  assert_contains (json, "{\"syscall\": \"mount\", \"action\": \"allow\"}");
+  assert_contains (json, "\"mode\": \"user\", \"admin\": true");
+  assert_contains (json, "{\"host\": 53, \"sandbox\": 53, \"protocol\": \"udp\"}");
+  assert_contains (json, "\"RLIMIT_MEMLOCK\": {\"soft\": \"hard\", \"hard\": -1}");
+  assert_contains (json, "{\"kind\": \"ro\", \"path\": \"/usr\"}");
+  assert_contains (json, "\"masked\": []");
+  assert_contains (json, "{\"name\": \"network.admin\", \"source\": \"command line\"}");
+  ck_assert (json_valid (json));
+  free (json);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const char *const *const json_profiles[] = {
+  (const char *const[]){ NULL },
+  (const char *const[]){ "security.admin", "host.processes.view", "host.devices.admin", NULL },
+  (const char *const[]){ "security.view", "network.proxy=http://[::1]:3128", "host.fs.hide=~/.ssh",
+                         NULL },
+  (const char *const[]){ "network.admin", "network.publish=8080:80", "network.publish=5353:53/udp",
+                         "network.host-loopback", "security.memory-lock", NULL },
+  (const char *const[]){ "network.host", "security.fs-read-only", "host.fs.tmpfs=/tmp",
+                         "host.fs.rw=/srv/a \"b\" \\c", "host.fs.ro=/caf\xc3\xa9", NULL },
+};
+
+START_TEST (json_is_valid)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_with (cat, json_profiles[_i]);
+  char *json = render (m, cat, ENT_RENDER_JSON);
+  char *alone = NULL;
+
+  ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
+  OK (ent_render_profile (ent_manager_profile (m), ENT_RENDER_JSON, &alone, NULL));
+  ck_assert_msg (json_valid (alone), "invalid JSON:\n%s", alone);
+  /* The profile alone has no grants, the rest is the same text. */
+  ck_assert_ptr_null (strstr (alone, "\"grants\""));
+  ck_assert_ptr_nonnull (strstr (json, alone + 2));
+  free (alone);
+  free (json);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (json_blank_profile_valid)
+{
+  ent_profile_t *p = ent_profile_new ();
+  char *json = test_render_profile_json (p);
+
+  ck_assert (json_valid (json));
+  assert_contains (json, "\"enabled\": false");
+  assert_contains (json, "\"rules\": []");
+  assert_contains (json, "\"mode\": \"host\"");
+  assert_contains (json, "\"cwd\": null");
+  free (json);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (json_escaping)
+{
+  ent_profile_t *p = ent_profile_new ();
+  char *json;
+
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RW, "/a\"b\\c\nd", NULL));
+  OK (ent_profile_set_string (&p->hostname, "tab\there\x01\x7f"));
+  OK (ent_profile_add_env (p, ENT_ENV_SET, "Q", "say \"hi\"", NULL));
+  json = test_render_profile_json (p);
+  assert_contains (json, "{\"kind\": \"rw\", \"path\": \"/a\\\"b\\\\c\\u000ad\"}");
+  assert_contains (json, "\"hostname\": \"tab\\u0009here\\u0001\\u007f\"");
+  assert_contains (json, "{\"op\": \"set\", \"name\": \"Q\", \"value\": \"say \\\"hi\\\"\"}");
+  ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
+  free (json);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (json_escaping_grant_names)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m
+      = test_manager_with (cat, (const char *const[]){ "host.fs.rw=/x\"y\\z", NULL });
+  char *json = render (m, cat, ENT_RENDER_JSON);
+
+  assert_contains (json, "{\"name\": \"host.fs.rw=/x\\\"y\\\\z\", \"source\": \"command line\"}");
+  assert_contains (json, "\"path\": \"/x\\\"y\\\\z\"");
+  ck_assert (json_valid (json));
+  free (json);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (render_stable)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_with (cat, json_profiles[3]);
+  char *a = render (m, cat, ENT_RENDER_JSON);
+  char *b = render (m, cat, ENT_RENDER_JSON);
+  char *ta = render (m, cat, ENT_RENDER_TEXT);
+  char *tb = render (m, cat, ENT_RENDER_TEXT);
+
+  ck_assert_str_eq (a, b);
+  ck_assert_str_eq (ta, tb);
+  free (a);
+  free (b);
+  free (ta);
+  free (tb);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- text ---------------------------------------------------------------- */
+
+START_TEST (text_grants_and_sources)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  char *text, *line;
+
+  test_grant_ok (m, cat, "network.user");
+  OK (ent_manager_add_request (m, cat, "host.fs.ro=/usr", "dev.ini:7", ENT_PRECEDENCE_PROFILE,
+                               NULL));
+  text = render (m, cat, ENT_RENDER_TEXT);
+  ck_assert_msg (strncmp (text, "grants:\n", 8) == 0, "%s", text);
+  for (size_t i = 0; i < ent_manager_count (m); i++)
+    {
+      const ent_entitlement_t *e = ent_manager_get (m, i);
+      char *source = NULL;
+
+      line = line_with (text, ent_entitlement_full_name (e));
+      ck_assert_msg (line != NULL, "%s missing", ent_entitlement_full_name (e));
+      ck_assert_int_ge (asprintf (&source, "[%s]", ent_entitlement_source (e)), 0);
+      assert_contains (line, source);
+      free (source);
+      free (line);
+    }
+  line = line_with (text, "network.user ");
+  assert_contains (line, "[command line]");
+  assert_contains (line, "user-mode NAT"); /* the catalogue's description */
+  free (line);
+  line = line_with (text, "host.fs.ro=/usr");
+  assert_contains (line, "[dev.ini:7]");
+  free (line);
+  line = line_with (text, "security.confined");
+  assert_contains (line, "[default]");
+  free (line);
+  free (text);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (text_profile_content)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_with (
+      cat, (const char *const[]){ "network.proxy=http://10.0.0.1:3128", "host.fs.tmpfs=/tmp", NULL });
+  char *text = render (m, cat, ENT_RENDER_TEXT);
+
+  assert_contains (text, "namespaces: user=new mount=new pid=new net=new ipc=new uts=new cgroup=new\n");
+  assert_contains (text, "uid/gid: same as the caller\n");
+  assert_contains (text, "capabilities: none\n");
+  assert_contains (text, "no_new_privs: yes\n");
+  assert_contains (text, "seccomp: default-deny (fails with EPERM)");
+  assert_contains (text, "  clone3 errno ENOSYS\n");
+  assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x5412\n");
+  assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x541c\n");
+  assert_contains (text, "  tmpfs /tmp\n");
+  assert_contains (text, "network: proxy via http://10.0.0.1:3128\n");
+  assert_contains (text, "env set HTTPS_PROXY=http://127.0.0.1:3128\n");
+  free (text);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (text_admin_caps)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_with (cat, (const char *const[]){ "security.admin", NULL });
+  char *text = render (m, cat, ENT_RENDER_TEXT);
+
+  assert_contains (text, "uid/gid: 0/0\n");
+  assert_contains (text, "capabilities bounding: all\n");
+  assert_contains (text, "capabilities inheritable: none\n");
+  assert_contains (text, "capabilities ambient: none\n");
+  assert_contains (text, "masked: none\n");
+  free (text);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (text_without_catalogue)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  char *with = render (m, cat, ENT_RENDER_TEXT);
+  char *without = render (m, NULL, ENT_RENDER_TEXT);
+
+  /* Descriptions come from the catalogue; without one, names only. */
+  assert_contains (with, "private PID namespace");
+  ck_assert_ptr_null (strstr (without, "private PID namespace"));
+  assert_contains (without, "host.processes.none");
+  free (with);
+  free (without);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- seccomp key --------------------------------------------------------- */
+
+static char *
+seccomp_key (const ent_profile_t *p)
+{
+  char *key = NULL;
+
+  OK (ent_render_seccomp_key (p, &key, NULL));
+  ck_assert_ptr_nonnull (key);
+  return key;
+}
+
+START_TEST (seccomp_key_content)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  char *key = seccomp_key (ent_manager_profile (m));
+
+  ck_assert_msg (strncmp (key, "enabled 1 default EPERM\n", 24) == 0, "%.40s", key);
+  assert_contains (key, "\nclone3 errno ENOSYS\n");
+  assert_contains (key, "\nclone allow a0&0x7e020080==0x0\n");
+  assert_contains (key, "\nread allow\n");
+  assert_contains (key, "\npersonality allow a0 eq 0x8\n");
+  /* One line per rule. */
+  size_t lines = 0;
+  for (const char *c = key; *c; c++)
+    lines += *c == '\n';
+  ck_assert_int_eq (lines, ent_manager_profile (m)->seccomp.n_rules + 1);
+  free (key);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (seccomp_key_distinguishes)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *confined = test_manager (cat);
+  ent_manager_t *admin
+      = test_manager_with (cat, (const char *const[]){ "security.admin", NULL });
+  ent_manager_t *net
+      = test_manager_with (cat, (const char *const[]){ "network.user", "host.fs.rw=/x", NULL });
+  char *kc = seccomp_key (ent_manager_profile (confined));
+  char *ka = seccomp_key (ent_manager_profile (admin));
+  char *kn = seccomp_key (ent_manager_profile (net));
+
+  ck_assert_str_ne (kc, ka);
+  /* Grants that do not touch seccomp need the same filter. */
+  ck_assert_str_eq (kc, kn);
+  free (kc);
+  free (ka);
+  free (kn);
+  ent_manager_free (confined);
+  ent_manager_free (admin);
+  ent_manager_free (net);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (seccomp_key_equal_profiles)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *a = test_manager_with (
+      cat, (const char *const[]){ "security.view", "security.memory-lock", "host.processes.admin",
+                                  NULL });
+  ent_manager_t *b = test_manager_with (
+      cat, (const char *const[]){ "host.processes.admin", "security.memory-lock", "security.view",
+                                  NULL });
+  char *ka = seccomp_key (ent_manager_profile (a));
+  char *kb = seccomp_key (ent_manager_profile (b));
+
+  ck_assert (ent_profile_equal (ent_manager_profile (a), ent_manager_profile (b)));
+  ck_assert_str_eq (ka, kb);
+  free (ka);
+  free (kb);
+  ent_manager_free (a);
+  ent_manager_free (b);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (seccomp_key_blank)
+{
+  ent_profile_t *p = ent_profile_new ();
+  char *key = seccomp_key (p);
+
+  ck_assert_str_eq (key, "enabled 0 default EPERM\n");
+  free (key);
+  ent_profile_free (p);
 }
 END_TEST
 
@@ -11,7 +652,24 @@ render_suite (void)
 {
   Suite *s = suite_create ("render");
   TCase *tc = tcase_create ("render");
-  tcase_add_test (tc, placeholder_render);
+
+  tcase_add_loop_test (tc, validator_accepts, 0, TEST_N (json_good));
+  tcase_add_loop_test (tc, validator_rejects, 0, TEST_N (json_bad));
+  tcase_add_test (tc, json_default_content);
+  tcase_add_test (tc, json_admin_content);
+  tcase_add_loop_test (tc, json_is_valid, 0, TEST_N (json_profiles));
+  tcase_add_test (tc, json_blank_profile_valid);
+  tcase_add_test (tc, json_escaping);
+  tcase_add_test (tc, json_escaping_grant_names);
+  tcase_add_test (tc, render_stable);
+  tcase_add_test (tc, text_grants_and_sources);
+  tcase_add_test (tc, text_profile_content);
+  tcase_add_test (tc, text_admin_caps);
+  tcase_add_test (tc, text_without_catalogue);
+  tcase_add_test (tc, seccomp_key_content);
+  tcase_add_test (tc, seccomp_key_distinguishes);
+  tcase_add_test (tc, seccomp_key_equal_profiles);
+  tcase_add_test (tc, seccomp_key_blank);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -85,7 +85,7 @@ test_manager_with (const ent_catalogue_t *cat, const char *const *requests)
 /* Assert that a call failed with -@code, that @err carries @code, and that
  * its message contains @needle (when not NULL). */
 static inline void
-test_assert_error (int ret, const ent_error_t *err, int code, const char *needle)
+test_check_error (int ret, const ent_error_t *err, int code, const char *needle)
 {
   ck_assert_msg (ret == -code, "expected -%d, got %d (%s)", code, ret, ent_error_message (err));
   ck_assert_ptr_nonnull (err);
@@ -95,12 +95,22 @@ test_assert_error (int ret, const ent_error_t *err, int code, const char *needle
                    ent_error_message (err), needle);
 }
 
+/* test_check_error on the result of @call; a macro so that @call runs
+ * before @err is read (argument evaluation order is unspecified). */
+#define test_assert_error(call, err, code, needle)                                                 \
+  do                                                                                               \
+    {                                                                                              \
+      int ret_ = (call);                                                                           \
+      test_check_error (ret_, (err), (code), (needle));                                            \
+    }                                                                                              \
+  while (0)
+
 /* The same for functions that return NULL and set @err. */
 static inline void
 test_assert_err (const ent_error_t *err, int code, const char *needle)
 {
   ck_assert_ptr_nonnull (err);
-  test_assert_error (-err->code, err, code, needle);
+  test_check_error (-err->code, err, code, needle);
 }
 
 /* Assert that @msg quotes @text as '@text'. */
@@ -140,9 +150,10 @@ test_render_profile_json (const ent_profile_t *p)
 }
 
 /* ent_profile_equal, failing with the first line where the JSON renderings
- * differ so that a red test says what changed. */
+ * differ so that a red test says what changed (@label says which case). */
 static inline void
-test_assert_profile_equal (const ent_profile_t *actual, const ent_profile_t *expected)
+test_assert_profile_equal_at (const ent_profile_t *actual, const ent_profile_t *expected,
+                              const char *label)
 {
   char *a, *e;
   const char *pa, *pe, *la, *le;
@@ -151,25 +162,22 @@ test_assert_profile_equal (const ent_profile_t *actual, const ent_profile_t *exp
     return;
   a = test_render_profile_json (actual);
   e = test_render_profile_json (expected);
-  pa = a;
-  pe = e;
-  la = a;
-  le = e;
-  while (*pa && *pa == *pe)
-    {
-      if (*pa == '\n')
-        {
-          la = pa + 1;
-          le = pe + 1;
-        }
-      pa++;
-      pe++;
-    }
-  ck_abort_msg ("profiles differ:\n  actual:   %.*s\n  expected: %.*s", (int) strcspn (la, "\n"),
-                la, (int) strcspn (le, "\n"), le);
+  for (pa = la = a, pe = le = e; *pa && *pa == *pe; pa++, pe++)
+    if (*pa == '\n')
+      {
+        la = pa + 1;
+        le = pe + 1;
+      }
+  if (*pa == '\0' && *pe == '\0')
+    ck_abort_msg ("%s: profiles differ in a field JSON does not show (home, padding?)", label);
+  ck_abort_msg ("%s: profiles differ: actual \"%.*s\" expected \"%.*s\"", label,
+                (int) strcspn (la, "\n"), la, (int) strcspn (le, "\n"), le);
   free (a);
   free (e);
 }
+
+#define test_assert_profile_equal(actual, expected)                                               \
+  test_assert_profile_equal_at ((actual), (expected), __func__)
 
 /* Is @name among the NULL-terminated @list? */
 static inline bool
