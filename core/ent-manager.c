@@ -202,50 +202,84 @@ judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v
   return 0;
 }
 
+static bool
+contains (ent_entitlement_t *const *v, size_t n, const ent_entitlement_t *e)
+{
+  for (size_t i = 0; i < n; i++)
+    if (v[i] == e)
+      return true;
+  return false;
+}
+
+/* Fold @e into @next (@n entries), resolving duplicates and conflicts. */
+static int
+fold (ent_entitlement_t **next, size_t *n, ent_entitlement_t *e, ent_error_t **err)
+{
+  size_t out = 0;
+  bool keep_new = true;
+
+  for (size_t i = 0; i < *n; i++)
+    {
+      enum verdict v;
+      int ret = judge (next[i], e, &v, err);
+      if (ret < 0)
+        return ret;
+      if (v == DROP_NEW)
+        keep_new = false;
+      if (v != REPLACE_OLD)
+        next[out++] = next[i];
+    }
+  if (keep_new)
+    next[out++] = e;
+  *n = out;
+  return 0;
+}
+
+int
+ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents,
+                     ent_error_t **err)
+{
+  ent_entitlement_t **next = calloc (m->n_grants + n_ents + 1, sizeof (*next));
+  size_t n = m->n_grants;
+  int ret = 0;
+
+  for (size_t i = 0; ret == 0 && i < n_ents; i++)
+    if (ents[i] == NULL)
+      ret = ent_error_set (err, EINVAL, "no entitlement");
+  if (ret == 0 && next == NULL)
+    ret = ent_error_set (err, ENOMEM, "out of memory");
+  if (ret == 0)
+    memcpy (next, m->grants, m->n_grants * sizeof (*next));
+  for (size_t i = 0; ret == 0 && i < n_ents; i++)
+    ret = fold (next, &n, ents[i], err);
+  /* One rebuild for the whole set: a grant that depends on another
+   * (network.publish on network.user) is judged with all of them present,
+   * whatever order they came in. */
+  if (ret == 0)
+    ret = rebuild (m, next, n, err);
+  if (ret < 0)
+    {
+      free (next);
+      for (size_t i = 0; i < n_ents; i++)
+        ent_entitlement_free (ents[i]);
+      return ret;
+    }
+  for (size_t i = 0; i < m->n_grants; i++)
+    if (!contains (next, n, m->grants[i]))
+      ent_entitlement_free (m->grants[i]);
+  for (size_t i = 0; i < n_ents; i++)
+    if (!contains (next, n, ents[i]))
+      ent_entitlement_free (ents[i]);
+  free (m->grants);
+  m->grants = next;
+  m->n_grants = n;
+  return 0;
+}
+
 int
 ent_manager_add (ent_manager_t *m, ent_entitlement_t *e, ent_error_t **err)
 {
-  ent_entitlement_t **next = NULL;
-  ent_entitlement_t *replaced = NULL;
-  size_t n = 0;
-  int ret;
-
-  if (e == NULL)
-    return ent_error_set (err, EINVAL, "no entitlement");
-  next = calloc (m->n_grants + 1, sizeof (*next));
-  if (next == NULL)
-    {
-      ent_entitlement_free (e);
-      return ent_error_set (err, ENOMEM, "out of memory");
-    }
-  for (size_t i = 0; i < m->n_grants; i++)
-    {
-      enum verdict v;
-      if ((ret = judge (m->grants[i], e, &v, err)) < 0)
-        goto out;
-      if (v == DROP_NEW)
-        {
-          ret = 0;
-          goto out;
-        }
-      if (v == REPLACE_OLD)
-        replaced = m->grants[i];
-      else
-        next[n++] = m->grants[i];
-    }
-  next[n++] = e;
-  if ((ret = rebuild (m, next, n, err)) < 0)
-    goto out;
-  free (m->grants);
-  m->grants = steal_pointer (&next);
-  m->n_grants = n;
-  ent_entitlement_free (replaced);
-  return 0;
-
-out:
-  free (next);
-  ent_entitlement_free (e);
-  return ret;
+  return ent_manager_add_all (m, &e, 1, err);
 }
 
 int

@@ -34,6 +34,12 @@ ENT_EXPORT void ent_manager_free (ent_manager_t *m);
 /* Grant @e.  The manager takes ownership of @e whatever the outcome. */
 ENT_EXPORT int ent_manager_add (ent_manager_t *m, ent_entitlement_t *e, ent_error_t **err) ENT_WUR;
 
+/* Grant all of @ents at once: atomic for the whole set (on error none is
+ * granted) and checked with the whole set present, so grants that depend
+ * on each other may come in any order.  Takes ownership of every entry. */
+ENT_EXPORT int ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n,
+                                    ent_error_t **err) ENT_WUR;
+
 /* Instantiate @request from @cat and grant it, recording @source and
  * @precedence (ENT_PRECEDENCE_*). */
 ENT_EXPORT int ent_manager_add_request (ent_manager_t *m, const ent_catalogue_t *cat,

@@ -67,6 +67,34 @@ make_base (const entrun_cli_t *cli, ent_profile_t **out, ent_error_t **err)
   return 0;
 }
 
+/* Instantiate every request, then grant them as one set, so the order on
+ * the command line never matters. */
+static int
+add_requests (ent_manager_t *m, const ent_catalogue_t *cat, char *const *reqs, size_t n,
+              ent_error_t **err)
+{
+  ent_entitlement_t **ents = calloc (n + 1, sizeof (*ents));
+  int ret = 0;
+
+  if (ents == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    {
+      ents[i] = ent_catalogue_instantiate (cat, reqs[i], err);
+      if (ents[i] == NULL)
+        ret = err && *err ? -(*err)->code : -EINVAL;
+      else if (ent_entitlement_set_source (ents[i], "command line", ENT_PRECEDENCE_CLI) < 0)
+        ret = ent_error_set (err, ENOMEM, "out of memory");
+    }
+  if (ret == 0)
+    ret = ent_manager_add_all (m, ents, n, err);
+  else
+    for (size_t i = 0; i < n; i++)
+      ent_entitlement_free (ents[i]);
+  free (ents);
+  return ret;
+}
+
 int
 entrun_policy_build (const entrun_cli_t *cli, const ent_catalogue_t *cat, ent_manager_t **out,
                      ent_error_t **err)
@@ -80,14 +108,11 @@ entrun_policy_build (const entrun_cli_t *cli, const ent_catalogue_t *cat, ent_ma
   m = ent_manager_new (base, cat);
   if (m == NULL)
     return ent_error_set (err, ENOMEM, "cannot build the default profile");
-  for (size_t i = 0; i < cli->n_ents; i++)
+  ret = add_requests (m, cat, cli->ents, cli->n_ents, err);
+  if (ret < 0)
     {
-      ret = ent_manager_add_request (m, cat, cli->ents[i], "command line", ENT_PRECEDENCE_CLI, err);
-      if (ret < 0)
-        {
-          ent_manager_free (m);
-          return ret;
-        }
+      ent_manager_free (m);
+      return ret;
     }
   *out = m;
   return 0;

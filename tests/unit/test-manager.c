@@ -639,6 +639,73 @@ START_TEST (order_independent)
 }
 END_TEST
 
+/* ent_manager_add_all: every permutation is accepted in one call, even
+ * where grants depend on each other, and gives the same profile. */
+START_TEST (batch_order_independent)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  const char *const *set = perm_sets[_i].grants;
+  size_t perm[SET_SIZE] = { 0, 1, 2, 3 };
+  char *first_json = NULL;
+  size_t count = 0;
+
+  do
+    {
+      ent_manager_t *m = test_manager (cat);
+      ent_entitlement_t *ents[SET_SIZE];
+      ent_error_t *err = NULL;
+      char *json;
+
+      for (size_t i = 0; i < SET_SIZE; i++)
+        {
+          ents[i] = ent_catalogue_instantiate (cat, set[perm[i]], &err);
+          ck_assert_msg (ents[i] != NULL, "%s", ent_error_message (err));
+        }
+      ck_assert_msg (ent_manager_add_all (m, ents, SET_SIZE, &err) == 0, "add_all: %s",
+                     ent_error_message (err));
+      json = render_json (m, cat);
+      if (first_json == NULL)
+        first_json = json;
+      else
+        {
+          ck_assert_str_eq (json, first_json);
+          free (json);
+        }
+      for (size_t i = 0; i < SET_SIZE; i++)
+        ck_assert_int_ge (find_grant (m, set[i]), 0);
+      ent_manager_free (m);
+      count++;
+    }
+  while (next_permutation (perm, SET_SIZE));
+  ck_assert_int_eq (count, 24);
+  free (first_json);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A failing member makes the whole batch fail and leaves the profile as
+ * it was. */
+START_TEST (batch_is_atomic)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+  size_t count = ent_manager_count (m);
+  ent_error_t *err = NULL;
+  ent_entitlement_t *ents[2] = { ent_catalogue_instantiate (cat, "security.admin", NULL),
+                                 ent_catalogue_instantiate (cat, "network.publish=80:80", NULL) };
+
+  ck_assert_int_lt (ent_manager_add_all (m, ents, 2, &err), 0);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "network.publish"));
+  ck_assert (ent_profile_equal (ent_manager_profile (m), before));
+  ck_assert_uint_eq (ent_manager_count (m), count);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 START_TEST (custom_order_independent)
 {
   ent_manager_t *ab = ent_manager_new (NULL, NULL);
@@ -693,7 +760,9 @@ manager_suite (void)
   tcase_add_test (tc, same_full_name_idempotent);
   tcase_add_test (tc, same_custom_twice_idempotent);
   tcase_add_test (tc, canonical_listing_order);
+  tcase_add_test (tc, batch_is_atomic);
   tcase_add_loop_test (tc, order_independent, 0, TEST_N (perm_sets));
+  tcase_add_loop_test (tc, batch_order_independent, 0, TEST_N (perm_sets));
   tcase_add_test (tc, custom_order_independent);
   suite_add_tcase (s, tc);
   return s;
