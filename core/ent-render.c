@@ -437,73 +437,17 @@ text_grants (FILE *f, const ent_manager_t *m, const ent_catalogue_t *cat)
 
 /* ---- entry points -------------------------------------------------------- */
 
-static int
-finish (FILE *f, char **buf, char **out, ent_error_t **err)
+typedef struct render_job
 {
-  if (fclose (f) != 0)
-    {
-      free (*buf);
-      return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
-    }
-  *out = *buf;
-  return 0;
-}
+  const ent_manager_t *m; /* NULL: render @p alone */
+  const ent_catalogue_t *cat;
+  const ent_profile_t *p;
+  ent_render_format_t format;
+} render_job_t;
 
-int
-ent_render (const ent_manager_t *m, const ent_catalogue_t *cat, ent_render_format_t format,
-            char **out, ent_error_t **err)
+static void
+render_key (FILE *f, const ent_profile_t *p)
 {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-
-  if (f == NULL)
-    return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
-  if (format == ENT_RENDER_JSON)
-    {
-      fputs ("{\n", f);
-      json_grants (f, m);
-      json_profile (f, ent_manager_profile (m));
-      fputs ("}\n", f);
-    }
-  else
-    {
-      text_grants (f, m, cat);
-      text_profile (f, ent_manager_profile (m));
-    }
-  return finish (f, &buf, out, err);
-}
-
-int
-ent_render_profile (const ent_profile_t *p, ent_render_format_t format, char **out,
-                    ent_error_t **err)
-{
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-
-  if (f == NULL)
-    return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
-  if (format == ENT_RENDER_JSON)
-    {
-      fputs ("{\n", f);
-      json_profile (f, p);
-      fputs ("}\n", f);
-    }
-  else
-    text_profile (f, p);
-  return finish (f, &buf, out, err);
-}
-
-int
-ent_render_seccomp_key (const ent_profile_t *p, char **out, ent_error_t **err)
-{
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream (&buf, &len);
-
-  if (f == NULL)
-    return ent_error_set (err, ENOMEM, "out of memory");
   fprintf (f, "enabled %d default ", p->seccomp.enabled);
   put_errno (f, p->seccomp.default_errno);
   fputc ('\n', f);
@@ -512,5 +456,69 @@ ent_render_seccomp_key (const ent_profile_t *p, char **out, ent_error_t **err)
       put_rule_text (f, &p->seccomp.rules[i]);
       fputc ('\n', f);
     }
-  return finish (f, &buf, out, err);
+}
+
+static void
+render_job (FILE *f, const render_job_t *job)
+{
+  if (job->format == ENT_RENDER_JSON)
+    {
+      fputs ("{\n", f);
+      if (job->m)
+        json_grants (f, job->m);
+      json_profile (f, job->p);
+      fputs ("}\n", f);
+      return;
+    }
+  if (job->m)
+    text_grants (f, job->m, job->cat);
+  text_profile (f, job->p);
+}
+
+/* Run @job (or the seccomp key when @job is NULL) into a new string. */
+static int
+render_to_string (const render_job_t *job, const ent_profile_t *key_of, char **out,
+                  ent_error_t **err)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+
+  if (f == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
+  if (job)
+    render_job (f, job);
+  else
+    render_key (f, key_of);
+  if (fclose (f) != 0)
+    {
+      free (buf);
+      return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
+    }
+  *out = buf;
+  return 0;
+}
+
+int
+ent_render (const ent_manager_t *m, const ent_catalogue_t *cat, ent_render_format_t format,
+            char **out, ent_error_t **err)
+{
+  render_job_t job = { .m = m, .cat = cat, .p = ent_manager_profile (m), .format = format };
+
+  return render_to_string (&job, NULL, out, err);
+}
+
+int
+ent_render_profile (const ent_profile_t *p, ent_render_format_t format, char **out,
+                    ent_error_t **err)
+{
+  render_job_t job = { .p = p, .format = format };
+
+  return render_to_string (&job, NULL, out, err);
+}
+
+int
+ent_render_seccomp_key (const ent_profile_t *p, char **out, ent_error_t **err)
+{
+  return render_to_string (NULL, p, out, err);
 }

@@ -160,15 +160,19 @@ entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t *
 }
 
 static bool
-rule_equal (const ent_seccomp_rule_t *a, const ent_seccomp_rule_t *b)
+rule_equal (const ent_seccomp_rule_t *a, const entrun_precompiled_rule_t *b,
+            const ent_arg_cond_t *args)
 {
   if (strcmp (a->syscall, b->syscall) != 0 || a->action != b->action || a->errnum != b->errnum
       || a->n_args != b->n_args)
     return false;
   for (unsigned i = 0; i < a->n_args; i++)
-    if (a->args[i].index != b->args[i].index || a->args[i].op != b->args[i].op
-        || a->args[i].mask != b->args[i].mask || a->args[i].value != b->args[i].value)
-      return false;
+    {
+      const ent_arg_cond_t *c = &args[b->args_at + i];
+      if (a->args[i].index != c->index || a->args[i].op != c->op || a->args[i].mask != c->mask
+          || a->args[i].value != c->value)
+        return false;
+    }
   return true;
 }
 
@@ -180,7 +184,7 @@ same_rules (const ent_seccomp_t *s, const entrun_precompiled_t *pre)
   if (s->default_errno != pre->default_errno || s->n_rules != pre->n_rules)
     return false;
   for (size_t i = 0; i < s->n_rules; i++)
-    if (!rule_equal (&s->rules[i], &pre->rules[i]))
+    if (!rule_equal (&s->rules[i], &pre->rules[i], pre->args))
       return false;
   return true;
 }

@@ -33,13 +33,25 @@ int entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error
 int entrun_filter_load (const entrun_filter_t *f);
 void entrun_filter_clear (entrun_filter_t *f);
 
-/* The build-time table (launcher/seccomp-precompiled.c, generated). */
+/* The build-time table (launcher/seccomp-precompiled.c, generated).  It
+ * holds no pointers per rule: a pointer-free table stays in .rodata and
+ * costs no relocation or copy-on-write fault at start-up. */
+typedef struct entrun_precompiled_rule
+{
+  char syscall[32];
+  int errnum;
+  unsigned char action;
+  unsigned char n_args;
+  unsigned short args_at; /* index of the first condition in @args */
+} entrun_precompiled_rule_t;
+
 typedef struct entrun_precompiled
 {
   /* The rules the programs were generated from, as in the profile. */
   int default_errno;
-  const ent_seccomp_rule_t *rules;
+  const entrun_precompiled_rule_t *rules;
   size_t n_rules;
+  const ent_arg_cond_t *args;
   const struct sock_filter *allow;
   unsigned short allow_len;
   const struct sock_filter *deny;

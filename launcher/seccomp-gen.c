@@ -12,11 +12,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "filter.h"
 
 /* Placeholders so filter.c links into this generator. */
-const entrun_precompiled_t entrun_precompiled[] = { { 0, NULL, 0, NULL, 0, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[] = { { 0, NULL, 0, NULL, NULL, 0, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 
 /* The grant sets whose filters are embedded: one per security level, with
@@ -44,18 +45,25 @@ emit_prog (FILE *out, const char *name, size_t idx, const struct sock_fprog *pro
 static void
 emit_rules (FILE *out, size_t idx, const ent_seccomp_t *s)
 {
-  fprintf (out, "static const ent_seccomp_rule_t rules_%zu[] = {\n", idx);
+  unsigned args_at = 0;
+
+  fprintf (out, "static const entrun_precompiled_rule_t rules_%zu[] = {\n", idx);
   for (size_t i = 0; i < s->n_rules; i++)
     {
       const ent_seccomp_rule_t *r = &s->rules[i];
-      fprintf (out, "  { (char *) \"%s\", %d, %d, %u, {", r->syscall, (int) r->action, r->errnum,
-               r->n_args);
-      for (unsigned a = 0; a < r->n_args; a++)
-        fprintf (out, " { %u, %d, UINT64_C (0x%" PRIx64 "), UINT64_C (0x%" PRIx64 ") },",
-                 r->args[a].index, (int) r->args[a].op, r->args[a].mask, r->args[a].value);
-      fputs (" } },\n", out);
+      fprintf (out, "  { \"%s\", %d, %d, %u, %u },\n", r->syscall, r->errnum, (int) r->action,
+               r->n_args, args_at);
+      args_at += r->n_args;
     }
-  fputs ("};\n", out);
+  fprintf (out, "};\nstatic const ent_arg_cond_t args_%zu[] = {\n", idx);
+  for (size_t i = 0; i < s->n_rules; i++)
+    for (unsigned a = 0; a < s->rules[i].n_args; a++)
+      {
+        const ent_arg_cond_t *c = &s->rules[i].args[a];
+        fprintf (out, "  { %u, %d, UINT64_C (0x%" PRIx64 "), UINT64_C (0x%" PRIx64 ") },\n",
+                 c->index, (int) c->op, c->mask, c->value);
+      }
+  fputs (args_at ? "};\n" : "  { 0, 0, 0, 0 },\n};\n", out);
 }
 
 static ent_manager_t *
@@ -98,6 +106,12 @@ main (void)
         }
       emit_prog (out, "allow", i, &filters[i].allow);
       emit_prog (out, "deny", i, &filters[i].deny);
+      for (size_t r = 0; r < p->seccomp.n_rules; r++)
+        if (strlen (p->seccomp.rules[r].syscall) >= sizeof (((entrun_precompiled_rule_t *) 0)->syscall))
+          {
+            fprintf (stderr, "seccomp-gen: syscall name too long: %s\n", p->seccomp.rules[r].syscall);
+            return 1;
+          }
       emit_rules (out, i, &p->seccomp);
       default_errno[i] = p->seccomp.default_errno;
       n_rules[i] = p->seccomp.n_rules;
@@ -106,8 +120,8 @@ main (void)
   fputs ("\nconst entrun_precompiled_t entrun_precompiled[] = {\n", out);
   for (size_t i = 0; i < n; i++)
     {
-      fprintf (out, "  { %d, rules_%zu, %zu, allow_%zu, %u, deny_%zu, %u },\n", default_errno[i], i,
-               n_rules[i], i, filters[i].allow.len, i, filters[i].deny.len);
+      fprintf (out, "  { %d, rules_%zu, %zu, args_%zu, allow_%zu, %u, deny_%zu, %u },\n",
+               default_errno[i], i, n_rules[i], i, i, filters[i].allow.len, i, filters[i].deny.len);
       entrun_filter_clear (&filters[i]);
     }
   fprintf (out, "};\n\nconst size_t entrun_precompiled_count = %zu;\n", n);
