@@ -248,7 +248,7 @@ ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents,
       ret = ent_error_set (err, EINVAL, "no entitlement");
   if (ret == 0 && next == NULL)
     ret = ent_error_set (err, ENOMEM, "out of memory");
-  if (ret == 0)
+  if (ret == 0 && m->n_grants > 0) /* no grants yet: m->grants is NULL */
     memcpy (next, m->grants, m->n_grants * sizeof (*next));
   for (size_t i = 0; ret == 0 && i < n_ents; i++)
     ret = fold (next, &n, ents[i], err);
