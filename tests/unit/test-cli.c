@@ -7,7 +7,8 @@
 
 #define PARSE(cli, err, ...)                                                                 \
   ({                                                                                         \
-    char *argv_[] = { (char *) "entrun", __VA_ARGS__, NULL };                                \
+    /* static: cli.argv points into it after the parse */                                   \
+    static char *argv_[] = { (char *) "entrun", __VA_ARGS__, NULL };                         \
     entrun_cli_parse ((int) (sizeof (argv_) / sizeof (argv_[0])) - 1, argv_, (cli), (err));  \
   })
 
