@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "netsetup.h"
 #include "util.h"
 
 #define BASE "/tmp"
@@ -389,6 +390,43 @@ mask_paths (const ent_profile_t *p)
     }
 }
 
+/* network.user: /etc/resolv.conf inside names the NAT's DNS forwarder.  A
+ * generated file is bound over it; the host's file is never edited.  A
+ * resolv.conf that is a symlink (systemd-resolved) is followed, inside the
+ * new root only. */
+static void
+bind_resolv_conf (const ent_profile_t *p)
+{
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  const char *content = netsetup_resolv_conf ();
+  cleanup_close int rootfd = -1, dst = -1, src = -1;
+  cleanup_free char *dst_path = NULL;
+
+  if (!p->ns.create[ENT_NS_NET] || p->net.mode != ENT_NET_USER)
+    return;
+  src = open ("/resolv.conf", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+  if (src < 0 || write_all (src, content, strlen (content)) < 0)
+    die_errno ("writing the sandbox's resolv.conf");
+  rootfd = open (NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    die_errno ("open %s", NEWROOT);
+  dst = syscall (SYS_openat2, rootfd, "etc/resolv.conf", &how, sizeof (how));
+  if (dst < 0 && errno == ENOSYS)
+    dst = openat (rootfd, "etc/resolv.conf", O_PATH | O_CLOEXEC);
+  if (dst < 0)
+    {
+      warn ("no /etc/resolv.conf to point at the NAT's DNS (%s)", strerror (errno));
+      return;
+    }
+  /* Made read-only first: the bind below copies that flag. */
+  xmount ("/resolv.conf", "/resolv.conf", NULL, MS_BIND, NULL);
+  if (remount_ro ("/resolv.conf") < 0)
+    die_errno ("making the sandbox's resolv.conf read-only");
+  dst_path = fd_path (dst);
+  xmount ("/resolv.conf", dst_path, NULL, MS_BIND, NULL);
+}
+
 /* entrun's own binary is read-only inside every sandbox (invariant 3). */
 static void
 protect_self (const char *self_exe)
@@ -447,6 +485,7 @@ entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
     readonly_or_die (NEWROOT);
   for (size_t i = 0; i < p->fs.n_mounts; i++)
     apply_grant (&p->fs.mounts[i]);
+  bind_resolv_conf (p);
   setup_proc (p);
   setup_dev (p);
   setup_sys (p);

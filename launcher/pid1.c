@@ -45,7 +45,6 @@ wait_for_parent (entrun_sandbox_t *sb)
 static void
 setup_identity (const ent_profile_t *p)
 {
-  ent_error_t *err = NULL;
 
   if (p->hostname)
     {
@@ -54,12 +53,44 @@ setup_identity (const ent_profile_t *p)
       if (sethostname (p->hostname, strlen (p->hostname)) < 0)
         die_errno ("sethostname");
     }
-  if (p->ns.create[ENT_NS_NET] && netsetup_inside (p, &err) < 0)
-    die ("%s", ent_error_message (err));
   /* A new session has no controlling terminal: the payload cannot push
    * input into the caller's terminal with TIOCSTI (CVE-2017-5226). */
   if (p->new_session && setsid () < 0)
     die_errno ("setsid");
+}
+
+/* Network first, while /dev/net/tun is still the host's: lo up, and for
+ * network.user/proxy the tap or listening fd handed to entrun outside. */
+static void
+setup_network (entrun_sandbox_t *sb)
+{
+  const ent_profile_t *p = sb->profile;
+  ent_error_t *err = NULL;
+  cleanup_close int fd = -1;
+  int ret;
+
+  if (!p->ns.create[ENT_NS_NET])
+    return;
+  if (netsetup_inside (p, &fd, &err) < 0)
+    die ("%s", ent_error_message (err));
+  if (fd >= 0 && (ret = netsetup_send_fd (sb->net_sock, fd)) < 0)
+    {
+      errno = -ret;
+      die_errno ("handing the network to entrun");
+    }
+}
+
+/* The payload starts only once entrun's engine runs: a port that cannot be
+ * published must stop it from ever running. */
+static void
+wait_network_ready (entrun_sandbox_t *sb)
+{
+  char ready;
+
+  if (read_all (sb->net_sock, &ready, 1) != 1)
+    _exit (ENTRUN_EXIT_ERROR); /* entrun failed and said why */
+  close (sb->net_sock);
+  sb->net_sock = -1;
 }
 
 /* Reap everything that exited; return true once @payload has, with its
@@ -184,10 +215,13 @@ entrun_pid1 (entrun_sandbox_t *sb)
 
   wait_for_parent (sb);
   verbose ("pid 1: started");
+  setup_network (sb);
   if (p->ns.create[ENT_NS_MOUNT])
     entrun_setup_mounts (&mctx);
   verbose ("pid 1: root ready");
   setup_identity (p);
+  if (sb->net_sock >= 0)
+    wait_network_ready (sb);
   verbose ("pid 1: hostname, network and session ready");
 
   self = getpid ();

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "netsetup.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -114,7 +116,7 @@ self_exe_if_writable (void)
 }
 
 static pid_t
-spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
+spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
 {
   int flags = clone_flags (sb->profile);
   pid_t pid;
@@ -135,21 +137,26 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
       die_use_underscore_exit ();
       close (sync_w);
       close (status_r);
+      if (net_parent >= 0)
+        close (net_parent);
       entrun_pid1 (sb);
     }
   return pid;
 }
 
-/* Forward signals to pid 1 until the payload's status arrives, or pid 1
- * exits without sending one (then the payload never ran and pid 1's own
- * status, 125, is ours).  Returning as soon as the status is there means
- * entrun's exit never waits for the kernel to tear the namespaces down;
- * pid 1 is already exiting and dies with us anyway (PR_SET_PDEATHSIG). */
+/* Forward signals to pid 1 and run the network engine until the payload's
+ * status arrives, or pid 1 exits without sending one (then the payload
+ * never ran and pid 1's own status, 125, is ours).  Returning as soon as
+ * the status is there means entrun's exit never waits for the kernel to
+ * tear the namespaces (and a tap device) down; pid 1 is already exiting and
+ * dies with us anyway (PR_SET_PDEATHSIG). */
+#define MAX_POLL 512
+
 static int
-supervise (pid_t pid, const sigset_t *mask, int status_fd)
+supervise (pid_t pid, const sigset_t *mask, int status_fd, netsetup_engine_t *engine)
 {
   cleanup_close int sfd = signalfd (-1, mask, SFD_CLOEXEC);
-  struct pollfd fds[2] = { { .fd = status_fd, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+  struct pollfd fds[MAX_POLL];
   struct signalfd_siginfo si;
   int wstatus;
 
@@ -158,11 +165,18 @@ supervise (pid_t pid, const sigset_t *mask, int status_fd)
       kill (pid, SIGKILL);
       die_errno ("signalfd");
     }
-  fds[1].fd = sfd;
   for (;;)
     {
-      if (poll (fds, 2, -1) < 0 && errno != EINTR)
+      int timeout = -1;
+      size_t n_engine = 0;
+      fds[0] = (struct pollfd){ .fd = status_fd, .events = POLLIN };
+      fds[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+      if (engine)
+        n_engine = netsetup_engine_fill (engine, fds + 2, MAX_POLL - 2, &timeout);
+      if (poll (fds, 2 + n_engine, timeout) < 0 && errno != EINTR)
         die_errno ("poll");
+      if (engine)
+        netsetup_engine_dispatch (engine, fds + 2, n_engine);
       if (fds[0].revents)
         {
           ssize_t n = read_all (status_fd, &wstatus, sizeof (wstatus));
@@ -178,6 +192,27 @@ supervise (pid_t pid, const sigset_t *mask, int status_fd)
           && si.ssi_signo != SIGCHLD && si.ssi_signo != (uint32_t) ENTRUN_SIG_PARENT_DIED)
         kill (pid, (int) si.ssi_signo);
     }
+}
+
+/* Receive the tap (or listening) fd from pid 1, start the engine on it, and
+ * tell pid 1 the network is ready.  If pid 1 failed instead, it said why
+ * and exits 125: return and let supervise() collect that. */
+static void
+start_network (pid_t pid, int sock, netsetup_engine_t *engine)
+{
+  ent_error_t *err = NULL;
+  int fd = netsetup_recv_fd (sock);
+
+  if (fd < 0)
+    return;
+  if (netsetup_engine_start (engine, fd, &err) < 0)
+    {
+      kill (pid, SIGKILL);
+      die ("%s", ent_error_message (err));
+    }
+  if (write_all (sock, "R", 1) < 0)
+    return;
+  verbose ("network ready");
 }
 
 static void
@@ -197,7 +232,8 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
 {
   entrun_sandbox_t sb = { .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds,
                           .n_keep_fds = cli->n_keep_fds };
-  int sync_pipe[2], status_pipe[2];
+  int sync_pipe[2], status_pipe[2], net_pair[2] = { -1, -1 };
+  netsetup_engine_t *engine = NULL;
   ent_error_t *err = NULL;
   int wstatus;
   pid_t pid;
@@ -210,10 +246,19 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];
   sb.status_fd = status_pipe[1];
+  sb.net_sock = -1;
+  if (netsetup_needs_engine (p))
+    {
+      if (netsetup_engine_new (p, &engine, &err) < 0)
+        die ("%s", ent_error_message (err));
+      if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net_pair) < 0)
+        die_errno ("socketpair");
+      sb.net_sock = net_pair[1];
+    }
   block_signals (&sb);
 
   verbose ("seccomp filter ready");
-  pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0]);
+  pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], net_pair[0]);
   verbose ("namespaces created (pid 1 is %d)", pid);
   close (sync_pipe[0]);
   close (status_pipe[1]);
@@ -225,9 +270,19 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
     }
   close (sync_pipe[1]);
   verbose ("uid/gid maps written");
+  if (engine)
+    {
+      close (net_pair[1]);
+      start_network (pid, net_pair[0], engine);
+    }
 
-  wstatus = supervise (pid, &sb.forwarded, status_pipe[0]);
+  wstatus = supervise (pid, &sb.forwarded, status_pipe[0], engine);
   close (status_pipe[0]);
+  if (engine)
+    {
+      close (net_pair[0]);
+      netsetup_engine_free (engine);
+    }
   verbose ("sandbox finished: %s %d", WIFSIGNALED (wstatus) ? "signal" : "status",
            WIFSIGNALED (wstatus) ? WTERMSIG (wstatus) : WEXITSTATUS (wstatus));
   entrun_filter_clear (&sb.filter);

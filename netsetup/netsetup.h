@@ -1,15 +1,69 @@
-/* entrun — network setup inside the sandbox's network namespace. */
+/* entrun — networking per network.* level.
+ *
+ * Inside (the sandbox's pid 1, in the sandbox's network namespace):
+ *   network.none   lo up
+ *   network.user   lo up + tap0 (10.0.2.100/24, default via 10.0.2.2,
+ *                  MTU 65520), its fd handed to entrun outside
+ *   network.proxy  lo up + a listening socket on 127.0.0.1:3128, handed out
+ * Outside (entrun, in the host's namespaces): the engine runs libslirp's
+ * user-mode NAT on the tap fd, or relays each accepted proxy connection to
+ * the HTTP CONNECT proxy, inside entrun's own event loop. */
 #ifndef ENTRUN_NETSETUP_H
 #define ENTRUN_NETSETUP_H
 
+#include <poll.h>
+#include <stddef.h>
+
 #include "entitlement.h"
 
-/* Bring the loopback interface up with libnl-route-3 (127.0.0.1 and ::1
- * then work).  Call from inside the sandbox's network namespace. */
+#define NETSETUP_TAP_NAME "tap0"
+#define NETSETUP_TAP_ADDR "10.0.2.100"
+#define NETSETUP_GATEWAY "10.0.2.2"
+#define NETSETUP_DNS "10.0.2.3"
+#define NETSETUP_MTU 65520
+#define NETSETUP_PROXY_PORT 3128
+
+/* Does @p need the engine outside (user-mode NAT or proxy relay)? */
+bool netsetup_needs_engine (const ent_profile_t *p);
+
+/* ---- inside ---------------------------------------------------------------- */
+
+/* Bring the loopback interface up with libnl-route-3. */
 int netsetup_loopback_up (ent_error_t **err) __attribute__ ((warn_unused_result));
 
-/* Everything the sandbox side of @mode needs before the payload runs. */
-int netsetup_inside (const ent_profile_t *p, ent_error_t **err)
+/* Set the sandbox's network up for @p; where the engine is needed, *fd_out
+ * is the fd to hand to it (tap or listening socket), else -1. */
+int netsetup_inside (const ent_profile_t *p, int *fd_out, ent_error_t **err)
     __attribute__ ((warn_unused_result));
+
+/* The generated /etc/resolv.conf for network.user. */
+const char *netsetup_resolv_conf (void);
+
+/* ---- fd passing (SCM_RIGHTS over a unix socket) ---------------------------- */
+
+int netsetup_send_fd (int sock, int fd) __attribute__ ((warn_unused_result));
+/* Returns the received fd or -errno (-EPIPE when the peer closed). */
+int netsetup_recv_fd (int sock);
+
+/* ---- outside: the engine --------------------------------------------------- */
+
+typedef struct netsetup_engine netsetup_engine_t;
+
+/* Prepare the engine for @p before the sandbox exists (resolves the proxy
+ * host, so a bad one fails before anything runs). */
+int netsetup_engine_new (const ent_profile_t *p, netsetup_engine_t **out, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+/* Start it on the fd from inside: libslirp with its port forwards, or the
+ * relay's listening socket.  Fails (e.g. a published port in use) before
+ * the payload starts. */
+int netsetup_engine_start (netsetup_engine_t *e, int fd, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+/* Event-loop integration: add the engine's fds to @fds (room for @max),
+ * lower *timeout_ms to its next timer; returns how many were added. */
+size_t netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max,
+                             int *timeout_ms);
+/* After poll(): handle the engine's fds (the @n entries it filled). */
+void netsetup_engine_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n);
+void netsetup_engine_free (netsetup_engine_t *e);
 
 #endif

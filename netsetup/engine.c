@@ -1,0 +1,564 @@
+/* entrun — the network engine outside the sandbox (see netsetup.h).
+ *
+ * network.user: libslirp's user-mode TCP/IP stack runs in entrun itself,
+ * on the tap fd pid 1 handed out, inside entrun's event loop: no helper
+ * process, and it ends with entrun.  The host's loopback stays out of reach
+ * (libslirp's disable_host_loopback) unless network.host-loopback.
+ *
+ * network.proxy: pid 1 handed out a socket listening on 127.0.0.1:3128 in
+ * the sandbox's namespace; entrun accepts on it and relays each connection,
+ * byte for byte, to the proxy given in network.proxy=URL.  Nothing else
+ * leaves the sandbox. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <slirp/libslirp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ent-util.h"
+#include "netsetup.h"
+
+#define FRAME_MAX (NETSETUP_MTU + 64)
+#define RELAY_MAX 64
+#define RELAY_BUF 16384
+
+typedef struct engine_timer
+{
+  SlirpTimerCb cb;
+  void *cb_opaque;
+  int64_t expire_ms; /* -1: not armed */
+  struct engine_timer *next;
+} engine_timer_t;
+
+typedef struct relay
+{
+  int fd[2];         /* 0: sandbox side, 1: proxy side; -1 when unused */
+  char buf[2][RELAY_BUF]; /* buf[i]: read from fd[i], to write to fd[1 - i] */
+  size_t len[2];
+  bool eof[2];
+  bool connecting;
+} relay_t;
+
+struct netsetup_engine
+{
+  ent_net_mode_t mode;
+  bool host_loopback;
+  ent_publish_t *publish;
+  size_t n_publish;
+  /* network.user */
+  Slirp *slirp;
+  int tapfd;
+  engine_timer_t *timers;
+  struct pollfd *cur_fds; /* during fill/dispatch */
+  size_t cur_n, cur_max;
+  /* network.proxy */
+  struct sockaddr_storage proxy;
+  socklen_t proxy_len;
+  int listen_fd;
+  relay_t *relays;
+};
+
+static int64_t
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- libslirp callbacks ---------------------------------------------------- */
+
+static ssize_t
+cb_send_packet (const void *buf, size_t len, void *opaque)
+{
+  netsetup_engine_t *e = opaque;
+  ssize_t n = write (e->tapfd, buf, len);
+
+  /* A full tap queue drops the frame; TCP retransmits, as on a wire. */
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return (ssize_t) len;
+  return n;
+}
+
+static void
+cb_guest_error (const char *msg, void *opaque)
+{
+  (void) msg, (void) opaque;
+}
+
+static int64_t
+cb_clock_get_ns (void *opaque)
+{
+  (void) opaque;
+  return now_ns ();
+}
+
+static void *
+cb_timer_new (SlirpTimerCb cb, void *cb_opaque, void *opaque)
+{
+  netsetup_engine_t *e = opaque;
+  engine_timer_t *t = calloc (1, sizeof (*t));
+
+  if (t == NULL)
+    abort (); /* libslirp cannot take a failure here */
+  t->cb = cb;
+  t->cb_opaque = cb_opaque;
+  t->expire_ms = -1;
+  t->next = e->timers;
+  e->timers = t;
+  return t;
+}
+
+static void
+cb_timer_free (void *timer, void *opaque)
+{
+  netsetup_engine_t *e = opaque;
+
+  for (engine_timer_t **pp = &e->timers; *pp; pp = &(*pp)->next)
+    if (*pp == timer)
+      {
+        *pp = (*pp)->next;
+        free (timer);
+        return;
+      }
+}
+
+static void
+cb_timer_mod (void *timer, int64_t expire_ms, void *opaque)
+{
+  (void) opaque;
+  ((engine_timer_t *) timer)->expire_ms = expire_ms;
+}
+
+static void
+cb_noop_fd (int fd, void *opaque)
+{
+  (void) fd, (void) opaque;
+}
+
+static void
+cb_notify (void *opaque)
+{
+  (void) opaque;
+}
+
+static const SlirpCb slirp_callbacks = {
+  .send_packet = cb_send_packet,
+  .guest_error = cb_guest_error,
+  .clock_get_ns = cb_clock_get_ns,
+  .timer_new = cb_timer_new,
+  .timer_free = cb_timer_free,
+  .timer_mod = cb_timer_mod,
+  .register_poll_fd = cb_noop_fd,
+  .unregister_poll_fd = cb_noop_fd,
+  .notify = cb_notify,
+};
+
+static int
+cb_add_poll (int fd, int events, void *opaque)
+{
+  netsetup_engine_t *e = opaque;
+  short ev = 0;
+
+  if (e->cur_n >= e->cur_max)
+    return -1;
+  ev |= (events & SLIRP_POLL_IN) ? POLLIN : 0;
+  ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
+  ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
+  e->cur_fds[e->cur_n] = (struct pollfd){ .fd = fd, .events = ev };
+  return (int) e->cur_n++;
+}
+
+static int
+cb_get_revents (int idx, void *opaque)
+{
+  netsetup_engine_t *e = opaque;
+  short r;
+  int out = 0;
+
+  if (idx < 0 || (size_t) idx >= e->cur_n)
+    return 0;
+  r = e->cur_fds[idx].revents;
+  out |= (r & POLLIN) ? SLIRP_POLL_IN : 0;
+  out |= (r & POLLOUT) ? SLIRP_POLL_OUT : 0;
+  out |= (r & POLLPRI) ? SLIRP_POLL_PRI : 0;
+  out |= (r & POLLERR) ? SLIRP_POLL_ERR : 0;
+  out |= (r & POLLHUP) ? SLIRP_POLL_HUP : 0;
+  return out;
+}
+
+/* ---- setup ------------------------------------------------------------------- */
+
+/* Resolve the proxy of network.proxy=http://HOST:PORT[/] now, before the
+ * sandbox exists: an unknown host fails closed with exit 125. */
+static int
+resolve_proxy (netsetup_engine_t *e, const char *url, ent_error_t **err)
+{
+  cleanup_free char *hostport = strdup (url + strlen ("http://"));
+  struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+  char *host, *port, *slash;
+  int ret;
+
+  if (hostport == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  if ((slash = strchr (hostport, '/')))
+    *slash = '\0';
+  port = strrchr (hostport, ':');
+  if (port == NULL)
+    return ent_error_set (err, EINVAL, "network.proxy=%s: no port", url);
+  *port++ = '\0';
+  host = hostport;
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      host[strlen (host) - 1] = '\0';
+      host++;
+    }
+  if ((ret = getaddrinfo (host, port, &hints, &res)) != 0)
+    return ent_error_set (err, EHOSTUNREACH, "network.proxy=%s: cannot resolve '%s': %s", url,
+                          host, gai_strerror (ret));
+  memcpy (&e->proxy, res->ai_addr, res->ai_addrlen);
+  e->proxy_len = res->ai_addrlen;
+  freeaddrinfo (res);
+  return 0;
+}
+
+int
+netsetup_engine_new (const ent_profile_t *p, netsetup_engine_t **out, ent_error_t **err)
+{
+  netsetup_engine_t *e = calloc (1, sizeof (*e));
+  int ret = 0;
+
+  if (e == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  e->mode = p->net.mode;
+  e->host_loopback = p->net.host_loopback;
+  e->tapfd = e->listen_fd = -1;
+  if (p->net.n_publish)
+    {
+      e->publish = calloc (p->net.n_publish, sizeof (ent_publish_t));
+      if (e->publish == NULL)
+        ret = ent_error_set (err, ENOMEM, "out of memory");
+      else
+        memcpy (e->publish, p->net.publish, p->net.n_publish * sizeof (ent_publish_t));
+      e->n_publish = p->net.n_publish;
+    }
+  if (ret == 0 && e->mode == ENT_NET_PROXY)
+    ret = resolve_proxy (e, p->net.proxy_url, err);
+  if (ret < 0)
+    {
+      netsetup_engine_free (e);
+      return ret;
+    }
+  *out = e;
+  return 0;
+}
+
+static int
+start_slirp (netsetup_engine_t *e, ent_error_t **err)
+{
+  SlirpConfig cfg = { .version = 4, .in_enabled = true, .if_mtu = NETSETUP_MTU,
+                      .if_mru = NETSETUP_MTU, .disable_host_loopback = !e->host_loopback };
+  struct in_addr loopback = { .s_addr = htonl (INADDR_LOOPBACK) }, guest;
+
+  inet_pton (AF_INET, "10.0.2.0", &cfg.vnetwork);
+  inet_pton (AF_INET, "255.255.255.0", &cfg.vnetmask);
+  inet_pton (AF_INET, NETSETUP_GATEWAY, &cfg.vhost);
+  inet_pton (AF_INET, NETSETUP_DNS, &cfg.vnameserver);
+  inet_pton (AF_INET, "10.0.2.15", &cfg.vdhcp_start);
+  inet_pton (AF_INET, NETSETUP_TAP_ADDR, &guest);
+  e->slirp = slirp_new (&cfg, &slirp_callbacks, e);
+  if (e->slirp == NULL)
+    return ent_error_set (err, ENOMEM, "network.user: libslirp failed to start");
+  for (size_t i = 0; i < e->n_publish; i++)
+    {
+      const ent_publish_t *pub = &e->publish[i];
+      if (slirp_add_hostfwd (e->slirp, pub->udp, loopback, pub->host_port, guest,
+                             pub->sandbox_port)
+          < 0)
+        return ent_error_set (err, EADDRINUSE,
+                              "network.publish=%u:%u%s: cannot listen on 127.0.0.1:%u (in use?)",
+                              pub->host_port, pub->sandbox_port, pub->udp ? "/udp" : "",
+                              pub->host_port);
+    }
+  return 0;
+}
+
+int
+netsetup_engine_start (netsetup_engine_t *e, int fd, ent_error_t **err)
+{
+  if (e->mode == ENT_NET_PROXY)
+    {
+      e->listen_fd = fd;
+      e->relays = calloc (RELAY_MAX, sizeof (relay_t));
+      if (e->relays == NULL)
+        return ent_error_set (err, ENOMEM, "out of memory");
+      for (size_t i = 0; i < RELAY_MAX; i++)
+        e->relays[i].fd[0] = e->relays[i].fd[1] = -1;
+      return 0;
+    }
+  e->tapfd = fd;
+  return start_slirp (e, err);
+}
+
+void
+netsetup_engine_free (netsetup_engine_t *e)
+{
+  if (e == NULL)
+    return;
+  if (e->slirp)
+    slirp_cleanup (e->slirp);
+  while (e->timers)
+    {
+      engine_timer_t *t = e->timers;
+      e->timers = t->next;
+      free (t);
+    }
+  for (size_t i = 0; e->relays && i < RELAY_MAX; i++)
+    for (int s = 0; s < 2; s++)
+      if (e->relays[i].fd[s] >= 0)
+        close (e->relays[i].fd[s]);
+  free (e->relays);
+  if (e->tapfd >= 0)
+    close (e->tapfd);
+  if (e->listen_fd >= 0)
+    close (e->listen_fd);
+  free (e->publish);
+  free (e);
+}
+
+/* ---- the event loop: network.user ---------------------------------------- */
+
+static void
+lower_timeout (int *timeout_ms, int64_t ms)
+{
+  if (ms < 0)
+    ms = 0;
+  if (ms > 1000000)
+    ms = 1000000;
+  if (*timeout_ms < 0 || ms < *timeout_ms)
+    *timeout_ms = (int) ms;
+}
+
+static size_t
+fill_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms)
+{
+  uint32_t slirp_timeout = UINT32_MAX;
+  int64_t now_ms = now_ns () / 1000000;
+
+  e->cur_fds = fds;
+  e->cur_max = max;
+  e->cur_n = 0;
+  cb_add_poll (e->tapfd, SLIRP_POLL_IN, e);
+  slirp_pollfds_fill (e->slirp, &slirp_timeout, cb_add_poll, e);
+  if (slirp_timeout != UINT32_MAX)
+    lower_timeout (timeout_ms, slirp_timeout);
+  for (engine_timer_t *t = e->timers; t; t = t->next)
+    if (t->expire_ms >= 0)
+      lower_timeout (timeout_ms, t->expire_ms - now_ms);
+  return e->cur_n;
+}
+
+static void
+run_timers (netsetup_engine_t *e)
+{
+  int64_t now_ms = now_ns () / 1000000;
+  bool fired = true;
+
+  /* A callback may free or re-arm timers: rescan after each one. */
+  while (fired)
+    {
+      fired = false;
+      for (engine_timer_t *t = e->timers; t; t = t->next)
+        if (t->expire_ms >= 0 && t->expire_ms <= now_ms)
+          {
+            t->expire_ms = -1;
+            t->cb (t->cb_opaque);
+            fired = true;
+            break;
+          }
+    }
+}
+
+static void
+dispatch_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t n)
+{
+  static uint8_t frame[FRAME_MAX];
+
+  e->cur_fds = fds;
+  e->cur_n = n;
+  if (n > 0 && (fds[0].revents & POLLIN))
+    for (int i = 0; i < 256; i++) /* bounded: let the rest of the loop run */
+      {
+        ssize_t len = read (e->tapfd, frame, sizeof (frame));
+        if (len <= 0)
+          break;
+        slirp_input (e->slirp, frame, (int) len);
+      }
+  slirp_pollfds_poll (e->slirp, 0, cb_get_revents, e);
+  run_timers (e);
+}
+
+/* ---- the event loop: network.proxy --------------------------------------- */
+
+static void
+relay_close (relay_t *r)
+{
+  for (int s = 0; s < 2; s++)
+    if (r->fd[s] >= 0)
+      {
+        close (r->fd[s]);
+        r->fd[s] = -1;
+      }
+  r->len[0] = r->len[1] = 0;
+  r->eof[0] = r->eof[1] = r->connecting = false;
+}
+
+static void
+relay_accept (netsetup_engine_t *e)
+{
+  for (int i = 0; i < RELAY_MAX; i++)
+    {
+      relay_t *r = &e->relays[i];
+      int in, out;
+      if (r->fd[0] >= 0)
+        continue;
+      in = accept4 (e->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (in < 0)
+        return;
+      out = socket (e->proxy.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (out < 0 || (connect (out, (struct sockaddr *) &e->proxy, e->proxy_len) < 0
+                      && errno != EINPROGRESS))
+        {
+          close (in);
+          if (out >= 0)
+            close (out);
+          return;
+        }
+      *r = (relay_t){ .fd = { in, out }, .connecting = true };
+      return;
+    }
+  /* All slots busy: leave the connection in the backlog for later. */
+}
+
+/* Move bytes from r->fd[s] into buf[s] and from buf[s] to the other side. */
+static bool
+relay_pump (relay_t *r, int s, short rev_in, short rev_out)
+{
+  int o = 1 - s;
+
+  if ((rev_in & (POLLIN | POLLHUP)) && !r->eof[s] && r->len[s] < RELAY_BUF)
+    {
+      ssize_t n = read (r->fd[s], r->buf[s] + r->len[s], RELAY_BUF - r->len[s]);
+      if (n == 0)
+        r->eof[s] = true;
+      else if (n < 0 && errno != EAGAIN && errno != EINTR)
+        return false;
+      else if (n > 0)
+        r->len[s] += (size_t) n;
+    }
+  if ((rev_out & POLLOUT) && r->len[s] > 0)
+    {
+      ssize_t n = send (r->fd[o], r->buf[s], r->len[s], MSG_NOSIGNAL);
+      if (n < 0 && errno != EAGAIN && errno != EINTR)
+        return false;
+      if (n > 0)
+        {
+          memmove (r->buf[s], r->buf[s] + n, r->len[s] - (size_t) n);
+          r->len[s] -= (size_t) n;
+        }
+    }
+  if (r->eof[s] && r->len[s] == 0)
+    shutdown (r->fd[o], SHUT_WR);
+  return true;
+}
+
+static size_t
+fill_proxy (netsetup_engine_t *e, struct pollfd *fds, size_t max)
+{
+  size_t n = 0;
+
+  if (max < 1 + 2 * RELAY_MAX)
+    return 0;
+  fds[n++] = (struct pollfd){ .fd = e->listen_fd, .events = POLLIN };
+  for (int i = 0; i < RELAY_MAX; i++)
+    {
+      relay_t *r = &e->relays[i];
+      for (int s = 0; s < 2; s++)
+        {
+          short ev = 0;
+          if (r->fd[0] >= 0)
+            {
+              if (!r->connecting && !r->eof[s] && r->len[s] < RELAY_BUF)
+                ev |= POLLIN;
+              if (r->connecting ? s == 1 : r->len[1 - s] > 0)
+                ev |= POLLOUT;
+            }
+          fds[n++] = (struct pollfd){ .fd = r->fd[0] >= 0 ? r->fd[s] : -1, .events = ev };
+        }
+    }
+  return n;
+}
+
+static void
+dispatch_proxy (netsetup_engine_t *e, struct pollfd *fds, size_t n)
+{
+  if (n == 0)
+    return;
+  for (int i = 0; i < RELAY_MAX; i++)
+    {
+      relay_t *r = &e->relays[i];
+      short rev0 = fds[1 + 2 * i].revents, rev1 = fds[2 + 2 * i].revents;
+      int soerr = 0;
+      socklen_t sl = sizeof (soerr);
+      if (r->fd[0] < 0)
+        continue;
+      if (r->connecting && (rev1 & (POLLOUT | POLLERR | POLLHUP)))
+        {
+          if (getsockopt (r->fd[1], SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr != 0)
+            {
+              relay_close (r);
+              continue;
+            }
+          r->connecting = false;
+          continue;
+        }
+      if (r->connecting)
+        continue;
+      /* POLLHUP on a TCP socket whose end we have read means both of its
+       * directions are done: nothing more can go either way there. */
+      if (!relay_pump (r, 0, rev0, rev1) || !relay_pump (r, 1, rev1, rev0)
+          || ((rev0 | rev1) & POLLERR) || (r->eof[0] && r->eof[1] && !r->len[0] && !r->len[1])
+          || ((rev0 & POLLHUP) && r->eof[0]) || ((rev1 & POLLHUP) && r->eof[1]))
+        relay_close (r);
+    }
+  if (fds[0].revents & POLLIN)
+    relay_accept (e);
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+size_t
+netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms)
+{
+  if (e->slirp)
+    return fill_slirp (e, fds, max, timeout_ms);
+  if (e->relays)
+    return fill_proxy (e, fds, max);
+  return 0;
+}
+
+void
+netsetup_engine_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n)
+{
+  if (e->slirp)
+    dispatch_slirp (e, fds, n);
+  else if (e->relays)
+    dispatch_proxy (e, fds, n);
+}

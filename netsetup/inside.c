@@ -1,0 +1,299 @@
+/* entrun — network setup inside the sandbox's network namespace (see
+ * netsetup.h).  Runs in the sandbox's pid 1, which holds CAP_NET_ADMIN over
+ * that namespace. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ent-util.h"
+#include "netsetup.h"
+
+static void
+sock_freep (struct nl_sock **s)
+{
+  if (*s)
+    nl_socket_free (*s);
+}
+
+static void
+link_putp (struct rtnl_link **l)
+{
+  if (*l)
+    rtnl_link_put (*l);
+}
+
+static void
+addr_putp (struct nl_addr **a)
+{
+  if (*a)
+    nl_addr_put (*a);
+}
+
+static void
+rtaddr_putp (struct rtnl_addr **a)
+{
+  if (*a)
+    rtnl_addr_put (*a);
+}
+
+static void
+route_putp (struct rtnl_route **r)
+{
+  if (*r)
+    rtnl_route_put (*r);
+}
+
+#define cleanup_nl_sock __attribute__ ((cleanup (sock_freep)))
+#define cleanup_rtnl_link __attribute__ ((cleanup (link_putp)))
+#define cleanup_nl_addr __attribute__ ((cleanup (addr_putp)))
+#define cleanup_rtnl_addr __attribute__ ((cleanup (rtaddr_putp)))
+#define cleanup_rtnl_route __attribute__ ((cleanup (route_putp)))
+
+static int
+nl_fail (ent_error_t **err, const char *step, int nlerr)
+{
+  return ent_error_set (err, EIO, "network setup: %s: %s", step, nl_geterror (nlerr));
+}
+
+static int
+nl_open (struct nl_sock **out, ent_error_t **err)
+{
+  struct nl_sock *sk = nl_socket_alloc ();
+  int ret;
+
+  if (sk == NULL)
+    return ent_error_set (err, ENOMEM, "network setup: out of memory");
+  if ((ret = nl_connect (sk, NETLINK_ROUTE)) < 0)
+    {
+      nl_socket_free (sk);
+      return nl_fail (err, "netlink connect", ret);
+    }
+  *out = sk;
+  return 0;
+}
+
+/* Set @ifindex up (and its MTU when @mtu > 0). */
+static int
+link_up (struct nl_sock *sk, int ifindex, unsigned mtu, ent_error_t **err)
+{
+  cleanup_rtnl_link struct rtnl_link *orig = rtnl_link_alloc ();
+  cleanup_rtnl_link struct rtnl_link *change = rtnl_link_alloc ();
+  int ret;
+
+  if (orig == NULL || change == NULL)
+    return ent_error_set (err, ENOMEM, "network setup: out of memory");
+  rtnl_link_set_ifindex (orig, ifindex);
+  rtnl_link_set_flags (change, IFF_UP);
+  if (mtu)
+    rtnl_link_set_mtu (change, mtu);
+  if ((ret = rtnl_link_change (sk, orig, change, 0)) < 0)
+    return nl_fail (err, "bringing a link up", ret);
+  return 0;
+}
+
+int
+netsetup_loopback_up (ent_error_t **err)
+{
+  cleanup_nl_sock struct nl_sock *sk = NULL;
+  int ret = nl_open (&sk, err);
+
+  /* In a new network namespace lo is always ifindex 1 (LOOPBACK_IFINDEX):
+   * no need for a lookup round trip. */
+  return ret < 0 ? ret : link_up (sk, 1, 0, err);
+}
+
+static int
+add_address (struct nl_sock *sk, int ifindex, ent_error_t **err)
+{
+  cleanup_rtnl_addr struct rtnl_addr *a = rtnl_addr_alloc ();
+  cleanup_nl_addr struct nl_addr *local = NULL;
+  int ret;
+
+  if (a == NULL)
+    return ent_error_set (err, ENOMEM, "network setup: out of memory");
+  if ((ret = nl_addr_parse (NETSETUP_TAP_ADDR "/24", AF_INET, &local)) < 0)
+    return nl_fail (err, "parsing the tap address", ret);
+  rtnl_addr_set_ifindex (a, ifindex);
+  if ((ret = rtnl_addr_set_local (a, local)) < 0 || (ret = rtnl_addr_add (sk, a, 0)) < 0)
+    return nl_fail (err, "adding " NETSETUP_TAP_ADDR "/24 to " NETSETUP_TAP_NAME, ret);
+  return 0;
+}
+
+static int
+add_default_route (struct nl_sock *sk, int ifindex, ent_error_t **err)
+{
+  cleanup_rtnl_route struct rtnl_route *r = rtnl_route_alloc ();
+  cleanup_nl_addr struct nl_addr *dst = NULL;
+  cleanup_nl_addr struct nl_addr *gw = NULL;
+  struct rtnl_nexthop *nh = rtnl_route_nh_alloc ();
+  int ret;
+
+  if (r == NULL || nh == NULL)
+    {
+      if (nh)
+        rtnl_route_nh_free (nh);
+      return ent_error_set (err, ENOMEM, "network setup: out of memory");
+    }
+  if ((ret = nl_addr_parse ("0.0.0.0/0", AF_INET, &dst)) < 0
+      || (ret = nl_addr_parse (NETSETUP_GATEWAY, AF_INET, &gw)) < 0)
+    {
+      rtnl_route_nh_free (nh);
+      return nl_fail (err, "parsing the default route", ret);
+    }
+  rtnl_route_set_family (r, AF_INET);
+  rtnl_route_set_dst (r, dst);
+  rtnl_route_nh_set_ifindex (nh, ifindex);
+  rtnl_route_nh_set_gateway (nh, gw);
+  rtnl_route_add_nexthop (r, nh); /* the route owns @nh now */
+  if ((ret = rtnl_route_add (sk, r, 0)) < 0)
+    return nl_fail (err, "adding the default route via " NETSETUP_GATEWAY, ret);
+  return 0;
+}
+
+/* Create tap0 (IFF_TAP | IFF_NO_PI: plain ethernet frames, as libslirp
+ * wants them) and configure it with libnl. */
+static int
+make_tap (int *fd_out, ent_error_t **err)
+{
+  cleanup_nl_sock struct nl_sock *sk = NULL;
+  cleanup_close int fd = open ("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+  int ifindex, ret;
+
+  if (fd < 0)
+    return ent_error_set (err, errno,
+                          "network.user: cannot open /dev/net/tun: %s (it must exist and be "
+                          "mode 0666, as most distributions ship it)",
+                          strerror (errno));
+  strncpy (ifr.ifr_name, NETSETUP_TAP_NAME, IFNAMSIZ - 1);
+  if (ioctl (fd, TUNSETIFF, &ifr) < 0)
+    return ent_error_set (err, errno, "network.user: creating " NETSETUP_TAP_NAME ": %s",
+                          strerror (errno));
+  ifindex = (int) if_nametoindex (NETSETUP_TAP_NAME);
+  if (ifindex == 0)
+    return ent_error_set (err, errno, "network.user: " NETSETUP_TAP_NAME " vanished");
+  if ((ret = nl_open (&sk, err)) < 0 || (ret = link_up (sk, 1, 0, err)) < 0
+      || (ret = link_up (sk, ifindex, NETSETUP_MTU, err)) < 0
+      || (ret = add_address (sk, ifindex, err)) < 0
+      || (ret = add_default_route (sk, ifindex, err)) < 0)
+    return ret;
+  *fd_out = steal_fd (&fd);
+  return 0;
+}
+
+/* The relay's listening socket, 127.0.0.1:3128 in the sandbox's namespace;
+ * entrun accepts on it from outside. */
+static int
+make_proxy_listener (int *fd_out, ent_error_t **err)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (NETSETUP_PROXY_PORT),
+                             .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  cleanup_close int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int ret = netsetup_loopback_up (err);
+
+  if (ret < 0)
+    return ret;
+  if (fd < 0 || bind (fd, (struct sockaddr *) &sin, sizeof (sin)) < 0 || listen (fd, 128) < 0)
+    return ent_error_set (err, errno, "network.proxy: listening on 127.0.0.1:%d: %s",
+                          NETSETUP_PROXY_PORT, strerror (errno));
+  *fd_out = steal_fd (&fd);
+  return 0;
+}
+
+bool
+netsetup_needs_engine (const ent_profile_t *p)
+{
+  return p->ns.create[ENT_NS_NET] && (p->net.mode == ENT_NET_USER || p->net.mode == ENT_NET_PROXY);
+}
+
+int
+netsetup_inside (const ent_profile_t *p, int *fd_out, ent_error_t **err)
+{
+  *fd_out = -1;
+  switch (p->net.mode)
+    {
+    case ENT_NET_HOST:
+      return 0;
+    case ENT_NET_NONE:
+      return netsetup_loopback_up (err);
+    case ENT_NET_USER:
+      return make_tap (fd_out, err);
+    case ENT_NET_PROXY:
+      return make_proxy_listener (fd_out, err);
+    default:
+      return ent_error_set (err, EINVAL, "unknown network mode %d", (int) p->net.mode);
+    }
+}
+
+const char *
+netsetup_resolv_conf (void)
+{
+  return "# generated by entrun: DNS through the user-mode NAT\nnameserver " NETSETUP_DNS "\n";
+}
+
+int
+netsetup_send_fd (int sock, int fd)
+{
+  char byte = 'F';
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = sizeof (u.buf) };
+  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
+
+  memset (u.buf, 0, sizeof (u.buf));
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &fd, sizeof (int));
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return -errno;
+  return 0;
+}
+
+int
+netsetup_recv_fd (int sock)
+{
+  char byte;
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = sizeof (u.buf) };
+  struct cmsghdr *c;
+  ssize_t n;
+  int fd;
+
+  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+    if (errno != EINTR)
+      return -errno;
+  if (n == 0)
+    return -EPIPE;
+  c = CMSG_FIRSTHDR (&msg);
+  if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS
+      || c->cmsg_len != CMSG_LEN (sizeof (int)))
+    return -EPROTO;
+  memcpy (&fd, CMSG_DATA (c), sizeof (int));
+  return fd;
+}
