@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <netdb.h>
 #include <slirp/libslirp.h>
@@ -63,6 +64,43 @@ struct netsetup_engine
   int listen_fd;
   relay_t *relays;
 };
+
+/* libslirp is loaded only for network.user/admin: linked normally it would
+ * bring glib into every start of entrun (~0.5 ms), and most sandboxes have
+ * no network at all.  The table holds the few functions the engine uses. */
+static struct
+{
+  void *handle;
+  Slirp *(*new_) (const SlirpConfig *, const SlirpCb *, void *);
+  void (*cleanup) (Slirp *);
+  int (*add_hostfwd) (Slirp *, int, struct in_addr, int, struct in_addr, int);
+  void (*pollfds_fill) (Slirp *, uint32_t *, SlirpAddPollCb, void *);
+  void (*pollfds_poll) (Slirp *, int, SlirpGetREventsCb, void *);
+  void (*input) (Slirp *, const uint8_t *, int);
+} slirp_lib;
+
+static int
+load_slirp (ent_error_t **err)
+{
+  static const char *const names[] = { "slirp_new",          "slirp_cleanup",
+                                       "slirp_add_hostfwd",  "slirp_pollfds_fill",
+                                       "slirp_pollfds_poll", "slirp_input" };
+  void **slots[] = { (void **) &slirp_lib.new_,         (void **) &slirp_lib.cleanup,
+                     (void **) &slirp_lib.add_hostfwd,  (void **) &slirp_lib.pollfds_fill,
+                     (void **) &slirp_lib.pollfds_poll, (void **) &slirp_lib.input };
+
+  if (slirp_lib.handle)
+    return 0;
+  slirp_lib.handle = dlopen (LIBSLIRP_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (slirp_lib.handle == NULL)
+    return ent_error_set (err, ENOENT,
+                          "network.user needs libslirp (Debian package libslirp0): %s",
+                          dlerror ());
+  for (size_t i = 0; i < sizeof (names) / sizeof (names[0]); i++)
+    if ((*slots[i] = dlsym (slirp_lib.handle, names[i])) == NULL)
+      return ent_error_set (err, ENOENT, "network.user: libslirp lacks %s", names[i]);
+  return 0;
+}
 
 static int64_t
 now_ns (void)
@@ -251,6 +289,8 @@ netsetup_engine_new (const ent_profile_t *p, netsetup_engine_t **out, ent_error_
     }
   if (ret == 0 && e->mode == ENT_NET_PROXY)
     ret = resolve_proxy (e, p->net.proxy_url, err);
+  if (ret == 0 && e->mode == ENT_NET_USER)
+    ret = load_slirp (err);
   if (ret < 0)
     {
       netsetup_engine_free (e);
@@ -273,13 +313,13 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
   inet_pton (AF_INET, NETSETUP_DNS, &cfg.vnameserver);
   inet_pton (AF_INET, "10.0.2.15", &cfg.vdhcp_start);
   inet_pton (AF_INET, NETSETUP_TAP_ADDR, &guest);
-  e->slirp = slirp_new (&cfg, &slirp_callbacks, e);
+  e->slirp = slirp_lib.new_ (&cfg, &slirp_callbacks, e);
   if (e->slirp == NULL)
     return ent_error_set (err, ENOMEM, "network.user: libslirp failed to start");
   for (size_t i = 0; i < e->n_publish; i++)
     {
       const ent_publish_t *pub = &e->publish[i];
-      if (slirp_add_hostfwd (e->slirp, pub->udp, loopback, pub->host_port, guest,
+      if (slirp_lib.add_hostfwd (e->slirp, pub->udp, loopback, pub->host_port, guest,
                              pub->sandbox_port)
           < 0)
         return ent_error_set (err, EADDRINUSE,
@@ -313,7 +353,7 @@ netsetup_engine_free (netsetup_engine_t *e)
   if (e == NULL)
     return;
   if (e->slirp)
-    slirp_cleanup (e->slirp);
+    slirp_lib.cleanup (e->slirp);
   while (e->timers)
     {
       engine_timer_t *t = e->timers;
@@ -356,7 +396,7 @@ fill_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_m
   e->cur_max = max;
   e->cur_n = 0;
   cb_add_poll (e->tapfd, SLIRP_POLL_IN, e);
-  slirp_pollfds_fill (e->slirp, &slirp_timeout, cb_add_poll, e);
+  slirp_lib.pollfds_fill (e->slirp, &slirp_timeout, cb_add_poll, e);
   if (slirp_timeout != UINT32_MAX)
     lower_timeout (timeout_ms, slirp_timeout);
   for (engine_timer_t *t = e->timers; t; t = t->next)
@@ -399,9 +439,9 @@ dispatch_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t n)
         ssize_t len = read (e->tapfd, frame, sizeof (frame));
         if (len <= 0)
           break;
-        slirp_input (e->slirp, frame, (int) len);
+        slirp_lib.input (e->slirp, frame, (int) len);
       }
-  slirp_pollfds_poll (e->slirp, 0, cb_get_revents, e);
+  slirp_lib.pollfds_poll (e->slirp, 0, cb_get_revents, e);
   run_timers (e);
 }
 
