@@ -6,6 +6,8 @@
  * flags, then list entries: see ENT_ORDER_* and the manager. */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -371,6 +373,98 @@ fs_tmpfs (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
   return add_fs (p, ENT_MOUNT_TMPFS, v, err);
 }
 
+/* ---- resources ----------------------------------------------------------- */
+
+/* Where a resource limit goes: its field, and the rlimit used for it (always,
+ * or only when the launcher has no delegated cgroup). */
+typedef struct resource_def
+{
+  size_t offset; /* of the int64_t in ent_resources_t */
+  int rlimit;    /* ENT_RLIMIT_*, or -1 */
+  bool cgroup_capable;
+  const char *name;
+} resource_def_t;
+
+static const resource_def_t res_pids = { offsetof (ent_resources_t, pids), ENT_RLIMIT_NPROC, true,
+                                         "resources.pids" };
+static const resource_def_t res_memory = { offsetof (ent_resources_t, memory), ENT_RLIMIT_AS, true,
+                                           "resources.memory" };
+static const resource_def_t res_cpu = { offsetof (ent_resources_t, cpu_time), ENT_RLIMIT_CPU,
+                                        false, "resources.cpu-time" };
+static const resource_def_t res_files = { offsetof (ent_resources_t, files), ENT_RLIMIT_NOFILE,
+                                          false, "resources.files" };
+static const resource_def_t res_fsize = { offsetof (ent_resources_t, file_size), ENT_RLIMIT_FSIZE,
+                                          false, "resources.file-size" };
+static const resource_def_t res_timeout = { offsetof (ent_resources_t, timeout), -1, false,
+                                            "resources.timeout" };
+
+static int
+resource_limit (ent_profile_t *p, int64_t value, void *data, ent_error_t **err)
+{
+  const resource_def_t *d = data;
+
+  if (value <= 0)
+    return ent_error_set (err, EINVAL, "%s=%" PRId64 ": must be positive", d->name, value);
+  *(int64_t *) ((char *) &p->resources + d->offset) = value;
+  if (d->rlimit >= 0 && !(d->cgroup_capable && p->resources.backend == ENT_RES_CGROUP))
+    {
+      p->rlimits[d->rlimit].soft = value;
+      p->rlimits[d->rlimit].hard = value;
+    }
+  return 0;
+}
+
+/* ---- debug ---------------------------------------------------------------- */
+
+static int
+debug_ptrace (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  /* host.processes.view denies ptrace on purpose (host processes are in
+   * reach): granting both is a contradiction, not a silent winner. */
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    if (p->seccomp.rules[i].action == ENT_SECCOMP_ERRNO
+        && strcmp (p->seccomp.rules[i].syscall, "ptrace") == 0)
+      return ent_error_set (err, EINVAL, "debug.ptrace conflicts with host.processes.view");
+  if (ent_policy_allow_group (p, ent_policy_ptrace_family, err) < 0)
+    return -EINVAL;
+  return ent_policy_allow_personality_no_aslr (p, err);
+}
+
+static int
+debug_perf (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void) data;
+  return ent_policy_allow_group (p, ent_policy_perf_family, err);
+}
+
+/* ---- api.access ---------------------------------------------------------- */
+
+static int
+api_access (ent_profile_t *p, const char *spec, void *data, ent_error_t **err)
+{
+  const char *colon = strrchr (spec, ':');
+  cleanup_free char *name = colon ? strndup (spec, colon - spec) : NULL;
+  int api = name ? ent_api_from_name (name) : -1;
+  bool allow;
+
+  (void) data;
+  if (colon == NULL || (strcmp (colon, ":allow") != 0 && strcmp (colon, ":deny") != 0))
+    return ent_error_set (err, EINVAL, "api.access=%s: expected NAME:allow or NAME:deny", spec);
+  if (api < 0)
+    return ent_error_set (err, EINVAL,
+                          "api.access=%s: unknown API '%s' (ssh-agent, gpg-agent, dbus-session, "
+                          "dbus-system, docker, podman, x11, wayland, pipewire)",
+                          spec, name ? name : "");
+  allow = strcmp (colon, ":allow") == 0;
+  if (p->api[api].granted && p->api[api].allow != allow)
+    return ent_error_set (err, EEXIST, "api.access=%s conflicts with api.access=%s:%s", spec,
+                          name, p->api[api].allow ? "allow" : "deny");
+  p->api[api].granted = true;
+  p->api[api].allow = allow;
+  return 0;
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 #define LEVEL(n, g, def, ord, fn, desc)                                                     \
@@ -379,6 +473,9 @@ fs_tmpfs (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
 #define FLAG(n, fn, desc)                                                                   \
   { .name = n, .type = ENT_TYPE_VOID, .order = ENT_ORDER_FLAG, .description = desc,         \
     .void_fn = fn }
+#define RESOURCE(n, sz, def, desc)                                                          \
+  { .name = n, .type = ENT_TYPE_INT, .size = sz, .order = ENT_ORDER_FLAG, .value_hint = "N",   \
+    .description = desc, .int_fn = resource_limit, .data = (void *) (def) }
 #define LIST(n, hint, fn, desc)                                                             \
   { .name = n, .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_LIST,        \
     .value_hint = hint, .description = desc, .string_fn = fn }
@@ -425,6 +522,22 @@ const ent_definition_t ent_default_definitions[] = {
   LIST ("host.fs.ro", "PATH", fs_ro, "bind PATH read-only"),
   LIST ("host.fs.hide", "PATH", fs_hide, "cover PATH with an empty directory or /dev/null"),
   LIST ("host.fs.tmpfs", "PATH", fs_tmpfs, "mount a fresh private tmpfs on PATH"),
+  RESOURCE ("resources.pids", false, &res_pids,
+            "at most N processes (cgroup pids.max, else RLIMIT_NPROC)"),
+  RESOURCE ("resources.memory", true, &res_memory,
+            "at most N bytes of memory, K/M/G/T (cgroup memory.max, else RLIMIT_AS)"),
+  RESOURCE ("resources.cpu-time", false, &res_cpu, "at most N seconds of CPU (RLIMIT_CPU)"),
+  RESOURCE ("resources.files", false, &res_files, "at most N open files (RLIMIT_NOFILE)"),
+  RESOURCE ("resources.file-size", true, &res_fsize,
+            "no file written past N bytes, K/M/G/T (RLIMIT_FSIZE)"),
+  RESOURCE ("resources.timeout", false, &res_timeout,
+            "kill the whole sandbox after N seconds; entrun exits 124"),
+  FLAG ("debug.ptrace", debug_ptrace,
+        "ptrace and process_vm_* of the sandbox's own processes, personality(ADDR_NO_RANDOMIZE)"),
+  FLAG ("debug.perf", debug_perf, "perf_event_open (as perf_event_paranoid allows)"),
+  { .name = "api.access", .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_FLAG,
+    .value_hint = "NAME:allow|deny", .string_fn = api_access,
+    .description = "host API socket (ssh-agent, dbus-session, docker, ...): hidden unless allowed" },
 };
 
 const size_t ent_default_definitions_count = N_ELEMENTS (ent_default_definitions);

@@ -180,7 +180,8 @@ ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_er
     {
       if (err && *err == NULL)
         ent_error_set (err, -ret, "entitlement '%s' failed", e->full_name);
-      else
+      else if (err && !strstr (ent_error_message (*err), e->name.name))
+        /* Name the entitlement, unless the callback's message already does. */
         ent_error_prefix (err, "%s", e->full_name);
     }
   return ret;

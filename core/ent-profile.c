@@ -51,6 +51,35 @@ static const char *const net_mode_names[] = {
   [ENT_NET_HOST] = "host",
 };
 
+static const char *const api_names[ENT_API_COUNT] = {
+  [ENT_API_SSH_AGENT] = "ssh-agent",       [ENT_API_GPG_AGENT] = "gpg-agent",
+  [ENT_API_DBUS_SESSION] = "dbus-session", [ENT_API_DBUS_SYSTEM] = "dbus-system",
+  [ENT_API_DOCKER] = "docker",             [ENT_API_PODMAN] = "podman",
+  [ENT_API_X11] = "x11",                   [ENT_API_WAYLAND] = "wayland",
+  [ENT_API_PIPEWIRE] = "pipewire",
+};
+
+const char *
+ent_api_name (ent_api_t api)
+{
+  return (unsigned) api < ENT_API_COUNT ? api_names[api] : "?";
+}
+
+int
+ent_api_from_name (const char *name)
+{
+  for (int i = 0; name && i < ENT_API_COUNT; i++)
+    if (strcmp (api_names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+const char *
+ent_res_backend_name (ent_res_backend_t b)
+{
+  return b == ENT_RES_CGROUP ? "cgroup" : "rlimit";
+}
+
 const char *
 ent_ns_name (ent_ns_type_t ns)
 {
@@ -118,6 +147,7 @@ ent_profile_new (void)
   p->fs.proc = ENT_PROC_HOST;
   p->fs.sys = ENT_SYS_HOST;
   p->net.mode = ENT_NET_HOST;
+  p->resources = (ent_resources_t){ -1, -1, -1, -1, -1, -1, ENT_RES_RLIMIT };
   return p;
 }
 
@@ -155,6 +185,11 @@ ent_profile_free (ent_profile_t *p)
   free (p->hostname);
   free (p->cwd);
   free (p->home);
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    {
+      ent_strv_free (p->api[i].paths);
+      ent_strv_free (p->api[i].vars);
+    }
   free (p);
 }
 
@@ -232,6 +267,13 @@ copy_owned (ent_profile_t *p, const ent_profile_t *src)
     return false;
   if (ok && src->fs.readonly && !(p->fs.readonly = strv_copy (src->fs.readonly)))
     return false;
+  for (int i = 0; ok && i < ENT_API_COUNT; i++)
+    {
+      if (src->api[i].paths && !(p->api[i].paths = strv_copy (src->api[i].paths)))
+        return false;
+      if (src->api[i].vars && !(p->api[i].vars = strv_copy (src->api[i].vars)))
+        return false;
+    }
   p->net.proxy_url = dup_or_null (src->net.proxy_url, &ok);
   p->hostname = dup_or_null (src->hostname, &ok);
   p->cwd = dup_or_null (src->cwd, &ok);
@@ -258,6 +300,8 @@ ent_profile_copy (const ent_profile_t *src)
   p->net.publish = NULL;
   p->net.n_publish = 0;
   p->net.proxy_url = p->hostname = p->cwd = p->home = NULL;
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    p->api[i].paths = p->api[i].vars = NULL;
   if (!copy_owned (p, src))
     {
       ent_profile_free (p);
@@ -359,8 +403,14 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
       || a->fs.read_only != b->fs.read_only
       || memcmp (a->rlimits, b->rlimits, sizeof (a->rlimits)) != 0
       || a->net.mode != b->net.mode || a->net.admin != b->net.admin
-      || a->net.host_loopback != b->net.host_loopback || a->clearenv != b->clearenv)
+      || a->net.host_loopback != b->net.host_loopback || a->clearenv != b->clearenv
+      || memcmp (&a->resources, &b->resources, sizeof (a->resources)) != 0)
     return false;
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    if (a->api[i].allow != b->api[i].allow || a->api[i].granted != b->api[i].granted
+        || !strv_equal (a->api[i].paths, b->api[i].paths)
+        || !strv_equal (a->api[i].vars, b->api[i].vars))
+      return false;
   if (cmp_str (a->net.proxy_url, b->net.proxy_url) || cmp_str (a->hostname, b->hostname)
       || cmp_str (a->cwd, b->cwd) || cmp_str (a->home, b->home))
     return false;
@@ -873,5 +923,31 @@ ent_path_resolve (const char *path, const char *cwd, const char *home, char **ou
   if (buf[0] == '\0')
     strcpy (buf, "/");
   *out = steal_pointer (&buf);
+  return 0;
+}
+
+/* ---- host API sockets ---------------------------------------------------- */
+
+int
+ent_profile_apply_api (ent_profile_t *p, ent_error_t **err)
+{
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    {
+      const ent_api_endpoint_t *a = &p->api[i];
+      if (a->allow)
+        continue;
+      for (size_t j = 0; a->paths && a->paths[j]; j++)
+        {
+          int ret = ent_profile_add_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
+          if (ret < 0)
+            return ent_error_prefix (err, "api.access=%s:deny (the default)", api_names[i]);
+        }
+      for (size_t j = 0; a->vars && a->vars[j]; j++)
+        {
+          int ret = ent_profile_add_env (p, ENT_ENV_UNSET, a->vars[j], NULL, err);
+          if (ret < 0)
+            return ret;
+        }
+    }
   return 0;
 }

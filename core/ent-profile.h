@@ -190,6 +190,51 @@ typedef struct ent_rlimit
 
 ENT_EXPORT const char *ent_rlimit_name (ent_rlimit_res_t res); /* "RLIMIT_NPROC" */
 
+typedef enum ent_res_backend
+{
+  ENT_RES_RLIMIT, /* pids and memory as RLIMIT_NPROC and RLIMIT_AS */
+  ENT_RES_CGROUP, /* pids and memory as pids.max and memory.max */
+} ent_res_backend_t;
+
+/* resources.*: -1 when not granted.  cpu-time, files and file-size are
+ * always rlimits (RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_FSIZE); timeout is
+ * enforced by the launcher. */
+typedef struct ent_resources
+{
+  int64_t pids, memory, cpu_time, files, file_size, timeout;
+  ent_res_backend_t backend; /* set on the base profile by the launcher */
+} ent_resources_t;
+
+ENT_EXPORT const char *ent_res_backend_name (ent_res_backend_t b); /* "rlimit", "cgroup" */
+
+/* ---- host API sockets (api.access) --------------------------------------- */
+
+typedef enum ent_api
+{
+  ENT_API_SSH_AGENT,
+  ENT_API_GPG_AGENT,
+  ENT_API_DBUS_SESSION,
+  ENT_API_DBUS_SYSTEM,
+  ENT_API_DOCKER,
+  ENT_API_PODMAN,
+  ENT_API_X11,
+  ENT_API_WAYLAND,
+  ENT_API_PIPEWIRE,
+  ENT_API_COUNT
+} ent_api_t;
+
+/* "ssh-agent", ...; ent_api_from_name returns -1 when unknown. */
+ENT_EXPORT const char *ent_api_name (ent_api_t api);
+ENT_EXPORT int ent_api_from_name (const char *name);
+
+typedef struct ent_api_endpoint
+{
+  char **paths; /* NULL-terminated, sorted: sockets or directories found on this host */
+  char **vars;  /* NULL-terminated, sorted: environment variables naming them */
+  bool allow;   /* api.access=NAME:allow */
+  bool granted; /* an api.access grant named it (allow or deny) */
+} ent_api_endpoint_t;
+
 /* ---- network ------------------------------------------------------------- */
 
 typedef enum ent_net_mode
@@ -255,6 +300,10 @@ typedef struct ent_profile
   char *hostname; /* NULL: keep ("entrun" when UTS is new) */
   char *cwd;      /* working directory inside, also the base of relative paths */
   char *home;     /* what '~' expands to */
+  ent_resources_t resources;
+  /* The host API sockets the launcher found (paths, variables); denied
+   * ones are hidden and unset by ent_profile_apply_api(). */
+  ent_api_endpoint_t api[ENT_API_COUNT];
 } ent_profile_t;
 
 /* A new profile with nothing granted and nothing restricted: every
@@ -318,6 +367,12 @@ ENT_EXPORT int ent_profile_add_publish (ent_profile_t *p, const ent_publish_t *p
 
 /* Set a string field (hostname, cwd, home, net.proxy_url). */
 ENT_EXPORT int ent_profile_set_string (char **field, const char *value) ENT_WUR;
+
+/* Turn the api table into mounts and environment changes: every API not
+ * allowed has its paths hidden (host.fs.hide) and its variables unset.
+ * The manager calls this after all grants.  A denied path that another
+ * grant mounts explicitly is an error. */
+ENT_EXPORT int ent_profile_apply_api (ent_profile_t *p, ent_error_t **err) ENT_WUR;
 
 /* Resolve @path against @cwd and @home ("~" and "~/x"), then normalise it
  * lexically (".", "..", "//").  The result is absolute; @path must not be

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,69 @@ json_env (FILE *f, const ent_profile_t *p)
   fputs ("],\n", f);
 }
 
+static const struct
+{
+  const char *name;
+  size_t offset;
+} resource_fields[] = {
+  { "pids", offsetof (ent_resources_t, pids) },
+  { "memory", offsetof (ent_resources_t, memory) },
+  { "cpu-time", offsetof (ent_resources_t, cpu_time) },
+  { "files", offsetof (ent_resources_t, files) },
+  { "file-size", offsetof (ent_resources_t, file_size) },
+  { "timeout", offsetof (ent_resources_t, timeout) },
+};
+
+static int64_t
+resource_value (const ent_resources_t *r, size_t i)
+{
+  return *(const int64_t *) ((const char *) r + resource_fields[i].offset);
+}
+
+static void
+json_resources (FILE *f, const ent_profile_t *p)
+{
+  fprintf (f, "  \"resources\": {\"backend\": \"%s\"", ent_res_backend_name (p->resources.backend));
+  for (size_t i = 0; i < N_ELEMENTS (resource_fields); i++)
+    {
+      int64_t v = resource_value (&p->resources, i);
+      if (v >= 0)
+        fprintf (f, ", \"%s\": %" PRId64, resource_fields[i].name, v);
+    }
+  fputs ("},\n  \"api\": {", f);
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    fprintf (f, "%s\"%s\": \"%s\"", i ? ", " : "", ent_api_name (i),
+             p->api[i].allow ? "allow" : "deny");
+  fputs ("},\n", f);
+}
+
+static void
+text_resources (FILE *f, const ent_profile_t *p)
+{
+  bool any = false;
+
+  for (size_t i = 0; i < N_ELEMENTS (resource_fields); i++)
+    {
+      int64_t v = resource_value (&p->resources, i);
+      if (v < 0)
+        continue;
+      fprintf (f, "%s %s=%" PRId64, any ? "," : "resources:", resource_fields[i].name, v);
+      any = true;
+    }
+  if (any)
+    fprintf (f, " (pids and memory through %s)\n",
+             p->resources.backend == ENT_RES_CGROUP ? "a delegated cgroup" : "rlimits: no delegated cgroup");
+  fputs ("host APIs allowed:", f);
+  any = false;
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    if (p->api[i].allow)
+      {
+        fprintf (f, " %s", ent_api_name (i));
+        any = true;
+      }
+  fputs (any ? " (all others hidden)\n" : " none (their sockets are hidden)\n", f);
+}
+
 static void
 json_opt_string (FILE *f, const char *key, const char *v, bool last)
 {
@@ -283,6 +347,7 @@ json_profile (FILE *f, const ent_profile_t *p)
   json_seccomp (f, &p->seccomp);
   json_fs (f, &p->fs);
   json_rlimits (f, p);
+  json_resources (f, p);
   json_network (f, &p->net);
   json_env (f, p);
   json_opt_string (f, "hostname", p->hostname, false);
@@ -405,6 +470,7 @@ text_profile (FILE *f, const ent_profile_t *p)
         json_limit (f, p->rlimits[r].hard);
         fputc ('\n', f);
       }
+  text_resources (f, p);
   fprintf (f, "network: %s%s%s", ent_net_mode_name (p->net.mode), p->net.admin ? " (admin)" : "",
            p->net.host_loopback ? " (host loopback reachable)" : "");
   if (p->net.proxy_url)

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -75,6 +76,20 @@ ent_cleanup_strvp (char ***v)
     *(pp) = NULL;                                                             \
     _ptr_;                                                                    \
   })
+
+/* asprintf that returns the string, NULL on failure. */
+__attribute__ ((format (printf, 1, 2))) static inline char *
+ent_str_printf (const char *fmt, ...)
+{
+  char *s = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  if (vasprintf (&s, fmt, ap) < 0)
+    s = NULL;
+  va_end (ap);
+  return s;
+}
 
 /* Take ownership of a cleanup_close fd. */
 static inline int

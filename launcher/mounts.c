@@ -443,6 +443,24 @@ protect_self (const char *self_exe)
     die_errno ("making %s read-only", self_exe);
 }
 
+/* The directories entrun reads its profiles from are read-only in every
+ * sandbox, whatever the grants: a sandbox must never be able to change its
+ * own policy or the next one's (firejail's CVE-2019-12589).  A directory
+ * that a grant hid is unreachable anyway. */
+static void
+protect_dirs (char *const *dirs)
+{
+  for (size_t i = 0; dirs && dirs[i]; i++)
+    {
+      cleanup_free char *path = under (NEWROOT, dirs[i]);
+      struct stat st;
+      if (stat (path, &st) < 0 || !S_ISDIR (st.st_mode))
+        continue;
+      xmount (path, path, NULL, MS_BIND | MS_REC, NULL);
+      readonly_or_die (path);
+    }
+}
+
 /* ---- the whole plan ------------------------------------------------------ */
 
 static void
@@ -491,5 +509,6 @@ entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
   setup_sys (p);
   mask_paths (p);
   protect_self (ctx->self_exe);
+  protect_dirs (ctx->protect);
   enter_newroot ();
 }

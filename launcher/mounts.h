@@ -11,6 +11,8 @@ typedef struct entrun_mount_ctx
 {
   const ent_profile_t *profile;
   const char *self_exe; /* entrun's own binary, bound read-only inside */
+  char *const *protect; /* NULL-terminated: entrun's profile directories,
+                           read-only in every sandbox (invariant 3) */
 } entrun_mount_ctx_t;
 
 void entrun_setup_mounts (const entrun_mount_ctx_t *ctx);

@@ -210,7 +210,7 @@ void
 entrun_pid1 (entrun_sandbox_t *sb)
 {
   const ent_profile_t *p = sb->profile;
-  entrun_mount_ctx_t mctx = { .profile = p, .self_exe = sb->self_exe };
+  entrun_mount_ctx_t mctx = { .profile = p, .self_exe = sb->self_exe, .protect = sb->protect };
   pid_t self, payload;
 
   wait_for_parent (sb);

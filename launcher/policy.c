@@ -3,13 +3,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "api.h"
+#include "cgroup.h"
 #include "ent-util.h"
 #include "policy.h"
+#include "util.h"
 
 static const char *
 caller_home (void)
@@ -58,6 +62,13 @@ make_base (const entrun_cli_t *cli, ent_profile_t **out, ent_error_t **err)
     ret = ent_error_set (err, ENOMEM, "out of memory");
   if (ret == 0)
     ret = base_env (base, cli, err);
+  if (ret == 0)
+    ret = entrun_api_discover (base, err);
+  if (ret == 0)
+    {
+      cleanup_free char *cgdir = NULL;
+      base->resources.backend = entrun_cgroup_backend (&cgdir);
+    }
   if (ret < 0)
     {
       ent_profile_free (base);
@@ -116,4 +127,29 @@ entrun_policy_build (const entrun_cli_t *cli, const ent_catalogue_t *cat, ent_ma
     }
   *out = m;
   return 0;
+}
+
+char **
+entrun_profile_dirs (const char *home)
+{
+  const char *xdg = getenv ("XDG_CONFIG_HOME");
+  cleanup_free char *user = NULL;
+  char **dirs = calloc (3, sizeof (char *));
+  char real[PATH_MAX];
+  size_t n = 0;
+
+  if (dirs == NULL)
+    die ("out of memory");
+  if (xdg && xdg[0] == '/')
+    user = ent_str_printf ("%s/entrun", xdg);
+  else if (home)
+    user = ent_str_printf ("%s/.config/entrun", home);
+  if (user && realpath (user, real))
+    dirs[n++] = strdup (real);
+  if (realpath ("/etc/entrun", real))
+    dirs[n++] = strdup (real);
+  for (size_t i = 0; i < n; i++)
+    if (dirs[i] == NULL)
+      die ("out of memory");
+  return dirs;
 }

@@ -11,4 +11,10 @@
 int entrun_policy_build (const entrun_cli_t *cli, const ent_catalogue_t *cat, ent_manager_t **out,
                          ent_error_t **err) __attribute__ ((warn_unused_result));
 
+/* The directories profiles are looked up in, most specific first:
+ * $XDG_CONFIG_HOME/entrun (or ~/.config/entrun) and /etc/entrun.  The
+ * built-in profiles live inside the binary.  NULL-terminated, real paths of
+ * those that exist. */
+char **entrun_profile_dirs (const char *home);
+
 #endif

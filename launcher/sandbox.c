@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <time.h>
 #include <sched.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "netsetup.h"
+#include "policy.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -115,6 +119,27 @@ self_exe_if_writable (void)
   return NULL;
 }
 
+/* resources.pids/memory through a delegated cgroup: pid 1 goes into a new
+ * child cgroup before it may run anything, so all of the sandbox is in. */
+static char *
+enter_cgroup (pid_t pid, const ent_profile_t *p)
+{
+  cleanup_free char *dir = NULL;
+  ent_error_t *err = NULL;
+  char *created = NULL;
+
+  if (p->resources.backend != ENT_RES_CGROUP || (p->resources.pids < 0 && p->resources.memory < 0))
+    return NULL;
+  if (entrun_cgroup_backend (&dir) != ENT_RES_CGROUP
+      || entrun_cgroup_enter (dir, pid, &p->resources, &created, &err) < 0)
+    {
+      kill (pid, SIGKILL);
+      die ("resources: %s", err ? ent_error_message (err) : "the delegated cgroup went away");
+    }
+  verbose ("cgroup %s", created);
+  return created;
+}
+
 static pid_t
 spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
 {
@@ -152,9 +177,35 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
  * dies with us anyway (PR_SET_PDEATHSIG). */
 #define MAX_POLL 512
 
-static int
-supervise (pid_t pid, const sigset_t *mask, int status_fd, netsetup_engine_t *engine)
+static int64_t
+now_ms (void)
 {
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* resources.timeout: end the whole sandbox and wait until it is gone.  With
+ * its own PID namespace, pid 1's death takes everything with it; without,
+ * pid 1 kills its descendants on ENTRUN_SIG_PARENT_DIED first. */
+static void
+kill_sandbox (pid_t pid, bool own_pidns)
+{
+  int wstatus;
+
+  kill (pid, own_pidns ? SIGKILL : ENTRUN_SIG_PARENT_DIED);
+  while (waitpid (pid, &wstatus, 0) < 0 && errno == EINTR)
+    ;
+}
+
+static int
+supervise (pid_t pid, const entrun_sandbox_t *sb, int status_fd, netsetup_engine_t *engine,
+           bool *timed_out)
+{
+  const sigset_t *mask = &sb->forwarded;
+  int64_t limit = sb->profile->resources.timeout;
+  int64_t deadline = limit > 0 ? now_ms () + limit * 1000 : -1;
   cleanup_close int sfd = signalfd (-1, mask, SFD_CLOEXEC);
   struct pollfd fds[MAX_POLL];
   struct signalfd_siginfo si;
@@ -169,10 +220,26 @@ supervise (pid_t pid, const sigset_t *mask, int status_fd, netsetup_engine_t *en
     {
       int timeout = -1;
       size_t n_engine = 0;
+      if (deadline >= 0)
+        {
+          int64_t left = deadline - now_ms ();
+          if (left <= 0)
+            {
+              kill_sandbox (pid, sb->profile->ns.create[ENT_NS_PID]);
+              *timed_out = true;
+              return 0;
+            }
+          timeout = left > INT32_MAX ? INT32_MAX : (int) left;
+        }
       fds[0] = (struct pollfd){ .fd = status_fd, .events = POLLIN };
       fds[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
       if (engine)
-        n_engine = netsetup_engine_fill (engine, fds + 2, MAX_POLL - 2, &timeout);
+        {
+          int engine_timeout = -1;
+          n_engine = netsetup_engine_fill (engine, fds + 2, MAX_POLL - 2, &engine_timeout);
+          if (engine_timeout >= 0 && (timeout < 0 || engine_timeout < timeout))
+            timeout = engine_timeout;
+        }
       if (poll (fds, 2 + n_engine, timeout) < 0 && errno != EINTR)
         die_errno ("poll");
       if (engine)
@@ -234,7 +301,9 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
                           .n_keep_fds = cli->n_keep_fds };
   int sync_pipe[2], status_pipe[2], net_pair[2] = { -1, -1 };
   netsetup_engine_t *engine = NULL;
+  cleanup_free char *cgroup = NULL;
   ent_error_t *err = NULL;
+  bool timed_out = false;
   int wstatus;
   pid_t pid;
 
@@ -242,6 +311,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
   sb.self_exe = self_exe_if_writable ();
+  sb.protect = entrun_profile_dirs (p->home);
   if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0)
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];
@@ -260,6 +330,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   verbose ("seccomp filter ready");
   pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], net_pair[0]);
   verbose ("namespaces created (pid 1 is %d)", pid);
+  cgroup = enter_cgroup (pid, p);
   close (sync_pipe[0]);
   close (status_pipe[1]);
   write_maps (pid, p);
@@ -276,7 +347,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
       start_network (pid, net_pair[0], engine);
     }
 
-  wstatus = supervise (pid, &sb.forwarded, status_pipe[0], engine);
+  wstatus = supervise (pid, &sb, status_pipe[0], engine, &timed_out);
   close (status_pipe[0]);
   if (engine)
     {
@@ -287,5 +358,13 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
            WIFSIGNALED (wstatus) ? WTERMSIG (wstatus) : WEXITSTATUS (wstatus));
   entrun_filter_clear (&sb.filter);
   free (sb.self_exe);
+  ent_strv_free (sb.protect);
+  entrun_cgroup_remove (cgroup);
+  if (timed_out)
+    {
+      warn ("resources.timeout: the sandbox ran out of its %" PRId64 " s and was killed",
+            p->resources.timeout);
+      return ENTRUN_EXIT_TIMEOUT;
+    }
   return entrun_exit_status (wstatus);
 }
