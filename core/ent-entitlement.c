@@ -183,6 +183,9 @@ ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_er
       else if (err && !strstr (ent_error_message (*err), e->name.name))
         /* Name the entitlement, unless the callback's message already does. */
         ent_error_prefix (err, "%s", e->full_name);
+      /* A grant from a profile file says where it was written. */
+      if (err && e->source && strchr (e->source, ':'))
+        ent_error_prefix (err, "%s", e->source);
     }
   return ret;
 }

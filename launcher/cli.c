@@ -20,10 +20,12 @@ enum
   OPT_CLEARENV,
   OPT_HOSTNAME,
   OPT_KEEP_FD,
+  OPT_DOCTOR,
 };
 
 static const struct option long_options[] = {
   { "ent", required_argument, NULL, 'e' },
+  { "profile", required_argument, NULL, 'p' },
   { "explain", no_argument, NULL, OPT_EXPLAIN },
   { "json", no_argument, NULL, OPT_JSON },
   { "list", no_argument, NULL, OPT_LIST },
@@ -33,6 +35,7 @@ static const struct option long_options[] = {
   { "clearenv", no_argument, NULL, OPT_CLEARENV },
   { "hostname", required_argument, NULL, OPT_HOSTNAME },
   { "keep-fd", required_argument, NULL, OPT_KEEP_FD },
+  { "doctor", no_argument, NULL, OPT_DOCTOR },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "help", no_argument, NULL, 'h' },
@@ -45,9 +48,12 @@ static const char usage[] =
     "Run COMMAND in a rootless sandbox shaped by entitlements.\n"
     "\n"
     "  -e, --ent NAME[=VALUE]  grant an entitlement (repeatable; see --list)\n"
+    "  -p, --profile NAME|PATH use an INI profile (repeatable; see entrun.ini(5));\n"
+    "                          --ent overrides its levels, lists accumulate\n"
     "      --explain           print the resolved sandbox profile and exit\n"
     "      --json              with --explain: print it as JSON\n"
     "      --list              list every entitlement with its description\n"
+    "      --doctor            check what entrun needs on this host\n"
     "  -C, --chdir DIR         working directory inside (default: the current one)\n"
     "      --env NAME=VALUE    set an environment variable inside\n"
     "      --unsetenv NAME     remove an environment variable inside\n"
@@ -154,9 +160,14 @@ handle_option (entrun_cli_t *cli, int c, const char *arg, ent_error_t **err)
     {
     case 'e':
       return push_string (&cli->ents, &cli->n_ents, arg) < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
+    case 'p':
+      if (*arg == '\0')
+        return ent_error_set (err, EINVAL, "--profile: empty value");
+      return push_string (&cli->profiles, &cli->n_profiles, arg) < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
     case OPT_EXPLAIN: cli->explain = true; return 0;
     case OPT_JSON: cli->json = true; return 0;
     case OPT_LIST: cli->list = true; return 0;
+    case OPT_DOCTOR: cli->doctor = true; return 0;
     case 'C': return set_once (&cli->chdir, "--chdir", arg, err);
     case OPT_ENV: return push_env (cli, ENT_ENV_SET, arg, err);
     case OPT_UNSETENV: return push_env (cli, ENT_ENV_UNSET, arg, err);
@@ -194,7 +205,7 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
   cli->verbosity = 1;
   optind = 0; /* full re-initialisation, so tests may parse repeatedly */
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+:e:C:vqhV", long_options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:e:p:C:vqhV", long_options, NULL)) != -1)
     {
       if (c == '?' || c == ':')
         return bad_option (argv, c, err);
@@ -205,7 +216,8 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
   cli->argc = argc - optind;
   if (cli->json && !cli->explain)
     return ent_error_set (err, EINVAL, "--json goes with --explain");
-  if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version))
+  if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version
+                            || cli->doctor))
     return ent_error_set (err, EINVAL, "no command given (see entrun --help)");
   return 0;
 }
@@ -214,6 +226,7 @@ void
 entrun_cli_clear (entrun_cli_t *cli)
 {
   ent_strv_free (cli->ents);
+  ent_strv_free (cli->profiles);
   for (size_t i = 0; i < cli->n_env; i++)
     {
       free (cli->env[i].name);

@@ -19,7 +19,9 @@ typedef struct entrun_cli
 {
   char **ents; /* --ent values, in order */
   size_t n_ents;
-  bool explain, json, list, help, version;
+  char **profiles; /* -p values, in order */
+  size_t n_profiles;
+  bool explain, json, list, help, version, doctor;
   char *chdir;
   entrun_env_op_t *env;
   size_t n_env;

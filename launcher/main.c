@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "doctor.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "util.h"
@@ -64,6 +65,7 @@ main (int argc, char **argv)
   ent_error_t *err = NULL;
   ent_catalogue_t *cat = NULL;
   ent_manager_t *m = NULL;
+  entrun_loaded_t loaded = { 0 };
   int status;
 
   verbose_start_clock ();
@@ -76,6 +78,8 @@ main (int argc, char **argv)
       fputs (cli.help ? entrun_cli_usage () : PACKAGE_STRING "\n", stdout);
       return 0;
     }
+  if (cli.doctor)
+    return entrun_doctor ();
   cat = ent_catalogue_new_default ();
   if (cat == NULL)
     die ("out of memory");
@@ -84,7 +88,7 @@ main (int argc, char **argv)
       print_list (cat);
       return 0;
     }
-  if (entrun_policy_build (&cli, cat, &m, &err) < 0)
+  if (entrun_policy_build (&cli, cat, &loaded, &m, &err) < 0)
     die ("%s", ent_error_message (err));
   verbose ("profile resolved");
   if (cli.explain)
@@ -93,6 +97,7 @@ main (int argc, char **argv)
     status = entrun_run (ent_manager_profile (m), &cli);
   ent_manager_free (m);
   ent_catalogue_free (cat);
+  entrun_loaded_clear (&loaded);
   entrun_cli_clear (&cli);
   return status;
 }

@@ -168,7 +168,18 @@ under (const char *root, const char *path)
  * target is a symlink is refused: mounting over it would cover whatever it
  * points at instead (runc's CVE-2025-31133). */
 static int
+open_target_or_missing (const char *root, const char *path, const char *what, bool may_miss);
+
+static int
 open_target (const char *root, const char *path, const char *what)
+{
+  return open_target_or_missing (root, path, what, false);
+}
+
+/* As open_target; with @may_miss, a path that does not exist gives -1
+ * instead of an error. */
+static int
+open_target_or_missing (const char *root, const char *path, const char *what, bool may_miss)
 {
   struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
@@ -182,6 +193,8 @@ open_target (const char *root, const char *path, const char *what)
   fd = syscall (SYS_openat2, rootfd, rel, &how, sizeof (how));
   if (fd < 0 && errno == ENOSYS)
     fd = openat (rootfd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && may_miss && errno == ENOENT)
+    return -1;
   if (fd < 0)
     die_errno ("%s=%s", what, path);
   if (fstat (fd, &st) < 0)
@@ -248,11 +261,20 @@ static void
 apply_grant (const ent_mount_t *m)
 {
   const char *what = kind_names[m->kind];
-  cleanup_close int dfd = open_target (NEWROOT, m->path, what);
-  cleanup_free char *dst = fd_path (dfd);
+  /* Nothing to hide where nothing exists: a profile may list secrets that
+   * this user happens not to have. */
+  cleanup_close int dfd = open_target_or_missing (NEWROOT, m->path, what,
+                                                  m->kind == ENT_MOUNT_HIDE);
+  cleanup_free char *dst = NULL;
   cleanup_free char *src = NULL;
   struct stat st;
 
+  if (dfd < 0)
+    {
+      verbose ("%s=%s: does not exist, nothing to hide", what, m->path);
+      return;
+    }
+  dst = fd_path (dfd);
   if (fstat (dfd, &st) < 0)
     die_errno ("%s=%s", what, m->path);
   verbose ("%s=%s", what, m->path);

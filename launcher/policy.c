@@ -1,15 +1,19 @@
-/* entrun — from CLI to profile.  Policy lives in core; this file only
- * gathers the caller's context (cwd, home) and the requests. */
+/* entrun — from command line and profiles to a resolved profile.  Policy
+ * lives in core; this file gathers the caller's context (cwd, home, host
+ * API sockets, cgroup), loads the INI profiles, and hands every request to
+ * the manager as one set. */
 #include "config.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "builtin-profiles.h"
 #include "cgroup.h"
 #include "ent-util.h"
 #include "policy.h"
@@ -27,76 +31,227 @@ caller_home (void)
   return pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
 }
 
-static int
-base_env (ent_profile_t *base, const entrun_cli_t *cli, ent_error_t **err)
+/* ---- profiles ------------------------------------------------------------ */
+
+char **
+entrun_profile_search_dirs (const char *home)
 {
-  base->clearenv = cli->clearenv;
-  for (size_t i = 0; i < cli->n_env; i++)
+  const char *xdg = getenv ("XDG_CONFIG_HOME");
+  char **dirs = calloc (3, sizeof (char *));
+  size_t n = 0;
+
+  if (dirs == NULL)
+    die ("out of memory");
+  if (xdg && xdg[0] == '/')
+    dirs[n++] = ent_str_printf ("%s/entrun", xdg);
+  else if (home)
+    dirs[n++] = ent_str_printf ("%s/.config/entrun", home);
+  dirs[n++] = strdup ("/etc/entrun");
+  for (size_t i = 0; i < n; i++)
+    if (dirs[i] == NULL)
+      die ("out of memory");
+  return dirs;
+}
+
+static const char *
+builtin_text (const char *name)
+{
+  for (const entrun_builtin_profile_t *b = entrun_builtin_profiles; b->name; b++)
+    if (strcmp (b->name, name) == 0)
+      return b->text;
+  return NULL;
+}
+
+/* Find @name (user directory, /etc/entrun, then built in) and parse it. */
+static int
+load_profile (const char *name, const char *home, entrun_conf_t *out, ent_error_t **err)
+{
+  cleanup_strv char **dirs = entrun_profile_search_dirs (home);
+  cleanup_free char *path = NULL;
+  cleanup_fclose FILE *f = NULL;
+  const char *text;
+  ent_error_t *find_err = NULL;
+  int ret = entrun_conf_find (name, (const char *const *) dirs, &path, &find_err);
+
+  if (ret == -ENOENT && strchr (name, '/') == NULL && (text = builtin_text (name)))
     {
-      int ret = ent_profile_add_env (base, cli->env[i].op, cli->env[i].name, cli->env[i].value, err);
+      cleanup_free char *label = ent_str_printf ("builtin:%s.ini", name);
+      ent_error_free (find_err);
+      return entrun_conf_parse_buffer (text, strlen (text), label ? label : name, out, err);
+    }
+  if (ret < 0)
+    {
+      if (ret == -ENOENT && strchr (name, '/') == NULL)
+        ent_error_set (err, ENOENT, "%s, nor among the built-in profiles (dev, offline, untrusted)",
+                       ent_error_message (find_err));
+      else
+        ent_error_set (err, -ret, "%s", ent_error_message (find_err));
+      ent_error_free (find_err);
+      return ret;
+    }
+  if ((f = fopen (path, "re")) == NULL)
+    return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+  return entrun_conf_parse_file (f, path, out, err);
+}
+
+void
+entrun_loaded_clear (entrun_loaded_t *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    entrun_conf_clear (&l->confs[i]);
+  free (l->confs);
+  memset (l, 0, sizeof (*l));
+}
+
+static int
+load_all (const entrun_cli_t *cli, const char *home, ent_catalogue_t *cat, entrun_loaded_t *l,
+          ent_error_t **err)
+{
+  memset (l, 0, sizeof (*l));
+  if (cli->n_profiles == 0)
+    return 0;
+  l->confs = calloc (cli->n_profiles, sizeof (entrun_conf_t));
+  if (l->confs == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  for (size_t i = 0; i < cli->n_profiles; i++)
+    {
+      int ret = load_profile (cli->profiles[i], home, &l->confs[i], err);
       if (ret < 0)
+        return ret;
+      l->n++;
+      if ((ret = entrun_conf_register_customs (&l->confs[i], cat, err)) < 0)
         return ret;
     }
   return 0;
 }
 
+/* One value (hostname, chdir) that several profiles may set: the command
+ * line wins; two profiles disagreeing is a conflict, as for levels. */
 static int
-make_base (const entrun_cli_t *cli, ent_profile_t **out, ent_error_t **err)
+pick_setting (const entrun_loaded_t *l, size_t field_off, size_t source_off, const char *what,
+              const char **value, ent_error_t **err)
 {
-  ent_profile_t *base = ent_profile_new ();
-  cleanup_free char *cwd = getcwd (NULL, 0);
+  const char *src = NULL;
+
+  for (size_t i = 0; i < l->n; i++)
+    {
+      const char *v = *(char *const *) ((const char *) &l->confs[i] + field_off);
+      const char *s = *(char *const *) ((const char *) &l->confs[i] + source_off);
+      if (v == NULL)
+        continue;
+      if (*value && strcmp (*value, v) != 0)
+        return ent_error_set (err, EEXIST, "%s: %s = %s conflicts with %s = %s (%s)", s, what, v,
+                              what, *value, src);
+      *value = v;
+      src = s;
+    }
+  return 0;
+}
+
+/* ---- the base profile ---------------------------------------------------- */
+
+static int
+base_env (ent_profile_t *base, const entrun_cli_t *cli, const entrun_loaded_t *l,
+          ent_error_t **err)
+{
+  int ret = 0;
+
+  base->clearenv = cli->clearenv;
+  for (size_t i = 0; ret == 0 && i < l->n; i++)
+    {
+      base->clearenv = base->clearenv || (l->confs[i].clearenv_source && l->confs[i].clearenv);
+      for (size_t j = 0; ret == 0 && j < l->confs[i].n_env; j++)
+        {
+          const ent_env_t *e = &l->confs[i].env[j];
+          ret = ent_profile_add_env (base, e->op, e->name, e->value, err);
+        }
+    }
+  /* The command line's changes come last: they win. */
+  for (size_t i = 0; ret == 0 && i < cli->n_env; i++)
+    ret = ent_profile_add_env (base, cli->env[i].op, cli->env[i].name, cli->env[i].value, err);
+  return ret;
+}
+
+static int
+base_places (ent_profile_t *base, const entrun_cli_t *cli, const entrun_loaded_t *l,
+             const char *cwd, ent_error_t **err)
+{
+  const char *chdir_to = cli->chdir, *hostname = cli->hostname;
   cleanup_free char *dir = NULL;
   int ret = 0;
 
-  if (base == NULL)
-    return ent_error_set (err, ENOMEM, "out of memory");
-  if (cwd == NULL)
-    ret = ent_error_set (err, errno, "cannot get the current directory: %s", strerror (errno));
-  if (ret == 0 && ent_profile_set_string (&base->home, caller_home ()) < 0)
-    ret = ent_error_set (err, ENOMEM, "out of memory");
-  if (ret == 0 && cli->chdir)
-    ret = ent_path_resolve (cli->chdir, cwd, base->home, &dir, err);
+  if (chdir_to == NULL)
+    ret = pick_setting (l, offsetof (entrun_conf_t, chdir), offsetof (entrun_conf_t, chdir_source),
+                        "chdir", &chdir_to, err);
+  if (ret == 0 && hostname == NULL)
+    ret = pick_setting (l, offsetof (entrun_conf_t, hostname),
+                        offsetof (entrun_conf_t, hostname_source), "hostname", &hostname, err);
+  if (ret == 0 && chdir_to)
+    ret = ent_path_resolve (chdir_to, cwd, base->home, &dir, err);
   if (ret == 0 && ent_profile_set_string (&base->cwd, dir ? dir : cwd) < 0)
     ret = ent_error_set (err, ENOMEM, "out of memory");
-  if (ret == 0 && cli->hostname && ent_profile_set_string (&base->hostname, cli->hostname) < 0)
+  if (ret == 0 && hostname && ent_profile_set_string (&base->hostname, hostname) < 0)
     ret = ent_error_set (err, ENOMEM, "out of memory");
-  if (ret == 0)
-    ret = base_env (base, cli, err);
-  if (ret == 0)
-    ret = entrun_api_discover (base, err);
-  if (ret == 0)
+  return ret;
+}
+
+static int
+make_base (const entrun_cli_t *cli, const entrun_loaded_t *l, ent_profile_t *base,
+           ent_error_t **err)
+{
+  cleanup_free char *cwd = getcwd (NULL, 0);
+  cleanup_free char *cgdir = NULL;
+  int ret;
+
+  if (cwd == NULL)
+    return ent_error_set (err, errno, "cannot get the current directory: %s", strerror (errno));
+  if ((ret = base_places (base, cli, l, cwd, err)) < 0 || (ret = base_env (base, cli, l, err)) < 0
+      || (ret = entrun_api_discover (base, err)) < 0)
+    return ret;
+  base->resources.backend = entrun_cgroup_backend (&cgdir);
+  return 0;
+}
+
+/* ---- requests -------------------------------------------------------------- */
+
+static int
+push_request (ent_entitlement_t **ents, size_t *n, const ent_catalogue_t *cat, const char *req,
+              const char *source, int precedence, ent_error_t **err)
+{
+  ent_entitlement_t *e = ent_catalogue_instantiate (cat, req, err);
+
+  if (e == NULL)
     {
-      cleanup_free char *cgdir = NULL;
-      base->resources.backend = entrun_cgroup_backend (&cgdir);
+      if (strcmp (source, "command line") != 0)
+        ent_error_prefix (err, "%s", source);
+      return err && *err ? -(*err)->code : -EINVAL;
     }
-  if (ret < 0)
-    {
-      ent_profile_free (base);
-      return ret;
-    }
-  *out = base;
+  ents[(*n)++] = e;
+  if (ent_entitlement_set_source (e, source, precedence) < 0)
+    return ent_error_set (err, ENOMEM, "out of memory");
   return 0;
 }
 
 /* Instantiate every request, then grant them as one set, so the order on
- * the command line never matters. */
+ * the command line or in the profiles never matters. */
 static int
-add_requests (ent_manager_t *m, const ent_catalogue_t *cat, char *const *reqs, size_t n,
-              ent_error_t **err)
+add_requests (ent_manager_t *m, const ent_catalogue_t *cat, const entrun_cli_t *cli,
+              const entrun_loaded_t *l, ent_error_t **err)
 {
-  ent_entitlement_t **ents = calloc (n + 1, sizeof (*ents));
+  size_t total = cli->n_ents, n = 0;
+  ent_entitlement_t **ents;
   int ret = 0;
 
-  if (ents == NULL)
+  for (size_t i = 0; i < l->n; i++)
+    total += l->confs[i].n_requests;
+  if ((ents = calloc (total + 1, sizeof (*ents))) == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
-  for (size_t i = 0; ret == 0 && i < n; i++)
-    {
-      ents[i] = ent_catalogue_instantiate (cat, reqs[i], err);
-      if (ents[i] == NULL)
-        ret = err && *err ? -(*err)->code : -EINVAL;
-      else if (ent_entitlement_set_source (ents[i], "command line", ENT_PRECEDENCE_CLI) < 0)
-        ret = ent_error_set (err, ENOMEM, "out of memory");
-    }
+  for (size_t i = 0; ret == 0 && i < l->n; i++)
+    for (size_t j = 0; ret == 0 && j < l->confs[i].n_requests; j++)
+      ret = push_request (ents, &n, cat, l->confs[i].requests[j].request,
+                          l->confs[i].requests[j].source, ENT_PRECEDENCE_PROFILE, err);
+  for (size_t i = 0; ret == 0 && i < cli->n_ents; i++)
+    ret = push_request (ents, &n, cat, cli->ents[i], "command line", ENT_PRECEDENCE_CLI, err);
   if (ret == 0)
     ret = ent_manager_add_all (m, ents, n, err);
   else
@@ -107,20 +262,28 @@ add_requests (ent_manager_t *m, const ent_catalogue_t *cat, char *const *reqs, s
 }
 
 int
-entrun_policy_build (const entrun_cli_t *cli, const ent_catalogue_t *cat, ent_manager_t **out,
-                     ent_error_t **err)
+entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loaded_t *loaded,
+                     ent_manager_t **out, ent_error_t **err)
 {
-  ent_profile_t *base = NULL;
+  ent_profile_t *base = ent_profile_new ();
   ent_manager_t *m;
-  int ret = make_base (cli, &base, err);
+  int ret;
 
+  if (base == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  if (ent_profile_set_string (&base->home, caller_home ()) < 0)
+    ret = ent_error_set (err, ENOMEM, "out of memory");
+  else if ((ret = load_all (cli, base->home, cat, loaded, err)) == 0)
+    ret = make_base (cli, loaded, base, err);
   if (ret < 0)
-    return ret;
+    {
+      ent_profile_free (base);
+      return ret;
+    }
   m = ent_manager_new (base, cat);
   if (m == NULL)
     return ent_error_set (err, ENOMEM, "cannot build the default profile");
-  ret = add_requests (m, cat, cli->ents, cli->n_ents, err);
-  if (ret < 0)
+  if ((ret = add_requests (m, cat, cli, loaded, err)) < 0)
     {
       ent_manager_free (m);
       return ret;
@@ -132,24 +295,15 @@ entrun_policy_build (const entrun_cli_t *cli, const ent_catalogue_t *cat, ent_ma
 char **
 entrun_profile_dirs (const char *home)
 {
-  const char *xdg = getenv ("XDG_CONFIG_HOME");
-  cleanup_free char *user = NULL;
+  cleanup_strv char **search = entrun_profile_search_dirs (home);
   char **dirs = calloc (3, sizeof (char *));
   char real[PATH_MAX];
   size_t n = 0;
 
   if (dirs == NULL)
     die ("out of memory");
-  if (xdg && xdg[0] == '/')
-    user = ent_str_printf ("%s/entrun", xdg);
-  else if (home)
-    user = ent_str_printf ("%s/.config/entrun", home);
-  if (user && realpath (user, real))
-    dirs[n++] = strdup (real);
-  if (realpath ("/etc/entrun", real))
-    dirs[n++] = strdup (real);
-  for (size_t i = 0; i < n; i++)
-    if (dirs[i] == NULL)
+  for (size_t i = 0; search[i] && n < 2; i++)
+    if (realpath (search[i], real) && (dirs[n++] = strdup (real)) == NULL)
       die ("out of memory");
   return dirs;
 }

@@ -366,6 +366,94 @@ exp_fs_tmpfs (ent_profile_t *p)
   OK (ent_profile_add_mount (p, ENT_MOUNT_TMPFS, "/tmp", NULL));
 }
 
+#define ADDR_NO_RANDOMIZE_ 0x0040000
+#define PER_LINUX32_ 0x0008
+
+static void
+allow_personality (ent_profile_t *p, uint64_t value)
+{
+  ent_seccomp_rule_t r = { .syscall = (char *) (uintptr_t) "personality",
+                           .action = ENT_SECCOMP_ALLOW, .n_args = 1 };
+
+  r.args[0].index = 0;
+  r.args[0].op = ENT_ARG_EQ;
+  r.args[0].value = value;
+  OK (ent_profile_add_rule (p, &r, NULL));
+}
+
+static void
+set_rlimit (ent_profile_t *p, ent_rlimit_res_t r, int64_t value)
+{
+  p->rlimits[r].soft = value;
+  p->rlimits[r].hard = value;
+}
+
+/* pids and memory are rlimits only without a delegated cgroup; the bases
+ * of the table say which one they are in resources.backend. */
+static void
+exp_res_pids (ent_profile_t *p)
+{
+  p->resources.pids = 100;
+  if (p->resources.backend == ENT_RES_RLIMIT)
+    set_rlimit (p, ENT_RLIMIT_NPROC, 100);
+}
+
+static void
+exp_res_memory (ent_profile_t *p)
+{
+  p->resources.memory = INT64_C (1073741824);
+  if (p->resources.backend == ENT_RES_RLIMIT)
+    set_rlimit (p, ENT_RLIMIT_AS, INT64_C (1073741824));
+}
+
+static void
+exp_res_cpu_time (ent_profile_t *p)
+{
+  p->resources.cpu_time = 60;
+  set_rlimit (p, ENT_RLIMIT_CPU, 60);
+}
+
+static void
+exp_res_files (ent_profile_t *p)
+{
+  p->resources.files = 256;
+  set_rlimit (p, ENT_RLIMIT_NOFILE, 256);
+}
+
+static void
+exp_res_file_size (ent_profile_t *p)
+{
+  p->resources.file_size = INT64_C (10485760);
+  set_rlimit (p, ENT_RLIMIT_FSIZE, INT64_C (10485760));
+}
+
+static void
+exp_res_timeout (ent_profile_t *p)
+{
+  p->resources.timeout = 30;
+}
+
+static void
+exp_debug_ptrace (ent_profile_t *p)
+{
+  allow_all (p, ptrace_family);
+  allow_personality (p, ADDR_NO_RANDOMIZE_);
+  allow_personality (p, ADDR_NO_RANDOMIZE_ | PER_LINUX32_);
+}
+
+static void
+exp_debug_perf (ent_profile_t *p)
+{
+  OK (ent_profile_allow_syscall (p, "perf_event_open", NULL));
+}
+
+static void
+exp_api_access (ent_profile_t *p)
+{
+  p->api[ENT_API_SSH_AGENT].granted = true;
+  p->api[ENT_API_SSH_AGENT].allow = true;
+}
+
 #define ORDER_SECURITY ENT_ORDER_LEVEL
 #define ORDER_LEVEL (ENT_ORDER_LEVEL + 10)
 
@@ -387,7 +475,14 @@ static const struct entry_case
   const char *expect_from;
   bool own_rules; /* the confined allowlist is checked by the seccomp tests */
   void (*expect) (ent_profile_t *p);
+  bool size; /* the int value takes a K/M/G/T suffix */
 } entry_cases[] = {
+  { "api.access", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_FLAG, "api.access=ssh-agent:allow",
+    { NULL }, NULL, false, exp_api_access },
+  { "debug.perf", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG, "debug.perf",
+    { "security.confined" }, NULL, false, exp_debug_perf },
+  { "debug.ptrace", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG, "debug.ptrace",
+    { "security.confined" }, NULL, false, exp_debug_ptrace },
   { "host.devices.admin", ENT_TYPE_VOID, "host.devices", false, false, ORDER_LEVEL,
     "host.devices.admin", { "host.devices.none" }, NULL, false, exp_devices_admin },
   { "host.devices.none", ENT_TYPE_VOID, "host.devices", true, false, ORDER_LEVEL,
@@ -424,6 +519,18 @@ static const struct entry_case
     "network.publish=8080:80", { "network.user" }, NULL, false, exp_network_publish },
   { "network.user", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.user", { NULL },
     NULL, false, exp_network_user },
+  { "resources.cpu-time", ENT_TYPE_INT, NULL, false, false, ENT_ORDER_FLAG, "resources.cpu-time=60",
+    { NULL }, NULL, false, exp_res_cpu_time, false },
+  { "resources.file-size", ENT_TYPE_INT, NULL, false, false, ENT_ORDER_FLAG,
+    "resources.file-size=10M", { NULL }, NULL, false, exp_res_file_size, true },
+  { "resources.files", ENT_TYPE_INT, NULL, false, false, ENT_ORDER_FLAG, "resources.files=256",
+    { NULL }, NULL, false, exp_res_files, false },
+  { "resources.memory", ENT_TYPE_INT, NULL, false, false, ENT_ORDER_FLAG, "resources.memory=1G",
+    { NULL }, NULL, false, exp_res_memory, true },
+  { "resources.pids", ENT_TYPE_INT, NULL, false, false, ENT_ORDER_FLAG, "resources.pids=100",
+    { NULL }, NULL, false, exp_res_pids, false },
+  { "resources.timeout", ENT_TYPE_INT, NULL, false, false, ENT_ORDER_FLAG, "resources.timeout=30",
+    { NULL }, NULL, false, exp_res_timeout, false },
   { "security.admin", ENT_TYPE_VOID, "security", false, false, ORDER_SECURITY, "security.admin",
     { NULL }, "security.confined", false, exp_admin },
   { "security.confined", ENT_TYPE_VOID, "security", true, false, ORDER_SECURITY,
@@ -436,7 +543,7 @@ static const struct entry_case
     { NULL }, "security.confined", false, exp_view },
 };
 
-#define CATALOGUE_SIZE 22
+#define CATALOGUE_SIZE 31
 
 START_TEST (catalogue_count)
 {
@@ -480,8 +587,10 @@ START_TEST (entry_attributes)
   ck_assert_int_eq (d->is_default, c->is_default);
   ck_assert_int_eq (d->repeatable, c->repeatable);
   ck_assert_int_eq (d->order, c->order);
-  ck_assert (!d->size);
-  ck_assert_int_eq (d->value_hint != NULL, c->type == ENT_TYPE_STRING);
+  ck_assert_int_eq (d->size, c->size);
+  ck_assert_int_eq (d->value_hint != NULL, c->type != ENT_TYPE_VOID);
+  if (c->type == ENT_TYPE_INT)
+    ck_assert_str_eq (d->value_hint, "N");
   ck_assert_ptr_nonnull (d->description);
   ck_assert_int_gt (strlen (d->description), 10);
   ent_catalogue_free (cat);
@@ -538,6 +647,22 @@ START_TEST (entry_effect_sandboxed)
   ent_manager_t *m = test_manager (cat);
 
   check_entry_effect (cat, &entry_cases[_i], ent_manager_profile (m), "the default sandbox");
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* On the default sandbox of a host with a delegated cgroup and every host
+ * API present: resources.pids and resources.memory go to the cgroup, not
+ * to rlimits, and nothing else changes with the backend. */
+START_TEST (entry_effect_cgroup)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_CGROUP, true));
+
+  ck_assert_int_eq (ent_manager_profile (m)->resources.backend, ENT_RES_CGROUP);
+  check_entry_effect (cat, &entry_cases[_i], ent_manager_profile (m),
+                      "the default sandbox with a delegated cgroup");
   ent_manager_free (m);
   ent_catalogue_free (cat);
 }
@@ -1528,6 +1653,797 @@ START_TEST (host_loopback_under_admin)
 }
 END_TEST
 
+/* ---- resources.* ---------------------------------------------------------- */
+
+/* Every resources.* field and every rlimit, exactly: @field (an offset in
+ * ent_resources_t, or (size_t) -1 for none) holds @value, the others -1;
+ * @rlimit (or -1) is @value as soft and hard limit, the others unset. */
+static void
+assert_resources (const ent_profile_t *p, ent_res_backend_t backend, size_t field, int rlimit,
+                  int64_t value)
+{
+  static const size_t fields[] = {
+    offsetof (ent_resources_t, pids),     offsetof (ent_resources_t, memory),
+    offsetof (ent_resources_t, cpu_time), offsetof (ent_resources_t, files),
+    offsetof (ent_resources_t, file_size), offsetof (ent_resources_t, timeout),
+  };
+
+  ck_assert_int_eq (p->resources.backend, backend);
+  for (size_t i = 0; i < TEST_N (fields); i++)
+    {
+      int64_t v = *(const int64_t *) ((const char *) &p->resources + fields[i]);
+      ck_assert_int_eq (v, fields[i] == field ? value : -1);
+    }
+  for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
+    {
+      ck_assert_int_eq (p->rlimits[r].soft, r == rlimit ? value : ENT_RLIM_UNSET);
+      ck_assert_int_eq (p->rlimits[r].hard, r == rlimit ? value : ENT_RLIM_UNSET);
+    }
+}
+
+#define RES(f) offsetof (ent_resources_t, f)
+
+static const struct
+{
+  const char *request;
+  ent_res_backend_t backend;
+  size_t field;
+  int rlimit; /* -1: none */
+  int64_t value;
+} resource_backends[] = {
+  { "resources.pids=100", ENT_RES_RLIMIT, RES (pids), ENT_RLIMIT_NPROC, 100 },
+  { "resources.pids=100", ENT_RES_CGROUP, RES (pids), -1, 100 },
+  { "resources.memory=1G", ENT_RES_RLIMIT, RES (memory), ENT_RLIMIT_AS, INT64_C (1073741824) },
+  { "resources.memory=1G", ENT_RES_CGROUP, RES (memory), -1, INT64_C (1073741824) },
+  { "resources.cpu-time=60", ENT_RES_RLIMIT, RES (cpu_time), ENT_RLIMIT_CPU, 60 },
+  { "resources.cpu-time=60", ENT_RES_CGROUP, RES (cpu_time), ENT_RLIMIT_CPU, 60 },
+  { "resources.files=256", ENT_RES_RLIMIT, RES (files), ENT_RLIMIT_NOFILE, 256 },
+  { "resources.files=256", ENT_RES_CGROUP, RES (files), ENT_RLIMIT_NOFILE, 256 },
+  { "resources.file-size=10M", ENT_RES_RLIMIT, RES (file_size), ENT_RLIMIT_FSIZE,
+    INT64_C (10485760) },
+  { "resources.file-size=10M", ENT_RES_CGROUP, RES (file_size), ENT_RLIMIT_FSIZE,
+    INT64_C (10485760) },
+  { "resources.timeout=30", ENT_RES_RLIMIT, RES (timeout), -1, 30 },
+  { "resources.timeout=30", ENT_RES_CGROUP, RES (timeout), -1, 30 },
+};
+
+START_TEST (resource_backend)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (resource_backends[_i].backend, false));
+  ent_manager_t *def = test_manager_over (cat, test_host_profile (resource_backends[_i].backend, false));
+  ent_profile_t *expected;
+
+  assert_resources (ent_manager_profile (m), resource_backends[_i].backend, (size_t) -1, -1, 0);
+  test_grant_ok (m, cat, resource_backends[_i].request);
+  assert_resources (ent_manager_profile (m), resource_backends[_i].backend,
+                    resource_backends[_i].field, resource_backends[_i].rlimit,
+                    resource_backends[_i].value);
+  /* Nothing but resources and rlimits changed. */
+  expected = ent_profile_copy (ent_manager_profile (m));
+  expected->resources = ent_manager_profile (def)->resources;
+  memcpy (expected->rlimits, ent_manager_profile (def)->rlimits, sizeof (expected->rlimits));
+  test_assert_profile_equal (expected, ent_manager_profile (def));
+  ent_profile_free (expected);
+  ent_manager_free (def);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* All six at once, on both backends. */
+START_TEST (resources_all)
+{
+  static const char *const all[] = { "resources.pids=100",  "resources.memory=1G",
+                                     "resources.cpu-time=60", "resources.files=256",
+                                     "resources.file-size=10M", "resources.timeout=30", NULL };
+  ent_res_backend_t backend = _i ? ENT_RES_CGROUP : ENT_RES_RLIMIT;
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (backend, false));
+  const ent_profile_t *p;
+
+  for (const char *const *r = all; *r; r++)
+    test_grant_ok (m, cat, *r);
+  p = ent_manager_profile (m);
+  ck_assert_int_eq (p->resources.backend, backend);
+  ck_assert_int_eq (p->resources.pids, 100);
+  ck_assert_int_eq (p->resources.memory, INT64_C (1073741824));
+  ck_assert_int_eq (p->resources.cpu_time, 60);
+  ck_assert_int_eq (p->resources.files, 256);
+  ck_assert_int_eq (p->resources.file_size, INT64_C (10485760));
+  ck_assert_int_eq (p->resources.timeout, 30);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NPROC].soft, backend == ENT_RES_RLIMIT ? 100 : -1);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NPROC].hard, backend == ENT_RES_RLIMIT ? 100 : -1);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].soft,
+                    backend == ENT_RES_RLIMIT ? INT64_C (1073741824) : -1);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].hard,
+                    backend == ENT_RES_RLIMIT ? INT64_C (1073741824) : -1);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CPU].soft, 60);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CPU].hard, 60);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NOFILE].soft, 256);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NOFILE].hard, 256);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_FSIZE].soft, INT64_C (10485760));
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_FSIZE].hard, INT64_C (10485760));
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_MEMLOCK].soft, ENT_RLIM_UNSET);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CORE].soft, ENT_RLIM_UNSET);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *request;
+  size_t field;
+  int rlimit;
+  int64_t value;
+} resource_sizes[] = {
+  { "resources.memory=1G", RES (memory), ENT_RLIMIT_AS, INT64_C (1073741824) },
+  { "resources.memory=1g", RES (memory), ENT_RLIMIT_AS, INT64_C (1073741824) },
+  { "resources.memory=512M", RES (memory), ENT_RLIMIT_AS, INT64_C (536870912) },
+  { "resources.memory=64k", RES (memory), ENT_RLIMIT_AS, INT64_C (65536) },
+  { "resources.memory=2T", RES (memory), ENT_RLIMIT_AS, INT64_C (2199023255552) },
+  { "resources.memory=1048576", RES (memory), ENT_RLIMIT_AS, INT64_C (1048576) },
+  { "resources.memory=+1K", RES (memory), ENT_RLIMIT_AS, INT64_C (1024) },
+  { "resources.memory=8388607T", RES (memory), ENT_RLIMIT_AS, INT64_C (9223370937343148032) },
+  { "resources.file-size=10M", RES (file_size), ENT_RLIMIT_FSIZE, INT64_C (10485760) },
+  { "resources.file-size=1K", RES (file_size), ENT_RLIMIT_FSIZE, INT64_C (1024) },
+  { "resources.file-size=3", RES (file_size), ENT_RLIMIT_FSIZE, INT64_C (3) },
+  { "resources.pids=1", RES (pids), ENT_RLIMIT_NPROC, 1 },
+  { "resources.timeout=9223372036854775807", RES (timeout), -1, INT64_MAX },
+};
+
+START_TEST (resource_size)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, resource_sizes[_i].request);
+  ent_entitlement_t *e = ent_catalogue_instantiate (cat, resource_sizes[_i].request, NULL);
+
+  ck_assert_ptr_nonnull (e);
+  ck_assert_int_eq (ent_entitlement_int_value (e), resource_sizes[_i].value);
+  assert_resources (ent_manager_profile (m), ENT_RES_RLIMIT, resource_sizes[_i].field,
+                    resource_sizes[_i].rlimit, resource_sizes[_i].value);
+  ent_entitlement_free (e);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static const struct
+{
+  const char *request;
+  int code;
+  const char *message; /* the whole message */
+} resource_refused[] = {
+  { "resources.pids=0", EINVAL, "resources.pids=0: must be positive" },
+  { "resources.pids=-1", EINVAL, "resources.pids=-1: must be positive" },
+  { "resources.memory=0", EINVAL, "resources.memory=0: must be positive" },
+  { "resources.memory=0G", EINVAL, "resources.memory=0: must be positive" },
+  { "resources.memory=-1G", EINVAL, "resources.memory=-1073741824: must be positive" },
+  { "resources.cpu-time=0", EINVAL, "resources.cpu-time=0: must be positive" },
+  { "resources.cpu-time=-60", EINVAL, "resources.cpu-time=-60: must be positive" },
+  { "resources.files=0", EINVAL, "resources.files=0: must be positive" },
+  { "resources.files=-5", EINVAL, "resources.files=-5: must be positive" },
+  { "resources.file-size=0", EINVAL, "resources.file-size=0: must be positive" },
+  { "resources.file-size=-1M", EINVAL, "resources.file-size=-1048576: must be positive" },
+  { "resources.timeout=0", EINVAL, "resources.timeout=0: must be positive" },
+  { "resources.timeout=-30", EINVAL, "resources.timeout=-30: must be positive" },
+  { "resources.timeout=-9223372036854775808", EINVAL,
+    "resources.timeout=-9223372036854775808: must be positive" },
+  /* A size suffix only where the catalogue says so. */
+  { "resources.pids=10K", EINVAL,
+    "entitlement 'resources.pids=10K': invalid integer '10K': trailing characters" },
+  { "resources.pids=1G", EINVAL,
+    "entitlement 'resources.pids=1G': invalid integer '1G': trailing characters" },
+  { "resources.cpu-time=1M", EINVAL,
+    "entitlement 'resources.cpu-time=1M': invalid integer '1M': trailing characters" },
+  { "resources.files=1k", EINVAL,
+    "entitlement 'resources.files=1k': invalid integer '1k': trailing characters" },
+  { "resources.timeout=5s", EINVAL,
+    "entitlement 'resources.timeout=5s': invalid integer '5s': trailing characters" },
+  { "resources.memory=1X", EINVAL,
+    "entitlement 'resources.memory=1X': invalid size '1X': expected digits with an optional K, "
+    "M, G or T suffix" },
+  { "resources.memory=1GB", EINVAL,
+    "entitlement 'resources.memory=1GB': invalid size '1GB': expected digits with an optional "
+    "K, M, G or T suffix" },
+  { "resources.file-size=1.5G", EINVAL,
+    "entitlement 'resources.file-size=1.5G': invalid size '1.5G': expected digits with an "
+    "optional K, M, G or T suffix" },
+  { "resources.memory=G", EINVAL,
+    "entitlement 'resources.memory=G': invalid integer 'G': expected decimal digits" },
+  { "resources.pids=abc", EINVAL,
+    "entitlement 'resources.pids=abc': invalid integer 'abc': expected decimal digits" },
+  { "resources.memory=8388608T", ERANGE,
+    "entitlement 'resources.memory=8388608T': invalid integer '8388608T': out of range" },
+  { "resources.pids=9223372036854775808", ERANGE,
+    "entitlement 'resources.pids=9223372036854775808': invalid integer "
+    "'9223372036854775808': out of range" },
+  { "resources.pids", EINVAL, "entitlement 'resources.pids' needs a value: resources.pids=N" },
+};
+
+START_TEST (resource_refusal)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+  size_t count = ent_manager_count (m);
+  ent_error_t *err = NULL;
+
+  test_assert_error (test_grant (m, cat, resource_refused[_i].request, &err), err,
+                     resource_refused[_i].code, NULL);
+  ck_assert_str_eq (ent_error_message (err), resource_refused[_i].message);
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ck_assert_uint_eq (ent_manager_count (m), count);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (resource_one_value)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "resources.pids=100");
+  ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+  size_t count = ent_manager_count (m);
+  ent_error_t *err = NULL;
+
+  /* The same grant again changes nothing ... */
+  test_grant_ok (m, cat, "resources.pids=100");
+  ck_assert_uint_eq (ent_manager_count (m), count);
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  /* ... another value from the same source is a conflict ... */
+  test_assert_error (test_grant (m, cat, "resources.pids=200", &err), err, EEXIST, NULL);
+  ck_assert_str_eq (ent_error_message (err),
+                    "'resources.pids=100' (command line) and 'resources.pids=200' (command line): "
+                    "only one value allowed");
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (resource_cli_overrides_profile)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p;
+
+  OK (ent_manager_add_request (m, cat, "resources.memory=2G", "dev.ini:4", ENT_PRECEDENCE_PROFILE,
+                               NULL));
+  test_grant_ok (m, cat, "resources.memory=512M");
+  p = ent_manager_profile (m);
+  ck_assert_int_eq (p->resources.memory, INT64_C (536870912));
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].soft, INT64_C (536870912));
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].hard, INT64_C (536870912));
+  /* A profile's value given later does not override the command line. */
+  OK (ent_manager_add_request (m, cat, "resources.memory=4G", "dev.ini:5", ENT_PRECEDENCE_PROFILE,
+                               NULL));
+  ck_assert_int_eq (ent_manager_profile (m)->resources.memory, INT64_C (536870912));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- debug.* -------------------------------------------------------------- */
+
+START_TEST (debug_ptrace_opens_exactly)
+{
+  assert_opened_exactly ("debug.ptrace", ptrace_family);
+}
+END_TEST
+
+START_TEST (debug_perf_opens_exactly)
+{
+  assert_opened_exactly ("debug.perf", (const char *const[]){ "perf_event_open", NULL });
+}
+END_TEST
+
+START_TEST (debug_ptrace_verdicts)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "debug.ptrace");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (const char *const *s = ptrace_family; *s; s++)
+    {
+      ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 2, "%s not allowed", *s);
+      ck_assert_int_eq (verdict1 (p, *s, 0), 0);
+    }
+  /* gdb and setarch -R turn ASLR off; other personalities stay refused. */
+  ck_assert_int_eq (verdict1 (p, "personality", ADDR_NO_RANDOMIZE_), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", ADDR_NO_RANDOMIZE_ | PER_LINUX32_), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", 0), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", 0xffffffff), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", 0x0400000 /* READ_IMPLIES_EXEC */), EPERM);
+  ck_assert_int_eq (verdict1 (p, "personality", ADDR_NO_RANDOMIZE_ | 0x0400000), EPERM);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "personality"), 1);
+  ck_assert_int_eq (verdict1 (p, "perf_event_open", 0), EPERM);
+  /* Own processes only: no capability, PID namespace kept. */
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (p->caps[s], 0);
+  ck_assert (p->ns.create[ENT_NS_PID]);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (debug_perf_verdicts)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "debug.perf");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "perf_event_open"), 2);
+  ck_assert_int_eq (test_count_rules (p, "perf_event_open", ENT_SECCOMP_ALLOW), 1);
+  ck_assert_int_eq (test_count_rules (p, "perf_event_open", ENT_SECCOMP_ERRNO), 0);
+  ck_assert_int_eq (verdict1 (p, "ptrace", 0), EPERM);
+  ck_assert_int_eq (verdict1 (p, "personality", ADDR_NO_RANDOMIZE_), EPERM);
+  for (int s = 0; s < ENT_CAPSET_COUNT; s++)
+    ck_assert_uint_eq (p->caps[s], 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* host.processes.view denies ptrace on purpose; asking for both is an
+ * error whichever comes first, and with security.admin too. */
+static const char *const *const ptrace_vs_view[] = {
+  (const char *const[]){ "debug.ptrace", "host.processes.view", NULL },
+  (const char *const[]){ "host.processes.view", "debug.ptrace", NULL },
+  (const char *const[]){ "security.admin", "host.processes.view", "debug.ptrace", NULL },
+  (const char *const[]){ "debug.ptrace", "security.admin", "host.processes.view", NULL },
+};
+
+START_TEST (debug_ptrace_conflicts_with_view)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  const char *const *set = ptrace_vs_view[_i];
+  ent_manager_t *m = test_manager (cat);
+  ent_profile_t *before = NULL;
+  ent_error_t *err = NULL;
+  size_t n = 0;
+
+  while (set[n + 1])
+    test_grant_ok (m, cat, set[n++]);
+  before = ent_profile_copy (ent_manager_profile (m));
+  test_assert_error (test_grant (m, cat, set[n], &err), err, EINVAL, NULL);
+  ck_assert_str_eq (ent_error_message (err), "debug.ptrace conflicts with host.processes.view");
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (debug_ptrace_with_processes_admin)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "debug.ptrace", "host.processes.admin", "debug.perf");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  for (const char *const *s = ptrace_family; *s; s++)
+    {
+      ck_assert_int_eq (test_count_rules (p, *s, ENT_SECCOMP_ALLOW), 1);
+      ck_assert_int_eq (test_count_rules (p, *s, ENT_SECCOMP_ERRNO), 0);
+    }
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "perf_event_open"), 2);
+  ck_assert_int_eq (verdict1 (p, "personality", ADDR_NO_RANDOMIZE_), 0);
+  ck_assert (!p->ns.create[ENT_NS_PID]);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* security.admin resets seccomp; the flags apply after it. */
+START_TEST (debug_flags_under_admin)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "debug.perf", "debug.ptrace", "security.admin");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "perf_event_open"), 2);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "ptrace"), 2);
+  ck_assert_int_eq (verdict1 (p, "personality", ADDR_NO_RANDOMIZE_), 0);
+  ck_assert_int_eq (verdict1 (p, "personality", 0x0400000), EPERM);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- api.access ----------------------------------------------------------- */
+
+static const char *const api_names[] = {
+  "ssh-agent", "gpg-agent", "dbus-session", "dbus-system", "docker",
+  "podman",    "x11",       "wayland",      "pipewire",
+};
+
+static bool
+env_has (const ent_profile_t *p, ent_env_op_t op, const char *name)
+{
+  for (size_t i = 0; i < p->n_env; i++)
+    if (p->env[i].op == op && strcmp (p->env[i].name, name) == 0)
+      return true;
+  return false;
+}
+
+static int
+mount_kind_of (const ent_profile_t *p, const char *path)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (strcmp (p->fs.mounts[i].path, path) == 0)
+      return (int) p->fs.mounts[i].kind;
+  return -1;
+}
+
+/* @p, over a host with every API, hides exactly the APIs not in @allowed
+ * (a bit mask of ent_api_t) and unsets exactly their variables. */
+static void
+assert_api_visible (const ent_profile_t *p, unsigned allowed)
+{
+  size_t hidden = 0, unset = 0;
+
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    {
+      bool allow = allowed & (1u << i);
+
+      ck_assert_int_eq (p->api[i].allow, allow);
+      for (const char *const *s = test_api_endpoints[i].paths; *s; s++, hidden += !allow)
+        ck_assert_msg (mount_kind_of (p, *s) == (allow ? -1 : (int) ENT_MOUNT_HIDE),
+                       "%s: %s hidden = %d", api_names[i], *s, mount_kind_of (p, *s));
+      for (const char *const *s = test_api_endpoints[i].vars; *s; s++, unset += !allow)
+        ck_assert_msg (env_has (p, ENT_ENV_UNSET, *s) == !allow, "%s: %s", api_names[i], *s);
+    }
+  ck_assert_uint_eq (p->fs.n_mounts, hidden);
+  ck_assert_uint_eq (p->n_env, unset);
+  for (size_t i = 0; i < p->n_env; i++)
+    ck_assert_int_eq (p->env[i].op, ENT_ENV_UNSET);
+}
+
+START_TEST (api_names_match)
+{
+  ck_assert_int_eq (TEST_N (api_names), ENT_API_COUNT);
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    {
+      ck_assert_str_eq (ent_api_name (i), api_names[i]);
+      ck_assert_str_eq (test_api_endpoints[i].name, api_names[i]);
+    }
+}
+END_TEST
+
+START_TEST (api_default_hides_all)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  assert_api_visible (p, 0);
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    ck_assert (!p->api[i].granted);
+  /* The launcher's discovery is kept. */
+  ck_assert_str_eq (p->api[ENT_API_DOCKER].paths[1], "/run/user/1000/docker.sock");
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (api_allow_each)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  char *req = NULL;
+  const ent_profile_t *p;
+
+  ck_assert_int_ge (asprintf (&req, "api.access=%s:allow", api_names[_i]), 0);
+  test_grant_ok (m, cat, req);
+  p = ent_manager_profile (m);
+  assert_api_visible (p, 1u << _i);
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    ck_assert_int_eq (p->api[i].granted, i == (int) _i);
+  free (req);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (api_deny_each)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *def = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  ent_profile_t *expected = ent_profile_copy (ent_manager_profile (def));
+  char *req = NULL;
+
+  ck_assert_int_ge (asprintf (&req, "api.access=%s:deny", api_names[_i]), 0);
+  test_grant_ok (m, cat, req);
+  assert_api_visible (ent_manager_profile (m), 0);
+  /* Exactly the default, but recorded as granted. */
+  expected->api[_i].granted = true;
+  test_assert_profile_equal (ent_manager_profile (m), expected);
+  free (req);
+  ent_profile_free (expected);
+  ent_manager_free (m);
+  ent_manager_free (def);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (api_allow_several)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_CGROUP, true));
+
+  test_grant_ok (m, cat, "api.access=x11:allow");
+  test_grant_ok (m, cat, "api.access=docker:allow");
+  test_grant_ok (m, cat, "api.access=ssh-agent:deny");
+  test_grant_ok (m, cat, "api.access=wayland:allow");
+  assert_api_visible (ent_manager_profile (m),
+                      (1u << ENT_API_X11) | (1u << ENT_API_DOCKER) | (1u << ENT_API_WAYLAND));
+  ck_assert (ent_manager_profile (m)->api[ENT_API_SSH_AGENT].granted);
+  ck_assert (!ent_manager_profile (m)->api[ENT_API_PODMAN].granted);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Without endpoints (nothing found on the host) a grant only records. */
+START_TEST (api_without_endpoints)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "api.access=docker:allow", "api.access=podman:deny");
+  const ent_profile_t *p = ent_manager_profile (m);
+
+  ck_assert (p->api[ENT_API_DOCKER].allow);
+  ck_assert (p->api[ENT_API_DOCKER].granted);
+  ck_assert (!p->api[ENT_API_PODMAN].allow);
+  ck_assert (p->api[ENT_API_PODMAN].granted);
+  ck_assert_uint_eq (p->fs.n_mounts, 0);
+  ck_assert_uint_eq (p->n_env, 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+#define API_NAMES "(ssh-agent, gpg-agent, dbus-session, dbus-system, docker, podman, x11, wayland, pipewire)"
+
+static const struct
+{
+  const char *request;
+  const char *message; /* the whole message */
+} api_refused[] = {
+  { "api.access=foo:allow", "api.access=foo:allow: unknown API 'foo' " API_NAMES },
+  { "api.access=Docker:allow", "api.access=Docker:allow: unknown API 'Docker' " API_NAMES },
+  { "api.access=ssh_agent:deny", "api.access=ssh_agent:deny: unknown API 'ssh_agent' " API_NAMES },
+  { "api.access=:allow", "api.access=:allow: unknown API '' " API_NAMES },
+  { "api.access=docker:allow:deny",
+    "api.access=docker:allow:deny: unknown API 'docker:allow' " API_NAMES },
+  { "api.access=docker", "api.access=docker: expected NAME:allow or NAME:deny" },
+  { "api.access=docker:", "api.access=docker:: expected NAME:allow or NAME:deny" },
+  { "api.access=docker:yes", "api.access=docker:yes: expected NAME:allow or NAME:deny" },
+  { "api.access=docker:ALLOW", "api.access=docker:ALLOW: expected NAME:allow or NAME:deny" },
+  { "api.access=docker:allow ", "api.access=docker:allow : expected NAME:allow or NAME:deny" },
+  { "api.access=allow", "api.access=allow: expected NAME:allow or NAME:deny" },
+  { "api.access=foo", "api.access=foo: expected NAME:allow or NAME:deny" },
+};
+
+START_TEST (api_refusal)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+  ent_error_t *err = NULL;
+
+  test_assert_error (test_grant (m, cat, api_refused[_i].request, &err), err, EINVAL, NULL);
+  ck_assert_str_eq (ent_error_message (err), api_refused[_i].message);
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (api_needs_value)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_error_t *err = NULL;
+
+  ck_assert_ptr_null (ent_catalogue_instantiate (cat, "api.access", &err));
+  test_assert_err (err, EINVAL, NULL);
+  ck_assert_str_eq (ent_error_message (err),
+                    "entitlement 'api.access' needs a value: api.access=VALUE");
+  ent_error_free (err);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* allow and deny of one API conflict, in either order; the message is the
+ * same because grants are applied in canonical order. */
+START_TEST (api_allow_deny_conflict)
+{
+  static const char *const pair[] = { "api.access=docker:allow", "api.access=docker:deny" };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  ent_profile_t *before;
+  ent_error_t *err = NULL;
+
+  test_grant_ok (m, cat, pair[_i]);
+  before = ent_profile_copy (ent_manager_profile (m));
+  test_assert_error (test_grant (m, cat, pair[1 - _i], &err), err, EEXIST, NULL);
+  ck_assert_str_eq (ent_error_message (err),
+                    "api.access=docker:deny conflicts with api.access=docker:allow");
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  assert_api_visible (ent_manager_profile (m), _i == 0 ? 1u << ENT_API_DOCKER : 0);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (api_same_grant_twice)
+{
+  static const char *const grants[] = { "api.access=pipewire:allow", "api.access=pipewire:deny" };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  ent_profile_t *before;
+  size_t count;
+
+  test_grant_ok (m, cat, grants[_i]);
+  before = ent_profile_copy (ent_manager_profile (m));
+  count = ent_manager_count (m);
+  test_grant_ok (m, cat, grants[_i]);
+  ck_assert_uint_eq (ent_manager_count (m), count);
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  /* The environment is not unset twice either. */
+  assert_api_visible (ent_manager_profile (m), _i == 0 ? 1u << ENT_API_PIPEWIRE : 0);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A denied API's socket cannot be bound in by host.fs.*: api.access is the
+ * way to allow it. */
+static const struct
+{
+  const char *request;
+  const char *message;
+} api_fs_conflicts[] = {
+  { "host.fs.rw=/run/docker.sock",
+    "api.access=docker:deny (the default): conflicting grants for '/run/docker.sock': host.fs.rw "
+    "and host.fs.hide" },
+  { "host.fs.ro=/run/user/1000/bus",
+    "api.access=dbus-session:deny (the default): conflicting grants for '/run/user/1000/bus': "
+    "host.fs.ro and host.fs.hide" },
+  { "host.fs.tmpfs=/tmp/.X11-unix",
+    "api.access=x11:deny (the default): conflicting grants for '/tmp/.X11-unix': host.fs.tmpfs "
+    "and host.fs.hide" },
+};
+
+START_TEST (api_denied_path_vs_fs)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+  ent_error_t *err = NULL;
+
+  test_assert_error (test_grant (m, cat, api_fs_conflicts[_i].request, &err), err, EEXIST,
+                     "api.access");
+  ck_assert_str_eq (ent_error_message (err), api_fs_conflicts[_i].message);
+  test_assert_profile_equal (ent_manager_profile (m), before);
+  ent_error_free (err);
+  ent_profile_free (before);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (api_allowed_path_vs_fs)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
+  ent_entitlement_t *ents[2] = { ent_catalogue_instantiate (cat, "host.fs.rw=/run/docker.sock", NULL),
+                                 ent_catalogue_instantiate (cat, "api.access=docker:allow", NULL) };
+  const ent_profile_t *p;
+
+  ck_assert_ptr_nonnull (ents[0]);
+  ck_assert_ptr_nonnull (ents[1]);
+  /* Together in one batch, in the order that fails one by one. */
+  OK (ent_manager_add_all (m, ents, 2, NULL));
+  p = ent_manager_profile (m);
+  ck_assert_int_eq (mount_kind_of (p, "/run/docker.sock"), ENT_MOUNT_BIND_RW);
+  ck_assert_int_eq (mount_kind_of (p, "/run/user/1000/docker.sock"), -1);
+  ck_assert (!env_has (p, ENT_ENV_UNSET, "DOCKER_HOST"));
+  /* The same kind as the API's own hiding is no conflict. */
+  test_grant_ok (m, cat, "host.fs.hide=/run/user/1000/bus");
+  ck_assert_int_eq (mount_kind_of (ent_manager_profile (m), "/run/user/1000/bus"), ENT_MOUNT_HIDE);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- order independence --------------------------------------------------- */
+
+#define PERM_N 5
+
+static const char *const *const perm_sets_new[] = {
+  (const char *const[]){ "resources.memory=1G", "api.access=docker:allow", "debug.ptrace",
+                         "resources.pids=64", "api.access=ssh-agent:deny" },
+  (const char *const[]){ "debug.perf", "resources.timeout=30", "api.access=x11:allow",
+                         "host.fs.rw=/srv", "resources.file-size=1M" },
+  (const char *const[]){ "security.admin", "debug.ptrace", "api.access=wayland:deny",
+                         "resources.files=64", "host.processes.admin" },
+};
+
+static bool
+next_perm (size_t *a, size_t n)
+{
+  size_t i = n - 1, j = n - 1, t;
+
+  while (i > 0 && a[i - 1] >= a[i])
+    i--;
+  if (i == 0)
+    return false;
+  while (a[j] <= a[i - 1])
+    j--;
+  t = a[i - 1];
+  a[i - 1] = a[j];
+  a[j] = t;
+  for (j = n - 1; i < j; i++, j--)
+    {
+      t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  return true;
+}
+
+/* DESIGN invariant 5 for resources.*, debug.* and api.access, on both
+ * backends and with every host API present: any order, the same bytes. */
+START_TEST (new_entries_order_independent)
+{
+  const char *const *set = perm_sets_new[_i / 2];
+  ent_res_backend_t backend = _i % 2 ? ENT_RES_CGROUP : ENT_RES_RLIMIT;
+  ent_catalogue_t *cat = test_catalogue ();
+  size_t perm[PERM_N] = { 0, 1, 2, 3, 4 };
+  ent_manager_t *first = NULL;
+  char *first_json = NULL;
+  size_t count = 0;
+
+  do
+    {
+      ent_manager_t *m = test_manager_over (cat, test_host_profile (backend, true));
+      char *json = NULL;
+
+      for (size_t i = 0; i < PERM_N; i++)
+        test_grant_ok (m, cat, set[perm[i]]);
+      OK (ent_render (m, cat, ENT_RENDER_JSON, &json, NULL));
+      count++;
+      if (first == NULL)
+        {
+          first = m;
+          first_json = json;
+          continue;
+        }
+      test_assert_profile_equal (ent_manager_profile (m), ent_manager_profile (first));
+      ck_assert_str_eq (json, first_json);
+      free (json);
+      ent_manager_free (m);
+    }
+  while (next_perm (perm, PERM_N));
+  ck_assert_int_eq (count, 120);
+  free (first_json);
+  ent_manager_free (first);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 /* ---- registration and instantiation -------------------------------------- */
 
 static int
@@ -1711,6 +2627,7 @@ catalogue_suite (void)
   tcase_add_loop_test (tc, entry_attributes, 0, TEST_N (entry_cases));
   tcase_add_loop_test (tc, entry_effect_bare, 0, TEST_N (entry_cases));
   tcase_add_loop_test (tc, entry_effect_sandboxed, 0, TEST_N (entry_cases));
+  tcase_add_loop_test (tc, entry_effect_cgroup, 0, TEST_N (entry_cases));
   tcase_add_loop_test (tc, instantiated_attributes, 0, TEST_N (entry_cases));
   tcase_add_test (tc, confined_default_profile);
   tcase_add_test (tc, explicit_confined_is_default);
@@ -1758,6 +2675,32 @@ catalogue_suite (void)
   tcase_add_test (tc, publish_host_port_twice);
   tcase_add_loop_test (tc, needs_user_network, 0, TEST_N (needs_user_net));
   tcase_add_test (tc, host_loopback_under_admin);
+  tcase_add_loop_test (tc, resource_backend, 0, TEST_N (resource_backends));
+  tcase_add_loop_test (tc, resources_all, 0, 2);
+  tcase_add_loop_test (tc, resource_size, 0, TEST_N (resource_sizes));
+  tcase_add_loop_test (tc, resource_refusal, 0, TEST_N (resource_refused));
+  tcase_add_test (tc, resource_one_value);
+  tcase_add_test (tc, resource_cli_overrides_profile);
+  tcase_add_test (tc, debug_ptrace_opens_exactly);
+  tcase_add_test (tc, debug_perf_opens_exactly);
+  tcase_add_test (tc, debug_ptrace_verdicts);
+  tcase_add_test (tc, debug_perf_verdicts);
+  tcase_add_loop_test (tc, debug_ptrace_conflicts_with_view, 0, TEST_N (ptrace_vs_view));
+  tcase_add_test (tc, debug_ptrace_with_processes_admin);
+  tcase_add_test (tc, debug_flags_under_admin);
+  tcase_add_test (tc, api_names_match);
+  tcase_add_test (tc, api_default_hides_all);
+  tcase_add_loop_test (tc, api_allow_each, 0, ENT_API_COUNT);
+  tcase_add_loop_test (tc, api_deny_each, 0, ENT_API_COUNT);
+  tcase_add_test (tc, api_allow_several);
+  tcase_add_test (tc, api_without_endpoints);
+  tcase_add_loop_test (tc, api_refusal, 0, TEST_N (api_refused));
+  tcase_add_test (tc, api_needs_value);
+  tcase_add_loop_test (tc, api_allow_deny_conflict, 0, 2);
+  tcase_add_loop_test (tc, api_same_grant_twice, 0, 2);
+  tcase_add_loop_test (tc, api_denied_path_vs_fs, 0, TEST_N (api_fs_conflicts));
+  tcase_add_test (tc, api_allowed_path_vs_fs);
+  tcase_add_loop_test (tc, new_entries_order_independent, 0, 2 * TEST_N (perm_sets_new));
   tcase_add_test (tc, register_custom);
   tcase_add_test (tc, register_custom_default_level);
   tcase_add_loop_test (tc, register_reserved, 0, TEST_N (reserved_names));

@@ -33,6 +33,62 @@ test_base_profile (void)
   return p;
 }
 
+/* What the launcher would find for each host API (api.access) on a test
+ * machine, indexed by ent_api_t: sockets or directories, and the variables
+ * naming them.  Both lists are given sorted. */
+static const struct test_api_endpoint
+{
+  const char *name;
+  const char *paths[3];
+  const char *vars[3];
+} test_api_endpoints[ENT_API_COUNT] = {
+  [ENT_API_SSH_AGENT] = { "ssh-agent", { "/tmp/ssh-XYZ/agent.42" }, { "SSH_AGENT_PID", "SSH_AUTH_SOCK" } },
+  [ENT_API_GPG_AGENT] = { "gpg-agent", { "/run/user/1000/gnupg" }, { "GPG_AGENT_INFO" } },
+  [ENT_API_DBUS_SESSION] = { "dbus-session", { "/run/user/1000/bus" }, { "DBUS_SESSION_BUS_ADDRESS" } },
+  [ENT_API_DBUS_SYSTEM] = { "dbus-system", { "/run/dbus/system_bus_socket" }, { "DBUS_SYSTEM_BUS_ADDRESS" } },
+  [ENT_API_DOCKER] = { "docker", { "/run/docker.sock", "/run/user/1000/docker.sock" }, { "DOCKER_HOST" } },
+  [ENT_API_PODMAN] = { "podman", { "/run/user/1000/podman/podman.sock" }, { "CONTAINER_HOST" } },
+  [ENT_API_X11] = { "x11", { "/tmp/.X11-unix" }, { "DISPLAY", "XAUTHORITY" } },
+  [ENT_API_WAYLAND] = { "wayland", { "/run/user/1000/wayland-0" }, { "WAYLAND_DISPLAY" } },
+  [ENT_API_PIPEWIRE] = { "pipewire", { "/run/user/1000/pipewire-0" }, { "PIPEWIRE_REMOTE" } },
+};
+
+/* Fill @p's api table as the launcher does on the base profile. */
+static inline void
+test_fill_api (ent_profile_t *p)
+{
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    {
+      for (const char *const *s = test_api_endpoints[i].paths; *s; s++)
+        ck_assert_int_eq (ent_strlist_add (&p->api[i].paths, *s), 0);
+      for (const char *const *s = test_api_endpoints[i].vars; *s; s++)
+        ck_assert_int_eq (ent_strlist_add (&p->api[i].vars, *s), 0);
+    }
+}
+
+/* test_base_profile() as the launcher leaves it on a host with (or
+ * without) a delegated cgroup and, when @apis, every host API present. */
+static inline ent_profile_t *
+test_host_profile (ent_res_backend_t backend, bool apis)
+{
+  ent_profile_t *p = test_base_profile ();
+
+  p->resources.backend = backend;
+  if (apis)
+    test_fill_api (p);
+  return p;
+}
+
+/* A manager over @base (owned by it from now on) with @cat's defaults. */
+static inline ent_manager_t *
+test_manager_over (const ent_catalogue_t *cat, ent_profile_t *base)
+{
+  ent_manager_t *m = ent_manager_new (base, cat);
+
+  ck_assert_ptr_nonnull (m);
+  return m;
+}
+
 /* A manager over test_base_profile() with @cat's default levels. */
 static inline ent_manager_t *
 test_manager (const ent_catalogue_t *cat)
