@@ -114,9 +114,10 @@ key_hostname (conf_parser_t *p, const conf_key_def_t *k, const char *value)
   size_t len = strlen (value);
 
   (void) k;
-  if (len > 64 || strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
-                      != len)
-    return conf_error (p, "invalid hostname '%s' (letters, digits, '-' and '.', at most 64)", value);
+  if (len > 64
+      || strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != len)
+    return conf_error (p, "invalid hostname '%s' (letters, digits, '-' and '.', at most 64)",
+                       value);
   return set_once (p, &p->conf->hostname, &p->conf->hostname_source, value);
 }
 
@@ -323,7 +324,10 @@ static const conf_key_def_t entitlement_keys[] = {
   { "tmpfs", true, key_custom_mount, NULL, ENT_MOUNT_TMPFS },
 };
 
-#define SECTION(name, keys, index) { name, keys, N_ELEMENTS (keys), index }
+#define SECTION(name, keys, index)                                                                 \
+  {                                                                                                \
+    name, keys, N_ELEMENTS (keys), index                                                           \
+  }
 
 static const conf_section_def_t sections[] = {
   SECTION ("sandbox", sandbox_keys, 0),
@@ -334,9 +338,9 @@ static const conf_section_def_t sections[] = {
 
 static const conf_section_def_t custom_section = SECTION ("entitlement", entitlement_keys, -1);
 
-_Static_assert (N_ELEMENTS (sections) <= N_ELEMENTS (((conf_parser_t *) 0)->section_seen),
-                "section_seen too small");
-_Static_assert (N_ELEMENTS (entitlement_keys) <= CONF_MAX_KEYS, "CONF_MAX_KEYS too small");
+_Static_assert(N_ELEMENTS (sections) <= N_ELEMENTS (((conf_parser_t *) 0)->section_seen),
+               "section_seen too small");
+_Static_assert(N_ELEMENTS (entitlement_keys) <= CONF_MAX_KEYS, "CONF_MAX_KEYS too small");
 
 /* ---- sections ------------------------------------------------------------------- */
 

@@ -297,7 +297,8 @@ read_all (FILE *f, const char *filename, char **out, size_t *len, ent_error_t **
     return ent_error_set (err, ENOMEM, "out of memory");
   n = fread (buf, 1, ENTRUN_CONF_MAX_SIZE + 1, f);
   if (ferror (f))
-    return ent_error_set (err, EIO, "%s: cannot read: %s", filename, strerror (errno ? errno : EIO));
+    return ent_error_set (err, EIO, "%s: cannot read: %s", filename,
+                          strerror (errno ? errno : EIO));
   if (n > ENTRUN_CONF_MAX_SIZE)
     return ent_error_set (err, EFBIG, "%s: larger than %d bytes", filename, ENTRUN_CONF_MAX_SIZE);
   buf[n] = '\0';

@@ -51,11 +51,11 @@ int conf_keys_finish (conf_parser_t *p) ENTRUN_CONF_WUR;
 
 /* Append helpers (conf-data.c); each returns 0 or -ENOMEM with *err set. */
 int conf_add_request (conf_parser_t *p, const char *request) ENTRUN_CONF_WUR;
-int conf_add_env (conf_parser_t *p, ent_env_op_t op, const char *name, const char *value)
-    ENTRUN_CONF_WUR;
+int conf_add_env (conf_parser_t *p, ent_env_op_t op, const char *name,
+                  const char *value) ENTRUN_CONF_WUR;
 int conf_add_custom (conf_parser_t *p, const char *name) ENTRUN_CONF_WUR;
-int conf_custom_add_mount (conf_parser_t *p, ent_mount_kind_t kind, const char *path)
-    ENTRUN_CONF_WUR;
+int conf_custom_add_mount (conf_parser_t *p, ent_mount_kind_t kind,
+                           const char *path) ENTRUN_CONF_WUR;
 /* Append @s to the NULL-terminated @list unless it is already there. */
 int conf_strv_add_unique (conf_parser_t *p, char ***list, const char *s) ENTRUN_CONF_WUR;
 bool conf_strv_contains (char *const *list, const char *s);

@@ -41,8 +41,8 @@ check_message (const ent_error_t *err, int line, const char *needle)
 
   ck_assert_ptr_nonnull (err);
   snprintf (prefix, sizeof (prefix), "%s:%d: ", FILENAME, line);
-  ck_assert_msg (strncmp (err->msg, prefix, strlen (prefix)) == 0, "\"%s\" does not start with \"%s\"",
-                 err->msg, prefix);
+  ck_assert_msg (strncmp (err->msg, prefix, strlen (prefix)) == 0,
+                 "\"%s\" does not start with \"%s\"", err->msg, prefix);
   ck_assert_msg (strstr (err->msg, needle) != NULL, "\"%s\" lacks \"%s\"", err->msg, needle);
 }
 
@@ -64,39 +64,38 @@ parse_fails (const char *text, size_t len, int line, const char *needle)
 
 /* ---- every key ------------------------------------------------------------ */
 
-static const char full_profile[] =
-  "; a profile with every key\n"                       /* 1 */
-  "[sandbox]\n"                                        /* 2 */
-  "entitlements = network.user security.fs-read-only\n" /* 3 */
-  "hostname = box\n"                                   /* 4 */
-  "chdir = ~/project\n"                                /* 5 */
-  "\n"                                                 /* 6 */
-  "[filesystem]\n"                                     /* 7 */
-  "rw = .\n"                                           /* 8 */
-  "ro = /usr/share\n"                                  /* 9 */
-  "hide = ~/.ssh\n"                                    /* 10 */
-  "tmpfs = /tmp\n"                                     /* 11 */
-  "[environment]\n"                                    /* 12 */
-  "clear = true\n"                                     /* 13 */
-  "keep = PATH HOME\n"                                 /* 14 */
-  "set = GREETING=hello = world\n"                     /* 15 */
-  "unset = DISPLAY\n"                                  /* 16 */
-  "[resources]\n"                                      /* 17 */
-  "pids = 100\n"                                       /* 18 */
-  "memory = 1G\n"                                      /* 19 */
-  "cpu-time = 60\n"                                    /* 20 */
-  "files = 256\n"                                      /* 21 */
-  "file-size = 100M\n"                                 /* 22 */
-  "timeout = 30\n"                                     /* 23 */
-  "[entitlement tools.gdb]\n"                          /* 24 */
-  "description = debug with gdb\n"                     /* 25 */
-  "caps = CAP_SYS_PTRACE net_raw\n"                    /* 26 */
-  "allow-syscalls = ptrace process_vm_readv\n"         /* 27 */
-  "deny-syscalls = chmod\n"                            /* 28 */
-  "rw = ~/src\n"                                       /* 29 */
-  "ro = /usr/share\n"                                  /* 30 */
-  "hide = secret\n"                                    /* 31 */
-  "tmpfs = /scratch\n";                                /* 32 */
+static const char full_profile[] = "; a profile with every key\n"                        /* 1 */
+                                   "[sandbox]\n"                                         /* 2 */
+                                   "entitlements = network.user security.fs-read-only\n" /* 3 */
+                                   "hostname = box\n"                                    /* 4 */
+                                   "chdir = ~/project\n"                                 /* 5 */
+                                   "\n"                                                  /* 6 */
+                                   "[filesystem]\n"                                      /* 7 */
+                                   "rw = .\n"                                            /* 8 */
+                                   "ro = /usr/share\n"                                   /* 9 */
+                                   "hide = ~/.ssh\n"                                     /* 10 */
+                                   "tmpfs = /tmp\n"                                      /* 11 */
+                                   "[environment]\n"                                     /* 12 */
+                                   "clear = true\n"                                      /* 13 */
+                                   "keep = PATH HOME\n"                                  /* 14 */
+                                   "set = GREETING=hello = world\n"                      /* 15 */
+                                   "unset = DISPLAY\n"                                   /* 16 */
+                                   "[resources]\n"                                       /* 17 */
+                                   "pids = 100\n"                                        /* 18 */
+                                   "memory = 1G\n"                                       /* 19 */
+                                   "cpu-time = 60\n"                                     /* 20 */
+                                   "files = 256\n"                                       /* 21 */
+                                   "file-size = 100M\n"                                  /* 22 */
+                                   "timeout = 30\n"                                      /* 23 */
+                                   "[entitlement tools.gdb]\n"                           /* 24 */
+                                   "description = debug with gdb\n"                      /* 25 */
+                                   "caps = CAP_SYS_PTRACE net_raw\n"                     /* 26 */
+                                   "allow-syscalls = ptrace process_vm_readv\n"          /* 27 */
+                                   "deny-syscalls = chmod\n"                             /* 28 */
+                                   "rw = ~/src\n"                                        /* 29 */
+                                   "ro = /usr/share\n"                                   /* 30 */
+                                   "hide = secret\n"                                     /* 31 */
+                                   "tmpfs = /scratch\n";                                 /* 32 */
 
 static void
 check_request (const entrun_conf_t *c, size_t i, const char *request, int line)
@@ -344,13 +343,16 @@ static const struct
 } bad[] = {
   /* structure */
   { "hostname = x\n", 1, "text outside any section: 'hostname = x'" },
-  { "; c\n\nentitlements = network.none\n", 3, "text outside any section: 'entitlements = network.none'" },
+  { "; c\n\nentitlements = network.none\n", 3,
+    "text outside any section: 'entitlements = network.none'" },
   { "[bogus]\n", 1, "unknown section '[bogus]'" },
   { "[Sandbox]\n", 1, "unknown section '[Sandbox]'" },
   { "[sandbox extra]\n", 1, "unknown section '[sandbox extra]'" },
   { "[]\n", 1, "unknown section '[]'" },
-  { "[sandbox]\nhostname = a\n\n[sandbox]\n", 4, "duplicate section '[sandbox]' (first at line 1)" },
-  { "[resources]\n[filesystem]\n[resources]\n", 3, "duplicate section '[resources]' (first at line 1)" },
+  { "[sandbox]\nhostname = a\n\n[sandbox]\n", 4,
+    "duplicate section '[sandbox]' (first at line 1)" },
+  { "[resources]\n[filesystem]\n[resources]\n", 3,
+    "duplicate section '[resources]' (first at line 1)" },
   { "[sandbox\n", 1, "unterminated section header '[sandbox'" },
   { "[sandbox] junk\n", 1, "unexpected text after section header: '[sandbox] junk'" },
   { "[sandbox]\nhostname\n", 2, "missing '=' in 'hostname'" },
@@ -370,10 +372,13 @@ static const struct
   { "[filesystem]\nrw =   \n", 2, "missing value for 'rw' in [filesystem]" },
   { "[entitlement tools.x]\ncaps =\n", 2, "missing value for 'caps' in [entitlement tools.x]" },
   /* non-repeatable keys */
-  { "[sandbox]\nhostname = a\nhostname = b\n", 3, "'hostname' given twice in [sandbox] (first at line 2)" },
-  { "[sandbox]\nchdir = /a\n\nchdir = /b\n", 4, "'chdir' given twice in [sandbox] (first at line 2)" },
+  { "[sandbox]\nhostname = a\nhostname = b\n", 3,
+    "'hostname' given twice in [sandbox] (first at line 2)" },
+  { "[sandbox]\nchdir = /a\n\nchdir = /b\n", 4,
+    "'chdir' given twice in [sandbox] (first at line 2)" },
   { "[environment]\nclear = true\nclear = true\n", 3, "'clear' given twice" },
-  { "[resources]\npids = 1\nmemory = 1\npids = 2\n", 4, "'pids' given twice in [resources] (first at line 2)" },
+  { "[resources]\npids = 1\nmemory = 1\npids = 2\n", 4,
+    "'pids' given twice in [resources] (first at line 2)" },
   { "[resources]\ntimeout = 1\ntimeout = 1\n", 3, "'timeout' given twice" },
   { "[entitlement tools.x]\ndescription = a\ndescription = b\n", 3,
     "'description' given twice in [entitlement tools.x] (first at line 2)" },
@@ -397,7 +402,8 @@ static const struct
   { "[environment]\nset = A B=x\n", 2, "invalid variable name 'A B' in 'A B=x'" },
   { "[environment]\nkeep = PATH A=B\n", 2, "invalid variable name 'A=B'" },
   { "[environment]\nunset = =\n", 2, "invalid variable name '='" },
-  { "[environment]\nkeep = PATH\nclear = false\n", 2, "'keep' has no effect with 'clear = false' (test.ini:3)" },
+  { "[environment]\nkeep = PATH\nclear = false\n", 2,
+    "'keep' has no effect with 'clear = false' (test.ini:3)" },
   /* [resources] values */
   { "[resources]\npids = ten\n", 2, "invalid integer 'ten'" },
   { "[resources]\npids = 10K\n", 2, "invalid integer '10K': trailing characters" },
@@ -409,7 +415,8 @@ static const struct
   { "[resources]\nmemory = 9000000000000T\n", 2, "'9000000000000T': out of range" },
   /* [entitlement NAME] */
   { "[entitlement]\n", 1, "missing entitlement name in section '[entitlement]'" },
-  { "[entitlement network.evil]\n", 1, "custom entitlement 'network.evil': domain 'network' is reserved" },
+  { "[entitlement network.evil]\n", 1,
+    "custom entitlement 'network.evil': domain 'network' is reserved" },
   { "[entitlement host.fs.x]\n", 1, "domain 'host.fs' is reserved" },
   { "[entitlement resources.gpu]\n", 1, "domain 'resources' is reserved" },
   { "[entitlement Tools.gdb]\n", 1, "'Tools.gdb'" },
@@ -469,7 +476,8 @@ START_TEST (parse_file_refuses_huge_files)
   ck_assert_int_eq (fseek (f, ENTRUN_CONF_MAX_SIZE, SEEK_SET), 0);
   ck_assert_int_eq (fputc ('\n', f), '\n');
   rewind (f);
-  test_assert_error (entrun_conf_parse_file (f, "big.ini", &c, &err), err, EFBIG, "big.ini: larger");
+  test_assert_error (entrun_conf_parse_file (f, "big.ini", &c, &err), err, EFBIG,
+                     "big.ini: larger");
   fclose (f);
   ent_error_free (err);
 }
@@ -733,14 +741,16 @@ END_TEST
 
 START_TEST (reserved_custom_name_is_refused)
 {
-  static const char *const names[] = { "network.raw", "security.unconfined", "host.devices.gpu",
-                                       "host.processes.all", "debug.bpf", "api.any" };
+  static const char *const names[]
+      = { "network.raw",        "security.unconfined", "host.devices.gpu",
+          "host.processes.all", "debug.bpf",           "api.any" };
   entrun_conf_t c;
   char text[96];
 
   for (size_t i = 0; i < TEST_N (names); i++)
     {
-      snprintf (text, sizeof (text), "[sandbox]\n[entitlement %s]\ncaps = CAP_SYS_ADMIN\n", names[i]);
+      snprintf (text, sizeof (text), "[sandbox]\n[entitlement %s]\ncaps = CAP_SYS_ADMIN\n",
+                names[i]);
       parse_fails (text, strlen (text), 2, "is reserved for built-ins");
     }
   /* A sub-domain of a built-in one is not reserved, as for
@@ -792,7 +802,8 @@ check_corpus_file (const char *dir, const char *name)
   free (path);
   ck_assert_msg (fgets (first, sizeof (first), f) != NULL, "%s: empty", name);
   first[strcspn (first, "\n")] = '\0';
-  ck_assert_msg (sscanf (first, "# expect: %d:", &line) == 1 && line > 1, "%s: bad expect line", name);
+  ck_assert_msg (sscanf (first, "# expect: %d:", &line) == 1 && line > 1, "%s: bad expect line",
+                 name);
   needle = strchr (strchr (first, ':') + 1, ':') + 1;
   needle += strspn (needle, " ");
   rewind (f);
@@ -800,8 +811,8 @@ check_corpus_file (const char *dir, const char *name)
   fclose (f);
   ck_assert_msg (ret < 0, "%s: accepted", name);
   snprintf (first, sizeof (first), "%s:%d: ", name, line);
-  ck_assert_msg (strncmp (err->msg, first, strlen (first)) == 0, "%s: \"%s\" is not at line %d", name,
-                 err->msg, line);
+  ck_assert_msg (strncmp (err->msg, first, strlen (first)) == 0, "%s: \"%s\" is not at line %d",
+                 name, err->msg, line);
   ck_assert_msg (strstr (err->msg, needle), "%s: \"%s\" lacks \"%s\"", name, err->msg, needle);
   ent_error_free (err);
 }

@@ -71,6 +71,14 @@ populated_profile (void)
   OK (ent_profile_add_env (p, ENT_ENV_KEEP, "C", NULL, NULL));
   p->clearenv = true;
   OK (ent_profile_set_string (&p->hostname, "box"));
+  p->resources = (ent_resources_t){ 64, 1 << 30, 60, 256, 1 << 20, 30, ENT_RES_CGROUP };
+  OK (ent_strlist_add (&p->api[ENT_API_DOCKER].paths, "/run/docker.sock"));
+  OK (ent_strlist_add (&p->api[ENT_API_DOCKER].vars, "DOCKER_HOST"));
+  OK (ent_strlist_add (&p->api[ENT_API_X11].paths, "/tmp/.X11-unix"));
+  OK (ent_strlist_add (&p->api[ENT_API_X11].vars, "DISPLAY"));
+  OK (ent_strlist_add (&p->api[ENT_API_X11].vars, "XAUTHORITY"));
+  p->api[ENT_API_DOCKER].allow = p->api[ENT_API_DOCKER].granted = true;
+  p->api[ENT_API_X11].granted = true;
   return p;
 }
 
@@ -108,6 +116,20 @@ START_TEST (new_profile_defaults)
   ck_assert_ptr_null (p->cwd);
   ck_assert_ptr_null (p->home);
   ck_assert_ptr_null (p->hostname);
+  ck_assert_int_eq (p->resources.pids, -1);
+  ck_assert_int_eq (p->resources.memory, -1);
+  ck_assert_int_eq (p->resources.cpu_time, -1);
+  ck_assert_int_eq (p->resources.files, -1);
+  ck_assert_int_eq (p->resources.file_size, -1);
+  ck_assert_int_eq (p->resources.timeout, -1);
+  ck_assert_int_eq (p->resources.backend, ENT_RES_RLIMIT);
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    {
+      ck_assert_ptr_null (p->api[i].paths);
+      ck_assert_ptr_null (p->api[i].vars);
+      ck_assert (!p->api[i].allow);
+      ck_assert (!p->api[i].granted);
+    }
   ent_profile_free (p);
 }
 END_TEST
@@ -132,6 +154,12 @@ START_TEST (copy_equal_roundtrip)
   ck_assert_int_eq (c->seccomp.n_rules, 3);
   ck_assert_int_eq (c->n_env, 3);
   ck_assert_int_eq (c->net.n_publish, 2);
+  ck_assert_int_eq (c->resources.memory, 1 << 30);
+  ck_assert_int_eq (c->resources.backend, ENT_RES_CGROUP);
+  ck_assert_int_eq (ent_strlist_len (c->api[ENT_API_X11].vars), 2);
+  ck_assert (c->api[ENT_API_DOCKER].allow);
+  ck_assert (c->api[ENT_API_X11].granted);
+  ck_assert (!c->api[ENT_API_X11].allow);
   ent_profile_free (cc);
   ent_profile_free (c);
   ent_profile_free (p);
@@ -158,9 +186,16 @@ START_TEST (copy_is_deep)
   ck_assert_ptr_ne (c->hostname, p->hostname);
   ck_assert_ptr_ne (c->cwd, p->cwd);
   ck_assert_ptr_ne (c->home, p->home);
+  ck_assert_ptr_ne (c->api[ENT_API_DOCKER].paths, p->api[ENT_API_DOCKER].paths);
+  ck_assert_ptr_ne (c->api[ENT_API_DOCKER].paths[0], p->api[ENT_API_DOCKER].paths[0]);
+  ck_assert_ptr_ne (c->api[ENT_API_X11].vars, p->api[ENT_API_X11].vars);
+  ck_assert_ptr_ne (c->api[ENT_API_X11].vars[1], p->api[ENT_API_X11].vars[1]);
+  ck_assert_ptr_null (c->api[ENT_API_PODMAN].paths);
   /* Freeing the original leaves the copy intact. */
   ent_profile_free (p);
   ck_assert_str_eq (c->fs.mounts[0].path, "/etc/shadow");
+  ck_assert_str_eq (c->api[ENT_API_DOCKER].paths[0], "/run/docker.sock");
+  ck_assert_str_eq (c->api[ENT_API_X11].vars[1], "XAUTHORITY");
   ck_assert_str_eq (c->hostname, "box");
   ent_profile_free (c);
 }
@@ -344,6 +379,74 @@ mut_home (ent_profile_t *p)
   OK (ent_profile_set_string (&p->home, "/root"));
 }
 
+static void
+mut_res_pids (ent_profile_t *p)
+{
+  p->resources.pids = -1;
+}
+static void
+mut_res_memory (ent_profile_t *p)
+{
+  p->resources.memory++;
+}
+static void
+mut_res_cpu_time (ent_profile_t *p)
+{
+  p->resources.cpu_time = 61;
+}
+static void
+mut_res_files (ent_profile_t *p)
+{
+  p->resources.files = 255;
+}
+static void
+mut_res_file_size (ent_profile_t *p)
+{
+  p->resources.file_size = -1;
+}
+static void
+mut_res_timeout (ent_profile_t *p)
+{
+  p->resources.timeout = 31;
+}
+static void
+mut_res_backend (ent_profile_t *p)
+{
+  p->resources.backend = ENT_RES_RLIMIT;
+}
+static void
+mut_api_allow (ent_profile_t *p)
+{
+  p->api[ENT_API_X11].allow = true;
+}
+static void
+mut_api_granted (ent_profile_t *p)
+{
+  p->api[ENT_API_PIPEWIRE].granted = true;
+}
+static void
+mut_api_path_added (ent_profile_t *p)
+{
+  OK (ent_strlist_add (&p->api[ENT_API_DOCKER].paths, "/run/user/1000/docker.sock"));
+}
+static void
+mut_api_path_moved (ent_profile_t *p)
+{
+  /* The same path under another API. */
+  OK (ent_strlist_add (&p->api[ENT_API_PODMAN].paths, "/run/docker.sock"));
+  ent_strlist_remove (p->api[ENT_API_DOCKER].paths, "/run/docker.sock");
+}
+static void
+mut_api_var_removed (ent_profile_t *p)
+{
+  ent_strlist_remove (p->api[ENT_API_X11].vars, "XAUTHORITY");
+}
+static void
+mut_api_var_changed (ent_profile_t *p)
+{
+  p->api[ENT_API_DOCKER].vars[0][0] = 'X';
+}
+
 static void (*const mutators[]) (ent_profile_t *) = {
   mut_ns,         mut_uid,        mut_gid,       mut_caps,        mut_nnp,
   mut_session,    mut_seccomp_enabled, mut_seccomp_errno, mut_rule_added, mut_rule_arg,
@@ -351,7 +454,10 @@ static void (*const mutators[]) (ent_profile_t *) = {
   mut_sys,        mut_masked,     mut_readonly,  mut_read_only,   mut_rlimit,
   mut_net_mode,   mut_net_admin,  mut_loopback,  mut_proxy,       mut_publish,
   mut_env_value,  mut_env_op,     mut_env_added, mut_clearenv,    mut_hostname,
-  mut_cwd,        mut_home,
+  mut_cwd,        mut_home,       mut_res_pids,  mut_res_memory,  mut_res_cpu_time,
+  mut_res_files,  mut_res_file_size, mut_res_timeout, mut_res_backend, mut_api_allow,
+  mut_api_granted, mut_api_path_added, mut_api_path_moved, mut_api_var_removed,
+  mut_api_var_changed,
 };
 
 START_TEST (equal_sees_each_field)
@@ -389,6 +495,29 @@ START_TEST (equal_ignores_publish_padding)
 }
 END_TEST
 
+START_TEST (equal_ignores_resources_padding)
+{
+  ent_profile_t *a = ent_profile_new ();
+  ent_profile_t *b = ent_profile_new ();
+
+  /* ent_resources_t ends with an enum after six int64_t: its tail padding
+   * is whatever a caller's assignment left there, and must not count. */
+  memset (&a->resources, 0xa5, sizeof (a->resources));
+  memset (&b->resources, 0x00, sizeof (b->resources));
+  a->resources.pids = b->resources.pids = 10;
+  a->resources.memory = b->resources.memory = -1;
+  a->resources.cpu_time = b->resources.cpu_time = -1;
+  a->resources.files = b->resources.files = 20;
+  a->resources.file_size = b->resources.file_size = -1;
+  a->resources.timeout = b->resources.timeout = -1;
+  a->resources.backend = b->resources.backend = ENT_RES_CGROUP;
+  ck_assert (ent_profile_equal (a, b));
+  ck_assert (ent_profile_equal (b, a));
+  ent_profile_free (a);
+  ent_profile_free (b);
+}
+END_TEST
+
 /* ---- names ---------------------------------------------------------------- */
 
 START_TEST (enum_names)
@@ -412,6 +541,35 @@ START_TEST (enum_names)
   ck_assert_str_eq (ent_net_mode_name (ENT_NET_PROXY), "proxy");
   ck_assert_str_eq (ent_net_mode_name (ENT_NET_HOST), "host");
   ck_assert_str_eq (ent_net_mode_name ((ent_net_mode_t) 9), "?");
+  ck_assert_str_eq (ent_rlimit_name (ENT_RLIMIT_AS), "RLIMIT_AS");
+  ck_assert_str_eq (ent_rlimit_name (ENT_RLIMIT_CPU), "RLIMIT_CPU");
+  ck_assert_str_eq (ent_rlimit_name (ENT_RLIMIT_NOFILE), "RLIMIT_NOFILE");
+  ck_assert_str_eq (ent_rlimit_name (ENT_RLIMIT_FSIZE), "RLIMIT_FSIZE");
+  ck_assert_str_eq (ent_res_backend_name (ENT_RES_RLIMIT), "rlimit");
+  ck_assert_str_eq (ent_res_backend_name (ENT_RES_CGROUP), "cgroup");
+}
+END_TEST
+
+START_TEST (api_enum_names)
+{
+  static const char *const names[] = { "ssh-agent", "gpg-agent", "dbus-session",
+                                       "dbus-system", "docker",  "podman",
+                                       "x11",       "wayland",   "pipewire" };
+
+  ck_assert_int_eq (TEST_N (names), ENT_API_COUNT);
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    {
+      ck_assert_str_eq (ent_api_name (i), names[i]);
+      ck_assert_int_eq (ent_api_from_name (names[i]), i);
+    }
+  ck_assert_str_eq (ent_api_name (ENT_API_COUNT), "?");
+  ck_assert_str_eq (ent_api_name ((ent_api_t) -1), "?");
+  ck_assert_int_eq (ent_api_from_name ("ssh"), -1);
+  ck_assert_int_eq (ent_api_from_name ("Docker"), -1);
+  ck_assert_int_eq (ent_api_from_name ("docker "), -1);
+  ck_assert_int_eq (ent_api_from_name (""), -1);
+  ck_assert_int_eq (ent_api_from_name ("?"), -1);
+  ck_assert_int_eq (ent_api_from_name (NULL), -1);
 }
 END_TEST
 
@@ -1013,6 +1171,185 @@ START_TEST (publish_sorted_unique)
 }
 END_TEST
 
+/* ---- host API sockets ---------------------------------------------------- */
+
+/* Endpoints as the launcher fills them in, for three APIs. */
+static ent_profile_t *
+api_profile (void)
+{
+  ent_profile_t *p = test_base_profile ();
+
+  OK (ent_strlist_add (&p->api[ENT_API_SSH_AGENT].paths, "/tmp/ssh-XYZ/agent.42"));
+  OK (ent_strlist_add (&p->api[ENT_API_SSH_AGENT].vars, "SSH_AUTH_SOCK"));
+  OK (ent_strlist_add (&p->api[ENT_API_SSH_AGENT].vars, "SSH_AGENT_PID"));
+  OK (ent_strlist_add (&p->api[ENT_API_DOCKER].paths, "/run/user/1000/docker.sock"));
+  OK (ent_strlist_add (&p->api[ENT_API_DOCKER].paths, "/run/docker.sock"));
+  OK (ent_strlist_add (&p->api[ENT_API_DOCKER].vars, "DOCKER_HOST"));
+  OK (ent_strlist_add (&p->api[ENT_API_X11].paths, "/tmp/.X11-unix"));
+  OK (ent_strlist_add (&p->api[ENT_API_X11].vars, "XAUTHORITY"));
+  OK (ent_strlist_add (&p->api[ENT_API_X11].vars, "DISPLAY"));
+  return p;
+}
+
+static void
+assert_mount (const ent_profile_t *p, size_t i, ent_mount_kind_t kind, const char *path)
+{
+  ck_assert_uint_gt (p->fs.n_mounts, i);
+  ck_assert_int_eq (p->fs.mounts[i].kind, kind);
+  ck_assert_str_eq (p->fs.mounts[i].path, path);
+}
+
+static void
+assert_unset (const ent_profile_t *p, size_t i, const char *name)
+{
+  ck_assert_uint_gt (p->n_env, i);
+  ck_assert_int_eq (p->env[i].op, ENT_ENV_UNSET);
+  ck_assert_str_eq (p->env[i].name, name);
+  ck_assert_ptr_null (p->env[i].value);
+}
+
+/* Nothing allowed (granted deny or not granted at all): every path
+ * hidden, every variable unset, in API then name order. */
+START_TEST (apply_api_denied)
+{
+  ent_profile_t *p = api_profile ();
+
+  p->api[ENT_API_DOCKER].granted = true; /* api.access=docker:deny */
+  OK (ent_profile_apply_api (p, NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 4);
+  assert_mount (p, 0, ENT_MOUNT_HIDE, "/run/docker.sock");
+  assert_mount (p, 1, ENT_MOUNT_HIDE, "/run/user/1000/docker.sock");
+  assert_mount (p, 2, ENT_MOUNT_HIDE, "/tmp/.X11-unix");
+  assert_mount (p, 3, ENT_MOUNT_HIDE, "/tmp/ssh-XYZ/agent.42");
+  ck_assert_uint_eq (p->n_env, 5);
+  assert_unset (p, 0, "SSH_AGENT_PID");
+  assert_unset (p, 1, "SSH_AUTH_SOCK");
+  assert_unset (p, 2, "DOCKER_HOST");
+  assert_unset (p, 3, "DISPLAY");
+  assert_unset (p, 4, "XAUTHORITY");
+  /* The table itself is left alone. */
+  ck_assert_uint_eq (ent_strlist_len (p->api[ENT_API_DOCKER].paths), 2);
+  ck_assert (p->api[ENT_API_DOCKER].granted);
+  ck_assert (!p->api[ENT_API_DOCKER].allow);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (apply_api_allowed)
+{
+  ent_profile_t *p = api_profile ();
+
+  p->api[ENT_API_DOCKER].allow = p->api[ENT_API_DOCKER].granted = true;
+  p->api[ENT_API_SSH_AGENT].allow = p->api[ENT_API_SSH_AGENT].granted = true;
+  OK (ent_profile_apply_api (p, NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 1);
+  assert_mount (p, 0, ENT_MOUNT_HIDE, "/tmp/.X11-unix");
+  ck_assert_uint_eq (p->n_env, 2);
+  assert_unset (p, 0, "DISPLAY");
+  assert_unset (p, 1, "XAUTHORITY");
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (apply_api_all_allowed)
+{
+  ent_profile_t *p = api_profile ();
+  ent_profile_t *before;
+
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    p->api[i].allow = p->api[i].granted = true;
+  before = ent_profile_copy (p);
+  OK (ent_profile_apply_api (p, NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 0);
+  ck_assert_uint_eq (p->n_env, 0);
+  ck_assert (ent_profile_equal (p, before));
+  ent_profile_free (before);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (apply_api_no_endpoints)
+{
+  ent_profile_t *p = test_base_profile ();
+  ent_profile_t *before = ent_profile_copy (p);
+
+  OK (ent_profile_apply_api (p, NULL));
+  ck_assert (ent_profile_equal (p, before));
+  ent_profile_free (before);
+  ent_profile_free (p);
+}
+END_TEST
+
+/* Other mounts and environment changes stay, in their order, before. */
+START_TEST (apply_api_keeps_the_rest)
+{
+  ent_profile_t *p = api_profile ();
+
+  p->api[ENT_API_SSH_AGENT].allow = p->api[ENT_API_X11].allow = true;
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/usr", NULL));
+  OK (ent_profile_add_mount (p, ENT_MOUNT_HIDE, "/run/docker.sock", NULL));
+  OK (ent_profile_add_env (p, ENT_ENV_SET, "DOCKER_HOST", "tcp://h:1", NULL));
+  OK (ent_profile_apply_api (p, NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 3);
+  assert_mount (p, 0, ENT_MOUNT_HIDE, "/run/docker.sock");
+  assert_mount (p, 1, ENT_MOUNT_HIDE, "/run/user/1000/docker.sock");
+  assert_mount (p, 2, ENT_MOUNT_BIND_RO, "/usr");
+  ck_assert_uint_eq (p->n_env, 2);
+  ck_assert_int_eq (p->env[0].op, ENT_ENV_SET);
+  ck_assert_str_eq (p->env[0].value, "tcp://h:1");
+  assert_unset (p, 1, "DOCKER_HOST");
+  ent_profile_free (p);
+}
+END_TEST
+
+static const struct
+{
+  ent_mount_kind_t kind;
+  const char *path;
+  const char *message;
+} api_mount_conflicts[] = {
+  { ENT_MOUNT_BIND_RW, "/run/docker.sock",
+    "api.access=docker:deny (the default): conflicting grants for '/run/docker.sock': host.fs.rw "
+    "and host.fs.hide" },
+  { ENT_MOUNT_BIND_RO, "/run/user/1000/docker.sock",
+    "api.access=docker:deny (the default): conflicting grants for '/run/user/1000/docker.sock': "
+    "host.fs.ro and host.fs.hide" },
+  { ENT_MOUNT_TMPFS, "/tmp/.X11-unix",
+    "api.access=x11:deny (the default): conflicting grants for '/tmp/.X11-unix': host.fs.tmpfs and "
+    "host.fs.hide" },
+  { ENT_MOUNT_BIND_RW, "/tmp/ssh-XYZ/agent.42",
+    "api.access=ssh-agent:deny (the default): conflicting grants for '/tmp/ssh-XYZ/agent.42': "
+    "host.fs.rw and host.fs.hide" },
+};
+
+START_TEST (apply_api_mount_conflict)
+{
+  ent_profile_t *p = api_profile ();
+  ent_error_t *err = NULL;
+
+  OK (ent_profile_add_mount (p, api_mount_conflicts[_i].kind, api_mount_conflicts[_i].path, NULL));
+  test_assert_error (ent_profile_apply_api (p, &err), err, EEXIST, "api.access");
+  ck_assert_str_eq (ent_error_message (err), api_mount_conflicts[_i].message);
+  ent_error_free (err);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (apply_api_allowed_path_mounted)
+{
+  ent_profile_t *p = api_profile ();
+
+  p->api[ENT_API_DOCKER].allow = p->api[ENT_API_DOCKER].granted = true;
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RW, "/run/docker.sock", NULL));
+  OK (ent_profile_apply_api (p, NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 3);
+  assert_mount (p, 0, ENT_MOUNT_BIND_RW, "/run/docker.sock");
+  assert_mount (p, 1, ENT_MOUNT_HIDE, "/tmp/.X11-unix");
+  assert_mount (p, 2, ENT_MOUNT_HIDE, "/tmp/ssh-XYZ/agent.42");
+  ent_profile_free (p);
+}
+END_TEST
+
 /* ---- strings ------------------------------------------------------------- */
 
 START_TEST (set_string)
@@ -1043,7 +1380,9 @@ profile_suite (void)
   tcase_add_test (tc, copy_of_new_profile);
   tcase_add_loop_test (tc, equal_sees_each_field, 0, TEST_N (mutators));
   tcase_add_test (tc, equal_ignores_publish_padding);
+  tcase_add_test (tc, equal_ignores_resources_padding);
   tcase_add_test (tc, enum_names);
+  tcase_add_test (tc, api_enum_names);
   tcase_add_test (tc, cap_from_name);
   tcase_add_test (tc, cap_to_name);
   tcase_add_test (tc, cap_all_mask);
@@ -1075,6 +1414,13 @@ profile_suite (void)
   tcase_add_test (tc, env_in_order);
   tcase_add_test (tc, env_invalid);
   tcase_add_test (tc, publish_sorted_unique);
+  tcase_add_test (tc, apply_api_denied);
+  tcase_add_test (tc, apply_api_allowed);
+  tcase_add_test (tc, apply_api_all_allowed);
+  tcase_add_test (tc, apply_api_no_endpoints);
+  tcase_add_test (tc, apply_api_keeps_the_rest);
+  tcase_add_loop_test (tc, apply_api_mount_conflict, 0, TEST_N (api_mount_conflicts));
+  tcase_add_test (tc, apply_api_allowed_path_mounted);
   tcase_add_test (tc, set_string);
   suite_add_tcase (s, tc);
   return s;
