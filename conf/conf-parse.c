@@ -208,13 +208,14 @@ conf_reader (char *buf, int size, void *stream)
 
   if (p->ret == 0 && p->key_pending)
     p->ret = conf_error (p, "cannot parse '%s ='", p->key);
-  if (p->ret < 0 || p->pos >= p->end || size < 8)
+  if (p->ret < 0 || p->pos >= p->end)
     return NULL;
-  if (p->lineno == INT_MAX)
-    {
-      p->ret = conf_error (p, "too many lines");
-      return NULL;
-    }
+  if (size < 8) /* inih built with a tiny line buffer: refuse, never truncate */
+    p->ret = conf_error (p, "inih's line buffer (%d bytes) is too small", size);
+  else if (p->lineno == INT_MAX)
+    p->ret = conf_error (p, "too many lines");
+  if (p->ret < 0)
+    return NULL;
   nl = memchr (line, '\n', p->end - line);
   len = nl ? (size_t) (nl - line) : (size_t) (p->end - line);
   p->pos = nl ? nl + 1 : p->end;

@@ -392,6 +392,16 @@ lists_equal (const ent_profile_t *a, const ent_profile_t *b)
   return strv_equal (a->fs.masked, b->fs.masked) && strv_equal (a->fs.readonly, b->fs.readonly);
 }
 
+/* Field by field: ent_resources_t has tail padding after 'backend' that an
+ * assignment from a caller's local struct may fill with anything. */
+static bool
+resources_equal (const ent_resources_t *a, const ent_resources_t *b)
+{
+  return a->pids == b->pids && a->memory == b->memory && a->cpu_time == b->cpu_time
+         && a->files == b->files && a->file_size == b->file_size && a->timeout == b->timeout
+         && a->backend == b->backend;
+}
+
 bool
 ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
 {
@@ -404,7 +414,7 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
       || memcmp (a->rlimits, b->rlimits, sizeof (a->rlimits)) != 0
       || a->net.mode != b->net.mode || a->net.admin != b->net.admin
       || a->net.host_loopback != b->net.host_loopback || a->clearenv != b->clearenv
-      || memcmp (&a->resources, &b->resources, sizeof (a->resources)) != 0)
+      || !resources_equal (&a->resources, &b->resources))
     return false;
   for (int i = 0; i < ENT_API_COUNT; i++)
     if (a->api[i].allow != b->api[i].allow || a->api[i].granted != b->api[i].granted
