@@ -257,18 +257,57 @@ cover (const char *dst, bool is_dir)
 
 /* ---- grants -------------------------------------------------------------- */
 
+/* Is @path strictly below a host.fs.tmpfs target of @p? */
+static const char *
+under_private_tmpfs (const ent_profile_t *p, const char *path)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (p->fs.mounts[i].kind == ENT_MOUNT_TMPFS && strcmp (p->fs.mounts[i].path, path) != 0
+        && path_is_below (path, p->fs.mounts[i].path))
+      return p->fs.mounts[i].path;
+  return NULL;
+}
+
+/* A bind below a private tmpfs (rw = . inside tmpfs = /tmp) needs its
+ * mount point made there.  Only ever inside that fresh tmpfs, which nothing
+ * else has written to: the host's filesystem is never modified. */
 static void
-apply_grant (const ent_mount_t *m)
+make_mount_point (const ent_profile_t *p, const ent_mount_t *m)
+{
+  const char *top = under_private_tmpfs (p, m->path);
+  cleanup_free char *src = under (OLDROOT, m->path);
+  cleanup_free char *dst = NULL;
+  struct stat st;
+
+  if (top == NULL || (m->kind != ENT_MOUNT_BIND_RW && m->kind != ENT_MOUNT_BIND_RO)
+      || stat (src, &st) < 0)
+    return;
+  dst = under (NEWROOT, m->path);
+  for (char *c = dst + strlen (NEWROOT) + strlen (top) + 1; (c = strchr (c, '/')); c++)
+    {
+      *c = '\0';
+      if (mkdir (dst, 0755) < 0 && errno != EEXIST)
+        die_errno ("creating %s", dst + strlen (NEWROOT));
+      *c = '/';
+    }
+  if (S_ISDIR (st.st_mode) ? mkdir (dst, 0755) < 0 && errno != EEXIST
+                           : mknod (dst, S_IFREG | 0644, 0) < 0 && errno != EEXIST)
+    die_errno ("creating %s", dst + strlen (NEWROOT));
+}
+
+static void
+apply_grant (const ent_profile_t *p, const ent_mount_t *m)
 {
   const char *what = kind_names[m->kind];
   /* Nothing to hide where nothing exists: a profile may list secrets that
    * this user happens not to have. */
-  cleanup_close int dfd = open_target_or_missing (NEWROOT, m->path, what,
-                                                  m->kind == ENT_MOUNT_HIDE);
+  cleanup_close int dfd = -1;
   cleanup_free char *dst = NULL;
   cleanup_free char *src = NULL;
   struct stat st;
 
+  make_mount_point (p, m);
+  dfd = open_target_or_missing (NEWROOT, m->path, what, m->kind == ENT_MOUNT_HIDE);
   if (dfd < 0)
     {
       verbose ("%s=%s: does not exist, nothing to hide", what, m->path);
@@ -289,8 +328,8 @@ apply_grant (const ent_mount_t *m)
       }
       if (m->kind == ENT_MOUNT_BIND_RO)
         {
-          cleanup_free char *p = under (NEWROOT, m->path);
-          readonly_or_die (p);
+          cleanup_free char *path = under (NEWROOT, m->path);
+          readonly_or_die (path);
         }
       break;
     case ENT_MOUNT_HIDE:
@@ -524,7 +563,7 @@ entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
   if (p->fs.read_only)
     readonly_or_die (NEWROOT);
   for (size_t i = 0; i < p->fs.n_mounts; i++)
-    apply_grant (&p->fs.mounts[i]);
+    apply_grant (p, &p->fs.mounts[i]);
   bind_resolv_conf (p);
   setup_proc (p);
   setup_dev (p);
