@@ -68,7 +68,7 @@ entrun_conf_register_customs (const entrun_conf_t *c, ent_catalogue_t *cat, ent_
         .order = ENT_ORDER_CUSTOM,
         .description = cu->description ? cu->description : cu->source,
         .void_fn = custom_enforce,
-        .data = (void *) cu,
+        .data = (void *)cu,
       };
       int ret = ent_catalogue_register (cat, &def, err);
       if (ret < 0)

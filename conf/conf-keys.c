@@ -95,7 +95,7 @@ word_entitlement (conf_parser_t *p, const conf_key_def_t *k, const char *word)
   ent_name_t n;
   int ret = ent_name_parse (word, &n, &local);
 
-  (void) k;
+  (void)k;
   if (ret < 0)
     return conf_error_from (p, local, ret);
   ent_name_clear (&n);
@@ -113,7 +113,7 @@ key_hostname (conf_parser_t *p, const conf_key_def_t *k, const char *value)
 {
   size_t len = strlen (value);
 
-  (void) k;
+  (void)k;
   if (len > 64
       || strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != len)
     return conf_error (p, "invalid hostname '%s' (letters, digits, '-' and '.', at most 64)",
@@ -126,7 +126,7 @@ key_chdir (conf_parser_t *p, const conf_key_def_t *k, const char *value)
 {
   int ret = check_path (p, value);
 
-  (void) k;
+  (void)k;
   return ret < 0 ? ret : set_once (p, &p->conf->chdir, &p->conf->chdir_source, value);
 }
 
@@ -194,7 +194,7 @@ word_env_name (conf_parser_t *p, const conf_key_def_t *k, const char *word)
 {
   int ret = check_env_name (p, word, word);
 
-  return ret < 0 ? ret : conf_add_env (p, (ent_env_op_t) k->arg, word, NULL);
+  return ret < 0 ? ret : conf_add_env (p, (ent_env_op_t)k->arg, word, NULL);
 }
 
 static int
@@ -212,7 +212,7 @@ key_env_set (conf_parser_t *p, const conf_key_def_t *k, const char *value)
   cleanup_free char *name = NULL;
   int ret;
 
-  (void) k;
+  (void)k;
   if (eq == NULL)
     return conf_error (p, "expected NAME=VALUE, not '%s'", value);
   name = strndup (value, eq - value);
@@ -227,7 +227,7 @@ key_env_set (conf_parser_t *p, const conf_key_def_t *k, const char *value)
 static int
 key_description (conf_parser_t *p, const conf_key_def_t *k, const char *value)
 {
-  (void) k;
+  (void)k;
   p->custom->description = strdup (value);
   if (p->custom->description == NULL)
     return ent_error_set (p->err, ENOMEM, "out of memory");
@@ -239,7 +239,7 @@ word_cap (conf_parser_t *p, const conf_key_def_t *k, const char *word)
 {
   int cap = ent_cap_from_name (word);
 
-  (void) k;
+  (void)k;
   if (cap < 0)
     return conf_error (p, "unknown capability '%s'", word);
   p->custom->caps |= ENT_CAP_BIT (cap);
@@ -279,7 +279,7 @@ key_custom_mount (conf_parser_t *p, const conf_key_def_t *k, const char *value)
 {
   int ret = check_path (p, value);
 
-  return ret < 0 ? ret : conf_custom_add_mount (p, (ent_mount_kind_t) k->arg, value);
+  return ret < 0 ? ret : conf_custom_add_mount (p, (ent_mount_kind_t)k->arg, value);
 }
 
 /* ---- tables ------------------------------------------------------------------- */
@@ -338,7 +338,7 @@ static const conf_section_def_t sections[] = {
 
 static const conf_section_def_t custom_section = SECTION ("entitlement", entitlement_keys, -1);
 
-_Static_assert(N_ELEMENTS (sections) <= N_ELEMENTS (((conf_parser_t *) 0)->section_seen),
+_Static_assert(N_ELEMENTS (sections) <= N_ELEMENTS (((conf_parser_t *)0)->section_seen),
                "section_seen too small");
 _Static_assert(N_ELEMENTS (entitlement_keys) <= CONF_MAX_KEYS, "CONF_MAX_KEYS too small");
 

@@ -82,7 +82,7 @@ check_bytes (conf_parser_t *p, const char *line, size_t len)
 {
   for (size_t i = 0; i < len; i++)
     {
-      unsigned char c = (unsigned char) line[i];
+      unsigned char c = (unsigned char)line[i];
       if (c == '\t' || (c == '\r' && i == len - 1))
         continue;
       if (c == '\0')
@@ -153,7 +153,7 @@ lex_key (conf_parser_t *p, const char *text)
     return conf_error (p, "missing key before '=' in '%s'", text);
   for (size_t i = 0; i < len; i++)
     if (!is_key_char (key[i]))
-      return conf_error (p, "invalid key '%.*s' in '%s'", (int) len, key, text);
+      return conf_error (p, "invalid key '%.*s' in '%s'", (int)len, key, text);
   memcpy (p->key, key, len);
   p->key[len] = '\0';
   p->key_pending = true;
@@ -217,10 +217,10 @@ conf_reader (char *buf, int size, void *stream)
   if (p->ret < 0)
     return NULL;
   nl = memchr (line, '\n', p->end - line);
-  len = nl ? (size_t) (nl - line) : (size_t) (p->end - line);
+  len = nl ? (size_t)(nl - line) : (size_t)(p->end - line);
   p->pos = nl ? nl + 1 : p->end;
   p->lineno++;
-  p->ret = lex_line (p, line, len, buf, (size_t) size);
+  p->ret = lex_line (p, line, len, buf, (size_t)size);
   return p->ret < 0 ? NULL : buf;
 }
 
@@ -231,7 +231,7 @@ conf_handler (void *user, const char *section, const char *name, const char *val
 {
   conf_parser_t *p = user;
 
-  (void) section;
+  (void)section;
   if (p->ret < 0)
     return 0;
   if (!p->key_pending || strcmp (name, p->key) != 0)

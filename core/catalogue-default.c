@@ -21,9 +21,18 @@
 /* Docker's masked and read-only /proc and /sys paths (moby's
  * oci/defaults.go); the launcher skips those missing on this kernel. */
 static const char *const masked_paths[] = {
-  "/proc/acpi",       "/proc/asound",     "/proc/interrupts", "/proc/kcore",
-  "/proc/keys",       "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi",
-  "/proc/timer_list", "/proc/timer_stats", "/sys/devices/virtual/powercap", "/sys/firmware",
+  "/proc/acpi",
+  "/proc/asound",
+  "/proc/interrupts",
+  "/proc/kcore",
+  "/proc/keys",
+  "/proc/latency_stats",
+  "/proc/sched_debug",
+  "/proc/scsi",
+  "/proc/timer_list",
+  "/proc/timer_stats",
+  "/sys/devices/virtual/powercap",
+  "/sys/firmware",
   NULL,
 };
 
@@ -61,7 +70,7 @@ own_namespaces (ent_profile_t *p)
 static int
 security_confined (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   own_namespaces (p);
   p->uid = p->gid = -1;
   ent_profile_caps_clear (p);
@@ -94,7 +103,7 @@ security_view (ent_profile_t *p, void *data, ent_error_t **err)
 static int
 security_admin (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   own_namespaces (p);
   p->uid = p->gid = 0;
   ent_profile_caps_clear (p);
@@ -114,7 +123,7 @@ security_admin (ent_profile_t *p, void *data, ent_error_t **err)
 static int
 security_memory_lock (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   ent_profile_grant_cap (p, ent_cap_from_name ("CAP_IPC_LOCK"));
   p->rlimits[ENT_RLIMIT_MEMLOCK].soft = ENT_RLIM_HARD;
   return ent_policy_allow_group (p, ent_policy_mlock_family, err);
@@ -123,7 +132,7 @@ security_memory_lock (ent_profile_t *p, void *data, ent_error_t **err)
 static int
 security_fs_read_only (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   p->fs.read_only = true;
   return 0;
 }
@@ -141,21 +150,21 @@ net_private (ent_profile_t *p, ent_net_mode_t mode)
 static int
 network_none (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   return net_private (p, ENT_NET_NONE);
 }
 
 static int
 network_user (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   return net_private (p, ENT_NET_USER);
 }
 
 static int
 network_admin (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   net_private (p, ENT_NET_USER);
   p->net.admin = true;
   return ent_profile_add_caps (p, err, "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE",
@@ -165,7 +174,7 @@ network_admin (ent_profile_t *p, void *data, ent_error_t **err)
 static int
 network_host (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   p->ns.create[ENT_NS_NET] = false;
   p->net.mode = ENT_NET_HOST;
   return 0;
@@ -185,7 +194,7 @@ parse_port (const char *s, const char *end)
         return -1;
       v = v * 10 + (*s - '0');
     }
-  return v >= 1 && v <= 65535 ? (int) v : -1;
+  return v >= 1 && v <= 65535 ? (int)v : -1;
 }
 
 /* Accept http://HOST:PORT[/] where HOST is a name, an IPv4 address or a
@@ -214,7 +223,7 @@ network_proxy (ent_profile_t *p, const char *url, void *data, ent_error_t **err)
   static const char *const vars[] = { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY" };
   int ret = check_proxy_url (url, err);
 
-  (void) data;
+  (void)data;
   if (ret < 0)
     return ret;
   net_private (p, ENT_NET_PROXY);
@@ -243,7 +252,7 @@ network_publish (ent_profile_t *p, const char *spec, void *data, ent_error_t **e
   const char *end = spec + strcspn (spec, "/");
   int host, sandbox;
 
-  (void) data;
+  (void)data;
   if (needs_user_net (p, "network.publish", err) < 0)
     return -EINVAL;
   if (*end == '/' && strcmp (end, "/udp") != 0 && strcmp (end, "/tcp") != 0)
@@ -262,7 +271,7 @@ network_publish (ent_profile_t *p, const char *spec, void *data, ent_error_t **e
 static int
 network_host_loopback (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   if (needs_user_net (p, "network.host-loopback", err) < 0)
     return -EINVAL;
   p->net.host_loopback = true;
@@ -282,28 +291,28 @@ set_devices (ent_profile_t *p, ent_dev_mode_t dev, ent_sys_mode_t sys)
 static int
 devices_none (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   return set_devices (p, ENT_DEV_MINIMAL, ENT_SYS_RO);
 }
 
 static int
 devices_view (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   return set_devices (p, ENT_DEV_HOST_RO, ENT_SYS_RO);
 }
 
 static int
 devices_admin (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   return set_devices (p, ENT_DEV_HOST_RW, ENT_SYS_HOST);
 }
 
 static int
 processes_none (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data, (void) err;
+  (void)data, (void)err;
   p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_FRESH;
   return 0;
@@ -312,7 +321,7 @@ processes_none (ent_profile_t *p, void *data, ent_error_t **err)
 static int
 processes_view (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   p->ns.create[ENT_NS_PID] = false;
   p->fs.proc = ENT_PROC_HOST;
   /* Sharing the host PID namespace puts the user's own host processes in
@@ -326,7 +335,7 @@ processes_view (ent_profile_t *p, void *data, ent_error_t **err)
 static int
 processes_admin (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   p->ns.create[ENT_NS_PID] = false;
   p->fs.proc = ENT_PROC_HOST;
   return ent_policy_allow_group (p, ent_policy_ptrace_family, err);
@@ -348,28 +357,28 @@ add_fs (ent_profile_t *p, ent_mount_kind_t kind, const char *value, ent_error_t 
 static int
 fs_rw (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   return add_fs (p, ENT_MOUNT_BIND_RW, v, err);
 }
 
 static int
 fs_ro (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   return add_fs (p, ENT_MOUNT_BIND_RO, v, err);
 }
 
 static int
 fs_hide (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   return add_fs (p, ENT_MOUNT_HIDE, v, err);
 }
 
 static int
 fs_tmpfs (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   return add_fs (p, ENT_MOUNT_TMPFS, v, err);
 }
 
@@ -385,18 +394,18 @@ typedef struct resource_def
   const char *name;
 } resource_def_t;
 
-static const resource_def_t res_pids = { offsetof (ent_resources_t, pids), ENT_RLIMIT_NPROC, true,
-                                         "resources.pids" };
-static const resource_def_t res_memory = { offsetof (ent_resources_t, memory), ENT_RLIMIT_AS, true,
-                                           "resources.memory" };
-static const resource_def_t res_cpu = { offsetof (ent_resources_t, cpu_time), ENT_RLIMIT_CPU,
-                                        false, "resources.cpu-time" };
-static const resource_def_t res_files = { offsetof (ent_resources_t, files), ENT_RLIMIT_NOFILE,
-                                          false, "resources.files" };
-static const resource_def_t res_fsize = { offsetof (ent_resources_t, file_size), ENT_RLIMIT_FSIZE,
-                                          false, "resources.file-size" };
-static const resource_def_t res_timeout = { offsetof (ent_resources_t, timeout), -1, false,
-                                            "resources.timeout" };
+static const resource_def_t res_pids
+    = { offsetof (ent_resources_t, pids), ENT_RLIMIT_NPROC, true, "resources.pids" };
+static const resource_def_t res_memory
+    = { offsetof (ent_resources_t, memory), ENT_RLIMIT_AS, true, "resources.memory" };
+static const resource_def_t res_cpu
+    = { offsetof (ent_resources_t, cpu_time), ENT_RLIMIT_CPU, false, "resources.cpu-time" };
+static const resource_def_t res_files
+    = { offsetof (ent_resources_t, files), ENT_RLIMIT_NOFILE, false, "resources.files" };
+static const resource_def_t res_fsize
+    = { offsetof (ent_resources_t, file_size), ENT_RLIMIT_FSIZE, false, "resources.file-size" };
+static const resource_def_t res_timeout
+    = { offsetof (ent_resources_t, timeout), -1, false, "resources.timeout" };
 
 static int
 resource_limit (ent_profile_t *p, int64_t value, void *data, ent_error_t **err)
@@ -405,7 +414,7 @@ resource_limit (ent_profile_t *p, int64_t value, void *data, ent_error_t **err)
 
   if (value <= 0)
     return ent_error_set (err, EINVAL, "%s=%" PRId64 ": must be positive", d->name, value);
-  *(int64_t *) ((char *) &p->resources + d->offset) = value;
+  *(int64_t *)((char *)&p->resources + d->offset) = value;
   if (d->rlimit >= 0 && !(d->cgroup_capable && p->resources.backend == ENT_RES_CGROUP))
     {
       p->rlimits[d->rlimit].soft = value;
@@ -419,7 +428,7 @@ resource_limit (ent_profile_t *p, int64_t value, void *data, ent_error_t **err)
 static int
 debug_ptrace (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   /* host.processes.view denies ptrace on purpose (host processes are in
    * reach): granting both is a contradiction, not a silent winner. */
   for (size_t i = 0; i < p->seccomp.n_rules; i++)
@@ -434,7 +443,7 @@ debug_ptrace (ent_profile_t *p, void *data, ent_error_t **err)
 static int
 debug_perf (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void) data;
+  (void)data;
   return ent_policy_allow_group (p, ent_policy_perf_family, err);
 }
 
@@ -448,7 +457,7 @@ api_access (ent_profile_t *p, const char *spec, void *data, ent_error_t **err)
   int api = name ? ent_api_from_name (name) : -1;
   bool allow;
 
-  (void) data;
+  (void)data;
   if (colon == NULL || (strcmp (colon, ":allow") != 0 && strcmp (colon, ":deny") != 0))
     return ent_error_set (err, EINVAL, "api.access=%s: expected NAME:allow or NAME:deny", spec);
   if (api < 0)
@@ -458,8 +467,8 @@ api_access (ent_profile_t *p, const char *spec, void *data, ent_error_t **err)
                           spec, name ? name : "");
   allow = strcmp (colon, ":allow") == 0;
   if (p->api[api].granted && p->api[api].allow != allow)
-    return ent_error_set (err, EEXIST, "api.access=%s conflicts with api.access=%s:%s", spec,
-                          name, p->api[api].allow ? "allow" : "deny");
+    return ent_error_set (err, EEXIST, "api.access=%s conflicts with api.access=%s:%s", spec, name,
+                          p->api[api].allow ? "allow" : "deny");
   p->api[api].granted = true;
   p->api[api].allow = allow;
   return 0;
@@ -467,26 +476,38 @@ api_access (ent_profile_t *p, const char *spec, void *data, ent_error_t **err)
 
 /* ---- the table ----------------------------------------------------------- */
 
-#define LEVEL(n, g, def, ord, fn, desc)                                                     \
-  { .name = n, .type = ENT_TYPE_VOID, .group = g, .is_default = def, .order = ord,          \
-    .description = desc, .void_fn = fn }
-#define FLAG(n, fn, desc)                                                                   \
-  { .name = n, .type = ENT_TYPE_VOID, .order = ENT_ORDER_FLAG, .description = desc,         \
-    .void_fn = fn }
-#define RESOURCE(n, sz, def, desc)                                                          \
-  { .name = n, .type = ENT_TYPE_INT, .size = sz, .order = ENT_ORDER_FLAG, .value_hint = "N",   \
-    .description = desc, .int_fn = resource_limit, .data = (void *) (def) }
-#define LIST(n, hint, fn, desc)                                                             \
-  { .name = n, .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_LIST,        \
-    .value_hint = hint, .description = desc, .string_fn = fn }
+#define LEVEL(n, g, def, ord, fn, desc)                                                            \
+  {                                                                                                \
+    .name = n, .type = ENT_TYPE_VOID, .group = g, .is_default = def, .order = ord,                 \
+    .description = desc, .void_fn = fn                                                             \
+  }
+#define FLAG(n, fn, desc)                                                                          \
+  {                                                                                                \
+    .name = n, .type = ENT_TYPE_VOID, .order = ENT_ORDER_FLAG, .description = desc, .void_fn = fn  \
+  }
+#define RESOURCE(n, sz, def, desc)                                                                 \
+  {                                                                                                \
+    .name = n, .type = ENT_TYPE_INT, .size = sz, .order = ENT_ORDER_FLAG, .value_hint = "N",       \
+    .description = desc, .int_fn = resource_limit, .data = (void *)(def)                           \
+  }
+#define LIST(n, hint, fn, desc)                                                                    \
+  {                                                                                                \
+    .name = n, .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_LIST,               \
+    .value_hint = hint, .description = desc, .string_fn = fn                                       \
+  }
 
 const ent_definition_t ent_default_definitions[] = {
   LEVEL ("network.none", "network", true, ORDER_OTHER_LEVEL, network_none,
          "private network namespace with only lo up; nothing outside is reachable"),
-  LEVEL ("network.user", "network", false, ORDER_OTHER_LEVEL, network_user,
-         "private network namespace with user-mode NAT: outbound TCP/UDP, host loopback unreachable"),
-  { .name = "network.proxy", .type = ENT_TYPE_STRING, .group = "network",
-    .order = ORDER_OTHER_LEVEL, .value_hint = "URL", .string_fn = network_proxy,
+  LEVEL (
+      "network.user", "network", false, ORDER_OTHER_LEVEL, network_user,
+      "private network namespace with user-mode NAT: outbound TCP/UDP, host loopback unreachable"),
+  { .name = "network.proxy",
+    .type = ENT_TYPE_STRING,
+    .group = "network",
+    .order = ORDER_OTHER_LEVEL,
+    .value_hint = "URL",
+    .string_fn = network_proxy,
     .description = "lo only; 127.0.0.1:3128 inside relays to the HTTP CONNECT proxy at URL" },
   LEVEL ("network.admin", "network", false, ORDER_OTHER_LEVEL, network_admin,
          "as network.user plus NET_ADMIN, NET_RAW, NET_BIND_SERVICE, NET_BROADCAST inside"),
@@ -500,8 +521,9 @@ const ent_definition_t ent_default_definitions[] = {
          "no capabilities, no_new_privs, default-deny seccomp, masked /proc paths, new session"),
   LEVEL ("security.view", "security", false, ORDER_SECURITY, security_view,
          "confined plus DAC_READ_SEARCH and AUDIT_READ; masked paths shown read-only"),
-  LEVEL ("security.admin", "security", false, ORDER_SECURITY, security_admin,
-         "uid 0 with all capabilities of the sandbox's user namespace; mount/unshare/ptrace allowed"),
+  LEVEL (
+      "security.admin", "security", false, ORDER_SECURITY, security_admin,
+      "uid 0 with all capabilities of the sandbox's user namespace; mount/unshare/ptrace allowed"),
   FLAG ("security.memory-lock", security_memory_lock,
         "CAP_IPC_LOCK, the mlock family, RLIMIT_MEMLOCK raised to its hard limit"),
   FLAG ("security.fs-read-only", security_fs_read_only,
@@ -535,9 +557,14 @@ const ent_definition_t ent_default_definitions[] = {
   FLAG ("debug.ptrace", debug_ptrace,
         "ptrace and process_vm_* of the sandbox's own processes, personality(ADDR_NO_RANDOMIZE)"),
   FLAG ("debug.perf", debug_perf, "perf_event_open (as perf_event_paranoid allows)"),
-  { .name = "api.access", .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_FLAG,
-    .value_hint = "NAME:allow|deny", .string_fn = api_access,
-    .description = "host API socket (ssh-agent, dbus-session, docker, ...): hidden unless allowed" },
+  { .name = "api.access",
+    .type = ENT_TYPE_STRING,
+    .repeatable = true,
+    .order = ENT_ORDER_FLAG,
+    .value_hint = "NAME:allow|deny",
+    .string_fn = api_access,
+    .description
+    = "host API socket (ssh-agent, dbus-session, docker, ...): hidden unless allowed" },
 };
 
 const size_t ent_default_definitions_count = N_ELEMENTS (ent_default_definitions);

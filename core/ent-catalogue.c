@@ -38,10 +38,10 @@ ent_catalogue_new (void)
 static void
 def_clear (ent_definition_t *d)
 {
-  free ((char *) d->name);
-  free ((char *) d->group);
-  free ((char *) d->value_hint);
-  free ((char *) d->description);
+  free ((char *)d->name);
+  free ((char *)d->group);
+  free ((char *)d->value_hint);
+  free ((char *)d->description);
 }
 
 void
@@ -69,10 +69,10 @@ dup_opt (const char *s, bool *ok)
 static int
 check_definition (const ent_definition_t *def, ent_error_t **err)
 {
-  void *fn = def->type == ENT_TYPE_VOID   ? (void *) def->void_fn
-             : def->type == ENT_TYPE_INT  ? (void *) def->int_fn
-                                          : (void *) def->string_fn;
-  if ((unsigned) def->type > ENT_TYPE_STRING)
+  void *fn = def->type == ENT_TYPE_VOID  ? (void *)def->void_fn
+             : def->type == ENT_TYPE_INT ? (void *)def->int_fn
+                                         : (void *)def->string_fn;
+  if ((unsigned)def->type > ENT_TYPE_STRING)
     return ent_error_set (err, EINVAL, "entitlement '%s': bad type", def->name);
   if (fn == NULL)
     return ent_error_set (err, EINVAL, "entitlement '%s': no %s callback", def->name,
@@ -201,9 +201,9 @@ ent_catalogue_instantiate (const ent_catalogue_t *c, const char *request, ent_er
       ent_error_set (err, ENOENT, "unknown entitlement '%s' (see entrun --list)", request);
       return NULL;
     }
-  fn = d->type == ENT_TYPE_VOID ? (void *) d->void_fn
-       : d->type == ENT_TYPE_INT ? (void *) d->int_fn
-                                 : (void *) d->string_fn;
+  fn = d->type == ENT_TYPE_VOID  ? (void *)d->void_fn
+       : d->type == ENT_TYPE_INT ? (void *)d->int_fn
+                                 : (void *)d->string_fn;
   e = ent_entitlement_new_typed (request, d->type, d->size, fn, d->data, err);
   if (e == NULL)
     return NULL;

@@ -8,13 +8,15 @@
 #include "ent-util.h"
 
 static const char *const type_names[] = {
-  [ENT_TYPE_VOID] = "void", [ENT_TYPE_INT] = "int", [ENT_TYPE_STRING] = "string",
+  [ENT_TYPE_VOID] = "void",
+  [ENT_TYPE_INT] = "int",
+  [ENT_TYPE_STRING] = "string",
 };
 
 const char *
 ent_type_name (ent_type_t t)
 {
-  return (unsigned) t < N_ELEMENTS (type_names) ? type_names[t] : "?";
+  return (unsigned)t < N_ELEMENTS (type_names) ? type_names[t] : "?";
 }
 
 static int
@@ -30,7 +32,8 @@ check_value_for_type (const ent_name_t *n, const char *full, ent_type_t type, bo
       return 0;
     case ENT_TYPE_INT:
       if (n->value == NULL)
-        return ent_error_set (err, EINVAL, "entitlement '%s' needs a value: %s=N", n->name, n->name);
+        return ent_error_set (err, EINVAL, "entitlement '%s' needs a value: %s=N", n->name,
+                              n->name);
       if (ent_parse_int (n->value, size, ival, err) < 0)
         return ent_error_prefix (err, "entitlement '%s'", full);
       return 0;
@@ -40,13 +43,13 @@ check_value_for_type (const ent_name_t *n, const char *full, ent_type_t type, bo
                               n->name);
       return 0;
     default:
-      return ent_error_set (err, EINVAL, "entitlement '%s': bad type %d", full, (int) type);
+      return ent_error_set (err, EINVAL, "entitlement '%s': bad type %d", full, (int)type);
     }
 }
 
 ent_entitlement_t *
-ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, void *fn,
-                           void *data, ent_error_t **err)
+ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, void *fn, void *data,
+                           ent_error_t **err)
 {
   ent_entitlement_t *e;
   ent_name_t n;
@@ -72,7 +75,8 @@ ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, vo
   e->data = data;
   e->order = ENT_ORDER_CUSTOM;
   e->full_name = strdup (full_name);
-  if (e->full_name == NULL || check_value_for_type (&e->name, full_name, type, size, &e->ival, err) < 0)
+  if (e->full_name == NULL
+      || check_value_for_type (&e->name, full_name, type, size, &e->ival, err) < 0)
     {
       if (e->full_name == NULL)
         ent_error_set (err, ENOMEM, "out of memory");
@@ -85,20 +89,19 @@ ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, vo
 ent_entitlement_t *
 ent_void_entitlement_new (const char *full_name, ent_void_fn fn, void *data, ent_error_t **err)
 {
-  return ent_entitlement_new_typed (full_name, ENT_TYPE_VOID, false, (void *) fn, data, err);
+  return ent_entitlement_new_typed (full_name, ENT_TYPE_VOID, false, (void *)fn, data, err);
 }
 
 ent_entitlement_t *
 ent_int_entitlement_new (const char *full_name, ent_int_fn fn, void *data, ent_error_t **err)
 {
-  return ent_entitlement_new_typed (full_name, ENT_TYPE_INT, false, (void *) fn, data, err);
+  return ent_entitlement_new_typed (full_name, ENT_TYPE_INT, false, (void *)fn, data, err);
 }
 
 ent_entitlement_t *
-ent_string_entitlement_new (const char *full_name, ent_string_fn fn, void *data,
-                            ent_error_t **err)
+ent_string_entitlement_new (const char *full_name, ent_string_fn fn, void *data, ent_error_t **err)
 {
-  return ent_entitlement_new_typed (full_name, ENT_TYPE_STRING, false, (void *) fn, data, err);
+  return ent_entitlement_new_typed (full_name, ENT_TYPE_STRING, false, (void *)fn, data, err);
 }
 
 void
@@ -165,13 +168,13 @@ ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_er
   switch (e->type)
     {
     case ENT_TYPE_VOID:
-      ret = ((ent_void_fn) e->fn) (profile, e->data, err);
+      ret = ((ent_void_fn)e->fn) (profile, e->data, err);
       break;
     case ENT_TYPE_INT:
-      ret = ((ent_int_fn) e->fn) (profile, e->ival, e->data, err);
+      ret = ((ent_int_fn)e->fn) (profile, e->ival, e->data, err);
       break;
     case ENT_TYPE_STRING:
-      ret = ((ent_string_fn) e->fn) (profile, e->name.value, e->data, err);
+      ret = ((ent_string_fn)e->fn) (profile, e->name.value, e->data, err);
       break;
     default:
       return ent_error_set (err, EINVAL, "entitlement '%s': bad type", e->full_name);

@@ -15,52 +15,52 @@
 #include "ent-profile.h"
 
 #ifdef __cplusplus
-extern "C" {
+extern "C"
+{
 #endif
 
-typedef enum ent_type
-{
-  ENT_TYPE_VOID,
-  ENT_TYPE_INT,
-  ENT_TYPE_STRING,
-} ent_type_t;
+  typedef enum ent_type
+  {
+    ENT_TYPE_VOID,
+    ENT_TYPE_INT,
+    ENT_TYPE_STRING,
+  } ent_type_t;
 
-ENT_EXPORT const char *ent_type_name (ent_type_t t); /* "void", "int", "string" */
+  ENT_EXPORT const char *ent_type_name (ent_type_t t); /* "void", "int", "string" */
 
-/* Enforcement callbacks: edit @profile, return 0 or a negative errno with
- * @err set.  A callback that fails may leave @profile half-edited: the
- * manager only ever hands it a scratch copy. */
-typedef int (*ent_void_fn) (ent_profile_t *profile, void *data, ent_error_t **err);
-typedef int (*ent_int_fn) (ent_profile_t *profile, int64_t value, void *data, ent_error_t **err);
-typedef int (*ent_string_fn) (ent_profile_t *profile, const char *value, void *data,
-                              ent_error_t **err);
+  /* Enforcement callbacks: edit @profile, return 0 or a negative errno with
+   * @err set.  A callback that fails may leave @profile half-edited: the
+   * manager only ever hands it a scratch copy. */
+  typedef int (*ent_void_fn) (ent_profile_t *profile, void *data, ent_error_t **err);
+  typedef int (*ent_int_fn) (ent_profile_t *profile, int64_t value, void *data, ent_error_t **err);
+  typedef int (*ent_string_fn) (ent_profile_t *profile, const char *value, void *data,
+                                ent_error_t **err);
 
-typedef struct ent_entitlement ent_entitlement_t;
+  typedef struct ent_entitlement ent_entitlement_t;
 
-/* Constructors.  @full_name is checked against the name grammar; a void
- * entitlement must have no value, an int one a decimal value
- * ("resources.pids=100"), a string one a non-empty value.  @data is passed to
- * the callback and is not owned.  NULL with @err set on error. */
-ENT_EXPORT ent_entitlement_t *ent_void_entitlement_new (const char *full_name, ent_void_fn fn,
-                                                        void *data, ent_error_t **err);
-ENT_EXPORT ent_entitlement_t *ent_int_entitlement_new (const char *full_name, ent_int_fn fn,
-                                                       void *data, ent_error_t **err);
-ENT_EXPORT ent_entitlement_t *ent_string_entitlement_new (const char *full_name,
-                                                          ent_string_fn fn, void *data,
-                                                          ent_error_t **err);
-ENT_EXPORT void ent_entitlement_free (ent_entitlement_t *e);
+  /* Constructors.  @full_name is checked against the name grammar; a void
+   * entitlement must have no value, an int one a decimal value
+   * ("resources.pids=100"), a string one a non-empty value.  @data is passed to
+   * the callback and is not owned.  NULL with @err set on error. */
+  ENT_EXPORT ent_entitlement_t *ent_void_entitlement_new (const char *full_name, ent_void_fn fn,
+                                                          void *data, ent_error_t **err);
+  ENT_EXPORT ent_entitlement_t *ent_int_entitlement_new (const char *full_name, ent_int_fn fn,
+                                                         void *data, ent_error_t **err);
+  ENT_EXPORT ent_entitlement_t *ent_string_entitlement_new (const char *full_name, ent_string_fn fn,
+                                                            void *data, ent_error_t **err);
+  ENT_EXPORT void ent_entitlement_free (ent_entitlement_t *e);
 
-ENT_EXPORT const char *ent_entitlement_full_name (const ent_entitlement_t *e);
-ENT_EXPORT const char *ent_entitlement_name (const ent_entitlement_t *e); /* no value */
-ENT_EXPORT const char *ent_entitlement_domain (const ent_entitlement_t *e);
-ENT_EXPORT const char *ent_entitlement_identifier (const ent_entitlement_t *e);
-ENT_EXPORT const char *ent_entitlement_value (const ent_entitlement_t *e); /* NULL for void */
-ENT_EXPORT ent_type_t ent_entitlement_type (const ent_entitlement_t *e);
-ENT_EXPORT int64_t ent_entitlement_int_value (const ent_entitlement_t *e);
+  ENT_EXPORT const char *ent_entitlement_full_name (const ent_entitlement_t *e);
+  ENT_EXPORT const char *ent_entitlement_name (const ent_entitlement_t *e); /* no value */
+  ENT_EXPORT const char *ent_entitlement_domain (const ent_entitlement_t *e);
+  ENT_EXPORT const char *ent_entitlement_identifier (const ent_entitlement_t *e);
+  ENT_EXPORT const char *ent_entitlement_value (const ent_entitlement_t *e); /* NULL for void */
+  ENT_EXPORT ent_type_t ent_entitlement_type (const ent_entitlement_t *e);
+  ENT_EXPORT int64_t ent_entitlement_int_value (const ent_entitlement_t *e);
 
-/* Run the callback on @profile.  Atomic: on failure @profile is unchanged. */
-ENT_EXPORT int ent_entitlement_enforce (const ent_entitlement_t *e, ent_profile_t *profile,
-                                        ent_error_t **err) ENT_WUR;
+  /* Run the callback on @profile.  Atomic: on failure @profile is unchanged. */
+  ENT_EXPORT int ent_entitlement_enforce (const ent_entitlement_t *e, ent_profile_t *profile,
+                                          ent_error_t **err) ENT_WUR;
 
 /* How the manager treats an entitlement.  Set by the catalogue for its own
  * entries; custom entitlements default to: no group, not repeatable,
@@ -70,21 +70,21 @@ ENT_EXPORT int ent_entitlement_enforce (const ent_entitlement_t *e, ent_profile_
 #define ENT_ORDER_LIST 300   /* list entries (host.fs.*, network.publish) */
 #define ENT_ORDER_CUSTOM 400 /* custom entitlements: applied last */
 
-/* Exclusive group: at most one entitlement of a group is active. */
-ENT_EXPORT int ent_entitlement_set_group (ent_entitlement_t *e, const char *group) ENT_WUR;
-ENT_EXPORT const char *ent_entitlement_group (const ent_entitlement_t *e);
-/* Repeatable: the same name may be added again with different values. */
-ENT_EXPORT void ent_entitlement_set_repeatable (ent_entitlement_t *e, bool repeatable);
-ENT_EXPORT bool ent_entitlement_repeatable (const ent_entitlement_t *e);
-ENT_EXPORT void ent_entitlement_set_order (ent_entitlement_t *e, int order);
-ENT_EXPORT int ent_entitlement_order (const ent_entitlement_t *e);
-/* Where the grant came from ("command line", "dev.ini:3") and its
- * precedence: for an exclusive group a higher precedence replaces a lower
- * one; equal precedence is a conflict. */
-ENT_EXPORT int ent_entitlement_set_source (ent_entitlement_t *e, const char *source,
-                                           int precedence) ENT_WUR;
-ENT_EXPORT const char *ent_entitlement_source (const ent_entitlement_t *e);
-ENT_EXPORT int ent_entitlement_precedence (const ent_entitlement_t *e);
+  /* Exclusive group: at most one entitlement of a group is active. */
+  ENT_EXPORT int ent_entitlement_set_group (ent_entitlement_t *e, const char *group) ENT_WUR;
+  ENT_EXPORT const char *ent_entitlement_group (const ent_entitlement_t *e);
+  /* Repeatable: the same name may be added again with different values. */
+  ENT_EXPORT void ent_entitlement_set_repeatable (ent_entitlement_t *e, bool repeatable);
+  ENT_EXPORT bool ent_entitlement_repeatable (const ent_entitlement_t *e);
+  ENT_EXPORT void ent_entitlement_set_order (ent_entitlement_t *e, int order);
+  ENT_EXPORT int ent_entitlement_order (const ent_entitlement_t *e);
+  /* Where the grant came from ("command line", "dev.ini:3") and its
+   * precedence: for an exclusive group a higher precedence replaces a lower
+   * one; equal precedence is a conflict. */
+  ENT_EXPORT int ent_entitlement_set_source (ent_entitlement_t *e, const char *source,
+                                             int precedence) ENT_WUR;
+  ENT_EXPORT const char *ent_entitlement_source (const ent_entitlement_t *e);
+  ENT_EXPORT int ent_entitlement_precedence (const ent_entitlement_t *e);
 
 #define ENT_PRECEDENCE_DEFAULT 0
 #define ENT_PRECEDENCE_PROFILE 10

@@ -8,7 +8,7 @@
 
 #include "ent-error.h"
 
-static ent_error_t oom_error = { ENOMEM, (char *) "out of memory" };
+static ent_error_t oom_error = { ENOMEM, (char *)"out of memory" };
 
 int
 ent_error_set (ent_error_t **err, int code, const char *fmt, ...)

@@ -9,36 +9,37 @@
 #define ENT_ERROR_H
 
 #ifdef __cplusplus
-extern "C" {
+extern "C"
+{
 #endif
 
 #define ENT_EXPORT __attribute__ ((visibility ("default")))
 #define ENT_WUR __attribute__ ((warn_unused_result))
 
-typedef struct ent_error
-{
-  int code;  /* positive errno value */
-  char *msg; /* human-readable, one line, no trailing newline */
-} ent_error_t;
+  typedef struct ent_error
+  {
+    int code;  /* positive errno value */
+    char *msg; /* human-readable, one line, no trailing newline */
+  } ent_error_t;
 
-/* Record an error in *err (if err is not NULL and *err is still NULL) and
- * return -code.  @fmt is a printf format.  A second error never overwrites
- * the first: the first one names the root cause. */
-ENT_EXPORT int ent_error_set (ent_error_t **err, int code, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
+  /* Record an error in *err (if err is not NULL and *err is still NULL) and
+   * return -code.  @fmt is a printf format.  A second error never overwrites
+   * the first: the first one names the root cause. */
+  ENT_EXPORT int ent_error_set (ent_error_t **err, int code, const char *fmt, ...)
+      __attribute__ ((format (printf, 3, 4)));
 
-/* Prefix an existing error's message with "prefix: ". Returns -code of it. */
-ENT_EXPORT int ent_error_prefix (ent_error_t **err, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
+  /* Prefix an existing error's message with "prefix: ". Returns -code of it. */
+  ENT_EXPORT int ent_error_prefix (ent_error_t **err, const char *fmt, ...)
+      __attribute__ ((format (printf, 2, 3)));
 
-/* The message of @err, or "unknown error" when @err is NULL. */
-ENT_EXPORT const char *ent_error_message (const ent_error_t *err);
+  /* The message of @err, or "unknown error" when @err is NULL. */
+  ENT_EXPORT const char *ent_error_message (const ent_error_t *err);
 
-/* Release @err; NULL is allowed. */
-ENT_EXPORT void ent_error_free (ent_error_t *err);
+  /* Release @err; NULL is allowed. */
+  ENT_EXPORT void ent_error_free (ent_error_t *err);
 
-/* Release *err and set it to NULL. */
-ENT_EXPORT void ent_error_clear (ent_error_t **err);
+  /* Release *err and set it to NULL. */
+  ENT_EXPORT void ent_error_clear (ent_error_t **err);
 
 #ifdef __cplusplus
 }

@@ -38,8 +38,8 @@ free_ents (ent_entitlement_t **v, size_t n)
 static int
 active_cmp (const void *a, const void *b)
 {
-  const ent_entitlement_t *x = *(ent_entitlement_t *const *) a;
-  const ent_entitlement_t *y = *(ent_entitlement_t *const *) b;
+  const ent_entitlement_t *x = *(ent_entitlement_t *const *)a;
+  const ent_entitlement_t *y = *(ent_entitlement_t *const *)b;
 
   if (x->order != y->order)
     return x->order < y->order ? -1 : 1;
@@ -177,8 +177,7 @@ enum verdict
 
 /* Decide how @e relates to an existing grant @old. */
 static int
-judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v,
-       ent_error_t **err)
+judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v, ent_error_t **err)
 {
   bool same_name = strcmp (old->name.name, e->name.name) == 0;
   bool same_group = old->group && e->group && strcmp (old->group, e->group) == 0;
@@ -195,8 +194,8 @@ judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v
     {
       if (same_group)
         return ent_error_set (err, EEXIST, "conflicting %s levels: '%s' (%s) and '%s' (%s)",
-                              e->group, old->full_name, ent_entitlement_source (old),
-                              e->full_name, ent_entitlement_source (e));
+                              e->group, old->full_name, ent_entitlement_source (old), e->full_name,
+                              ent_entitlement_source (e));
       return ent_error_set (err, EEXIST, "'%s' (%s) and '%s' (%s): only one value allowed",
                             old->full_name, ent_entitlement_source (old), e->full_name,
                             ent_entitlement_source (e));
@@ -239,8 +238,7 @@ fold (ent_entitlement_t **next, size_t *n, ent_entitlement_t *e, ent_error_t **e
 }
 
 int
-ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents,
-                     ent_error_t **err)
+ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents, ent_error_t **err)
 {
   ent_entitlement_t **next = calloc (m->n_grants + n_ents + 1, sizeof (*next));
   size_t n = m->n_grants;

@@ -24,17 +24,18 @@ check_component (const char *full, const char *comp, size_t len, const char *wha
 
   for (size_t i = 0; i < len; i++)
     {
-      unsigned char c = (unsigned char) comp[i];
+      unsigned char c = (unsigned char)comp[i];
       if (isupper (c))
-        return ent_error_set (err, EINVAL,
-                              "invalid entitlement name '%s': uppercase letter '%c' (names are lowercase)",
-                              full, c);
+        return ent_error_set (
+            err, EINVAL,
+            "invalid entitlement name '%s': uppercase letter '%c' (names are lowercase)", full, c);
       if (c == '-')
         {
           if (i == 0 || i == len - 1 || comp[i - 1] == '-')
-            return ent_error_set (err, EINVAL,
-                                  "invalid entitlement name '%s': '-' must join letters or digits in %s '%.*s'",
-                                  full, what, (int) len, comp);
+            return ent_error_set (
+                err, EINVAL,
+                "invalid entitlement name '%s': '-' must join letters or digits in %s '%.*s'", full,
+                what, (int)len, comp);
           continue;
         }
       if (!(islower (c) || isdigit (c)) || c >= 0x80)
@@ -42,10 +43,10 @@ check_component (const char *full, const char *comp, size_t len, const char *wha
           if (isprint (c))
             return ent_error_set (err, EINVAL,
                                   "invalid entitlement name '%s': bad character '%c' in %s '%.*s'",
-                                  full, c, what, (int) len, comp);
+                                  full, c, what, (int)len, comp);
           return ent_error_set (err, EINVAL,
-                                "invalid entitlement name '%s': bad character 0x%02x in %s",
-                                full, c, what);
+                                "invalid entitlement name '%s': bad character 0x%02x in %s", full,
+                                c, what);
         }
     }
   return 0;
@@ -66,8 +67,8 @@ check_name (const char *full, const char *name, size_t len, ent_error_t **err)
     if (*p == '.')
       last_dot = p;
   if (last_dot == NULL)
-    return ent_error_set (err, EINVAL,
-                          "invalid entitlement name '%s': expected DOMAIN.IDENTIFIER", full);
+    return ent_error_set (err, EINVAL, "invalid entitlement name '%s': expected DOMAIN.IDENTIFIER",
+                          full);
 
   for (const char *comp = name; comp <= end;)
     {
@@ -89,10 +90,10 @@ check_value (const char *full, const char *value, ent_error_t **err)
   if (*value == '\0')
     return ent_error_set (err, EINVAL, "invalid entitlement '%s': empty value after '='", full);
   for (const char *p = value; *p; p++)
-    if (!isprint ((unsigned char) *p) && (unsigned char) *p < 0x80)
+    if (!isprint ((unsigned char)*p) && (unsigned char)*p < 0x80)
       return ent_error_set (err, EINVAL,
                             "invalid entitlement '%s': control character 0x%02x in value", full,
-                            (unsigned char) *p);
+                            (unsigned char)*p);
   return 0;
 }
 
@@ -109,7 +110,7 @@ ent_name_parse (const char *full, ent_name_t *out, ent_error_t **err)
     return ent_error_set (err, EINVAL, "invalid entitlement name '': empty name");
 
   eq = strchr (full, '=');
-  name_len = eq ? (size_t) (eq - full) : strlen (full);
+  name_len = eq ? (size_t)(eq - full) : strlen (full);
 
   ret = check_name (full, full, name_len, err);
   if (ret < 0)
@@ -159,11 +160,20 @@ size_shift (char c)
 {
   switch (c)
     {
-    case 'k': case 'K': return 10;
-    case 'm': case 'M': return 20;
-    case 'g': case 'G': return 30;
-    case 't': case 'T': return 40;
-    default: return -1;
+    case 'k':
+    case 'K':
+      return 10;
+    case 'm':
+    case 'M':
+      return 20;
+    case 'g':
+    case 'G':
+      return 30;
+    case 't':
+    case 'T':
+      return 40;
+    default:
+      return -1;
     }
 }
 
@@ -179,13 +189,13 @@ ent_parse_int (const char *text, bool size_suffix, int64_t *out, ent_error_t **e
     return ent_error_set (err, EINVAL, "invalid integer '': empty");
   if (*p == '-' || *p == '+')
     negative = *p++ == '-';
-  if (!isdigit ((unsigned char) *p))
+  if (!isdigit ((unsigned char)*p))
     return ent_error_set (err, EINVAL, "invalid integer '%s': expected decimal digits", text);
 
-  for (; isdigit ((unsigned char) *p); p++)
+  for (; isdigit ((unsigned char)*p); p++)
     {
       unsigned d = *p - '0';
-      if (v > ((uint64_t) INT64_MAX + 1 - d) / 10)
+      if (v > ((uint64_t)INT64_MAX + 1 - d) / 10)
         return ent_error_set (err, ERANGE, "invalid integer '%s': out of range", text);
       v = v * 10 + d;
     }
@@ -194,17 +204,18 @@ ent_parse_int (const char *text, bool size_suffix, int64_t *out, ent_error_t **e
     {
       shift = size_suffix ? size_shift (*p) : -1;
       if (shift < 0 || p[1] != '\0')
-        return ent_error_set (err, EINVAL,
-                              size_suffix ? "invalid size '%s': expected digits with an optional K, M, G or T suffix"
-                                          : "invalid integer '%s': trailing characters",
-                              text);
+        return ent_error_set (
+            err, EINVAL,
+            size_suffix ? "invalid size '%s': expected digits with an optional K, M, G or T suffix"
+                        : "invalid integer '%s': trailing characters",
+            text);
     }
-  if (shift && v > ((uint64_t) INT64_MAX >> shift))
+  if (shift && v > ((uint64_t)INT64_MAX >> shift))
     return ent_error_set (err, ERANGE, "invalid integer '%s': out of range", text);
   v <<= shift;
-  if (!negative && v > (uint64_t) INT64_MAX)
+  if (!negative && v > (uint64_t)INT64_MAX)
     return ent_error_set (err, ERANGE, "invalid integer '%s': out of range", text);
 
-  *out = negative ? (int64_t) (0 - v) : (int64_t) v;
+  *out = negative ? (int64_t)(0 - v) : (int64_t)v;
   return 0;
 }

@@ -15,54 +15,92 @@
 #include "ent-util.h"
 
 static const char *const ns_names[ENT_NS_COUNT] = {
-  [ENT_NS_USER] = "user", [ENT_NS_MOUNT] = "mount", [ENT_NS_PID] = "pid",
-  [ENT_NS_NET] = "net",   [ENT_NS_IPC] = "ipc",     [ENT_NS_UTS] = "uts",
+  [ENT_NS_USER] = "user",     [ENT_NS_MOUNT] = "mount", [ENT_NS_PID] = "pid",
+  [ENT_NS_NET] = "net",       [ENT_NS_IPC] = "ipc",     [ENT_NS_UTS] = "uts",
   [ENT_NS_CGROUP] = "cgroup",
 };
 
 static const char *const capset_names[ENT_CAPSET_COUNT] = {
-  [ENT_CAPSET_BOUNDING] = "bounding",       [ENT_CAPSET_PERMITTED] = "permitted",
-  [ENT_CAPSET_EFFECTIVE] = "effective",     [ENT_CAPSET_INHERITABLE] = "inheritable",
+  [ENT_CAPSET_BOUNDING] = "bounding",   [ENT_CAPSET_PERMITTED] = "permitted",
+  [ENT_CAPSET_EFFECTIVE] = "effective", [ENT_CAPSET_INHERITABLE] = "inheritable",
   [ENT_CAPSET_AMBIENT] = "ambient",
 };
 
 /* Indexed by capability number, as in <linux/capability.h>. */
 static const char *const cap_names[ENT_CAP_LAST + 1] = {
-  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-  "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-  "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-  "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-  "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-  "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-  "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-  "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-  "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+  "CAP_CHOWN",
+  "CAP_DAC_OVERRIDE",
+  "CAP_DAC_READ_SEARCH",
+  "CAP_FOWNER",
+  "CAP_FSETID",
+  "CAP_KILL",
+  "CAP_SETGID",
+  "CAP_SETUID",
+  "CAP_SETPCAP",
+  "CAP_LINUX_IMMUTABLE",
+  "CAP_NET_BIND_SERVICE",
+  "CAP_NET_BROADCAST",
+  "CAP_NET_ADMIN",
+  "CAP_NET_RAW",
+  "CAP_IPC_LOCK",
+  "CAP_IPC_OWNER",
+  "CAP_SYS_MODULE",
+  "CAP_SYS_RAWIO",
+  "CAP_SYS_CHROOT",
+  "CAP_SYS_PTRACE",
+  "CAP_SYS_PACCT",
+  "CAP_SYS_ADMIN",
+  "CAP_SYS_BOOT",
+  "CAP_SYS_NICE",
+  "CAP_SYS_RESOURCE",
+  "CAP_SYS_TIME",
+  "CAP_SYS_TTY_CONFIG",
+  "CAP_MKNOD",
+  "CAP_LEASE",
+  "CAP_AUDIT_WRITE",
+  "CAP_AUDIT_CONTROL",
+  "CAP_SETFCAP",
+  "CAP_MAC_OVERRIDE",
+  "CAP_MAC_ADMIN",
+  "CAP_SYSLOG",
+  "CAP_WAKE_ALARM",
+  "CAP_BLOCK_SUSPEND",
+  "CAP_AUDIT_READ",
+  "CAP_PERFMON",
+  "CAP_BPF",
+  "CAP_CHECKPOINT_RESTORE",
 };
 
 static const char *const rlimit_names[ENT_RLIMIT_COUNT] = {
-  [ENT_RLIMIT_NPROC] = "RLIMIT_NPROC",   [ENT_RLIMIT_AS] = "RLIMIT_AS",
-  [ENT_RLIMIT_CPU] = "RLIMIT_CPU",       [ENT_RLIMIT_NOFILE] = "RLIMIT_NOFILE",
-  [ENT_RLIMIT_FSIZE] = "RLIMIT_FSIZE",   [ENT_RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",
+  [ENT_RLIMIT_NPROC] = "RLIMIT_NPROC", [ENT_RLIMIT_AS] = "RLIMIT_AS",
+  [ENT_RLIMIT_CPU] = "RLIMIT_CPU",     [ENT_RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+  [ENT_RLIMIT_FSIZE] = "RLIMIT_FSIZE", [ENT_RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",
   [ENT_RLIMIT_CORE] = "RLIMIT_CORE",
 };
 
 static const char *const net_mode_names[] = {
-  [ENT_NET_NONE] = "none", [ENT_NET_USER] = "user", [ENT_NET_PROXY] = "proxy",
+  [ENT_NET_NONE] = "none",
+  [ENT_NET_USER] = "user",
+  [ENT_NET_PROXY] = "proxy",
   [ENT_NET_HOST] = "host",
 };
 
 static const char *const api_names[ENT_API_COUNT] = {
-  [ENT_API_SSH_AGENT] = "ssh-agent",       [ENT_API_GPG_AGENT] = "gpg-agent",
-  [ENT_API_DBUS_SESSION] = "dbus-session", [ENT_API_DBUS_SYSTEM] = "dbus-system",
-  [ENT_API_DOCKER] = "docker",             [ENT_API_PODMAN] = "podman",
-  [ENT_API_X11] = "x11",                   [ENT_API_WAYLAND] = "wayland",
+  [ENT_API_SSH_AGENT] = "ssh-agent",
+  [ENT_API_GPG_AGENT] = "gpg-agent",
+  [ENT_API_DBUS_SESSION] = "dbus-session",
+  [ENT_API_DBUS_SYSTEM] = "dbus-system",
+  [ENT_API_DOCKER] = "docker",
+  [ENT_API_PODMAN] = "podman",
+  [ENT_API_X11] = "x11",
+  [ENT_API_WAYLAND] = "wayland",
   [ENT_API_PIPEWIRE] = "pipewire",
 };
 
 const char *
 ent_api_name (ent_api_t api)
 {
-  return (unsigned) api < ENT_API_COUNT ? api_names[api] : "?";
+  return (unsigned)api < ENT_API_COUNT ? api_names[api] : "?";
 }
 
 int
@@ -83,25 +121,25 @@ ent_res_backend_name (ent_res_backend_t b)
 const char *
 ent_ns_name (ent_ns_type_t ns)
 {
-  return (unsigned) ns < ENT_NS_COUNT ? ns_names[ns] : "?";
+  return (unsigned)ns < ENT_NS_COUNT ? ns_names[ns] : "?";
 }
 
 const char *
 ent_capset_name (ent_capset_t set)
 {
-  return (unsigned) set < ENT_CAPSET_COUNT ? capset_names[set] : "?";
+  return (unsigned)set < ENT_CAPSET_COUNT ? capset_names[set] : "?";
 }
 
 const char *
 ent_rlimit_name (ent_rlimit_res_t res)
 {
-  return (unsigned) res < ENT_RLIMIT_COUNT ? rlimit_names[res] : "?";
+  return (unsigned)res < ENT_RLIMIT_COUNT ? rlimit_names[res] : "?";
 }
 
 const char *
 ent_net_mode_name (ent_net_mode_t mode)
 {
-  return (unsigned) mode < N_ELEMENTS (net_mode_names) ? net_mode_names[mode] : "?";
+  return (unsigned)mode < N_ELEMENTS (net_mode_names) ? net_mode_names[mode] : "?";
 }
 
 const char *
@@ -334,7 +372,7 @@ rule_cmp (const ent_seccomp_rule_t *a, const ent_seccomp_rule_t *b)
   if (c == 0)
     c = cmp_u64 (a->action, b->action);
   if (c == 0)
-    c = cmp_u64 ((unsigned) a->errnum, (unsigned) b->errnum);
+    c = cmp_u64 ((unsigned)a->errnum, (unsigned)b->errnum);
   if (c == 0)
     c = cmp_u64 (a->n_args, b->n_args);
   for (unsigned i = 0; c == 0 && i < a->n_args; i++)
@@ -409,12 +447,10 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
       || memcmp (a->caps, b->caps, sizeof (a->caps)) != 0 || a->no_new_privs != b->no_new_privs
       || a->new_session != b->new_session || a->seccomp.enabled != b->seccomp.enabled
       || a->seccomp.default_errno != b->seccomp.default_errno || a->fs.dev != b->fs.dev
-      || a->fs.proc != b->fs.proc || a->fs.sys != b->fs.sys
-      || a->fs.read_only != b->fs.read_only
-      || memcmp (a->rlimits, b->rlimits, sizeof (a->rlimits)) != 0
-      || a->net.mode != b->net.mode || a->net.admin != b->net.admin
-      || a->net.host_loopback != b->net.host_loopback || a->clearenv != b->clearenv
-      || !resources_equal (&a->resources, &b->resources))
+      || a->fs.proc != b->fs.proc || a->fs.sys != b->fs.sys || a->fs.read_only != b->fs.read_only
+      || memcmp (a->rlimits, b->rlimits, sizeof (a->rlimits)) != 0 || a->net.mode != b->net.mode
+      || a->net.admin != b->net.admin || a->net.host_loopback != b->net.host_loopback
+      || a->clearenv != b->clearenv || !resources_equal (&a->resources, &b->resources))
     return false;
   for (int i = 0; i < ENT_API_COUNT; i++)
     if (a->api[i].allow != b->api[i].allow || a->api[i].granted != b->api[i].granted
@@ -483,8 +519,8 @@ ent_profile_add_caps (ent_profile_t *p, ent_error_t **err, ...)
 bool
 ent_syscall_known (const char *name)
 {
-  static const uint32_t arches[] = { SCMP_ARCH_NATIVE, SCMP_ARCH_X86_64, SCMP_ARCH_X86,
-                                     SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM };
+  static const uint32_t arches[] = { SCMP_ARCH_NATIVE, SCMP_ARCH_X86_64,  SCMP_ARCH_X86,
+                                     SCMP_ARCH_X32,    SCMP_ARCH_AARCH64, SCMP_ARCH_ARM };
 
   if (name == NULL || *name == '\0')
     return false;
@@ -527,7 +563,7 @@ remove_rules (ent_profile_t *p, const char *syscall, int action, bool conditiona
   for (size_t i = lo; i < hi; i++)
     {
       ent_seccomp_rule_t *r = &s->rules[i];
-      bool drop = (action < 0 || (int) r->action == action) && (!conditional_only || r->n_args > 0);
+      bool drop = (action < 0 || (int)r->action == action) && (!conditional_only || r->n_args > 0);
       if (drop)
         free_rule (r);
       else
@@ -621,7 +657,7 @@ ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_erro
 int
 ent_profile_allow_syscall (ent_profile_t *p, const char *syscall, ent_error_t **err)
 {
-  ent_seccomp_rule_t rule = { .syscall = (char *) syscall, .action = ENT_SECCOMP_ALLOW };
+  ent_seccomp_rule_t rule = { .syscall = (char *)syscall, .action = ENT_SECCOMP_ALLOW };
   int ret = check_rule (&rule, err);
 
   if (ret < 0)
@@ -645,8 +681,8 @@ ent_profile_forget_syscall (ent_profile_t *p, const char *syscall)
 int
 ent_profile_deny_syscall (ent_profile_t *p, const char *syscall, int errnum, ent_error_t **err)
 {
-  ent_seccomp_rule_t rule = { .syscall = (char *) syscall, .action = ENT_SECCOMP_ERRNO,
-                              .errnum = errnum };
+  ent_seccomp_rule_t rule
+      = { .syscall = (char *)syscall, .action = ENT_SECCOMP_ERRNO, .errnum = errnum };
   int ret = check_rule (&rule, err);
 
   if (ret < 0)
@@ -744,23 +780,24 @@ ent_strlist_remove (char **list, const char *s)
 /* ---- mounts, env, publish, strings --------------------------------------- */
 
 static const char *const mount_kind_names[] = {
-  [ENT_MOUNT_BIND_RW] = "host.fs.rw", [ENT_MOUNT_BIND_RO] = "host.fs.ro",
-  [ENT_MOUNT_HIDE] = "host.fs.hide",  [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
+  [ENT_MOUNT_BIND_RW] = "host.fs.rw",
+  [ENT_MOUNT_BIND_RO] = "host.fs.ro",
+  [ENT_MOUNT_HIDE] = "host.fs.hide",
+  [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
 };
 
 int
-ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
-                       ent_error_t **err)
+ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path, ent_error_t **err)
 {
   ent_fs_t *fs = &p->fs;
   size_t pos = 0;
   int c = 1;
 
-  if ((unsigned) kind >= N_ELEMENTS (mount_kind_names))
-    return ent_error_set (err, EINVAL, "bad mount kind %d", (int) kind);
+  if ((unsigned)kind >= N_ELEMENTS (mount_kind_names))
+    return ent_error_set (err, EINVAL, "bad mount kind %d", (int)kind);
   if (path == NULL || path[0] != '/')
-    return ent_error_set (err, EINVAL, "%s: path '%s' is not absolute",
-                          mount_kind_names[kind], path ? path : "");
+    return ent_error_set (err, EINVAL, "%s: path '%s' is not absolute", mount_kind_names[kind],
+                          path ? path : "");
   while (pos < fs->n_mounts && (c = strcmp (fs->mounts[pos].path, path)) < 0)
     pos++;
   if (c == 0)

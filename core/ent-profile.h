@@ -19,366 +19,367 @@
 #include "ent-error.h"
 
 #ifdef __cplusplus
-extern "C" {
+extern "C"
+{
 #endif
 
-/* ---- namespaces ---------------------------------------------------------- */
+  /* ---- namespaces ---------------------------------------------------------- */
 
-typedef enum ent_ns_type
-{
-  ENT_NS_USER,
-  ENT_NS_MOUNT,
-  ENT_NS_PID,
-  ENT_NS_NET,
-  ENT_NS_IPC,
-  ENT_NS_UTS,
-  ENT_NS_CGROUP,
-  ENT_NS_COUNT
-} ent_ns_type_t;
+  typedef enum ent_ns_type
+  {
+    ENT_NS_USER,
+    ENT_NS_MOUNT,
+    ENT_NS_PID,
+    ENT_NS_NET,
+    ENT_NS_IPC,
+    ENT_NS_UTS,
+    ENT_NS_CGROUP,
+    ENT_NS_COUNT
+  } ent_ns_type_t;
 
-/* true: create a new one; false: share the caller's. */
-typedef struct ent_namespaces
-{
-  bool create[ENT_NS_COUNT];
-} ent_namespaces_t;
+  /* true: create a new one; false: share the caller's. */
+  typedef struct ent_namespaces
+  {
+    bool create[ENT_NS_COUNT];
+  } ent_namespaces_t;
 
-ENT_EXPORT const char *ent_ns_name (ent_ns_type_t ns); /* "user", "mount", ... */
+  ENT_EXPORT const char *ent_ns_name (ent_ns_type_t ns); /* "user", "mount", ... */
 
-/* ---- capabilities -------------------------------------------------------- */
+  /* ---- capabilities -------------------------------------------------------- */
 
-typedef enum ent_capset
-{
-  ENT_CAPSET_BOUNDING,
-  ENT_CAPSET_PERMITTED,
-  ENT_CAPSET_EFFECTIVE,
-  ENT_CAPSET_INHERITABLE,
-  ENT_CAPSET_AMBIENT,
-  ENT_CAPSET_COUNT
-} ent_capset_t;
+  typedef enum ent_capset
+  {
+    ENT_CAPSET_BOUNDING,
+    ENT_CAPSET_PERMITTED,
+    ENT_CAPSET_EFFECTIVE,
+    ENT_CAPSET_INHERITABLE,
+    ENT_CAPSET_AMBIENT,
+    ENT_CAPSET_COUNT
+  } ent_capset_t;
 
 #define ENT_CAP_LAST 40 /* CAP_CHECKPOINT_RESTORE */
 #define ENT_CAP_ALL ((UINT64_C (1) << (ENT_CAP_LAST + 1)) - 1)
 #define ENT_CAP_BIT(n) (UINT64_C (1) << (n))
 
-ENT_EXPORT const char *ent_capset_name (ent_capset_t set); /* "bounding", ... */
+  ENT_EXPORT const char *ent_capset_name (ent_capset_t set); /* "bounding", ... */
 
-/* Capability number for "CAP_SYS_ADMIN" or "sys_admin" (any case); -1 when
- * unknown. */
-ENT_EXPORT int ent_cap_from_name (const char *name);
-/* "CAP_SYS_ADMIN" for 21; NULL when out of range. */
-ENT_EXPORT const char *ent_cap_to_name (int cap);
+  /* Capability number for "CAP_SYS_ADMIN" or "sys_admin" (any case); -1 when
+   * unknown. */
+  ENT_EXPORT int ent_cap_from_name (const char *name);
+  /* "CAP_SYS_ADMIN" for 21; NULL when out of range. */
+  ENT_EXPORT const char *ent_cap_to_name (int cap);
 
-/* ---- seccomp ------------------------------------------------------------- */
+  /* ---- seccomp ------------------------------------------------------------- */
 
-typedef enum ent_seccomp_action
-{
-  ENT_SECCOMP_ALLOW,
-  ENT_SECCOMP_ERRNO,
-} ent_seccomp_action_t;
+  typedef enum ent_seccomp_action
+  {
+    ENT_SECCOMP_ALLOW,
+    ENT_SECCOMP_ERRNO,
+  } ent_seccomp_action_t;
 
-typedef enum ent_arg_op
-{
-  ENT_ARG_EQ,
-  ENT_ARG_NE,
-  ENT_ARG_LT,
-  ENT_ARG_LE,
-  ENT_ARG_GT,
-  ENT_ARG_GE,
-  ENT_ARG_MASKED_EQ, /* (arg & mask) == value */
-} ent_arg_op_t;
+  typedef enum ent_arg_op
+  {
+    ENT_ARG_EQ,
+    ENT_ARG_NE,
+    ENT_ARG_LT,
+    ENT_ARG_LE,
+    ENT_ARG_GT,
+    ENT_ARG_GE,
+    ENT_ARG_MASKED_EQ, /* (arg & mask) == value */
+  } ent_arg_op_t;
 
 #define ENT_SECCOMP_MAX_ARGS 6
 
-typedef struct ent_arg_cond
-{
-  unsigned int index; /* 0..5 */
-  ent_arg_op_t op;
-  uint64_t mask;      /* only for ENT_ARG_MASKED_EQ */
-  uint64_t value;
-} ent_arg_cond_t;
+  typedef struct ent_arg_cond
+  {
+    unsigned int index; /* 0..5 */
+    ent_arg_op_t op;
+    uint64_t mask; /* only for ENT_ARG_MASKED_EQ */
+    uint64_t value;
+  } ent_arg_cond_t;
 
-/* One rule.  Several rules may name the same syscall (e.g. personality with
- * different allowed values).  ERRNO rules take precedence over ALLOW rules:
- * the launcher installs them as a second filter, and the kernel applies the
- * most restrictive result of all filters. */
-typedef struct ent_seccomp_rule
-{
-  char *syscall;
-  ent_seccomp_action_t action;
-  int errnum;              /* for ENT_SECCOMP_ERRNO */
-  unsigned int n_args;
-  ent_arg_cond_t args[ENT_SECCOMP_MAX_ARGS];
-} ent_seccomp_rule_t;
+  /* One rule.  Several rules may name the same syscall (e.g. personality with
+   * different allowed values).  ERRNO rules take precedence over ALLOW rules:
+   * the launcher installs them as a second filter, and the kernel applies the
+   * most restrictive result of all filters. */
+  typedef struct ent_seccomp_rule
+  {
+    char *syscall;
+    ent_seccomp_action_t action;
+    int errnum; /* for ENT_SECCOMP_ERRNO */
+    unsigned int n_args;
+    ent_arg_cond_t args[ENT_SECCOMP_MAX_ARGS];
+  } ent_seccomp_rule_t;
 
-typedef struct ent_seccomp
-{
-  bool enabled;     /* false: no filter at all (only an OCI export may want it) */
-  int default_errno; /* what a syscall not allowed fails with (EPERM) */
-  ent_seccomp_rule_t *rules; /* sorted, no duplicates */
-  size_t n_rules;
-} ent_seccomp_t;
+  typedef struct ent_seccomp
+  {
+    bool enabled;              /* false: no filter at all (only an OCI export may want it) */
+    int default_errno;         /* what a syscall not allowed fails with (EPERM) */
+    ent_seccomp_rule_t *rules; /* sorted, no duplicates */
+    size_t n_rules;
+  } ent_seccomp_t;
 
-/* ---- mounts -------------------------------------------------------------- */
+  /* ---- mounts -------------------------------------------------------------- */
 
-typedef enum ent_mount_kind
-{
-  ENT_MOUNT_BIND_RW, /* host.fs.rw */
-  ENT_MOUNT_BIND_RO, /* host.fs.ro */
-  ENT_MOUNT_HIDE,    /* host.fs.hide: empty tmpfs (dir) or /dev/null (file) */
-  ENT_MOUNT_TMPFS,   /* host.fs.tmpfs: fresh private writable tmpfs */
-} ent_mount_kind_t;
+  typedef enum ent_mount_kind
+  {
+    ENT_MOUNT_BIND_RW, /* host.fs.rw */
+    ENT_MOUNT_BIND_RO, /* host.fs.ro */
+    ENT_MOUNT_HIDE,    /* host.fs.hide: empty tmpfs (dir) or /dev/null (file) */
+    ENT_MOUNT_TMPFS,   /* host.fs.tmpfs: fresh private writable tmpfs */
+  } ent_mount_kind_t;
 
-typedef struct ent_mount
-{
-  ent_mount_kind_t kind;
-  char *path; /* absolute, normalised: same path outside and inside */
-} ent_mount_t;
+  typedef struct ent_mount
+  {
+    ent_mount_kind_t kind;
+    char *path; /* absolute, normalised: same path outside and inside */
+  } ent_mount_t;
 
-typedef enum ent_dev_mode
-{
-  ENT_DEV_MINIMAL, /* null zero full random urandom tty, devpts, shm */
-  ENT_DEV_HOST_RO,
-  ENT_DEV_HOST_RW,
-} ent_dev_mode_t;
+  typedef enum ent_dev_mode
+  {
+    ENT_DEV_MINIMAL, /* null zero full random urandom tty, devpts, shm */
+    ENT_DEV_HOST_RO,
+    ENT_DEV_HOST_RW,
+  } ent_dev_mode_t;
 
-typedef enum ent_proc_mode
-{
-  ENT_PROC_FRESH, /* new proc for the sandbox's own PID namespace */
-  ENT_PROC_HOST,  /* the host's /proc bound in (host PID namespace shared) */
-} ent_proc_mode_t;
+  typedef enum ent_proc_mode
+  {
+    ENT_PROC_FRESH, /* new proc for the sandbox's own PID namespace */
+    ENT_PROC_HOST,  /* the host's /proc bound in (host PID namespace shared) */
+  } ent_proc_mode_t;
 
-typedef enum ent_sys_mode
-{
-  ENT_SYS_RO,
-  ENT_SYS_HOST,
-} ent_sys_mode_t;
+  typedef enum ent_sys_mode
+  {
+    ENT_SYS_RO,
+    ENT_SYS_HOST,
+  } ent_sys_mode_t;
 
-typedef struct ent_fs
-{
-  ent_mount_t *mounts; /* sorted by path, one per path */
-  size_t n_mounts;
-  ent_dev_mode_t dev;
-  ent_proc_mode_t proc;
-  ent_sys_mode_t sys;
-  char **masked;   /* NULL-terminated, sorted: hidden from the payload */
-  char **readonly; /* NULL-terminated, sorted: remounted read-only */
-  bool read_only;  /* every mount read-only except rw/tmpfs targets, /dev, /proc */
-} ent_fs_t;
+  typedef struct ent_fs
+  {
+    ent_mount_t *mounts; /* sorted by path, one per path */
+    size_t n_mounts;
+    ent_dev_mode_t dev;
+    ent_proc_mode_t proc;
+    ent_sys_mode_t sys;
+    char **masked;   /* NULL-terminated, sorted: hidden from the payload */
+    char **readonly; /* NULL-terminated, sorted: remounted read-only */
+    bool read_only;  /* every mount read-only except rw/tmpfs targets, /dev, /proc */
+  } ent_fs_t;
 
-/* ---- resources ----------------------------------------------------------- */
+  /* ---- resources ----------------------------------------------------------- */
 
-typedef enum ent_rlimit_res
-{
-  ENT_RLIMIT_NPROC,
-  ENT_RLIMIT_AS,
-  ENT_RLIMIT_CPU,
-  ENT_RLIMIT_NOFILE,
-  ENT_RLIMIT_FSIZE,
-  ENT_RLIMIT_MEMLOCK,
-  ENT_RLIMIT_CORE,
-  ENT_RLIMIT_COUNT
-} ent_rlimit_res_t;
+  typedef enum ent_rlimit_res
+  {
+    ENT_RLIMIT_NPROC,
+    ENT_RLIMIT_AS,
+    ENT_RLIMIT_CPU,
+    ENT_RLIMIT_NOFILE,
+    ENT_RLIMIT_FSIZE,
+    ENT_RLIMIT_MEMLOCK,
+    ENT_RLIMIT_CORE,
+    ENT_RLIMIT_COUNT
+  } ent_rlimit_res_t;
 
-#define ENT_RLIM_UNSET (-1)    /* leave as inherited */
-#define ENT_RLIM_HARD (-2)     /* raise the soft limit to the hard limit */
+#define ENT_RLIM_UNSET (-1) /* leave as inherited */
+#define ENT_RLIM_HARD (-2)  /* raise the soft limit to the hard limit */
 
-typedef struct ent_rlimit
-{
-  int64_t soft; /* ENT_RLIM_UNSET, ENT_RLIM_HARD or a value */
-  int64_t hard; /* ENT_RLIM_UNSET or a value */
-} ent_rlimit_t;
+  typedef struct ent_rlimit
+  {
+    int64_t soft; /* ENT_RLIM_UNSET, ENT_RLIM_HARD or a value */
+    int64_t hard; /* ENT_RLIM_UNSET or a value */
+  } ent_rlimit_t;
 
-ENT_EXPORT const char *ent_rlimit_name (ent_rlimit_res_t res); /* "RLIMIT_NPROC" */
+  ENT_EXPORT const char *ent_rlimit_name (ent_rlimit_res_t res); /* "RLIMIT_NPROC" */
 
-typedef enum ent_res_backend
-{
-  ENT_RES_RLIMIT, /* pids and memory as RLIMIT_NPROC and RLIMIT_AS */
-  ENT_RES_CGROUP, /* pids and memory as pids.max and memory.max */
-} ent_res_backend_t;
+  typedef enum ent_res_backend
+  {
+    ENT_RES_RLIMIT, /* pids and memory as RLIMIT_NPROC and RLIMIT_AS */
+    ENT_RES_CGROUP, /* pids and memory as pids.max and memory.max */
+  } ent_res_backend_t;
 
-/* resources.*: -1 when not granted.  cpu-time, files and file-size are
- * always rlimits (RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_FSIZE); timeout is
- * enforced by the launcher. */
-typedef struct ent_resources
-{
-  int64_t pids, memory, cpu_time, files, file_size, timeout;
-  ent_res_backend_t backend; /* set on the base profile by the launcher */
-} ent_resources_t;
+  /* resources.*: -1 when not granted.  cpu-time, files and file-size are
+   * always rlimits (RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_FSIZE); timeout is
+   * enforced by the launcher. */
+  typedef struct ent_resources
+  {
+    int64_t pids, memory, cpu_time, files, file_size, timeout;
+    ent_res_backend_t backend; /* set on the base profile by the launcher */
+  } ent_resources_t;
 
-ENT_EXPORT const char *ent_res_backend_name (ent_res_backend_t b); /* "rlimit", "cgroup" */
+  ENT_EXPORT const char *ent_res_backend_name (ent_res_backend_t b); /* "rlimit", "cgroup" */
 
-/* ---- host API sockets (api.access) --------------------------------------- */
+  /* ---- host API sockets (api.access) --------------------------------------- */
 
-typedef enum ent_api
-{
-  ENT_API_SSH_AGENT,
-  ENT_API_GPG_AGENT,
-  ENT_API_DBUS_SESSION,
-  ENT_API_DBUS_SYSTEM,
-  ENT_API_DOCKER,
-  ENT_API_PODMAN,
-  ENT_API_X11,
-  ENT_API_WAYLAND,
-  ENT_API_PIPEWIRE,
-  ENT_API_COUNT
-} ent_api_t;
+  typedef enum ent_api
+  {
+    ENT_API_SSH_AGENT,
+    ENT_API_GPG_AGENT,
+    ENT_API_DBUS_SESSION,
+    ENT_API_DBUS_SYSTEM,
+    ENT_API_DOCKER,
+    ENT_API_PODMAN,
+    ENT_API_X11,
+    ENT_API_WAYLAND,
+    ENT_API_PIPEWIRE,
+    ENT_API_COUNT
+  } ent_api_t;
 
-/* "ssh-agent", ...; ent_api_from_name returns -1 when unknown. */
-ENT_EXPORT const char *ent_api_name (ent_api_t api);
-ENT_EXPORT int ent_api_from_name (const char *name);
+  /* "ssh-agent", ...; ent_api_from_name returns -1 when unknown. */
+  ENT_EXPORT const char *ent_api_name (ent_api_t api);
+  ENT_EXPORT int ent_api_from_name (const char *name);
 
-typedef struct ent_api_endpoint
-{
-  char **paths; /* NULL-terminated, sorted: sockets or directories found on this host */
-  char **vars;  /* NULL-terminated, sorted: environment variables naming them */
-  bool allow;   /* api.access=NAME:allow */
-  bool granted; /* an api.access grant named it (allow or deny) */
-} ent_api_endpoint_t;
+  typedef struct ent_api_endpoint
+  {
+    char **paths; /* NULL-terminated, sorted: sockets or directories found on this host */
+    char **vars;  /* NULL-terminated, sorted: environment variables naming them */
+    bool allow;   /* api.access=NAME:allow */
+    bool granted; /* an api.access grant named it (allow or deny) */
+  } ent_api_endpoint_t;
 
-/* ---- network ------------------------------------------------------------- */
+  /* ---- network ------------------------------------------------------------- */
 
-typedef enum ent_net_mode
-{
-  ENT_NET_NONE,  /* private namespace, lo only */
-  ENT_NET_USER,  /* private namespace, tap + user-mode NAT */
-  ENT_NET_PROXY, /* private namespace, lo + relay to an HTTP CONNECT proxy */
-  ENT_NET_HOST,  /* host namespace shared */
-} ent_net_mode_t;
+  typedef enum ent_net_mode
+  {
+    ENT_NET_NONE,  /* private namespace, lo only */
+    ENT_NET_USER,  /* private namespace, tap + user-mode NAT */
+    ENT_NET_PROXY, /* private namespace, lo + relay to an HTTP CONNECT proxy */
+    ENT_NET_HOST,  /* host namespace shared */
+  } ent_net_mode_t;
 
-typedef struct ent_publish
-{
-  uint16_t host_port;
-  uint16_t sandbox_port;
-  bool udp;
-} ent_publish_t;
+  typedef struct ent_publish
+  {
+    uint16_t host_port;
+    uint16_t sandbox_port;
+    bool udp;
+  } ent_publish_t;
 
-typedef struct ent_network
-{
-  ent_net_mode_t mode;
-  bool admin;          /* network.admin: NET_* capabilities granted */
-  bool host_loopback;  /* gateway reaches the host's 127.0.0.1 */
-  char *proxy_url;     /* ENT_NET_PROXY */
-  ent_publish_t *publish; /* sorted, unique */
-  size_t n_publish;
-} ent_network_t;
+  typedef struct ent_network
+  {
+    ent_net_mode_t mode;
+    bool admin;             /* network.admin: NET_* capabilities granted */
+    bool host_loopback;     /* gateway reaches the host's 127.0.0.1 */
+    char *proxy_url;        /* ENT_NET_PROXY */
+    ent_publish_t *publish; /* sorted, unique */
+    size_t n_publish;
+  } ent_network_t;
 
-ENT_EXPORT const char *ent_net_mode_name (ent_net_mode_t mode); /* "none", ... */
+  ENT_EXPORT const char *ent_net_mode_name (ent_net_mode_t mode); /* "none", ... */
 
-/* ---- environment --------------------------------------------------------- */
+  /* ---- environment --------------------------------------------------------- */
 
-typedef enum ent_env_op
-{
-  ENT_ENV_SET,   /* name=value */
-  ENT_ENV_UNSET, /* name */
-  ENT_ENV_KEEP,  /* with clearenv: keep name from the caller */
-} ent_env_op_t;
+  typedef enum ent_env_op
+  {
+    ENT_ENV_SET,   /* name=value */
+    ENT_ENV_UNSET, /* name */
+    ENT_ENV_KEEP,  /* with clearenv: keep name from the caller */
+  } ent_env_op_t;
 
-typedef struct ent_env
-{
-  ent_env_op_t op;
-  char *name;
-  char *value; /* ENT_ENV_SET only */
-} ent_env_t;
+  typedef struct ent_env
+  {
+    ent_env_op_t op;
+    char *name;
+    char *value; /* ENT_ENV_SET only */
+  } ent_env_t;
 
-/* ---- the profile --------------------------------------------------------- */
+  /* ---- the profile --------------------------------------------------------- */
 
-typedef struct ent_profile
-{
-  ent_namespaces_t ns;
-  int64_t uid; /* inside; -1: same as the caller */
-  int64_t gid; /* inside; -1: same as the caller */
-  uint64_t caps[ENT_CAPSET_COUNT];
-  bool no_new_privs;
-  bool new_session;
-  ent_seccomp_t seccomp;
-  ent_fs_t fs;
-  ent_rlimit_t rlimits[ENT_RLIMIT_COUNT];
-  ent_network_t net;
-  ent_env_t *env; /* in the order given; later entries win */
-  size_t n_env;
-  bool clearenv;
-  char *hostname; /* NULL: keep ("entrun" when UTS is new) */
-  char *cwd;      /* working directory inside, also the base of relative paths */
-  char *home;     /* what '~' expands to */
-  ent_resources_t resources;
-  /* The host API sockets the launcher found (paths, variables); denied
-   * ones are hidden and unset by ent_profile_apply_api(). */
-  ent_api_endpoint_t api[ENT_API_COUNT];
-} ent_profile_t;
+  typedef struct ent_profile
+  {
+    ent_namespaces_t ns;
+    int64_t uid; /* inside; -1: same as the caller */
+    int64_t gid; /* inside; -1: same as the caller */
+    uint64_t caps[ENT_CAPSET_COUNT];
+    bool no_new_privs;
+    bool new_session;
+    ent_seccomp_t seccomp;
+    ent_fs_t fs;
+    ent_rlimit_t rlimits[ENT_RLIMIT_COUNT];
+    ent_network_t net;
+    ent_env_t *env; /* in the order given; later entries win */
+    size_t n_env;
+    bool clearenv;
+    char *hostname; /* NULL: keep ("entrun" when UTS is new) */
+    char *cwd;      /* working directory inside, also the base of relative paths */
+    char *home;     /* what '~' expands to */
+    ent_resources_t resources;
+    /* The host API sockets the launcher found (paths, variables); denied
+     * ones are hidden and unset by ent_profile_apply_api(). */
+    ent_api_endpoint_t api[ENT_API_COUNT];
+  } ent_profile_t;
 
-/* A new profile with nothing granted and nothing restricted: every
- * namespace shared, no capability sets touched, no seccomp filter.  The
- * default catalogue's levels fill it in. */
-ENT_EXPORT ent_profile_t *ent_profile_new (void);
-ENT_EXPORT void ent_profile_free (ent_profile_t *p);
-/* Deep copy; NULL on allocation failure. */
-ENT_EXPORT ent_profile_t *ent_profile_copy (const ent_profile_t *p);
-/* Deep equality (used by tests and by the manager's order checks). */
-ENT_EXPORT bool ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b);
+  /* A new profile with nothing granted and nothing restricted: every
+   * namespace shared, no capability sets touched, no seccomp filter.  The
+   * default catalogue's levels fill it in. */
+  ENT_EXPORT ent_profile_t *ent_profile_new (void);
+  ENT_EXPORT void ent_profile_free (ent_profile_t *p);
+  /* Deep copy; NULL on allocation failure. */
+  ENT_EXPORT ent_profile_t *ent_profile_copy (const ent_profile_t *p);
+  /* Deep equality (used by tests and by the manager's order checks). */
+  ENT_EXPORT bool ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b);
 
-/* Capabilities. @cap is a number (see ent_cap_from_name). */
-ENT_EXPORT void ent_profile_caps_clear (ent_profile_t *p);
-/* Grant @cap: bounding, permitted, effective, inheritable and ambient, so a
- * non-root uid keeps it across execve. */
-ENT_EXPORT void ent_profile_grant_cap (ent_profile_t *p, int cap);
-ENT_EXPORT void ent_profile_revoke_cap (ent_profile_t *p, int cap);
-/* Grant each named capability ("CAP_SYS_ADMIN", ...); the list ends with
- * NULL.  An unknown name is an error and nothing is granted. */
-ENT_EXPORT int ent_profile_add_caps (ent_profile_t *p, ent_error_t **err, ...)
-    __attribute__ ((sentinel)) ENT_WUR;
+  /* Capabilities. @cap is a number (see ent_cap_from_name). */
+  ENT_EXPORT void ent_profile_caps_clear (ent_profile_t *p);
+  /* Grant @cap: bounding, permitted, effective, inheritable and ambient, so a
+   * non-root uid keeps it across execve. */
+  ENT_EXPORT void ent_profile_grant_cap (ent_profile_t *p, int cap);
+  ENT_EXPORT void ent_profile_revoke_cap (ent_profile_t *p, int cap);
+  /* Grant each named capability ("CAP_SYS_ADMIN", ...); the list ends with
+   * NULL.  An unknown name is an error and nothing is granted. */
+  ENT_EXPORT int ent_profile_add_caps (ent_profile_t *p, ent_error_t **err, ...)
+      __attribute__ ((sentinel)) ENT_WUR;
 
-/* Seccomp.  Rules are kept sorted and unique. */
-ENT_EXPORT int ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule,
-                                     ent_error_t **err) ENT_WUR;
-/* Allow @syscall unconditionally (drops its conditional ALLOW rules). */
-ENT_EXPORT int ent_profile_allow_syscall (ent_profile_t *p, const char *syscall,
-                                          ent_error_t **err) ENT_WUR;
-/* Remove every ALLOW rule for @syscall (it falls back to the default errno). */
-ENT_EXPORT void ent_profile_disallow_syscall (ent_profile_t *p, const char *syscall);
-/* Remove every rule (ALLOW and ERRNO) for @syscall. */
-ENT_EXPORT void ent_profile_forget_syscall (ent_profile_t *p, const char *syscall);
-/* Make @syscall fail with @errnum whatever else allows it. */
-ENT_EXPORT int ent_profile_deny_syscall (ent_profile_t *p, const char *syscall, int errnum,
-                                         ent_error_t **err) ENT_WUR;
-/* Is @syscall allowed unconditionally, with conditions, or not at all?
- * Returns 2 (unconditional), 1 (conditional ALLOW rules only), 0 (no ALLOW
- * rule); an unconditional ERRNO rule makes it 0. */
-ENT_EXPORT int ent_profile_syscall_allowed (const ent_profile_t *p, const char *syscall);
-/* Is @name a syscall libseccomp knows on some architecture? */
-ENT_EXPORT bool ent_syscall_known (const char *name);
+  /* Seccomp.  Rules are kept sorted and unique. */
+  ENT_EXPORT int ent_profile_add_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule,
+                                       ent_error_t **err) ENT_WUR;
+  /* Allow @syscall unconditionally (drops its conditional ALLOW rules). */
+  ENT_EXPORT int ent_profile_allow_syscall (ent_profile_t *p, const char *syscall,
+                                            ent_error_t **err) ENT_WUR;
+  /* Remove every ALLOW rule for @syscall (it falls back to the default errno). */
+  ENT_EXPORT void ent_profile_disallow_syscall (ent_profile_t *p, const char *syscall);
+  /* Remove every rule (ALLOW and ERRNO) for @syscall. */
+  ENT_EXPORT void ent_profile_forget_syscall (ent_profile_t *p, const char *syscall);
+  /* Make @syscall fail with @errnum whatever else allows it. */
+  ENT_EXPORT int ent_profile_deny_syscall (ent_profile_t *p, const char *syscall, int errnum,
+                                           ent_error_t **err) ENT_WUR;
+  /* Is @syscall allowed unconditionally, with conditions, or not at all?
+   * Returns 2 (unconditional), 1 (conditional ALLOW rules only), 0 (no ALLOW
+   * rule); an unconditional ERRNO rule makes it 0. */
+  ENT_EXPORT int ent_profile_syscall_allowed (const ent_profile_t *p, const char *syscall);
+  /* Is @name a syscall libseccomp knows on some architecture? */
+  ENT_EXPORT bool ent_syscall_known (const char *name);
 
-/* Mount plan.  @path must be absolute and normalised (ent_path_resolve). */
-ENT_EXPORT int ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
-                                      ent_error_t **err) ENT_WUR;
-/* Add/remove a path in a sorted NULL-terminated list (masked, readonly). */
-ENT_EXPORT int ent_strlist_add (char ***list, const char *s) ENT_WUR;
-ENT_EXPORT void ent_strlist_remove (char **list, const char *s);
-ENT_EXPORT bool ent_strlist_contains (char *const *list, const char *s);
-ENT_EXPORT size_t ent_strlist_len (char *const *list);
-
-/* Environment changes, applied in order by the launcher. */
-ENT_EXPORT int ent_profile_add_env (ent_profile_t *p, ent_env_op_t op, const char *name,
-                                    const char *value, ent_error_t **err) ENT_WUR;
-
-/* Port publishing; duplicates of the same host port and protocol are an
- * error. */
-ENT_EXPORT int ent_profile_add_publish (ent_profile_t *p, const ent_publish_t *pub,
+  /* Mount plan.  @path must be absolute and normalised (ent_path_resolve). */
+  ENT_EXPORT int ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
                                         ent_error_t **err) ENT_WUR;
+  /* Add/remove a path in a sorted NULL-terminated list (masked, readonly). */
+  ENT_EXPORT int ent_strlist_add (char ***list, const char *s) ENT_WUR;
+  ENT_EXPORT void ent_strlist_remove (char **list, const char *s);
+  ENT_EXPORT bool ent_strlist_contains (char *const *list, const char *s);
+  ENT_EXPORT size_t ent_strlist_len (char *const *list);
 
-/* Set a string field (hostname, cwd, home, net.proxy_url). */
-ENT_EXPORT int ent_profile_set_string (char **field, const char *value) ENT_WUR;
+  /* Environment changes, applied in order by the launcher. */
+  ENT_EXPORT int ent_profile_add_env (ent_profile_t *p, ent_env_op_t op, const char *name,
+                                      const char *value, ent_error_t **err) ENT_WUR;
 
-/* Turn the api table into mounts and environment changes: every API not
- * allowed has its paths hidden (host.fs.hide) and its variables unset.
- * The manager calls this after all grants.  A denied path that another
- * grant mounts explicitly is an error. */
-ENT_EXPORT int ent_profile_apply_api (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+  /* Port publishing; duplicates of the same host port and protocol are an
+   * error. */
+  ENT_EXPORT int ent_profile_add_publish (ent_profile_t *p, const ent_publish_t *pub,
+                                          ent_error_t **err) ENT_WUR;
 
-/* Resolve @path against @cwd and @home ("~" and "~/x"), then normalise it
- * lexically (".", "..", "//").  The result is absolute; @path must not be
- * empty.  "~user" is not supported and is an error. */
-ENT_EXPORT int ent_path_resolve (const char *path, const char *cwd, const char *home, char **out,
-                                 ent_error_t **err) ENT_WUR;
+  /* Set a string field (hostname, cwd, home, net.proxy_url). */
+  ENT_EXPORT int ent_profile_set_string (char **field, const char *value) ENT_WUR;
+
+  /* Turn the api table into mounts and environment changes: every API not
+   * allowed has its paths hidden (host.fs.hide) and its variables unset.
+   * The manager calls this after all grants.  A denied path that another
+   * grant mounts explicitly is an error. */
+  ENT_EXPORT int ent_profile_apply_api (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+
+  /* Resolve @path against @cwd and @home ("~" and "~/x"), then normalise it
+   * lexically (".", "..", "//").  The result is absolute; @path must not be
+   * empty.  "~user" is not supported and is an error. */
+  ENT_EXPORT int ent_path_resolve (const char *path, const char *cwd, const char *home, char **out,
+                                   ent_error_t **err) ENT_WUR;
 
 #ifdef __cplusplus
 }

@@ -24,22 +24,33 @@ static const struct
 };
 
 static const char *const arg_op_names[] = {
-  [ENT_ARG_EQ] = "eq", [ENT_ARG_NE] = "ne", [ENT_ARG_LT] = "lt", [ENT_ARG_LE] = "le",
-  [ENT_ARG_GT] = "gt", [ENT_ARG_GE] = "ge", [ENT_ARG_MASKED_EQ] = "masked_eq",
+  [ENT_ARG_EQ] = "eq",
+  [ENT_ARG_NE] = "ne",
+  [ENT_ARG_LT] = "lt",
+  [ENT_ARG_LE] = "le",
+  [ENT_ARG_GT] = "gt",
+  [ENT_ARG_GE] = "ge",
+  [ENT_ARG_MASKED_EQ] = "masked_eq",
 };
 
 static const char *const mount_kind_names[] = {
-  [ENT_MOUNT_BIND_RW] = "rw", [ENT_MOUNT_BIND_RO] = "ro", [ENT_MOUNT_HIDE] = "hide",
+  [ENT_MOUNT_BIND_RW] = "rw",
+  [ENT_MOUNT_BIND_RO] = "ro",
+  [ENT_MOUNT_HIDE] = "hide",
   [ENT_MOUNT_TMPFS] = "tmpfs",
 };
 
 static const char *const dev_names[] = {
-  [ENT_DEV_MINIMAL] = "minimal", [ENT_DEV_HOST_RO] = "host-ro", [ENT_DEV_HOST_RW] = "host-rw",
+  [ENT_DEV_MINIMAL] = "minimal",
+  [ENT_DEV_HOST_RO] = "host-ro",
+  [ENT_DEV_HOST_RW] = "host-rw",
 };
 static const char *const proc_names[] = { [ENT_PROC_FRESH] = "fresh", [ENT_PROC_HOST] = "host" };
 static const char *const sys_names[] = { [ENT_SYS_RO] = "read-only", [ENT_SYS_HOST] = "host" };
 static const char *const env_op_names[] = {
-  [ENT_ENV_SET] = "set", [ENT_ENV_UNSET] = "unset", [ENT_ENV_KEEP] = "keep",
+  [ENT_ENV_SET] = "set",
+  [ENT_ENV_UNSET] = "unset",
+  [ENT_ENV_KEEP] = "keep",
 };
 
 static void
@@ -58,7 +69,7 @@ static void
 put_json_string (FILE *f, const char *s)
 {
   fputc ('"', f);
-  for (const unsigned char *p = (const unsigned char *) s; p && *p; p++)
+  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
     {
       if (*p == '"' || *p == '\\')
         fprintf (f, "\\%c", *p);
@@ -139,7 +150,8 @@ json_rule (FILE *f, const ent_seccomp_rule_t *r)
     {
       fputs (", \"args\": [", f);
       for (unsigned i = 0; i < r->n_args; i++)
-        fprintf (f, "%s{\"index\": %u, \"op\": \"%s\", \"mask\": %" PRIu64 ", \"value\": %" PRIu64 "}",
+        fprintf (f,
+                 "%s{\"index\": %u, \"op\": \"%s\", \"mask\": %" PRIu64 ", \"value\": %" PRIu64 "}",
                  i ? ", " : "", r->args[i].index, arg_op_names[r->args[i].op], r->args[i].mask,
                  r->args[i].value);
       fputc (']', f);
@@ -165,8 +177,9 @@ json_seccomp (FILE *f, const ent_seccomp_t *s)
 static void
 json_fs (FILE *f, const ent_fs_t *fs)
 {
-  fprintf (f, "  \"filesystem\": {\n    \"read_only\": %s,\n    \"dev\": \"%s\",\n"
-              "    \"proc\": \"%s\",\n    \"sys\": \"%s\",\n    \"mounts\": [",
+  fprintf (f,
+           "  \"filesystem\": {\n    \"read_only\": %s,\n    \"dev\": \"%s\",\n"
+           "    \"proc\": \"%s\",\n    \"sys\": \"%s\",\n    \"mounts\": [",
            fs->read_only ? "true" : "false", dev_names[fs->dev], proc_names[fs->proc],
            sys_names[fs->sys]);
   for (size_t i = 0; i < fs->n_mounts; i++)
@@ -226,7 +239,8 @@ json_network (FILE *f, const ent_network_t *n)
   fputs (", \"publish\": [", f);
   for (size_t i = 0; i < n->n_publish; i++)
     fprintf (f, "%s{\"host\": %u, \"sandbox\": %u, \"protocol\": \"%s\"}", i ? ", " : "",
-             n->publish[i].host_port, n->publish[i].sandbox_port, n->publish[i].udp ? "udp" : "tcp");
+             n->publish[i].host_port, n->publish[i].sandbox_port,
+             n->publish[i].udp ? "udp" : "tcp");
   fputs ("]},\n", f);
 }
 
@@ -264,7 +278,7 @@ static const struct
 static int64_t
 resource_value (const ent_resources_t *r, size_t i)
 {
-  return *(const int64_t *) ((const char *) r + resource_fields[i].offset);
+  return *(const int64_t *)((const char *)r + resource_fields[i].offset);
 }
 
 static void
@@ -299,7 +313,8 @@ text_resources (FILE *f, const ent_profile_t *p)
     }
   if (any)
     fprintf (f, " (pids and memory through %s)\n",
-             p->resources.backend == ENT_RES_CGROUP ? "a delegated cgroup" : "rlimits: no delegated cgroup");
+             p->resources.backend == ENT_RES_CGROUP ? "a delegated cgroup"
+                                                    : "rlimits: no delegated cgroup");
   fputs ("host APIs allowed:", f);
   any = false;
   for (int i = 0; i < ENT_API_COUNT; i++)

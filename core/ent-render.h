@@ -9,28 +9,29 @@
 #include "ent-manager.h"
 
 #ifdef __cplusplus
-extern "C" {
+extern "C"
+{
 #endif
 
-typedef enum ent_render_format
-{
-  ENT_RENDER_TEXT,
-  ENT_RENDER_JSON,
-} ent_render_format_t;
+  typedef enum ent_render_format
+  {
+    ENT_RENDER_TEXT,
+    ENT_RENDER_JSON,
+  } ent_render_format_t;
 
-/* Render @m's grants (with descriptions from @cat when not NULL) and its
- * resolved profile into a newly allocated string. */
-ENT_EXPORT int ent_render (const ent_manager_t *m, const ent_catalogue_t *cat,
-                           ent_render_format_t format, char **out, ent_error_t **err) ENT_WUR;
+  /* Render @m's grants (with descriptions from @cat when not NULL) and its
+   * resolved profile into a newly allocated string. */
+  ENT_EXPORT int ent_render (const ent_manager_t *m, const ent_catalogue_t *cat,
+                             ent_render_format_t format, char **out, ent_error_t **err) ENT_WUR;
 
-/* Render a profile alone. */
-ENT_EXPORT int ent_render_profile (const ent_profile_t *p, ent_render_format_t format,
-                                   char **out, ent_error_t **err) ENT_WUR;
+  /* Render a profile alone. */
+  ENT_EXPORT int ent_render_profile (const ent_profile_t *p, ent_render_format_t format, char **out,
+                                     ent_error_t **err) ENT_WUR;
 
-/* The canonical text of the profile's seccomp rules: one rule a line.  Two
- * profiles need the same filter exactly when these strings are equal. */
-ENT_EXPORT int ent_render_seccomp_key (const ent_profile_t *p, char **out,
-                                       ent_error_t **err) ENT_WUR;
+  /* The canonical text of the profile's seccomp rules: one rule a line.  Two
+   * profiles need the same filter exactly when these strings are equal. */
+  ENT_EXPORT int ent_render_seccomp_key (const ent_profile_t *p, char **out,
+                                         ent_error_t **err) ENT_WUR;
 
 #ifdef __cplusplus
 }

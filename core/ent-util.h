@@ -24,7 +24,7 @@
 static inline void
 ent_cleanup_freep (void *p)
 {
-  void **pp = (void **) p;
+  void **pp = (void **)p;
   free (*pp);
 }
 
@@ -70,11 +70,11 @@ ent_cleanup_strvp (char ***v)
 }
 
 /* Take ownership out of a cleanup variable; type-checked by the compiler. */
-#define steal_pointer(pp)                                                     \
-  ({                                                                          \
-    __typeof__ (*(pp)) _ptr_ = *(pp);                                         \
-    *(pp) = NULL;                                                             \
-    _ptr_;                                                                    \
+#define steal_pointer(pp)                                                                          \
+  ({                                                                                               \
+    __typeof__ (*(pp)) _ptr_ = *(pp);                                                              \
+    *(pp) = NULL;                                                                                  \
+    _ptr_;                                                                                         \
   })
 
 /* asprintf that returns the string, NULL on failure. */

@@ -47,7 +47,7 @@ entrun_cgroup_find (const char *root, const char *self_cgroup, char **dir_out)
   if (line == NULL || *line == '\0')
     return 0;
   line += 3;
-  if (asprintf (&dir, "%s%.*s", root, (int) strcspn (line, "\n"), line) < 0
+  if (asprintf (&dir, "%s%.*s", root, (int)strcspn (line, "\n"), line) < 0
       || asprintf (&ctl, "%s/cgroup.subtree_control", dir) < 0)
     return -ENOMEM;
   if (strstr (dir, "/..") || !file_has_word (ctl, "pids") || !file_has_word (ctl, "memory"))
@@ -97,7 +97,7 @@ entrun_cgroup_enter (const char *dir, pid_t pid, const ent_resources_t *r, char 
   char buf[32];
   int ret;
 
-  if (asprintf (&child, "%s/entrun-%d", dir, (int) pid) < 0)
+  if (asprintf (&child, "%s/entrun-%d", dir, (int)pid) < 0)
     return ent_error_set (err, ENOMEM, "out of memory");
   if (mkdir (child, 0755) < 0)
     return ent_error_set (err, errno, "cgroup: mkdir %s: %s", child, strerror (errno));
@@ -108,7 +108,7 @@ entrun_cgroup_enter (const char *dir, pid_t pid, const ent_resources_t *r, char 
       rmdir (child);
       return ret;
     }
-  snprintf (buf, sizeof (buf), "%d\n", (int) pid);
+  snprintf (buf, sizeof (buf), "%d\n", (int)pid);
   if ((ret = write_cg (child, "cgroup.procs", buf, false, err)) < 0)
     {
       rmdir (child);
@@ -143,6 +143,5 @@ entrun_cgroup_backend (char **dir_out)
   if (n <= 0)
     return ENT_RES_RLIMIT;
   buf[n] = '\0';
-  return entrun_cgroup_find ("/sys/fs/cgroup", buf, dir_out) == 1 ? ENT_RES_CGROUP
-                                                                   : ENT_RES_RLIMIT;
+  return entrun_cgroup_find ("/sys/fs/cgroup", buf, dir_out) == 1 ? ENT_RES_CGROUP : ENT_RES_RLIMIT;
 }

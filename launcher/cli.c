@@ -43,33 +43,33 @@ static const struct option long_options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-static const char usage[] =
-    "Usage: entrun [OPTIONS] [--] COMMAND [ARG...]\n"
-    "Run COMMAND in a rootless sandbox shaped by entitlements.\n"
-    "\n"
-    "  -e, --ent NAME[=VALUE]  grant an entitlement (repeatable; see --list)\n"
-    "  -p, --profile NAME|PATH use an INI profile (repeatable; see entrun.ini(5));\n"
-    "                          --ent overrides its levels, lists accumulate\n"
-    "      --explain           print the resolved sandbox profile and exit\n"
-    "      --json              with --explain: print it as JSON\n"
-    "      --list              list every entitlement with its description\n"
-    "      --doctor            check what entrun needs on this host\n"
-    "  -C, --chdir DIR         working directory inside (default: the current one)\n"
-    "      --env NAME=VALUE    set an environment variable inside\n"
-    "      --unsetenv NAME     remove an environment variable inside\n"
-    "      --clearenv          start from an empty environment (see --env)\n"
-    "      --hostname NAME     hostname inside the sandbox\n"
-    "      --keep-fd N         keep file descriptor N open inside (repeatable)\n"
-    "  -v, --verbose           print each setup step\n"
-    "  -q, --quiet             print only errors\n"
-    "  -h, --help              show this help\n"
-    "  -V, --version           show the version\n"
-    "\n"
-    "With no --ent the sandbox is the most confined one: security.confined,\n"
-    "network.none, host.devices.none, host.processes.none.\n"
-    "\n"
-    "Exit status: COMMAND's status, or 128+N if it was killed by signal N;\n"
-    "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found.\n";
+static const char usage[]
+    = "Usage: entrun [OPTIONS] [--] COMMAND [ARG...]\n"
+      "Run COMMAND in a rootless sandbox shaped by entitlements.\n"
+      "\n"
+      "  -e, --ent NAME[=VALUE]  grant an entitlement (repeatable; see --list)\n"
+      "  -p, --profile NAME|PATH use an INI profile (repeatable; see entrun.ini(5));\n"
+      "                          --ent overrides its levels, lists accumulate\n"
+      "      --explain           print the resolved sandbox profile and exit\n"
+      "      --json              with --explain: print it as JSON\n"
+      "      --list              list every entitlement with its description\n"
+      "      --doctor            check what entrun needs on this host\n"
+      "  -C, --chdir DIR         working directory inside (default: the current one)\n"
+      "      --env NAME=VALUE    set an environment variable inside\n"
+      "      --unsetenv NAME     remove an environment variable inside\n"
+      "      --clearenv          start from an empty environment (see --env)\n"
+      "      --hostname NAME     hostname inside the sandbox\n"
+      "      --keep-fd N         keep file descriptor N open inside (repeatable)\n"
+      "  -v, --verbose           print each setup step\n"
+      "  -q, --quiet             print only errors\n"
+      "  -h, --help              show this help\n"
+      "  -V, --version           show the version\n"
+      "\n"
+      "With no --ent the sandbox is the most confined one: security.confined,\n"
+      "network.none, host.devices.none, host.processes.none.\n"
+      "\n"
+      "Exit status: COMMAND's status, or 128+N if it was killed by signal N;\n"
+      "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found.\n";
 
 const char *
 entrun_cli_usage (void)
@@ -137,7 +137,7 @@ push_keep_fd (entrun_cli_t *cli, const char *arg, ent_error_t **err)
   if (v == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
   memmove (&v[pos + 1], &v[pos], (cli->n_keep_fds - pos) * sizeof (int));
-  v[pos] = (int) fd;
+  v[pos] = (int)fd;
   cli->keep_fds = v;
   cli->n_keep_fds++;
   return 0;
@@ -159,26 +159,54 @@ handle_option (entrun_cli_t *cli, int c, const char *arg, ent_error_t **err)
   switch (c)
     {
     case 'e':
-      return push_string (&cli->ents, &cli->n_ents, arg) < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
+      return push_string (&cli->ents, &cli->n_ents, arg) < 0
+                 ? ent_error_set (err, ENOMEM, "out of memory")
+                 : 0;
     case 'p':
       if (*arg == '\0')
         return ent_error_set (err, EINVAL, "--profile: empty value");
-      return push_string (&cli->profiles, &cli->n_profiles, arg) < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
-    case OPT_EXPLAIN: cli->explain = true; return 0;
-    case OPT_JSON: cli->json = true; return 0;
-    case OPT_LIST: cli->list = true; return 0;
-    case OPT_DOCTOR: cli->doctor = true; return 0;
-    case 'C': return set_once (&cli->chdir, "--chdir", arg, err);
-    case OPT_ENV: return push_env (cli, ENT_ENV_SET, arg, err);
-    case OPT_UNSETENV: return push_env (cli, ENT_ENV_UNSET, arg, err);
-    case OPT_CLEARENV: cli->clearenv = true; return 0;
-    case OPT_HOSTNAME: return set_once (&cli->hostname, "--hostname", arg, err);
-    case OPT_KEEP_FD: return push_keep_fd (cli, arg, err);
-    case 'v': cli->verbosity = 2; return 0;
-    case 'q': cli->verbosity = 0; return 0;
-    case 'h': cli->help = true; return 0;
-    case 'V': cli->version = true; return 0;
-    default: return ent_error_set (err, EINVAL, "internal error: option %d", c);
+      return push_string (&cli->profiles, &cli->n_profiles, arg) < 0
+                 ? ent_error_set (err, ENOMEM, "out of memory")
+                 : 0;
+    case OPT_EXPLAIN:
+      cli->explain = true;
+      return 0;
+    case OPT_JSON:
+      cli->json = true;
+      return 0;
+    case OPT_LIST:
+      cli->list = true;
+      return 0;
+    case OPT_DOCTOR:
+      cli->doctor = true;
+      return 0;
+    case 'C':
+      return set_once (&cli->chdir, "--chdir", arg, err);
+    case OPT_ENV:
+      return push_env (cli, ENT_ENV_SET, arg, err);
+    case OPT_UNSETENV:
+      return push_env (cli, ENT_ENV_UNSET, arg, err);
+    case OPT_CLEARENV:
+      cli->clearenv = true;
+      return 0;
+    case OPT_HOSTNAME:
+      return set_once (&cli->hostname, "--hostname", arg, err);
+    case OPT_KEEP_FD:
+      return push_keep_fd (cli, arg, err);
+    case 'v':
+      cli->verbosity = 2;
+      return 0;
+    case 'q':
+      cli->verbosity = 0;
+      return 0;
+    case 'h':
+      cli->help = true;
+      return 0;
+    case 'V':
+      cli->version = true;
+      return 0;
+    default:
+      return ent_error_set (err, EINVAL, "internal error: option %d", c);
     }
 }
 
@@ -216,8 +244,7 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
   cli->argc = argc - optind;
   if (cli->json && !cli->explain)
     return ent_error_set (err, EINVAL, "--json goes with --explain");
-  if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version
-                            || cli->doctor))
+  if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version || cli->doctor))
     return ent_error_set (err, EINVAL, "no command given (see entrun --help)");
   return 0;
 }

@@ -29,7 +29,8 @@ enum level
   FAIL,
 };
 
-static const char *const labels[] = { [OK] = "ok  ", [INFO] = "info", [WARN] = "warn", [FAIL] = "FAIL" };
+static const char *const labels[]
+    = { [OK] = "ok  ", [INFO] = "info", [WARN] = "warn", [FAIL] = "FAIL" };
 
 static void
 report (enum level l, const char *what, const char *detail, const char *hint)
@@ -57,7 +58,7 @@ static int
 try_userns (void)
 {
   int status;
-  pid_t pid = syscall (SYS_clone, (unsigned long) CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+  pid_t pid = syscall (SYS_clone, (unsigned long)CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
 
   if (pid < 0)
     return -errno;
@@ -135,7 +136,8 @@ check_slirp (void)
       dlclose (h);
     }
   else
-    report (WARN, "libslirp", "cannot be loaded", "apt-get install libslirp0 (network.user needs it)");
+    report (WARN, "libslirp", "cannot be loaded",
+            "apt-get install libslirp0 (network.user needs it)");
 }
 
 static void

@@ -19,7 +19,8 @@
  * (int 0x80) meets the same rules as a native one. */
 static const uint32_t extra_arches[] = {
 #if defined(__x86_64__)
-  SCMP_ARCH_X86, SCMP_ARCH_X32,
+  SCMP_ARCH_X86,
+  SCMP_ARCH_X32,
 #elif defined(__aarch64__)
   SCMP_ARCH_ARM,
 #endif
@@ -27,8 +28,12 @@ static const uint32_t extra_arches[] = {
 };
 
 static const enum scmp_compare ops[] = {
-  [ENT_ARG_EQ] = SCMP_CMP_EQ, [ENT_ARG_NE] = SCMP_CMP_NE, [ENT_ARG_LT] = SCMP_CMP_LT,
-  [ENT_ARG_LE] = SCMP_CMP_LE, [ENT_ARG_GT] = SCMP_CMP_GT, [ENT_ARG_GE] = SCMP_CMP_GE,
+  [ENT_ARG_EQ] = SCMP_CMP_EQ,
+  [ENT_ARG_NE] = SCMP_CMP_NE,
+  [ENT_ARG_LT] = SCMP_CMP_LT,
+  [ENT_ARG_LE] = SCMP_CMP_LE,
+  [ENT_ARG_GT] = SCMP_CMP_GT,
+  [ENT_ARG_GE] = SCMP_CMP_GE,
   [ENT_ARG_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
@@ -133,8 +138,8 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *pr
       if (r->action != which)
         continue;
       any = true;
-      ret = add_rule (ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum),
-                      err);
+      ret = add_rule (
+          ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum), err);
       if (ret < 0)
         return ret;
     }
@@ -198,9 +203,9 @@ entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t *
   for (size_t i = 0; i < entrun_precompiled_count; i++)
     if (same_rules (&p->seccomp, &entrun_precompiled[i]))
       {
-        f->allow.filter = (struct sock_filter *) entrun_precompiled[i].allow;
+        f->allow.filter = (struct sock_filter *)entrun_precompiled[i].allow;
         f->allow.len = entrun_precompiled[i].allow_len;
-        f->deny.filter = (struct sock_filter *) entrun_precompiled[i].deny;
+        f->deny.filter = (struct sock_filter *)entrun_precompiled[i].deny;
         f->deny.len = entrun_precompiled[i].deny_len;
         f->precompiled = true;
         verbose ("seccomp: using the filter precompiled for these rules");

@@ -32,8 +32,10 @@
 #define NEWROOT "/newroot"
 
 static const char *const kind_names[] = {
-  [ENT_MOUNT_BIND_RW] = "host.fs.rw", [ENT_MOUNT_BIND_RO] = "host.fs.ro",
-  [ENT_MOUNT_HIDE] = "host.fs.hide",  [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
+  [ENT_MOUNT_BIND_RW] = "host.fs.rw",
+  [ENT_MOUNT_BIND_RO] = "host.fs.ro",
+  [ENT_MOUNT_HIDE] = "host.fs.hide",
+  [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
 };
 
 /* ---- read-only, recursively ---------------------------------------------- */
@@ -48,7 +50,7 @@ unescape_mountinfo (char *s)
       if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0'
           && p[3] <= '7')
         {
-          *out++ = (char) ((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+          *out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
           p += 3;
         }
       else
@@ -78,7 +80,7 @@ remount_ro (const char *mnt)
   {
     unsigned long st, ms;
   } keep[] = {
-    { ST_NOSUID, MS_NOSUID },   { ST_NODEV, MS_NODEV },         { ST_NOEXEC, MS_NOEXEC },
+    { ST_NOSUID, MS_NOSUID },   { ST_NODEV, MS_NODEV },           { ST_NOEXEC, MS_NOEXEC },
     { ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
   };
   unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
@@ -167,8 +169,8 @@ under (const char *root, const char *path)
  * and without letting any symlink on the way escape @root.  A grant whose
  * target is a symlink is refused: mounting over it would cover whatever it
  * points at instead (runc's CVE-2025-31133). */
-static int
-open_target_or_missing (const char *root, const char *path, const char *what, bool may_miss);
+static int open_target_or_missing (const char *root, const char *path, const char *what,
+                                   bool may_miss);
 
 static int
 open_target (const char *root, const char *path, const char *what)
@@ -341,7 +343,7 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
       xmount ("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
       break;
     default:
-      die ("internal error: mount kind %d", (int) m->kind);
+      die ("internal error: mount kind %d", (int)m->kind);
     }
 }
 
@@ -400,7 +402,7 @@ setup_dev (const ent_profile_t *p)
       xmount (OLDROOT "/dev", NEWROOT "/dev", NULL, MS_BIND | MS_REC, NULL);
       break;
     default:
-      die ("internal error: /dev mode %d", (int) p->fs.dev);
+      die ("internal error: /dev mode %d", (int)p->fs.dev);
     }
 }
 
@@ -458,8 +460,8 @@ mask_paths (const ent_profile_t *p)
 static void
 bind_resolv_conf (const ent_profile_t *p)
 {
-  struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  struct open_how how
+      = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   const char *content = netsetup_resolv_conf ();
   cleanup_close int rootfd = -1, dst = -1, src = -1;
   cleanup_free char *dst_path = NULL;

@@ -20,9 +20,9 @@
 #include "util.h"
 
 static const int rlimit_ids[ENT_RLIMIT_COUNT] = {
-  [ENT_RLIMIT_NPROC] = RLIMIT_NPROC,   [ENT_RLIMIT_AS] = RLIMIT_AS,
-  [ENT_RLIMIT_CPU] = RLIMIT_CPU,       [ENT_RLIMIT_NOFILE] = RLIMIT_NOFILE,
-  [ENT_RLIMIT_FSIZE] = RLIMIT_FSIZE,   [ENT_RLIMIT_MEMLOCK] = RLIMIT_MEMLOCK,
+  [ENT_RLIMIT_NPROC] = RLIMIT_NPROC, [ENT_RLIMIT_AS] = RLIMIT_AS,
+  [ENT_RLIMIT_CPU] = RLIMIT_CPU,     [ENT_RLIMIT_NOFILE] = RLIMIT_NOFILE,
+  [ENT_RLIMIT_FSIZE] = RLIMIT_FSIZE, [ENT_RLIMIT_MEMLOCK] = RLIMIT_MEMLOCK,
   [ENT_RLIMIT_CORE] = RLIMIT_CORE,
 };
 
@@ -48,11 +48,11 @@ apply_rlimits (const ent_profile_t *p)
       if (getrlimit (rlimit_ids[r], &rl) < 0)
         die_errno ("getrlimit %s", ent_rlimit_name (r));
       if (l->hard >= 0)
-        rl.rlim_max = (rlim_t) l->hard;
+        rl.rlim_max = (rlim_t)l->hard;
       if (l->soft == ENT_RLIM_HARD)
         rl.rlim_cur = rl.rlim_max;
       else if (l->soft >= 0)
-        rl.rlim_cur = (rlim_t) l->soft;
+        rl.rlim_cur = (rlim_t)l->soft;
       if (rl.rlim_cur > rl.rlim_max)
         rl.rlim_cur = rl.rlim_max;
       if (setrlimit (rlimit_ids[r], &rl) < 0)
@@ -99,7 +99,7 @@ close_fds (const int *keep, size_t n_keep)
 
   for (size_t i = 0; i <= n_keep; i++)
     {
-      unsigned int to = i < n_keep ? (unsigned int) keep[i] - 1 : UINT_MAX;
+      unsigned int to = i < n_keep ? (unsigned int)keep[i] - 1 : UINT_MAX;
       if (to >= from && syscall (SYS_close_range, from, to, 0) < 0)
         die_errno ("closing inherited file descriptors");
       if (i < n_keep)
@@ -107,7 +107,7 @@ close_fds (const int *keep, size_t n_keep)
           int flags = fcntl (keep[i], F_GETFD);
           if (flags < 0 || fcntl (keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)
             die_errno ("--keep-fd %d", keep[i]);
-          from = (unsigned int) keep[i] + 1;
+          from = (unsigned int)keep[i] + 1;
         }
     }
 }

@@ -150,7 +150,7 @@ kill_descendants (void)
         return;
       while ((de = readdir (d)) != NULL)
         {
-          pid_t pid = (pid_t) atoi (de->d_name);
+          pid_t pid = (pid_t)atoi (de->d_name);
           if (pid > 0 && pid != self && parent_of (pid) == self)
             found += kill (pid, SIGKILL) == 0;
         }
@@ -178,15 +178,15 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload)
     {
       if (reap (payload, &status))
         break;
-      if (read_all (sfd, &si, sizeof (si)) != (ssize_t) sizeof (si))
+      if (read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
         continue;
-      if (si.ssi_signo == (uint32_t) ENTRUN_SIG_PARENT_DIED)
+      if (si.ssi_signo == (uint32_t)ENTRUN_SIG_PARENT_DIED)
         {
           kill_descendants ();
           _exit (ENTRUN_EXIT_ERROR);
         }
       if (si.ssi_signo != SIGCHLD)
-        kill (payload, (int) si.ssi_signo);
+        kill (payload, (int)si.ssi_signo);
     }
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace

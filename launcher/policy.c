@@ -71,7 +71,7 @@ load_profile (const char *name, const char *home, entrun_conf_t *out, ent_error_
   cleanup_fclose FILE *f = NULL;
   const char *text;
   ent_error_t *find_err = NULL;
-  int ret = entrun_conf_find (name, (const char *const *) dirs, &path, &find_err);
+  int ret = entrun_conf_find (name, (const char *const *)dirs, &path, &find_err);
 
   if (ret == -ENOENT && strchr (name, '/') == NULL && (text = builtin_text (name)))
     {
@@ -135,8 +135,8 @@ pick_setting (const entrun_loaded_t *l, size_t field_off, size_t source_off, con
 
   for (size_t i = 0; i < l->n; i++)
     {
-      const char *v = *(char *const *) ((const char *) &l->confs[i] + field_off);
-      const char *s = *(char *const *) ((const char *) &l->confs[i] + source_off);
+      const char *v = *(char *const *)((const char *)&l->confs[i] + field_off);
+      const char *s = *(char *const *)((const char *)&l->confs[i] + source_off);
       if (v == NULL)
         continue;
       if (*value && strcmp (*value, v) != 0)
@@ -151,8 +151,7 @@ pick_setting (const entrun_loaded_t *l, size_t field_off, size_t source_off, con
 /* ---- the base profile ---------------------------------------------------- */
 
 static int
-base_env (ent_profile_t *base, const entrun_cli_t *cli, const entrun_loaded_t *l,
-          ent_error_t **err)
+base_env (ent_profile_t *base, const entrun_cli_t *cli, const entrun_loaded_t *l, ent_error_t **err)
 {
   int ret = 0;
 

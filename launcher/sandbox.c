@@ -23,15 +23,16 @@
 #include "sandbox.h"
 #include "util.h"
 
-static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+static const int forwarded_signals[]
+    = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
 static const struct
 {
   ent_ns_type_t ns;
   int flag;
 } ns_flags[] = {
-  { ENT_NS_USER, CLONE_NEWUSER }, { ENT_NS_MOUNT, CLONE_NEWNS }, { ENT_NS_PID, CLONE_NEWPID },
-  { ENT_NS_NET, CLONE_NEWNET },   { ENT_NS_IPC, CLONE_NEWIPC },  { ENT_NS_UTS, CLONE_NEWUTS },
+  { ENT_NS_USER, CLONE_NEWUSER },     { ENT_NS_MOUNT, CLONE_NEWNS }, { ENT_NS_PID, CLONE_NEWPID },
+  { ENT_NS_NET, CLONE_NEWNET },       { ENT_NS_IPC, CLONE_NEWIPC },  { ENT_NS_UTS, CLONE_NEWUTS },
   { ENT_NS_CGROUP, CLONE_NEWCGROUP },
 };
 
@@ -74,7 +75,7 @@ write_maps (pid_t pid, const ent_profile_t *p)
   char path[64], map[64];
   int n, ret;
 
-  n = snprintf (map, sizeof (map), "%lld %u 1\n", (long long) (p->uid < 0 ? getuid () : p->uid),
+  n = snprintf (map, sizeof (map), "%lld %u 1\n", (long long)(p->uid < 0 ? getuid () : p->uid),
                 getuid ());
   snprintf (path, sizeof (path), "/proc/%d/uid_map", pid);
   if ((ret = write_file_at (AT_FDCWD, path, map, n)) < 0)
@@ -82,7 +83,7 @@ write_maps (pid_t pid, const ent_profile_t *p)
   snprintf (path, sizeof (path), "/proc/%d/setgroups", pid);
   if ((ret = write_file_at (AT_FDCWD, path, "deny", 4)) < 0 && ret != -ENOENT)
     goto fail_setgroups;
-  n = snprintf (map, sizeof (map), "%lld %u 1\n", (long long) (p->gid < 0 ? getgid () : p->gid),
+  n = snprintf (map, sizeof (map), "%lld %u 1\n", (long long)(p->gid < 0 ? getgid () : p->gid),
                 getgid ());
   snprintf (path, sizeof (path), "/proc/%d/gid_map", pid);
   if ((ret = write_file_at (AT_FDCWD, path, map, n)) < 0)
@@ -149,7 +150,7 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
   if (!(flags & CLONE_NEWUSER))
     die ("the profile has no user namespace: entrun runs only inside its own");
   /* clone() with fork semantics: namespaces and the child in one step. */
-  pid = syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  pid = syscall (SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0)
     {
       if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
@@ -183,7 +184,7 @@ now_ms (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* resources.timeout: end the whole sandbox and wait until it is gone.  With
@@ -229,7 +230,7 @@ supervise (pid_t pid, const entrun_sandbox_t *sb, int status_fd, netsetup_engine
               *timed_out = true;
               return 0;
             }
-          timeout = left > INT32_MAX ? INT32_MAX : (int) left;
+          timeout = left > INT32_MAX ? INT32_MAX : (int)left;
         }
       fds[0] = (struct pollfd){ .fd = status_fd, .events = POLLIN };
       fds[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -247,7 +248,7 @@ supervise (pid_t pid, const entrun_sandbox_t *sb, int status_fd, netsetup_engine
       if (fds[0].revents)
         {
           ssize_t n = read_all (status_fd, &wstatus, sizeof (wstatus));
-          if (n == (ssize_t) sizeof (wstatus))
+          if (n == (ssize_t)sizeof (wstatus))
             return wstatus;
           /* EOF: pid 1 is gone without a report. */
           while (waitpid (pid, &wstatus, 0) < 0)
@@ -255,9 +256,9 @@ supervise (pid_t pid, const entrun_sandbox_t *sb, int status_fd, netsetup_engine
               die_errno ("waitpid");
           return wstatus;
         }
-      if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t) sizeof (si)
-          && si.ssi_signo != SIGCHLD && si.ssi_signo != (uint32_t) ENTRUN_SIG_PARENT_DIED)
-        kill (pid, (int) si.ssi_signo);
+      if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si)
+          && si.ssi_signo != SIGCHLD && si.ssi_signo != (uint32_t)ENTRUN_SIG_PARENT_DIED)
+        kill (pid, (int)si.ssi_signo);
     }
 }
 
@@ -297,8 +298,9 @@ block_signals (entrun_sandbox_t *sb)
 int
 entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
 {
-  entrun_sandbox_t sb = { .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds,
-                          .n_keep_fds = cli->n_keep_fds };
+  entrun_sandbox_t sb = {
+    .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
+  };
   int sync_pipe[2], status_pipe[2], net_pair[2] = { -1, -1 };
   netsetup_engine_t *engine = NULL;
   cleanup_free char *cgroup = NULL;

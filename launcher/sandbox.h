@@ -28,7 +28,7 @@ typedef struct entrun_sandbox
   size_t n_keep_fds;
   entrun_filter_t filter;
   char *self_exe;
-  char **protect; /* profile directories, read-only inside */
+  char **protect;     /* profile directories, read-only inside */
   sigset_t forwarded; /* blocked in every process until the payload execs */
   sigset_t saved_mask;
   int sync_fd;   /* pid 1 reads: 1 byte "go" once the maps are written */

@@ -51,7 +51,7 @@ emit_rules (FILE *out, size_t idx, const ent_seccomp_t *s)
   for (size_t i = 0; i < s->n_rules; i++)
     {
       const ent_seccomp_rule_t *r = &s->rules[i];
-      fprintf (out, "  { \"%s\", %d, %d, %u, %u },\n", r->syscall, r->errnum, (int) r->action,
+      fprintf (out, "  { \"%s\", %d, %d, %u, %u },\n", r->syscall, r->errnum, (int)r->action,
                r->n_args, args_at);
       args_at += r->n_args;
     }
@@ -61,7 +61,7 @@ emit_rules (FILE *out, size_t idx, const ent_seccomp_t *s)
       {
         const ent_arg_cond_t *c = &s->rules[i].args[a];
         fprintf (out, "  { %u, %d, UINT64_C (0x%" PRIx64 "), UINT64_C (0x%" PRIx64 ") },\n",
-                 c->index, (int) c->op, c->mask, c->value);
+                 c->index, (int)c->op, c->mask, c->value);
       }
   fputs (args_at ? "};\n" : "  { 0, 0, 0, 0 },\n};\n", out);
 }
@@ -107,9 +107,11 @@ main (void)
       emit_prog (out, "allow", i, &filters[i].allow);
       emit_prog (out, "deny", i, &filters[i].deny);
       for (size_t r = 0; r < p->seccomp.n_rules; r++)
-        if (strlen (p->seccomp.rules[r].syscall) >= sizeof (((entrun_precompiled_rule_t *) 0)->syscall))
+        if (strlen (p->seccomp.rules[r].syscall)
+            >= sizeof (((entrun_precompiled_rule_t *)0)->syscall))
           {
-            fprintf (stderr, "seccomp-gen: syscall name too long: %s\n", p->seccomp.rules[r].syscall);
+            fprintf (stderr, "seccomp-gen: syscall name too long: %s\n",
+                     p->seccomp.rules[r].syscall);
             return 1;
           }
       emit_rules (out, i, &p->seccomp);

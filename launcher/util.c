@@ -95,9 +95,9 @@ verbose (const char *fmt, ...)
   va_end (ap);
   if (n < 0)
     buf[0] = '\0';
-  dprintf (STDERR_FILENO, "entrun: [%5d %8.3f ms] %s\n", (int) getpid (),
-           (double) (now.tv_sec - start_time.tv_sec) * 1e3
-               + (double) (now.tv_nsec - start_time.tv_nsec) / 1e6,
+  dprintf (STDERR_FILENO, "entrun: [%5d %8.3f ms] %s\n", (int)getpid (),
+           (double)(now.tv_sec - start_time.tv_sec) * 1e3
+               + (double)(now.tv_nsec - start_time.tv_nsec) / 1e6,
            buf);
 }
 

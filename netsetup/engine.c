@@ -39,7 +39,7 @@ typedef struct engine_timer
 
 typedef struct relay
 {
-  int fd[2];         /* 0: sandbox side, 1: proxy side; -1 when unused */
+  int fd[2];              /* 0: sandbox side, 1: proxy side; -1 when unused */
   char buf[2][RELAY_BUF]; /* buf[i]: read from fd[i], to write to fd[1 - i] */
   size_t len[2];
   bool eof[2];
@@ -82,19 +82,18 @@ static struct
 static int
 load_slirp (ent_error_t **err)
 {
-  static const char *const names[] = { "slirp_new",          "slirp_cleanup",
-                                       "slirp_add_hostfwd",  "slirp_pollfds_fill",
-                                       "slirp_pollfds_poll", "slirp_input" };
-  void **slots[] = { (void **) &slirp_lib.new_,         (void **) &slirp_lib.cleanup,
-                     (void **) &slirp_lib.add_hostfwd,  (void **) &slirp_lib.pollfds_fill,
-                     (void **) &slirp_lib.pollfds_poll, (void **) &slirp_lib.input };
+  static const char *const names[]
+      = { "slirp_new",          "slirp_cleanup",      "slirp_add_hostfwd",
+          "slirp_pollfds_fill", "slirp_pollfds_poll", "slirp_input" };
+  void **slots[] = { (void **)&slirp_lib.new_,         (void **)&slirp_lib.cleanup,
+                     (void **)&slirp_lib.add_hostfwd,  (void **)&slirp_lib.pollfds_fill,
+                     (void **)&slirp_lib.pollfds_poll, (void **)&slirp_lib.input };
 
   if (slirp_lib.handle)
     return 0;
   slirp_lib.handle = dlopen (LIBSLIRP_SONAME, RTLD_NOW | RTLD_LOCAL);
   if (slirp_lib.handle == NULL)
-    return ent_error_set (err, ENOENT,
-                          "network.user needs libslirp (Debian package libslirp0): %s",
+    return ent_error_set (err, ENOENT, "network.user needs libslirp (Debian package libslirp0): %s",
                           dlerror ());
   for (size_t i = 0; i < sizeof (names) / sizeof (names[0]); i++)
     if ((*slots[i] = dlsym (slirp_lib.handle, names[i])) == NULL)
@@ -108,7 +107,7 @@ now_ns (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* ---- libslirp callbacks ---------------------------------------------------- */
@@ -121,20 +120,20 @@ cb_send_packet (const void *buf, size_t len, void *opaque)
 
   /* A full tap queue drops the frame; TCP retransmits, as on a wire. */
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
-    return (ssize_t) len;
+    return (ssize_t)len;
   return n;
 }
 
 static void
 cb_guest_error (const char *msg, void *opaque)
 {
-  (void) msg, (void) opaque;
+  (void)msg, (void)opaque;
 }
 
 static int64_t
 cb_clock_get_ns (void *opaque)
 {
-  (void) opaque;
+  (void)opaque;
   return now_ns ();
 }
 
@@ -171,20 +170,20 @@ cb_timer_free (void *timer, void *opaque)
 static void
 cb_timer_mod (void *timer, int64_t expire_ms, void *opaque)
 {
-  (void) opaque;
-  ((engine_timer_t *) timer)->expire_ms = expire_ms;
+  (void)opaque;
+  ((engine_timer_t *)timer)->expire_ms = expire_ms;
 }
 
 static void
 cb_noop_fd (int fd, void *opaque)
 {
-  (void) fd, (void) opaque;
+  (void)fd, (void)opaque;
 }
 
 static void
 cb_notify (void *opaque)
 {
-  (void) opaque;
+  (void)opaque;
 }
 
 static const SlirpCb slirp_callbacks = {
@@ -211,7 +210,7 @@ cb_add_poll (int fd, int events, void *opaque)
   ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
   ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
   e->cur_fds[e->cur_n] = (struct pollfd){ .fd = fd, .events = ev };
-  return (int) e->cur_n++;
+  return (int)e->cur_n++;
 }
 
 static int
@@ -221,7 +220,7 @@ cb_get_revents (int idx, void *opaque)
   short r;
   int out = 0;
 
-  if (idx < 0 || (size_t) idx >= e->cur_n)
+  if (idx < 0 || (size_t)idx >= e->cur_n)
     return 0;
   r = e->cur_fds[idx].revents;
   out |= (r & POLLIN) ? SLIRP_POLL_IN : 0;
@@ -259,8 +258,8 @@ resolve_proxy (netsetup_engine_t *e, const char *url, ent_error_t **err)
       host++;
     }
   if ((ret = getaddrinfo (host, port, &hints, &res)) != 0)
-    return ent_error_set (err, EHOSTUNREACH, "network.proxy=%s: cannot resolve '%s': %s", url,
-                          host, gai_strerror (ret));
+    return ent_error_set (err, EHOSTUNREACH, "network.proxy=%s: cannot resolve '%s': %s", url, host,
+                          gai_strerror (ret));
   memcpy (&e->proxy, res->ai_addr, res->ai_addrlen);
   e->proxy_len = res->ai_addrlen;
   freeaddrinfo (res);
@@ -303,8 +302,11 @@ netsetup_engine_new (const ent_profile_t *p, netsetup_engine_t **out, ent_error_
 static int
 start_slirp (netsetup_engine_t *e, ent_error_t **err)
 {
-  SlirpConfig cfg = { .version = 4, .in_enabled = true, .if_mtu = NETSETUP_MTU,
-                      .if_mru = NETSETUP_MTU, .disable_host_loopback = !e->host_loopback };
+  SlirpConfig cfg = { .version = 4,
+                      .in_enabled = true,
+                      .if_mtu = NETSETUP_MTU,
+                      .if_mru = NETSETUP_MTU,
+                      .disable_host_loopback = !e->host_loopback };
   struct in_addr loopback = { .s_addr = htonl (INADDR_LOOPBACK) }, guest;
 
   inet_pton (AF_INET, "10.0.2.0", &cfg.vnetwork);
@@ -320,12 +322,11 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
     {
       const ent_publish_t *pub = &e->publish[i];
       if (slirp_lib.add_hostfwd (e->slirp, pub->udp, loopback, pub->host_port, guest,
-                             pub->sandbox_port)
+                                 pub->sandbox_port)
           < 0)
-        return ent_error_set (err, EADDRINUSE,
-                              "network.publish=%u:%u%s: cannot listen on 127.0.0.1:%u (in use?)",
-                              pub->host_port, pub->sandbox_port, pub->udp ? "/udp" : "",
-                              pub->host_port);
+        return ent_error_set (
+            err, EADDRINUSE, "network.publish=%u:%u%s: cannot listen on 127.0.0.1:%u (in use?)",
+            pub->host_port, pub->sandbox_port, pub->udp ? "/udp" : "", pub->host_port);
     }
   return 0;
 }
@@ -383,7 +384,7 @@ lower_timeout (int *timeout_ms, int64_t ms)
   if (ms > 1000000)
     ms = 1000000;
   if (*timeout_ms < 0 || ms < *timeout_ms)
-    *timeout_ms = (int) ms;
+    *timeout_ms = (int)ms;
 }
 
 static size_t
@@ -439,7 +440,7 @@ dispatch_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t n)
         ssize_t len = read (e->tapfd, frame, sizeof (frame));
         if (len <= 0)
           break;
-        slirp_lib.input (e->slirp, frame, (int) len);
+        slirp_lib.input (e->slirp, frame, (int)len);
       }
   slirp_lib.pollfds_poll (e->slirp, 0, cb_get_revents, e);
   run_timers (e);
@@ -473,8 +474,9 @@ relay_accept (netsetup_engine_t *e)
       if (in < 0)
         return;
       out = socket (e->proxy.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      if (out < 0 || (connect (out, (struct sockaddr *) &e->proxy, e->proxy_len) < 0
-                      && errno != EINPROGRESS))
+      if (out < 0
+          || (connect (out, (struct sockaddr *)&e->proxy, e->proxy_len) < 0
+              && errno != EINPROGRESS))
         {
           close (in);
           if (out >= 0)
@@ -501,7 +503,7 @@ relay_pump (relay_t *r, int s, short rev_in, short rev_out)
       else if (n < 0 && errno != EAGAIN && errno != EINTR)
         return false;
       else if (n > 0)
-        r->len[s] += (size_t) n;
+        r->len[s] += (size_t)n;
     }
   if ((rev_out & POLLOUT) && r->len[s] > 0)
     {
@@ -510,8 +512,8 @@ relay_pump (relay_t *r, int s, short rev_in, short rev_out)
         return false;
       if (n > 0)
         {
-          memmove (r->buf[s], r->buf[s] + n, r->len[s] - (size_t) n);
-          r->len[s] -= (size_t) n;
+          memmove (r->buf[s], r->buf[s] + n, r->len[s] - (size_t)n);
+          r->len[s] -= (size_t)n;
         }
     }
   if (r->eof[s] && r->len[s] == 0)

@@ -182,7 +182,7 @@ make_tap (int *fd_out, ent_error_t **err)
   if (ioctl (fd, TUNSETIFF, &ifr) < 0)
     return ent_error_set (err, errno, "network.user: creating " NETSETUP_TAP_NAME ": %s",
                           strerror (errno));
-  ifindex = (int) if_nametoindex (NETSETUP_TAP_NAME);
+  ifindex = (int)if_nametoindex (NETSETUP_TAP_NAME);
   if (ifindex == 0)
     return ent_error_set (err, errno, "network.user: " NETSETUP_TAP_NAME " vanished");
   if ((ret = nl_open (&sk, err)) < 0 || (ret = link_up (sk, 1, 0, err)) < 0
@@ -199,14 +199,15 @@ make_tap (int *fd_out, ent_error_t **err)
 static int
 make_proxy_listener (int *fd_out, ent_error_t **err)
 {
-  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (NETSETUP_PROXY_PORT),
+  struct sockaddr_in sin = { .sin_family = AF_INET,
+                             .sin_port = htons (NETSETUP_PROXY_PORT),
                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   cleanup_close int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   int ret = netsetup_loopback_up (err);
 
   if (ret < 0)
     return ret;
-  if (fd < 0 || bind (fd, (struct sockaddr *) &sin, sizeof (sin)) < 0 || listen (fd, 128) < 0)
+  if (fd < 0 || bind (fd, (struct sockaddr *)&sin, sizeof (sin)) < 0 || listen (fd, 128) < 0)
     return ent_error_set (err, errno, "network.proxy: listening on 127.0.0.1:%d: %s",
                           NETSETUP_PROXY_PORT, strerror (errno));
   *fd_out = steal_fd (&fd);
@@ -234,7 +235,7 @@ netsetup_inside (const ent_profile_t *p, int *fd_out, ent_error_t **err)
     case ENT_NET_PROXY:
       return make_proxy_listener (fd_out, err);
     default:
-      return ent_error_set (err, EINVAL, "unknown network mode %d", (int) p->net.mode);
+      return ent_error_set (err, EINVAL, "unknown network mode %d", (int)p->net.mode);
     }
 }
 
@@ -254,8 +255,9 @@ netsetup_send_fd (int sock, int fd)
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof (u.buf) };
+  struct msghdr msg = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof (u.buf)
+  };
   struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
 
   memset (u.buf, 0, sizeof (u.buf));
@@ -279,8 +281,9 @@ netsetup_recv_fd (int sock)
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof (u.buf) };
+  struct msghdr msg = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof (u.buf)
+  };
   struct cmsghdr *c;
   ssize_t n;
   int fd;

@@ -60,8 +60,7 @@ int netsetup_engine_start (netsetup_engine_t *e, int fd, ent_error_t **err)
     __attribute__ ((warn_unused_result));
 /* Event-loop integration: add the engine's fds to @fds (room for @max),
  * lower *timeout_ms to its next timer; returns how many were added. */
-size_t netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max,
-                             int *timeout_ms);
+size_t netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms);
 /* After poll(): handle the engine's fds (the @n entries it filled). */
 void netsetup_engine_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n);
 void netsetup_engine_free (netsetup_engine_t *e);

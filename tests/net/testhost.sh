@@ -288,7 +288,8 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 		trap th_teardown EXIT
 		trap 'exit 130' INT TERM HUP
 		declare -p TH_NS TH_IP TH_HOST_IP TH_NAME TH_LO_PORT TH_RESOLV
-		sleep "${2:-600}"
+		sleep "${2:-600}" &
+		wait $! # (a foreground sleep would delay the traps until it ends)
 		;;
 	*)
 		echo "usage: $0 selftest | hold [SECS]" >&2

@@ -1710,15 +1710,15 @@ static const struct
 START_TEST (resource_backend)
 {
   ent_catalogue_t *cat = test_catalogue ();
-  ent_manager_t *m = test_manager_over (cat, test_host_profile (resource_backends[_i].backend, false));
-  ent_manager_t *def = test_manager_over (cat, test_host_profile (resource_backends[_i].backend, false));
+  ent_res_backend_t backend = resource_backends[_i].backend;
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (backend, false));
+  ent_manager_t *def = test_manager_over (cat, test_host_profile (backend, false));
   ent_profile_t *expected;
 
-  assert_resources (ent_manager_profile (m), resource_backends[_i].backend, (size_t) -1, -1, 0);
+  assert_resources (ent_manager_profile (m), backend, (size_t) -1, -1, 0);
   test_grant_ok (m, cat, resource_backends[_i].request);
-  assert_resources (ent_manager_profile (m), resource_backends[_i].backend,
-                    resource_backends[_i].field, resource_backends[_i].rlimit,
-                    resource_backends[_i].value);
+  assert_resources (ent_manager_profile (m), backend, resource_backends[_i].field,
+                    resource_backends[_i].rlimit, resource_backends[_i].value);
   /* Nothing but resources and rlimits changed. */
   expected = ent_profile_copy (ent_manager_profile (m));
   expected->resources = ent_manager_profile (def)->resources;
@@ -2209,7 +2209,8 @@ START_TEST (api_without_endpoints)
 }
 END_TEST
 
-#define API_NAMES "(ssh-agent, gpg-agent, dbus-session, dbus-system, docker, podman, x11, wayland, pipewire)"
+#define API_NAMES \
+  "(ssh-agent, gpg-agent, dbus-session, dbus-system, docker, podman, x11, wayland, pipewire)"
 
 static const struct
 {
@@ -2348,8 +2349,10 @@ START_TEST (api_allowed_path_vs_fs)
 {
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager_over (cat, test_host_profile (ENT_RES_RLIMIT, true));
-  ent_entitlement_t *ents[2] = { ent_catalogue_instantiate (cat, "host.fs.rw=/run/docker.sock", NULL),
-                                 ent_catalogue_instantiate (cat, "api.access=docker:allow", NULL) };
+  ent_entitlement_t *ents[2] = {
+    ent_catalogue_instantiate (cat, "host.fs.rw=/run/docker.sock", NULL),
+    ent_catalogue_instantiate (cat, "api.access=docker:allow", NULL),
+  };
   const ent_profile_t *p;
 
   ck_assert_ptr_nonnull (ents[0]);

@@ -315,6 +315,11 @@ START_TEST (json_default_content)
     "\"proxy\": null",
     "\"cwd\": \"/work\"",
     "\"hostname\": null",
+    "\n  \"resources\": {\"backend\": \"rlimit\"},\n",
+    "\n  \"api\": {\"ssh-agent\": \"deny\", \"gpg-agent\": \"deny\", \"dbus-session\": \"deny\", "
+    "\"dbus-system\": \"deny\", \"docker\": \"deny\", \"podman\": \"deny\", \"x11\": \"deny\", "
+    "\"wayland\": \"deny\", \"pipewire\": \"deny\"},\n",
+    "\n  \"rlimits\": {},\n",
   };
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager (cat);
@@ -364,6 +369,10 @@ static const char *const *const json_profiles[] = {
                          "network.host-loopback", "security.memory-lock", NULL },
   (const char *const[]){ "network.host", "security.fs-read-only", "host.fs.tmpfs=/tmp",
                          "host.fs.rw=/srv/a \"b\" \\c", "host.fs.ro=/caf\xc3\xa9", NULL },
+  (const char *const[]){ "resources.pids=100", "resources.memory=1G", "resources.cpu-time=60",
+                         "resources.files=256", "resources.file-size=10M", "resources.timeout=30",
+                         "debug.ptrace", "debug.perf", "api.access=docker:allow",
+                         "api.access=x11:deny", NULL },
 };
 
 START_TEST (json_is_valid)
@@ -396,6 +405,10 @@ START_TEST (json_blank_profile_valid)
   assert_contains (json, "\"rules\": []");
   assert_contains (json, "\"mode\": \"host\"");
   assert_contains (json, "\"cwd\": null");
+  assert_contains (json, "\n  \"resources\": {\"backend\": \"rlimit\"},\n  \"api\": {\"ssh-agent\": "
+                         "\"deny\", \"gpg-agent\": \"deny\", \"dbus-session\": \"deny\", "
+                         "\"dbus-system\": \"deny\", \"docker\": \"deny\", \"podman\": \"deny\", "
+                         "\"x11\": \"deny\", \"wayland\": \"deny\", \"pipewire\": \"deny\"},\n");
   free (json);
   ent_profile_free (p);
 }
@@ -555,6 +568,157 @@ START_TEST (text_without_catalogue)
 }
 END_TEST
 
+/* ---- resources and host APIs --------------------------------------------- */
+
+static const char *const all_resources[] = {
+  "resources.pids=100",  "resources.memory=1G",     "resources.cpu-time=60",
+  "resources.files=256", "resources.file-size=10M", "resources.timeout=30",
+  "api.access=docker:allow", "api.access=ssh-agent:deny", "debug.ptrace", NULL,
+};
+
+/* A manager over a host with every API present and @backend. */
+static ent_manager_t *
+host_manager (const ent_catalogue_t *cat, ent_res_backend_t backend, const char *const *requests)
+{
+  ent_manager_t *m = test_manager_over (cat, test_host_profile (backend, true));
+
+  for (; requests && *requests; requests++)
+    test_grant_ok (m, cat, *requests);
+  return m;
+}
+
+START_TEST (json_resources_rlimit)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = host_manager (cat, ENT_RES_RLIMIT, all_resources);
+  char *json = render (m, cat, ENT_RENDER_JSON);
+
+  assert_contains (json, "\n  \"resources\": {\"backend\": \"rlimit\", \"pids\": 100, \"memory\": "
+                         "1073741824, \"cpu-time\": 60, \"files\": 256, \"file-size\": 10485760, "
+                         "\"timeout\": 30},\n");
+  assert_contains (json, "\n  \"api\": {\"ssh-agent\": \"deny\", \"gpg-agent\": \"deny\", "
+                         "\"dbus-session\": \"deny\", \"dbus-system\": \"deny\", \"docker\": "
+                         "\"allow\", \"podman\": \"deny\", \"x11\": \"deny\", \"wayland\": \"deny\", "
+                         "\"pipewire\": \"deny\"},\n");
+  assert_contains (json, "\n  \"rlimits\": {\"RLIMIT_NPROC\": {\"soft\": 100, \"hard\": 100}, "
+                         "\"RLIMIT_AS\": {\"soft\": 1073741824, \"hard\": 1073741824}, "
+                         "\"RLIMIT_CPU\": {\"soft\": 60, \"hard\": 60}, \"RLIMIT_NOFILE\": "
+                         "{\"soft\": 256, \"hard\": 256}, \"RLIMIT_FSIZE\": {\"soft\": 10485760, "
+                         "\"hard\": 10485760}},\n");
+  /* Denied APIs are hidden and unset, the allowed one is not. */
+  assert_contains (json, "{\"kind\": \"hide\", \"path\": \"/tmp/ssh-XYZ/agent.42\"}");
+  assert_contains (json, "{\"kind\": \"hide\", \"path\": \"/run/user/1000/bus\"}");
+  ck_assert_ptr_null (strstr (json, "docker.sock"));
+  assert_contains (json, "{\"op\": \"unset\", \"name\": \"SSH_AUTH_SOCK\"}");
+  ck_assert_ptr_null (strstr (json, "DOCKER_HOST"));
+  assert_contains (json, "{\"name\": \"api.access=docker:allow\", \"source\": \"command line\"}");
+  assert_contains (json, "{\"name\": \"resources.memory=1G\", \"source\": \"command line\"}");
+  assert_contains (json, "{\"syscall\": \"ptrace\", \"action\": \"allow\"}");
+  assert_contains (json, "{\"syscall\": \"personality\", \"action\": \"allow\", \"args\": "
+                         "[{\"index\": 0, \"op\": \"eq\", \"mask\": 0, \"value\": 262144}]}");
+  ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
+  free (json);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (json_resources_cgroup)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = host_manager (cat, ENT_RES_CGROUP, all_resources);
+  char *json = render (m, cat, ENT_RENDER_JSON);
+
+  assert_contains (json, "\n  \"resources\": {\"backend\": \"cgroup\", \"pids\": 100, \"memory\": "
+                         "1073741824, \"cpu-time\": 60, \"files\": 256, \"file-size\": 10485760, "
+                         "\"timeout\": 30},\n");
+  /* pids.max and memory.max do it: no RLIMIT_NPROC, no RLIMIT_AS. */
+  assert_contains (json, "\n  \"rlimits\": {\"RLIMIT_CPU\": {\"soft\": 60, \"hard\": 60}, "
+                         "\"RLIMIT_NOFILE\": {\"soft\": 256, \"hard\": 256}, \"RLIMIT_FSIZE\": "
+                         "{\"soft\": 10485760, \"hard\": 10485760}},\n");
+  ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
+  free (json);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Only what is set is shown; the backend always is. */
+START_TEST (json_resources_partial)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = host_manager (cat, ENT_RES_CGROUP,
+                                   (const char *const[]){ "resources.timeout=5", NULL });
+  char *json = render (m, cat, ENT_RENDER_JSON);
+
+  assert_contains (json, "\n  \"resources\": {\"backend\": \"cgroup\", \"timeout\": 5},\n");
+  assert_contains (json, "\n  \"rlimits\": {},\n");
+  assert_contains (json, "\n  \"api\": {\"ssh-agent\": \"deny\", \"gpg-agent\": \"deny\", "
+                         "\"dbus-session\": \"deny\", \"dbus-system\": \"deny\", \"docker\": "
+                         "\"deny\", \"podman\": \"deny\", \"x11\": \"deny\", \"wayland\": \"deny\", "
+                         "\"pipewire\": \"deny\"},\n");
+  ck_assert (json_valid (json));
+  free (json);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (text_resources_rlimit)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = host_manager (cat, ENT_RES_RLIMIT, all_resources);
+  char *text = render (m, cat, ENT_RENDER_TEXT);
+
+  assert_contains (text, "\nresources: pids=100, memory=1073741824, cpu-time=60, files=256, "
+                         "file-size=10485760, timeout=30 (pids and memory through rlimits: no "
+                         "delegated cgroup)\n");
+  assert_contains (text, "\nhost APIs allowed: docker (all others hidden)\n");
+  assert_contains (text, "\nrlimit RLIMIT_NPROC: soft 100 hard 100\n");
+  assert_contains (text, "\nrlimit RLIMIT_AS: soft 1073741824 hard 1073741824\n");
+  assert_contains (text, "\nrlimit RLIMIT_FSIZE: soft 10485760 hard 10485760\n");
+  assert_contains (text, "\n  hide  /run/user/1000/bus\n");
+  assert_contains (text, "\nenv unset SSH_AUTH_SOCK\n");
+  ck_assert_ptr_null (strstr (text, "env unset DOCKER_HOST"));
+  free (text);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (text_resources_cgroup)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = host_manager (
+      cat, ENT_RES_CGROUP,
+      (const char *const[]){ "resources.memory=512M", "resources.pids=64", "api.access=x11:allow",
+                             "api.access=wayland:allow", NULL });
+  char *text = render (m, cat, ENT_RENDER_TEXT);
+
+  assert_contains (text, "\nresources: pids=64, memory=536870912 (pids and memory through a "
+                         "delegated cgroup)\n");
+  assert_contains (text, "\nhost APIs allowed: x11 wayland (all others hidden)\n");
+  ck_assert_ptr_null (strstr (text, "rlimit RLIMIT_"));
+  free (text);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (text_resources_none)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  char *text = render (m, cat, ENT_RENDER_TEXT);
+
+  ck_assert_ptr_null (strstr (text, "resources:"));
+  assert_contains (text, "\nhost APIs allowed: none (their sockets are hidden)\n");
+  free (text);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 /* ---- seccomp key --------------------------------------------------------- */
 
 static char *
@@ -666,6 +830,12 @@ render_suite (void)
   tcase_add_test (tc, text_profile_content);
   tcase_add_test (tc, text_admin_caps);
   tcase_add_test (tc, text_without_catalogue);
+  tcase_add_test (tc, json_resources_rlimit);
+  tcase_add_test (tc, json_resources_cgroup);
+  tcase_add_test (tc, json_resources_partial);
+  tcase_add_test (tc, text_resources_rlimit);
+  tcase_add_test (tc, text_resources_cgroup);
+  tcase_add_test (tc, text_resources_none);
   tcase_add_test (tc, seccomp_key_content);
   tcase_add_test (tc, seccomp_key_distinguishes);
   tcase_add_test (tc, seccomp_key_equal_profiles);

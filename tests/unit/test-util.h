@@ -42,11 +42,15 @@ static const struct test_api_endpoint
   const char *paths[3];
   const char *vars[3];
 } test_api_endpoints[ENT_API_COUNT] = {
-  [ENT_API_SSH_AGENT] = { "ssh-agent", { "/tmp/ssh-XYZ/agent.42" }, { "SSH_AGENT_PID", "SSH_AUTH_SOCK" } },
+  [ENT_API_SSH_AGENT] = { "ssh-agent", { "/tmp/ssh-XYZ/agent.42" },
+                          { "SSH_AGENT_PID", "SSH_AUTH_SOCK" } },
   [ENT_API_GPG_AGENT] = { "gpg-agent", { "/run/user/1000/gnupg" }, { "GPG_AGENT_INFO" } },
-  [ENT_API_DBUS_SESSION] = { "dbus-session", { "/run/user/1000/bus" }, { "DBUS_SESSION_BUS_ADDRESS" } },
-  [ENT_API_DBUS_SYSTEM] = { "dbus-system", { "/run/dbus/system_bus_socket" }, { "DBUS_SYSTEM_BUS_ADDRESS" } },
-  [ENT_API_DOCKER] = { "docker", { "/run/docker.sock", "/run/user/1000/docker.sock" }, { "DOCKER_HOST" } },
+  [ENT_API_DBUS_SESSION] = { "dbus-session", { "/run/user/1000/bus" },
+                             { "DBUS_SESSION_BUS_ADDRESS" } },
+  [ENT_API_DBUS_SYSTEM] = { "dbus-system", { "/run/dbus/system_bus_socket" },
+                            { "DBUS_SYSTEM_BUS_ADDRESS" } },
+  [ENT_API_DOCKER] = { "docker", { "/run/docker.sock", "/run/user/1000/docker.sock" },
+                       { "DOCKER_HOST" } },
   [ENT_API_PODMAN] = { "podman", { "/run/user/1000/podman/podman.sock" }, { "CONTAINER_HOST" } },
   [ENT_API_X11] = { "x11", { "/tmp/.X11-unix" }, { "DISPLAY", "XAUTHORITY" } },
   [ENT_API_WAYLAND] = { "wayland", { "/run/user/1000/wayland-0" }, { "WAYLAND_DISPLAY" } },
