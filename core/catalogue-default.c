@@ -560,6 +560,7 @@ const ent_definition_t ent_default_definitions[] = {
   { .name = "api.access",
     .type = ENT_TYPE_STRING,
     .repeatable = true,
+    .key_sep = ':',
     .order = ENT_ORDER_FLAG,
     .value_hint = "NAME:allow|deny",
     .string_fn = api_access,

@@ -208,6 +208,7 @@ ent_catalogue_instantiate (const ent_catalogue_t *c, const char *request, ent_er
   if (e == NULL)
     return NULL;
   e->repeatable = d->repeatable;
+  e->key_sep = d->key_sep;
   e->order = d->order;
   if (ent_entitlement_set_group (e, d->group) < 0)
     {

@@ -25,6 +25,9 @@ extern "C"
     bool is_default;         /* the group's level when none is granted */
     bool repeatable;         /* may be granted several times (lists) */
     bool size;               /* int values take a K/M/G/T suffix */
+    char key_sep;            /* repeatable: grants whose values agree up to the
+                                last key_sep are one setting, and precedence
+                                decides between them (api.access=NAME:allow) */
     int order;               /* ENT_ORDER_* */
     const char *value_hint;  /* "PATH", "URL", "H:S[/udp]"; NULL for void */
     const char *description; /* one line for --list / --explain */

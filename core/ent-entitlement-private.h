@@ -16,6 +16,7 @@ struct ent_entitlement
   void *data;
   char *group;
   bool repeatable;
+  char key_sep; /* see ent_definition_t */
   int order;
   char *source;
   int precedence;

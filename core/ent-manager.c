@@ -175,6 +175,21 @@ enum verdict
   REPLACE_OLD,
 };
 
+/* Do two grants of a keyed repeatable entitlement set the same thing
+ * (api.access=docker:allow and api.access=docker:deny)? */
+static bool
+same_key (const ent_entitlement_t *a, const ent_entitlement_t *b)
+{
+  const char *ka, *kb;
+
+  if (!a->key_sep || !a->name.value || !b->name.value)
+    return false;
+  ka = strrchr (a->name.value, a->key_sep);
+  kb = strrchr (b->name.value, b->key_sep);
+  return ka && kb && ka - a->name.value == kb - b->name.value
+         && strncmp (a->name.value, b->name.value, ka - a->name.value) == 0;
+}
+
 /* Decide how @e relates to an existing grant @old. */
 static int
 judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v, ent_error_t **err)
@@ -188,7 +203,7 @@ judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v
       *v = e->precedence > old->precedence ? REPLACE_OLD : DROP_NEW;
       return 0;
     }
-  if (!same_group && (!same_name || e->repeatable))
+  if (!same_group && (!same_name || (e->repeatable && !same_key (old, e))))
     return 0;
   if (e->precedence == old->precedence)
     {

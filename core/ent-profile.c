@@ -987,7 +987,8 @@ ent_profile_apply_api (ent_profile_t *p, ent_error_t **err)
         {
           int ret = ent_profile_add_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
           if (ret < 0)
-            return ent_error_prefix (err, "api.access=%s:deny (the default)", api_names[i]);
+            return ent_error_prefix (err, "api.access=%s:deny%s", api_names[i],
+                                     a->granted ? "" : " (the default)");
         }
       for (size_t j = 0; a->vars && a->vars[j]; j++)
         {

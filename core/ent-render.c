@@ -311,10 +311,12 @@ text_resources (FILE *f, const ent_profile_t *p)
       fprintf (f, "%s %s=%" PRId64, any ? "," : "resources:", resource_fields[i].name, v);
       any = true;
     }
-  if (any)
+  if (any && (p->resources.pids >= 0 || p->resources.memory >= 0))
     fprintf (f, " (pids and memory through %s)\n",
              p->resources.backend == ENT_RES_CGROUP ? "a delegated cgroup"
                                                     : "rlimits: no delegated cgroup");
+  else if (any)
+    fputc ('\n', f);
   fputs ("host APIs allowed:", f);
   any = false;
   for (int i = 0; i < ENT_API_COUNT; i++)
