@@ -208,12 +208,17 @@ judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v
   if (e->precedence == old->precedence)
     {
       if (same_group)
-        return ent_error_set (err, EEXIST, "conflicting %s levels: '%s' (%s) and '%s' (%s)",
-                              e->group, old->full_name, ent_entitlement_source (old), e->full_name,
-                              ent_entitlement_source (e));
-      return ent_error_set (err, EEXIST, "'%s' (%s) and '%s' (%s): only one value allowed",
-                            old->full_name, ent_entitlement_source (old), e->full_name,
-                            ent_entitlement_source (e));
+        ent_error_set (err, EEXIST, "conflicting %s levels: '%s' (%s) and '%s' (%s)", e->group,
+                       old->full_name, ent_entitlement_source (old), e->full_name,
+                       ent_entitlement_source (e));
+      else
+        ent_error_set (err, EEXIST, "'%s' (%s) and '%s' (%s): only one value allowed",
+                       old->full_name, ent_entitlement_source (old), e->full_name,
+                       ent_entitlement_source (e));
+      /* From a profile: lead with the FILE:LINE of the grant that clashed. */
+      if (e->source && strchr (e->source, ':'))
+        ent_error_prefix (err, "%s", e->source);
+      return -EEXIST;
     }
   *v = e->precedence > old->precedence ? REPLACE_OLD : DROP_NEW;
   return 0;

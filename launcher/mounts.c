@@ -508,8 +508,34 @@ protect_self (const char *self_exe)
 
 /* The directories entrun reads its profiles from are read-only in every
  * sandbox, whatever the grants: a sandbox must never be able to change its
- * own policy or the next one's (firejail's CVE-2019-12589).  A directory
- * that a grant hid is unreachable anyway. */
+ * own policy or the next one's (firejail's CVE-2019-12589).  Each ancestor
+ * the caller could rename is bound onto itself too: a mount point cannot be
+ * renamed or removed (EBUSY), so the sandbox cannot move ~/.config aside and
+ * make a new ~/.config/entrun.  Under security.admin the payload's mounts
+ * are locked (see lock_mounts in payload.c).  A directory a grant hid is
+ * unreachable anyway. */
+static void
+pin_ancestors (const char *path)
+{
+  cleanup_free char *dir = strdup (path);
+  char *slash;
+
+  if (dir == NULL)
+    die ("out of memory");
+  while ((slash = strrchr (dir, '/')) && slash > dir + strlen (NEWROOT))
+    {
+      *slash = '\0';
+      cleanup_free char *parent = strdup (dir);
+      char *pslash = parent ? strrchr (parent, '/') : NULL;
+      if (pslash == NULL)
+        die ("out of memory");
+      *(pslash == parent ? pslash + 1 : pslash) = '\0';
+      /* Renaming @dir needs write access to its parent. */
+      if (access (parent, W_OK) == 0)
+        xmount (dir, dir, NULL, MS_BIND | MS_REC, NULL);
+    }
+}
+
 static void
 protect_dirs (char *const *dirs)
 {
@@ -519,6 +545,7 @@ protect_dirs (char *const *dirs)
       struct stat st;
       if (stat (path, &st) < 0 || !S_ISDIR (st.st_mode))
         continue;
+      pin_ancestors (path);
       xmount (path, path, NULL, MS_BIND | MS_REC, NULL);
       readonly_or_die (path);
     }

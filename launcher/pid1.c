@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,10 +60,10 @@ setup_identity (const ent_profile_t *p)
     die_errno ("setsid");
 }
 
-/* Network first, while /dev/net/tun is still the host's: lo up, and for
- * network.user/proxy the tap or listening fd handed to entrun outside. */
+/* The network: lo up, and for network.user/proxy the tap or listening fd
+ * handed to entrun outside. */
 static void
-setup_network (entrun_sandbox_t *sb)
+setup_network (entrun_sandbox_t *sb, int tun_path)
 {
   const ent_profile_t *p = sb->profile;
   ent_error_t *err = NULL;
@@ -71,13 +72,52 @@ setup_network (entrun_sandbox_t *sb)
 
   if (!p->ns.create[ENT_NS_NET])
     return;
-  if (netsetup_inside (p, &fd, &err) < 0)
+  if (netsetup_inside (p, tun_path, &fd, &err) < 0)
     die ("%s", ent_error_message (err));
   if (fd >= 0 && (ret = netsetup_send_fd (sb->net_sock, fd)) < 0)
     {
       errno = -ret;
       die_errno ("handing the network to entrun");
     }
+}
+
+static void
+write_self_map (const char *file, const char *content)
+{
+  int ret = write_file_at (AT_FDCWD, file, content, strlen (content));
+
+  if (ret < 0)
+    {
+      errno = -ret;
+      die_errno ("writing %s of the nested user namespace", file);
+    }
+}
+
+/* See entrun_needs_locked_mounts(): move into a nested user namespace
+ * (same uid and gid) and new mount, network, UTS and IPC namespaces owned by
+ * it.  Every mount built so far is now locked for the payload. */
+static void
+enter_locked_namespaces (const ent_profile_t *p)
+{
+  uid_t uid = getuid ();
+  gid_t gid = getgid ();
+  char map[64];
+  int flags = CLONE_NEWNS;
+
+  /* The ids are read before unshare: until the maps exist, the new
+   * namespace sees us as the overflow id. */
+  if (unshare (CLONE_NEWUSER) < 0)
+    die_errno ("creating the nested user namespace");
+  snprintf (map, sizeof (map), "%u %u 1\n", uid, uid);
+  write_self_map ("/proc/self/uid_map", map);
+  write_self_map ("/proc/self/setgroups", "deny");
+  snprintf (map, sizeof (map), "%u %u 1\n", gid, gid);
+  write_self_map ("/proc/self/gid_map", map);
+  flags |= p->ns.create[ENT_NS_NET] ? CLONE_NEWNET : 0;
+  flags |= p->ns.create[ENT_NS_UTS] ? CLONE_NEWUTS : 0;
+  flags |= p->ns.create[ENT_NS_IPC] ? CLONE_NEWIPC : 0;
+  if (unshare (flags) < 0)
+    die_errno ("creating the payload's namespaces");
 }
 
 /* The payload starts only once entrun's engine runs: a port that cannot be
@@ -211,14 +251,30 @@ entrun_pid1 (entrun_sandbox_t *sb)
 {
   const ent_profile_t *p = sb->profile;
   entrun_mount_ctx_t mctx = { .profile = p, .self_exe = sb->self_exe, .protect = sb->protect };
+  cleanup_close int tun_path = -1;
   pid_t self, payload;
 
   wait_for_parent (sb);
   verbose ("pid 1: started");
-  setup_network (sb);
+  if (!entrun_needs_locked_mounts (p))
+    setup_network (sb, -1);
+  else if (p->ns.create[ENT_NS_NET] && p->net.mode == ENT_NET_USER)
+    {
+      /* Opened again in the payload's network namespace, after the root
+       * (and its /dev) changed. */
+      tun_path = open ("/dev/net/tun", O_PATH | O_CLOEXEC);
+      if (tun_path < 0)
+        die_errno ("network.user: /dev/net/tun");
+    }
   if (p->ns.create[ENT_NS_MOUNT])
     entrun_setup_mounts (&mctx);
   verbose ("pid 1: root ready");
+  if (entrun_needs_locked_mounts (p))
+    {
+      enter_locked_namespaces (p);
+      setup_network (sb, tun_path);
+      verbose ("pid 1: mounts locked in a nested user namespace");
+    }
   setup_identity (p);
   if (sb->net_sock >= 0)
     wait_network_ready (sb);

@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -291,6 +292,25 @@ entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loade
   return 0;
 }
 
+/* mkdir -p @path, 0755 for what it creates (world-readable, as XDG and
+ * /etc directories are); false when it cannot. */
+static bool
+make_dirs (const char *path)
+{
+  cleanup_free char *copy = strdup (path);
+
+  if (copy == NULL)
+    die ("out of memory");
+  for (char *c = copy + 1; (c = strchr (c, '/')); c++)
+    {
+      *c = '\0';
+      if (mkdir (copy, 0755) < 0 && errno != EEXIST)
+        return false;
+      *c = '/';
+    }
+  return mkdir (copy, 0755) == 0 || errno == EEXIST;
+}
+
 char **
 entrun_profile_dirs (const char *home)
 {
@@ -302,7 +322,15 @@ entrun_profile_dirs (const char *home)
   if (dirs == NULL)
     die ("out of memory");
   for (size_t i = 0; search[i] && n < 2; i++)
-    if (realpath (search[i], real) && (dirs[n++] = strdup (real)) == NULL)
-      die ("out of memory");
+    {
+      /* A directory the sandbox could create is made now, so that it can be
+       * protected: else a sandbox could plant a profile where the next run
+       * of entrun looks first.  One the caller cannot create (/etc/entrun
+       * for an ordinary user) the sandbox cannot create either. */
+      if (access (search[i], F_OK) < 0 && !make_dirs (search[i]))
+        continue;
+      if (realpath (search[i], real) && (dirs[n++] = strdup (real)) == NULL)
+        die ("out of memory");
+    }
   return dirs;
 }

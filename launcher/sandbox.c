@@ -46,6 +46,12 @@ entrun_exit_status (int wstatus)
   return ENTRUN_EXIT_ERROR;
 }
 
+bool
+entrun_needs_locked_mounts (const ent_profile_t *p)
+{
+  return (p->caps[ENT_CAPSET_BOUNDING] & ENT_CAP_BIT (21 /* CAP_SYS_ADMIN */)) != 0;
+}
+
 static int
 clone_flags (const ent_profile_t *p)
 {
@@ -54,6 +60,10 @@ clone_flags (const ent_profile_t *p)
   for (size_t i = 0; i < N_ELEMENTS (ns_flags); i++)
     if (p->ns.create[ns_flags[i].ns])
       flags |= ns_flags[i].flag;
+  /* With locked mounts, pid 1 creates these later, in the nested user
+   * namespace, so that the payload administers them. */
+  if (entrun_needs_locked_mounts (p))
+    flags &= ~(CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC);
   return flags;
 }
 

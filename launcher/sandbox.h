@@ -37,6 +37,13 @@ typedef struct entrun_sandbox
                     waits for "network ready"; -1 without an engine */
 } entrun_sandbox_t;
 
+/* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
+ * what the sandbox's mounts restrict, unless those mounts are locked: pid 1
+ * builds them in one user namespace and the payload lives in a nested one
+ * (with its own mount, network, UTS and IPC namespaces), where the kernel
+ * locks every mount it inherited (MNT_LOCKED, MNT_LOCK_READONLY). */
+bool entrun_needs_locked_mounts (const ent_profile_t *p);
+
 /* Run @cli's command under @p; returns entrun's exit status. */
 int entrun_run (const ent_profile_t *p, const entrun_cli_t *cli);
 

@@ -13,6 +13,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -166,10 +167,21 @@ add_default_route (struct nl_sock *sk, int ifindex, ent_error_t **err)
 /* Create tap0 (IFF_TAP | IFF_NO_PI: plain ethernet frames, as libslirp
  * wants them) and configure it with libnl. */
 static int
-make_tap (int *fd_out, ent_error_t **err)
+open_tun (int tun_path)
+{
+  char path[64];
+
+  if (tun_path < 0)
+    return open ("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  snprintf (path, sizeof (path), "/proc/self/fd/%d", tun_path);
+  return open (path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+}
+
+static int
+make_tap (int tun_path, int *fd_out, ent_error_t **err)
 {
   cleanup_nl_sock struct nl_sock *sk = NULL;
-  cleanup_close int fd = open ("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  cleanup_close int fd = open_tun (tun_path);
   struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
   int ifindex, ret;
 
@@ -221,7 +233,7 @@ netsetup_needs_engine (const ent_profile_t *p)
 }
 
 int
-netsetup_inside (const ent_profile_t *p, int *fd_out, ent_error_t **err)
+netsetup_inside (const ent_profile_t *p, int tun_path, int *fd_out, ent_error_t **err)
 {
   *fd_out = -1;
   switch (p->net.mode)
@@ -231,7 +243,7 @@ netsetup_inside (const ent_profile_t *p, int *fd_out, ent_error_t **err)
     case ENT_NET_NONE:
       return netsetup_loopback_up (err);
     case ENT_NET_USER:
-      return make_tap (fd_out, err);
+      return make_tap (tun_path, fd_out, err);
     case ENT_NET_PROXY:
       return make_proxy_listener (fd_out, err);
     default:

@@ -32,8 +32,11 @@ bool netsetup_needs_engine (const ent_profile_t *p);
 int netsetup_loopback_up (ent_error_t **err) __attribute__ ((warn_unused_result));
 
 /* Set the sandbox's network up for @p; where the engine is needed, *fd_out
- * is the fd to hand to it (tap or listening socket), else -1. */
-int netsetup_inside (const ent_profile_t *p, int *fd_out, ent_error_t **err)
+ * is the fd to hand to it (tap or listening socket), else -1.  @tun_path
+ * is an O_PATH fd of /dev/net/tun taken before the root changed, or -1 to
+ * open /dev/net/tun by name.  (A tun fd belongs to the network namespace it
+ * was opened in, so it is opened here, not earlier.) */
+int netsetup_inside (const ent_profile_t *p, int tun_path, int *fd_out, ent_error_t **err)
     __attribute__ ((warn_unused_result));
 
 /* The generated /etc/resolv.conf for network.user. */

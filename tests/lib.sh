@@ -401,3 +401,55 @@ tap_main() {
 	fi
 	done_testing
 }
+
+# ---- helpers for the profile, resources and api tests --------------------------
+
+# sbx_env ENV-ARGS... -- ENTRUN-ARGS...: sbx with the environment changed by
+# env(1)'s ENV-ARGS (NAME=VALUE, -u NAME); the first -- ends them.
+sbx_env() {
+	local -a envv=()
+	while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
+		envv+=("$1")
+		shift
+	done
+	shift
+	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${envv[@]}" "$ENTRUN" "$@"
+}
+
+# one_line_error PREFIX SUBSTRING DESC: the last run's stderr is one line
+# that starts with PREFIX and contains SUBSTRING (both literal).
+one_line_error() {
+	if [[ $ERR != *$'\n'* && $ERR == "$1"* && $ERR == *"$2"* ]]; then ok "$3"; else
+		not_ok "$3" "expected one line starting with: '$1'" \
+			"                      containing: '$2'" "got: '$ERR'"
+	fi
+}
+
+# expect_error DESC PREFIX SUBSTRING ENTRUN-OPTIONS...: entrun, given a
+# payload that would print "ran", exits 125 without running it, and says
+# so in one line (see one_line_error).  Three checks.
+expect_error() {
+	local desc=$1 prefix=$2 sub=$3
+	shift 3
+	sbx "$@" -- sh -c 'echo ran'
+	is 125 "$RC" "$desc: exit status 125"
+	one_line_error "$prefix" "$sub" "$desc: one line '$prefix...$sub...'"
+	is "" "$OUT" "$desc: the payload did not run"
+}
+
+# has_grant OUTPUT NAME SOURCE DESC: `entrun --explain` OUTPUT lists grant
+# NAME with "[SOURCE]" (e.g. "command line", "builtin:dev.ini:6").
+has_grant() {
+	local l
+	while IFS= read -r l; do
+		if [[ $l == "  $2 "* ]]; then
+			l=${l#"  $2 "}
+			l=${l#"${l%%[! ]*}"}
+			if [[ $l == "[$3]"* ]]; then
+				ok "$4"
+				return
+			fi
+		fi
+	done <<<"$1"
+	not_ok "$4" "expected a grant line: '  $2 ... [$3] ...'" "in: '$1'"
+}

@@ -317,17 +317,27 @@ for ((i = 0; i < 50; i++)); do
 done
 
 # iperf_mbits LABEL CMD...: one iperf3 run; prints the receiver's Mbit/s.
+# A failed run is reported and retried, at most 3 tries in all.
 iperf_mbits() {
-	local label=$1 out
+	local label=$1 out rc try v
 	shift
-	out=$(timeout -k 5 "$((IPERF_SECS + 20))" "$@" "$IPERF" -c "$TH_IP" -p 5201 \
-		-t "$IPERF_SECS" -f m 2>&1) || {
-		echo "net: iperf3 in $label failed:" >&2
-		tail -n 5 <<<"$out" >&2
-		return 1
-	}
-	awk '/receiver$/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") v = $i } END { if (v == "") exit 1; print v }' <<<"$out" ||
-		{ echo "net: no receiver line from iperf3 in $label" >&2; return 1; }
+	for ((try = 1; try <= 3; try++)); do
+		rc=0
+		out=$(timeout -k 5 "$((IPERF_SECS + 20))" "$@" "$IPERF" -c "$TH_IP" -p 5201 \
+			-t "$IPERF_SECS" -f m 2>&1) || rc=$?
+		v=$(awk '/receiver$/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") v = $i }
+			END { print v }' <<<"$out")
+		if [ "$rc" -eq 0 ] && [ -n "$v" ]; then
+			echo "$v"
+			return 0
+		fi
+		echo "net: iperf3 in $label failed (try $try/3, exit $rc):" >&2
+		[ -n "$out" ] || out='(no output)'
+		tail -n 3 <<<"$out" | sed 's/^/net:   /' >&2
+		echo "$label" >>"$tmp/retried"
+		sleep 1
+	done
+	return 1
 }
 
 printf 'net: TCP throughput, iperf3 -t %d to %s (test host), %d interleaved rounds, as %s\n' \
@@ -360,3 +370,5 @@ awk '
 		printf "net: throughput entrun/slirp4netns = %.2f (target >= 1.00)\n", med["entrun"] / med["slirp4netns"]
 		printf "net: throughput entrun/pasta       = %.2f (context)\n", med["entrun"] / med["pasta"]
 	}' "$tmp/tput"
+[ ! -s "$tmp/retried" ] ||
+	echo "net: failed iperf3 runs, retried (see above): $(sort "$tmp/retried" | uniq -c | xargs)"

@@ -172,6 +172,16 @@ traffic_checks() {
 		-e "$lvl" -- "$PROBE" udp-echo "$TH_IP" 7
 	expect "hi" "$lvl: UDP echo round trip with socat" \
 		-e "$lvl" -- sh -c 'echo hi | "$1" -t2 - "UDP:$2:7"' sh "$SOCAT" "$TH_IP"
+	# The test host closes at once; what the sandbox sends afterwards meets
+	# a reset (EPIPE on the NAT's socket): the NAT must not die of SIGPIPE.
+	sbx -e "$lvl" -- sh -c '(sleep 0.3; echo data; echo more; sleep 0.3; echo more) |
+		"$1" -u - "TCP:$2:$3" 2>/dev/null; echo sent' sh "$SOCAT" "$TH_IP" "$TH_CLOSE_PORT"
+	if [ "$RC" = 0 ] && [ "$OUT" = sent ]; then
+		ok "$lvl: writing on after the test host closed: entrun exits 0 (no SIGPIPE)"
+	else
+		not_ok "$lvl: writing on after the test host closed: entrun exits 0 (no SIGPIPE)" \
+			"$( [ "$RC" = 141 ] && echo "141 = 128+SIGPIPE: entrun itself was killed by SIGPIPE")"
+	fi
 	no_leftovers "the $lvl traffic checks"
 }
 
@@ -235,6 +245,30 @@ publish_tcp() {
 	is "tcp-connect: errno ECONNREFUSED" "$OUT" "$lvl: once entrun is gone, nothing listens on 127.0.0.1:$h"
 }
 
+# Two publishes in one sandbox (the entitlement is a list).
+# shellcheck disable=SC2016 # expanded by the inner sh
+publish_two() {
+	local h1 h2 s1 s2 i got1='' got2=''
+	if ! { h1=$(free_port) && h2=$(free_port) && [ "$h1" != "$h2" ]; }; then
+		not_ok "network.user: two publishes both echo (no free ports)"
+		return
+	fi
+	s1=$((20000 + RANDOM % 20000)) s2=$((40000 + RANDOM % 20000))
+	start_bg pub2 -e network.user -e "network.publish=$h1:$s1" -e "network.publish=$h2:$s2" -- \
+		sh -c '"$1" "TCP4-LISTEN:$2,fork,reuseaddr" EXEC:cat & "$1" "TCP4-LISTEN:$3,fork,reuseaddr" EXEC:cat &
+			sleep 8' sh "$SOCAT" "$s1" "$s2"
+	for ((i = 0; i < 40; i++)); do
+		[ "$got1" = one ] || got1=$(host_echo TCP "$h1" one)
+		[ "$got2" = two ] || got2=$(host_echo TCP "$h2" two)
+		[ "$got1$got2" = onetwo ] && break
+		proc_state "$BG_PID" | grep -q '^[^Z]' || break
+		sleep 0.1
+	done
+	is "one two" "$got1 $got2" "network.user: two publishes ($h1:$s1, $h2:$s2) both echo"
+	kill -TERM "$BG_PID" 2>/dev/null
+	wait_bounded "$BG_PID" 5
+}
+
 publish_udp() {
 	local h s i got='' rc
 	h=$(free_udp_port) || { not_ok "network.user: UDP publish (no free port)"; return; }
@@ -271,6 +305,7 @@ publish_checks() {
 	publish_tcp network.user 0.0.0.0
 	publish_tcp network.user 10.0.2.100
 	publish_tcp network.admin 0.0.0.0
+	publish_two
 	publish_udp
 	refused "network.none + publish is refused (125)" 'publish' \
 		-e network.publish=8080:80

@@ -4,6 +4,7 @@
     servers.py dns   ADDR PORT NAME IPV4 LIFETIME
     servers.py proxy ADDR PORT ALLOW_HOST LIFETIME
     servers.py http  ADDR PORT BODY LIFETIME
+    servers.py close ADDR PORT LIFETIME
 
 dns    UDP responder: an A query for NAME is answered with IPV4; any other
        query for NAME gets an empty NOERROR answer (so that glibc's AAAA
@@ -16,6 +17,9 @@ proxy  HTTP proxy: `CONNECT ALLOW_HOST:PORT` answers 200 and relays bytes
        MAX_CLIENTS connections at once (503 beyond), each idle at most
        IDLE seconds.
 http   answers every request with 200 and BODY, then closes.
+close  resets every connection as soon as it is accepted: a client that
+       writes after that gets ECONNRESET or EPIPE (the SIGPIPE case of a NAT
+       engine that writes for it).
 
 Every server prints "ready" on stdout once it listens and exits after
 LIFETIME seconds whatever happens, so that a test that dies cannot leave it
@@ -228,6 +232,10 @@ def handle_http(conn, body):
                  + str(len(data)).encode() + b"\r\nConnection: close\r\n\r\n" + data)
 
 
+def handle_close(conn):
+    pass  # closed on return: a FIN, then RST for whatever the client sends
+
+
 def main(argv):
     usage = __doc__.split("\n\n")[1]
     if len(argv) < 2:
@@ -243,6 +251,9 @@ def main(argv):
         elif kind == "http" and len(args) == 4:
             arm_lifetime(float(args[3]))
             serve_threads(args[0], int(args[1]), lambda c: handle_http(c, args[2]))
+        elif kind == "close" and len(args) == 3:
+            arm_lifetime(float(args[2]))
+            serve_threads(args[0], int(args[1]), handle_close)
         else:
             sys.exit("usage:\n" + usage)
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@
 #                                            :3128 HTTP CONNECT proxy (servers.py)
 #                                            :53/udp DNS: testhost.entrun.test A 198.18.0.2
 #                                            :80 HTTP, answers TH_HTTP_BODY
+#                                            :9 closes each connection at once
 #
 # 198.18.0.0/15 is the benchmarking range (RFC 2544): the rig uses only
 # 198.18.0.1 and 198.18.0.2.  Because those addresses are fixed, one rig
@@ -27,7 +28,7 @@
 #                       host's file is never touched
 #   th_start_bg NAME CMD...   a server in the test host (killed by teardown)
 # Variables set: TH_NS TH_IP TH_HOST_IP TH_NAME TH_LO_PORT TH_DIR TH_RESOLV
-#   TH_HTTP_BODY TH_ECHO_PORT TH_PROXY_PORT.
+#   TH_HTTP_BODY TH_ECHO_PORT TH_PROXY_PORT TH_CLOSE_PORT.
 # Run directly: `testhost.sh selftest` builds the rig, checks each server
 # from the host and tears it down; `testhost.sh hold [SECS]` builds it,
 # prints the variables and keeps it until SECS pass (default 600) or ^C.
@@ -43,6 +44,7 @@ TH_NAME=testhost.entrun.test
 TH_HTTP_BODY=entrun-testhost-http-ok
 TH_ECHO_PORT=7
 TH_PROXY_PORT=3128
+TH_CLOSE_PORT=9
 : "${TH_LIFETIME:=1800}"
 : "${TH_LOCK_WAIT:=900}"
 : "${TH_LOCK:=/run/lock/entrun-testhost.lock}"
@@ -178,6 +180,8 @@ _th_servers() {
 		"$TH_IP" "$TH_PROXY_PORT" "$TH_IP" "$lt"
 	_th_bg http ip netns exec "$TH_NS" "$TH_PYTHON" -u "$TH_HERE/servers.py" http \
 		"$TH_IP" 80 "$TH_HTTP_BODY" "$lt"
+	_th_bg close ip netns exec "$TH_NS" "$TH_PYTHON" -u "$TH_HERE/servers.py" close \
+		"$TH_IP" "$TH_CLOSE_PORT" "$lt"
 	# The host's own loopback echo, for the host-loopback checks: a free
 	# port on 127.0.0.1 (nobody listens on it now).
 	for ((i = 0; i < 50; i++)); do
@@ -190,7 +194,8 @@ _th_servers() {
 		fi
 	done
 	[ -n "$TH_LO_PORT" ] || _th_fail "no TCP echo on the host's 127.0.0.1" || return
-	_th_wait_ready dns && _th_wait_ready proxy && _th_wait_ready http || return
+	_th_wait_ready dns && _th_wait_ready proxy && _th_wait_ready http &&
+		_th_wait_ready close || return
 	_th_retry 50 _th_tcp_echo_ok "$TH_IP" "$TH_ECHO_PORT" ||
 		_th_fail "no TCP echo at $TH_IP:$TH_ECHO_PORT from the host" || return
 	_th_retry 10 _th_udp_echo_ok "$TH_IP" "$TH_ECHO_PORT" ||
@@ -267,6 +272,8 @@ _th_selftest() {
 	check "proxy: CONNECT elsewhere is refused" grep -q '^HTTP/1.1 403' <<<"$out"
 	out=$(printf 'GET http://%s/x HTTP/1.0\r\n\r\n' "$TH_IP" | timeout 5 socat -t2 - "TCP:$TH_IP:3128" 2>&1)
 	check "proxy: plain GET reaches the HTTP server" grep -q "$TH_HTTP_BODY" <<<"$out"
+	out=$(printf 'x\n' | timeout 5 socat -t1 - "TCP:$TH_IP:$TH_CLOSE_PORT" 2>&1)
+	check "$TH_IP:$TH_CLOSE_PORT accepts and closes" test -z "$out"
 	out=$(th_with_resolver getent hosts "$TH_NAME" 2>&1)
 	check "DNS: $TH_NAME is $TH_IP (with th_with_resolver)" grep -q "^$TH_IP " <<<"$out"
 	out=$(th_with_resolver timeout 5 getent hosts nosuch.entrun.test 2>&1)
