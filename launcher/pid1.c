@@ -79,6 +79,9 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
       errno = -ret;
       die_errno ("handing the network to entrun");
     }
+  if (fd >= 0 && p->net.mode == ENT_NET_USER
+      && netsetup_send_udp_sockets (p, sb->net_sock, &err) < 0)
+    die ("%s", ent_error_message (err));
 }
 
 static void

@@ -254,7 +254,9 @@ supervise (pid_t pid, const entrun_sandbox_t *sb, int status_fd, netsetup_engine
       if (poll (fds, 2 + n_engine, timeout) < 0 && errno != EINTR)
         die_errno ("poll");
       if (engine)
-        netsetup_engine_dispatch (engine, fds + 2, n_engine);
+        {
+          netsetup_engine_dispatch (engine, fds + 2, n_engine);
+        }
       if (fds[0].revents)
         {
           ssize_t n = read_all (status_fd, &wstatus, sizeof (wstatus));
@@ -283,7 +285,15 @@ start_network (pid_t pid, int sock, netsetup_engine_t *engine)
 
   if (fd < 0)
     return;
-  if (netsetup_engine_start (engine, fd, &err) < 0)
+  size_t n_udp = netsetup_engine_udp_fds (engine);
+  cleanup_free int *udp = calloc (n_udp + 1, sizeof (int));
+
+  if (udp == NULL)
+    die ("out of memory");
+  for (size_t i = 0; i < n_udp; i++)
+    if ((udp[i] = netsetup_recv_fd (sock)) < 0)
+      return; /* pid 1 failed and said why */
+  if (netsetup_engine_start (engine, fd, udp, &err) < 0)
     {
       kill (pid, SIGKILL);
       die ("%s", ent_error_message (err));
@@ -355,6 +365,10 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   verbose ("uid/gid maps written");
   if (engine)
     {
+      /* libslirp writes to sockets whose peer may be gone: that must be an
+       * EPIPE for it, not a SIGPIPE for entrun.  Set only now, after pid 1
+       * exists, so that no sandboxed process inherits the ignored signal. */
+      signal (SIGPIPE, SIG_IGN);
       close (net_pair[1]);
       start_network (pid, net_pair[0], engine);
     }

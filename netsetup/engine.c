@@ -14,6 +14,8 @@
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <netdb.h>
 #include <slirp/libslirp.h>
 #include <stdlib.h>
@@ -46,9 +48,31 @@ typedef struct relay
   bool connecting;
 } relay_t;
 
+/* UDP publish (see udp_* below): one host socket on 127.0.0.1:H, and per
+ * host client a socket made inside the sandbox's network namespace. */
+#define UDP_CLIENTS NETSETUP_UDP_CLIENTS
+#define UDP_IDLE_MS 60000
+
+typedef struct udp_client
+{
+  struct sockaddr_in addr; /* the host client */
+  int fd;                  /* in the sandbox's namespace, connected to S */
+  int64_t last_ms;
+} udp_client_t;
+
+typedef struct udp_pub
+{
+  int host_fd;
+  uint16_t sandbox_port;
+  udp_client_t clients[UDP_CLIENTS];
+} udp_pub_t;
+
 struct netsetup_engine
 {
   ent_net_mode_t mode;
+  udp_pub_t *udp;
+  size_t n_udp;
+  size_t udp_n; /* pollfds udp_fill used this round */
   bool host_loopback;
   ent_publish_t *publish;
   size_t n_publish;
@@ -321,6 +345,8 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
   for (size_t i = 0; i < e->n_publish; i++)
     {
       const ent_publish_t *pub = &e->publish[i];
+      if (pub->udp)
+        continue; /* relayed by udp_*: see there */
       if (slirp_lib.add_hostfwd (e->slirp, pub->udp, loopback, pub->host_port, guest,
                                  pub->sandbox_port)
           < 0)
@@ -331,8 +357,130 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
   return 0;
 }
 
+/* ---- UDP publish ---------------------------------------------------------- *
+ *
+ * libslirp's UDP host forward shows the sandbox a source of 10.0.2.2, and
+ * with disable_host_loopback (our default) it drops every reply sent there,
+ * so a UDP publish would be one-way.  Instead entrun relays it: datagrams
+ * to the host's 127.0.0.1:H go out of sockets that pid 1 made inside the
+ * sandbox's network namespace, connected to 10.0.2.100:S, and handed out
+ * with the tap (an unprivileged entrun cannot setns there itself); replies
+ * go back to the host client that sent them.  Each host client gets one of
+ * NETSETUP_UDP_CLIENTS sockets, the least recently used one when all are
+ * taken. */
+
+static int64_t
+now_ms_engine (void)
+{
+  return now_ns () / 1000000;
+}
+
+static int
+udp_start (netsetup_engine_t *e, const int *inner, ent_error_t **err)
+{
+  for (size_t i = 0; i < e->n_publish; i++)
+    {
+      const ent_publish_t *pub = &e->publish[i];
+      struct sockaddr_in sin = { .sin_family = AF_INET,
+                                 .sin_port = htons (pub->host_port),
+                                 .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      udp_pub_t *u;
+      if (!pub->udp)
+        continue;
+      u = &e->udp[e->n_udp];
+      u->sandbox_port = pub->sandbox_port;
+      for (int j = 0; j < UDP_CLIENTS; j++)
+        u->clients[j].fd = inner[e->n_udp * UDP_CLIENTS + j];
+      e->n_udp++;
+      u->host_fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (u->host_fd < 0 || bind (u->host_fd, (struct sockaddr *)&sin, sizeof (sin)) < 0)
+        return ent_error_set (err, EADDRINUSE,
+                              "network.publish=%u:%u/udp: cannot listen on 127.0.0.1:%u (in use?)",
+                              pub->host_port, pub->sandbox_port, pub->host_port);
+    }
+  return 0;
+}
+
+static udp_client_t *
+udp_client_for (udp_pub_t *u, const struct sockaddr_in *from)
+{
+  udp_client_t *c, *pick = &u->clients[0];
+
+  for (int i = 0; i < UDP_CLIENTS; i++)
+    {
+      c = &u->clients[i];
+      if (c->addr.sin_port == from->sin_port && c->addr.sin_addr.s_addr == from->sin_addr.s_addr)
+        return c;
+      if (c->addr.sin_port == 0 ? pick->addr.sin_port != 0 || c < pick
+                                : pick->addr.sin_port != 0 && c->last_ms < pick->last_ms)
+        pick = c;
+    }
+  pick->addr = *from;
+  return pick;
+}
+
+static size_t
+udp_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max)
+{
+  int64_t now = now_ms_engine ();
+  size_t n = 0;
+
+  for (size_t i = 0; i < e->n_udp; i++)
+    {
+      udp_pub_t *u = &e->udp[i];
+      if (n + 1 + UDP_CLIENTS > max)
+        break;
+      fds[n++] = (struct pollfd){ .fd = u->host_fd, .events = POLLIN };
+      for (int j = 0; j < UDP_CLIENTS; j++)
+        {
+          udp_client_t *c = &u->clients[j];
+          if (c->addr.sin_port != 0 && now - c->last_ms > UDP_IDLE_MS)
+            c->addr.sin_port = 0; /* idle: free for another client */
+          fds[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+        }
+    }
+  return n;
+}
+
+static void
+udp_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n)
+{
+  static char buf[65536];
+  size_t k = 0;
+
+  for (size_t i = 0; i < e->n_udp && k + 1 + UDP_CLIENTS <= n; i++, k += 1 + UDP_CLIENTS)
+    {
+      udp_pub_t *u = &e->udp[i];
+      for (int j = 0; j < UDP_CLIENTS; j++)
+        for (int r = 0; (fds[k + 1 + j].revents & POLLIN) && r < 64; r++)
+          {
+            udp_client_t *c = &u->clients[j];
+            ssize_t len = recv (c->fd, buf, sizeof (buf), 0);
+            if (len < 0)
+              break;
+            if (c->addr.sin_port == 0)
+              continue; /* a late reply to a client since expired */
+            sendto (u->host_fd, buf, (size_t)len, 0, (struct sockaddr *)&c->addr, sizeof (c->addr));
+            c->last_ms = now_ms_engine ();
+          }
+      for (int r = 0; (fds[k].revents & POLLIN) && r < 64; r++)
+        {
+          struct sockaddr_in from;
+          socklen_t flen = sizeof (from);
+          ssize_t len
+              = recvfrom (u->host_fd, buf, sizeof (buf), 0, (struct sockaddr *)&from, &flen);
+          udp_client_t *c;
+          if (len < 0)
+            break;
+          c = udp_client_for (u, &from);
+          send (c->fd, buf, (size_t)len, 0);
+          c->last_ms = now_ms_engine ();
+        }
+    }
+}
+
 int
-netsetup_engine_start (netsetup_engine_t *e, int fd, ent_error_t **err)
+netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent_error_t **err)
 {
   if (e->mode == ENT_NET_PROXY)
     {
@@ -345,7 +493,29 @@ netsetup_engine_start (netsetup_engine_t *e, int fd, ent_error_t **err)
       return 0;
     }
   e->tapfd = fd;
+  if (e->n_publish)
+    {
+      int ret;
+      e->udp = calloc (e->n_publish, sizeof (udp_pub_t));
+      if (e->udp == NULL)
+        return ent_error_set (err, ENOMEM, "out of memory");
+      for (size_t i = 0; i < e->n_publish; i++)
+        for (int j = 0; j < UDP_CLIENTS; j++)
+          e->udp[i].clients[j].fd = -1;
+      if ((ret = udp_start (e, udp_fds, err)) < 0)
+        return ret;
+    }
   return start_slirp (e, err);
+}
+
+size_t
+netsetup_engine_udp_fds (const netsetup_engine_t *e)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < e->n_publish; i++)
+    n += e->publish[i].udp ? UDP_CLIENTS : 0;
+  return n;
 }
 
 void
@@ -366,6 +536,15 @@ netsetup_engine_free (netsetup_engine_t *e)
       if (e->relays[i].fd[s] >= 0)
         close (e->relays[i].fd[s]);
   free (e->relays);
+  for (size_t i = 0; i < e->n_udp; i++)
+    {
+      if (e->udp[i].host_fd >= 0)
+        close (e->udp[i].host_fd);
+      for (int j = 0; j < UDP_CLIENTS; j++)
+        if (e->udp[i].clients[j].fd >= 0)
+          close (e->udp[i].clients[j].fd);
+    }
+  free (e->udp);
   if (e->tapfd >= 0)
     close (e->tapfd);
   if (e->listen_fd >= 0)
@@ -434,6 +613,10 @@ dispatch_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t n)
 
   e->cur_fds = fds;
   e->cur_n = n;
+  /* The sockets first, with the revents this poll() produced; only then
+   * the guest's frames, which may create sockets the revents know nothing
+   * of. */
+  slirp_lib.pollfds_poll (e->slirp, 0, cb_get_revents, e);
   if (n > 0 && (fds[0].revents & POLLIN))
     for (int i = 0; i < 256; i++) /* bounded: let the rest of the loop run */
       {
@@ -442,7 +625,6 @@ dispatch_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t n)
           break;
         slirp_lib.input (e->slirp, frame, (int)len);
       }
-  slirp_lib.pollfds_poll (e->slirp, 0, cb_get_revents, e);
   run_timers (e);
 }
 
@@ -590,7 +772,11 @@ size_t
 netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms)
 {
   if (e->slirp)
-    return fill_slirp (e, fds, max, timeout_ms);
+    {
+      size_t n = e->n_udp ? udp_fill (e, fds, max) : 0;
+      e->udp_n = n;
+      return n + fill_slirp (e, fds + n, max - n, timeout_ms);
+    }
   if (e->relays)
     return fill_proxy (e, fds, max);
   return 0;
@@ -600,7 +786,11 @@ void
 netsetup_engine_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n)
 {
   if (e->slirp)
-    dispatch_slirp (e, fds, n);
+    {
+      if (e->n_udp)
+        udp_dispatch (e, fds, e->udp_n);
+      dispatch_slirp (e, fds + e->udp_n, n - e->udp_n);
+    }
   else if (e->relays)
     dispatch_proxy (e, fds, n);
 }

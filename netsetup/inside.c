@@ -312,3 +312,29 @@ netsetup_recv_fd (int sock)
   memcpy (&fd, CMSG_DATA (c), sizeof (int));
   return fd;
 }
+
+int
+netsetup_send_udp_sockets (const ent_profile_t *p, int sock, ent_error_t **err)
+{
+  struct sockaddr_in dst = { .sin_family = AF_INET };
+
+  inet_pton (AF_INET, NETSETUP_TAP_ADDR, &dst.sin_addr);
+  for (size_t i = 0; i < p->net.n_publish; i++)
+    {
+      if (!p->net.publish[i].udp)
+        continue;
+      dst.sin_port = htons (p->net.publish[i].sandbox_port);
+      for (int j = 0; j < NETSETUP_UDP_CLIENTS; j++)
+        {
+          cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+          int ret;
+          if (fd < 0 || connect (fd, (struct sockaddr *)&dst, sizeof (dst)) < 0)
+            return ent_error_set (err, errno, "network.publish: a UDP socket inside: %s",
+                                  strerror (errno));
+          if ((ret = netsetup_send_fd (sock, fd)) < 0)
+            return ent_error_set (err, -ret, "network.publish: handing a UDP socket out: %s",
+                                  strerror (-ret));
+        }
+    }
+  return 0;
+}

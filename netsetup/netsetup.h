@@ -22,6 +22,13 @@
 #define NETSETUP_DNS "10.0.2.3"
 #define NETSETUP_MTU 65520
 #define NETSETUP_PROXY_PORT 3128
+#define NETSETUP_UDP_CLIENTS 16 /* sandbox-side sockets per UDP publish */
+
+/* Inside, for network.user: NETSETUP_UDP_CLIENTS UDP sockets per UDP
+ * publish, connected to 10.0.2.100:S, for entrun's relay (see engine.c).
+ * Sends them over @sock, in publish order. */
+int netsetup_send_udp_sockets (const ent_profile_t *p, int sock, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
 
 /* Does @p need the engine outside (user-mode NAT or proxy relay)? */
 bool netsetup_needs_engine (const ent_profile_t *p);
@@ -59,8 +66,11 @@ int netsetup_engine_new (const ent_profile_t *p, netsetup_engine_t **out, ent_er
 /* Start it on the fd from inside: libslirp with its port forwards, or the
  * relay's listening socket.  Fails (e.g. a published port in use) before
  * the payload starts. */
-int netsetup_engine_start (netsetup_engine_t *e, int fd, ent_error_t **err)
+int netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent_error_t **err)
     __attribute__ ((warn_unused_result));
+/* How many UDP sockets from inside the engine takes (for the publish
+ * relay), after the tap fd. */
+size_t netsetup_engine_udp_fds (const netsetup_engine_t *e);
 /* Event-loop integration: add the engine's fds to @fds (room for @max),
  * lower *timeout_ms to its next timer; returns how many were added. */
 size_t netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms);

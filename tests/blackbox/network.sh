@@ -155,6 +155,14 @@ user_config_checks() {
 	like "$link" '<([A-Z_]+,)*UP[,>]' "network.user: tap0 is up"
 	like "$lo" '<([A-Z_]+,)*UP[,>]' "network.user: lo is up"
 	is "nameserver 10.0.2.3" "${resolv%$'\n'}" "network.user: /etc/resolv.conf inside names only 10.0.2.3"
+	# A NAT engine ignores SIGPIPE (libslirp writes without MSG_NOSIGNAL);
+	# the payload must not inherit that (SIG_IGN survives execve).
+	# The caller's own ignored signals are inherited, as by any exec (make's
+	# test driver, for one, runs us with some ignored): compare with them.
+	local caller_ign
+	caller_ign=$(grep ^SigIgn: /proc/self/status)
+	sbx -e network.user -- grep ^SigIgn: /proc/self/status
+	is "$caller_ign" "$OUT" "network.user: the payload ignores exactly the signals its caller ignores (no SIGPIPE added)"
 	no_leftovers "the network.user configuration checks"
 }
 
@@ -355,6 +363,13 @@ proxy_checks() {
 		-e "$px" -- "$PROBE" udp-echo "$TH_IP" 7
 	expect "tcp-connect: errno ENETUNREACH" "proxy: 10.0.2.2:$TH_LO_PORT (host loopback) is unreachable" \
 		-e "$px" -- "$PROBE" tcp-connect 10.0.2.2 "$TH_LO_PORT"
+	sbx -e "network.proxy=http://$TH_IP:$TH_CLOSE_PORT" -- sh -c '(sleep 0.3; echo data; echo more
+		sleep 0.3; echo more) | "$1" -u - TCP:127.0.0.1:3128 2>/dev/null; echo sent' sh "$SOCAT"
+	if [ "$RC" = 0 ] && [ "$OUT" = sent ]; then
+		ok "proxy: writing on after the proxy closed: entrun exits 0 (no SIGPIPE)"
+	else
+		not_ok "proxy: writing on after the proxy closed: entrun exits 0 (no SIGPIPE)"
+	fi
 	sbx_in "${WITH_RESOLVER[@]}" :: -e "network.proxy=http://$TH_NAME:3128" \
 		-- sh -c "$connect" sh "$SOCAT" "$TH_IP"
 	has_line "$OUT" hello "proxy=http://$TH_NAME:3128 (a name the host resolves) relays the CONNECT"
