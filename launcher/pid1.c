@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +83,29 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
   if (fd >= 0 && p->net.mode == ENT_NET_USER
       && netsetup_send_udp_sockets (p, sb->net_sock, &err) < 0)
     die ("%s", ent_error_message (err));
+  /* Closing the last reference to a tap makes the kernel tear the device
+   * down, which takes ~20 ms here.  pid 1 keeps one until entrun is gone, so
+   * that entrun's own exit never waits for it. */
+  if (fd >= 0 && p->net.mode == ENT_NET_USER)
+    sb->tap_hold = steal_fd (&fd);
+}
+
+/* With a tap held (see setup_network), stay until entrun has exited: our
+ * death signal ends us then.  Bounded, in case entrun lingers. */
+static void
+outlive_parent (int sfd)
+{
+  struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+  struct signalfd_siginfo si;
+
+  for (int i = 0; i < 100; i++)
+    {
+      if (poll (&pfd, 1, 100) > 0 && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si)
+          && si.ssi_signo == (uint32_t)ENTRUN_SIG_PARENT_DIED)
+        return;
+      if (getppid () == 0 || kill (getppid (), 0) < 0)
+        return;
+    }
 }
 
 static void
@@ -245,7 +269,8 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload)
   verbose ("pid 1: payload reaped");
   if (write_all (sb->status_fd, &status, sizeof (status)) < 0)
     _exit (ENTRUN_EXIT_ERROR);
-  /* Leaving kills whatever the payload left behind in our PID namespace. */
+  if (sb->tap_hold >= 0)
+    outlive_parent (sfd);
   _exit (0);
 }
 

@@ -339,6 +339,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   sb.sync_fd = sync_pipe[0];
   sb.status_fd = status_pipe[1];
   sb.net_sock = -1;
+  sb.tap_hold = -1;
   if (netsetup_needs_engine (p))
     {
       if (netsetup_engine_new (p, &engine, &err) < 0)

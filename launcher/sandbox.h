@@ -33,6 +33,7 @@ typedef struct entrun_sandbox
   sigset_t saved_mask;
   int sync_fd;   /* pid 1 reads: 1 byte "go" once the maps are written */
   int status_fd; /* pid 1 writes: the payload's wait status */
+  int tap_hold;  /* pid 1's copy of the tap, kept until entrun is gone */
   int net_sock;  /* pid 1's end: hands the tap/listening fd out, then
                     waits for "network ready"; -1 without an engine */
 } entrun_sandbox_t;
