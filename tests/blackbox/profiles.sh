@@ -21,7 +21,7 @@ if [ -d /var/tmp ] && [ -w /var/tmp ]; then export TMPDIR=/var/tmp; fi
 
 SECRETS=(.ssh .gnupg .mozilla .config/google-chrome .config/chromium
 	.local/share/keyrings .password-store)
-V='' H='' W='' X0='' X=''
+V='' H='' W='' X0='' X='' PROBE_COPY=''
 
 setup_tree() {
 	local d
@@ -36,6 +36,12 @@ setup_tree() {
 	echo ctl >"$V/ctl/data"
 	for d in a b c; do echo "$d" >"$V/hide-$d/f"; done
 	echo project >"$W/README"
+	# The built-in profiles cover /tmp and ~ with private tmpfs: a build
+	# tree there (a CI checkout under /tmp, say) would hide the probe.  Use
+	# a copy in this pass's tree under /var/tmp, which they leave visible.
+	# (A separate name: $PROBE itself is handed to the [user] pass.)
+	cp "$PROBE" "$V/probe"
+	PROBE_COPY=$V/probe
 }
 
 # psbx ENTRUN-ARGS...: entrun with the pass's HOME and an empty
@@ -71,20 +77,20 @@ fs_checks() {
 	for d in "${SECRETS[@]}"; do
 		has_line "$OUT" "$d 0" "$p: ~/$d is hidden (empty inside)"
 	done
-	psbx -p "$p" -- "$PROBE" write "$W/from-$p"
+	psbx -p "$p" -- "$PROBE_COPY" write "$W/from-$p"
 	is "write: ok" "$OUT" "$p: the working directory is writable"
 	is x "$(cat "$W/from-$p" 2>&1)" "$p: the host sees what was written in the working directory"
-	psbx -p "$p" -- "$PROBE" write "$H/from-$p"
+	psbx -p "$p" -- "$PROBE_COPY" write "$H/from-$p"
 	is "write: errno EROFS" "$OUT" "$p: the home outside the working directory is read-only (EROFS)"
-	psbx -p "$p" -- "$PROBE" write "$V/from-$p"
+	psbx -p "$p" -- "$PROBE_COPY" write "$V/from-$p"
 	is "write: errno EROFS" "$OUT" "$p: the working directory's parent is read-only (EROFS)"
-	psbx -p "$p" -- "$PROBE" read "$W/README"
+	psbx -p "$p" -- "$PROBE_COPY" read "$W/README"
 	is "read: ok 8" "$OUT" "$p: the working directory's files are there"
 	host_tmp=$(mktemp /tmp/entrun-profiles-host.XXXXXX)
 	psbx -p "$p" -- sh -c 'ls -A /tmp && echo listed'
 	is listed "$OUT" "$p: /tmp is empty inside (the host's /tmp holds $(basename "$host_tmp"))"
 	MARKER=$(unique_marker)
-	psbx -p "$p" -- "$PROBE" write "/tmp/entrun-test-$MARKER"
+	psbx -p "$p" -- "$PROBE_COPY" write "/tmp/entrun-test-$MARKER"
 	is "write: ok" "$OUT" "$p: /tmp is writable"
 	absent "/tmp/entrun-test-$MARKER" "$p: what was written to /tmp stays in the sandbox"
 	rm -f "$host_tmp"
@@ -92,7 +98,7 @@ fs_checks() {
 	local proj
 	proj=$(mktemp -d /tmp/entrun-profiles-proj.XXXXXX)
 	cd "$proj" || return
-	psbx -p "$p" -- "$PROBE" write "$proj/f"
+	psbx -p "$p" -- "$PROBE_COPY" write "$proj/f"
 	cd "$W" || return
 	is "write: ok|x" "$OUT|$(cat "$proj/f" 2>&1)" \
 		"$p: a working directory under /tmp stays writable (and reaches the host)"
@@ -117,9 +123,9 @@ dev_checks() {
 	is "lo tap0 " "$OUT" "dev: network.user, interfaces lo and tap0"
 	psbx -p dev -- cat /proc/net/route
 	like "$OUT" $'\ntap0\t00000000\t0202000A\t' "dev: network.user, default route via 10.0.2.2"
-	psbx -p dev -- "$PROBE" tcp-connect 10.0.2.2 "$PORT"
+	psbx -p dev -- "$PROBE_COPY" tcp-connect 10.0.2.2 "$PORT"
 	like "$OUT" '^tcp-connect: errno ' "dev: the host's loopback is not reachable (no host-loopback)"
-	psbx -p dev --ent network.host-loopback -- "$PROBE" tcp-connect 10.0.2.2 "$PORT"
+	psbx -p dev --ent network.host-loopback -- "$PROBE_COPY" tcp-connect 10.0.2.2 "$PORT"
 	is "tcp-connect: ok" "$OUT" "dev + --ent network.host-loopback: the flag joins the profile's network.user"
 }
 
@@ -129,19 +135,19 @@ offline_checks() {
 	fs_checks offline
 	psbx -p offline -- sh -c "$IFACES"
 	is "lo " "$OUT" "offline: only lo"
-	psbx -p offline -- "$PROBE" tcp-connect 127.0.0.1 "$PORT"
+	psbx -p offline -- "$PROBE_COPY" tcp-connect 127.0.0.1 "$PORT"
 	is "tcp-connect: errno ECONNREFUSED" "$OUT" "offline: the host's echo server on 127.0.0.1 is not reached"
-	psbx -p offline -- "$PROBE" tcp-connect 10.0.2.2 "$PORT"
+	psbx -p offline -- "$PROBE_COPY" tcp-connect 10.0.2.2 "$PORT"
 	is "tcp-connect: errno ENETUNREACH" "$OUT" "offline: no route out (ENETUNREACH)"
 }
 
 untrusted_checks() {
 	psbx -p untrusted -- sh -c 'pwd; ls -A'
 	is "$H" "$OUT" "untrusted: the working directory is ~, and ~ is empty (private)"
-	psbx -p untrusted -- "$PROBE" write "$H/from-untrusted"
+	psbx -p untrusted -- "$PROBE_COPY" write "$H/from-untrusted"
 	is "write: ok" "$OUT" "untrusted: the private ~ is writable"
 	absent "$H/from-untrusted" "untrusted: ... and the host's home is untouched"
-	psbx -p untrusted -- "$PROBE" write "$W/from-untrusted"
+	psbx -p untrusted -- "$PROBE_COPY" write "$W/from-untrusted"
 	is "write: errno EROFS" "$OUT" "untrusted: everything else is read-only (EROFS)"
 	sbx_env "HOME=$H" "XDG_CONFIG_HOME=$X0" FOO=bar TERM=dumb LANG=C -- -p untrusted -- env
 	is "HOME LANG PATH TERM" "$(cut -d= -f1 <<<"$OUT" | sort | tr '\n' ' ' | sed 's/ $//')" \
@@ -155,7 +161,7 @@ untrusted_checks() {
 	fi
 	psbx -p untrusted -- sh -c "$IFACES"
 	is "lo " "$OUT" "untrusted: network.none, only lo"
-	psbx -p untrusted -- "$PROBE" caps
+	psbx -p untrusted -- "$PROBE_COPY" caps
 	has_line "$OUT" "caps: CapEff 0000000000000000" "untrusted: no capabilities"
 	psbx --explain -p untrusted
 	has_grant "$OUT" resources.timeout=3600 builtin:untrusted.ini:24 \
@@ -177,18 +183,18 @@ lookup_checks() {
 	printf '[sandbox]\nhostname = from-home\n' >"$H/.config/entrun/homeprof.ini"
 	printf '[sandbox]\nhostname = from-path\n' >"$V/bypath.ini"
 
-	psbx -p offline -- "$PROBE" hostname
+	psbx -p offline -- "$PROBE_COPY" hostname
 	isnt "hostname: ok from-xdg" "$OUT" "control: with an empty \$XDG_CONFIG_HOME/entrun, -p offline is the built-in"
-	xsbx -p offline -- "$PROBE" hostname
+	xsbx -p offline -- "$PROBE_COPY" hostname
 	is "hostname: ok from-xdg" "$OUT" "\$XDG_CONFIG_HOME/entrun/offline.ini comes before the built-in offline"
-	xsbx -p offline -- "$PROBE" write "$V/from-xdg-offline"
+	xsbx -p offline -- "$PROBE_COPY" write "$V/from-xdg-offline"
 	is "write: ok" "$OUT" "... and replaces it whole (no security.fs-read-only from the built-in)"
 	xsbx --explain -p offline
 	has_grant "$OUT" network.none "$X/entrun/offline.ini:3" \
 		"--explain names the user's file: network.none [\$XDG_CONFIG_HOME/entrun/offline.ini:3]"
-	sbx_env -u XDG_CONFIG_HOME "HOME=$H" -- -p homeprof -- "$PROBE" hostname
+	sbx_env -u XDG_CONFIG_HOME "HOME=$H" -- -p homeprof -- "$PROBE_COPY" hostname
 	is "hostname: ok from-home" "$OUT" "without \$XDG_CONFIG_HOME, ~/.config/entrun/NAME.ini is found"
-	sbx_env "HOME=$H" XDG_CONFIG_HOME=relative/dir -- -p homeprof -- "$PROBE" hostname
+	sbx_env "HOME=$H" XDG_CONFIG_HOME=relative/dir -- -p homeprof -- "$PROBE_COPY" hostname
 	is "hostname: ok from-home" "$OUT" "a relative \$XDG_CONFIG_HOME is ignored: ~/.config/entrun is used"
 	xsbx -p homeprof -- sh -c 'echo ran'
 	is "125 " "$RC $OUT" "with \$XDG_CONFIG_HOME set, ~/.config/entrun is not searched (125, nothing ran)"
@@ -196,13 +202,13 @@ lookup_checks() {
 		"not found: one line naming \$XDG_CONFIG_HOME/entrun and /etc/entrun"
 	like "$ERR" 'dev, offline, untrusted' "not found: the message lists the built-in profiles"
 
-	xsbx -p "$V/bypath.ini" -- "$PROBE" hostname
+	xsbx -p "$V/bypath.ini" -- "$PROBE_COPY" hostname
 	is "hostname: ok from-path" "$OUT" "-p /ABSOLUTE/PATH.ini is used as is"
 	cd "$V" || return
-	xsbx -p ./bypath.ini -- "$PROBE" hostname
+	xsbx -p ./bypath.ini -- "$PROBE_COPY" hostname
 	cd "$W" || return
 	is "hostname: ok from-path" "$OUT" "-p ./RELATIVE.ini is used as is"
-	xsbx "--profile=$V/bypath.ini" -- "$PROBE" hostname
+	xsbx "--profile=$V/bypath.ini" -- "$PROBE_COPY" hostname
 	is "hostname: ok from-path" "$OUT" "--profile=PATH works like -p"
 	xsbx --explain -p "$V/bypath.ini"
 	like "$OUT" "hostname: from-path" "--explain shows the profile's hostname"
@@ -237,26 +243,26 @@ etc_checks() {
 	printf '[sandbox]\nhostname = from-etc\n' >"$ETC_UP/entrun/both.ini"
 	printf '[sandbox]\nhostname = from-xdg\n' >"$X/entrun/both.ini"
 	printf '; /etc/entrun/untrusted.ini\n[sandbox]\nhostname = from-etc\n' >"$ETC_UP/entrun/untrusted.ini"
-	etc_sbx -p etconly -- "$PROBE" hostname
+	etc_sbx -p etconly -- "$PROBE_COPY" hostname
 	if [ "$RC" -eq 99 ]; then
 		skip_or_fail "cannot mount an overlay on /etc here: $ERR" "/etc/entrun checks"
 		return
 	fi
 	is "hostname: ok from-etc" "$OUT" "/etc/entrun/NAME.ini is found"
-	etc_sbx -p both -- "$PROBE" hostname
+	etc_sbx -p both -- "$PROBE_COPY" hostname
 	is "hostname: ok from-xdg" "$OUT" "\$XDG_CONFIG_HOME/entrun comes before /etc/entrun"
-	etc_sbx -p untrusted -- "$PROBE" hostname
+	etc_sbx -p untrusted -- "$PROBE_COPY" hostname
 	is "hostname: ok from-etc" "$OUT" "/etc/entrun/untrusted.ini comes before the built-in untrusted"
 	etc_sbx --explain -p untrusted
 	unlike "$OUT" 'builtin:untrusted' "... and replaces it whole (no builtin:untrusted.ini grant)"
-	etc_sbx --ent security.admin --ent host.fs.rw=/etc -- "$PROBE" write /etc/entrun/planted.ini
+	etc_sbx --ent security.admin --ent host.fs.rw=/etc -- "$PROBE_COPY" write /etc/entrun/planted.ini
 	is "write: errno EROFS" "$OUT" "security.admin + host.fs.rw=/etc: /etc/entrun is read-only (EROFS)"
-	etc_sbx --ent security.admin --ent host.fs.rw=/etc -- "$PROBE" write /etc/entrun-test-control
+	etc_sbx --ent security.admin --ent host.fs.rw=/etc -- "$PROBE_COPY" write /etc/entrun-test-control
 	is "write: ok" "$OUT" "control: ... while /etc itself is writable there"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	etc_sbx --ent security.admin --ent host.fs.rw=/etc -- sh -c \
 		'mount -o remount,bind,rw /etc/entrun 2>/dev/null; umount -l /etc/entrun 2>/dev/null
-		"$1" write /etc/entrun/planted.ini' _ "$PROBE"
+		"$1" write /etc/entrun/planted.ini' _ "$PROBE_COPY"
 	is "write: errno EROFS" "$OUT" "security.admin: remounting or unmounting /etc/entrun does not make it writable"
 	absent "$ETC_UP/entrun/planted.ini" "security.admin: no profile was planted in /etc/entrun"
 }
@@ -265,9 +271,9 @@ etc_checks() {
 
 merge_checks() {
 	local f=$V/two-levels.ini p1=$V/hide1.ini p2=$V/hide2.ini feat=$V/feat.ini
-	psbx -p offline --ent network.host -- "$PROBE" tcp-connect 127.0.0.1 "$PORT"
+	psbx -p offline --ent network.host -- "$PROBE_COPY" tcp-connect 127.0.0.1 "$PORT"
 	is "tcp-connect: ok" "$OUT" "-p offline --ent network.host: the command line's level wins (host echo reached)"
-	psbx -p offline --ent network.host -- "$PROBE" write "$V/from-merge"
+	psbx -p offline --ent network.host -- "$PROBE_COPY" write "$V/from-merge"
 	is "write: errno EROFS" "$OUT" "... the profile's other grants stay (security.fs-read-only)"
 	psbx --explain -p offline --ent network.host
 	has_grant "$OUT" network.host "command line" "--explain: network.host [command line]"
@@ -298,7 +304,7 @@ merge_checks() {
 		"$V/ctl" "$V/ctl" >"$feat"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	sbx_env "HOME=$H" "XDG_CONFIG_HOME=$X0" GONE=1 -- -p "$feat" -- sh -c \
-		'uname -n; pwd; echo "FEAT=$FEAT GONE=${GONE-unset}"; "$1" write ./new' _ "$PROBE"
+		'uname -n; pwd; echo "FEAT=$FEAT GONE=${GONE-unset}"; "$1" write ./new' _ "$PROBE_COPY"
 	is "feat|$V/ctl|FEAT=yes GONE=unset|write: errno EROFS" "$(tr '\n' '|' <<<"$OUT" | sed 's/|$//')" \
 		"a profile's hostname, chdir, set, unset and ro are applied"
 	# shellcheck disable=SC2016 # expanded by the inner sh
@@ -317,18 +323,18 @@ custom_checks() {
 	printf '[sandbox]\nentitlements = tools.x\n%s\n' "$body" >"$on"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	local rep='"$1" raw-socket; "$1" caps | grep CapEff; "$1" ptrace-traceme; "$1" write "$2/ctl/new"; "$1" mkdir "$2/newdir"'
-	psbx -p "$defs" -- sh -c "$rep" _ "$PROBE" "$V"
+	psbx -p "$defs" -- sh -c "$rep" _ "$PROBE_COPY" "$V"
 	is "raw-socket: errno EPERM|caps: CapEff 0000000000000000|ptrace-traceme: errno EPERM|write: ok|mkdir: ok" \
 		"$(tr '\n' '|' <<<"$OUT" | sed 's/|$//')" \
 		"a defined but unused [entitlement tools.x] grants nothing"
 	rm -rf "$V/ctl/new" "$V/newdir"
-	psbx -p "$defs" --ent tools.x -- sh -c "$rep" _ "$PROBE" "$V"
+	psbx -p "$defs" --ent tools.x -- sh -c "$rep" _ "$PROBE_COPY" "$V"
 	has_line "$OUT" "raw-socket: ok" "-p FILE --ent tools.x: caps = CAP_NET_RAW, a raw socket opens"
 	has_line "$OUT" "caps: CapEff 0000000000002000" "-p FILE --ent tools.x: CapEff is bit 13 (CAP_NET_RAW)"
 	has_line "$OUT" "ptrace-traceme: ok" "-p FILE --ent tools.x: allow-syscalls = ptrace"
 	has_line "$OUT" "write: errno EROFS" "-p FILE --ent tools.x: ro = PATH is read-only"
 	has_line "$OUT" "mkdir: errno EPERM" "-p FILE --ent tools.x: deny-syscalls = mkdir mkdirat (EPERM)"
-	psbx -p "$on" -- sh -c "$rep" _ "$PROBE" "$V"
+	psbx -p "$on" -- sh -c "$rep" _ "$PROBE_COPY" "$V"
 	is "raw-socket: ok|caps: CapEff 0000000000002000|ptrace-traceme: ok|write: errno EROFS|mkdir: errno EPERM" \
 		"$(tr '\n' '|' <<<"$OUT" | sed 's/|$//')" \
 		"[sandbox] entitlements = tools.x in the same file: the same grants"
@@ -353,26 +359,26 @@ planted_absent() {
 
 protect_checks() {
 	local d=$X/entrun h2=$V/home-rename h3=$V/home-absent x3=$V/xdg-absent
-	xsbx -- "$PROBE" write "$d/planted.ini"
+	xsbx -- "$PROBE_COPY" write "$d/planted.ini"
 	is "write: errno EROFS" "$OUT" "\$XDG_CONFIG_HOME/entrun is read-only in a default sandbox (EROFS)"
-	xsbx -- "$PROBE" write "$X/control"
+	xsbx -- "$PROBE_COPY" write "$X/control"
 	is "write: ok" "$OUT" "control: next to it, \$XDG_CONFIG_HOME is writable"
-	xsbx -- "$PROBE" write "$d/offline.ini"
+	xsbx -- "$PROBE_COPY" write "$d/offline.ini"
 	is "write: errno EROFS" "$OUT" "an existing profile there cannot be overwritten (EROFS)"
 	is "$(printf '[sandbox]\nhostname = from-xdg\nentitlements = network.none')" "$(cat "$d/offline.ini")" \
 		"... and it is unchanged on the host"
-	xsbx --ent security.fs-read-only --ent "host.fs.rw=$V" -- "$PROBE" write "$d/planted.ini"
+	xsbx --ent security.fs-read-only --ent "host.fs.rw=$V" -- "$PROBE_COPY" write "$d/planted.ini"
 	is "write: errno EROFS" "$OUT" "host.fs.rw of the tree holding it: still read-only (EROFS)"
-	xsbx --ent "host.fs.rw=$d" -- "$PROBE" write "$d/planted.ini"
+	xsbx --ent "host.fs.rw=$d" -- "$PROBE_COPY" write "$d/planted.ini"
 	is "write: errno EROFS" "$OUT" "host.fs.rw=\$XDG_CONFIG_HOME/entrun itself: still read-only (EROFS)"
 	mkdir -p "$H/.config/entrun"
 	sbx_env -u XDG_CONFIG_HOME "HOME=$H" -- --ent security.fs-read-only --ent "host.fs.rw=$H" -- \
-		"$PROBE" write "$H/.config/entrun/planted.ini"
+		"$PROBE_COPY" write "$H/.config/entrun/planted.ini"
 	is "write: errno EROFS" "$OUT" "host.fs.rw=\$HOME: ~/.config/entrun is read-only (EROFS)"
 	sbx_env -u XDG_CONFIG_HOME "HOME=$H" -- --ent security.fs-read-only --ent "host.fs.rw=$H" -- \
-		"$PROBE" write "$H/.config/control"
+		"$PROBE_COPY" write "$H/.config/control"
 	is "write: ok" "$OUT" "control: host.fs.rw=\$HOME: ~/.config is writable"
-	xsbx --ent security.admin -- "$PROBE" write "$d/planted.ini"
+	xsbx --ent security.admin -- "$PROBE_COPY" write "$d/planted.ini"
 	is "write: errno EROFS" "$OUT" "security.admin: \$XDG_CONFIG_HOME/entrun is read-only (EROFS)"
 	absent "$d/planted.ini" "no profile was planted so far"
 
@@ -380,12 +386,12 @@ protect_checks() {
 	# remount or an unmount must not make the directory writable.
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	xsbx --ent security.admin -- sh -c \
-		'mount -o remount,bind,rw "$2" 2>/dev/null; "$1" write "$2/planted.ini"' _ "$PROBE" "$d"
+		'mount -o remount,bind,rw "$2" 2>/dev/null; "$1" write "$2/planted.ini"' _ "$PROBE_COPY" "$d"
 	is "write: errno EROFS" "$OUT" "security.admin: mount -o remount,bind,rw does not make it writable"
 	rm -f "$d/planted.ini"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	xsbx --ent security.admin -- sh -c \
-		'umount -l "$2" 2>/dev/null; "$1" write "$2/planted.ini"' _ "$PROBE" "$d"
+		'umount -l "$2" 2>/dev/null; "$1" write "$2/planted.ini"' _ "$PROBE_COPY" "$d"
 	is "write: errno EROFS" "$OUT" "security.admin: umount -l does not make it writable"
 	rm -f "$d/planted.ini"
 
