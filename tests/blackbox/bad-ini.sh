@@ -31,7 +31,9 @@ by_path() {
 # found as -p bad.  One check.
 by_name() {
 	local f=$1 name=$2 xdg=$TEST_TMP/xdg
-	cp "$f" "$xdg/entrun/bad.ini"
+	# Not cp: under make distcheck the sources are read-only, and cp would
+	# make bad.ini read-only too, so the next copy could not replace it.
+	cat "$f" >"$xdg/entrun/bad.ini" || bail_out "cannot write $xdg/entrun/bad.ini"
 	sbx_env "XDG_CONFIG_HOME=$xdg" -- -p bad -- sh -c 'echo ran'
 	if [ "$RC" -eq 125 ] && [ -z "$OUT" ] && [[ $ERR != *$'\n'* ]] &&
 		[[ $ERR == "entrun: $xdg/entrun/bad.ini:$EXP_LINE: "* ]] &&
