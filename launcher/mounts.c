@@ -168,18 +168,8 @@ under (const char *root, const char *path)
 /* Open @path below @root without following a symlink in its last component
  * and without letting any symlink on the way escape @root.  A grant whose
  * target is a symlink is refused: mounting over it would cover whatever it
- * points at instead (runc's CVE-2025-31133). */
-static int open_target_or_missing (const char *root, const char *path, const char *what,
-                                   bool may_miss);
-
-static int
-open_target (const char *root, const char *path, const char *what)
-{
-  return open_target_or_missing (root, path, what, false);
-}
-
-/* As open_target; with @may_miss, a path that does not exist gives -1
- * instead of an error. */
+ * points at instead (runc's CVE-2025-31133).  With @may_miss, a path that
+ * does not exist gives -1 instead of an error. */
 static int
 open_target_or_missing (const char *root, const char *path, const char *what, bool may_miss)
 {
@@ -204,6 +194,12 @@ open_target_or_missing (const char *root, const char *path, const char *what, bo
   if (S_ISLNK (st.st_mode))
     die ("%s=%s: refusing a symbolic link as mount target", what, path);
   return fd;
+}
+
+static int
+open_target (const char *root, const char *path, const char *what)
+{
+  return open_target_or_missing (root, path, what, false);
 }
 
 static char *

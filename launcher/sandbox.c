@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <time.h>
@@ -49,7 +50,7 @@ entrun_exit_status (int wstatus)
 bool
 entrun_needs_locked_mounts (const ent_profile_t *p)
 {
-  return (p->caps[ENT_CAPSET_BOUNDING] & ENT_CAP_BIT (21 /* CAP_SYS_ADMIN */)) != 0;
+  return (p->caps[ENT_CAPSET_BOUNDING] & ENT_CAP_BIT (CAP_SYS_ADMIN)) != 0;
 }
 
 static int

@@ -134,6 +134,12 @@ now_ns (void)
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static int64_t
+now_ms (void)
+{
+  return now_ns () / 1000000;
+}
+
 /* ---- libslirp callbacks ---------------------------------------------------- */
 
 static ssize_t
@@ -369,12 +375,6 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
  * NETSETUP_UDP_CLIENTS sockets, the least recently used one when all are
  * taken. */
 
-static int64_t
-now_ms_engine (void)
-{
-  return now_ns () / 1000000;
-}
-
 static int
 udp_start (netsetup_engine_t *e, const int *inner, ent_error_t **err)
 {
@@ -422,7 +422,7 @@ udp_client_for (udp_pub_t *u, const struct sockaddr_in *from)
 static size_t
 udp_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max)
 {
-  int64_t now = now_ms_engine ();
+  int64_t now = now_ms ();
   size_t n = 0;
 
   for (size_t i = 0; i < e->n_udp; i++)
@@ -461,7 +461,7 @@ udp_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n)
             if (c->addr.sin_port == 0)
               continue; /* a late reply to a client since expired */
             sendto (u->host_fd, buf, (size_t)len, 0, (struct sockaddr *)&c->addr, sizeof (c->addr));
-            c->last_ms = now_ms_engine ();
+            c->last_ms = now_ms ();
           }
       for (int r = 0; (fds[k].revents & POLLIN) && r < 64; r++)
         {
@@ -474,7 +474,7 @@ udp_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n)
             break;
           c = udp_client_for (u, &from);
           send (c->fd, buf, (size_t)len, 0);
-          c->last_ms = now_ms_engine ();
+          c->last_ms = now_ms ();
         }
     }
 }
@@ -570,7 +570,7 @@ static size_t
 fill_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms)
 {
   uint32_t slirp_timeout = UINT32_MAX;
-  int64_t now_ms = now_ns () / 1000000;
+  int64_t now = now_ms ();
 
   e->cur_fds = fds;
   e->cur_max = max;
@@ -581,14 +581,14 @@ fill_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_m
     lower_timeout (timeout_ms, slirp_timeout);
   for (engine_timer_t *t = e->timers; t; t = t->next)
     if (t->expire_ms >= 0)
-      lower_timeout (timeout_ms, t->expire_ms - now_ms);
+      lower_timeout (timeout_ms, t->expire_ms - now);
   return e->cur_n;
 }
 
 static void
 run_timers (netsetup_engine_t *e)
 {
-  int64_t now_ms = now_ns () / 1000000;
+  int64_t now = now_ms ();
   bool fired = true;
 
   /* A callback may free or re-arm timers: rescan after each one. */
@@ -596,7 +596,7 @@ run_timers (netsetup_engine_t *e)
     {
       fired = false;
       for (engine_timer_t *t = e->timers; t; t = t->next)
-        if (t->expire_ms >= 0 && t->expire_ms <= now_ms)
+        if (t->expire_ms >= 0 && t->expire_ms <= now)
           {
             t->expire_ms = -1;
             t->cb (t->cb_opaque);
