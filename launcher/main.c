@@ -22,14 +22,21 @@
 static void
 refuse_privileged (void)
 {
+  const char *why = NULL;
   struct stat st;
 
   if (getauxval (AT_SECURE) != 0 || getuid () != geteuid () || getgid () != getegid ())
-    die ("refusing to run with elevated privileges (setuid, setgid or file capabilities)");
-  if (stat ("/proc/self/exe", &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
-    die ("refusing to run: the entrun binary is setuid or setgid");
-  if (getxattr ("/proc/self/exe", "security.capability", NULL, 0) >= 0)
-    die ("refusing to run: the entrun binary has file capabilities");
+    why = "refusing to run with elevated privileges (setuid, setgid or file capabilities)";
+  else if (stat ("/proc/self/exe", &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
+    why = "refusing to run: the entrun binary is setuid or setgid";
+  else if (getxattr ("/proc/self/exe", "security.capability", NULL, 0) >= 0)
+    why = "refusing to run: the entrun binary has file capabilities";
+  if (why == NULL)
+    return;
+  /* A privileged process runs nothing more than it must: not even the
+   * atexit handlers (a sanitizer's among them) on the way out. */
+  die_use_underscore_exit ();
+  die ("%s", why);
 }
 
 static void
@@ -76,25 +83,27 @@ main (int argc, char **argv)
   if (cli.help || cli.version)
     {
       fputs (cli.help ? entrun_cli_usage () : PACKAGE_STRING "\n", stdout);
-      return 0;
+      status = 0;
     }
-  if (cli.doctor)
-    return entrun_doctor ();
-  cat = ent_catalogue_new_default ();
-  if (cat == NULL)
+  else if (cli.doctor)
+    status = entrun_doctor ();
+  else if ((cat = ent_catalogue_new_default ()) == NULL)
     die ("out of memory");
-  if (cli.list)
+  else if (cli.list)
     {
       print_list (cat);
-      return 0;
+      status = 0;
     }
-  if (entrun_policy_build (&cli, cat, &loaded, &m, &err) < 0)
-    die ("%s", ent_error_message (err));
-  verbose ("profile resolved");
-  if (cli.explain)
-    status = explain (m, cat, cli.json);
   else
-    status = entrun_run (ent_manager_profile (m), &cli);
+    {
+      if (entrun_policy_build (&cli, cat, &loaded, &m, &err) < 0)
+        die ("%s", ent_error_message (err));
+      verbose ("profile resolved");
+      if (cli.explain)
+        status = explain (m, cat, cli.json);
+      else
+        status = entrun_run (ent_manager_profile (m), &cli);
+    }
   ent_manager_free (m);
   ent_catalogue_free (cat);
   entrun_loaded_clear (&loaded);
