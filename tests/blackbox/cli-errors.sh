@@ -101,9 +101,8 @@ checks() {
 	privileged_copy_checks
 
 	# Inside the default sandbox no namespace can be made: a nested entrun
-	# cannot apply its restrictions, so it must not run its command.  (A
-	# sanitizer build's leak check needs ptrace, which the sandbox denies.)
-	sbx --env ASAN_OPTIONS=detect_leaks=0 -- "$ENTRUN" -- echo inner
+	# cannot apply its restrictions, so it must not run its command.
+	sbx --env "$NO_LSAN" -- "$ENTRUN" -- echo inner
 	is 125 "$RC" "entrun nested in the default sandbox exits 125"
 	is "" "$OUT" "entrun nested in the default sandbox does not run its command"
 

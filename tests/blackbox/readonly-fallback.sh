@@ -8,7 +8,7 @@
 
 # no_setattr ENTRUN-ARGS...: entrun with every mount_setattr failing ENOSYS.
 no_setattr() {
-	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" strace -f -qq -o "$TEST_TMP/strace" -e trace=mount_setattr \
+	run env "$NO_LSAN" timeout -k 2 "$ENTRUN_TEST_TIMEOUT" strace -f -qq -o "$TEST_TMP/strace" -e trace=mount_setattr \
 		-e inject=mount_setattr:error=ENOSYS "$ENTRUN" "$@"
 }
 
