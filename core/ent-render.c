@@ -65,18 +65,79 @@ put_errno (FILE *f, int num)
   fprintf (f, "%d", num);
 }
 
+/* The length of the well-formed UTF-8 character at @s (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or 0 when @s starts
+ * an ill-formed sequence; *@bad is then the length of its maximal subpart,
+ * the bytes one U+FFFD stands for (Unicode section 3.9). */
+static size_t
+utf8_length (const unsigned char *s, size_t *bad)
+{
+  unsigned char lo = 0x80, hi = 0xbf;
+  size_t n;
+
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    n = 2;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    {
+      n = 3;
+      lo = s[0] == 0xe0 ? 0xa0 : 0x80;
+      hi = s[0] == 0xed ? 0x9f : 0xbf;
+    }
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    {
+      n = 4;
+      lo = s[0] == 0xf0 ? 0x90 : 0x80;
+      hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+    }
+  else
+    {
+      *bad = 1; /* a continuation byte, or a byte no UTF-8 text has */
+      return 0;
+    }
+  for (size_t i = 1; i < n; i++)
+    {
+      if (s[i] < lo || s[i] > hi) /* the terminating NUL stops here too */
+        {
+          *bad = i;
+          return 0;
+        }
+      lo = 0x80;
+      hi = 0xbf;
+    }
+  return n;
+}
+
+/* A JSON string.  JSON text is UTF-8 (RFC 8259 section 8.1) but profile
+ * strings are bytes: a Linux path, an environment value may be anything.
+ * Each ill-formed sequence becomes U+FFFD, written "\ufffd", as a UTF-8
+ * decoder replaces it (maximal subparts: Python's errors="replace", WHATWG
+ * encoders), so every JSON consumer can read the whole document; refusing
+ * to render would leave --explain --json unable to explain a sandbox that
+ * runs fine.  The substitution loses the bytes, and JSON has no way to
+ * carry them: the text rendering keeps them exactly. */
 static void
 put_json_string (FILE *f, const char *s)
 {
+  const unsigned char *p = (const unsigned char *)s;
+
   fputc ('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+  while (p && *p)
     {
-      if (*p == '"' || *p == '\\')
+      size_t bad = 0, n = utf8_length (p, &bad);
+
+      if (n == 0)
+        fputs ("\\ufffd", f);
+      else if (n > 1)
+        fwrite (p, 1, n, f);
+      else if (*p == '"' || *p == '\\')
         fprintf (f, "\\%c", *p);
       else if (*p < 0x20 || *p == 0x7f)
         fprintf (f, "\\u%04x", *p);
       else
         fputc (*p, f);
+      p += n ? n : bad;
     }
   fputc ('"', f);
 }

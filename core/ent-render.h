@@ -2,7 +2,9 @@
  *
  * Both forms are stable: the same profile always renders to the same bytes,
  * so `entrun --explain --json` is byte-identical for the same grants in any
- * order. */
+ * order.  JSON is valid UTF-8 whatever the profile holds: a path or value
+ * that is not UTF-8 has each ill-formed sequence rendered as U+FFFD; the
+ * text form prints every string's bytes as they are. */
 #ifndef ENT_RENDER_H
 #define ENT_RENDER_H
 

@@ -368,7 +368,8 @@ static const char *const *const json_profiles[] = {
   (const char *const[]){ "network.admin", "network.publish=8080:80", "network.publish=5353:53/udp",
                          "network.host-loopback", "security.memory-lock", NULL },
   (const char *const[]){ "network.host", "security.fs-read-only", "host.fs.tmpfs=/tmp",
-                         "host.fs.rw=/srv/a \"b\" \\c", "host.fs.ro=/caf\xc3\xa9", NULL },
+                         "host.fs.rw=/srv/a \"b\" \\c", "host.fs.ro=/caf\xc3\xa9",
+                         "host.fs.hide=/l\xe9gacy", NULL },
   (const char *const[]){ "resources.pids=100", "resources.memory=1G", "resources.cpu-time=60",
                          "resources.files=256", "resources.file-size=10M", "resources.timeout=30",
                          "debug.ptrace", "debug.perf", "api.access=docker:allow",
@@ -445,6 +446,38 @@ START_TEST (json_escaping_grant_names)
   free (json);
   ent_manager_free (m);
   ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Profile strings are bytes; JSON is UTF-8.  Each ill-formed sequence (its
+ * maximal subpart) renders as U+FFFD, well-formed characters as they are,
+ * and the text rendering keeps the bytes. */
+START_TEST (json_invalid_utf8)
+{
+  ent_profile_t *p = ent_profile_new ();
+  char *json, *text = NULL;
+
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/caf\xe9/x", NULL));
+  /* overlong '/', a UTF-16 surrogate, past U+10FFFF */
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RW, "/o\xc0\xaf-s\xed\xa0\x80-m\xf4\x90\x80\x80",
+                             NULL));
+  /* a 3-byte character cut by 'x', a 4-byte one cut by the end */
+  OK (ent_profile_set_string (&p->hostname, "h\xe2\x82x\xf0\x9f\x98"));
+  OK (ent_profile_add_env (p, ENT_ENV_SET, "V",
+                           "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbd", NULL));
+  json = test_render_profile_json (p);
+  assert_contains (json, "{\"kind\": \"ro\", \"path\": \"/caf\\ufffd/x\"}");
+  assert_contains (json, "{\"kind\": \"rw\", \"path\": \"/o\\ufffd\\ufffd-s\\ufffd\\ufffd\\ufffd-m"
+                         "\\ufffd\\ufffd\\ufffd\\ufffd\"}");
+  assert_contains (json, "\"hostname\": \"h\\ufffdx\\ufffd\"");
+  assert_contains (json, "\"value\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbd\"");
+  ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
+  OK (ent_render_profile (p, ENT_RENDER_TEXT, &text, NULL));
+  assert_contains (text, "  ro    /caf\xe9/x\n");
+  assert_contains (text, "hostname: h\xe2\x82x\xf0\x9f\x98\n");
+  free (text);
+  free (json);
+  ent_profile_free (p);
 }
 END_TEST
 
@@ -825,6 +858,7 @@ render_suite (void)
   tcase_add_test (tc, json_blank_profile_valid);
   tcase_add_test (tc, json_escaping);
   tcase_add_test (tc, json_escaping_grant_names);
+  tcase_add_test (tc, json_invalid_utf8);
   tcase_add_test (tc, render_stable);
   tcase_add_test (tc, text_grants_and_sources);
   tcase_add_test (tc, text_profile_content);
