@@ -3,12 +3,57 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ent-error.h"
 
 static ent_error_t oom_error = { ENOMEM, (char *)"out of memory" };
+
+/* Messages quote what users wrote (a path, an --env value, a line of a
+ * profile) and end up on a terminal.  A control character there would break
+ * the promise that a message is one line (a '\n' could forge a second
+ * "entrun: ..." line) or drive the terminal (an ESC sequence).  Each but
+ * the harmless tab becomes a visible escape: \n, \r or \xHH.  Takes @msg,
+ * returns the message to keep; without memory for the escapes the
+ * characters become '?' in place. */
+static bool
+is_control (unsigned char c)
+{
+  return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+static char *
+escape_controls (char *msg)
+{
+  size_t extra = 0;
+  char *out, *o;
+
+  for (const unsigned char *p = (const unsigned char *)msg; p && *p; p++)
+    extra += is_control (*p) ? 3 : 0; /* at most "\xHH" for one byte */
+  if (extra == 0)
+    return msg;
+  if ((out = o = malloc (strlen (msg) + extra + 1)) == NULL)
+    {
+      for (unsigned char *p = (unsigned char *)msg; *p; p++)
+        *p = is_control (*p) ? '?' : *p;
+      return msg;
+    }
+  for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+    {
+      if (*p == '\n' || *p == '\r')
+        o = stpcpy (o, *p == '\n' ? "\\n" : "\\r");
+      else if (is_control (*p))
+        o += sprintf (o, "\\x%02x", *p);
+      else
+        *o++ = (char)*p;
+    }
+  *o = '\0';
+  free (msg);
+  return out;
+}
 
 int
 ent_error_set (ent_error_t **err, int code, const char *fmt, ...)
@@ -32,6 +77,7 @@ ent_error_set (ent_error_t **err, int code, const char *fmt, ...)
   if (vasprintf (&e->msg, fmt, ap) < 0)
     e->msg = NULL;
   va_end (ap);
+  e->msg = escape_controls (e->msg);
   *err = e;
   return -code;
 }
@@ -55,7 +101,7 @@ ent_error_prefix (ent_error_t **err, const char *fmt, ...)
   if (prefix && asprintf (&msg, "%s: %s", prefix, ent_error_message (*err)) >= 0)
     {
       free ((*err)->msg);
-      (*err)->msg = msg;
+      (*err)->msg = escape_controls (msg);
     }
   free (prefix);
   return -(*err)->code;

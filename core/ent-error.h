@@ -24,7 +24,9 @@ extern "C"
 
   /* Record an error in *err (if err is not NULL and *err is still NULL) and
    * return -code.  @fmt is a printf format.  A second error never overwrites
-   * the first: the first one names the root cause. */
+   * the first: the first one names the root cause.  Control characters but
+   * tab are escaped in the message (\n, \r, \xHH), so it is one line
+   * whatever text it quotes; the same holds for ent_error_prefix(). */
   ENT_EXPORT int ent_error_set (ent_error_t **err, int code, const char *fmt, ...)
       __attribute__ ((format (printf, 3, 4)));
 

@@ -60,6 +60,7 @@ END_TEST
 static const struct
 {
   const char *full, *why;
+  const char *quoted; /* how the message quotes @full, when not as is */
 } invalid_names[] = {
   { "", "empty name" },
   { "=value", "empty name" },
@@ -71,7 +72,7 @@ static const struct
   { "net_work.none", "bad character '_'" },
   { "network.no ne", "bad character ' '" },
   { "network.none!", "bad character '!'" },
-  { "network.n\x01", "bad character 0x01" },
+  { "network.n\x01", "bad character 0x01", "network.n\\x01" },
   { "caf\xc3\xa9.x", "bad character 0xc3" },
   { "Network.none", "uppercase letter 'N'" },
   { "network.None", "uppercase letter 'N'" },
@@ -81,7 +82,8 @@ static const struct
   { "net--work.none", "'-' must join" },
   { "network.proxy=", "empty value" },
   { "network.proxy=a\tb", "control character 0x09" },
-  { "network.proxy=a\nb", "control character 0x0a" },
+  { "network.proxy=a\nb", "control character 0x0a", "network.proxy=a\\nb" },
+  { "network.proxy=a\x1b[2Jb", "control character 0x1b", "network.proxy=a\\x1b[2Jb" },
 };
 
 START_TEST (name_parse_invalid)
@@ -91,7 +93,10 @@ START_TEST (name_parse_invalid)
   int ret = ent_name_parse (invalid_names[_i].full, &n, &err);
 
   test_assert_error (ret, err, EINVAL, invalid_names[_i].why);
-  test_assert_quotes (err, invalid_names[_i].full);
+  /* Control characters are quoted escaped, so the message stays one line. */
+  test_assert_quotes (err, invalid_names[_i].quoted ? invalid_names[_i].quoted
+                                                    : invalid_names[_i].full);
+  ck_assert_ptr_null (strpbrk (ent_error_message (err), "\n\r\x1b"));
   /* Nothing is left allocated in @n on failure. */
   ck_assert_ptr_null (n.name);
   ck_assert_ptr_null (n.domain);
