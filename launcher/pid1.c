@@ -21,8 +21,16 @@
 #include "sandbox.h"
 #include "util.h"
 
-/* Die with the parent, and make sure it has not died already: the "go" byte
- * only comes from a live parent that has written our uid/gid maps.
+/* Die with the parent, and make sure it has not died already.  The "go"
+ * byte only comes from a parent that has written our uid/gid maps, but it
+ * may have been killed right after writing it and before our
+ * PR_SET_PDEATHSIG: the death signal would then never come, and the sandbox
+ * would run on without entrun.  getppid() cannot tell (it is 0 in our own
+ * PID namespace), so entrun keeps the pipe's write end open for as long as
+ * it lives: a hangup after the "go" byte means it is gone.  The kernel
+ * closes a dying process's files before it reparents its children, so a
+ * parent that dies after our prctl either sends the signal or has already
+ * hung up when we look.
  *
  * With its own PID namespace, pid 1's death kills everything in it, so
  * SIGKILL is the right death signal.  Sharing the host's PID namespace,
@@ -33,6 +41,7 @@ static void
 wait_for_parent (entrun_sandbox_t *sb)
 {
   bool own_pidns = sb->profile->ns.create[ENT_NS_PID];
+  struct pollfd pfd = { .fd = sb->sync_fd, .events = POLLIN };
   char go;
 
   if (!own_pidns && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
@@ -41,6 +50,8 @@ wait_for_parent (entrun_sandbox_t *sb)
     die_errno ("prctl(PR_SET_PDEATHSIG)");
   if (read_all (sb->sync_fd, &go, 1) != 1)
     _exit (ENTRUN_EXIT_ERROR); /* the parent is gone or failed and said why */
+  if (poll (&pfd, 1, 0) != 0)
+    _exit (ENTRUN_EXIT_ERROR); /* killed after "go", before our prctl */
   close (sb->sync_fd);
 }
 

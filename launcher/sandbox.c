@@ -358,12 +358,14 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   close (sync_pipe[0]);
   close (status_pipe[1]);
   write_maps (pid, p);
+  /* The "go" byte.  The pipe's write end then stays open until entrun is
+   * done: pid 1 reads its hangup as "entrun died before my
+   * PR_SET_PDEATHSIG could catch it" (see wait_for_parent in pid1.c). */
   if (write_all (sync_pipe[1], "1", 1) < 0)
     {
       kill (pid, SIGKILL);
       die_errno ("starting the sandbox");
     }
-  close (sync_pipe[1]);
   verbose ("uid/gid maps written");
   if (engine)
     {
@@ -377,6 +379,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
 
   wstatus = supervise (pid, &sb, status_pipe[0], engine, &timed_out);
   close (status_pipe[0]);
+  close (sync_pipe[1]);
   if (engine)
     {
       close (net_pair[0]);
