@@ -21,6 +21,7 @@ enum
   OPT_HOSTNAME,
   OPT_KEEP_FD,
   OPT_DOCTOR,
+  OPT_STOP_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +37,7 @@ static const struct option long_options[] = {
   { "hostname", required_argument, NULL, OPT_HOSTNAME },
   { "keep-fd", required_argument, NULL, OPT_KEEP_FD },
   { "doctor", no_argument, NULL, OPT_DOCTOR },
+  { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "help", no_argument, NULL, 'h' },
@@ -60,6 +62,8 @@ static const char usage[]
       "      --clearenv          start from an empty environment (see --env)\n"
       "      --hostname NAME     hostname inside the sandbox\n"
       "      --keep-fd N         keep file descriptor N open inside (repeatable)\n"
+      "      --stop-timeout SECS on SIGTERM or SIGHUP, SIGKILL the sandbox if it still\n"
+      "                          runs SECS seconds later (default 10; 0: at once)\n"
       "  -v, --verbose           print each setup step\n"
       "  -q, --quiet             print only errors\n"
       "  -h, --help              show this help\n"
@@ -69,7 +73,8 @@ static const char usage[]
       "network.none, host.devices.none, host.processes.none.\n"
       "\n"
       "Exit status: COMMAND's status, or 128+N if it was killed by signal N;\n"
-      "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found.\n";
+      "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found;\n"
+      "137 killed after --stop-timeout.\n";
 
 const char *
 entrun_cli_usage (void)
@@ -144,6 +149,19 @@ push_keep_fd (entrun_cli_t *cli, const char *arg, ent_error_t **err)
 }
 
 static int
+set_stop_timeout (entrun_cli_t *cli, const char *arg, ent_error_t **err)
+{
+  int64_t secs;
+
+  if (ent_parse_int (arg, false, &secs, NULL) < 0 || secs < 0 || secs > ENTRUN_STOP_TIMEOUT_MAX)
+    return ent_error_set (err, EINVAL,
+                          "--stop-timeout '%s': expected a whole number of seconds from 0 to %d",
+                          arg, ENTRUN_STOP_TIMEOUT_MAX);
+  cli->stop_timeout = (int)secs;
+  return 0;
+}
+
+static int
 set_once (char **field, const char *opt, const char *arg, ent_error_t **err)
 {
   if (*arg == '\0')
@@ -193,6 +211,8 @@ handle_option (entrun_cli_t *cli, int c, const char *arg, ent_error_t **err)
       return set_once (&cli->hostname, "--hostname", arg, err);
     case OPT_KEEP_FD:
       return push_keep_fd (cli, arg, err);
+    case OPT_STOP_TIMEOUT:
+      return set_stop_timeout (cli, arg, err);
     case 'v':
       cli->verbosity = 2;
       return 0;
@@ -231,6 +251,7 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
 
   memset (cli, 0, sizeof (*cli));
   cli->verbosity = 1;
+  cli->stop_timeout = ENTRUN_STOP_TIMEOUT_DEFAULT;
   optind = 0; /* full re-initialisation, so tests may parse repeatedly */
   opterr = 0;
   while ((c = getopt_long (argc, argv, "+:e:p:C:vqhV", long_options, NULL)) != -1)

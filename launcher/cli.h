@@ -29,8 +29,10 @@ typedef struct entrun_cli
   char *hostname;
   int *keep_fds; /* sorted, unique, each >= 3 */
   size_t n_keep_fds;
-  int verbosity; /* 0 -q, 1 default, 2 -v */
-  char **argv;   /* the command: points into the caller's argv */
+  int verbosity;    /* 0 -q, 1 default, 2 -v */
+  int stop_timeout; /* --stop-timeout: seconds from a stop request (SIGTERM,
+                       SIGHUP) to SIGKILL; 0 kills at once */
+  char **argv;      /* the command: points into the caller's argv */
   int argc;
 } entrun_cli_t;
 
@@ -38,6 +40,10 @@ typedef struct entrun_cli
 int entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
     __attribute__ ((warn_unused_result));
 void entrun_cli_clear (entrun_cli_t *cli);
+
+/* --stop-timeout's default and largest value, in seconds. */
+#define ENTRUN_STOP_TIMEOUT_DEFAULT 10
+#define ENTRUN_STOP_TIMEOUT_MAX 86400
 
 /* The --help text. */
 const char *entrun_cli_usage (void);

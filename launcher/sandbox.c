@@ -181,12 +181,6 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
   return pid;
 }
 
-/* Forward signals to pid 1 and run the network engine until the payload's
- * status arrives, or pid 1 exits without sending one (then the payload
- * never ran and pid 1's own status, 125, is ours).  Returning as soon as
- * the status is there means entrun's exit never waits for the kernel to
- * tear the namespaces (and a tap device) down; pid 1 is already exiting and
- * dies with us anyway (PR_SET_PDEATHSIG). */
 #define MAX_POLL 512
 
 static int64_t
@@ -198,9 +192,10 @@ now_ms (void)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* resources.timeout: end the whole sandbox and wait until it is gone.  With
- * its own PID namespace, pid 1's death takes everything with it; without,
- * pid 1 kills its descendants on ENTRUN_SIG_PARENT_DIED first. */
+/* resources.timeout and --stop-timeout: end the whole sandbox and wait until
+ * it is gone.  With its own PID namespace, pid 1's death takes everything
+ * with it (the kernel reaps the namespace before pid 1 can be waited for);
+ * without, pid 1 kills its descendants on ENTRUN_SIG_PARENT_DIED first. */
 static void
 kill_sandbox (pid_t pid, bool own_pidns)
 {
@@ -211,38 +206,112 @@ kill_sandbox (pid_t pid, bool own_pidns)
     ;
 }
 
-static int
-supervise (pid_t pid, const entrun_sandbox_t *sb, int status_fd, netsetup_engine_t *engine,
-           bool *timed_out)
+/* How supervise() ended. */
+typedef enum
 {
-  const sigset_t *mask = &sb->forwarded;
-  int64_t limit = sb->profile->resources.timeout;
-  int64_t deadline = limit > 0 ? now_ms () + limit * 1000 : -1;
+  END_PAYLOAD, /* with the payload's wait status (or pid 1's) */
+  END_TIMEOUT, /* resources.timeout ran out: the sandbox was killed */
+  END_STOPPED, /* asked to stop, it outlived --stop-timeout: killed */
+} end_t;
+
+typedef struct supervisor
+{
+  pid_t pid; /* pid 1 */
+  bool own_pidns;
+  int stop_timeout;            /* seconds */
+  int stop_signal;             /* the first stop request, 0 before one */
+  int64_t timeout_at, stop_at; /* deadlines (now_ms()), -1 when unset */
+} supervisor_t;
+
+/* SIGTERM and SIGHUP ask entrun to stop: the request is forwarded and, if
+ * the sandbox still runs --stop-timeout seconds later, it is killed, so that
+ * a payload that ignores SIGTERM cannot keep a stopped entrun alive (docker
+ * stop's grace period).  A hangup means the terminal is gone: a stop too.
+ * SIGINT is not one: ^C reaches entrun as the terminal's foreground job, and
+ * an interactive shell inside ignores it on purpose; it must not start a
+ * timer that kills the shell.  SIGINT, like SIGQUIT, SIGUSR1, SIGUSR2 and
+ * SIGWINCH, is only forwarded. */
+static bool
+is_stop_request (int sig)
+{
+  return sig == SIGTERM || sig == SIGHUP;
+}
+
+static const char *
+stop_name (int sig)
+{
+  return sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+}
+
+static void
+on_signal (supervisor_t *s, int sig)
+{
+  if (sig == SIGCHLD || sig == ENTRUN_SIG_PARENT_DIED)
+    return;
+  if (is_stop_request (sig) && s->stop_signal == 0)
+    {
+      s->stop_signal = sig;
+      s->stop_at = now_ms () + (int64_t)s->stop_timeout * 1000;
+      verbose ("%s: stopping; SIGKILL in %d s if the sandbox still runs", stop_name (sig),
+               s->stop_timeout);
+    }
+  /* With --stop-timeout 0 the sandbox is killed at once: no forwarding. */
+  if (!(is_stop_request (sig) && s->stop_timeout == 0))
+    kill (s->pid, sig);
+}
+
+/* Milliseconds until the first deadline (0 when one has passed), or -1. */
+static int
+poll_timeout (const supervisor_t *s)
+{
+  int64_t next = s->timeout_at;
+
+  if (s->stop_at >= 0 && (next < 0 || s->stop_at < next))
+    next = s->stop_at;
+  if (next < 0)
+    return -1;
+  next -= now_ms ();
+  return next <= 0 ? 0 : next > INT32_MAX ? INT32_MAX : (int)next;
+}
+
+/* The status pid 1 reports, or, at EOF (pid 1 is gone without a report:
+ * the payload never ran), pid 1's own, 125. */
+static int
+read_status (pid_t pid, int status_fd)
+{
+  int wstatus;
+
+  if (read_all (status_fd, &wstatus, sizeof (wstatus)) == (ssize_t)sizeof (wstatus))
+    return wstatus;
+  while (waitpid (pid, &wstatus, 0) < 0)
+    if (errno != EINTR)
+      die_errno ("waitpid");
+  return wstatus;
+}
+
+/* Forward signals to pid 1 and run the network engine until the payload's
+ * status arrives or a deadline passes.  Returning as soon as the status is
+ * there means entrun's exit never waits for the kernel to tear the
+ * namespaces (and a tap device) down; pid 1 has ended everything else of
+ * the sandbox before reporting, and dies with us (PR_SET_PDEATHSIG). */
+static int
+supervise (supervisor_t *s, const sigset_t *mask, int status_fd, netsetup_engine_t *engine,
+           end_t *end)
+{
   cleanup_close int sfd = signalfd (-1, mask, SFD_CLOEXEC);
   struct pollfd fds[MAX_POLL];
   struct signalfd_siginfo si;
-  int wstatus;
 
   if (sfd < 0)
     {
-      kill (pid, SIGKILL);
+      kill (s->pid, SIGKILL);
       die_errno ("signalfd");
     }
+  *end = END_PAYLOAD;
   for (;;)
     {
-      int timeout = -1;
+      int timeout = poll_timeout (s);
       size_t n_engine = 0;
-      if (deadline >= 0)
-        {
-          int64_t left = deadline - now_ms ();
-          if (left <= 0)
-            {
-              kill_sandbox (pid, sb->profile->ns.create[ENT_NS_PID]);
-              *timed_out = true;
-              return 0;
-            }
-          timeout = left > INT32_MAX ? INT32_MAX : (int)left;
-        }
       fds[0] = (struct pollfd){ .fd = status_fd, .events = POLLIN };
       fds[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
       if (engine)
@@ -255,23 +324,24 @@ supervise (pid_t pid, const entrun_sandbox_t *sb, int status_fd, netsetup_engine
       if (poll (fds, 2 + n_engine, timeout) < 0 && errno != EINTR)
         die_errno ("poll");
       if (engine)
-        {
-          netsetup_engine_dispatch (engine, fds + 2, n_engine);
-        }
+        netsetup_engine_dispatch (engine, fds + 2, n_engine);
+      /* The status first: a payload that finished just as a deadline
+       * passed keeps its own status. */
       if (fds[0].revents)
+        return read_status (s->pid, status_fd);
+      if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si))
+        on_signal (s, (int)si.ssi_signo);
+      if (s->timeout_at >= 0 && now_ms () >= s->timeout_at)
+        *end = END_TIMEOUT;
+      else if (s->stop_at >= 0 && now_ms () >= s->stop_at)
+        *end = END_STOPPED;
+      if (*end != END_PAYLOAD)
         {
-          ssize_t n = read_all (status_fd, &wstatus, sizeof (wstatus));
-          if (n == (ssize_t)sizeof (wstatus))
-            return wstatus;
-          /* EOF: pid 1 is gone without a report. */
-          while (waitpid (pid, &wstatus, 0) < 0)
-            if (errno != EINTR)
-              die_errno ("waitpid");
-          return wstatus;
+          kill_sandbox (s->pid, s->own_pidns);
+          /* The payload's fate: killed by SIGKILL (a wait status with
+           * only the signal number in it), so entrun exits 137. */
+          return SIGKILL;
         }
-      if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si)
-          && si.ssi_signo != SIGCHLD && si.ssi_signo != (uint32_t)ENTRUN_SIG_PARENT_DIED)
-        kill (pid, (int)si.ssi_signo);
     }
 }
 
@@ -316,6 +386,32 @@ block_signals (entrun_sandbox_t *sb)
     die_errno ("sigprocmask");
 }
 
+/* entrun's exit status, saying why when entrun killed the sandbox.  Killed
+ * after --stop-timeout, it is the payload's own fate, 137 (128+SIGKILL),
+ * as docker stop gives; resources.timeout has its own status, 124. */
+static int
+final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile_t *p)
+{
+  switch (end)
+    {
+    case END_TIMEOUT:
+      warn ("resources.timeout: the sandbox ran out of its %" PRId64 " s and was killed",
+            p->resources.timeout);
+      return ENTRUN_EXIT_TIMEOUT;
+    case END_STOPPED:
+      if (sup->stop_timeout == 0)
+        warn ("%s: the sandbox was killed at once (--stop-timeout 0)",
+              stop_name (sup->stop_signal));
+      else
+        warn ("%s: the sandbox still ran %d s later (--stop-timeout) and was killed",
+              stop_name (sup->stop_signal), sup->stop_timeout);
+      return entrun_exit_status (wstatus);
+    case END_PAYLOAD:
+    default:
+      return entrun_exit_status (wstatus);
+    }
+}
+
 int
 entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
 {
@@ -325,10 +421,10 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   int sync_pipe[2], status_pipe[2], net_pair[2] = { -1, -1 };
   netsetup_engine_t *engine = NULL;
   cleanup_free char *cgroup = NULL;
+  supervisor_t sup = { .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1 };
   ent_error_t *err = NULL;
-  bool timed_out = false;
+  end_t end;
   int wstatus;
-  pid_t pid;
 
   check_keep_fds (cli);
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
@@ -352,18 +448,19 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   block_signals (&sb);
 
   verbose ("seccomp filter ready");
-  pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], net_pair[0]);
-  verbose ("namespaces created (pid 1 is %d)", pid);
-  cgroup = enter_cgroup (pid, p);
+  sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], net_pair[0]);
+  sup.own_pidns = p->ns.create[ENT_NS_PID];
+  verbose ("namespaces created (pid 1 is %d)", sup.pid);
+  cgroup = enter_cgroup (sup.pid, p);
   close (sync_pipe[0]);
   close (status_pipe[1]);
-  write_maps (pid, p);
+  write_maps (sup.pid, p);
   /* The "go" byte.  The pipe's write end then stays open until entrun is
    * done: pid 1 reads its hangup as "entrun died before my
    * PR_SET_PDEATHSIG could catch it" (see wait_for_parent in pid1.c). */
   if (write_all (sync_pipe[1], "1", 1) < 0)
     {
-      kill (pid, SIGKILL);
+      kill (sup.pid, SIGKILL);
       die_errno ("starting the sandbox");
     }
   verbose ("uid/gid maps written");
@@ -374,10 +471,12 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
        * exists, so that no sandboxed process inherits the ignored signal. */
       signal (SIGPIPE, SIG_IGN);
       close (net_pair[1]);
-      start_network (pid, net_pair[0], engine);
+      start_network (sup.pid, net_pair[0], engine);
     }
 
-  wstatus = supervise (pid, &sb, status_pipe[0], engine, &timed_out);
+  if (p->resources.timeout > 0)
+    sup.timeout_at = now_ms () + p->resources.timeout * 1000;
+  wstatus = supervise (&sup, &sb.forwarded, status_pipe[0], engine, &end);
   close (status_pipe[0]);
   close (sync_pipe[1]);
   if (engine)
@@ -391,11 +490,5 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   free (sb.self_exe);
   ent_strv_free (sb.protect);
   entrun_cgroup_remove (cgroup);
-  if (timed_out)
-    {
-      warn ("resources.timeout: the sandbox ran out of its %" PRId64 " s and was killed",
-            p->resources.timeout);
-      return ENTRUN_EXIT_TIMEOUT;
-    }
-  return entrun_exit_status (wstatus);
+  return final_status (&sup, end, wstatus, p);
 }

@@ -92,6 +92,27 @@ START_TEST (explain_without_command)
 }
 END_TEST
 
+START_TEST (stop_timeout)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (PARSE (&cli, &err, "true"), 0);
+  ck_assert_int_eq (cli.stop_timeout, 10);
+  entrun_cli_clear (&cli);
+  ck_assert_int_eq (PARSE (&cli, &err, "--stop-timeout", "0", "true"), 0);
+  ck_assert_int_eq (cli.stop_timeout, 0);
+  entrun_cli_clear (&cli);
+  ck_assert_int_eq (PARSE (&cli, &err, "--stop-timeout=86400", "true"), 0);
+  ck_assert_int_eq (cli.stop_timeout, 86400);
+  entrun_cli_clear (&cli);
+  /* The last one wins, as for the other single-valued options. */
+  ck_assert_int_eq (PARSE (&cli, &err, "--stop-timeout", "3", "--stop-timeout", "007", "true"), 0);
+  ck_assert_int_eq (cli.stop_timeout, 7);
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
 static const struct
 {
   const char *args[3];
@@ -108,6 +129,14 @@ static const struct
   { { "--json", "true", NULL }, "--json" },
   { { "-v", NULL, NULL }, "no command" },
   { { "--hostname", "", "true" }, "--hostname" },
+  { { "--stop-timeout", "x", "true" }, "--stop-timeout 'x': expected a whole number of seconds" },
+  { { "--stop-timeout", "-1", "true" }, "--stop-timeout '-1'" },
+  { { "--stop-timeout", "86401", "true" }, "--stop-timeout '86401'" },
+  { { "--stop-timeout", "99999999999999999999", "true" }, "'99999999999999999999'" },
+  { { "--stop-timeout", "1.5", "true" }, "--stop-timeout '1.5'" },
+  { { "--stop-timeout", "10s", "true" }, "--stop-timeout '10s'" },
+  { { "--stop-timeout", "", "true" }, "--stop-timeout ''" },
+  { { "--stop-timeout", NULL, NULL }, "--stop-timeout" },
 };
 
 START_TEST (bad_arguments_are_named)
@@ -140,6 +169,7 @@ cli_suite (void)
   tcase_add_test (tc, env_and_flags);
   tcase_add_test (tc, keep_fds_sorted_unique);
   tcase_add_test (tc, explain_without_command);
+  tcase_add_test (tc, stop_timeout);
   tcase_add_loop_test (tc, bad_arguments_are_named, 0, (int) (sizeof (bad) / sizeof (bad[0])));
   suite_add_tcase (s, tc);
   return s;
