@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -374,6 +375,60 @@ start_network (pid_t pid, int sock, netsetup_engine_t *engine)
   verbose ("network ready");
 }
 
+/* The caller's terminal and standard descriptors as entrun found them.  The
+ * sandbox shares the open file descriptions of fds 0-2 with the caller.  Its
+ * new session keeps it from making the terminal its controlling one (no
+ * TIOCSTI, no job control), but it may still change the terminal's modes
+ * (stty raw -echo) or set O_NONBLOCK on a shared description, and a payload
+ * that is killed never undoes that: the caller's shell would be left with
+ * no echo, or EAGAIN on read.  Like ssh and sudo for the terminals they
+ * drive, entrun puts both back once the sandbox is gone. */
+typedef struct caller_stdio
+{
+  int flags[3]; /* F_GETFL of fds 0-2, -1 when closed */
+  int tty;      /* the first of them that is a terminal, or -1 */
+  struct termios termios;
+} caller_stdio_t;
+
+static void
+save_stdio (caller_stdio_t *s)
+{
+  memset (s, 0, sizeof (*s));
+  s->tty = -1;
+  for (int fd = 0; fd < 3; fd++)
+    {
+      s->flags[fd] = fcntl (fd, F_GETFL);
+      if (s->tty < 0 && s->flags[fd] >= 0 && tcgetattr (fd, &s->termios) == 0)
+        s->tty = fd;
+    }
+}
+
+/* The terminal modes go back only while entrun owns the terminal: it is in
+ * the foreground process group, or the terminal is not its controlling one.
+ * Run in the background, entrun must not clobber the modes of the job that
+ * has the terminal now (and would be stopped by SIGTTOU for trying). */
+static void
+restore_stdio (const caller_stdio_t *s)
+{
+  struct termios now;
+  pid_t fg;
+
+  for (int fd = 0; fd < 3; fd++)
+    if (s->flags[fd] >= 0 && fcntl (fd, F_GETFL) != s->flags[fd]
+        && fcntl (fd, F_SETFL, s->flags[fd]) < 0)
+      verbose ("restoring the file status flags of fd %d: %s", fd, strerror (errno));
+  memset (&now, 0, sizeof (now));
+  if (s->tty < 0 || tcgetattr (s->tty, &now) < 0 || memcmp (&now, &s->termios, sizeof (now)) == 0)
+    return;
+  fg = tcgetpgrp (s->tty);
+  if (fg >= 0 && fg != getpgrp ())
+    return;
+  if (tcsetattr (s->tty, TCSANOW, &s->termios) < 0)
+    verbose ("restoring the terminal modes: %s", strerror (errno));
+  else
+    verbose ("terminal modes restored");
+}
+
 static void
 block_signals (entrun_sandbox_t *sb)
 {
@@ -423,6 +478,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   cleanup_free char *cgroup = NULL;
   supervisor_t sup = { .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1 };
   ent_error_t *err = NULL;
+  caller_stdio_t stdio;
   end_t end;
   int wstatus;
 
@@ -446,6 +502,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
       sb.net_sock = net_pair[1];
     }
   block_signals (&sb);
+  save_stdio (&stdio);
 
   verbose ("seccomp filter ready");
   sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], net_pair[0]);
@@ -479,6 +536,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   wstatus = supervise (&sup, &sb.forwarded, status_pipe[0], engine, &end);
   close (status_pipe[0]);
   close (sync_pipe[1]);
+  restore_stdio (&stdio);
   if (engine)
     {
       close (net_pair[0]);
