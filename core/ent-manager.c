@@ -200,7 +200,15 @@ judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v
   *v = KEEP_BOTH;
   if (strcmp (old->full_name, e->full_name) == 0)
     {
-      *v = e->precedence > old->precedence ? REPLACE_OLD : DROP_NEW;
+      /* The same grant twice: one is kept, and its source is what the
+       * renderings show.  The higher precedence's; at one precedence the
+       * source first in byte order, not the one that came first, so that
+       * the order of two profiles on the command line changes nothing. */
+      if (e->precedence != old->precedence)
+        *v = e->precedence > old->precedence ? REPLACE_OLD : DROP_NEW;
+      else
+        *v = strcmp (ent_entitlement_source (e), ent_entitlement_source (old)) < 0 ? REPLACE_OLD
+                                                                                   : DROP_NEW;
       return 0;
     }
   if (!same_group && (!same_name || (e->repeatable && !same_key (old, e))))
@@ -257,6 +265,47 @@ fold (ent_entitlement_t **next, size_t *n, ent_entitlement_t *e, ent_error_t **e
   return 0;
 }
 
+/* The lowest precedence of @ents above @above (any when !@have_above);
+ * false when there is none. */
+static bool
+next_precedence (ent_entitlement_t *const *ents, size_t n, bool have_above, int above, int *out)
+{
+  bool found = false;
+
+  for (size_t i = 0; i < n; i++)
+    if ((!have_above || ents[i]->precedence > above) && (!found || ents[i]->precedence < *out))
+      {
+        *out = ents[i]->precedence;
+        found = true;
+      }
+  return found;
+}
+
+/* Fold @ents into @next one precedence at a time, the lowest first.  Two
+ * levels of a group from one source are a conflict even when a grant of
+ * higher precedence would override both: folded in the order given, the
+ * override could come first and drop them one by one unseen, so whether a
+ * set is accepted would depend on its order. */
+static int
+fold_all (ent_entitlement_t **next, size_t *n, ent_entitlement_t **ents, size_t n_ents,
+          ent_error_t **err)
+{
+  bool have_level = false;
+  int level = 0;
+
+  while (next_precedence (ents, n_ents, have_level, level, &level))
+    {
+      for (size_t i = 0; i < n_ents; i++)
+        {
+          int ret = ents[i]->precedence == level ? fold (next, n, ents[i], err) : 0;
+          if (ret < 0)
+            return ret;
+        }
+      have_level = true;
+    }
+  return 0;
+}
+
 int
 ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents, ent_error_t **err)
 {
@@ -271,8 +320,8 @@ ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents, 
     ret = ent_error_set (err, ENOMEM, "out of memory");
   if (ret == 0 && m->n_grants > 0) /* no grants yet: m->grants is NULL */
     memcpy (next, m->grants, m->n_grants * sizeof (*next));
-  for (size_t i = 0; ret == 0 && i < n_ents; i++)
-    ret = fold (next, &n, ents[i], err);
+  if (ret == 0)
+    ret = fold_all (next, &n, ents, n_ents, err);
   /* One rebuild for the whole set: a grant that depends on another
    * (network.publish on network.user) is judged with all of them present,
    * whatever order they came in. */

@@ -706,6 +706,89 @@ START_TEST (batch_is_atomic)
 }
 END_TEST
 
+/* Requests with a source and a precedence, for the batch tests below. */
+typedef struct sourced
+{
+  const char *request, *source;
+  int precedence;
+} sourced_t;
+
+/* ent_manager_add_all of @set[@perm[i]] on a fresh manager. */
+static int
+add_sourced (ent_manager_t *m, const ent_catalogue_t *cat, const sourced_t *set, const size_t *perm,
+             size_t n, ent_error_t **err)
+{
+  ent_entitlement_t *ents[8];
+
+  ck_assert_uint_le (n, TEST_N (ents));
+  for (size_t i = 0; i < n; i++)
+    {
+      ents[i] = ent_catalogue_instantiate (cat, set[perm[i]].request, NULL);
+      ck_assert_ptr_nonnull (ents[i]);
+      ck_assert_int_eq (
+          ent_entitlement_set_source (ents[i], set[perm[i]].source, set[perm[i]].precedence), 0);
+    }
+  return ent_manager_add_all (m, ents, n, err);
+}
+
+/* Two levels of one group from one profile conflict even when the command
+ * line overrides the group: in every order, not only when the override
+ * comes last. */
+START_TEST (batch_conflict_under_override)
+{
+  static const sourced_t set[] = {
+    { "network.user", "dev.ini:2", ENT_PRECEDENCE_PROFILE },
+    { "network.host", "dev.ini:3", ENT_PRECEDENCE_PROFILE },
+    { "network.none", TEST_SOURCE, ENT_PRECEDENCE_CLI },
+  };
+  ent_catalogue_t *cat = test_catalogue ();
+  size_t perm[3] = { 0, 1, 2 };
+
+  do
+    {
+      ent_manager_t *m = test_manager (cat);
+      ent_profile_t *before = ent_profile_copy (ent_manager_profile (m));
+      ent_error_t *err = NULL;
+
+      test_assert_error (add_sourced (m, cat, set, perm, 3, &err), err, EEXIST,
+                         "conflicting network levels");
+      test_assert_profile_equal (ent_manager_profile (m), before);
+      ent_error_free (err);
+      ent_profile_free (before);
+      ent_manager_free (m);
+    }
+  while (next_permutation (perm, 3));
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* The same grant from two sources of one precedence: the source shown is
+ * the same whatever their order (the first in byte order). */
+START_TEST (batch_duplicate_source_stable)
+{
+  static const sourced_t set[] = {
+    { "host.fs.rw=/srv", "b.ini:1", ENT_PRECEDENCE_PROFILE },
+    { "host.fs.rw=/srv", "a.ini:7", ENT_PRECEDENCE_PROFILE },
+  };
+  static const size_t orders[][2] = { { 0, 1 }, { 1, 0 } };
+  ent_catalogue_t *cat = test_catalogue ();
+
+  for (size_t o = 0; o < TEST_N (orders); o++)
+    {
+      ent_manager_t *m = test_manager (cat);
+      int i;
+
+      ck_assert_int_eq (add_sourced (m, cat, set, orders[o], 2, NULL), 0);
+      i = find_grant (m, "host.fs.rw=/srv");
+      ck_assert_int_ge (i, 0);
+      ck_assert_str_eq (ent_entitlement_source (ent_manager_get (m, i)), "a.ini:7");
+      ck_assert_int_eq (ent_manager_profile (m)->fs.n_mounts, 1);
+      ent_manager_free (m);
+    }
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 START_TEST (custom_order_independent)
 {
   ent_manager_t *ab = ent_manager_new (NULL, NULL);
@@ -761,6 +844,8 @@ manager_suite (void)
   tcase_add_test (tc, same_custom_twice_idempotent);
   tcase_add_test (tc, canonical_listing_order);
   tcase_add_test (tc, batch_is_atomic);
+  tcase_add_test (tc, batch_conflict_under_override);
+  tcase_add_test (tc, batch_duplicate_source_stable);
   tcase_add_loop_test (tc, order_independent, 0, TEST_N (perm_sets));
   tcase_add_loop_test (tc, batch_order_independent, 0, TEST_N (perm_sets));
   tcase_add_test (tc, custom_order_independent);
