@@ -63,9 +63,18 @@ route_putp (struct rtnl_route **r)
 #define cleanup_rtnl_addr __attribute__ ((cleanup (rtaddr_putp)))
 #define cleanup_rtnl_route __attribute__ ((cleanup (route_putp)))
 
+/* libnl turns errno into codes of its own, and every errno it has no code
+ * for into "Unspecific failure".  When a system call failed, errno still
+ * holds the kernel's answer (the callers clear it first): report that,
+ * as the fail-closed invariant wants, and libnl's text otherwise (an error
+ * the kernel sent back in a netlink message). */
 static int
 nl_fail (ent_error_t **err, const char *step, int nlerr)
 {
+  int e = errno;
+
+  if (e > 0 && nl_syserr2nlerr (e) == -nlerr)
+    return ent_error_set (err, e, "network setup: %s: %s", step, strerror (e));
   return ent_error_set (err, EIO, "network setup: %s: %s", step, nl_geterror (nlerr));
 }
 
@@ -77,6 +86,7 @@ nl_open (struct nl_sock **out, ent_error_t **err)
 
   if (sk == NULL)
     return ent_error_set (err, ENOMEM, "network setup: out of memory");
+  errno = 0;
   if ((ret = nl_connect (sk, NETLINK_ROUTE)) < 0)
     {
       nl_socket_free (sk);
@@ -100,6 +110,7 @@ link_up (struct nl_sock *sk, int ifindex, unsigned mtu, ent_error_t **err)
   rtnl_link_set_flags (change, IFF_UP);
   if (mtu)
     rtnl_link_set_mtu (change, mtu);
+  errno = 0;
   if ((ret = rtnl_link_change (sk, orig, change, 0)) < 0)
     return nl_fail (err, "bringing a link up", ret);
   return 0;
@@ -128,6 +139,7 @@ add_address (struct nl_sock *sk, int ifindex, ent_error_t **err)
   if ((ret = nl_addr_parse (NETSETUP_TAP_ADDR "/24", AF_INET, &local)) < 0)
     return nl_fail (err, "parsing the tap address", ret);
   rtnl_addr_set_ifindex (a, ifindex);
+  errno = 0;
   if ((ret = rtnl_addr_set_local (a, local)) < 0 || (ret = rtnl_addr_add (sk, a, 0)) < 0)
     return nl_fail (err, "adding " NETSETUP_TAP_ADDR "/24 to " NETSETUP_TAP_NAME, ret);
   return 0;
@@ -159,6 +171,7 @@ add_default_route (struct nl_sock *sk, int ifindex, ent_error_t **err)
   rtnl_route_nh_set_ifindex (nh, ifindex);
   rtnl_route_nh_set_gateway (nh, gw);
   rtnl_route_add_nexthop (r, nh); /* the route owns @nh now */
+  errno = 0;
   if ((ret = rtnl_route_add (sk, r, 0)) < 0)
     return nl_fail (err, "adding the default route via " NETSETUP_GATEWAY, ret);
   return 0;
@@ -214,11 +227,13 @@ make_proxy_listener (int *fd_out, ent_error_t **err)
   struct sockaddr_in sin = { .sin_family = AF_INET,
                              .sin_port = htons (NETSETUP_PROXY_PORT),
                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  cleanup_close int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  cleanup_close int fd = -1;
   int ret = netsetup_loopback_up (err);
 
   if (ret < 0)
     return ret;
+  /* Made only now: bringing lo up would clobber the errno of a failure. */
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0 || bind (fd, (struct sockaddr *)&sin, sizeof (sin)) < 0 || listen (fd, 128) < 0)
     return ent_error_set (err, errno, "network.proxy: listening on 127.0.0.1:%d: %s",
                           NETSETUP_PROXY_PORT, strerror (errno));
