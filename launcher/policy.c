@@ -292,8 +292,20 @@ entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loade
   return 0;
 }
 
-/* mkdir -p @path, 0755 for what it creates (world-readable, as XDG and
- * /etc directories are); false when it cannot. */
+/* mkdir @path, 0755 (world-readable, as XDG and /etc directories are);
+ * false when the caller may not.  Any other failure is fatal: taken for a
+ * "may not", it would leave a directory the sandbox could make unprotected. */
+static bool
+make_dir (const char *path, const char *whole)
+{
+  if (mkdir (path, 0755) == 0 || errno == EEXIST)
+    return true;
+  if (errno == EACCES || errno == EPERM || errno == EROFS || errno == ENOTDIR)
+    return false;
+  die_errno ("creating the profile directory %s", whole);
+}
+
+/* mkdir -p @path; false when the caller cannot. */
 static bool
 make_dirs (const char *path)
 {
@@ -304,11 +316,11 @@ make_dirs (const char *path)
   for (char *c = copy + 1; (c = strchr (c, '/')); c++)
     {
       *c = '\0';
-      if (mkdir (copy, 0755) < 0 && errno != EEXIST)
+      if (!make_dir (copy, path))
         return false;
       *c = '/';
     }
-  return mkdir (copy, 0755) == 0 || errno == EEXIST;
+  return make_dir (copy, path);
 }
 
 char **
