@@ -72,9 +72,11 @@ path_is_below (const char *path, const char *top)
 
 /* Remount one mount read-only, keeping the flags the kernel may have locked
  * (nosuid, nodev, noexec, atime): a bind remount that drops a locked flag
- * fails with EPERM inside a user namespace. */
+ * fails with EPERM inside a user namespace.  With @may_miss, a mount point
+ * that is gone or that we cannot reach (nor then can the payload) is
+ * skipped. */
 static int
-remount_ro (const char *mnt)
+remount_ro (const char *mnt, bool may_miss)
 {
   static const struct
   {
@@ -87,7 +89,7 @@ remount_ro (const char *mnt)
   struct statvfs sv;
 
   if (statvfs (mnt, &sv) < 0)
-    return errno == ENOENT || errno == EACCES ? 0 : -errno;
+    return may_miss && (errno == ENOENT || errno == EACCES) ? 0 : -errno;
   for (size_t i = 0; i < N_ELEMENTS (keep); i++)
     if (sv.f_flag & keep[i].st)
       flags |= keep[i].ms;
@@ -117,7 +119,7 @@ entrun_make_readonly_fallback (const char *path)
         return -EINVAL;
       unescape_mountinfo (mnt);
       if (path_is_below (mnt, path))
-        ret = remount_ro (mnt);
+        ret = remount_ro (mnt, true);
     }
   return ret;
 }
@@ -142,7 +144,7 @@ readonly_or_die (const char *path)
   if (ret < 0)
     {
       errno = -ret;
-      die_errno ("making %s read-only", path + strlen (NEWROOT));
+      die_errno ("making %s read-only", path[strlen (NEWROOT)] ? path + strlen (NEWROOT) : "/");
     }
 }
 
@@ -238,7 +240,7 @@ cover_source (bool is_dir)
       if ((fd = open (EMPTY_FILE, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666)) < 0)
         die_errno ("creating %s", EMPTY_FILE);
       xmount (OLDROOT "/dev/null", EMPTY_FILE, NULL, MS_BIND, NULL);
-      if (remount_ro (EMPTY_FILE) < 0)
+      if (remount_ro (EMPTY_FILE, false) < 0)
         die_errno ("making %s read-only", EMPTY_FILE);
       have_file = true;
     }
@@ -254,6 +256,16 @@ cover (const char *dst, bool is_dir)
 }
 
 /* ---- grants -------------------------------------------------------------- */
+
+/* mount(2) for grant @m: a failure names the grant, not the /proc/self/fd
+ * paths the mount goes through. */
+static void
+grant_mount (const ent_mount_t *m, const char *src, const char *dst, const char *type,
+             unsigned long flags, const char *data)
+{
+  if (mount (src, dst, type, flags, data) < 0)
+    die_errno ("%s=%s: mount", kind_names[m->kind], m->path);
+}
 
 /* Is @path strictly below a host.fs.tmpfs target of @p? */
 static const char *
@@ -277,9 +289,14 @@ make_mount_point (const ent_profile_t *p, const ent_mount_t *m)
   cleanup_free char *dst = NULL;
   struct stat st;
 
-  if (top == NULL || (m->kind != ENT_MOUNT_BIND_RW && m->kind != ENT_MOUNT_BIND_RO)
-      || stat (src, &st) < 0)
+  if (top == NULL || (m->kind != ENT_MOUNT_BIND_RW && m->kind != ENT_MOUNT_BIND_RO))
     return;
+  if (stat (src, &st) < 0)
+    {
+      if (errno == ENOENT)
+        return; /* open_target() below says so */
+      die_errno ("%s=%s", kind_names[m->kind], m->path);
+    }
   dst = under (NEWROOT, m->path);
   for (char *c = dst + strlen (NEWROOT) + strlen (top) + 1; (c = strchr (c, '/')); c++)
     {
@@ -322,7 +339,7 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
       {
         cleanup_close int sfd = open_target (OLDROOT, m->path, what);
         src = fd_path (sfd);
-        xmount (src, dst, NULL, MS_BIND | MS_REC, NULL);
+        grant_mount (m, src, dst, NULL, MS_BIND | MS_REC, NULL);
       }
       if (m->kind == ENT_MOUNT_BIND_RO)
         {
@@ -331,12 +348,12 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
         }
       break;
     case ENT_MOUNT_HIDE:
-      cover (dst, S_ISDIR (st.st_mode));
+      grant_mount (m, cover_source (S_ISDIR (st.st_mode)), dst, NULL, MS_BIND, NULL);
       break;
     case ENT_MOUNT_TMPFS:
       if (!S_ISDIR (st.st_mode))
         die ("%s=%s: not a directory", what, m->path);
-      xmount ("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+      grant_mount (m, "tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
       break;
     default:
       die ("internal error: mount kind %d", (int)m->kind);
@@ -443,7 +460,11 @@ mask_paths (const ent_profile_t *p)
     {
       cleanup_free char *path = under (NEWROOT, p->fs.readonly[i]);
       if (access (path, F_OK) < 0)
-        continue;
+        {
+          if (errno == ENOENT)
+            continue;
+          die_errno ("making %s read-only", p->fs.readonly[i]);
+        }
       xmount (path, path, NULL, MS_BIND | MS_REC, NULL);
       readonly_or_die (path);
     }
@@ -473,6 +494,8 @@ bind_resolv_conf (const ent_profile_t *p)
   dst = syscall (SYS_openat2, rootfd, "etc/resolv.conf", &how, sizeof (how));
   if (dst < 0 && errno == ENOSYS)
     dst = openat (rootfd, "etc/resolv.conf", O_PATH | O_CLOEXEC);
+  if (dst < 0 && errno != ENOENT)
+    die_errno ("/etc/resolv.conf");
   if (dst < 0)
     {
       warn ("no /etc/resolv.conf to point at the NAT's DNS (%s)", strerror (errno));
@@ -480,7 +503,7 @@ bind_resolv_conf (const ent_profile_t *p)
     }
   /* Made read-only first: the bind below copies that flag. */
   xmount ("/resolv.conf", "/resolv.conf", NULL, MS_BIND, NULL);
-  if (remount_ro ("/resolv.conf") < 0)
+  if (remount_ro ("/resolv.conf", false) < 0)
     die_errno ("making the sandbox's resolv.conf read-only");
   dst_path = fd_path (dst);
   xmount ("/resolv.conf", dst_path, NULL, MS_BIND, NULL);
@@ -496,9 +519,13 @@ protect_self (const char *self_exe)
     return;
   path = under (NEWROOT, self_exe);
   if (access (path, F_OK) < 0)
-    return; /* hidden by a grant: nothing to protect */
+    {
+      if (errno == ENOENT)
+        return; /* hidden by a grant: nothing to protect */
+      die_errno ("making %s read-only", self_exe);
+    }
   xmount (path, path, NULL, MS_BIND, NULL);
-  if (remount_ro (path) < 0)
+  if (remount_ro (path, false) < 0)
     die_errno ("making %s read-only", self_exe);
 }
 
@@ -529,6 +556,8 @@ pin_ancestors (const char *path)
       /* Renaming @dir needs write access to its parent. */
       if (access (parent, W_OK) == 0)
         xmount (dir, dir, NULL, MS_BIND | MS_REC, NULL);
+      else if (errno != EACCES && errno != EROFS)
+        die_errno ("protecting %s", dir + strlen (NEWROOT));
     }
 }
 
@@ -539,7 +568,14 @@ protect_dirs (char *const *dirs)
     {
       cleanup_free char *path = under (NEWROOT, dirs[i]);
       struct stat st;
-      if (stat (path, &st) < 0 || !S_ISDIR (st.st_mode))
+      if (stat (path, &st) < 0)
+        {
+          /* Missing, or out of our reach and so of the payload's. */
+          if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+            continue;
+          die_errno ("protecting %s", dirs[i]);
+        }
+      if (!S_ISDIR (st.st_mode))
         continue;
       pin_ancestors (path);
       xmount (path, path, NULL, MS_BIND | MS_REC, NULL);
