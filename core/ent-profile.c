@@ -798,6 +798,11 @@ ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path
   if (path == NULL || path[0] != '/')
     return ent_error_set (err, EINVAL, "%s: path '%s' is not absolute", mount_kind_names[kind],
                           path ? path : "");
+  /* Hiding '/' or putting a tmpfs on it leaves a sandbox with nothing to
+   * run: refused here for every caller (the catalogue and the INI
+   * profiles say so first, quoting the value as written). */
+  if ((kind == ENT_MOUNT_HIDE || kind == ENT_MOUNT_TMPFS) && strcmp (path, "/") == 0)
+    return ent_error_set (err, EINVAL, "%s: refusing to cover '/'", mount_kind_names[kind]);
   while (pos < fs->n_mounts && (c = strcmp (fs->mounts[pos].path, path)) < 0)
     pos++;
   if (c == 0)
@@ -985,7 +990,13 @@ ent_profile_apply_api (ent_profile_t *p, ent_error_t **err)
         continue;
       for (size_t j = 0; a->paths && a->paths[j]; j++)
         {
-          int ret = ent_profile_add_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
+          int ret;
+          /* '/' is no API's socket: an address variable naming it
+           * (DOCKER_HOST=unix:///) is a mistake, and hiding it would leave
+           * no sandbox.  The variable is still unset below. */
+          if (strcmp (a->paths[j], "/") == 0)
+            continue;
+          ret = ent_profile_add_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
           if (ret < 0)
             return ent_error_prefix (err, "api.access=%s:deny%s", api_names[i],
                                      a->granted ? "" : " (the default)");

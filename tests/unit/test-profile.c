@@ -1076,6 +1076,23 @@ START_TEST (mounts_sorted_one_per_path)
 }
 END_TEST
 
+START_TEST (mount_never_covers_root)
+{
+  ent_profile_t *p = ent_profile_new ();
+  ent_error_t *err = NULL;
+
+  test_assert_error (ent_profile_add_mount (p, ENT_MOUNT_HIDE, "/", &err), err, EINVAL,
+                     "host.fs.hide: refusing to cover '/'");
+  ent_error_clear (&err);
+  test_assert_error (ent_profile_add_mount (p, ENT_MOUNT_TMPFS, "/", &err), err, EINVAL,
+                     "host.fs.tmpfs: refusing to cover '/'");
+  ck_assert_int_eq (p->fs.n_mounts, 0);
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/", NULL));
+  ent_error_free (err);
+  ent_profile_free (p);
+}
+END_TEST
+
 START_TEST (mount_needs_absolute)
 {
   ent_profile_t *p = ent_profile_new ();
@@ -1335,6 +1352,23 @@ START_TEST (apply_api_mount_conflict)
 }
 END_TEST
 
+/* An address variable may name '/' (DOCKER_HOST=unix:///): no socket, and
+ * hiding it would leave the sandbox nothing.  It is skipped; the rest of the
+ * API is still hidden and its variable unset. */
+START_TEST (apply_api_root_skipped)
+{
+  ent_profile_t *p = api_profile ();
+
+  OK (ent_strlist_add (&p->api[ENT_API_DOCKER].paths, "/"));
+  OK (ent_profile_apply_api (p, NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 4);
+  assert_mount (p, 0, ENT_MOUNT_HIDE, "/run/docker.sock");
+  assert_mount (p, 1, ENT_MOUNT_HIDE, "/run/user/1000/docker.sock");
+  assert_unset (p, 2, "DOCKER_HOST");
+  ent_profile_free (p);
+}
+END_TEST
+
 START_TEST (apply_api_allowed_path_mounted)
 {
   ent_profile_t *p = api_profile ();
@@ -1411,6 +1445,7 @@ profile_suite (void)
   tcase_add_loop_test (tc, path_resolve_bad, 0, TEST_N (paths_bad));
   tcase_add_test (tc, mounts_sorted_one_per_path);
   tcase_add_test (tc, mount_needs_absolute);
+  tcase_add_test (tc, mount_never_covers_root);
   tcase_add_test (tc, env_in_order);
   tcase_add_test (tc, env_invalid);
   tcase_add_test (tc, publish_sorted_unique);
@@ -1421,6 +1456,7 @@ profile_suite (void)
   tcase_add_test (tc, apply_api_keeps_the_rest);
   tcase_add_loop_test (tc, apply_api_mount_conflict, 0, TEST_N (api_mount_conflicts));
   tcase_add_test (tc, apply_api_allowed_path_mounted);
+  tcase_add_test (tc, apply_api_root_skipped);
   tcase_add_test (tc, set_string);
   suite_add_tcase (s, tc);
   return s;
