@@ -42,13 +42,19 @@ wait_for_parent (entrun_sandbox_t *sb)
 {
   bool own_pidns = sb->profile->ns.create[ENT_NS_PID];
   struct pollfd pfd = { .fd = sb->sync_fd, .events = POLLIN };
+  ssize_t n;
   char go;
 
   if (!own_pidns && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_CHILD_SUBREAPER)");
   if (prctl (PR_SET_PDEATHSIG, own_pidns ? SIGKILL : ENTRUN_SIG_PARENT_DIED, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_PDEATHSIG)");
-  if (read_all (sb->sync_fd, &go, 1) != 1)
+  if ((n = read_all (sb->sync_fd, &go, 1)) < 0)
+    {
+      errno = (int)-n;
+      die_errno ("waiting for entrun to start the sandbox");
+    }
+  if (n != 1)
     _exit (ENTRUN_EXIT_ERROR); /* the parent is gone or failed and said why */
   if (poll (&pfd, 1, 0) != 0)
     _exit (ENTRUN_EXIT_ERROR); /* killed after "go", before our prctl */
@@ -163,9 +169,15 @@ enter_locked_namespaces (const ent_profile_t *p)
 static void
 wait_network_ready (entrun_sandbox_t *sb)
 {
+  ssize_t n;
   char ready;
 
-  if (read_all (sb->net_sock, &ready, 1) != 1)
+  if ((n = read_all (sb->net_sock, &ready, 1)) < 0)
+    {
+      errno = (int)-n;
+      die_errno ("waiting for entrun's network engine");
+    }
+  if (n != 1)
     _exit (ENTRUN_EXIT_ERROR); /* entrun failed and said why */
   close (sb->net_sock);
   sb->net_sock = -1;
@@ -241,17 +253,11 @@ kill_descendants (void)
 }
 
 static __attribute__ ((noreturn)) void
-supervise_payload (entrun_sandbox_t *sb, pid_t payload)
+supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd)
 {
-  cleanup_close int sfd = signalfd (-1, &sb->forwarded, SFD_CLOEXEC);
   struct signalfd_siginfo si;
   int status = 0;
 
-  if (sfd < 0)
-    {
-      kill (payload, SIGKILL);
-      die_errno ("signalfd");
-    }
   for (;;)
     {
       if (reap (payload, &status))
@@ -292,6 +298,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
   entrun_mount_ctx_t mctx = { .profile = p, .self_exe = sb->self_exe, .protect = sb->protect };
   cleanup_close int tun_path = -1;
   pid_t self, payload;
+  int sfd;
 
   wait_for_parent (sb);
   verbose ("pid 1: started");
@@ -319,6 +326,11 @@ entrun_pid1 (entrun_sandbox_t *sb)
     wait_network_ready (sb);
   verbose ("pid 1: hostname, network and session ready");
 
+  /* Made before the payload exists: once it may run, a failure here could
+   * no longer stop it (invariant 1). */
+  sfd = signalfd (-1, &sb->forwarded, SFD_CLOEXEC);
+  if (sfd < 0)
+    die_errno ("signalfd");
   self = getpid ();
   payload = fork ();
   if (payload < 0)
@@ -326,7 +338,8 @@ entrun_pid1 (entrun_sandbox_t *sb)
   if (payload == 0)
     {
       close (sb->status_fd);
+      close (sfd);
       entrun_payload (sb, self);
     }
-  supervise_payload (sb, payload);
+  supervise_payload (sb, payload, sfd);
 }
