@@ -77,6 +77,28 @@ check_keep_fds (const entrun_cli_t *cli)
       die_errno ("--keep-fd %d", cli->keep_fds[i]);
 }
 
+/* A step of ours failed once pid 1 exists.  pid 1 may have failed first:
+ * then it has said why, and our failure is only the echo of its own (maps
+ * for a process that is gone, a pipe with no reader), so exit with its
+ * status, 125, and add nothing: the one message names the step that
+ * failed.  Otherwise stop it and name ours (with @err's text unless 0).
+ * Either way pid 1 is gone before we are. */
+static __attribute__ ((noreturn)) void
+die_after_pid1 (pid_t pid, int err, const char *step)
+{
+  int wstatus = 0;
+
+  kill (pid, SIGKILL);
+  while (waitpid (pid, &wstatus, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED (wstatus) && WEXITSTATUS (wstatus) == ENTRUN_EXIT_ERROR)
+    exit (ENTRUN_EXIT_ERROR);
+  if (err == 0)
+    die ("%s", step);
+  errno = err;
+  die_errno ("%s", step);
+}
+
 /* Write the sandbox's uid and gid maps: one id inside (the caller's, or 0
  * under security.admin) mapped to the caller's.  setgroups is denied first,
  * as an unprivileged gid_map requires, so the payload cannot drop groups to
@@ -103,14 +125,23 @@ write_maps (pid_t pid, const ent_profile_t *p)
   return;
 
 fail_uid:
-  errno = -ret;
-  die_errno ("writing uid_map");
+  die_after_pid1 (pid, -ret, "writing uid_map");
 fail_setgroups:
-  errno = -ret;
-  die_errno ("writing setgroups");
+  die_after_pid1 (pid, -ret, "writing setgroups");
 fail_gid:
-  errno = -ret;
-  die_errno ("writing gid_map");
+  die_after_pid1 (pid, -ret, "writing gid_map");
+}
+
+/* Can the caller write to @path?  Any answer but a plain no (or yes) is an
+ * error: taken for a no, it would leave entrun's binary writable inside. */
+static bool
+writable (const char *path)
+{
+  if (access (path, W_OK) == 0)
+    return true;
+  if (errno == EACCES || errno == EROFS || errno == ETXTBSY || errno == EPERM)
+    return false;
+  die_errno ("checking whether %s is writable", path);
 }
 
 /* entrun's own binary, when the caller could write to it (or replace it):
@@ -126,7 +157,7 @@ self_exe_if_writable (void)
   if (self == NULL || slash == NULL)
     die_errno ("locating the entrun binary");
   *(slash == dir ? slash + 1 : slash) = '\0';
-  if (access (self, W_OK) == 0 || access (dir, W_OK) == 0)
+  if (writable (self) || writable (dir))
     return self;
   free (self);
   return NULL;
@@ -146,8 +177,10 @@ enter_cgroup (pid_t pid, const ent_profile_t *p)
   if (entrun_cgroup_backend (&dir) != ENT_RES_CGROUP
       || entrun_cgroup_enter (dir, pid, &p->resources, &created, &err) < 0)
     {
-      kill (pid, SIGKILL);
-      die ("resources: %s", err ? ent_error_message (err) : "the delegated cgroup went away");
+      char msg[1024];
+      snprintf (msg, sizeof (msg), "resources: %s",
+                err ? ent_error_message (err) : "the delegated cgroup went away");
+      die_after_pid1 (pid, 0, msg);
     }
   verbose ("cgroup %s", created);
   return created;
@@ -296,18 +329,11 @@ read_status (pid_t pid, int status_fd)
  * namespaces (and a tap device) down; pid 1 has ended everything else of
  * the sandbox before reporting, and dies with us (PR_SET_PDEATHSIG). */
 static int
-supervise (supervisor_t *s, const sigset_t *mask, int status_fd, netsetup_engine_t *engine,
-           end_t *end)
+supervise (supervisor_t *s, int sfd, int status_fd, netsetup_engine_t *engine, end_t *end)
 {
-  cleanup_close int sfd = signalfd (-1, mask, SFD_CLOEXEC);
   struct pollfd fds[MAX_POLL];
   struct signalfd_siginfo si;
 
-  if (sfd < 0)
-    {
-      kill (s->pid, SIGKILL);
-      die_errno ("signalfd");
-    }
   *end = END_PAYLOAD;
   for (;;)
     {
@@ -354,24 +380,29 @@ start_network (pid_t pid, int sock, netsetup_engine_t *engine)
 {
   ent_error_t *err = NULL;
   int fd = netsetup_recv_fd (sock);
+  int ret;
 
-  if (fd < 0)
+  /* EPIPE: pid 1 failed and said why; supervise() collects its status. */
+  if (fd == -EPIPE)
     return;
+  if (fd < 0)
+    die_after_pid1 (pid, -fd, "receiving the sandbox's network");
   size_t n_udp = netsetup_engine_udp_fds (engine);
   cleanup_free int *udp = calloc (n_udp + 1, sizeof (int));
 
   if (udp == NULL)
     die ("out of memory");
   for (size_t i = 0; i < n_udp; i++)
-    if ((udp[i] = netsetup_recv_fd (sock)) < 0)
-      return; /* pid 1 failed and said why */
+    if ((udp[i] = netsetup_recv_fd (sock)) == -EPIPE)
+      return;
+    else if (udp[i] < 0)
+      die_after_pid1 (pid, -udp[i], "receiving the sandbox's UDP sockets");
   if (netsetup_engine_start (engine, fd, udp, &err) < 0)
-    {
-      kill (pid, SIGKILL);
-      die ("%s", ent_error_message (err));
-    }
-  if (write_all (sock, "R", 1) < 0)
+    die_after_pid1 (pid, 0, ent_error_message (err));
+  if ((ret = write_all (sock, "R", 1)) == -EPIPE)
     return;
+  if (ret < 0)
+    die_after_pid1 (pid, -ret, "starting the sandbox's network");
   verbose ("network ready");
 }
 
@@ -478,9 +509,10 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   cleanup_free char *cgroup = NULL;
   supervisor_t sup = { .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1 };
   ent_error_t *err = NULL;
+  cleanup_close int sfd = -1;
   caller_stdio_t stdio;
   end_t end;
-  int wstatus;
+  int wstatus, ret;
 
   check_keep_fds (cli);
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
@@ -508,6 +540,15 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], net_pair[0]);
   sup.own_pidns = p->ns.create[ENT_NS_PID];
   verbose ("namespaces created (pid 1 is %d)", sup.pid);
+  /* A write to pid 1's pipe or socket, or libslirp's to a socket whose peer
+   * is gone, must be an EPIPE for entrun, not a SIGPIPE.  Set only now,
+   * after pid 1 exists, so that no sandboxed process inherits the ignored
+   * signal. */
+  signal (SIGPIPE, SIG_IGN);
+  /* Everything that can fail comes before the "go" byte: once the payload
+   * may run, a failure could no longer stop it (invariant 1). */
+  if ((sfd = signalfd (-1, &sb.forwarded, SFD_CLOEXEC)) < 0)
+    die_after_pid1 (sup.pid, errno, "signalfd");
   cgroup = enter_cgroup (sup.pid, p);
   close (sync_pipe[0]);
   close (status_pipe[1]);
@@ -515,25 +556,18 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   /* The "go" byte.  The pipe's write end then stays open until entrun is
    * done: pid 1 reads its hangup as "entrun died before my
    * PR_SET_PDEATHSIG could catch it" (see wait_for_parent in pid1.c). */
-  if (write_all (sync_pipe[1], "1", 1) < 0)
-    {
-      kill (sup.pid, SIGKILL);
-      die_errno ("starting the sandbox");
-    }
+  if ((ret = write_all (sync_pipe[1], "1", 1)) < 0)
+    die_after_pid1 (sup.pid, -ret, "starting the sandbox");
   verbose ("uid/gid maps written");
   if (engine)
     {
-      /* libslirp writes to sockets whose peer may be gone: that must be an
-       * EPIPE for it, not a SIGPIPE for entrun.  Set only now, after pid 1
-       * exists, so that no sandboxed process inherits the ignored signal. */
-      signal (SIGPIPE, SIG_IGN);
       close (net_pair[1]);
       start_network (sup.pid, net_pair[0], engine);
     }
 
   if (p->resources.timeout > 0)
     sup.timeout_at = now_ms () + p->resources.timeout * 1000;
-  wstatus = supervise (&sup, &sb.forwarded, status_pipe[0], engine, &end);
+  wstatus = supervise (&sup, sfd, status_pipe[0], engine, &end);
   close (status_pipe[0]);
   close (sync_pipe[1]);
   restore_stdio (&stdio);
