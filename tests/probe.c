@@ -17,7 +17,7 @@
  *   exit N         prints nothing, exits with status N
  *   signal N       prints nothing, dies by signal N
  * DETAIL is only printed by read (byte count), pids (count), uid
- * ("UID GID") and hostname (NAME).
+ * ("UID GID"), hostname (NAME) and swap (how many swaps).
  *
  * A seccomp filter that kills rather than fails the call (SIGSYS, e.g.
  * libseccomp's default action for an architecture the filter does not
@@ -94,14 +94,23 @@
 #ifndef SYS_fsopen
 # define SYS_fsopen 430
 #endif
+#ifndef SYS_fsconfig
+# define SYS_fsconfig 431
+#endif
 #ifndef SYS_fsmount
 # define SYS_fsmount 432
+#endif
+#ifndef SYS_fspick
+# define SYS_fspick 433
 #endif
 #ifndef SYS_clone3
 # define SYS_clone3 435
 #endif
 #ifndef SYS_mount_setattr
 # define SYS_mount_setattr 442
+#endif
+#ifndef RENAME_EXCHANGE
+# define RENAME_EXCHANGE (1 << 1)
 #endif
 
 /* <sys/mount.h> clashes with <linux/mount.h>, which we need for the new
@@ -359,6 +368,19 @@ probe_mount_setattr (struct probe_ctx *ctx UNUSED)
                          &attr, sizeof attr));
 }
 
+/* Clear the read-only flag of the mounts at and below DIR: what a payload
+   holding CAP_SYS_ADMIN (security.admin) would try on a read-only path.  */
+static int
+probe_clear_rdonly (struct probe_ctx *ctx)
+{
+  struct mount_attr attr;
+
+  memset (&attr, 0, sizeof attr);
+  attr.attr_clr = MOUNT_ATTR_RDONLY;
+  return check (syscall (SYS_mount_setattr, (long) AT_FDCWD, ctx->args[0],
+                         (long) AT_RECURSIVE, &attr, sizeof attr));
+}
+
 /* fd -1: even a kernel that lets the call through mounts nothing; it
    answers EBADF (or EPERM from its own capability check).  */
 static int
@@ -372,6 +394,55 @@ probe_move_mount (struct probe_ctx *ctx UNUSED)
 {
   return check (syscall (SYS_move_mount, -1L, "", (long) AT_FDCWD, "/tmp",
                          (long) MOVE_MOUNT_F_EMPTY_PATH));
+}
+
+/* Reconfiguring the mount of / is what fspick is for; the descriptor is
+   closed at once, so nothing is reconfigured even where it is allowed.  */
+static int
+probe_fspick (struct probe_ctx *ctx UNUSED)
+{
+  return check_fd (syscall (SYS_fspick, (long) AT_FDCWD, "/",
+                            (long) FSPICK_CLOEXEC));
+}
+
+/* fd -1: fsconfig makes no capability check of its own, so a kernel that
+   sees the call answers EINVAL or EBADF; EPERM can only come from a
+   filter.  */
+static int
+probe_fsconfig (struct probe_ctx *ctx UNUSED)
+{
+  return check (syscall (SYS_fsconfig, -1L, (long) FSCONFIG_CMD_CREATE,
+                         NULL, NULL, 0L));
+}
+
+/* The *-badflags tests pass a flag no kernel knows.  open_tree and
+   mount_setattr check their flags before any capability, so a kernel that
+   sees them answers EINVAL even to a caller without privileges: EPERM then
+   means a filter stopped the call, whatever the caller's capabilities.  */
+#define PROBE_BAD_FLAG 0x40000000L
+
+static int
+probe_open_tree_badflags (struct probe_ctx *ctx UNUSED)
+{
+  return check_fd (syscall (SYS_open_tree, (long) AT_FDCWD, "/",
+                            OPEN_TREE_CLOEXEC | PROBE_BAD_FLAG));
+}
+
+static int
+probe_mount_setattr_badflags (struct probe_ctx *ctx UNUSED)
+{
+  struct mount_attr attr;
+
+  memset (&attr, 0, sizeof attr);
+  return check (syscall (SYS_mount_setattr, (long) AT_FDCWD, "/",
+                         PROBE_BAD_FLAG, &attr, sizeof attr));
+}
+
+/* fd -1: a kernel that sees the call answers EBADF, to any caller.  */
+static int
+probe_setns_badfd (struct probe_ctx *ctx UNUSED)
+{
+  return check (syscall (SYS_setns, -1L, 0L));
 }
 
 /* ---- kernel-wide operations ---------------------------------------------
@@ -827,6 +898,67 @@ probe_tiocsti_pty_highbit (struct probe_ctx *ctx UNUSED)
   return tiocsti_pty (IOCTL_HIGH_BIT);
 }
 
+/* Inject TEXT and a newline into the terminal on fd FD, one TIOCSTI per
+   byte: what an escaping sandbox would type into its caller's shell
+   (CVE-2017-5226).  Stops at the first failure.  */
+static int
+inject (struct probe_ctx *ctx, unsigned long high)
+{
+  const char *text = ctx->args[1];
+  size_t i, n = strlen (text);
+  long fd;
+  int err = 0;
+
+  if (arg_long (ctx, 0, 0, INT_MAX, 0, &fd) < 0)
+    return PROBE_USAGE;
+  for (i = 0; i <= n && err == 0; i++)
+    {
+      char c = i < n ? text[i] : '\n';
+      err = check (syscall (SYS_ioctl, fd, (unsigned long) TIOCSTI | high,
+                            &c));
+    }
+  return err;
+}
+
+static int
+probe_inject (struct probe_ctx *ctx)
+{
+  return inject (ctx, 0);
+}
+
+static int
+probe_inject_highbit (struct probe_ctx *ctx)
+{
+  return inject (ctx, IOCTL_HIGH_BIT);
+}
+
+/* TIOCL_PASTESEL pastes the console selection into the terminal's input:
+   the injection of CVE-2023-28100.  Only a virtual console has one; any
+   other terminal answers ENOTTY (or EINVAL) when the call gets through.  */
+static int
+tioclinux_paste (struct probe_ctx *ctx, unsigned long high)
+{
+  char subcode = TIOCL_PASTESEL;
+  long fd;
+
+  if (arg_long (ctx, 0, 0, INT_MAX, 0, &fd) < 0)
+    return PROBE_USAGE;
+  return check (syscall (SYS_ioctl, fd, (unsigned long) TIOCLINUX | high,
+                         &subcode));
+}
+
+static int
+probe_tioclinux_paste (struct probe_ctx *ctx)
+{
+  return tioclinux_paste (ctx, 0);
+}
+
+static int
+probe_tioclinux_paste_highbit (struct probe_ctx *ctx)
+{
+  return tioclinux_paste (ctx, IOCTL_HIGH_BIT);
+}
+
 /* ---- what the process looks like --------------------------------------- */
 
 /* Print "NAME: KEY VALUE" if LINE ("Key:\tvalue\n") has one of KEYS.  */
@@ -1015,6 +1147,66 @@ static int
 probe_mkdir (struct probe_ctx *ctx)
 {
   return check (syscall (SYS_mkdirat, (long) AT_FDCWD, ctx->args[0], 0755L));
+}
+
+/* Open for writing, but neither create nor truncate: the file is left as
+   it was even when the open succeeds.  A running executable answers
+   ETXTBSY, a read-only mount EROFS (ETXTBSY is checked first).  */
+static int
+probe_open_write (struct probe_ctx *ctx)
+{
+  return check_fd (syscall (SYS_openat, (long) AT_FDCWD, ctx->args[0],
+                            (long) (O_WRONLY | O_CLOEXEC)));
+}
+
+/* As open-write, with O_TRUNC: the mount's read-only flag is checked
+   before the executable's write denial, so a read-only mount answers
+   EROFS even for a running binary.  A file that is opened IS truncated.  */
+static int
+probe_open_trunc (struct probe_ctx *ctx)
+{
+  return check_fd (syscall (SYS_openat, (long) AT_FDCWD, ctx->args[0],
+                            (long) (O_WRONLY | O_TRUNC | O_CLOEXEC)));
+}
+
+static int
+probe_rename (struct probe_ctx *ctx)
+{
+  return check (syscall (SYS_renameat, (long) AT_FDCWD, ctx->args[0],
+                         (long) AT_FDCWD, ctx->args[1]));
+}
+
+/* Swap A and B (a directory and a symbolic link, say) with
+   renameat2(RENAME_EXCHANGE) for SECS seconds: a host-side racer for the
+   tests of symlinks swapped in while a sandbox is set up (runc's
+   CVE-2025-31133 class).  Ends with A and B as they were.  */
+static int
+probe_swap (struct probe_ctx *ctx)
+{
+  char *end = NULL;
+  double secs = strtod (ctx->args[2], &end);
+  struct timespec t0, t;
+  long n = 0;
+
+  if (end == ctx->args[2] || *end != '\0' || !(secs >= 0 && secs <= 600))
+    {
+      fprintf (stderr, "probe: swap: bad duration '%s'\n", ctx->args[2]);
+      return PROBE_USAGE;
+    }
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  do
+    {
+      if (syscall (SYS_renameat2, (long) AT_FDCWD, ctx->args[0],
+                   (long) AT_FDCWD, ctx->args[1], (long) RENAME_EXCHANGE) < 0)
+        return errno;
+      n++;
+      clock_gettime (CLOCK_MONOTONIC, &t);
+    }
+  while ((n % 2) != 0
+         || (double) (t.tv_sec - t0.tv_sec)
+                + (double) (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+  snprintf (ctx->detail, sizeof ctx->detail, "%ld", n);
+  return 0;
 }
 
 /* ---- processes and signals --------------------------------------------- */
@@ -1319,8 +1511,14 @@ static const struct probe probes[] = {
   { "fsopen", NOARGS, probe_fsopen },
   { "open-tree", NOARGS, probe_open_tree },
   { "mount-setattr", NOARGS, probe_mount_setattr },
+  { "clear-rdonly", 1, 1, "DIR", probe_clear_rdonly },
   { "fsmount", NOARGS, probe_fsmount },
   { "move-mount", NOARGS, probe_move_mount },
+  { "fspick", NOARGS, probe_fspick },
+  { "fsconfig", NOARGS, probe_fsconfig },
+  { "open-tree-badflags", NOARGS, probe_open_tree_badflags },
+  { "mount-setattr-badflags", NOARGS, probe_mount_setattr_badflags },
+  { "setns-badfd", NOARGS, probe_setns_badfd },
   { "keyctl", NOARGS, probe_keyctl },
   { "add-key", NOARGS, probe_add_key },
   { "bpf", NOARGS, probe_bpf },
@@ -1353,6 +1551,10 @@ static const struct probe probes[] = {
   { "tiocsti-pty-highbit", NOARGS, probe_tiocsti_pty_highbit },
   { "tioclinux", 0, 1, "[FD]", probe_tioclinux },
   { "tioclinux-highbit", 0, 1, "[FD]", probe_tioclinux_highbit },
+  { "tioclinux-paste", 0, 1, "[FD]", probe_tioclinux_paste },
+  { "tioclinux-paste-highbit", 0, 1, "[FD]", probe_tioclinux_paste_highbit },
+  { "inject", 2, 2, "FD TEXT", probe_inject },
+  { "inject-highbit", 2, 2, "FD TEXT", probe_inject_highbit },
   { "caps", NOARGS, probe_caps },
   { "status", NOARGS, probe_status },
   { "fds", NOARGS, probe_fds },
@@ -1364,6 +1566,10 @@ static const struct probe probes[] = {
   { "write", 1, 1, "FILE", probe_write },
   { "read", 1, 1, "FILE", probe_read },
   { "mkdir", 1, 1, "DIR", probe_mkdir },
+  { "open-write", 1, 1, "FILE", probe_open_write },
+  { "open-trunc", 1, 1, "FILE", probe_open_trunc },
+  { "rename", 2, 2, "FROM TO", probe_rename },
+  { "swap", 3, 3, "A B SECS", probe_swap },
   { "sleep", 1, 1, "SECS", probe_sleep },
   { "exit", 1, 1, "N", probe_exit },
   { "signal", 1, 1, "N", probe_signal },
