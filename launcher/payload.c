@@ -1,6 +1,7 @@
 /* entrun — the payload's last steps before execve (see sandbox.h).  The
- * order follows DESIGN.md: rlimits, environment, working directory, close
- * fds, capabilities, no_new_privs, and the seccomp filter last of all. */
+ * order follows DESIGN.md: rlimits, environment, close fds, working
+ * directory, capabilities, no_new_privs, and the seccomp filter last of
+ * all. */
 #include "config.h"
 
 #include <errno.h>
@@ -112,6 +113,30 @@ close_fds (const int *keep, size_t n_keep)
     }
 }
 
+/* The working directory must lie inside the sandbox's root.  A path such
+ * as /proc/self/fd/N, N a directory the caller passed in with --keep-fd,
+ * would leave it in the host's mount tree, from where ".." reaches
+ * everything the sandbox hides or makes read-only (runc's CVE-2024-21626).
+ * There the getcwd system call answers "(unreachable)/...".  Not glibc's
+ * getcwd(): it then falls back on walking "..", which the host's root
+ * passes for ours (the same inode, bound in), and returns a clean path. */
+static void
+enter_cwd (const char *dir)
+{
+  char cwd[PATH_MAX];
+  long n;
+
+  if (dir == NULL)
+    return;
+  if (chdir (dir) < 0)
+    die_errno ("chdir %s", dir);
+  n = syscall (SYS_getcwd, cwd, sizeof (cwd));
+  if (n < 0)
+    die_errno ("chdir %s: getcwd", dir);
+  if (cwd[0] != '/')
+    die ("chdir %s: refusing a working directory outside the sandbox", dir);
+}
+
 static __attribute__ ((noreturn)) void
 exec_command (char *const *argv)
 {
@@ -133,9 +158,10 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
     die_errno ("sigprocmask");
   apply_rlimits (p);
   apply_env (p);
-  if (p->cwd && chdir (p->cwd) < 0)
-    die_errno ("chdir %s", p->cwd);
+  /* Descriptors first: the working directory must not be reached through
+   * one of them (see enter_cwd). */
   close_fds (sb->keep_fds, sb->n_keep_fds);
+  enter_cwd (p->cwd);
   verbose ("payload: rlimits, environment, fds done");
   if ((ret = entrun_apply_caps (p, &step)) < 0)
     {
