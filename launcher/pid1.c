@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +61,43 @@ wait_for_parent (entrun_sandbox_t *sb)
   if (poll (&pfd, 1, 0) != 0)
     _exit (ENTRUN_EXIT_ERROR); /* killed after "go", before our prctl */
   close (sb->sync_fd);
+}
+
+static int
+compare_fds (const void *a, const void *b)
+{
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Close what entrun's caller left open, but 0-2 and the --keep-fd ones,
+ * before anything of the sandbox runs.  The payload closes its own copies,
+ * but under security.admin it shares pid 1's user namespace and could reach
+ * pid 1's through /proc/1/fd/N: a directory there leads out of the mount
+ * namespace, past every hidden and read-only path (runc's CVE-2024-21626),
+ * and a socket or pipe is one the caller never meant to pass. */
+static void
+close_inherited_fds (const entrun_sandbox_t *sb)
+{
+  cleanup_free int *keep = calloc (sb->n_keep_fds + 2, sizeof (int));
+  unsigned int from = 3;
+  size_t n = 0;
+
+  if (keep == NULL)
+    die ("out of memory");
+  for (size_t i = 0; i < sb->n_keep_fds; i++)
+    keep[n++] = sb->keep_fds[i];
+  keep[n++] = sb->status_fd;
+  if (sb->net_sock >= 0)
+    keep[n++] = sb->net_sock;
+  qsort (keep, n, sizeof (int), compare_fds);
+  for (size_t i = 0; i <= n; i++)
+    {
+      unsigned int to = i < n ? (unsigned int)keep[i] - 1 : UINT_MAX;
+      if (to >= from && syscall (SYS_close_range, from, to, 0) < 0)
+        die_errno ("closing inherited file descriptors");
+      if (i < n && (unsigned int)keep[i] >= from)
+        from = (unsigned int)keep[i] + 1;
+    }
 }
 
 static void
@@ -301,6 +340,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
   int sfd;
 
   wait_for_parent (sb);
+  close_inherited_fds (sb);
   verbose ("pid 1: started");
   if (!entrun_needs_locked_mounts (p))
     setup_network (sb, -1);
