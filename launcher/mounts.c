@@ -167,24 +167,135 @@ under (const char *root, const char *path)
   return s;
 }
 
-/* Open @path below @root without following a symlink in its last component
- * and without letting any symlink on the way escape @root.  A grant whose
+/* How a grant's path is looked up: below a root directory, never through a
+ * magic link, and, until proven harmless (see follow_link), through no
+ * symbolic link at all.  The last component itself is opened, not
+ * followed. */
+static const struct open_how grant_how
+    = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS };
+
+/* Is the caller root on the host?  Then every system symbolic link is the
+ * caller's own, and so is every one its sandboxes could make. */
+static bool
+caller_is_root (void)
+{
+  static int is_root = -1;
+  cleanup_fclose FILE *f = NULL;
+  unsigned int inside, outside, count;
+
+  if (is_root < 0)
+    {
+      /* While the plan is built, the host's /proc is under OLDROOT. */
+      f = fopen (OLDROOT "/proc/self/uid_map", "re");
+      if (f == NULL || fscanf (f, "%u %u %u", &inside, &outside, &count) != 3)
+        die_errno ("reading our uid map");
+      is_root = outside == 0;
+    }
+  return is_root;
+}
+
+/* @path (relative to @rootfd) goes through a symbolic link.  Find the
+ * first one and return @path with that link replaced by its target.  A link
+ * the caller owns is refused: the caller's sandboxes run as the caller and
+ * could have planted it, or swap it in while this sandbox is being set up,
+ * to point the mount at what it must not cover or expose (runc's
+ * CVE-2025-31133): host.fs.ro=./.git leading to a decoy while the real
+ * .git stays writable.  A link the caller cannot write (/var/run, a system
+ * /home -> /var/home) is followed, inside the root.  Root callers own every
+ * link and follow them all: a root sandbox that may write / can plant
+ * anything anyway.  NULL with errno set if the path changed meanwhile. */
+static char *
+follow_link (int rootfd, const char *path, const ent_mount_t *m)
+{
+  cleanup_free char *prefix = strdup (path);
+  char target[PATH_MAX];
+  char *next = NULL;
+
+  if (prefix == NULL)
+    die ("out of memory");
+  for (char *end = prefix;; end++)
+    {
+      cleanup_close int fd = -1;
+      char *slash = strchr (end, '/');
+      const char *rest, *dot;
+      struct stat st;
+      ssize_t n;
+      int keep;
+      if (slash == end)
+        continue; /* an empty component: "a//b" */
+      if (slash)
+        *slash = '\0';
+      fd = syscall (SYS_openat2, rootfd, prefix, &grant_how, sizeof (grant_how));
+      if (fd < 0 || fstat (fd, &st) < 0)
+        return NULL;
+      if (!S_ISLNK (st.st_mode))
+        {
+          if (slash == NULL)
+            break; /* no link after all: it changed */
+          *slash = '/';
+          end = slash;
+          continue;
+        }
+      if (st.st_uid == getuid () && !caller_is_root ())
+        die ("%s=%s: refusing a path through /%s, a symbolic link of the caller's",
+             kind_names[m->kind], m->path, prefix);
+      if ((n = readlinkat (fd, "", target, sizeof (target) - 1)) < 0)
+        return NULL;
+      target[n] = '\0';
+      /* Absolute: from the root.  Relative: from the link's directory. */
+      end = strrchr (prefix, '/');
+      keep = target[0] == '/' || end == NULL ? 0 : (int)(end - prefix + 1);
+      rest = slash ? path + (slash - prefix) : "";
+      dot = target[0] == '/' ? "." : "";
+      if (asprintf (&next, "%.*s%s%s%s", keep, prefix, dot, target, rest) < 0)
+        die ("out of memory");
+      return next;
+    }
+  errno = ELOOP;
+  return NULL;
+}
+
+/* openat2() of @rel below @rootfd with grant_how, following the symbolic
+ * links that follow_link allows.  -1 with errno set on failure. */
+static int
+open_in_root (int rootfd, const char *rel, const ent_mount_t *m)
+{
+  cleanup_free char *cur = strdup (rel);
+
+  for (int hops = 0; cur != NULL && hops < 40; hops++)
+    {
+      int fd = syscall (SYS_openat2, rootfd, cur, &grant_how, sizeof (grant_how));
+      char *next;
+      if (fd >= 0 || errno != ELOOP)
+        return fd;
+      next = follow_link (rootfd, cur, m);
+      free (cur);
+      cur = next;
+    }
+  if (cur != NULL)
+    errno = ELOOP;
+  return -1;
+}
+
+/* Open @m's path below @root without following a symlink in its last
+ * component, nor one of the caller's on the way (see follow_link), and
+ * without letting any symlink on the way escape @root.  A grant whose
  * target is a symlink is refused: mounting over it would cover whatever it
  * points at instead (runc's CVE-2025-31133).  With @may_miss, a path that
  * does not exist gives -1 instead of an error. */
 static int
-open_target_or_missing (const char *root, const char *path, const char *what, bool may_miss)
+open_target_or_missing (const char *root, const ent_mount_t *m, bool may_miss)
 {
-  struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   cleanup_close int rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  const char *path = m->path, *what = kind_names[m->kind];
   const char *rel = path[1] ? path + 1 : ".";
   struct stat st;
   int fd;
 
   if (rootfd < 0)
     die_errno ("open %s", root);
-  fd = syscall (SYS_openat2, rootfd, rel, &how, sizeof (how));
+  fd = open_in_root (rootfd, rel, m);
   if (fd < 0 && errno == ENOSYS)
     fd = openat (rootfd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && may_miss && errno == ENOENT)
@@ -199,9 +310,9 @@ open_target_or_missing (const char *root, const char *path, const char *what, bo
 }
 
 static int
-open_target (const char *root, const char *path, const char *what)
+open_target (const char *root, const ent_mount_t *m)
 {
-  return open_target_or_missing (root, path, what, false);
+  return open_target_or_missing (root, m, false);
 }
 
 static char *
@@ -310,6 +421,46 @@ make_mount_point (const ent_profile_t *p, const ent_mount_t *m)
     die_errno ("creating %s", dst + strlen (NEWROOT));
 }
 
+/* A bind's source, looked up in the host's tree, must be the very object
+ * its target names in the new root.  The two lookups are separate, and a
+ * parent directory swapped for a symbolic link between them (by another
+ * sandbox writing there, say) would otherwise bind one object onto
+ * another's path: a file outside every host.fs.rw grant made writable
+ * under one (runc's CVE-2025-31133 class).  Below a private tmpfs the
+ * target is a fresh mount point, not the source. */
+static void
+check_same_object (const ent_mount_t *m, int dfd, int sfd)
+{
+  struct stat d, s;
+
+  if (fstat (dfd, &d) < 0 || fstat (sfd, &s) < 0)
+    die_errno ("%s=%s: stat", kind_names[m->kind], m->path);
+  if (d.st_dev != s.st_dev || d.st_ino != s.st_ino)
+    die ("%s=%s: the path changed while the sandbox was set up", kind_names[m->kind], m->path);
+}
+
+/* host.fs.ro: the bind just made becomes read-only through a descriptor of
+ * that very mount: the path looked up again lands on its root (checked to
+ * be the source; mount_setattr() refuses anything but a mount's root).  A
+ * path name would be resolved against the staging root, where absolute
+ * symbolic links on the way lead nowhere, and a parent swapped meanwhile
+ * would send the flag elsewhere. */
+static void
+readonly_grant (const ent_mount_t *m, int sfd)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  cleanup_close int fd = open_target (NEWROOT, m);
+  cleanup_free char *path = NULL;
+
+  check_same_object (m, fd, sfd);
+  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof (attr)) == 0)
+    return;
+  if (errno != ENOSYS)
+    die_errno ("%s=%s: making it read-only", kind_names[m->kind], m->path);
+  path = under (NEWROOT, m->path);
+  readonly_or_die (path);
+}
+
 static void
 apply_grant (const ent_profile_t *p, const ent_mount_t *m)
 {
@@ -322,7 +473,7 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
   struct stat st;
 
   make_mount_point (p, m);
-  dfd = open_target_or_missing (NEWROOT, m->path, what, m->kind == ENT_MOUNT_HIDE);
+  dfd = open_target_or_missing (NEWROOT, m, m->kind == ENT_MOUNT_HIDE);
   if (dfd < 0)
     {
       verbose ("%s=%s: does not exist, nothing to hide", what, m->path);
@@ -337,15 +488,14 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
     case ENT_MOUNT_BIND_RW:
     case ENT_MOUNT_BIND_RO:
       {
-        cleanup_close int sfd = open_target (OLDROOT, m->path, what);
+        cleanup_close int sfd = open_target (OLDROOT, m);
+        if (!under_private_tmpfs (p, m->path))
+          check_same_object (m, dfd, sfd);
         src = fd_path (sfd);
         grant_mount (m, src, dst, NULL, MS_BIND | MS_REC, NULL);
+        if (m->kind == ENT_MOUNT_BIND_RO)
+          readonly_grant (m, sfd);
       }
-      if (m->kind == ENT_MOUNT_BIND_RO)
-        {
-          cleanup_free char *path = under (NEWROOT, m->path);
-          readonly_or_die (path);
-        }
       break;
     case ENT_MOUNT_HIDE:
       grant_mount (m, cover_source (S_ISDIR (st.st_mode)), dst, NULL, MS_BIND, NULL);
