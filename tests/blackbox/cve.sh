@@ -215,7 +215,7 @@ fd_checks() {
 	like "$OUT" '^fds: open 3 4 5 .* 20 .*1000' "control: fds 3-20 and 1000 are open for a host command"
 	expect "fds: ok" "CVE-2024-21626: no inherited descriptor (3-20, 1000) is open inside" \
 		-- "$PROBE" fds
-	expect "fds: ok" "... nor with security.admin" -e security.admin -- "$PROBE" fds
+	expect "fds: ok" "CVE-2024-21626: ... nor with security.admin" -e security.admin -- "$PROBE" fds
 	if have_tools "CVE-2024-21626: close-on-exec descriptors" python3; then
 		# shellcheck disable=SC2016 # a python program
 		run python3 -c 'import os, sys
