@@ -82,12 +82,42 @@ kill_daemons() {
 
 # ---- SIGKILL to entrun during its start-up --------------------------------------
 
+# Orphans of a killed entrun (its pid 1, for the moment it takes to die)
+# would go to the host's init, which may reap them lazily, and tests running
+# in parallel take an entrun process whose parent is init for one they
+# leaked.  So whoever kills entrun here is a child subreaper and reaps them.
+SUBREAPER_PY='
+import ctypes, os
+def subreaper():
+    if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+def reap(seconds):
+    end = time.monotonic() + seconds
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                if time.monotonic() > end:
+                    return
+                time.sleep(0.01)
+        except ChildProcessError:
+            return
+'
+
+# `python3 -c "$SUBREAPER_RUN" CMD...`: run CMD as a child subreaper, reap
+# for at most 2 s once it is done, exit 0.  (Not an exec: strace kills itself
+# with its tracee's signal, SIGKILL here, and bash would report that.)
+SUBREAPER_RUN="import subprocess, sys, time$SUBREAPER_PY"'
+subreaper()
+subprocess.call(sys.argv[1:])
+reap(2)
+'
+
 # The race driver: RUNS entrun starts, each SIGKILLed after a delay spread
 # evenly over 0..SPREAD_US microseconds; the payload is `sleep 1000.MARKER`
 # (the marker comes in the environment, so that it is not in our own
 # command line).  Prints how many runs ended how.
-RACE_PY='
-import collections, os, subprocess, sys, time
+RACE_PY="import collections, subprocess, sys, time$SUBREAPER_PY"'
+subreaper()
 entrun, runs, spread = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 opts = sys.argv[4:]
 cmd = [entrun] + opts + ["--", "sleep", "1000." + os.environ["HYG_MARKER"]]
@@ -101,6 +131,8 @@ for i in range(runs):
         pass
     p.kill()
     ends[p.wait()] += 1
+    reap(0)
+reap(2)  # what is still running after that is a leak: init inherits it
 print(" ".join("%s:%d" % kv for kv in sorted(ends.items())))
 '
 
@@ -139,7 +171,7 @@ kill_during_startup() {
 in_poll() {
 	local wchan nr
 	wchan=$(cat "/proc/$1/wchan" 2>/dev/null)
-	read -r nr _ <"/proc/$1/syscall" 2>/dev/null
+	read -r nr _ 2>/dev/null <"/proc/$1/syscall"
 	[[ $wchan == *poll* ]] || [[ " 7 271 73 " == *" $nr "* ]]
 }
 
@@ -151,16 +183,18 @@ in_poll() {
 # payload exists, which then waits in its prctl.  Nothing may be left 2 s
 # later (the delay included).
 strace_window() {
-	local desc="SIGKILL to entrun between fork and PR_SET_PDEATHSIG ($1)" where=$2 m st ep p1 i
+	local desc="SIGKILL to entrun between fork and PR_SET_PDEATHSIG ($1)" where=$2 m st ep p1 i tracer
 	shift 2
 	m=$(unique_marker)
-	env "$NO_LSAN" strace -f -qq -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=400000:when=1 \
+	env "$NO_LSAN" python3 -c "$SUBREAPER_RUN" \
+		strace -f -qq -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=400000:when=1 \
 		"$ENTRUN" "$@" -- sleep "1000.$m" </dev/null >/dev/null 2>&1 &
 	st=$!
 	track_bg "$st"
 	ep='' p1=''
 	for ((i = 0; i < 100; i++)); do
-		ep=${ep:-$(pgrep -P "$st")}
+		tracer=${tracer:-$(pgrep -x -P "$st" strace)}
+		[ -n "$tracer" ] && ep=${ep:-$(pgrep -x -P "$tracer" entrun)}
 		[ -n "$ep" ] && p1=${p1:-$(pgrep -P "$ep")}
 		if [ -n "$p1" ]; then
 			if [ "$where" = pid1 ] && in_poll "$ep"; then break; fi
@@ -174,8 +208,8 @@ strace_window() {
 		return
 	fi
 	kill -KILL "$ep"
-	none_left "$desc" "$m" 20 "$st"
-	{ wait_bounded "$st" 3; } 2>/dev/null
+	none_left "$desc" "$m" 20 "$st" "$tracer"
+	wait_bounded "$st" 4
 }
 
 # ---- zombies ------------------------------------------------------------------------
