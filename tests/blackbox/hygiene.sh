@@ -18,11 +18,14 @@
 # command line: the payload in its own, pid 1 and a payload not exec'd yet
 # in entrun's, which they were forked from.
 marked() {
-	local m=$1 pid out=''
+	local m=$1 pid args out=''
 	shift
 	for pid in $(pgrep -f -- "$m"); do
 		[[ " $* " == *" $pid "* ]] && continue
-		out+="$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"$'\n'
+		# Gone since, or a zombie: not running.
+		args=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
+		[ -n "$args" ] || continue
+		out+="$pid $args"$'\n'
 	done
 	printf '%s' "$out"
 }
@@ -63,21 +66,22 @@ in_range() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <=
 # keeps forking, and waits in the foreground; after SIGKILL to entrun, none
 # of them is left after 1 s.
 kill_daemons() {
-	local desc="SIGKILL to entrun kills $1 within 1 s" m pid
+	local desc="SIGKILL to entrun kills $1 within 1 s" m st
 	shift
 	m=$(unique_marker)
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	"$ENTRUN" "$@" -- sh -c '(setsid sh -c "while :; do sleep 1000.2$1 & sleep 0.05; done" \
-		</dev/null >/dev/null 2>&1 &); sleep 1000.1$1' _ "$m" </dev/null >/dev/null 2>&1 &
-	pid=$!
-	track_bg "$pid"
+	python3 -c "$SUBREAPER_RUN" "$ENTRUN" "$@" -- sh -c \
+		'(setsid sh -c "while :; do sleep 1000.2$1 & sleep 0.05; done" </dev/null >/dev/null 2>&1 &)
+		sleep 1000.1$1' _ "$m" </dev/null >/dev/null 2>&1 &
+	st=$!
+	track_bg "$st"
 	if ! retry 50 pgrep -f "^sleep 1000\.2$m\$" || ! retry 50 pgrep -f "^sleep 1000\.1$m\$"; then
-		not_ok "$desc" "the payload never started" "$(marked "$m")"
+		not_ok "$desc" "the payload never started" "$(marked "$m" "$st")"
 		return
 	fi
-	kill -KILL "$pid"
-	wait "$pid" 2>/dev/null
-	none_left "$desc" "$m" 10
+	kill -KILL "$(pgrep -x -P "$st" entrun)"
+	none_left "$desc" "$m" 10 "$st"
+	wait_bounded "$st" 4
 }
 
 # ---- SIGKILL to entrun during its start-up --------------------------------------
