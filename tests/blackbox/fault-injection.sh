@@ -238,7 +238,7 @@ worker() {
 
 # report: one TAP line per group of records, in order of first appearance.
 report() {
-	local group verdict diag
+	local group verdict diag n
 	local -A bad=() count=()
 	local -a order=()
 	while IFS=$'\t' read -r group verdict diag; do
@@ -247,10 +247,12 @@ report() {
 		[ "$verdict" = ok ] || bad[$group]+="$diag"$'\n'
 	done < <(cat "$TEST_TMP"/results.*)
 	for group in "${order[@]}"; do
+		n="${count[$group]} fault point"
+		[ "${count[$group]}" -eq 1 ] || n+=s
 		if [ -z "${bad[$group]:-}" ]; then
-			ok "$group: ${count[$group]} fault points"
+			ok "$group: $n"
 		else
-			not_ok "$group: ${count[$group]} fault points" "${bad[$group]%$'\n'}"
+			not_ok "$group: $n" "${bad[$group]%$'\n'}"
 		fi
 	done
 }
