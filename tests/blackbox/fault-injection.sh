@@ -114,7 +114,12 @@ step_words() {
 	SYS_clone) WORDS="namespaces" ;;
 	unshare) WORDS="namespace" ;;
 	SYS_pivot_root) WORDS="pivot_root" ;;
-	SYS_mount_setattr) WORDS=$path ;;
+	SYS_mount_setattr)
+		case "$label" in
+		-) WORDS="host.fs." ;; # through a descriptor: a grant's
+		*) WORDS=$path ;;
+		esac
+		;;
 	SYS_close_range) WORDS="file descriptors" ;;
 	SYS_seccomp) WORDS="seccomp" ;;
 	SYS_openat2) WORDS="host.fs.|resolv.conf" ;;
@@ -139,7 +144,8 @@ step_words() {
 		esac
 		;;
 	open | openat | access | stat | lstat | statvfs | symlink | mknod) WORDS="$label|$path" ;;
-	read | write | close | fstat)
+	fstat) WORDS="host.fs." ;;
+	read | write | close)
 		case "$path" in
 		pipe) WORDS="sandbox" ;;
 		socketpair) WORDS="network" ;;
@@ -152,6 +158,12 @@ step_words() {
 }
 
 # ---- running ------------------------------------------------------------------------
+
+# make_dir DIR: the directory of a run: the marker goes in it, and what the
+# grants set binds, hides and covers.
+make_dir() {
+	mkdir -p "$1/ro" "$1/tmpfs" && echo hidden >"$1/hidden"
+}
 
 # fault_run DIR ENV-ARGS... -- ENTRUN-ARGS...: entrun under the shim with the
 # payload, its marker DIR/ran; stdout, stderr in DIR/out, DIR/err; sets RC.
@@ -223,7 +235,7 @@ worker() {
 	local set=$1 i=$2 jobs=$3 k=0 func proc n label e dir
 	shift 3
 	dir=$TEST_TMP/w$i
-	mkdir -p "$dir"
+	make_dir "$dir"
 	RESULTS=$TEST_TMP/results.$i
 	while read -r func proc n label; do
 		k=$((k + 1))
@@ -262,7 +274,7 @@ report() {
 fault_set() {
 	local set=$1 dir=$TEST_TMP/$1 jobs=$JOBS i
 	shift
-	mkdir -p "$dir"
+	make_dir "$dir"
 	rm -f "$TEST_TMP"/results.*
 
 	# The shim changes nothing by itself.
@@ -336,6 +348,7 @@ checks() {
 
 	fault_set default
 	fault_set fs-read-only -e security.fs-read-only -e host.fs.rw=@DIR@
+	fault_set grants -e host.fs.ro=@DIR@/ro -e host.fs.hide=@DIR@/hidden -e host.fs.tmpfs=@DIR@/tmpfs
 	fault_set admin -e security.admin
 	fault_set processes-view -e host.processes.view
 	fault_set hostname --hostname fault-host

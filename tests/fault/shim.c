@@ -518,7 +518,11 @@ family_name (int family)
 int
 mount (const char *src, const char *dst, const char *type, unsigned long flags, const void *data)
 {
-  if (POINT (F_MOUNT, "%s", dst ? dst : "(null)"))
+  const char *fd = dst ? strstr (dst, "/proc/self/fd/") : NULL;
+  const char *name = fd ? fd_name (atoi (fd + strlen ("/proc/self/fd/"))) : "";
+
+  /* A target reached through a descriptor is labelled with what it is. */
+  if (POINT (F_MOUNT, "%s%s%s", dst ? dst : "(null)", name[0] ? "=" : "", name))
     return -1;
   return REAL (mount) (src, dst, type, flags, data);
 }
@@ -683,6 +687,8 @@ syscall (long nr, ...)
   ret = REAL (syscall) (nr, a[0], a[1], a[2], a[3], a[4], a[5]);
   if (nr == SYS_clone && ret == 0)
     became_child ();
+  if (nr == SYS_openat2 && ret >= 0)
+    fd_set_name ((int)ret, (const char *)a[1]);
   return ret;
 }
 
