@@ -295,7 +295,7 @@ static __attribute__ ((noreturn)) void
 supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd)
 {
   struct signalfd_siginfo si;
-  int status = 0;
+  int status = 0, ret;
 
   for (;;)
     {
@@ -323,11 +323,17 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd)
   else
     kill_descendants ();
   verbose ("pid 1: payload reaped");
-  if (write_all (sb->status_fd, &status, sizeof (status)) < 0)
-    _exit (ENTRUN_EXIT_ERROR);
+  /* Our own exit status mirrors the payload's: entrun falls back to it if
+   * the report cannot be written. */
+  if ((ret = write_all (sb->status_fd, &status, sizeof (status))) < 0)
+    {
+      errno = -ret;
+      warn ("pid 1: reporting the command's status: %s", strerror (errno));
+      _exit (entrun_exit_status (status));
+    }
   if (sb->tap_hold >= 0)
     outlive_parent (sfd);
-  _exit (0);
+  _exit (entrun_exit_status (status));
 }
 
 void

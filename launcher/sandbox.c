@@ -309,14 +309,24 @@ poll_timeout (const supervisor_t *s)
 }
 
 /* The status pid 1 reports, or, at EOF (pid 1 is gone without a report:
- * the payload never ran), pid 1's own, 125. */
+ * the payload never ran, or pid 1 could not report and said why), pid 1's
+ * own: 125, or the payload's status as pid 1 mirrors it.  A read error
+ * must not pass for success: the sandbox is ended and that is an error. */
 static int
-read_status (pid_t pid, int status_fd)
+read_status (pid_t pid, int status_fd, bool own_pidns)
 {
+  ssize_t n;
   int wstatus;
 
-  if (read_all (status_fd, &wstatus, sizeof (wstatus)) == (ssize_t)sizeof (wstatus))
+  n = read_all (status_fd, &wstatus, sizeof (wstatus));
+  if (n == (ssize_t)sizeof (wstatus))
     return wstatus;
+  if (n < 0)
+    {
+      kill_sandbox (pid, own_pidns);
+      errno = (int)-n;
+      die_errno ("reading the command's status from pid 1");
+    }
   while (waitpid (pid, &wstatus, 0) < 0)
     if (errno != EINTR)
       die_errno ("waitpid");
@@ -355,7 +365,7 @@ supervise (supervisor_t *s, int sfd, int status_fd, netsetup_engine_t *engine, e
       /* The status first: a payload that finished just as a deadline
        * passed keeps its own status. */
       if (fds[0].revents)
-        return read_status (s->pid, status_fd);
+        return read_status (s->pid, status_fd, s->own_pidns);
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si))
         on_signal (s, (int)si.ssi_signo);
       if (s->timeout_at >= 0 && now_ms () >= s->timeout_at)
