@@ -83,16 +83,23 @@ make_prefixes() {
 
 # The processes this run's entrun invocations left behind, one per line.
 leftovers() {
-	local pid
+	local pid orphans state
 	{
 		grep -lzx "ENTRUN_NETTEST=$RUNTAG" /proc/[0-9]*/environ 2>/dev/null |
 			sed 's|^/proc/\([0-9]*\)/environ$|\1|'
 		pgrep -f -- "$RUNTAG"
-		# An entrun whose parent is gone is nobody's (not a parallel test's).
-		find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$REAL_ENTRUN" 2>/dev/null |
+		# An entrun whose parent is gone is nobody's (not a parallel test's),
+		# unless it is a pid 1 of a parallel test's killed entrun still on
+		# its way out: one still alive and not a zombie 0.5 s later.
+		orphans=$(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$REAL_ENTRUN" 2>/dev/null |
 			while IFS=/ read -r _ _ pid _; do
 				[ "$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)" = 1 ] && echo "$pid"
-			done
+			done)
+		[ -n "$orphans" ] && sleep 0.5
+		for pid in $orphans; do
+			state=$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+			[ -n "$state" ] && [ "$state" != Z ] && echo "$pid"
+		done
 	} | sort -un | while read -r pid; do
 		[ "$pid" = "$$" ] && continue
 		[ -r "/proc/$pid/cmdline" ] || continue
