@@ -465,6 +465,7 @@ export XDG_RUNTIME_DIR=/run/user/$(id -u)
 mkdir /tmp/.bin
 mount --bind /proc/self/fd/9 /tmp/.bin
 exec 9<&-
+cd /  # the working directory may have been under a covered /tmp
 set +e
 E=/tmp/.bin/entrun P=/tmp/.bin/probe
 snap() { find /tmp /var/tmp /run/user -path /tmp/.bin -prune -o -printf "%p %U %G %m %y %l\n" | sort; }
