@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -603,6 +604,20 @@ check_rule (const ent_seccomp_rule_t *rule, ent_error_t **err)
   return 0;
 }
 
+/* The rules array with room for one more.  A profile gets hundreds of
+ * rules one by one, so it grows geometrically; its capacity is what the
+ * allocator says it is, which keeps ent_seccomp_t (public) as it was. */
+static ent_seccomp_rule_t *
+rules_reserve (ent_seccomp_t *s)
+{
+  size_t cap;
+
+  if (s->rules && malloc_usable_size (s->rules) >= (s->n_rules + 1) * sizeof (*s->rules))
+    return s->rules;
+  cap = s->n_rules < 16 ? 16 : s->n_rules * 2;
+  return realloc (s->rules, cap * sizeof (*s->rules));
+}
+
 /* Insert an already checked rule at its sorted place. */
 static int
 insert_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_error_t **err)
@@ -631,7 +646,7 @@ insert_rule (ent_profile_t *p, const ent_seccomp_rule_t *rule, ent_error_t **err
   copy.syscall = strdup (rule->syscall);
   if (copy.syscall == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
-  ent_seccomp_rule_t *rules = realloc (s->rules, (s->n_rules + 1) * sizeof (*rules));
+  ent_seccomp_rule_t *rules = rules_reserve (s);
   if (rules == NULL)
     {
       free (copy.syscall);
