@@ -88,14 +88,17 @@ address_path (const char *value)
   return p && p[0] == '/' ? strndup (p, strcspn (p, ",;")) : NULL;
 }
 
-/* Add @path if it exists, as its real path: hiding goes on the socket
- * itself, never on a symlink to it. */
+/* Add @path if it exists (and is a socket, with @socket_only), as its real
+ * path: hiding goes on the socket itself, never on a symlink to it. */
 static int
-add_existing (ent_api_endpoint_t *a, const char *path)
+add_existing (ent_api_endpoint_t *a, const char *path, bool socket_only)
 {
   char real[PATH_MAX];
+  struct stat st;
 
   if (path == NULL || realpath (path, real) == NULL)
+    return 0;
+  if (socket_only && (stat (real, &st) < 0 || !S_ISSOCK (st.st_mode)))
     return 0;
   return ent_strlist_add (&a->paths, real);
 }
@@ -107,12 +110,14 @@ entrun_api_discover (ent_profile_t *p, ent_error_t **err)
     {
       ent_api_endpoint_t *a = &p->api[apis[i].api];
       cleanup_free char *addr = address_path (apis[i].addr_var ? getenv (apis[i].addr_var) : NULL);
-      int ret = add_existing (a, addr);
+      /* A variable names a socket; anything else there (a mistake such as
+       * SSH_AUTH_SOCK=$HOME) is not hidden, only the variable is unset. */
+      int ret = add_existing (a, addr, true);
 
       for (size_t j = 0; ret == 0 && j < N_ELEMENTS (apis[i].paths) && apis[i].paths[j]; j++)
         {
           cleanup_free char *path = expand (apis[i].paths[j], p->home);
-          ret = add_existing (a, path);
+          ret = add_existing (a, path, false);
         }
       for (size_t j = 0; ret == 0 && j < N_ELEMENTS (apis[i].vars) && apis[i].vars[j]; j++)
         if (getenv (apis[i].vars[j]))

@@ -233,6 +233,18 @@ profile_api_checks() {
 	fi
 }
 
+# A variable that names no socket (a mistake such as SSH_AUTH_SOCK=$HOME)
+# hides nothing: only the variable goes.
+api_not_socket_checks() {
+	local d=$TEST_TMP/not-a-socket
+	mkdir -p "$d" && echo visible >"$d/f"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sbx_env "SSH_AUTH_SOCK=$d" "DOCKER_HOST=unix://$d/f" -- -- sh -c \
+		'cat "$1/f"; echo "ssh=${SSH_AUTH_SOCK-unset} docker=${DOCKER_HOST-unset}"' _ "$d"
+	is "visible"$'\n'"ssh=unset docker=unset" "$OUT" \
+		"SSH_AUTH_SOCK/DOCKER_HOST naming a directory/file: it stays visible, the variables are unset"
+}
+
 api_error_checks() {
 	expect_error "api.access=bogus:allow (unknown API)" "entrun: " "unknown API 'bogus'" \
 		--ent api.access=bogus:allow
@@ -266,6 +278,7 @@ api_checks() {
 		skip "/tmp/.X11-unix cannot be made or written by this user" "x11: socket hidden by default, shown with :allow"
 	roundtrip_checks
 	profile_api_checks
+	api_not_socket_checks
 	api_error_checks
 	cleanup_x11
 }
