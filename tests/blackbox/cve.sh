@@ -466,6 +466,10 @@ mkdir /tmp/.bin
 mount --bind /proc/self/fd/9 /tmp/.bin
 exec 9<&-
 cd /  # the working directory may have been under a covered /tmp
+# A sanitizer build logs its reports to stderr here: a log_path under the
+# covered /tmp would be created anew and show up in the listings.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=stderr"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=stderr"
 set +e
 E=/tmp/.bin/entrun P=/tmp/.bin/probe
 snap() { find /tmp /var/tmp /run/user -path /tmp/.bin -prune -o -printf "%p %U %G %m %y %l\n" | sort; }
