@@ -12,7 +12,9 @@
 /* The checker is the fuzz targets' oracle, not code under test: coverage
  * of its branches would only steer the fuzzer, and the instrumentation of
  * a byte-by-byte scanner costs a quarter of the run time. */
+#ifdef __clang__
 #pragma clang attribute push(__attribute__((no_sanitize("coverage"))), apply_to = function)
+#endif
 
 typedef struct json
 {
@@ -395,4 +397,6 @@ json_check_selftest (void)
     abort ();
 }
 
+#ifdef __clang__
 #pragma clang attribute pop
+#endif

@@ -1,227 +1,20 @@
 /* Text and JSON renderings: content, stability, escaping, and that the JSON
- * really is JSON (checked by the small strict validator below). */
+ * really is JSON (checked by the strict checker the fuzz targets use). */
 #include <ctype.h>
+#include <string.h>
 
+#include "json-check.h"
 #include "test-suites.h"
 #include "test-util.h"
 
 #define OK(expr) ck_assert_int_eq ((expr), 0)
 
-/* ---- a strict JSON validator (RFC 8259) ---------------------------------- */
-
-typedef struct
-{
-  const char *p;
-  int depth;
-} json_t;
-
-static bool json_value (json_t *j);
-
-static void
-json_ws (json_t *j)
-{
-  while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
-    j->p++;
-}
-
-static bool
-json_literal (json_t *j, const char *lit)
-{
-  size_t n = strlen (lit);
-
-  if (strncmp (j->p, lit, n) != 0)
-    return false;
-  j->p += n;
-  return true;
-}
-
-/* One UTF-8 sequence of 2 to 4 bytes, no overlongs or surrogates. */
-static bool
-json_utf8 (json_t *j)
-{
-  const unsigned char *s = (const unsigned char *) j->p;
-  unsigned char lo = 0x80, hi = 0xbf;
-  int n;
-
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    n = 1;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    {
-      n = 2;
-      lo = s[0] == 0xe0 ? 0xa0 : 0x80;
-      hi = s[0] == 0xed ? 0x9f : 0xbf;
-    }
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    {
-      n = 3;
-      lo = s[0] == 0xf0 ? 0x90 : 0x80;
-      hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-    }
-  else
-    return false;
-  if (s[1] < lo || s[1] > hi)
-    return false;
-  for (int i = 2; i <= n; i++)
-    if ((s[i] & 0xc0) != 0x80)
-      return false;
-  j->p += n + 1;
-  return true;
-}
-
-static bool
-json_string (json_t *j)
-{
-  j->p++; /* the opening quote */
-  for (;;)
-    {
-      unsigned char c = (unsigned char) *j->p;
-
-      if (c == '"')
-        {
-          j->p++;
-          return true;
-        }
-      if (c < 0x20) /* control characters, and the end of the text */
-        return false;
-      if (c >= 0x80)
-        {
-          if (!json_utf8 (j))
-            return false;
-          continue;
-        }
-      j->p++;
-      if (c != '\\')
-        continue;
-      if (*j->p == 'u')
-        {
-          for (int i = 1; i <= 4; i++)
-            if (!isxdigit ((unsigned char) j->p[i]))
-              return false;
-          j->p += 5;
-        }
-      else if (*j->p != '\0' && strchr ("\"\\/bfnrt", *j->p))
-        j->p++;
-      else
-        return false;
-    }
-}
-
-static bool
-json_digits (json_t *j)
-{
-  if (!isdigit ((unsigned char) *j->p))
-    return false;
-  while (isdigit ((unsigned char) *j->p))
-    j->p++;
-  return true;
-}
-
-static bool
-json_number (json_t *j)
-{
-  if (*j->p == '-')
-    j->p++;
-  if (*j->p == '0')
-    j->p++;
-  else if (!json_digits (j))
-    return false;
-  if (*j->p == '.' && (j->p++, !json_digits (j)))
-    return false;
-  if (*j->p == 'e' || *j->p == 'E')
-    {
-      j->p++;
-      if (*j->p == '+' || *j->p == '-')
-        j->p++;
-      if (!json_digits (j))
-        return false;
-    }
-  return true;
-}
-
-/* An object (@object) or an array, from its opening bracket. */
-static bool
-json_members (json_t *j, bool object)
-{
-  char close = object ? '}' : ']';
-
-  j->p++;
-  json_ws (j);
-  if (*j->p == close)
-    {
-      j->p++;
-      return true;
-    }
-  for (;;)
-    {
-      if (object)
-        {
-          if (*j->p != '"' || !json_string (j))
-            return false;
-          json_ws (j);
-          if (*j->p != ':')
-            return false;
-          j->p++;
-        }
-      if (!json_value (j))
-        return false;
-      json_ws (j);
-      if (*j->p == close)
-        {
-          j->p++;
-          return true;
-        }
-      if (*j->p != ',')
-        return false;
-      j->p++;
-      json_ws (j);
-    }
-}
-
-static bool
-json_value (json_t *j)
-{
-  bool ok;
-
-  json_ws (j);
-  if (++j->depth > 64)
-    return false;
-  switch (*j->p)
-    {
-    case '{':
-      ok = json_members (j, true);
-      break;
-    case '[':
-      ok = json_members (j, false);
-      break;
-    case '"':
-      ok = json_string (j);
-      break;
-    case 't':
-      ok = json_literal (j, "true");
-      break;
-    case 'f':
-      ok = json_literal (j, "false");
-      break;
-    case 'n':
-      ok = json_literal (j, "null");
-      break;
-    default:
-      ok = json_number (j);
-      break;
-    }
-  j->depth--;
-  return ok;
-}
+/* ---- the JSON checker (tests/fuzz/json-check.c) --------------------------- */
 
 static bool
 json_valid (const char *text)
 {
-  json_t j = { text, 0 };
-
-  if (!json_value (&j))
-    return false;
-  json_ws (&j);
-  return *j.p == '\0';
+  return json_check (text, strlen (text), NULL);
 }
 
 static const char *const json_good[] = {
@@ -237,7 +30,7 @@ static const char *const json_bad[] = {
   "",           "{",          "{\"a\": 1,}", "[1, 2,]",    "{'a': 1}",   "\"a\nb\"",
   "[1 2]",      "01",         "{\"a\" 1}",   "\"\\x\"",    "{} x",       "\"\xff\"",
   "\"\xc3\"",   "\"\xed\xa0\x80\"", "1.",    ".5",         "tru",        "{\"a\": }",
-  "[\"\\u12\"]", "\"abc",     "{1: 2}",      "- 1",        "1e",
+  "[\"\\u12\"]", "\"abc",     "{1: 2}",      "- 1",        "1e",         "\"\\ud800\"",
 };
 
 START_TEST (validator_accepts)
