@@ -500,6 +500,26 @@ text_seccomp (FILE *f, const ent_seccomp_t *s)
       }
 }
 
+/* A value from the command line or a profile (a path, a URL, a variable,
+ * a FILE:LINE source), with every control character written as an escape:
+ * \n, \r, \t or \xHH.  `--explain -p FILE` is how one reviews someone
+ * else's profile; a newline or a terminal escape sequence in a value must
+ * not forge a line or hide one.  Returns the columns written. */
+static size_t
+put_text (FILE *f, const char *s)
+{
+  size_t n = 0;
+
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+    if (*c >= 0x20 && *c != 0x7f)
+      fputc (*c, f), n++;
+    else if (*c == '\n' || *c == '\r' || *c == '\t')
+      n += fprintf (f, "\\%c", *c == '\n' ? 'n' : *c == '\r' ? 'r' : 't');
+    else
+      n += fprintf (f, "\\x%02x", *c);
+  return n;
+}
+
 static void
 text_list (FILE *f, const char *label, char *const *v)
 {
@@ -507,7 +527,10 @@ text_list (FILE *f, const char *label, char *const *v)
   if (v == NULL || *v == NULL)
     fputs (" none", f);
   for (size_t i = 0; v && v[i]; i++)
-    fprintf (f, " %s", v[i]);
+    {
+      fputc (' ', f);
+      put_text (f, v[i]);
+    }
   fputc ('\n', f);
 }
 
@@ -518,7 +541,11 @@ text_fs (FILE *f, const ent_fs_t *fs)
            fs->read_only ? "read-only" : "writable", dev_names[fs->dev], proc_names[fs->proc],
            sys_names[fs->sys]);
   for (size_t i = 0; i < fs->n_mounts; i++)
-    fprintf (f, "  %-5s %s\n", mount_kind_names[fs->mounts[i].kind], fs->mounts[i].path);
+    {
+      fprintf (f, "  %-5s ", mount_kind_names[fs->mounts[i].kind]);
+      put_text (f, fs->mounts[i].path);
+      fputc ('\n', f);
+    }
   text_list (f, "masked", fs->masked);
   text_list (f, "read-only paths", fs->readonly);
 }
@@ -552,16 +579,31 @@ text_profile (FILE *f, const ent_profile_t *p)
   fprintf (f, "network: %s%s%s", ent_net_mode_name (p->net.mode), p->net.admin ? " (admin)" : "",
            p->net.host_loopback ? " (host loopback reachable)" : "");
   if (p->net.proxy_url)
-    fprintf (f, " via %s", p->net.proxy_url);
+    {
+      fputs (" via ", f);
+      put_text (f, p->net.proxy_url);
+    }
   for (size_t i = 0; i < p->net.n_publish; i++)
     fprintf (f, " publish %u:%u/%s", p->net.publish[i].host_port, p->net.publish[i].sandbox_port,
              p->net.publish[i].udp ? "udp" : "tcp");
   fputc ('\n', f);
   for (size_t i = 0; i < p->n_env; i++)
-    fprintf (f, "env %s %s%s%s\n", env_op_names[p->env[i].op], p->env[i].name,
-             p->env[i].value ? "=" : "", p->env[i].value ? p->env[i].value : "");
+    {
+      fprintf (f, "env %s ", env_op_names[p->env[i].op]);
+      put_text (f, p->env[i].name);
+      if (p->env[i].value)
+        {
+          fputc ('=', f);
+          put_text (f, p->env[i].value);
+        }
+      fputc ('\n', f);
+    }
   if (p->hostname)
-    fprintf (f, "hostname: %s\n", p->hostname);
+    {
+      fputs ("hostname: ", f);
+      put_text (f, p->hostname);
+      fputc ('\n', f);
+    }
 }
 
 static void
@@ -572,7 +614,12 @@ text_grants (FILE *f, const ent_manager_t *m, const ent_catalogue_t *cat)
     {
       const ent_entitlement_t *e = ent_manager_get (m, i);
       const ent_definition_t *d = cat ? ent_catalogue_lookup (cat, ent_entitlement_name (e)) : NULL;
-      fprintf (f, "  %-28s [%s]", ent_entitlement_full_name (e), ent_entitlement_source (e));
+      size_t w;
+      fputs ("  ", f);
+      w = put_text (f, ent_entitlement_full_name (e));
+      fprintf (f, "%*s [", w < 28 ? (int)(28 - w) : 0, "");
+      put_text (f, ent_entitlement_source (e));
+      fputc (']', f);
       if (d && d->description)
         fprintf (f, " %s", d->description);
       fputc ('\n', f);

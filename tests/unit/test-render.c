@@ -226,6 +226,28 @@ START_TEST (json_escaping)
 }
 END_TEST
 
+/* The text is for reading someone else's profile: a control character in a
+ * value must neither forge nor hide a line, nor reach the terminal.  (The
+ * name grammar already keeps them out of grants.) */
+START_TEST (text_escaping)
+{
+  ent_profile_t *p = ent_profile_new ();
+  char *text = NULL;
+
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RW, "/a\nentrun: fake\x1b[2J", NULL));
+  OK (ent_profile_set_string (&p->hostname, "h\r\t\x7f"));
+  OK (ent_profile_add_env (p, ENT_ENV_SET, "V", "1\n2", NULL));
+  OK (ent_render_profile (p, ENT_RENDER_TEXT, &text, NULL));
+  assert_contains (text, "  rw    /a\\nentrun: fake\\x1b[2J\n");
+  assert_contains (text, "hostname: h\\r\\t\\x7f\n");
+  assert_contains (text, "env set V=1\\n2\n");
+  ck_assert_ptr_null (strchr (text, '\x1b'));
+  ck_assert_ptr_null (strstr (text, "\nentrun: fake"));
+  free (text);
+  ent_profile_free (p);
+}
+END_TEST
+
 START_TEST (json_escaping_grant_names)
 {
   ent_catalogue_t *cat = test_catalogue ();
@@ -663,6 +685,7 @@ render_suite (void)
   tcase_add_test (tc, text_resources_rlimit);
   tcase_add_test (tc, text_resources_cgroup);
   tcase_add_test (tc, text_resources_none);
+  tcase_add_test (tc, text_escaping);
   tcase_add_test (tc, seccomp_key_content);
   tcase_add_test (tc, seccomp_key_distinguishes);
   tcase_add_test (tc, seccomp_key_equal_profiles);
