@@ -96,20 +96,18 @@ apply_env (const ent_profile_t *p)
 static void
 close_fds (const int *keep, size_t n_keep)
 {
-  unsigned int from = 3;
+  int ret = close_fds_except (keep, n_keep);
 
-  for (size_t i = 0; i <= n_keep; i++)
+  if (ret < 0)
     {
-      unsigned int to = i < n_keep ? (unsigned int)keep[i] - 1 : UINT_MAX;
-      if (to >= from && syscall (SYS_close_range, from, to, 0) < 0)
-        die_errno ("closing inherited file descriptors");
-      if (i < n_keep)
-        {
-          int flags = fcntl (keep[i], F_GETFD);
-          if (flags < 0 || fcntl (keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)
-            die_errno ("--keep-fd %d", keep[i]);
-          from = (unsigned int)keep[i] + 1;
-        }
+      errno = -ret;
+      die_errno ("closing inherited file descriptors");
+    }
+  for (size_t i = 0; i < n_keep; i++)
+    {
+      int flags = fcntl (keep[i], F_GETFD);
+      if (flags < 0 || fcntl (keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        die_errno ("--keep-fd %d", keep[i]);
     }
 }
 

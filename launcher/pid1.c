@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,8 +77,8 @@ static void
 close_inherited_fds (const entrun_sandbox_t *sb)
 {
   cleanup_free int *keep = calloc (sb->n_keep_fds + 2, sizeof (int));
-  unsigned int from = 3;
   size_t n = 0;
+  int ret;
 
   if (keep == NULL)
     die ("out of memory");
@@ -90,13 +88,10 @@ close_inherited_fds (const entrun_sandbox_t *sb)
   if (sb->net_sock >= 0)
     keep[n++] = sb->net_sock;
   qsort (keep, n, sizeof (int), compare_fds);
-  for (size_t i = 0; i <= n; i++)
+  if ((ret = close_fds_except (keep, n)) < 0)
     {
-      unsigned int to = i < n ? (unsigned int)keep[i] - 1 : UINT_MAX;
-      if (to >= from && syscall (SYS_close_range, from, to, 0) < 0)
-        die_errno ("closing inherited file descriptors");
-      if (i < n && (unsigned int)keep[i] >= from)
-        from = (unsigned int)keep[i] + 1;
+      errno = -ret;
+      die_errno ("closing inherited file descriptors");
     }
 }
 

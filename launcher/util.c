@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -159,4 +161,20 @@ write_file_at (int dirfd, const char *path, const char *buf, size_t len)
   if (ret == 0 && close (steal_fd (&fd)) < 0)
     return -errno;
   return ret;
+}
+
+int
+close_fds_except (const int *keep, size_t n_keep)
+{
+  unsigned int from = 3;
+
+  for (size_t i = 0; i <= n_keep; i++)
+    {
+      unsigned int to = i < n_keep ? (unsigned int)keep[i] - 1 : UINT_MAX;
+      if (to >= from && syscall (SYS_close_range, from, to, 0) < 0)
+        return -errno;
+      if (i < n_keep && (unsigned int)keep[i] >= from)
+        from = (unsigned int)keep[i] + 1;
+    }
+  return 0;
 }

@@ -35,5 +35,7 @@ int write_file_at (int dirfd, const char *path, const char *buf, size_t len);
 int write_all (int fd, const void *buf, size_t len);
 /* read(2) exactly @len bytes unless EOF; returns bytes read or -errno. */
 ssize_t read_all (int fd, void *buf, size_t len);
+/* Close every fd from 3 up but those in @keep (sorted); -errno on error. */
+int close_fds_except (const int *keep, size_t n_keep);
 
 #endif
