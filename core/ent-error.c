@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ent-error.h"
+#include "ent-util.h"
 
 static ent_error_t oom_error = { ENOMEM, (char *)"out of memory" };
 
@@ -16,40 +17,30 @@ static ent_error_t oom_error = { ENOMEM, (char *)"out of memory" };
  * profile) and end up on a terminal.  A control character there would break
  * the promise that a message is one line (a '\n' could forge a second
  * "entrun: ..." line) or drive the terminal (an ESC sequence).  Each but
- * the harmless tab becomes a visible escape: \n, \r or \xHH.  Takes @msg,
- * returns the message to keep; without memory for the escapes the
+ * the harmless tab becomes a visible escape (ent_escape_control).  Takes
+ * @msg, returns the message to keep; without memory for the escapes the
  * characters become '?' in place. */
-static bool
-is_control (unsigned char c)
-{
-  return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
 static char *
 escape_controls (char *msg)
 {
   size_t extra = 0;
-  char *out, *o;
+  char *out, *o, esc[5];
 
   for (const unsigned char *p = (const unsigned char *)msg; p && *p; p++)
-    extra += is_control (*p) ? 3 : 0; /* at most "\xHH" for one byte */
+    extra += ent_escape_control (*p, true, esc) ? 3 : 0; /* at most "\xHH" for one byte */
   if (extra == 0)
     return msg;
   if ((out = o = malloc (strlen (msg) + extra + 1)) == NULL)
     {
       for (unsigned char *p = (unsigned char *)msg; *p; p++)
-        *p = is_control (*p) ? '?' : *p;
+        *p = ent_escape_control (*p, true, esc) ? '?' : *p;
       return msg;
     }
   for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
-    {
-      if (*p == '\n' || *p == '\r')
-        o = stpcpy (o, *p == '\n' ? "\\n" : "\\r");
-      else if (is_control (*p))
-        o += sprintf (o, "\\x%02x", *p);
-      else
-        *o++ = (char)*p;
-    }
+    if (ent_escape_control (*p, true, esc))
+      o = stpcpy (o, esc);
+    else
+      *o++ = (char)*p;
   *o = '\0';
   free (msg);
   return out;

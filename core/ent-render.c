@@ -504,19 +504,26 @@ text_seccomp (FILE *f, const ent_seccomp_t *s)
  * a FILE:LINE source), with every control character written as an escape:
  * \n, \r, \t or \xHH.  `--explain -p FILE` is how one reviews someone
  * else's profile; a newline or a terminal escape sequence in a value must
- * not forge a line or hide one.  Returns the columns written. */
+ * not forge a line or hide one (ent_escape_control; tabs too, which would
+ * break the alignment).  Returns the columns written. */
 static size_t
 put_text (FILE *f, const char *s)
 {
   size_t n = 0;
+  char esc[5];
+  int len;
 
   for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-    if (*c >= 0x20 && *c != 0x7f)
-      fputc (*c, f), n++;
-    else if (*c == '\n' || *c == '\r' || *c == '\t')
-      n += fprintf (f, "\\%c", *c == '\n' ? 'n' : *c == '\r' ? 'r' : 't');
+    if ((len = ent_escape_control (*c, false, esc)) > 0)
+      {
+        fputs (esc, f);
+        n += (size_t)len;
+      }
     else
-      n += fprintf (f, "\\x%02x", *c);
+      {
+        fputc (*c, f);
+        n++;
+      }
   return n;
 }
 

@@ -114,4 +114,17 @@ ent_str_has_prefix (const char *s, const char *prefix)
   return strncmp (s, prefix, strlen (prefix)) == 0;
 }
 
+/* A control character as a visible escape, for text that reaches a
+ * terminal: \n, \r, \t or \xHH (DEL too) into @buf, returning its length,
+ * or 0 when @c is printed as it is (a tab too, with @keep_tab). */
+static inline int
+ent_escape_control (unsigned char c, bool keep_tab, char buf[5])
+{
+  if ((c >= 0x20 && c != 0x7f) || (c == '\t' && keep_tab))
+    return 0;
+  if (c == '\n' || c == '\r' || c == '\t')
+    return snprintf (buf, 5, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+  return snprintf (buf, 5, "\\x%02x", c);
+}
+
 #endif
