@@ -142,6 +142,12 @@ have_tools() {
 	return 1
 }
 
+# tun_ok: this user can open /dev/net/tun (network.user/admin need it).
+tun_ok() {
+	{ exec 3<>/dev/net/tun; } 2>/dev/null || return 1
+	exec 3>&-
+}
+
 # ---- running commands ---------------------------------------------------------
 
 # run CMD...: run CMD with stdin from /dev/null; set OUT and ERR (trailing

@@ -25,12 +25,6 @@
 ZERO=0000000000000000
 NET_CAPS=0000000000003c00 # NET_BIND_SERVICE, NET_BROADCAST, NET_ADMIN, NET_RAW
 
-# Whether this user can open /dev/net/tun (network.admin needs it).
-tun_ok() {
-	{ exec 3<>/dev/net/tun; } 2>/dev/null || return 1
-	exec 3>&-
-}
-
 # refused DESC ENTRUN-ARGS...: entrun exits 125 with one "entrun: " line on
 # stderr and the payload (which would print "ran") does not run.
 refused() {

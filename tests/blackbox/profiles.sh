@@ -55,12 +55,6 @@ xsbx() { sbx_env "HOME=$H" "XDG_CONFIG_HOME=$X" -- "$@"; }
 # The list of network interfaces inside (from /proc/net/dev), one line.
 IFACES='tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort | tr "\n" " "'
 
-# Whether this user can open /dev/net/tun (network.user needs it).
-tun_ok() {
-	{ exec 3<>/dev/net/tun; } 2>/dev/null || return 1
-	exec 3>&-
-}
-
 # ---- built-in profiles -------------------------------------------------------------
 
 # For each DIR argument (~/.ssh, ~/.gnupg, ...): "DIR ENTRIES"; a missing
