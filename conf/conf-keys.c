@@ -295,6 +295,7 @@ static const conf_key_def_t filesystem_keys[] = {
   { "ro", true, key_fs, "host.fs.ro", 0 },
   { "hide", true, key_fs, "host.fs.hide", 0 },
   { "tmpfs", true, key_fs, "host.fs.tmpfs", 0 },
+  { "overlay", true, key_fs, "host.fs.overlay", 0 },
 };
 
 static const conf_key_def_t environment_keys[] = {
@@ -322,6 +323,7 @@ static const conf_key_def_t entitlement_keys[] = {
   { "ro", true, key_custom_mount, NULL, ENT_MOUNT_BIND_RO },
   { "hide", true, key_custom_mount, NULL, ENT_MOUNT_HIDE },
   { "tmpfs", true, key_custom_mount, NULL, ENT_MOUNT_TMPFS },
+  { "overlay", true, key_custom_mount, NULL, ENT_MOUNT_OVERLAY },
 };
 
 #define SECTION(name, keys, index)                                                                 \

@@ -382,6 +382,13 @@ fs_tmpfs (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
   return add_fs (p, ENT_MOUNT_TMPFS, v, err);
 }
 
+static int
+fs_overlay (ent_profile_t *p, const char *v, void *data, ent_error_t **err)
+{
+  (void)data;
+  return add_fs (p, ENT_MOUNT_OVERLAY, v, err);
+}
+
 /* ---- resources ----------------------------------------------------------- */
 
 /* Where a resource limit goes: its field, and the rlimit used for it (always,
@@ -527,7 +534,7 @@ const ent_definition_t ent_default_definitions[] = {
   FLAG ("security.memory-lock", security_memory_lock,
         "CAP_IPC_LOCK, the mlock family, RLIMIT_MEMLOCK raised to its hard limit"),
   FLAG ("security.fs-read-only", security_fs_read_only,
-        "every mount read-only except host.fs.rw/tmpfs targets, /dev and /proc"),
+        "the working directory read-only too: only host.fs.rw/tmpfs/overlay and /tmp writable"),
   LEVEL ("host.devices.none", "host.devices", true, ORDER_OTHER_LEVEL, devices_none,
          "minimal /dev (null zero full random urandom tty, devpts, shm); /sys read-only"),
   LEVEL ("host.devices.view", "host.devices", false, ORDER_OTHER_LEVEL, devices_view,
@@ -544,6 +551,8 @@ const ent_definition_t ent_default_definitions[] = {
   LIST ("host.fs.ro", "PATH", fs_ro, "bind PATH read-only"),
   LIST ("host.fs.hide", "PATH", fs_hide, "cover PATH with an empty directory or /dev/null"),
   LIST ("host.fs.tmpfs", "PATH", fs_tmpfs, "mount a fresh private tmpfs on PATH"),
+  LIST ("host.fs.overlay", "PATH", fs_overlay,
+        "PATH as on the host but writable; the writes stay in memory and are dropped at exit"),
   RESOURCE ("resources.pids", false, &res_pids,
             "at most N processes (cgroup pids.max, else RLIMIT_NPROC)"),
   RESOURCE ("resources.memory", true, &res_memory,

@@ -114,6 +114,9 @@ rebuild (ent_manager_t *m, ent_entitlement_t **grants, size_t n, ent_error_t **e
   /* Host API sockets not granted stay hidden (api.access, deny by default). */
   if ((ret = ent_profile_apply_api (p, err)) < 0)
     goto fail;
+  /* The developer's-machine boundary: what no grant named. */
+  if ((ret = ent_profile_apply_defaults (p, err)) < 0)
+    goto fail;
 
   free_ents (m->implied, m->n_implied);
   free (m->active);

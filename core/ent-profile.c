@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ent-defaults.h"
 #include "ent-profile.h"
 #include "ent-util.h"
 
@@ -216,6 +217,9 @@ ent_profile_free (ent_profile_t *p)
   free (p->fs.mounts);
   ent_strv_free (p->fs.masked);
   ent_strv_free (p->fs.readonly);
+  ent_strv_free (p->env_removed);
+  ent_strv_free (p->credentials);
+  free (p->runtime_dir);
   free (p->net.proxy_url);
   free (p->net.publish);
   for (size_t i = 0; i < p->n_env; i++)
@@ -286,6 +290,7 @@ copy_owned (ent_profile_t *p, const ent_profile_t *src)
     {
       p->fs.mounts[i].kind = src->fs.mounts[i].kind;
       p->fs.mounts[i].path = dup_or_null (src->fs.mounts[i].path, &ok);
+      p->fs.mounts[i].implicit = src->fs.mounts[i].implicit;
     }
   if (ok && src->n_env && !(p->env = calloc (src->n_env, sizeof (ent_env_t))))
     return false;
@@ -317,6 +322,11 @@ copy_owned (ent_profile_t *p, const ent_profile_t *src)
   p->hostname = dup_or_null (src->hostname, &ok);
   p->cwd = dup_or_null (src->cwd, &ok);
   p->home = dup_or_null (src->home, &ok);
+  p->runtime_dir = dup_or_null (src->runtime_dir, &ok);
+  if (ok && src->env_removed && !(p->env_removed = strv_copy (src->env_removed)))
+    return false;
+  if (ok && src->credentials && !(p->credentials = strv_copy (src->credentials)))
+    return false;
   return ok;
 }
 
@@ -338,7 +348,8 @@ ent_profile_copy (const ent_profile_t *src)
   p->n_env = 0;
   p->net.publish = NULL;
   p->net.n_publish = 0;
-  p->net.proxy_url = p->hostname = p->cwd = p->home = NULL;
+  p->net.proxy_url = p->hostname = p->cwd = p->home = p->runtime_dir = NULL;
+  p->env_removed = p->credentials = NULL;
   for (int i = 0; i < ENT_API_COUNT; i++)
     p->api[i].paths = p->api[i].vars = NULL;
   if (!copy_owned (p, src))
@@ -416,6 +427,7 @@ lists_equal (const ent_profile_t *a, const ent_profile_t *b)
       return false;
   for (size_t i = 0; i < a->fs.n_mounts; i++)
     if (a->fs.mounts[i].kind != b->fs.mounts[i].kind
+        || a->fs.mounts[i].implicit != b->fs.mounts[i].implicit
         || strcmp (a->fs.mounts[i].path, b->fs.mounts[i].path) != 0)
       return false;
   for (size_t i = 0; i < a->n_env; i++)
@@ -459,7 +471,10 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
         || !strv_equal (a->api[i].vars, b->api[i].vars))
       return false;
   if (cmp_str (a->net.proxy_url, b->net.proxy_url) || cmp_str (a->hostname, b->hostname)
-      || cmp_str (a->cwd, b->cwd) || cmp_str (a->home, b->home))
+      || cmp_str (a->cwd, b->cwd) || cmp_str (a->home, b->home)
+      || cmp_str (a->runtime_dir, b->runtime_dir) || a->host_boundary != b->host_boundary
+      || a->fs.cwd_too_broad != b->fs.cwd_too_broad || !strv_equal (a->env_removed, b->env_removed)
+      || !strv_equal (a->credentials, b->credentials))
     return false;
   return lists_equal (a, b);
 }
@@ -799,6 +814,7 @@ static const char *const mount_kind_names[] = {
   [ENT_MOUNT_BIND_RO] = "host.fs.ro",
   [ENT_MOUNT_HIDE] = "host.fs.hide",
   [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
+  [ENT_MOUNT_OVERLAY] = "host.fs.overlay",
 };
 
 int
@@ -1011,7 +1027,7 @@ ent_profile_apply_api (ent_profile_t *p, ent_error_t **err)
            * no sandbox.  The variable is still unset below. */
           if (strcmp (a->paths[j], "/") == 0)
             continue;
-          ret = ent_profile_add_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
+          ret = ent_profile_add_implicit_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
           if (ret < 0)
             return ent_error_prefix (err, "api.access=%s:deny%s", api_names[i],
                                      a->granted ? "" : " (the default)");

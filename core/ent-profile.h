@@ -127,12 +127,14 @@ extern "C"
     ENT_MOUNT_BIND_RO, /* host.fs.ro */
     ENT_MOUNT_HIDE,    /* host.fs.hide: empty tmpfs (dir) or /dev/null (file) */
     ENT_MOUNT_TMPFS,   /* host.fs.tmpfs: fresh private writable tmpfs */
+    ENT_MOUNT_OVERLAY, /* host.fs.overlay: the host's PATH, writes kept in memory */
   } ent_mount_kind_t;
 
   typedef struct ent_mount
   {
     ent_mount_kind_t kind;
-    char *path; /* absolute, normalised: same path outside and inside */
+    char *path;    /* absolute, normalised: same path outside and inside */
+    bool implicit; /* added by the default boundary, not by a grant */
   } ent_mount_t;
 
   typedef enum ent_dev_mode
@@ -163,7 +165,10 @@ extern "C"
     ent_sys_mode_t sys;
     char **masked;   /* NULL-terminated, sorted: hidden from the payload */
     char **readonly; /* NULL-terminated, sorted: remounted read-only */
-    bool read_only;  /* every mount read-only except rw/tmpfs targets, /dev, /proc */
+    bool read_only;  /* security.fs-read-only: the working directory read-only too */
+    /* Set by ent_profile_apply_defaults(): the working directory is left
+     * read-only because it is '/', the home directory or above it. */
+    bool cwd_too_broad;
   } ent_fs_t;
 
   /* ---- resources ----------------------------------------------------------- */
@@ -305,6 +310,17 @@ extern "C"
     /* The host API sockets the launcher found (paths, variables); denied
      * ones are hidden and unset by ent_profile_apply_api(). */
     ent_api_endpoint_t api[ENT_API_COUNT];
+    /* The default boundary of a developer's machine (the launcher sets it):
+     * the host read-only but the working directory, a private /tmp and
+     * runtime directory, credential stores hidden (ent_profile_apply_defaults). */
+    bool host_boundary;
+    char *runtime_dir; /* $XDG_RUNTIME_DIR, covered by a private tmpfs; NULL: none */
+    /* The credential stores to hide, absolute, sorted: the launcher lists
+     * those of ent_credential_paths() that exist.  NULL: all of them. */
+    char **credentials;
+    /* Secret-looking variables of the caller's that the payload does not get
+     * (ent_profile_scrub_env); NULL-terminated, sorted, names only. */
+    char **env_removed;
   } ent_profile_t;
 
   /* A new profile with nothing granted and nothing restricted: every
@@ -374,6 +390,34 @@ extern "C"
    * The manager calls this after all grants.  A denied path that another
    * grant mounts explicitly is an error. */
   ENT_EXPORT int ent_profile_apply_api (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+
+  /* The default boundary, applied by the manager after all grants when
+   * @p->host_boundary is set.  A grant of the very same path replaces a
+   * default mount; what no grant names is added, marked implicit:
+   *   - the working directory writable, unless security.fs-read-only, or it
+   *     is '/', the home directory or above (then fs.cwd_too_broad);
+   *   - a private tmpfs on /tmp and on @p->runtime_dir;
+   *   - every credential store of ent_credential_paths() hidden.
+   * A grant inside a hidden credential store is an error (grant the store
+   * itself). */
+  ENT_EXPORT int ent_profile_apply_defaults (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+
+  /* The credential and secret stores hidden by default, NULL-terminated;
+   * "~/" stands for the home directory. */
+  ENT_EXPORT const char *const *ent_credential_paths (void);
+
+  /* Does the variable @name look like a secret (a token, a key, a password,
+   * a credential or a socket that runs commands)?  The rule is documented in
+   * entrun(1): names containing TOKEN, SECRET, PASSWORD, PASSWD, PASSPHRASE,
+   * CREDENTIAL, APIKEY or API_KEY, names ending in _KEY or _AUTH (any case),
+   * and a fixed list (AWS_ACCESS_KEY_ID, KRB5CCNAME, TMUX, STY, ...). */
+  ENT_EXPORT bool ent_env_is_secret (const char *name);
+
+  /* Record in @p->env_removed each of the caller's variables @names (NULL-
+   * terminated; "NAME" or "NAME=VALUE") that looks like a secret and that no
+   * environment change of @p keeps or sets. */
+  ENT_EXPORT int ent_profile_scrub_env (ent_profile_t *p, const char *const *names,
+                                        ent_error_t **err) ENT_WUR;
 
   /* Resolve @path against @cwd and @home ("~" and "~/x"), then normalise it
    * lexically (".", "..", "//").  The result is absolute; @path must not be

@@ -38,6 +38,7 @@ static const char *const mount_kind_names[] = {
   [ENT_MOUNT_BIND_RO] = "ro",
   [ENT_MOUNT_HIDE] = "hide",
   [ENT_MOUNT_TMPFS] = "tmpfs",
+  [ENT_MOUNT_OVERLAY] = "overlay",
 };
 
 static const char *const dev_names[] = {
@@ -248,7 +249,7 @@ json_fs (FILE *f, const ent_fs_t *fs)
       fprintf (f, "%s{\"kind\": \"%s\", \"path\": ", i ? ", " : "",
                mount_kind_names[fs->mounts[i].kind]);
       put_json_string (f, fs->mounts[i].path);
-      fputc ('}', f);
+      fprintf (f, ", \"default\": %s}", fs->mounts[i].implicit ? "true" : "false");
     }
   fputs ("],\n    \"masked\": ", f);
   json_strv (f, fs->masked);
@@ -320,7 +321,9 @@ json_env (FILE *f, const ent_profile_t *p)
         }
       fputc ('}', f);
     }
-  fputs ("],\n", f);
+  fputs ("],\n  \"environment_removed\": ", f);
+  json_strv (f, p->env_removed);
+  fputs (",\n", f);
 }
 
 static const struct
@@ -542,16 +545,25 @@ text_list (FILE *f, const char *label, char *const *v)
 }
 
 static void
-text_fs (FILE *f, const ent_fs_t *fs)
+text_fs (FILE *f, const ent_profile_t *p)
 {
-  fprintf (f, "filesystem: host / %s; /dev %s; /proc %s; /sys %s\n",
-           fs->read_only ? "read-only" : "writable", dev_names[fs->dev], proc_names[fs->proc],
-           sys_names[fs->sys]);
+  const ent_fs_t *fs = &p->fs;
+
+  if (p->host_boundary)
+    fprintf (f, "filesystem: host / read-only; working directory %s; /dev %s; /proc %s; /sys %s\n",
+             fs->read_only       ? "read-only (security.fs-read-only)"
+             : fs->cwd_too_broad ? "read-only ('/', home or above: grant host.fs.rw=PATH)"
+                                 : "writable",
+             dev_names[fs->dev], proc_names[fs->proc], sys_names[fs->sys]);
+  else
+    fprintf (f, "filesystem: host / writable%s; /dev %s; /proc %s; /sys %s\n",
+             fs->read_only ? " (read-only but the grants)" : "", dev_names[fs->dev],
+             proc_names[fs->proc], sys_names[fs->sys]);
   for (size_t i = 0; i < fs->n_mounts; i++)
     {
-      fprintf (f, "  %-5s ", mount_kind_names[fs->mounts[i].kind]);
+      fprintf (f, "  %-7s ", mount_kind_names[fs->mounts[i].kind]);
       put_text (f, fs->mounts[i].path);
-      fputc ('\n', f);
+      fputs (fs->mounts[i].implicit ? " (default)\n" : "\n", f);
     }
   text_list (f, "masked", fs->masked);
   text_list (f, "read-only paths", fs->readonly);
@@ -572,7 +584,7 @@ text_profile (FILE *f, const ent_profile_t *p)
   fprintf (f, "no_new_privs: %s\nnew session: %s\n", p->no_new_privs ? "yes" : "no",
            p->new_session ? "yes" : "no");
   text_seccomp (f, &p->seccomp);
-  text_fs (f, &p->fs);
+  text_fs (f, p);
   for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
     if (p->rlimits[r].soft != ENT_RLIM_UNSET || p->rlimits[r].hard != ENT_RLIM_UNSET)
       {
@@ -605,6 +617,7 @@ text_profile (FILE *f, const ent_profile_t *p)
         }
       fputc ('\n', f);
     }
+  text_list (f, "environment removed (secret-looking, keep one with --env NAME)", p->env_removed);
   if (p->hostname)
     {
       fputs ("hostname: ", f);

@@ -1,0 +1,280 @@
+/* libentitlement — the default boundary of a developer's machine (see
+ * ent_profile_apply_defaults in ent-profile.h).
+ *
+ * The kernel boundary (namespaces, capabilities, seccomp) stops a command
+ * from attacking the system; what it does not stop is the command using
+ * the user's own environment: writing files that run later (shell rc
+ * files, git hooks, build caches), reading credentials, connecting to the
+ * user's daemons.  These defaults close that, and each is one named grant
+ * away. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent-defaults.h"
+#include "ent-util.h"
+
+/* Credential and secret stores, hidden unless a grant names them.  Each is
+ * where a well-known tool keeps a token, a key or a session by default. */
+static const char *const credential_paths[] = {
+  /* keys and agents */
+  "~/.ssh", "~/.gnupg", "~/.pki", "~/.local/share/keyrings", "~/.password-store",
+  "~/.config/op", "~/.vault-token",
+  /* cloud and cluster */
+  "~/.aws", "~/.azure", "~/.config/gcloud", "~/.kube", "~/.oci", "~/.config/doctl",
+  "~/.config/hcloud", "~/.terraform.d/credentials.tfrc.json",
+  /* registries and forges */
+  "~/.docker", "~/.config/containers/auth.json", "~/.config/gh", "~/.config/hub",
+  "~/.config/glab-cli", "~/.netrc", "~/.git-credentials", "~/.config/git/credentials",
+  "~/.npmrc", "~/.yarnrc", "~/.pypirc", "~/.cargo/credentials", "~/.cargo/credentials.toml",
+  "~/.gem/credentials", "~/.m2/settings.xml", "~/.m2/settings-security.xml",
+  "~/.gradle/gradle.properties", "~/.config/composer/auth.json",
+  /* browsers and editors */
+  "~/.mozilla", "~/.config/google-chrome", "~/.config/chromium", "~/.config/BraveSoftware",
+  "~/.config/Code/User/globalStorage", "~/.config/Code - OSS/User/globalStorage",
+  "~/.config/Code - Insiders/User/globalStorage", "~/.config/VSCodium/User/globalStorage",
+  /* history */
+  "~/.bash_history", "~/.zsh_history", "~/.local/share/fish/fish_history", "~/.python_history",
+  "~/.psql_history", "~/.mysql_history", "~/.sqlite_history", "~/.node_repl_history",
+  "~/.lesshst", "~/.viminfo",
+  NULL,
+};
+
+const char *const *
+ent_credential_paths (void)
+{
+  return credential_paths;
+}
+
+/* ---- environment --------------------------------------------------------- */
+
+/* Variables that are secrets, or name a socket that runs commands (a
+ * terminal multiplexer, an editor, an IDE), whatever their shape. */
+static const char *const secret_names[] = {
+  "AWS_ACCESS_KEY_ID", "KRB5CCNAME",       "TMUX",    "TMUX_PANE",
+  "STY",               "KITTY_LISTEN_ON",  "NVIM",    "NVIM_LISTEN_ADDRESS",
+  "WEZTERM_UNIX_SOCKET", "VSCODE_IPC_HOOK", "VSCODE_IPC_HOOK_CLI", "VSCODE_GIT_IPC_HANDLE",
+  "ZELLIJ",            "ZELLIJ_SESSION_NAME",
+};
+
+static const char *const secret_parts[]
+    = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "APIKEY", "API_KEY" };
+static const char *const secret_ends[] = { "_KEY", "_AUTH" };
+
+bool
+ent_env_is_secret (const char *name)
+{
+  char up[256];
+  size_t n = strcspn (name, "=");
+
+  if (n == 0)
+    return false;
+  if (n >= sizeof (up))
+    return true; /* no honest variable name is this long */
+  for (size_t i = 0; i < n; i++)
+    up[i] = (char)toupper ((unsigned char)name[i]);
+  up[n] = '\0';
+  for (size_t i = 0; i < N_ELEMENTS (secret_names); i++)
+    if (strcmp (up, secret_names[i]) == 0)
+      return true;
+  for (size_t i = 0; i < N_ELEMENTS (secret_parts); i++)
+    if (strstr (up, secret_parts[i]))
+      return true;
+  for (size_t i = 0; i < N_ELEMENTS (secret_ends); i++)
+    {
+      size_t e = strlen (secret_ends[i]);
+      if (n >= e && strcmp (up + n - e, secret_ends[i]) == 0)
+        return true;
+    }
+  return false;
+}
+
+/* Does an environment change of @p keep or set @name? */
+static bool
+env_named (const ent_profile_t *p, const char *name, size_t len)
+{
+  for (size_t i = 0; i < p->n_env; i++)
+    if (p->env[i].op != ENT_ENV_UNSET && strlen (p->env[i].name) == len
+        && strncmp (p->env[i].name, name, len) == 0)
+      return true;
+  return false;
+}
+
+int
+ent_profile_scrub_env (ent_profile_t *p, const char *const *names, ent_error_t **err)
+{
+  for (size_t i = 0; names && names[i]; i++)
+    {
+      size_t len = strcspn (names[i], "=");
+      cleanup_free char *name = NULL;
+      if (!ent_env_is_secret (names[i]) || env_named (p, names[i], len))
+        continue;
+      if ((name = strndup (names[i], len)) == NULL || ent_strlist_add (&p->env_removed, name) < 0)
+        return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  return 0;
+}
+
+/* ---- the filesystem ------------------------------------------------------ */
+
+bool
+ent_path_is_below (const char *path, const char *top)
+{
+  size_t n = strlen (top);
+
+  if (strcmp (top, "/") == 0)
+    return true;
+  return strncmp (path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int
+ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
+                                ent_error_t **err)
+{
+  int ret;
+
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (strcmp (p->fs.mounts[i].path, path) == 0)
+      return 0;
+  if ((ret = ent_profile_add_mount (p, kind, path, err)) < 0)
+    return ret;
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (strcmp (p->fs.mounts[i].path, path) == 0)
+      p->fs.mounts[i].implicit = true;
+  return 0;
+}
+
+/* The mount of @p that covers @path with something of its own (a tmpfs or
+ * a hide at @path or above), or NULL: then a default there would change
+ * nothing the payload can see. */
+static const ent_mount_t *
+covered_by (const ent_profile_t *p, const char *path)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    {
+      const ent_mount_t *m = &p->fs.mounts[i];
+      if ((m->kind == ENT_MOUNT_TMPFS || m->kind == ENT_MOUNT_HIDE)
+          && strcmp (m->path, path) != 0 && ent_path_is_below (path, m->path))
+        return m;
+    }
+  return NULL;
+}
+
+/* The working directory is writable by default: a build writes its
+ * project.  Not when that is '/', the home directory or above it: then the
+ * command could write every file of the user's, including those that run
+ * later (~/.bashrc, ~/.config/autostart). */
+static int
+default_cwd (ent_profile_t *p, ent_error_t **err)
+{
+  p->fs.cwd_too_broad = false;
+  if (p->cwd == NULL || p->fs.read_only)
+    return 0;
+  if (strcmp (p->cwd, "/") == 0 || (p->home && ent_path_is_below (p->home, p->cwd)))
+    {
+      p->fs.cwd_too_broad = true;
+      return 0;
+    }
+  return ent_profile_add_implicit_mount (p, ENT_MOUNT_BIND_RW, p->cwd, err);
+}
+
+/* A private tmpfs on @path unless a grant mounts something there. */
+static int
+default_tmpfs (ent_profile_t *p, const char *path, ent_error_t **err)
+{
+  if (path == NULL || path[0] != '/' || strcmp (path, "/") == 0 || covered_by (p, path))
+    return 0;
+  return ent_profile_add_implicit_mount (p, ENT_MOUNT_TMPFS, path, err);
+}
+
+/* Hide the credential store @path.  An allowed API whose socket lives in it
+ * (api.access=gpg-agent:allow and ~/.gnupg/S.gpg-agent) gets the socket
+ * alone: the store becomes an empty private tmpfs with the socket bound
+ * in, and the keys stay out of sight. */
+static int
+hide_store (ent_profile_t *p, const char *path, ent_error_t **err)
+{
+  bool inside = false;
+  int ret = 0;
+
+  for (int i = 0; ret == 0 && i < ENT_API_COUNT; i++)
+    for (size_t j = 0; ret == 0 && p->api[i].allow && p->api[i].paths && p->api[i].paths[j]; j++)
+      if (strcmp (p->api[i].paths[j], path) != 0 && ent_path_is_below (p->api[i].paths[j], path))
+        {
+          inside = true;
+          ret = ent_profile_add_implicit_mount (p, ENT_MOUNT_BIND_RW, p->api[i].paths[j], err);
+        }
+  if (ret < 0)
+    return ret;
+  return ent_profile_add_implicit_mount (p, inside ? ENT_MOUNT_TMPFS : ENT_MOUNT_HIDE, path, err);
+}
+
+static int
+default_credentials (ent_profile_t *p, ent_error_t **err)
+{
+  const char *const *list = p->credentials ? (const char *const *)p->credentials : credential_paths;
+
+  if (p->home == NULL && p->credentials == NULL)
+    return 0;
+  for (size_t i = 0; list[i]; i++)
+    {
+      cleanup_free char *path = NULL;
+      int ret = ent_path_resolve (list[i], "/", p->home ? p->home : "/", &path, err);
+      if (ret < 0)
+        return ret;
+      if (strcmp (path, "/") == 0 || covered_by (p, path))
+        continue;
+      /* A grant of the store itself re-exposes it; one inside it cannot
+       * work (its mount point is hidden) and would be a surprise. */
+      for (size_t j = 0; j < p->fs.n_mounts; j++)
+        {
+          const ent_mount_t *m = &p->fs.mounts[j];
+          if (m->implicit && m->kind == ENT_MOUNT_HIDE)
+            continue;
+          if (strcmp (m->path, path) != 0 && ent_path_is_below (m->path, path))
+            return ent_error_set (err, EPERM,
+                                  "%s%s is inside %s, a credential store hidden by default: "
+                                  "grant the store itself (host.fs.ro=%s)",
+                                  m->path,
+                                  m->implicit ? " (the working directory)" : "", path, path);
+        }
+      if ((ret = hide_store (p, path, err)) < 0)
+        return ret;
+    }
+  return 0;
+}
+
+/* An allowed API's socket under the private /tmp or runtime directory is
+ * bound in from the host (elsewhere the host's tree shows it already). */
+static int
+allowed_apis (ent_profile_t *p, ent_error_t **err)
+{
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    for (size_t j = 0; p->api[i].allow && p->api[i].paths && p->api[i].paths[j]; j++)
+      {
+        const char *path = p->api[i].paths[j];
+        int ret;
+        if (!ent_path_is_below (path, "/tmp")
+            && !(p->runtime_dir && ent_path_is_below (path, p->runtime_dir)))
+          continue;
+        if ((ret = ent_profile_add_implicit_mount (p, ENT_MOUNT_BIND_RW, path, err)) < 0)
+          return ret;
+      }
+  return 0;
+}
+
+int
+ent_profile_apply_defaults (ent_profile_t *p, ent_error_t **err)
+{
+  int ret;
+
+  if (!p->host_boundary)
+    return 0;
+  if ((ret = default_cwd (p, err)) < 0 || (ret = default_tmpfs (p, "/tmp", err)) < 0
+      || (ret = default_tmpfs (p, p->runtime_dir, err)) < 0 || (ret = allowed_apis (p, err)) < 0)
+    return ret;
+  return default_credentials (p, err);
+}
