@@ -58,8 +58,9 @@ static const char usage[]
       "      --doctor            check what entrun needs on this host\n"
       "  -C, --chdir DIR         working directory inside (default: the current one)\n"
       "      --env NAME=VALUE    set an environment variable inside\n"
+      "      --env NAME          pass the caller's NAME through, even a secret-looking one\n"
       "      --unsetenv NAME     remove an environment variable inside\n"
-      "      --clearenv          start from an empty environment (see --env)\n"
+      "      --clearenv          start from an empty environment (but --env NAME)\n"
       "      --hostname NAME     hostname inside the sandbox\n"
       "      --keep-fd N         keep file descriptor N open inside (repeatable)\n"
       "      --stop-timeout SECS on SIGTERM or SIGHUP, SIGKILL the sandbox if it still\n"
@@ -69,8 +70,11 @@ static const char usage[]
       "  -h, --help              show this help\n"
       "  -V, --version           show the version\n"
       "\n"
-      "With no --ent the sandbox is the most confined one: security.confined,\n"
-      "network.none, host.devices.none, host.processes.none.\n"
+      "With no --ent: security.confined, network.none, host.devices.none,\n"
+      "host.processes.none; the host read-only but the working directory (not\n"
+      "when it is /, your home or above) and a private /tmp; credential stores\n"
+      "hidden, secret-looking variables removed, no host unix socket reachable.\n"
+      "--explain lists what is hidden and removed.\n"
       "\n"
       "Exit status: COMMAND's status, or 128+N if it was killed by signal N;\n"
       "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found;\n"
@@ -103,8 +107,13 @@ push_env (entrun_cli_t *cli, ent_env_op_t op, const char *arg, ent_error_t **err
   entrun_env_op_t e = { .op = op };
   entrun_env_op_t *v;
 
-  if (op == ENT_ENV_SET && (eq == NULL || eq == arg))
-    return ent_error_set (err, EINVAL, "--env '%s': expected NAME=VALUE", arg);
+  /* --env NAME keeps the caller's variable, even one that looks secret. */
+  if (op == ENT_ENV_SET && eq == NULL && *arg != '\0')
+    op = e.op = ENT_ENV_KEEP;
+  if (op == ENT_ENV_SET && eq == arg)
+    return ent_error_set (err, EINVAL, "--env '%s': expected NAME=VALUE or NAME", arg);
+  if (op == ENT_ENV_SET && *arg == '\0')
+    return ent_error_set (err, EINVAL, "--env '': expected NAME=VALUE or NAME");
   if (op == ENT_ENV_UNSET && (*arg == '\0' || eq != NULL))
     return ent_error_set (err, EINVAL, "--unsetenv '%s': expected a variable name", arg);
   e.name = op == ENT_ENV_SET ? strndup (arg, eq - arg) : strdup (arg);

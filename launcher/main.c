@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -13,6 +14,7 @@
 #include "doctor.h"
 #include "policy.h"
 #include "sandbox.h"
+#include "ent-defaults.h"
 #include "util.h"
 
 /* entrun must never be a privilege boundary itself: it relies on the
@@ -65,6 +67,24 @@ explain (const ent_manager_t *m, const ent_catalogue_t *cat, bool json)
   return fflush (stdout) == 0 ? 0 : ENTRUN_EXIT_ERROR;
 }
 
+/* The working directory is '/', the home or above: the default leaves it
+ * read-only (a build there could rewrite ~/.bashrc).  Say so once, with
+ * the grant that changes it, unless a grant already makes it writable. */
+static void
+note_readonly_cwd (const ent_profile_t *p)
+{
+  /* For a person at a terminal; a script's stderr stays its own. */
+  if (!p->fs.cwd_too_broad || p->cwd == NULL || strcmp (p->cwd, "/") == 0
+      || !isatty (STDERR_FILENO))
+    return;
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (p->fs.mounts[i].kind != ENT_MOUNT_HIDE && ent_path_is_below (p->cwd, p->fs.mounts[i].path))
+      return;
+  warn ("the working directory %s stays read-only (it is /, your home or above); "
+        "grant it with -e host.fs.rw=%s",
+        p->cwd, p->cwd);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -102,7 +122,10 @@ main (int argc, char **argv)
       if (cli.explain)
         status = explain (m, cat, cli.json);
       else
-        status = entrun_run (ent_manager_profile (m), &cli);
+        {
+          note_readonly_cwd (ent_manager_profile (m));
+          status = entrun_run (ent_manager_profile (m), &cli, loaded.files);
+        }
     }
   ent_manager_free (m);
   ent_catalogue_free (cat);

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ent-defaults.h"
 #include "mounts.h"
 #include "netsetup.h"
 #include "util.h"
@@ -36,7 +37,13 @@ static const char *const kind_names[] = {
   [ENT_MOUNT_BIND_RO] = "host.fs.ro",
   [ENT_MOUNT_HIDE] = "host.fs.hide",
   [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
+  [ENT_MOUNT_OVERLAY] = "host.fs.overlay",
 };
+
+/* Every private tmpfs (host.fs.tmpfs, overlay layers, the default /tmp) is
+ * bounded, so that a sandbox cannot fill the host's memory through it
+ * beyond this share of RAM. */
+#define TMPFS_SIZE "size=25%"
 
 /* ---- read-only, recursively ---------------------------------------------- */
 
@@ -63,11 +70,7 @@ unescape_mountinfo (char *s)
 static bool
 path_is_below (const char *path, const char *top)
 {
-  size_t n = strlen (top);
-
-  if (strcmp (top, "/") == 0)
-    return true;
-  return strncmp (path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
+  return ent_path_is_below (path, top);
 }
 
 /* Remount one mount read-only, keeping the flags the kernel may have locked
@@ -378,15 +381,22 @@ grant_mount (const ent_mount_t *m, const char *src, const char *dst, const char 
     die_errno ("%s=%s: mount", kind_names[m->kind], m->path);
 }
 
+/* Is @path strictly below a mount of @kind of @p? */
+static const char *
+under_mount_of (const ent_profile_t *p, const char *path, ent_mount_kind_t kind)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (p->fs.mounts[i].kind == kind && strcmp (p->fs.mounts[i].path, path) != 0
+        && path_is_below (path, p->fs.mounts[i].path))
+      return p->fs.mounts[i].path;
+  return NULL;
+}
+
 /* Is @path strictly below a host.fs.tmpfs target of @p? */
 static const char *
 under_private_tmpfs (const ent_profile_t *p, const char *path)
 {
-  for (size_t i = 0; i < p->fs.n_mounts; i++)
-    if (p->fs.mounts[i].kind == ENT_MOUNT_TMPFS && strcmp (p->fs.mounts[i].path, path) != 0
-        && path_is_below (path, p->fs.mounts[i].path))
-      return p->fs.mounts[i].path;
-  return NULL;
+  return under_mount_of (p, path, ENT_MOUNT_TMPFS);
 }
 
 /* A bind below a private tmpfs (rw = . inside tmpfs = /tmp) needs its
@@ -461,6 +471,40 @@ readonly_grant (const ent_mount_t *m, int sfd)
   readonly_or_die (path);
 }
 
+/* host.fs.overlay: the host's directory as the lower layer, a fresh
+ * bounded tmpfs in the staging root for the upper one.  What the sandbox
+ * writes stays in memory and goes with it; the host's files never change
+ * (a poisoned build cache would run on the host later).  The lower layer is
+ * named through a descriptor of the source, never a path the sandbox could
+ * have swapped. */
+static void
+overlay_grant (const ent_mount_t *m, const char *dst)
+{
+  static unsigned int count;
+  cleanup_close int sfd = open_target (OLDROOT, m);
+  cleanup_free char *lower = fd_path (sfd);
+  cleanup_free char *dir = NULL, *opts = NULL;
+
+  if (asprintf (&dir, "/overlay%u", count++) < 0)
+    die ("out of memory");
+  if (mkdir (dir, 0700) < 0)
+    die_errno ("%s=%s: creating its layer", kind_names[m->kind], m->path);
+  grant_mount (m, "tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700," TMPFS_SIZE);
+  if (asprintf (&opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, dir, dir) < 0)
+    die ("out of memory");
+  for (const char *sub = "/upper"; sub; sub = strcmp (sub, "/upper") == 0 ? "/work" : NULL)
+    {
+      cleanup_free char *d = under (dir, sub);
+      if (mkdir (d, 0755) < 0)
+        die_errno ("%s=%s: creating its layer", kind_names[m->kind], m->path);
+    }
+  /* user.* extended attributes, as an unprivileged overlay needs; kernels
+   * before 5.11 know no "userxattr" and refuse the mount: say so. */
+  if (mount ("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+    die_errno ("%s=%s: mounting the overlay (unprivileged overlayfs needs Linux 5.11)",
+               kind_names[m->kind], m->path);
+}
+
 static void
 apply_grant (const ent_profile_t *p, const ent_mount_t *m)
 {
@@ -473,7 +517,8 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
   struct stat st;
 
   make_mount_point (p, m);
-  dfd = open_target_or_missing (NEWROOT, m, m->kind == ENT_MOUNT_HIDE);
+  dfd = open_target_or_missing (NEWROOT, m,
+                               m->kind == ENT_MOUNT_HIDE || m->kind == ENT_MOUNT_OVERLAY);
   if (dfd < 0)
     {
       verbose ("%s=%s: does not exist, nothing to hide", what, m->path);
@@ -489,7 +534,9 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
     case ENT_MOUNT_BIND_RO:
       {
         cleanup_close int sfd = open_target (OLDROOT, m);
-        if (!under_private_tmpfs (p, m->path))
+        /* Below a tmpfs the target is a fresh mount point; below an
+         * overlay, the overlay's own inode of the source. */
+        if (!under_private_tmpfs (p, m->path) && !under_mount_of (p, m->path, ENT_MOUNT_OVERLAY))
           check_same_object (m, dfd, sfd);
         src = fd_path (sfd);
         grant_mount (m, src, dst, NULL, MS_BIND | MS_REC, NULL);
@@ -501,9 +548,20 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
       grant_mount (m, cover_source (S_ISDIR (st.st_mode)), dst, NULL, MS_BIND, NULL);
       break;
     case ENT_MOUNT_TMPFS:
+      {
+        char opts[64];
+        if (!S_ISDIR (st.st_mode))
+          die ("%s=%s: not a directory", what, m->path);
+        /* The permissions of the directory it covers: 1777 for /tmp, 0700
+         * for a runtime directory. */
+        snprintf (opts, sizeof (opts), "mode=%o,%s", (unsigned)(st.st_mode & 07777), TMPFS_SIZE);
+        grant_mount (m, "tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+      }
+      break;
+    case ENT_MOUNT_OVERLAY:
       if (!S_ISDIR (st.st_mode))
         die ("%s=%s: not a directory", what, m->path);
-      grant_mount (m, "tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+      overlay_grant (m, dst);
       break;
     default:
       die ("internal error: mount kind %d", (int)m->kind);
@@ -578,8 +636,8 @@ setup_proc (const ent_profile_t *p)
         die ("a fresh /proc needs a private PID namespace");
       xmount ("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     }
-  else if (p->fs.read_only)
-    /* The host's /proc stays writable under security.fs-read-only. */
+  else if (p->fs.read_only || p->host_boundary)
+    /* The host's /proc stays writable under a read-only root. */
     xmount (OLDROOT "/proc", NEWROOT "/proc", NULL, MS_BIND | MS_REC, NULL);
 }
 
@@ -588,6 +646,9 @@ setup_sys (const ent_profile_t *p)
 {
   if (p->fs.sys == ENT_SYS_RO)
     readonly_or_die (NEWROOT "/sys");
+  else if (p->fs.read_only || p->host_boundary)
+    /* host.devices.admin: /sys as on the host, under a read-only root. */
+    xmount (OLDROOT "/sys", NEWROOT "/sys", NULL, MS_BIND | MS_REC, NULL);
 }
 
 /* Hide or make read-only the profile's /proc and /sys paths that exist. */
@@ -659,25 +720,6 @@ bind_resolv_conf (const ent_profile_t *p)
   xmount ("/resolv.conf", dst_path, NULL, MS_BIND, NULL);
 }
 
-/* entrun's own binary is read-only inside every sandbox (invariant 3). */
-static void
-protect_self (const char *self_exe)
-{
-  cleanup_free char *path = NULL;
-
-  if (self_exe == NULL)
-    return;
-  path = under (NEWROOT, self_exe);
-  if (access (path, F_OK) < 0)
-    {
-      if (errno == ENOENT)
-        return; /* hidden by a grant: nothing to protect */
-      die_errno ("making %s read-only", self_exe);
-    }
-  xmount (path, path, NULL, MS_BIND, NULL);
-  if (remount_ro (path, false) < 0)
-    die_errno ("making %s read-only", self_exe);
-}
 
 /* The directories entrun reads its profiles from are read-only in every
  * sandbox, whatever the grants: a sandbox must never be able to change its
@@ -711,25 +753,186 @@ pin_ancestors (const char *path)
     }
 }
 
-static void
-protect_dirs (char *const *dirs)
+/* Does a host.fs.rw grant name @path itself?  Then the caller asked for
+ * it to be writable (host.fs.rw=.git/hooks). */
+static bool
+granted_writable (const ent_profile_t *p, const char *path)
 {
-  for (size_t i = 0; dirs && dirs[i]; i++)
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW && !p->fs.mounts[i].implicit
+        && strcmp (p->fs.mounts[i].path, path) == 0)
+      return true;
+  return false;
+}
+
+/* Each of @paths (a directory or a file), where the payload can see it, is
+ * bound onto itself read-only, and its ancestors are pinned so that it
+ * cannot be moved aside and replaced: entrun's binary and profiles, git
+ * hooks and config.  What a grant hid needs nothing. */
+static void
+protect_paths (const ent_profile_t *p, char *const *paths, bool grants_win)
+{
+  for (size_t i = 0; paths && paths[i]; i++)
     {
-      cleanup_free char *path = under (NEWROOT, dirs[i]);
+      cleanup_free char *path = under (NEWROOT, paths[i]);
       struct stat st;
-      if (stat (path, &st) < 0)
+      if (grants_win && granted_writable (p, paths[i]))
+        continue;
+      if (lstat (path, &st) < 0)
         {
           /* Missing, or out of our reach and so of the payload's. */
           if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
             continue;
-          die_errno ("protecting %s", dirs[i]);
+          die_errno ("protecting %s", paths[i]);
         }
-      if (!S_ISDIR (st.st_mode))
+      if (!S_ISDIR (st.st_mode) && !S_ISREG (st.st_mode))
         continue;
       pin_ancestors (path);
       xmount (path, path, NULL, MS_BIND | MS_REC, NULL);
       readonly_or_die (path);
+    }
+}
+
+/* ---- host sockets -------------------------------------------------------- */
+
+/* Is the socket @path granted by name: a host.fs.rw/ro grant of the socket
+ * itself, or an allowed API's path at or above it? */
+static bool
+socket_granted (const ent_profile_t *p, const char *path)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    {
+      const ent_mount_t *m = &p->fs.mounts[i];
+      if ((m->kind == ENT_MOUNT_BIND_RW || m->kind == ENT_MOUNT_BIND_RO) && !m->implicit
+          && strcmp (m->path, path) == 0)
+        return true;
+    }
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    for (size_t j = 0; p->api[i].allow && p->api[i].paths && p->api[i].paths[j]; j++)
+      if (path_is_below (path, p->api[i].paths[j]))
+        return true;
+  return false;
+}
+
+/* A read-only mount does not stop connect(): every unix socket bound on the
+ * host when entrun started (the host's /proc/net/unix, read by entrun) that
+ * the payload could reach is covered with /dev/null, wherever it lives (a
+ * tmux or ssh-agent socket in a granted directory, /run, the home).  Those
+ * below the private /tmp and runtime directory are not there to cover. */
+static void
+cover_sockets (const ent_profile_t *p, char *const *sockets)
+{
+  cleanup_close int rootfd = -1;
+  struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+
+  if (sockets == NULL || sockets[0] == NULL)
+    return;
+  if ((rootfd = open (NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    die_errno ("open %s", NEWROOT);
+  for (size_t i = 0; sockets[i]; i++)
+    {
+      cleanup_close int fd = -1;
+      cleanup_free char *dst = NULL;
+      struct stat st;
+      if (socket_granted (p, sockets[i]))
+        continue;
+      fd = syscall (SYS_openat2, rootfd, sockets[i] + 1, &how, sizeof (how));
+      if (fd < 0 && errno == ENOSYS)
+        fd = openat (rootfd, sockets[i] + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        {
+          /* Not visible inside: below a private tmpfs or a hide. */
+          if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP)
+            continue;
+          die_errno ("covering the host socket %s", sockets[i]);
+        }
+      if (fstat (fd, &st) < 0)
+        die_errno ("covering the host socket %s", sockets[i]);
+      if (!S_ISSOCK (st.st_mode))
+        continue;
+      dst = fd_path (fd);
+      if (mount (cover_source (false), dst, NULL, MS_BIND, NULL) < 0)
+        die_errno ("covering the host socket %s", sockets[i]);
+      verbose ("covered the host socket %s", sockets[i]);
+    }
+}
+
+/* ---- the order of the grants --------------------------------------------- */
+
+/* The mount plan is applied in the order of the paths the grants resolve
+ * to, not of their spelling: a hide of /run/user/1000/bus must come after
+ * host.fs.ro=/var/run/user/1000, which lands on /run/user/1000 and would
+ * otherwise bring the socket back (a hide or read-only grant is never undone
+ * by a parent bound later under another spelling).  At one path, hides come
+ * last. */
+typedef struct
+{
+  const ent_mount_t *m;
+  char *resolved;
+} planned_t;
+
+static char *
+resolve_in_oldroot (int rootfd, const char *path)
+{
+  struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  cleanup_close int fd = syscall (SYS_openat2, rootfd, path[1] ? path + 1 : ".", &how, sizeof (how));
+  cleanup_free char *link = NULL;
+  char buf[PATH_MAX];
+  ssize_t n;
+
+  if (fd < 0)
+    {
+      /* Missing: refused or skipped when applied.  Anything else would
+       * leave the order to the spelling: fail closed. */
+      if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+        die_errno ("resolving %s", path);
+      return strdup (path);
+    }
+  link = fd_path (fd);
+  if ((n = readlink (link, buf, sizeof (buf) - 1)) < 0)
+    die_errno ("resolving %s", path);
+  buf[n] = '\0';
+  if (strncmp (buf, OLDROOT, strlen (OLDROOT)) != 0)
+    return strdup (path);
+  return strdup (buf[strlen (OLDROOT)] ? buf + strlen (OLDROOT) : "/");
+}
+
+static int
+planned_cmp (const void *a, const void *b)
+{
+  const planned_t *x = a, *y = b;
+  int c = strcmp (x->resolved, y->resolved);
+
+  if (c != 0)
+    return c;
+  if ((x->m->kind == ENT_MOUNT_HIDE) != (y->m->kind == ENT_MOUNT_HIDE))
+    return x->m->kind == ENT_MOUNT_HIDE ? 1 : -1;
+  return strcmp (x->m->path, y->m->path);
+}
+
+static void
+apply_grants (const ent_profile_t *p)
+{
+  cleanup_close int rootfd = open (OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_free planned_t *plan = calloc (p->fs.n_mounts + 1, sizeof (*plan));
+
+  if (rootfd < 0)
+    die_errno ("open %s", OLDROOT);
+  if (plan == NULL)
+    die ("out of memory");
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    {
+      plan[i].m = &p->fs.mounts[i];
+      if ((plan[i].resolved = resolve_in_oldroot (rootfd, p->fs.mounts[i].path)) == NULL)
+        die ("out of memory");
+    }
+  qsort (plan, p->fs.n_mounts, sizeof (*plan), planned_cmp);
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    {
+      apply_grant (p, plan[i].m);
+      free (plan[i].resolved);
     }
 }
 
@@ -771,16 +974,18 @@ entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
 
   enter_staging ();
   xmount (OLDROOT, NEWROOT, NULL, MS_BIND | MS_REC, NULL);
-  if (p->fs.read_only)
+  /* The host read-only; the working directory and /tmp come back
+   * writable as (implicit) grants. */
+  if (p->fs.read_only || p->host_boundary)
     readonly_or_die (NEWROOT);
-  for (size_t i = 0; i < p->fs.n_mounts; i++)
-    apply_grant (p, &p->fs.mounts[i]);
+  apply_grants (p);
   bind_resolv_conf (p);
   setup_proc (p);
   setup_dev (p);
   setup_sys (p);
   mask_paths (p);
-  protect_self (ctx->self_exe);
-  protect_dirs (ctx->protect);
+  cover_sockets (p, ctx->sockets);
+  protect_paths (p, ctx->git, true);
+  protect_paths (p, ctx->protect, false);
   enter_newroot ();
 }

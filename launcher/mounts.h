@@ -10,9 +10,13 @@
 typedef struct entrun_mount_ctx
 {
   const ent_profile_t *profile;
-  const char *self_exe; /* entrun's own binary, bound read-only inside */
-  char *const *protect; /* NULL-terminated: entrun's profile directories,
-                           read-only in every sandbox (invariant 3) */
+  char *const *protect; /* NULL-terminated: entrun's profile directories and
+                           files, git hooks and config: read-only in every
+                           sandbox, ancestors pinned (invariant 4) */
+  char *const *git;     /* NULL-terminated: git hooks and config, read-only
+                           unless a host.fs.rw grant names one exactly */
+  char *const *sockets; /* NULL-terminated: unix sockets bound on the host,
+                           covered unless a grant names them (invariant 3) */
 } entrun_mount_ctx_t;
 
 void entrun_setup_mounts (const entrun_mount_ctx_t *ctx);

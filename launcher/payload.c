@@ -64,6 +64,10 @@ apply_rlimits (const ent_profile_t *p)
 static void
 apply_env (const ent_profile_t *p)
 {
+  /* Secret-looking variables no grant kept (ent_profile_scrub_env). */
+  for (size_t i = 0; p->env_removed && p->env_removed[i]; i++)
+    if (unsetenv (p->env_removed[i]) < 0)
+      die_errno ("unsetenv %s", p->env_removed[i]);
   if (p->clearenv)
     {
       /* Keep only what the profile asks to keep. */

@@ -335,7 +335,7 @@ void
 entrun_pid1 (entrun_sandbox_t *sb)
 {
   const ent_profile_t *p = sb->profile;
-  entrun_mount_ctx_t mctx = { .profile = p, .self_exe = sb->self_exe, .protect = sb->protect };
+  entrun_mount_ctx_t mctx = { .profile = p, .protect = sb->protect, .git = sb->git, .sockets = sb->sockets };
   cleanup_close int tun_path = -1;
   pid_t self, payload;
   int sfd;

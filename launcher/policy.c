@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +21,80 @@
 #include "policy.h"
 #include "util.h"
 
-static const char *
+/* The caller's home, resolved: the default boundary compares it with the
+ * working directory (a real path) and hides the stores below it, so it must
+ * be spelled as the mount plan will find it.  NULL when unknown. */
+static char *
 caller_home (void)
 {
   const char *home = getenv ("HOME");
   struct passwd *pw;
+  char *real;
 
-  if (home && home[0] == '/')
-    return home;
-  pw = getpwuid (getuid ());
-  return pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+  if (home == NULL || home[0] != '/')
+    {
+      pw = getpwuid (getuid ());
+      home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+    }
+  if (home == NULL)
+    return NULL;
+  real = realpath (home, NULL);
+  if (real == NULL && errno == ENOMEM)
+    die ("out of memory");
+  return real ? real : strdup (home);
+}
+
+/* $XDG_RUNTIME_DIR (else /run/user/UID) when it is a directory: the user's
+ * daemons keep their sockets there, and the sandbox gets a private empty
+ * one instead. */
+static char *
+runtime_dir (void)
+{
+  const char *dir = getenv ("XDG_RUNTIME_DIR");
+  char fallback[64];
+  struct stat st;
+  char *real;
+
+  if (dir == NULL || dir[0] != '/')
+    {
+      snprintf (fallback, sizeof (fallback), "/run/user/%u", getuid ());
+      dir = fallback;
+    }
+  real = realpath (dir, NULL);
+  if (real && stat (real, &st) == 0 && S_ISDIR (st.st_mode) && strcmp (real, "/") != 0)
+    return real;
+  free (real);
+  return NULL;
+}
+
+/* The credential stores of ent_credential_paths() that exist here, so that
+ * --explain lists what is hidden and pid 1 covers only what is there. */
+static int
+existing_credentials (ent_profile_t *base, ent_error_t **err)
+{
+  const char *const *all = ent_credential_paths ();
+  struct stat st;
+  int ret = 0;
+
+  if (base->home == NULL)
+    return 0;
+  if ((base->credentials = calloc (1, sizeof (char *))) == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  for (size_t i = 0; ret == 0 && all[i]; i++)
+    {
+      cleanup_free char *path = ent_str_printf ("%s/%s", base->home, all[i] + 2);
+      if (path == NULL)
+        return ent_error_set (err, ENOMEM, "out of memory");
+      if (lstat (path, &st) < 0)
+        {
+          /* Not there, or out of our reach (and so of the sandbox's). */
+          if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+            continue;
+          return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+        }
+      ret = ent_strlist_add (&base->credentials, path);
+    }
+  return ret < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
 }
 
 /* ---- profiles ------------------------------------------------------------ */
@@ -63,10 +128,56 @@ builtin_text (const char *name)
   return NULL;
 }
 
+/* A profile is policy: like ssh with its configuration, refuse one that
+ * another user could have written, the file or any directory above it (a
+ * sticky one such as /tmp excepted: nobody else can replace an entry
+ * there). */
+static int
+check_owner (const char *path, const struct stat *st, bool dir, ent_error_t **err)
+{
+  /* Inside a user namespace, root's files show the overflow uid. */
+  if (st->st_uid != getuid () && st->st_uid != 0 && st->st_uid != 65534)
+    return ent_error_set (err, EPERM, "%s: refusing a profile %s owned by uid %u (not you or root)",
+                          path, dir ? "in a directory" : "file", (unsigned)st->st_uid);
+  if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(dir && (st->st_mode & S_ISVTX)))
+    return ent_error_set (err, EPERM, "%s: refusing a profile %s writable by others (mode %04o)",
+                          path, dir ? "in a directory" : "file", (unsigned)(st->st_mode & 07777));
+  return 0;
+}
+
+static int
+check_profile_file (FILE *f, const char *path, char **real_out, ent_error_t **err)
+{
+  cleanup_free char *real = realpath (path, NULL);
+  struct stat st;
+  int ret;
+
+  if (real == NULL || fstat (fileno (f), &st) < 0)
+    return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+  if ((ret = check_owner (path, &st, false, err)) < 0)
+    return ret;
+  for (char *slash = strrchr (real, '/'); slash; slash = strrchr (real, '/'))
+    {
+      struct stat d;
+      *(slash == real ? slash + 1 : slash) = '\0';
+      if (stat (real, &d) < 0)
+        return ent_error_set (err, errno, "%s: %s", real, strerror (errno));
+      if ((ret = check_owner (real, &d, true, err)) < 0)
+        return ret;
+      if (slash == real)
+        break;
+    }
+  if ((*real_out = realpath (path, NULL)) == NULL)
+    return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+  return 0;
+}
+
 /* Find @name (user directory, /etc/entrun, then built in) and parse it. */
 static int
-load_profile (const char *name, const char *home, entrun_conf_t *out, ent_error_t **err)
+load_profile (const char *name, const char *home, entrun_conf_t *out, char ***files,
+              ent_error_t **err)
 {
+  cleanup_free char *real = NULL;
   cleanup_strv char **dirs = entrun_profile_search_dirs (home);
   cleanup_free char *path = NULL;
   cleanup_fclose FILE *f = NULL;
@@ -92,6 +203,10 @@ load_profile (const char *name, const char *home, entrun_conf_t *out, ent_error_
     }
   if ((f = fopen (path, "re")) == NULL)
     return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+  if ((ret = check_profile_file (f, path, &real, err)) < 0)
+    return ret;
+  if (ent_strlist_add (files, real) < 0)
+    return ent_error_set (err, ENOMEM, "out of memory");
   return entrun_conf_parse_file (f, path, out, err);
 }
 
@@ -101,6 +216,7 @@ entrun_loaded_clear (entrun_loaded_t *l)
   for (size_t i = 0; i < l->n; i++)
     entrun_conf_clear (&l->confs[i]);
   free (l->confs);
+  ent_strv_free (l->files);
   memset (l, 0, sizeof (*l));
 }
 
@@ -116,7 +232,7 @@ load_all (const entrun_cli_t *cli, const char *home, ent_catalogue_t *cat, entru
     return ent_error_set (err, ENOMEM, "out of memory");
   for (size_t i = 0; i < cli->n_profiles; i++)
     {
-      int ret = load_profile (cli->profiles[i], home, &l->confs[i], err);
+      int ret = load_profile (cli->profiles[i], home, &l->confs[i], &l->files, err);
       if (ret < 0)
         return ret;
       l->n++;
@@ -205,8 +321,11 @@ make_base (const entrun_cli_t *cli, const entrun_loaded_t *l, ent_profile_t *bas
 
   if (cwd == NULL)
     return ent_error_set (err, errno, "cannot get the current directory: %s", strerror (errno));
+  base->host_boundary = true;
+  base->runtime_dir = runtime_dir ();
   if ((ret = base_places (base, cli, l, cwd, err)) < 0 || (ret = base_env (base, cli, l, err)) < 0
-      || (ret = entrun_api_discover (base, err)) < 0)
+      || (ret = ent_profile_scrub_env (base, (const char *const *)environ, err)) < 0
+      || (ret = entrun_api_discover (base, err)) < 0 || (ret = existing_credentials (base, err)) < 0)
     return ret;
   base->resources.backend = entrun_cgroup_backend (&cgdir);
   return 0;
@@ -271,7 +390,8 @@ entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loade
 
   if (base == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
-  if (ent_profile_set_string (&base->home, caller_home ()) < 0)
+  errno = 0;
+  if ((base->home = caller_home ()) == NULL && errno == ENOMEM)
     ret = ent_error_set (err, ENOMEM, "out of memory");
   else if ((ret = load_all (cli, base->home, cat, loaded, err)) == 0)
     ret = make_base (cli, loaded, base, err);
@@ -327,13 +447,26 @@ char **
 entrun_profile_dirs (const char *home)
 {
   cleanup_strv char **search = entrun_profile_search_dirs (home);
-  char **dirs = calloc (3, sizeof (char *));
+  char **dirs = calloc (4, sizeof (char *));
   char real[PATH_MAX];
   size_t n = 0;
 
   if (dirs == NULL)
     die ("out of memory");
-  for (size_t i = 0; search[i] && n < 2; i++)
+  /* Both user directories, whatever $XDG_CONFIG_HOME says now: a later run
+   * may see another value. */
+  if (home && getenv ("XDG_CONFIG_HOME") && getenv ("XDG_CONFIG_HOME")[0] == '/')
+    {
+      char **more = realloc (search, 4 * sizeof (char *));
+      if (more == NULL)
+        die ("out of memory");
+      search = more;
+      search[3] = NULL;
+      search[2] = search[1];
+      if ((search[1] = ent_str_printf ("%s/.config/entrun", home)) == NULL)
+        die ("out of memory");
+    }
+  for (size_t i = 0; search[i] && n < 3; i++)
     {
       /* A directory the sandbox could create is made now, so that it can be
        * protected: else a sandbox could plant a profile where the next run

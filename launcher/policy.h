@@ -13,6 +13,7 @@ typedef struct entrun_loaded
 {
   entrun_conf_t *confs;
   size_t n;
+  char **files; /* the profile files read, real paths: read-only inside */
 } entrun_loaded_t;
 
 void entrun_loaded_clear (entrun_loaded_t *l);

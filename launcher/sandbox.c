@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "hostscan.h"
 #include "netsetup.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -145,22 +146,35 @@ writable (const char *path)
 }
 
 /* entrun's own binary, when the caller could write to it (or replace it):
- * then pid 1 binds it read-only inside (invariant 3).  An installed binary
- * owned by root needs no mount. */
-static char *
-self_exe_if_writable (void)
+ * then pid 1 binds it read-only inside and pins its ancestors (invariant
+ * 4).  An installed binary owned by root needs no mount. */
+static void
+protect_self (char ***protect)
 {
-  char *self = realpath ("/proc/self/exe", NULL);
+  cleanup_free char *self = realpath ("/proc/self/exe", NULL);
   cleanup_free char *dir = self ? strdup (self) : NULL;
   char *slash = dir ? strrchr (dir, '/') : NULL;
 
   if (self == NULL || slash == NULL)
     die_errno ("locating the entrun binary");
   *(slash == dir ? slash + 1 : slash) = '\0';
-  if (writable (self) || writable (dir))
-    return self;
-  free (self);
-  return NULL;
+  if ((writable (self) || writable (dir)) && ent_strlist_add (protect, self) < 0)
+    die ("out of memory");
+}
+
+/* What pid 1 makes read-only inside, whatever the grants: entrun's profile
+ * directories and the profile files this run loaded (a sandbox must never
+ * change its own policy or the next one's), and its binary. */
+static char **
+protected_paths (const ent_profile_t *p, char *const *profile_files)
+{
+  char **protect = entrun_profile_dirs (p->home);
+
+  for (size_t i = 0; profile_files && profile_files[i]; i++)
+    if (ent_strlist_add (&protect, profile_files[i]) < 0)
+      die ("out of memory");
+  protect_self (&protect);
+  return protect;
 }
 
 /* resources.pids/memory through a delegated cgroup: pid 1 goes into a new
@@ -509,7 +523,7 @@ final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile
 }
 
 int
-entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
+entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files)
 {
   entrun_sandbox_t sb = {
     .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
@@ -527,8 +541,9 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   check_keep_fds (cli);
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
-  sb.self_exe = self_exe_if_writable ();
-  sb.protect = entrun_profile_dirs (p->home);
+  sb.protect = protected_paths (p, profile_files);
+  sb.sockets = entrun_host_sockets ();
+  entrun_git_protected (p, &sb.git);
   if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0)
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];
@@ -589,8 +604,9 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli)
   verbose ("sandbox finished: %s %d", WIFSIGNALED (wstatus) ? "signal" : "status",
            WIFSIGNALED (wstatus) ? WTERMSIG (wstatus) : WEXITSTATUS (wstatus));
   entrun_filter_clear (&sb.filter);
-  free (sb.self_exe);
   ent_strv_free (sb.protect);
+  ent_strv_free (sb.sockets);
+  ent_strv_free (sb.git);
   entrun_cgroup_remove (cgroup);
   return final_status (&sup, end, wstatus, p);
 }

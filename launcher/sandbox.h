@@ -27,8 +27,9 @@ typedef struct entrun_sandbox
   const int *keep_fds;
   size_t n_keep_fds;
   entrun_filter_t filter;
-  char *self_exe;
-  char **protect;     /* profile directories, read-only inside */
+  char **protect;     /* read-only inside: see entrun_mount_ctx_t */
+  char **git;         /* git hooks and config, read-only inside */
+  char **sockets;     /* the host's bound unix sockets, covered inside */
   sigset_t forwarded; /* blocked in every process until the payload execs */
   sigset_t saved_mask;
   int sync_fd;   /* pid 1 reads: 1 byte "go" once the maps are written */
@@ -46,7 +47,7 @@ typedef struct entrun_sandbox
 bool entrun_needs_locked_mounts (const ent_profile_t *p);
 
 /* Run @cli's command under @p; returns entrun's exit status. */
-int entrun_run (const ent_profile_t *p, const entrun_cli_t *cli);
+int entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files);
 
 /* The sandbox's pid 1 (pid1.c) and the payload (payload.c): never return. */
 __attribute__ ((noreturn)) void entrun_pid1 (entrun_sandbox_t *sb);
