@@ -162,7 +162,19 @@ run() {
 }
 
 # sbx ENTRUN-ARGS...: run entrun, bounded by $ENTRUN_TEST_TIMEOUT seconds.
-sbx() { run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" "$@"; }
+#
+# Under the default boundary the host is read-only and /tmp private, so
+# the pass's scratch directory ($TEST_TMP, under /tmp) is granted writable
+# (`host.fs.rw=$TEST_TMP`, bound into the private /tmp): checks of other
+# domains keep using it as before.  Checks of the default filesystem itself
+# set SBX_BARE=1 to run without that grant.
+sbx() { run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" $(tmp_grant) "$@"; }
+
+# The grant sbx adds: none with SBX_BARE=1 or before the pass has a
+# scratch directory.
+tmp_grant() {
+	[ -z "${SBX_BARE:-}" ] && [ -n "$TEST_TMP" ] && printf -- '--ent\nhost.fs.rw=%s\n' "$TEST_TMP"
+}
 
 # expect EXPECTED DESC ENTRUN-ARGS...: the sandbox prints exactly EXPECTED.
 expect() {
@@ -384,7 +396,7 @@ path_for_user() {
 }
 
 run_pass() {
-	TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/entrun-$SCRIPT_NAME.XXXXXX") ||
+	TEST_TMP=$(mktemp -d "${ENTRUN_TEST_TMPDIR:-/var/tmp}/entrun-$SCRIPT_NAME.XXXXXX") ||
 		bail_out "cannot create a temporary directory"
 	if userns_ok; then "$1"; fi
 	cleanup_pass
@@ -425,7 +437,7 @@ sbx_env() {
 		shift
 	done
 	shift
-	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${envv[@]}" "$ENTRUN" "$@"
+	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${envv[@]}" "$ENTRUN" $(tmp_grant) "$@"
 }
 
 # one_line_error PREFIX SUBSTRING DESC: the last run's stderr is one line

@@ -59,7 +59,9 @@ perf_checks() {
 A='' R='' H=''
 # Per API: the variables set for it (NAME=VALUE, space-separated), and its
 # sockets with the errno a connect gets when the API is hidden (PATH=ERRNO;
-# a covered socket refuses, one in a covered directory is not found).
+# a covered socket refuses, one in a covered directory is not found: the
+# runtime directory $R is a private tmpfs inside, ~/.gnupg a hidden
+# credential store).
 declare -A API_ENV API_SOCKS
 APIS=(ssh-agent gpg-agent dbus-session dbus-system docker podman wayland pipewire)
 
@@ -70,19 +72,19 @@ setup_apis() {
 	API_ENV[ssh-agent]="SSH_AUTH_SOCK=$A/agent.sock SSH_AGENT_PID=4242"
 	API_SOCKS[ssh-agent]="$A/agent.sock=ECONNREFUSED"
 	API_ENV[gpg-agent]="GPG_AGENT_INFO=$R/gnupg/S.gpg-agent:0:1"
-	API_SOCKS[gpg-agent]="$R/gnupg/S.gpg-agent=ENOENT $H/.gnupg/S.gpg-agent=ECONNREFUSED"
+	API_SOCKS[gpg-agent]="$R/gnupg/S.gpg-agent=ENOENT $H/.gnupg/S.gpg-agent=ENOENT"
 	API_ENV[dbus-session]="DBUS_SESSION_BUS_ADDRESS=unix:path=$A/session.sock,guid=0123456789abcdef"
-	API_SOCKS[dbus-session]="$A/session.sock=ECONNREFUSED $R/bus=ECONNREFUSED"
+	API_SOCKS[dbus-session]="$A/session.sock=ECONNREFUSED $R/bus=ENOENT"
 	API_ENV[dbus-system]="DBUS_SYSTEM_BUS_ADDRESS=unix:path=$A/system.sock"
 	API_SOCKS[dbus-system]="$A/system.sock=ECONNREFUSED"
 	API_ENV[docker]="DOCKER_HOST=unix://$A/docker.sock"
-	API_SOCKS[docker]="$A/docker.sock=ECONNREFUSED $R/docker.sock=ECONNREFUSED"
+	API_SOCKS[docker]="$A/docker.sock=ECONNREFUSED $R/docker.sock=ENOENT"
 	API_ENV[podman]="CONTAINER_HOST=unix://$A/podman.sock"
-	API_SOCKS[podman]="$A/podman.sock=ECONNREFUSED $R/podman/podman.sock=ECONNREFUSED"
+	API_SOCKS[podman]="$A/podman.sock=ECONNREFUSED $R/podman/podman.sock=ENOENT"
 	API_ENV[wayland]="WAYLAND_DISPLAY=wayland-t"
-	API_SOCKS[wayland]="$R/wayland-t=ECONNREFUSED"
+	API_SOCKS[wayland]="$R/wayland-t=ENOENT"
 	API_ENV[pipewire]="PIPEWIRE_REMOTE=pipewire-0"
-	API_SOCKS[pipewire]="$R/pipewire-0=ECONNREFUSED $R/pipewire-0-manager=ECONNREFUSED"
+	API_SOCKS[pipewire]="$R/pipewire-0=ENOENT $R/pipewire-0-manager=ENOENT"
 	setup_x11
 }
 

@@ -94,7 +94,7 @@ checks() {
 		--ent "host.fs.ro=$TEST_TMP/missing" --
 	rejected "host.fs.rw of a missing path" "$TEST_TMP/missing" \
 		--ent "host.fs.rw=$TEST_TMP/missing" --
-	rejected "--env without =" NOEQUALS --env NOEQUALS --
+	rejected "--env with an empty name" "=x" --env =x --
 	rejected "-C to a missing directory" "$TEST_TMP/missing" -C "$TEST_TMP/missing" --
 	rejected "--hostname without its argument" --hostname --hostname
 	rejected "no command" "entrun:"

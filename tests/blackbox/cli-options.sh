@@ -33,12 +33,14 @@ checks() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	expect "--ent network.host -V" "options stop at the first non-option" \
 		sh -c 'echo "$@"' _ --ent network.host -V
-	expect "write: errno EROFS" "-e is --ent" \
-		-e security.fs-read-only -- "$PROBE" write "$TEST_TMP/f"
+	cd "$TEST_TMP" || return
+	SBX_BARE=1 sbx -e security.fs-read-only -- "$PROBE" write "$TEST_TMP/f"
+	cd "$OLDPWD" || return
+	is "write: errno EROFS" "$OUT" "-e is --ent"
 	sbx -- sh -c 'echo to-stdout; echo to-stderr >&2'
 	is to-stdout "$OUT" "the payload's stdout reaches the caller's"
 	is to-stderr "$ERR" "the payload's stderr reaches the caller's"
-	run sh -c 'echo to-stdin | exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" -- cat
+	run sh -c 'echo to-stdin | exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" $(tmp_grant) -- cat
 	is to-stdin "$OUT" "the caller's stdin reaches the payload"
 	expect "a b||c|" "arguments reach the payload unchanged (spaces, empty)" \
 		-- printf '%s|' "a b" "" c

@@ -35,7 +35,7 @@ forward() {
 	# Background jobs of a script start with SIGINT and SIGQUIT ignored,
 	# which the payload would inherit: give entrun default dispositions.
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" "$@" -- sh -c \
+	env --default-signal "$ENTRUN" $(tmp_grant) "$@" -- sh -c \
 		'trap "kill \$! 2>/dev/null; exit 42" TERM INT HUP QUIT; : >"$1"; sleep 100 & wait' \
 		_ "$ready" </dev/null >/dev/null 2>&1 &
 	pid=$!
@@ -59,9 +59,9 @@ sigkill_check() {
 	shift 2
 	m=$(unique_marker)
 	if [ "$kind" = direct ]; then
-		"$ENTRUN" "$@" -- sleep "1000.1$m" </dev/null >/dev/null 2>&1 &
+		"$ENTRUN" $(tmp_grant) "$@" -- sleep "1000.1$m" </dev/null >/dev/null 2>&1 &
 	else
-		"$ENTRUN" "$@" -- sh -c "sleep 1000.$m & sleep 1000.1$m; wait" \
+		"$ENTRUN" $(tmp_grant) "$@" -- sh -c "sleep 1000.$m & sleep 1000.1$m; wait" \
 			</dev/null >/dev/null 2>&1 &
 	fi
 	pid=$!

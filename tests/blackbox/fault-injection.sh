@@ -146,7 +146,8 @@ step_words() {
 		*) WORDS=$path ;;
 		esac
 		;;
-	open | openat | access | stat | lstat | statvfs | symlink | mknod) WORDS="$label|$path" ;;
+	open | openat | access | stat | lstat | statvfs | symlink | mknod)
+		WORDS="$label|$path|${label//_/ }" ;; # the shim's labels spell spaces as _
 	fstat) WORDS="host.fs." ;;
 	read | write | close)
 		case "$path" in
@@ -182,8 +183,11 @@ fault_run() {
 	# The fault points must be the same in every run: api-debug.sh, in
 	# parallel, makes and removes /tmp/.X11-unix, which a denied x11 API
 	# would hide with one more mount.  (Hide mounts are the grants set's.)
+	# Likewise the other scripts' sockets under /var/tmp, which entrun
+	# covers one mount each: a private /var/tmp keeps them out of view (the
+	# scratch directory is bound back in).
 	timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${FAULT_ENV[@]}" "${envv[@]}" "$ENTRUN" \
-		--ent api.access=x11:allow "$@" \
+		--ent api.access=x11:allow --ent host.fs.tmpfs=/var/tmp $(tmp_grant) "$@" \
 		-- sh -c "$PAYLOAD_SH" _ "$dir/ran" </dev/null >"$dir/out" 2>"$dir/err"
 	RC=$?
 }

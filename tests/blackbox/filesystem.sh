@@ -1,6 +1,9 @@
 #!/bin/bash
-# The host / is bound in writable, or read-only under security.fs-read-only,
-# and host.fs.{rw,ro,hide,tmpfs}=PATH change single paths.
+# The host / is bound in read-only; the working directory is writable
+# (read-only too under security.fs-read-only), and
+# host.fs.{rw,ro,hide,tmpfs}=PATH change single paths.  The checks of the
+# default itself run with SBX_BARE=1: without the grant of $TEST_TMP that
+# sbx adds for the other scripts.
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -19,11 +22,22 @@ make_tree() {
 }
 
 writable_root_checks() {
-	expect "write: ok" "without $RO a file under / is writable" \
+	local SBX_BARE=1
+	expect "write: errno EROFS" "by default a file under / outside the working directory is not writable (EROFS)" \
 		-- "$PROBE" write "$T/new"
-	is x "$(cat "$T/new" 2>&1)" "the host sees what the sandbox wrote"
-	expect "write: errno EROFS" "$RO: a file under / is not writable (EROFS)" \
-		--ent "$RO" -- "$PROBE" write "$T/new2"
+	is "" "$(cat "$T/new" 2>/dev/null)" "the host's file was not created"
+	expect "write: ok" "control: a host.fs.rw grant makes it writable" \
+		--ent "host.fs.rw=$T" -- "$PROBE" write "$T/new"
+	is x "$(cat "$T/new" 2>&1)" "the host sees what the sandbox wrote under the grant"
+	cd "$T/rw" || return
+	sbx -- "$PROBE" write "$T/rw/cwd-file"
+	cd "$OLDPWD" || return
+	is "write: ok" "$OUT" "the working directory is writable by default"
+	is x "$(cat "$T/rw/cwd-file" 2>&1)" "the host sees what was written in the working directory"
+	cd "$T/rw" || return
+	sbx --ent "$RO" -- "$PROBE" write "$T/rw/cwd-file2"
+	cd "$OLDPWD" || return
+	is "write: errno EROFS" "$OUT" "$RO: the working directory is read-only too (EROFS)"
 	expect "mkdir: errno EROFS" "$RO: mkdir under / fails with EROFS" \
 		--ent "$RO" -- "$PROBE" mkdir "$T/newdir"
 	expect "write: ok" "$RO: /dev stays writable (/dev/null)" \
@@ -87,10 +101,10 @@ submount() {
 
 submount_checks() {
 	mkdir -p "$T/sub" "$T/ro/sub"
+	submount "$T/sub" --ent "host.fs.rw=$T" -- "$PROBE" write "$T/sub/f"
+	is "write: ok" "$OUT" "control: a host submount under a host.fs.rw path is writable"
 	submount "$T/sub" -- "$PROBE" write "$T/sub/f"
-	is "write: ok" "$OUT" "control: a host submount under / is writable"
-	submount "$T/sub" --ent "$RO" -- "$PROBE" write "$T/sub/f"
-	is "write: errno EROFS" "$OUT" "$RO: a host submount under / is read-only too"
+	is "write: errno EROFS" "$OUT" "by default a host submount under / is read-only too"
 	submount "$T/ro/sub" --ent "host.fs.ro=$T/ro" -- "$PROBE" write "$T/ro/sub/f"
 	is "write: errno EROFS" "$OUT" "host.fs.ro: a submount below the path is read-only too"
 }

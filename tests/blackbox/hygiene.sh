@@ -70,7 +70,7 @@ kill_daemons() {
 	shift
 	m=$(unique_marker)
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	python3 -c "$SUBREAPER_RUN" "$ENTRUN" "$@" -- sh -c \
+	python3 -c "$SUBREAPER_RUN" "$ENTRUN" $(tmp_grant) "$@" -- sh -c \
 		'(setsid sh -c "while :; do sleep 1000.2$1 & sleep 0.05; done" </dev/null >/dev/null 2>&1 &)
 		sleep 1000.1$1' _ "$m" </dev/null >/dev/null 2>&1 &
 	st=$!
@@ -145,7 +145,7 @@ startup_us() {
 	local i s
 	for ((i = 0; i < 5; i++)); do
 		s=$EPOCHREALTIME
-		"$ENTRUN" "$@" -- true </dev/null >/dev/null 2>&1
+		"$ENTRUN" $(tmp_grant) "$@" -- true </dev/null >/dev/null 2>&1
 		us_since "$s"
 		echo
 	done | sort -n | sed -n 3p
@@ -160,7 +160,7 @@ kill_during_startup() {
 	# Twice the start-up time, so that the kills cover all of it.
 	spread=$((2 * ${up:-5000}))
 	((spread < 4000)) && spread=4000
-	run env HYG_MARKER="$m" timeout -k 2 120 python3 -c "$RACE_PY" "$ENTRUN" "$runs" "$spread" "$@"
+	run env HYG_MARKER="$m" timeout -k 2 120 python3 -c "$RACE_PY" "$ENTRUN" "$runs" "$spread" $(tmp_grant) "$@"
 	if [ "$RC" -ne 0 ]; then
 		not_ok "$desc: the $runs runs" "the driver failed"
 		return
@@ -192,7 +192,7 @@ strace_window() {
 	m=$(unique_marker)
 	env "$NO_LSAN" python3 -c "$SUBREAPER_RUN" \
 		strace -f -qq -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=400000:when=1 \
-		"$ENTRUN" "$@" -- sleep "1000.$m" </dev/null >/dev/null 2>&1 &
+		"$ENTRUN" $(tmp_grant) "$@" -- sleep "1000.$m" </dev/null >/dev/null 2>&1 &
 	st=$!
 	track_bg "$st"
 	ep='' p1=''
@@ -255,7 +255,7 @@ stop_run() {
 	ready=$TEST_TMP/ready.$MARK
 	# Background jobs start with SIGINT ignored: give entrun the defaults.
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" --stop-timeout "$secs" "$@" -- sh -c \
+	env --default-signal "$ENTRUN" $(tmp_grant) --stop-timeout "$secs" "$@" -- sh -c \
 		"$traps"'; : >"$1"; sleep "1000.$2" & wait; wait' _ "$ready" "$MARK" \
 		</dev/null >/dev/null 2>"$TEST_TMP/stop.err" &
 	pid=$!
@@ -310,7 +310,7 @@ sigint_check() {
 	m=$(unique_marker)
 	ready=$TEST_TMP/ready.$m
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" --stop-timeout 1 -- sh -c \
+	env --default-signal "$ENTRUN" $(tmp_grant) --stop-timeout 1 -- sh -c \
 		'trap "" INT TERM; : >"$1"; sleep "1000.$2" & wait; wait' _ "$ready" "$m" \
 		</dev/null >/dev/null 2>&1 &
 	pid=$!

@@ -60,7 +60,7 @@ sbx_in() {
 		shift
 	done
 	shift
-	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "${pre[@]}" "$ENTRUN" "$@"
+	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "${pre[@]}" "$ENTRUN" $(tmp_grant) "$@"
 }
 
 # Command prefixes for sbx_in, set once the test host is up:
@@ -138,7 +138,7 @@ host_echo() {
 start_bg() {
 	local log=$TEST_TMP/$1
 	shift
-	"$ENTRUN" "$@" </dev/null >"$log.out" 2>"$log.err" &
+	"$ENTRUN" $(tmp_grant) "$@" </dev/null >"$log.out" 2>"$log.err" &
 	BG_PID=$!
 	track_bg "$BG_PID"
 }
@@ -526,7 +526,7 @@ user_userns_ok() {
 net_main() {
 	trap 'cleanup_pass; th_teardown' EXIT
 	trap 'exit 130' INT TERM HUP
-	[ -x "$ENTRUN" ] || bail_out "no entrun binary at $ENTRUN (run make)"
+	[ -x "$ENTRUN" $(tmp_grant) ] || bail_out "no entrun binary at $ENTRUN (run make)"
 	[ -x "$PROBE" ] || bail_out "no probe binary at $PROBE (run make)"
 	if [ "$(id -u)" -ne 0 ]; then
 		skip_or_fail "needs root: the test host (a veth into a network namespace with servers) \

@@ -18,6 +18,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 if [ -d /var/tmp ] && [ -w /var/tmp ]; then export TMPDIR=/var/tmp; fi
+# What is writable is the point here: no grant of the scratch tree.
+export SBX_BARE=1
 
 SECRETS=(.ssh .gnupg .mozilla .config/google-chrome .config/chromium
 	.local/share/keyrings .password-store)
@@ -65,8 +67,8 @@ SECRETS_REPORT='for d; do printf "%s %s\n" "$d" "$(ls -A "$HOME/$d" 2>&1 | wc -l
 # fs_checks PROFILE: what dev and offline share.
 fs_checks() {
 	local p=$1 d host_tmp
-	psbx -- sh -c "$SECRETS_REPORT" _ "${SECRETS[@]}"
-	has_line "$OUT" ".ssh 1" "control: without a profile ~/.ssh holds its file"
+	psbx -e "host.fs.ro=$H/.ssh" -- sh -c "$SECRETS_REPORT" _ "${SECRETS[@]}"
+	has_line "$OUT" ".ssh 1" "control: with host.fs.ro=~/.ssh, ~/.ssh holds its file"
 	psbx -p "$p" -- sh -c "$SECRETS_REPORT" _ "${SECRETS[@]}"
 	for d in "${SECRETS[@]}"; do
 		has_line "$OUT" "$d 0" "$p: ~/$d is hidden (empty inside)"
@@ -75,7 +77,8 @@ fs_checks() {
 	is "write: ok" "$OUT" "$p: the working directory is writable"
 	is x "$(cat "$W/from-$p" 2>&1)" "$p: the host sees what was written in the working directory"
 	psbx -p "$p" -- "$PROBE_COPY" write "$H/from-$p"
-	is "write: errno EROFS" "$OUT" "$p: the home outside the working directory is read-only (EROFS)"
+	is "write: ok" "$OUT" "$p: the home (a copy-on-write overlay) is writable inside"
+	absent "$H/from-$p" "$p: ... and what was written there never reaches the host's home"
 	psbx -p "$p" -- "$PROBE_COPY" write "$V/from-$p"
 	is "write: errno EROFS" "$OUT" "$p: the working directory's parent is read-only (EROFS)"
 	psbx -p "$p" -- "$PROBE_COPY" read "$W/README"
@@ -108,10 +111,9 @@ dev_checks() {
 		return
 	fi
 	psbx --explain -p dev
-	has_grant "$OUT" network.user builtin:dev.ini:6 "dev: --explain shows network.user [builtin:dev.ini:6]"
-	has_grant "$OUT" security.fs-read-only builtin:dev.ini:6 \
-		"dev: --explain shows security.fs-read-only [builtin:dev.ini:6]"
-	has_grant "$OUT" host.fs.rw=. builtin:dev.ini:9 "dev: --explain shows host.fs.rw=. [builtin:dev.ini:9]"
+	has_grant "$OUT" network.user builtin:dev.ini:8 "dev: --explain shows network.user [builtin:dev.ini:8]"
+	has_grant "$OUT" "host.fs.overlay=~" builtin:dev.ini:11 \
+		"dev: --explain shows host.fs.overlay=~ [builtin:dev.ini:11]"
 	fs_checks dev
 	psbx -p dev -- sh -c "$IFACES"
 	is "lo tap0 " "$OUT" "dev: network.user, interfaces lo and tap0"
@@ -125,7 +127,7 @@ dev_checks() {
 
 offline_checks() {
 	psbx --explain -p offline
-	has_grant "$OUT" network.none builtin:offline.ini:4 "offline: --explain shows network.none [builtin:offline.ini:4]"
+	has_grant "$OUT" network.none builtin:offline.ini:5 "offline: --explain shows network.none [builtin:offline.ini:5]"
 	fs_checks offline
 	psbx -p offline -- sh -c "$IFACES"
 	is "lo " "$OUT" "offline: only lo"
@@ -136,12 +138,14 @@ offline_checks() {
 }
 
 untrusted_checks() {
-	psbx -p untrusted -- sh -c 'pwd; ls -A'
-	is "$H" "$OUT" "untrusted: the working directory is ~, and ~ is empty (private)"
+	psbx -p untrusted -- sh -c 'pwd; ls -A ~'
+	is "$W" "$OUT" "untrusted: the working directory is the project's, and ~ is empty (private)"
+	psbx -p untrusted -- "$PROBE_COPY" write "$W/from-untrusted-project"
+	is "write: ok" "$OUT" "untrusted: the working directory (the project) is writable"
 	psbx -p untrusted -- "$PROBE_COPY" write "$H/from-untrusted"
 	is "write: ok" "$OUT" "untrusted: the private ~ is writable"
 	absent "$H/from-untrusted" "untrusted: ... and the host's home is untouched"
-	psbx -p untrusted -- "$PROBE_COPY" write "$W/from-untrusted"
+	psbx -p untrusted -- "$PROBE_COPY" write "$V/from-untrusted"
 	is "write: errno EROFS" "$OUT" "untrusted: everything else is read-only (EROFS)"
 	sbx_env "HOME=$H" "XDG_CONFIG_HOME=$X0" FOO=bar TERM=dumb LANG=C -- -p untrusted -- env
 	is "HOME LANG PATH TERM" "$(cut -d= -f1 <<<"$OUT" | sort | tr '\n' ' ' | sed 's/ $//')" \
@@ -158,8 +162,8 @@ untrusted_checks() {
 	psbx -p untrusted -- "$PROBE_COPY" caps
 	has_line "$OUT" "caps: CapEff 0000000000000000" "untrusted: no capabilities"
 	psbx --explain -p untrusted
-	has_grant "$OUT" resources.timeout=3600 builtin:untrusted.ini:24 \
-		"untrusted: --explain shows resources.timeout=3600 [builtin:untrusted.ini:24]"
+	has_grant "$OUT" resources.timeout=3600 builtin:untrusted.ini:22 \
+		"untrusted: --explain shows resources.timeout=3600 [builtin:untrusted.ini:22]"
 	if have_tools "untrusted: --explain --json resources" jq; then
 		psbx --explain --json -p untrusted
 		printf '%s\n' "$OUT" >"$TEST_TMP/untrusted.json"
@@ -181,8 +185,8 @@ lookup_checks() {
 	isnt "hostname: ok from-xdg" "$OUT" "control: with an empty \$XDG_CONFIG_HOME/entrun, -p offline is the built-in"
 	xsbx -p offline -- "$PROBE_COPY" hostname
 	is "hostname: ok from-xdg" "$OUT" "\$XDG_CONFIG_HOME/entrun/offline.ini comes before the built-in offline"
-	xsbx -p offline -- "$PROBE_COPY" write "$V/from-xdg-offline"
-	is "write: ok" "$OUT" "... and replaces it whole (no security.fs-read-only from the built-in)"
+	xsbx -p offline -- "$PROBE_COPY" write "$H/from-xdg-offline"
+	is "write: errno EROFS" "$OUT" "... and replaces it whole (no home overlay from the built-in)"
 	xsbx --explain -p offline
 	has_grant "$OUT" network.none "$X/entrun/offline.ini:3" \
 		"--explain names the user's file: network.none [\$XDG_CONFIG_HOME/entrun/offline.ini:3]"
@@ -268,11 +272,11 @@ merge_checks() {
 	psbx -p offline --ent network.host -- "$PROBE_COPY" tcp-connect 127.0.0.1 "$PORT"
 	is "tcp-connect: ok" "$OUT" "-p offline --ent network.host: the command line's level wins (host echo reached)"
 	psbx -p offline --ent network.host -- "$PROBE_COPY" write "$V/from-merge"
-	is "write: errno EROFS" "$OUT" "... the profile's other grants stay (security.fs-read-only)"
+	is "write: errno EROFS" "$OUT" "... the default boundary stays (the tree outside the project is read-only)"
 	psbx --explain -p offline --ent network.host
 	has_grant "$OUT" network.host "command line" "--explain: network.host [command line]"
-	has_grant "$OUT" security.fs-read-only builtin:offline.ini:4 \
-		"--explain: security.fs-read-only [builtin:offline.ini:4]"
+	has_grant "$OUT" "host.fs.overlay=~" builtin:offline.ini:8 \
+		"--explain: the profile's other grants stay: host.fs.overlay=~ [builtin:offline.ini:8]"
 	unlike "$OUT" $'\n  network\\.none ' "--explain: the profile's network.none is gone"
 
 	printf '[filesystem]\nhide = %s\n' "$V/hide-a" >"$p1"
@@ -285,8 +289,8 @@ merge_checks() {
 	is "0 0 0 " "$OUT" "list grants accumulate: hide from two profiles and --ent are all applied"
 
 	expect_error "-p offline -p dev (two network levels from profiles)" "entrun: " \
-		"builtin:offline.ini:4" -p offline -p dev
-	like "$ERR" 'builtin:dev\.ini:6' "-p offline -p dev: the error names both sources"
+		"builtin:offline.ini:5" -p offline -p dev
+	like "$ERR" 'builtin:dev\.ini:8' "-p offline -p dev: the error names both sources"
 	printf '[sandbox]\nentitlements = network.none\nentitlements = network.user\n' >"$f"
 	expect_error "one profile with two network levels (FILE:LINE of the second)" "entrun: $f:3: " \
 		"network" -p "$f"
@@ -317,7 +321,7 @@ custom_checks() {
 	printf '[sandbox]\nentitlements = tools.x\n%s\n' "$body" >"$on"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	local rep='"$1" raw-socket; "$1" caps | grep CapEff; "$1" ptrace-traceme; "$1" write "$2/ctl/new"; "$1" mkdir "$2/newdir"'
-	psbx -p "$defs" -- sh -c "$rep" _ "$PROBE_COPY" "$V"
+	psbx -p "$defs" -e "host.fs.rw=$V" -- sh -c "$rep" _ "$PROBE_COPY" "$V"
 	is "raw-socket: errno EPERM|caps: CapEff 0000000000000000|ptrace-traceme: errno EPERM|write: ok|mkdir: ok" \
 		"$(tr '\n' '|' <<<"$OUT" | sed 's/|$//')" \
 		"a defined but unused [entitlement tools.x] grants nothing"
@@ -355,7 +359,7 @@ protect_checks() {
 	local d=$X/entrun h2=$V/home-rename h3=$V/home-absent x3=$V/xdg-absent
 	xsbx -- "$PROBE_COPY" write "$d/planted.ini"
 	is "write: errno EROFS" "$OUT" "\$XDG_CONFIG_HOME/entrun is read-only in a default sandbox (EROFS)"
-	xsbx -- "$PROBE_COPY" write "$X/control"
+	xsbx -e "host.fs.rw=$X" -- "$PROBE_COPY" write "$X/control"
 	is "write: ok" "$OUT" "control: next to it, \$XDG_CONFIG_HOME is writable"
 	xsbx -- "$PROBE_COPY" write "$d/offline.ini"
 	is "write: errno EROFS" "$OUT" "an existing profile there cannot be overwritten (EROFS)"

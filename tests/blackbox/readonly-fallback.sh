@@ -17,9 +17,11 @@ checks() {
 	local rw=$TEST_TMP/rw ro=$TEST_TMP/plain
 	mkdir -p "$rw" "$ro"
 
-	no_setattr -- "$PROBE" write "$ro/x"
-	is "write: ok" "$OUT" "control: without fs-read-only the write works"
-	no_setattr -e security.fs-read-only -e host.fs.rw="$rw" -- "$PROBE" write "$ro/y"
+	cd "$rw" || return
+	no_setattr -- "$PROBE" write "$rw/x"
+	cd "$OLDPWD" || return
+	is "write: ok" "$OUT" "control: the working directory is writable"
+	no_setattr -e host.fs.rw="$rw" -- "$PROBE" write "$ro/y"
 	is "write: errno EROFS" "$OUT" "fallback: writing under / fails with EROFS"
 	if grep -q 'mount_setattr.*ENOSYS.*INJECTED' "$TEST_TMP/strace"; then
 		ok "mount_setattr really failed with ENOSYS (so the fallback did the work)"
@@ -28,7 +30,7 @@ checks() {
 	fi
 	no_setattr -e security.fs-read-only -e host.fs.rw="$rw" -- "$PROBE" write "$rw/z"
 	is "write: ok" "$OUT" "fallback: the host.fs.rw path stays writable"
-	no_setattr -e host.fs.ro="$ro" -- "$PROBE" write "$ro/w"
+	no_setattr -e host.fs.rw="$TEST_TMP" -e host.fs.ro="$ro" -- "$PROBE" write "$ro/w"
 	is "write: errno EROFS" "$OUT" "fallback: a host.fs.ro path is read-only"
 	no_setattr --hostname box -- sh -c 'echo other >/proc/sys/kernel/hostname; hostname'
 	is "box" "$OUT" "fallback: /proc/sys stays read-only"

@@ -26,10 +26,10 @@ checks() {
 	on_tty "$PROBE" tiocsti 0
 	like "$OUT" '^tiocsti: (ok|errno EIO)$' \
 		"control: TIOCSTI works on the host (EIO: dev.tty.legacy_tiocsti=0)"
-	on_tty "$ENTRUN" -- sh -c 'test -t 0 && echo tty'
+	on_tty "$ENTRUN" $(tmp_grant) -- sh -c 'test -t 0 && echo tty'
 	is tty "$OUT" "the sandbox gets the caller's terminal on stdin"
 	for t in tiocsti tiocsti-highbit tioclinux tioclinux-highbit; do
-		on_tty "$ENTRUN" -- "$PROBE" "$t" 0
+		on_tty "$ENTRUN" $(tmp_grant) -- "$PROBE" "$t" 0
 		is "$t: errno EPERM" "$OUT" "$t on the caller's terminal is denied with EPERM"
 	done
 }
