@@ -130,6 +130,8 @@ ent_path_is_below (const char *path, const char *top)
   return strncmp (path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+static const ent_mount_t *covered_by (const ent_profile_t *p, const char *path);
+
 int
 ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
                                 ent_error_t **err)
@@ -139,6 +141,9 @@ ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, const c
   for (size_t i = 0; i < p->fs.n_mounts; i++)
     if (strcmp (p->fs.mounts[i].path, path) == 0)
       return 0;
+  /* A hide below a private tmpfs or another hide hides nothing. */
+  if (kind == ENT_MOUNT_HIDE && covered_by (p, path))
+    return 0;
   if ((ret = ent_profile_add_mount (p, kind, path, err)) < 0)
     return ret;
   for (size_t i = 0; i < p->fs.n_mounts; i++)
@@ -272,9 +277,12 @@ ent_profile_apply_defaults (ent_profile_t *p, ent_error_t **err)
   int ret;
 
   if (!p->host_boundary)
-    return 0;
+    return ent_profile_apply_api (p, err);
+  /* The private /tmp and runtime directory first: a denied API's socket
+   * there needs no hide of its own. */
   if ((ret = default_cwd (p, err)) < 0 || (ret = default_tmpfs (p, "/tmp", err)) < 0
-      || (ret = default_tmpfs (p, p->runtime_dir, err)) < 0 || (ret = allowed_apis (p, err)) < 0)
+      || (ret = default_tmpfs (p, p->runtime_dir, err)) < 0
+      || (ret = ent_profile_apply_api (p, err)) < 0 || (ret = allowed_apis (p, err)) < 0)
     return ret;
   return default_credentials (p, err);
 }

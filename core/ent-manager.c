@@ -111,10 +111,9 @@ rebuild (ent_manager_t *m, ent_entitlement_t **grants, size_t n, ent_error_t **e
   for (size_t i = 0; i < n + n_implied; i++)
     if ((ret = ent_entitlement_call (active[i], p, err)) < 0)
       goto fail;
-  /* Host API sockets not granted stay hidden (api.access, deny by default). */
-  if ((ret = ent_profile_apply_api (p, err)) < 0)
-    goto fail;
-  /* The developer's-machine boundary: what no grant named. */
+  /* Host API sockets not granted stay hidden (api.access, deny by
+   * default), and the developer's-machine boundary adds what no grant
+   * named. */
   if ((ret = ent_profile_apply_defaults (p, err)) < 0)
     goto fail;
 

@@ -391,9 +391,10 @@ extern "C"
    * grant mounts explicitly is an error. */
   ENT_EXPORT int ent_profile_apply_api (ent_profile_t *p, ent_error_t **err) ENT_WUR;
 
-  /* The default boundary, applied by the manager after all grants when
-   * @p->host_boundary is set.  A grant of the very same path replaces a
-   * default mount; what no grant names is added, marked implicit:
+  /* The default boundary, applied by the manager after all grants: the
+   * host API table (ent_profile_apply_api) always, and when
+   * @p->host_boundary is set, what no grant names, marked implicit (a
+   * grant of the very same path replaces a default mount):
    *   - the working directory writable, unless security.fs-read-only, or it
    *     is '/', the home directory or above (then fs.cwd_too_broad);
    *   - a private tmpfs on /tmp and on @p->runtime_dir;

@@ -160,24 +160,44 @@ add_gitdir (char ***list, const char *gitdir, const char *worktree, const char *
   cleanup_free char *common = read_pointer (commondir_file, NULL, gitdir);
   const char *dirs[] = { gitdir, common };
 
+  /* The whole git directory: hooks and config, but also what redirects
+   * them (commondir, a submodule's modules/NAME/hooks, config.worktree,
+   * info/), none of which a build needs to write. */
   for (size_t i = 0; i < N_ELEMENTS (dirs); i++)
     {
-      cleanup_free char *hooks = NULL, *config = NULL, *custom = NULL;
+      cleanup_free char *config = NULL, *custom = NULL;
       char real[PATH_MAX];
       if (dirs[i] == NULL || realpath (dirs[i], real) == NULL)
         continue;
-      hooks = ent_str_printf ("%s/hooks", real);
-      config = ent_str_printf ("%s/config", real);
-      if (hooks == NULL || config == NULL)
+      add_or_die (list, real);
+      if ((config = ent_str_printf ("%s/config", real)) == NULL)
         die ("out of memory");
-      add_or_die (list, hooks);
-      add_or_die (list, config);
       if ((custom = hooks_path (config, worktree, home)) && realpath (custom, real))
         add_or_die (list, real);
     }
 }
 
-/* The repository @dir belongs to: the nearest .git at or above it. */
+/* A project profile (.entrun.ini) in @dir, which a later run may load
+ * (issue: a sandbox must not shape the next run). */
+static void
+add_project_profile (char ***list, const char *dir)
+{
+  cleanup_free char *ini = ent_str_printf ("%s/.entrun.ini", strcmp (dir, "/") ? dir : "");
+  struct stat st;
+
+  if (ini == NULL)
+    die ("out of memory");
+  if (lstat (ini, &st) == 0)
+    {
+      if (S_ISREG (st.st_mode))
+        add_or_die (list, ini);
+    }
+  else if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+    die_errno ("looking for a project profile at %s", ini);
+}
+
+/* The repository @dir belongs to: the nearest .git at or above it; and
+ * every .entrun.ini on the way there. */
 static void
 find_repo (char ***list, const char *dir, const char *home)
 {
@@ -192,6 +212,7 @@ find_repo (char ***list, const char *dir, const char *home)
       char *slash;
       if (dotgit == NULL)
         die ("out of memory");
+      add_project_profile (list, cur);
       if (lstat (dotgit, &st) < 0)
         {
           /* Any error but "not there" could hide a repository's hooks. */

@@ -12,10 +12,11 @@
  * when the list cannot be read: without it no socket would be covered. */
 char **entrun_host_sockets (void);
 
-/* Add to @list the git hooks and config of every repository whose git
- * directory lies in a directory @p makes writable (the working directory,
- * host.fs.rw grants): <gitdir>/hooks, <gitdir>/config, the common
- * directory's (worktrees), and core.hooksPath. */
+/* Add to @list what a later run or the host executes from a directory @p
+ * makes writable (the working directory, host.fs.rw grants): the git
+ * directory of its repository (and a worktree's common directory),
+ * core.hooksPath, and every .entrun.ini from there up to the repository's
+ * top. */
 void entrun_git_protected (const ent_profile_t *p, char ***list);
 
 #endif

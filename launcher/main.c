@@ -73,9 +73,8 @@ explain (const ent_manager_t *m, const ent_catalogue_t *cat, bool json)
 static void
 note_readonly_cwd (const ent_profile_t *p)
 {
-  /* For a person at a terminal; a script's stderr stays its own. */
-  if (!p->fs.cwd_too_broad || p->cwd == NULL || strcmp (p->cwd, "/") == 0
-      || !isatty (STDERR_FILENO))
+  /* Not for '/': nobody expects a command run from there to write it. */
+  if (!p->fs.cwd_too_broad || p->cwd == NULL || strcmp (p->cwd, "/") == 0)
     return;
   for (size_t i = 0; i < p->fs.n_mounts; i++)
     if (p->fs.mounts[i].kind != ENT_MOUNT_HIDE && ent_path_is_below (p->cwd, p->fs.mounts[i].path))

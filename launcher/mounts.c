@@ -9,6 +9,7 @@
  *   into /newroot and detach everything else. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -149,6 +150,18 @@ readonly_or_die (const char *path)
       errno = -ret;
       die_errno ("making %s read-only", path[strlen (NEWROOT)] ? path + strlen (NEWROOT) : "/");
     }
+}
+
+/* Make the mount at @path read-only, not the ones below it. */
+static void
+readonly_top_or_die (const char *path)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+  if (syscall (SYS_mount_setattr, AT_FDCWD, path, 0, &attr, sizeof (attr)) == 0)
+    return;
+  if (errno != ENOSYS || remount_ro (path, false) < 0)
+    die_errno ("making %s read-only", path[strlen (NEWROOT)] ? path + strlen (NEWROOT) : "/");
 }
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -789,7 +802,12 @@ protect_paths (const ent_profile_t *p, char *const *paths, bool grants_win)
         continue;
       pin_ancestors (path);
       xmount (path, path, NULL, MS_BIND | MS_REC, NULL);
-      readonly_or_die (path);
+      /* Where grants win, a grant below keeps its own flags: only this
+       * mount becomes read-only (host.fs.rw=.git/hooks). */
+      if (grants_win)
+        readonly_top_or_die (path);
+      else
+        readonly_or_die (path);
     }
 }
 
@@ -819,12 +837,82 @@ socket_granted (const ent_profile_t *p, const char *path)
  * the payload could reach is covered with /dev/null, wherever it lives (a
  * tmux or ssh-agent socket in a granted directory, /run, the home).  Those
  * below the private /tmp and runtime directory are not there to cover. */
+static const struct open_how socket_how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                                             .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+
+/* Cover @path (absolute, as on the host) if it is a socket the payload can
+ * reach and no grant names. */
+static void
+cover_socket (const ent_profile_t *p, int rootfd, const char *path)
+{
+  cleanup_close int fd = -1;
+  cleanup_free char *dst = NULL;
+  struct stat st;
+
+  if (socket_granted (p, path))
+    return;
+  fd = syscall (SYS_openat2, rootfd, path + 1, &socket_how, sizeof (socket_how));
+  if (fd < 0 && errno == ENOSYS)
+    fd = openat (rootfd, path + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      /* Not visible inside: below a private tmpfs or a hide. */
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP)
+        return;
+      die_errno ("covering the host socket %s", path);
+    }
+  if (fstat (fd, &st) < 0)
+    die_errno ("covering the host socket %s", path);
+  if (!S_ISSOCK (st.st_mode))
+    return;
+  dst = fd_path (fd);
+  if (mount (cover_source (false), dst, NULL, MS_BIND, NULL) < 0)
+    die_errno ("covering the host socket %s", path);
+  verbose ("covered the host socket %s", path);
+}
+
+/* Every socket file in the directory @dir: a socket is listed under the
+ * name it was bound at, and a daemon that bound a temporary name and then
+ * link()ed or renamed it into place (ssh's ControlMaster) serves the same
+ * socket under another name, in the same directory. */
+static void
+cover_socket_dir (const ent_profile_t *p, int rootfd, const char *dir)
+{
+  struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  cleanup_dir DIR *d = NULL;
+  int fd = syscall (SYS_openat2, rootfd, dir[1] ? dir + 1 : ".", &how, sizeof (how));
+  struct dirent *e;
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP
+          || errno == ENOSYS)
+        return;
+      die_errno ("looking for host sockets in %s", dir);
+    }
+  if ((d = fdopendir (fd)) == NULL)
+    {
+      close (fd);
+      die_errno ("looking for host sockets in %s", dir);
+    }
+  while ((errno = 0, e = readdir (d)) != NULL)
+    if (e->d_type == DT_SOCK || e->d_type == DT_UNKNOWN)
+      {
+        cleanup_free char *path = NULL;
+        if (asprintf (&path, "%s/%s", strcmp (dir, "/") ? dir : "", e->d_name) < 0)
+          die ("out of memory");
+        cover_socket (p, rootfd, path);
+      }
+  if (errno != 0)
+    die_errno ("looking for host sockets in %s", dir);
+}
+
 static void
 cover_sockets (const ent_profile_t *p, char *const *sockets)
 {
   cleanup_close int rootfd = -1;
-  struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  cleanup_free char *last = NULL;
 
   if (sockets == NULL || sockets[0] == NULL)
     return;
@@ -832,29 +920,18 @@ cover_sockets (const ent_profile_t *p, char *const *sockets)
     die_errno ("open %s", NEWROOT);
   for (size_t i = 0; sockets[i]; i++)
     {
-      cleanup_close int fd = -1;
-      cleanup_free char *dst = NULL;
-      struct stat st;
-      if (socket_granted (p, sockets[i]))
+      cleanup_free char *dir = strdup (sockets[i]);
+      char *slash = dir ? strrchr (dir, '/') : NULL;
+      if (slash == NULL)
+        die ("out of memory");
+      cover_socket (p, rootfd, sockets[i]);
+      *(slash == dir ? slash + 1 : slash) = '\0';
+      /* The list is sorted: one directory's sockets come together. */
+      if (last && strcmp (last, dir) == 0)
         continue;
-      fd = syscall (SYS_openat2, rootfd, sockets[i] + 1, &how, sizeof (how));
-      if (fd < 0 && errno == ENOSYS)
-        fd = openat (rootfd, sockets[i] + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0)
-        {
-          /* Not visible inside: below a private tmpfs or a hide. */
-          if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP)
-            continue;
-          die_errno ("covering the host socket %s", sockets[i]);
-        }
-      if (fstat (fd, &st) < 0)
-        die_errno ("covering the host socket %s", sockets[i]);
-      if (!S_ISSOCK (st.st_mode))
-        continue;
-      dst = fd_path (fd);
-      if (mount (cover_source (false), dst, NULL, MS_BIND, NULL) < 0)
-        die_errno ("covering the host socket %s", sockets[i]);
-      verbose ("covered the host socket %s", sockets[i]);
+      cover_socket_dir (p, rootfd, dir);
+      free (last);
+      last = steal_pointer (&dir);
     }
 }
 

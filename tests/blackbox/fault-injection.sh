@@ -97,6 +97,7 @@ excluded() {
 step_words() {
 	local func=$1 label=$2 path
 	path=${label#/newroot}
+	path=${path#/oldroot}
 	path=${path:-/}
 	case "$func" in
 	read | write | close | fstat) path=${label#*:} ;;
@@ -125,7 +126,7 @@ step_words() {
 		;;
 	SYS_close_range) WORDS="file descriptors" ;;
 	SYS_seccomp) WORDS="seccomp" ;;
-	SYS_openat2) WORDS="host.fs.|resolv.conf" ;;
+	SYS_openat2) WORDS="host.fs.|resolv.conf|resolving|host socket" ;;
 	SYS_capget | capget | capset) WORDS="capabilities" ;;
 	prctl)
 		case "$label" in
@@ -181,13 +182,13 @@ fault_run() {
 	done
 	shift
 	# The fault points must be the same in every run: api-debug.sh, in
-	# parallel, makes and removes /tmp/.X11-unix, which a denied x11 API
-	# would hide with one more mount.  (Hide mounts are the grants set's.)
+	# parallel, makes and removes /tmp/.X11-unix; inside, /tmp is private
+	# and a denied x11 API there needs no hide.
 	# Likewise the other scripts' sockets under /var/tmp, which entrun
 	# covers one mount each: a private /var/tmp keeps them out of view (the
 	# scratch directory is bound back in).
 	timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${FAULT_ENV[@]}" "${envv[@]}" "$ENTRUN" \
-		--ent api.access=x11:allow --ent host.fs.tmpfs=/var/tmp $(tmp_grant) "$@" \
+		--ent host.fs.tmpfs=/var/tmp $(tmp_grant) "$@" \
 		-- sh -c "$PAYLOAD_SH" _ "$dir/ran" </dev/null >"$dir/out" 2>"$dir/err"
 	RC=$?
 }
@@ -209,7 +210,8 @@ judge() {
 	excluded "$func" "$proc" "$label"
 	why=$WHY
 	step_words "$func" "$label"
-	words=$WORDS
+	# The traced run's directory is this worker's in the messages.
+	words=${WORDS//"$TEST_TMP/$set"/$dir}
 	if [ -n "$why" ]; then
 		group="$set: $func, excluded ($why): none runs the command less confined"
 	else
