@@ -184,11 +184,14 @@ fault_run() {
 	# The fault points must be the same in every run: api-debug.sh, in
 	# parallel, makes and removes /tmp/.X11-unix; inside, /tmp is private
 	# and a denied x11 API there needs no hide.
-	# Likewise the other scripts' sockets under /var/tmp, which entrun
-	# covers one mount each: a private /var/tmp keeps them out of view (the
-	# scratch directory is bound back in).
+	# Likewise the other scripts' sockets under /var/tmp and /run/lock
+	# (safe-defaults.sh's), which entrun covers one mount each: private
+	# tmpfs there keep them out of view (the scratch directory is bound
+	# back in).
+	local -a private=(--ent host.fs.tmpfs=/var/tmp)
+	[ -d /run/lock ] && private+=(--ent host.fs.tmpfs=/run/lock)
 	timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${FAULT_ENV[@]}" "${envv[@]}" "$ENTRUN" \
-		--ent host.fs.tmpfs=/var/tmp $(tmp_grant) "$@" \
+		"${private[@]}" $(tmp_grant) "$@" \
 		-- sh -c "$PAYLOAD_SH" _ "$dir/ran" </dev/null >"$dir/out" 2>"$dir/err"
 	RC=$?
 }
