@@ -22,22 +22,34 @@
 static const char *const credential_paths[] = {
   /* keys and agents */
   "~/.ssh", "~/.gnupg", "~/.pki", "~/.local/share/keyrings", "~/.password-store",
-  "~/.config/op", "~/.vault-token",
+  "~/.config/op", "~/.vault-token", "~/.local/share/kwalletd", "~/.config/sops", "~/.ICEauthority",
+  "~/.config/Bitwarden CLI", "~/.config/Bitwarden", "~/.local/share/python_keyring",
+  "~/.authinfo", "~/.authinfo.gpg",
   /* cloud and cluster */
   "~/.aws", "~/.azure", "~/.config/gcloud", "~/.kube", "~/.oci", "~/.config/doctl",
-  "~/.config/hcloud", "~/.terraform.d/credentials.tfrc.json",
+  "~/.config/hcloud", "~/.terraform.d/credentials.tfrc.json", "~/.config/rclone", "~/.s3cfg",
+  "~/.boto", "~/.terraformrc", "~/.pulumi/credentials.json", "~/.fly", "~/.minikube",
+  "~/.config/configstore", "~/.cache/huggingface/token", "~/.huggingface/token",
+  /* databases and mail */
+  "~/.pgpass", "~/.my.cnf", "~/.thunderbird", "~/.subversion/auth",
   /* registries and forges */
   "~/.docker", "~/.config/containers/auth.json", "~/.config/gh", "~/.config/hub",
   "~/.config/glab-cli", "~/.netrc", "~/.git-credentials", "~/.config/git/credentials",
   "~/.npmrc", "~/.yarnrc", "~/.pypirc", "~/.cargo/credentials", "~/.cargo/credentials.toml",
   "~/.gem/credentials", "~/.m2/settings.xml", "~/.m2/settings-security.xml",
-  "~/.gradle/gradle.properties", "~/.config/composer/auth.json",
+  "~/.gradle/gradle.properties", "~/.config/composer/auth.json", "~/.yarnrc.yml",
+  "~/.config/pypoetry/auth.toml",
+  /* coding agents and assistants */
+  "~/.claude", "~/.claude.json", "~/.codex", "~/.config/github-copilot",
   /* browsers and editors */
   "~/.mozilla", "~/.config/google-chrome", "~/.config/chromium", "~/.config/BraveSoftware",
+  "~/snap/firefox/common/.mozilla", "~/snap/chromium", "~/.var/app/org.mozilla.firefox",
+  "~/.var/app/com.google.Chrome", "~/.var/app/org.chromium.Chromium", "~/.config/Slack",
   "~/.config/Code/User/globalStorage", "~/.config/Code - OSS/User/globalStorage",
   "~/.config/Code - Insiders/User/globalStorage", "~/.config/VSCodium/User/globalStorage",
   /* history */
-  "~/.bash_history", "~/.zsh_history", "~/.local/share/fish/fish_history", "~/.python_history",
+  "~/.bash_history", "~/.zsh_history", "~/.histfile", "~/.local/share/fish/fish_history",
+  "~/.python_history",
   "~/.psql_history", "~/.mysql_history", "~/.sqlite_history", "~/.node_repl_history",
   "~/.lesshst", "~/.viminfo",
   NULL,
@@ -57,12 +69,30 @@ static const char *const secret_names[] = {
   "AWS_ACCESS_KEY_ID", "KRB5CCNAME",       "TMUX",    "TMUX_PANE",
   "STY",               "KITTY_LISTEN_ON",  "NVIM",    "NVIM_LISTEN_ADDRESS",
   "WEZTERM_UNIX_SOCKET", "VSCODE_IPC_HOOK", "VSCODE_IPC_HOOK_CLI", "VSCODE_GIT_IPC_HANDLE",
-  "ZELLIJ",            "ZELLIJ_SESSION_NAME",
+  "ZELLIJ",            "ZELLIJ_SESSION_NAME", "MYSQL_PWD", "PGPASSFILE", "BW_SESSION",
 };
 
 static const char *const secret_parts[]
-    = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "APIKEY", "API_KEY" };
-static const char *const secret_ends[] = { "_KEY", "_AUTH" };
+    = { "TOKEN",  "SECRET", "PASSWORD", "PASSWD",  "PASSPHRASE",        "CREDENTIAL", "APIKEY",
+        "API_KEY", "COOKIE", "WEBHOOK", "JWT", "CONNECTION_STRING", "PRIVATE_KEY" };
+static const char *const secret_ends[] = { "_KEY", "_KEYS", "_AUTH", "_PAT", "_PASS", "_PWD", "_DSN" };
+static const char *const secret_starts[] = { "OP_SESSION_" };
+
+/* A value that carries a password: scheme://user:password@host. */
+static bool
+value_has_password (const char *v)
+{
+  const char *s = strstr (v, "://"), *at, *colon;
+
+  if (s == NULL)
+    return false;
+  s += 3;
+  at = s + strcspn (s, "/@");
+  if (*at != '@')
+    return false;
+  colon = memchr (s, ':', (size_t)(at - s));
+  return colon != NULL && colon + 1 < at;
+}
 
 bool
 ent_env_is_secret (const char *name)
@@ -89,7 +119,11 @@ ent_env_is_secret (const char *name)
       if (n >= e && strcmp (up + n - e, secret_ends[i]) == 0)
         return true;
     }
-  return false;
+  for (size_t i = 0; i < N_ELEMENTS (secret_starts); i++)
+    if (ent_str_has_prefix (up, secret_starts[i]))
+      return true;
+  /* NAME=VALUE: a URL with a password in it (DATABASE_URL, HTTPS_PROXY). */
+  return name[n] == '=' && value_has_password (name + n + 1);
 }
 
 /* Does an environment change of @p keep or set @name? */
@@ -152,33 +186,59 @@ ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, const c
   return 0;
 }
 
-/* The mount of @p that covers @path with something of its own (a tmpfs or
- * a hide at @path or above), or NULL: then a default there would change
- * nothing the payload can see. */
+/* The mount of @p that covers @path with something of its own: the
+ * deepest mount strictly above @path, when it is a tmpfs or a hide.  Then
+ * a default at @path would change nothing the payload can see.  A bind
+ * between the two (untrusted's private ~ with host.fs.ro=~/.config) brings
+ * the host's tree back, and with it what lies below. */
 static const ent_mount_t *
 covered_by (const ent_profile_t *p, const char *path)
 {
+  const ent_mount_t *deepest = NULL;
+
   for (size_t i = 0; i < p->fs.n_mounts; i++)
     {
       const ent_mount_t *m = &p->fs.mounts[i];
-      if ((m->kind == ENT_MOUNT_TMPFS || m->kind == ENT_MOUNT_HIDE)
-          && strcmp (m->path, path) != 0 && ent_path_is_below (path, m->path))
-        return m;
+      if (strcmp (m->path, path) != 0 && ent_path_is_below (path, m->path)
+          && (deepest == NULL || strlen (m->path) > strlen (deepest->path)))
+        deepest = m;
     }
+  if (deepest && (deepest->kind == ENT_MOUNT_TMPFS || deepest->kind == ENT_MOUNT_HIDE))
+    return deepest;
   return NULL;
+}
+
+static const char *const *credential_list (const ent_profile_t *p);
+
+/* Is @path a credential store of @p's, or inside one? */
+static bool
+in_credential_store (const ent_profile_t *p, const char *path)
+{
+  const char *const *list = credential_list (p);
+
+  for (size_t i = 0; list[i]; i++)
+    {
+      cleanup_free char *store = NULL;
+      if (ent_path_resolve (list[i], "/", p->home ? p->home : "/", &store, NULL) == 0
+          && strcmp (store, "/") != 0 && ent_path_is_below (path, store))
+        return true;
+    }
+  return false;
 }
 
 /* The working directory is writable by default: a build writes its
  * project.  Not when that is '/', the home directory or above it: then the
  * command could write every file of the user's, including those that run
- * later (~/.bashrc, ~/.config/autostart). */
+ * later (~/.bashrc, ~/.config/autostart); nor when it is a credential store
+ * or inside one (cd ~/.ssh), which stays hidden. */
 static int
 default_cwd (ent_profile_t *p, ent_error_t **err)
 {
   p->fs.cwd_too_broad = false;
   if (p->cwd == NULL || p->fs.read_only)
     return 0;
-  if (strcmp (p->cwd, "/") == 0 || (p->home && ent_path_is_below (p->home, p->cwd)))
+  if (strcmp (p->cwd, "/") == 0 || (p->home && ent_path_is_below (p->home, p->cwd))
+      || in_credential_store (p, p->cwd))
     {
       p->fs.cwd_too_broad = true;
       return 0;
@@ -217,10 +277,16 @@ hide_store (ent_profile_t *p, const char *path, ent_error_t **err)
   return ent_profile_add_implicit_mount (p, inside ? ENT_MOUNT_TMPFS : ENT_MOUNT_HIDE, path, err);
 }
 
+static const char *const *
+credential_list (const ent_profile_t *p)
+{
+  return p->credentials ? (const char *const *)p->credentials : credential_paths;
+}
+
 static int
 default_credentials (ent_profile_t *p, ent_error_t **err)
 {
-  const char *const *list = p->credentials ? (const char *const *)p->credentials : credential_paths;
+  const char *const *list = credential_list (p);
 
   if (p->home == NULL && p->credentials == NULL)
     return 0;

@@ -407,11 +407,15 @@ extern "C"
    * "~/" stands for the home directory. */
   ENT_EXPORT const char *const *ent_credential_paths (void);
 
-  /* Does the variable @name look like a secret (a token, a key, a password,
-   * a credential or a socket that runs commands)?  The rule is documented in
-   * entrun(1): names containing TOKEN, SECRET, PASSWORD, PASSWD, PASSPHRASE,
-   * CREDENTIAL, APIKEY or API_KEY, names ending in _KEY or _AUTH (any case),
-   * and a fixed list (AWS_ACCESS_KEY_ID, KRB5CCNAME, TMUX, STY, ...). */
+  /* Does the variable @name ("NAME" or "NAME=VALUE") look like a secret (a
+   * token, a key, a password, a credential or a socket that runs
+   * commands)?  The rule is documented in entrun(1): names containing
+   * TOKEN, SECRET, PASSWORD, PASSWD, PASSPHRASE, CREDENTIAL, APIKEY,
+   * API_KEY, COOKIE, WEBHOOK, JWT, CONNECTION_STRING or PRIVATE_KEY; names
+   * ending in _KEY, _KEYS, _AUTH, _PAT, _PASS, _PWD or _DSN; names starting
+   * with OP_SESSION_ (any case); a fixed list (AWS_ACCESS_KEY_ID,
+   * KRB5CCNAME, TMUX, STY, BW_SESSION, ...); and any value holding a URL
+   * with a password (scheme://user:password@host). */
   ENT_EXPORT bool ent_env_is_secret (const char *name);
 
   /* Record in @p->env_removed each of the caller's variables @names (NULL-

@@ -552,7 +552,7 @@ text_fs (FILE *f, const ent_profile_t *p)
   if (p->host_boundary)
     fprintf (f, "filesystem: host / read-only; working directory %s; /dev %s; /proc %s; /sys %s\n",
              fs->read_only       ? "read-only (security.fs-read-only)"
-             : fs->cwd_too_broad ? "read-only ('/', home or above: grant host.fs.rw=PATH)"
+             : fs->cwd_too_broad ? "read-only ('/', home or above, or a credential store)"
                                  : "writable",
              dev_names[fs->dev], proc_names[fs->proc], sys_names[fs->sys]);
   else

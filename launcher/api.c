@@ -43,7 +43,7 @@ static const struct
     { "CONTAINER_HOST" },
     "CONTAINER_HOST",
     { "$R/podman/podman.sock", "/run/podman/podman.sock" } },
-  { ENT_API_X11, { "DISPLAY", "XAUTHORITY" }, NULL, { "/tmp/.X11-unix" } },
+  { ENT_API_X11, { "DISPLAY", "XAUTHORITY" }, NULL, { "/tmp/.X11-unix", "~/.Xauthority" } },
   { ENT_API_WAYLAND, { "WAYLAND_DISPLAY", "WAYLAND_SOCKET" }, NULL, { "$R/$WAYLAND" } },
   { ENT_API_PIPEWIRE, { "PIPEWIRE_REMOTE" }, NULL, { "$R/pipewire-0", "$R/pipewire-0-manager" } },
 };

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ent-defaults.h"
 #include "ent-util.h"
 #include "hostscan.h"
 #include "util.h"
@@ -60,14 +62,161 @@ read_unix_table (void)
   return buf;
 }
 
+/* A socket bound by a relative name ("app.sock") is listed so: it lies in
+ * its binder's working directory; one bound through /proc/self/fd/N/x
+ * (around the length limit of a socket's path) lies in the directory of
+ * the binder's descriptor N.  Each of the caller's processes holding
+ * socket @inode (those it can see) names one. */
+static void
+add_relative (char ***list, unsigned long inode, const char *name)
+{
+  cleanup_dir DIR *proc = opendir ("/proc");
+  char want[64];
+  struct dirent *p;
+
+  if (proc == NULL)
+    die_errno ("reading /proc");
+  snprintf (want, sizeof (want), "socket:[%lu]", inode);
+  while ((p = readdir (proc)) != NULL)
+    {
+      char fds[320], link[PATH_MAX];
+      cleanup_dir DIR *d = NULL;
+      struct dirent *f;
+      if (p->d_name[0] < '1' || p->d_name[0] > '9')
+        continue;
+      snprintf (fds, sizeof (fds), "/proc/%s/fd", p->d_name);
+      if ((d = opendir (fds)) == NULL)
+        continue; /* another user's, or gone */
+      while ((f = readdir (d)) != NULL)
+        {
+          char fd[640];
+          ssize_t n;
+          snprintf (fd, sizeof (fd), "%s/%s", fds, f->d_name);
+          n = readlink (fd, link, sizeof (link) - 1);
+          if (n < 0 || (size_t)n != strlen (want) || strncmp (link, want, (size_t)n) != 0)
+            continue;
+          if (ent_str_has_prefix (name, "/proc/self/"))
+            {
+              cleanup_free char *via = NULL, *real = NULL;
+              if ((via = ent_str_printf ("/proc/%s/%s", p->d_name, name + 11)) == NULL)
+                die ("out of memory");
+              if ((real = realpath (via, NULL)) && real[0] == '/')
+                add_or_die (list, real);
+              break;
+            }
+          snprintf (fd, sizeof (fd), "/proc/%s/cwd", p->d_name);
+          if ((n = readlink (fd, link, sizeof (link) - 1)) > 0 && link[0] == '/')
+            {
+              cleanup_free char *path = NULL;
+              link[n] = '\0';
+              if ((path = ent_str_printf ("%s/%s", strcmp (link, "/") ? link : "", name)) == NULL)
+                die ("out of memory");
+              add_or_die (list, path);
+            }
+          break;
+        }
+    }
+}
+
+/* The caller's mounts: a directory bound at a second place on the host
+ * shows each socket in it under a second name. */
+typedef struct
+{
+  char dev[32];
+  char root[PATH_MAX];
+  char mp[PATH_MAX];
+} host_mount_t;
+
+static void
+unescape_octal (char *s)
+{
+  char *out = s;
+
+  for (char *p = s; *p; p++)
+    if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0'
+        && p[3] <= '7')
+      {
+        *out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+        p += 3;
+      }
+    else
+      *out++ = *p;
+  *out = '\0';
+}
+
+static host_mount_t *
+read_mounts (size_t *n)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *line = NULL;
+  host_mount_t *v = NULL;
+  size_t cap = 0;
+
+  *n = 0;
+  if (f == NULL)
+    die_errno ("reading /proc/self/mountinfo");
+  while (getline (&line, &cap, f) > 0)
+    {
+      host_mount_t *more = realloc (v, (*n + 1) * sizeof (*v));
+      if (more == NULL)
+        die ("out of memory");
+      v = more;
+      if (sscanf (line, "%*s %*s %31s %4095s %4095s", v[*n].dev, v[*n].root, v[*n].mp) != 3)
+        continue;
+      unescape_octal (v[*n].root);
+      unescape_octal (v[*n].mp);
+      (*n)++;
+    }
+  return v;
+}
+
+/* @a and @b joined with one '/' (@b empty or starting with '/'). */
+static char *
+join (const char *a, const char *b)
+{
+  return ent_str_printf ("%s%s", strcmp (a, "/") == 0 && b[0] ? "" : a, b);
+}
+
+static void
+add_aliases (char ***list, const host_mount_t *m, size_t n, const char *path)
+{
+  const host_mount_t *in = NULL;
+  cleanup_free char *fs_path = NULL;
+
+  for (size_t i = 0; i < n; i++)
+    if (ent_path_is_below (path, m[i].mp) && (in == NULL || strlen (m[i].mp) >= strlen (in->mp)))
+      in = &m[i];
+  if (in == NULL)
+    return;
+  /* The socket's path within its filesystem, then under every mount of
+   * that filesystem whose root holds it. */
+  fs_path = join (in->root, path + (strcmp (in->mp, "/") ? strlen (in->mp) : 0));
+  if (fs_path == NULL)
+    die ("out of memory");
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *alias = NULL;
+      if (&m[i] == in || strcmp (m[i].dev, in->dev) != 0 || !ent_path_is_below (fs_path, m[i].root))
+        continue;
+      alias = join (m[i].mp, fs_path + (strcmp (m[i].root, "/") ? strlen (m[i].root) : 0));
+      if (alias == NULL)
+        die ("out of memory");
+      if (strcmp (alias, path) != 0)
+        add_or_die (list, alias);
+    }
+}
+
 char **
 entrun_host_sockets (void)
 {
   cleanup_free char *table = read_unix_table ();
+  cleanup_strv char **bound = calloc (1, sizeof (char *));
+  cleanup_free host_mount_t *mounts = NULL;
   char **list = calloc (1, sizeof (char *));
   char *line, *next;
+  size_t n_mounts = 0;
 
-  if (list == NULL)
+  if (list == NULL || bound == NULL)
     die ("out of memory");
   /* "Num RefCount Protocol Flags Type St Inode Path": the path, when there
    * is one, is the rest of the line after the seventh field.  Abstract
@@ -78,17 +227,29 @@ entrun_host_sockets (void)
       char *p = line;
       if ((next = strchr (line, '\n')))
         *next++ = '\0';
+      unsigned long inode = 0;
       for (int field = 0; field < 7 && p; field++)
         {
           p += strspn (p, " ");
+          if (field == 6)
+            inode = strtoul (p, NULL, 10);
           p = strchr (p, ' ');
         }
       if (p == NULL)
         continue;
       p += strspn (p, " ");
-      if (p[0] == '/')
-        add_or_die (&list, p);
+      if (p[0] == '/' && !ent_str_has_prefix (p, "/proc/"))
+        add_or_die (&bound, p);
+      else if (p[0] != '@' && p[0] != '\0')
+        add_relative (&bound, inode, p);
     }
+  for (size_t i = 0; bound[i]; i++)
+    add_or_die (&list, bound[i]);
+  /* Other spellings through bind mounts, only when there is one. */
+  if (bound[0])
+    mounts = read_mounts (&n_mounts);
+  for (size_t i = 0; bound[i]; i++)
+    add_aliases (&list, mounts, n_mounts, bound[i]);
   return list;
 }
 
@@ -120,22 +281,27 @@ read_pointer (const char *file, const char *key, const char *base)
   return v[0] == '/' ? strdup (v) : ent_str_printf ("%s/%s", base, v);
 }
 
-/* core.hooksPath from the git config @config, or NULL.  A deliberately
- * small reader: "hooksPath = VALUE" in a [core] section, any case. */
-static char *
-hooks_path (const char *config, const char *worktree, const char *home)
+/* core.hooksPath from the git config @config into *@found (the last one
+ * wins, as in git).  A deliberately small reader: "hooksPath = VALUE" in a
+ * [core] section (also on the header's line), any case; a relative value
+ * is relative to the work tree. */
+static void
+hooks_path (const char *config, const char *worktree, const char *home, char **found)
 {
   cleanup_fclose FILE *f = fopen (config, "re");
   char line[PATH_MAX + 64];
   bool core = false;
-  char *found = NULL;
 
   while (f && fgets (line, sizeof (line), f))
     {
       char *s = line + strspn (line, " \t"), *v;
       s[strcspn (s, "\r\n")] = '\0';
       if (s[0] == '[')
-        core = strncasecmp (s, "[core]", 6) == 0;
+        {
+          char *end = strchr (s, ']');
+          core = strncasecmp (s, "[core]", 6) == 0;
+          s = end ? end + 1 + strspn (end + 1, " \t") : s + strlen (s);
+        }
       if (!core || strncasecmp (s, "hookspath", 9) != 0)
         continue;
       v = s + 9;
@@ -144,37 +310,91 @@ hooks_path (const char *config, const char *worktree, const char *home)
         continue;
       v += strspn (v, " \t\"");
       v[strcspn (v, "\"")] = '\0';
-      free (found);
+      free (*found);
       if (v[0] == '~' && v[1] == '/' && home)
-        found = ent_str_printf ("%s/%s", home, v + 2);
+        *found = ent_str_printf ("%s/%s", home, v + 2);
       else
-        found = v[0] == '/' ? strdup (v) : ent_str_printf ("%s/%s", worktree, v);
+        *found = v[0] == '/' ? strdup (v) : ent_str_printf ("%s/%s", worktree, v);
     }
-  return found;
 }
 
+typedef struct
+{
+  const ent_profile_t *p;
+  char ***list;
+} git_scan_t;
+
+/* Is @path at or below a directory the sandbox may write? */
+static bool
+in_writable (const ent_profile_t *p, const char *path)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW && ent_path_is_below (path, p->fs.mounts[i].path))
+      return true;
+  return false;
+}
+
+/* The directory core.hooksPath names, from every config git reads for
+ * @worktree: the system's is root's; the user's global ones and the
+ * repository's (config, config.worktree) are read here.  It is protected
+ * like the git directory.  One that does not exist yet, in a directory the
+ * sandbox may write, could be made there: refused. */
 static void
-add_gitdir (char ***list, const char *gitdir, const char *worktree, const char *home)
+add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree)
+{
+  const char *home = g->p->home;
+  cleanup_free char *global = home ? ent_str_printf ("%s/.gitconfig", home) : NULL;
+  cleanup_free char *xdg = NULL, *found = NULL;
+  const char *xdg_home = getenv ("XDG_CONFIG_HOME");
+  char real[PATH_MAX];
+
+  if (xdg_home && xdg_home[0] == '/')
+    xdg = ent_str_printf ("%s/git/config", xdg_home);
+  else if (home)
+    xdg = ent_str_printf ("%s/.config/git/config", home);
+  if (xdg)
+    hooks_path (xdg, worktree, home, &found);
+  if (global)
+    hooks_path (global, worktree, home, &found);
+  for (size_t i = 0; dirs[i]; i++)
+    {
+      cleanup_free char *config = ent_str_printf ("%s/config", dirs[i]);
+      cleanup_free char *wt = ent_str_printf ("%s/config.worktree", dirs[i]);
+      if (config == NULL || wt == NULL)
+        die ("out of memory");
+      hooks_path (config, worktree, home, &found);
+      hooks_path (wt, worktree, home, &found);
+    }
+  if (found == NULL)
+    return;
+  if (realpath (found, real))
+    add_or_die (g->list, real);
+  else if (in_writable (g->p, found))
+    die ("core.hooksPath names %s, which does not exist: the sandbox could create hooks there "
+         "(create the directory, or run with -e security.fs-read-only)",
+         found);
+}
+
+/* The whole git directory (and a worktree's common directory): hooks and
+ * config, but also what redirects them (commondir, a submodule's
+ * modules/NAME/hooks, config.worktree, info/), none of which a build needs
+ * to write. */
+static void
+add_gitdir (git_scan_t *g, const char *gitdir, const char *worktree)
 {
   cleanup_free char *commondir_file = ent_str_printf ("%s/commondir", gitdir);
   cleanup_free char *common = read_pointer (commondir_file, NULL, gitdir);
-  const char *dirs[] = { gitdir, common };
+  char real[2][PATH_MAX];
+  const char *dirs[3] = { NULL, NULL, NULL };
+  size_t n = 0;
 
-  /* The whole git directory: hooks and config, but also what redirects
-   * them (commondir, a submodule's modules/NAME/hooks, config.worktree,
-   * info/), none of which a build needs to write. */
-  for (size_t i = 0; i < N_ELEMENTS (dirs); i++)
-    {
-      cleanup_free char *config = NULL, *custom = NULL;
-      char real[PATH_MAX];
-      if (dirs[i] == NULL || realpath (dirs[i], real) == NULL)
-        continue;
-      add_or_die (list, real);
-      if ((config = ent_str_printf ("%s/config", real)) == NULL)
-        die ("out of memory");
-      if ((custom = hooks_path (config, worktree, home)) && realpath (custom, real))
-        add_or_die (list, real);
-    }
+  if (realpath (gitdir, real[0]))
+    dirs[n++] = real[0];
+  if (common && realpath (common, real[1]))
+    dirs[n++] = real[1];
+  for (size_t i = 0; i < n; i++)
+    add_or_die (g->list, dirs[i]);
+  add_hooks_path (g, dirs, worktree);
 }
 
 /* A project profile (.entrun.ini) in @dir, which a later run may load
@@ -196,37 +416,89 @@ add_project_profile (char ***list, const char *dir)
     die_errno ("looking for a project profile at %s", ini);
 }
 
-/* The repository @dir belongs to: the nearest .git at or above it; and
- * every .entrun.ini on the way there. */
+/* The .git of work tree @dir, if any: its git directory is protected.  A
+ * .git file (a linked worktree, a submodule) is protected itself, or the
+ * sandbox could point it at a git directory of its own; a .git symbolic
+ * link where the sandbox may write cannot be (a mount cannot cover a link):
+ * refused.  Returns whether there is one. */
+static bool
+add_worktree (git_scan_t *g, const char *dir)
+{
+  cleanup_free char *dotgit = ent_str_printf ("%s/.git", strcmp (dir, "/") ? dir : "");
+  cleanup_free char *gitdir = NULL;
+  struct stat st;
+
+  if (dotgit == NULL)
+    die ("out of memory");
+  if (lstat (dotgit, &st) < 0)
+    {
+      /* Any error but "not there" could hide a repository's hooks. */
+      if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+        die_errno ("looking for a git directory at %s", dotgit);
+      return false;
+    }
+  if (S_ISLNK (st.st_mode) && in_writable (g->p, dir))
+    die ("%s is a symbolic link, which the sandbox could replace with a git directory of its own "
+         "(make it a directory, or run with -e security.fs-read-only)",
+         dotgit);
+  if (S_ISREG (st.st_mode))
+    {
+      add_or_die (g->list, dotgit);
+      gitdir = read_pointer (dotgit, "gitdir:", dir);
+    }
+  else
+    gitdir = strdup (dotgit);
+  if (gitdir)
+    add_gitdir (g, gitdir, dir);
+  return true;
+}
+
+/* Repositories below the writable directory @dir (a workspace of clones,
+ * submodules): two levels deep, at most MAX_SCAN directories, hidden ones
+ * and node_modules left out. */
+#define MAX_SCAN 512
+
 static void
-find_repo (char ***list, const char *dir, const char *home)
+scan_below (git_scan_t *g, const char *dir, int depth, int *budget)
+{
+  cleanup_dir DIR *d = opendir (dir);
+  struct dirent *e;
+
+  if (d == NULL)
+    return; /* unreadable: nor can the sandbox read it */
+  while (*budget > 0 && (e = readdir (d)) != NULL)
+    {
+      cleanup_free char *sub = NULL;
+      if (e->d_name[0] == '.' || strcmp (e->d_name, "node_modules") == 0
+          || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+        continue;
+      if ((sub = ent_str_printf ("%s/%s", strcmp (dir, "/") ? dir : "", e->d_name)) == NULL)
+        die ("out of memory");
+      (*budget)--;
+      add_project_profile (g->list, sub);
+      add_worktree (g, sub);
+      if (depth > 1)
+        scan_below (g, sub, depth - 1, budget);
+    }
+}
+
+/* The repository @dir belongs to (the nearest .git at or above it), every
+ * .entrun.ini on the way there, and the repositories below it. */
+static void
+find_repo (git_scan_t *g, const char *dir)
 {
   cleanup_free char *cur = strdup (dir);
+  int budget = MAX_SCAN;
 
   if (cur == NULL)
     die ("out of memory");
+  scan_below (g, dir, 2, &budget);
   for (;;)
     {
-      cleanup_free char *dotgit = ent_str_printf ("%s/.git", strcmp (cur, "/") ? cur : "");
-      struct stat st;
       char *slash;
-      if (dotgit == NULL)
-        die ("out of memory");
-      add_project_profile (list, cur);
-      if (lstat (dotgit, &st) < 0)
-        {
-          /* Any error but "not there" could hide a repository's hooks. */
-          if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
-            die_errno ("looking for a git directory at %s", dotgit);
-        }
-      else
-        {
-          cleanup_free char *gitdir
-              = S_ISDIR (st.st_mode) ? strdup (dotgit) : read_pointer (dotgit, "gitdir:", cur);
-          if (gitdir)
-            add_gitdir (list, gitdir, cur, home);
-          return;
-        }
+      add_project_profile (g->list, cur);
+      if (add_worktree (g, cur))
+        return;
       if ((slash = strrchr (cur, '/')) == NULL || strcmp (cur, "/") == 0)
         return;
       *(slash == cur ? slash + 1 : slash) = '\0';
@@ -236,7 +508,11 @@ find_repo (char ***list, const char *dir, const char *home)
 void
 entrun_git_protected (const ent_profile_t *p, char ***list)
 {
+  git_scan_t g = { .p = p, .list = list };
+  struct stat st;
+
   for (size_t i = 0; i < p->fs.n_mounts; i++)
-    if (p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW)
-      find_repo (list, p->fs.mounts[i].path, p->home);
+    if (p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW && stat (p->fs.mounts[i].path, &st) == 0
+        && S_ISDIR (st.st_mode))
+      find_repo (&g, p->fs.mounts[i].path);
 }

@@ -79,8 +79,8 @@ note_readonly_cwd (const ent_profile_t *p)
   for (size_t i = 0; i < p->fs.n_mounts; i++)
     if (p->fs.mounts[i].kind != ENT_MOUNT_HIDE && ent_path_is_below (p->cwd, p->fs.mounts[i].path))
       return;
-  warn ("the working directory %s stays read-only (it is /, your home or above); "
-        "grant it with -e host.fs.rw=%s",
+  warn ("the working directory %s stays read-only (it is your home or above it, or a "
+        "credential store); grant it with -e host.fs.rw=%s",
         p->cwd, p->cwd);
 }
 

@@ -595,7 +595,9 @@ minimal_dev (void)
   const char *dev = NEWROOT "/dev";
   char path[128], src[128];
 
-  xmount ("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
+  /* Only nodes, links and mount points live here: a small tmpfs, made
+   * read-only below once it is built. */
+  xmount ("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64");
   for (size_t i = 0; i < N_ELEMENTS (nodes); i++)
     {
       cleanup_close int fd = -1;
@@ -616,7 +618,8 @@ minimal_dev (void)
     die_errno ("creating /dev/pts and /dev/shm");
   xmount ("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
           "newinstance,ptmxmode=0666,mode=620");
-  xmount ("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+  xmount ("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777," TMPFS_SIZE);
+  readonly_top_or_die (dev);
 }
 
 static void
@@ -869,6 +872,13 @@ cover_socket (const ent_profile_t *p, int rootfd, const char *path)
   if (mount (cover_source (false), dst, NULL, MS_BIND, NULL) < 0)
     die_errno ("covering the host socket %s", path);
   verbose ("covered the host socket %s", path);
+  /* In a directory the sandbox may write, the directory holding it could
+   * be renamed: the cover moves along, and the next run would find the
+   * socket under a name the host's list does not know. */
+  {
+    cleanup_free char *inside = under (NEWROOT, path);
+    pin_ancestors (inside);
+  }
 }
 
 /* Every socket file in the directory @dir: a socket is listed under the

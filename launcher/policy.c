@@ -67,13 +67,56 @@ runtime_dir (void)
   return NULL;
 }
 
-/* The credential stores of ent_credential_paths() that exist here, so that
+/* Add @owned (freed here) to the stores to hide if it exists: a store kept elsewhere (a
+ * dotfiles manager's ~/.aws -> ...) is hidden where it leads; a link to
+ * nothing hides nothing. */
+static int
+add_credential (ent_profile_t *base, char *owned, ent_error_t **err)
+{
+  cleanup_free char *path = owned;
+  cleanup_free char *real = NULL;
+  struct stat st;
+
+  if (path == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  if (lstat (path, &st) < 0)
+    {
+      /* Not there, or out of our reach (and so of the sandbox's). */
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+        return 0;
+      return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+    }
+  if (S_ISLNK (st.st_mode) && (real = realpath (path, NULL)) == NULL)
+    {
+      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP)
+        return 0;
+      return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+    }
+  if (strcmp (real ? real : path, "/") == 0)
+    return 0;
+  if (ent_strlist_add (&base->credentials, real ? real : path) < 0)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  return 0;
+}
+
+/* Variables that name a credential file elsewhere than its default. */
+static const char *const credential_vars[]
+    = { "KUBECONFIG", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+        "GOOGLE_APPLICATION_CREDENTIALS", "DOCKER_CONFIG", "NETRC", "PGPASSFILE", "GNUPGHOME",
+        "PASSWORD_STORE_DIR", "VAULT_CONFIG_PATH", "NPM_CONFIG_USERCONFIG", "CARGO_HOME" };
+
+/* The credential stores of ent_credential_paths() that exist here (those
+ * under ~/.config and ~/.local/share also where $XDG_CONFIG_HOME and
+ * $XDG_DATA_HOME put them), and the files that variables name, so that
  * --explain lists what is hidden and pid 1 covers only what is there. */
 static int
 existing_credentials (ent_profile_t *base, ent_error_t **err)
 {
+  static const struct
+  {
+    const char *prefix, *var;
+  } xdg[] = { { "~/.config/", "XDG_CONFIG_HOME" }, { "~/.local/share/", "XDG_DATA_HOME" } };
   const char *const *all = ent_credential_paths ();
-  struct stat st;
   int ret = 0;
 
   if (base->home == NULL)
@@ -82,19 +125,38 @@ existing_credentials (ent_profile_t *base, ent_error_t **err)
     return ent_error_set (err, ENOMEM, "out of memory");
   for (size_t i = 0; ret == 0 && all[i]; i++)
     {
-      cleanup_free char *path = ent_str_printf ("%s/%s", base->home, all[i] + 2);
-      if (path == NULL)
-        return ent_error_set (err, ENOMEM, "out of memory");
-      if (lstat (path, &st) < 0)
+      ret = add_credential (base, ent_str_printf ("%s/%s", base->home, all[i] + 2), err);
+      for (size_t j = 0; ret == 0 && j < N_ELEMENTS (xdg); j++)
         {
-          /* Not there, or out of our reach (and so of the sandbox's). */
-          if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
-            continue;
-          return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
+          const char *dir = getenv (xdg[j].var);
+          if (dir && dir[0] == '/' && ent_str_has_prefix (all[i], xdg[j].prefix))
+            ret = add_credential (base, ent_str_printf ("%s/%s", dir, all[i] + strlen (xdg[j].prefix)),
+                                  err);
         }
-      ret = ent_strlist_add (&base->credentials, path);
     }
-  return ret < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
+  /* CARGO_HOME names the directory that holds credentials.toml. */
+  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (credential_vars); i++)
+    {
+      const char *v = getenv (credential_vars[i]);
+      if (v == NULL || v[0] != '/')
+        continue;
+      if (strcmp (credential_vars[i], "CARGO_HOME") == 0)
+        ret = add_credential (base, ent_str_printf ("%s/credentials.toml", v), err);
+      else if (strcmp (credential_vars[i], "KUBECONFIG") == 0)
+        {
+          /* A list, separated by ':'. */
+          cleanup_free char *copy = strdup (v);
+          char *save = NULL;
+          if (copy == NULL)
+            return ent_error_set (err, ENOMEM, "out of memory");
+          for (char *f = strtok_r (copy, ":", &save); ret == 0 && f; f = strtok_r (NULL, ":", &save))
+            if (f[0] == '/')
+              ret = add_credential (base, strdup (f), err);
+        }
+      else
+        ret = add_credential (base, strdup (v), err);
+    }
+  return ret;
 }
 
 /* ---- profiles ------------------------------------------------------------ */
@@ -132,17 +194,71 @@ builtin_text (const char *name)
  * another user could have written, the file or any directory above it (a
  * sticky one such as /tmp excepted: nobody else can replace an entry
  * there). */
+/* Does this process run in a user namespace of its own (where root's
+ * files show the overflow uid)? */
+static bool
+in_nested_userns (void)
+{
+  static int nested = -1;
+  cleanup_fclose FILE *f = NULL;
+  unsigned long inside, outside, count;
+
+  if (nested < 0)
+    {
+      f = fopen ("/proc/self/uid_map", "re");
+      nested = !(f && fscanf (f, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0
+                 && outside == 0 && count == 4294967295UL);
+    }
+  return nested;
+}
+
 static int
 check_owner (const char *path, const struct stat *st, bool dir, ent_error_t **err)
 {
-  /* Inside a user namespace, root's files show the overflow uid. */
-  if (st->st_uid != getuid () && st->st_uid != 0 && st->st_uid != 65534)
+  if (st->st_uid != getuid () && st->st_uid != 0
+      && !(st->st_uid == 65534 && in_nested_userns ()))
     return ent_error_set (err, EPERM, "%s: refusing a profile %s owned by uid %u (not you or root)",
                           path, dir ? "in a directory" : "file", (unsigned)st->st_uid);
   if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(dir && (st->st_mode & S_ISVTX)))
     return ent_error_set (err, EPERM, "%s: refusing a profile %s writable by others (mode %04o)",
                           path, dir ? "in a directory" : "file", (unsigned)(st->st_mode & 07777));
   return 0;
+}
+
+/* The path as given, component by component: a symbolic link of the
+ * caller's on the way is refused (the caller's sandboxes could have made
+ * it, or replace it for the next run), and each directory on the way is
+ * checked as the real ones are. */
+static int
+check_spelled (const char *path, ent_error_t **err)
+{
+  cleanup_free char *cwd = path[0] == '/' ? strdup ("") : getcwd (NULL, 0);
+  cleanup_free char *full = cwd ? ent_str_printf ("%s/%s", cwd, path) : NULL;
+  int ret = 0;
+
+  if (full == NULL)
+    return ent_error_set (err, errno ? errno : ENOMEM, "%s: %s", path, strerror (errno));
+  for (char *c = full + 1; ret == 0; c++)
+    {
+      char *slash = strchr (c, '/');
+      struct stat st;
+      if (slash)
+        *slash = '\0';
+      if (lstat (full, &st) < 0)
+        return ent_error_set (err, errno, "%s: %s", full, strerror (errno));
+      if (S_ISLNK (st.st_mode) && st.st_uid == getuid () && getuid () != 0)
+        return ent_error_set (err, EPERM,
+                              "%s: refusing a profile through %s, a symbolic link of yours "
+                              "(give the resolved path)",
+                              path, full);
+      if (slash && S_ISDIR (st.st_mode))
+        ret = check_owner (full, &st, true, err);
+      if (slash == NULL)
+        break;
+      *slash = '/';
+      c = slash;
+    }
+  return ret;
 }
 
 static int
@@ -154,7 +270,7 @@ check_profile_file (FILE *f, const char *path, char **real_out, ent_error_t **er
 
   if (real == NULL || fstat (fileno (f), &st) < 0)
     return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
-  if ((ret = check_owner (path, &st, false, err)) < 0)
+  if ((ret = check_owner (path, &st, false, err)) < 0 || (ret = check_spelled (path, err)) < 0)
     return ret;
   for (char *slash = strrchr (real, '/'); slash; slash = strrchr (real, '/'))
     {

@@ -145,20 +145,29 @@ writable (const char *path)
   die_errno ("checking whether %s is writable", path);
 }
 
-/* entrun's own binary, when the caller could write to it (or replace it):
- * then pid 1 binds it read-only inside and pins its ancestors (invariant
- * 4).  An installed binary owned by root needs no mount. */
+/* entrun's own binary, when the caller could write to it or replace it
+ * (through any of its directories: a read-only one can still be renamed
+ * in a writable parent): then pid 1 binds it read-only inside and pins
+ * its ancestors (invariant 4).  An installed binary owned by root needs no
+ * mount. */
 static void
 protect_self (char ***protect)
 {
   cleanup_free char *self = realpath ("/proc/self/exe", NULL);
   cleanup_free char *dir = self ? strdup (self) : NULL;
-  char *slash = dir ? strrchr (dir, '/') : NULL;
+  bool replaceable;
 
-  if (self == NULL || slash == NULL)
+  if (self == NULL || dir == NULL)
     die_errno ("locating the entrun binary");
-  *(slash == dir ? slash + 1 : slash) = '\0';
-  if ((writable (self) || writable (dir)) && ent_strlist_add (protect, self) < 0)
+  replaceable = writable (self);
+  for (char *slash; !replaceable && (slash = strrchr (dir, '/')) != NULL;)
+    {
+      *(slash == dir ? slash + 1 : slash) = '\0';
+      replaceable = writable (dir);
+      if (slash == dir)
+        break;
+    }
+  if (replaceable && ent_strlist_add (protect, self) < 0)
     die ("out of memory");
 }
 

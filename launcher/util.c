@@ -35,13 +35,30 @@ finish (void)
 static void
 vmessage (const char *fmt, va_list ap, const char *suffix)
 {
-  char buf[1024];
+  char buf[1024], out[4 * sizeof (buf)];
+  size_t o = 0;
   int n = vsnprintf (buf, sizeof (buf), fmt, ap);
 
   if (n < 0)
     buf[0] = '\0';
+  /* A path or value of the caller's, or of the sandbox's, may hold control
+   * characters: escaped, they cannot forge a line or reach the terminal
+   * as a command (an OSC sequence). */
+  for (const char *c = buf; *c; c++)
+    {
+      char esc[5];
+      int e = ent_escape_control ((unsigned char)*c, true, esc);
+      if (e > 0)
+        {
+          memcpy (out + o, esc, (size_t)e);
+          o += (size_t)e;
+        }
+      else
+        out[o++] = *c;
+    }
+  out[o] = '\0';
   /* One write so concurrent messages from our processes do not interleave. */
-  dprintf (STDERR_FILENO, "entrun: %s%s%s\n", buf, suffix ? ": " : "", suffix ? suffix : "");
+  dprintf (STDERR_FILENO, "entrun: %s%s%s\n", out, suffix ? ": " : "", suffix ? suffix : "");
 }
 
 void
