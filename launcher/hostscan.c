@@ -227,6 +227,8 @@ entrun_host_sockets (void)
       char *p = line;
       if ((next = strchr (line, '\n')))
         *next++ = '\0';
+      if (line == table)
+        continue; /* the header: "Num RefCount ... Inode Path" */
       unsigned long inode = 0;
       for (int field = 0; field < 7 && p; field++)
         {
@@ -340,7 +342,7 @@ in_writable (const ent_profile_t *p, const char *path)
  * like the git directory.  One that does not exist yet, in a directory the
  * sandbox may write, could be made there: refused. */
 static void
-add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree)
+add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree, bool below)
 {
   const char *home = g->p->home;
   cleanup_free char *global = home ? ent_str_printf ("%s/.gitconfig", home) : NULL;
@@ -369,7 +371,7 @@ add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree)
     return;
   if (realpath (found, real))
     add_or_die (g->list, real);
-  else if (in_writable (g->p, found))
+  else if (!below && in_writable (g->p, found))
     die ("core.hooksPath names %s, which does not exist: the sandbox could create hooks there "
          "(create the directory, or run with -e security.fs-read-only)",
          found);
@@ -380,7 +382,7 @@ add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree)
  * modules/NAME/hooks, config.worktree, info/), none of which a build needs
  * to write. */
 static void
-add_gitdir (git_scan_t *g, const char *gitdir, const char *worktree)
+add_gitdir (git_scan_t *g, const char *gitdir, const char *worktree, bool below)
 {
   cleanup_free char *commondir_file = ent_str_printf ("%s/commondir", gitdir);
   cleanup_free char *common = read_pointer (commondir_file, NULL, gitdir);
@@ -394,7 +396,7 @@ add_gitdir (git_scan_t *g, const char *gitdir, const char *worktree)
     dirs[n++] = real[1];
   for (size_t i = 0; i < n; i++)
     add_or_die (g->list, dirs[i]);
-  add_hooks_path (g, dirs, worktree);
+  add_hooks_path (g, dirs, worktree, below);
 }
 
 /* A project profile (.entrun.ini) in @dir, which a later run may load
@@ -422,7 +424,7 @@ add_project_profile (char ***list, const char *dir)
  * link where the sandbox may write cannot be (a mount cannot cover a link):
  * refused.  Returns whether there is one. */
 static bool
-add_worktree (git_scan_t *g, const char *dir)
+add_worktree (git_scan_t *g, const char *dir, bool below)
 {
   cleanup_free char *dotgit = ent_str_printf ("%s/.git", strcmp (dir, "/") ? dir : "");
   cleanup_free char *gitdir = NULL;
@@ -437,6 +439,10 @@ add_worktree (git_scan_t *g, const char *dir)
         die_errno ("looking for a git directory at %s", dotgit);
       return false;
     }
+  /* Below a writable directory (a shared /tmp granted, say), a link is
+   * passed over rather than refused: it may be anybody's. */
+  if (S_ISLNK (st.st_mode) && below)
+    return false;
   if (S_ISLNK (st.st_mode) && in_writable (g->p, dir))
     die ("%s is a symbolic link, which the sandbox could replace with a git directory of its own "
          "(make it a directory, or run with -e security.fs-read-only)",
@@ -449,7 +455,7 @@ add_worktree (git_scan_t *g, const char *dir)
   else
     gitdir = strdup (dotgit);
   if (gitdir)
-    add_gitdir (g, gitdir, dir);
+    add_gitdir (g, gitdir, dir, below);
   return true;
 }
 
@@ -476,7 +482,7 @@ scan_below (git_scan_t *g, const char *dir, int depth, int *budget)
         die ("out of memory");
       (*budget)--;
       add_project_profile (g->list, sub);
-      add_worktree (g, sub);
+      add_worktree (g, sub, true);
       if (depth > 1)
         scan_below (g, sub, depth - 1, budget);
     }
@@ -497,7 +503,7 @@ find_repo (git_scan_t *g, const char *dir)
     {
       char *slash;
       add_project_profile (g->list, cur);
-      if (add_worktree (g, cur))
+      if (add_worktree (g, cur, false))
         return;
       if ((slash = strrchr (cur, '/')) == NULL || strcmp (cur, "/") == 0)
         return;

@@ -261,8 +261,14 @@ check_spelled (const char *path, ent_error_t **err)
   return ret;
 }
 
+/* @spelled: the path was given (-p PATH), not found by name in a profile
+ * directory: a project's .entrun.ini -> elsewhere, in a directory its
+ * sandboxes write, could be re-pointed by one of them.  (A directory of
+ * the search path reached through a link of the caller's, a dotfiles
+ * manager's ~/.config, is only writable inside under host.fs.rw=~, which
+ * gives the home away.) */
 static int
-check_profile_file (FILE *f, const char *path, char **real_out, ent_error_t **err)
+check_profile_file (FILE *f, const char *path, bool spelled, char **real_out, ent_error_t **err)
 {
   cleanup_free char *real = realpath (path, NULL);
   struct stat st;
@@ -270,7 +276,8 @@ check_profile_file (FILE *f, const char *path, char **real_out, ent_error_t **er
 
   if (real == NULL || fstat (fileno (f), &st) < 0)
     return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
-  if ((ret = check_owner (path, &st, false, err)) < 0 || (ret = check_spelled (path, err)) < 0)
+  if ((ret = check_owner (path, &st, false, err)) < 0
+      || (spelled && (ret = check_spelled (path, err)) < 0))
     return ret;
   for (char *slash = strrchr (real, '/'); slash; slash = strrchr (real, '/'))
     {
@@ -319,7 +326,7 @@ load_profile (const char *name, const char *home, entrun_conf_t *out, char ***fi
     }
   if ((f = fopen (path, "re")) == NULL)
     return ent_error_set (err, errno, "%s: %s", path, strerror (errno));
-  if ((ret = check_profile_file (f, path, &real, err)) < 0)
+  if ((ret = check_profile_file (f, path, strchr (name, '/') != NULL, &real, err)) < 0)
     return ret;
   if (ent_strlist_add (files, real) < 0)
     return ent_error_set (err, ENOMEM, "out of memory");

@@ -553,6 +553,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   sb.protect = protected_paths (p, profile_files);
   sb.sockets = entrun_host_sockets ();
   entrun_git_protected (p, &sb.git);
+  verbose ("host sockets and paths to protect listed");
   if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0)
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];

@@ -186,13 +186,14 @@ fault_run() {
 	# and a denied x11 API there needs no hide.
 	# Likewise the other scripts' sockets under /var/tmp and /run/lock
 	# (safe-defaults.sh's), which entrun covers one mount each: private
-	# tmpfs there keep them out of view (the scratch directory is bound
-	# back in).
+	# tmpfs there keep them out of view.  The run's own directory, laid out
+	# alike for the traced run and each worker, is the working directory:
+	# writable, and what entrun searches for repositories and profiles.
 	local -a private=(--ent host.fs.tmpfs=/var/tmp)
 	[ -d /run/lock ] && private+=(--ent host.fs.tmpfs=/run/lock)
-	timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${FAULT_ENV[@]}" "${envv[@]}" "$ENTRUN" \
-		"${private[@]}" $(tmp_grant) "$@" \
-		-- sh -c "$PAYLOAD_SH" _ "$dir/ran" </dev/null >"$dir/out" 2>"$dir/err"
+	(cd "$dir" && exec timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env "${FAULT_ENV[@]}" "${envv[@]}" \
+		"$ENTRUN" "${private[@]}" "$@" \
+		-- sh -c "$PAYLOAD_SH" _ "$dir/ran" </dev/null >"$dir/out" 2>"$dir/err")
 	RC=$?
 }
 

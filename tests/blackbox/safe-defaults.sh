@@ -2,18 +2,21 @@
 # The safe defaults, attacked from inside the way a hostile command would
 # (THREATS.md, class 1 and 4): with no grant at all,
 #  - the host's / is read-only but for the working directory (and not even
-#    that when it is /, ~ or an ancestor of ~: one stderr line says how to
-#    grant it); /tmp and $XDG_RUNTIME_DIR are private tmpfs;
+#    that when it is /, ~ or an ancestor of ~: for ~ and above one stderr
+#    line says how to grant it; from /, nothing), nor when it is a
+#    credential store; /tmp and $XDG_RUNTIME_DIR are private tmpfs;
 #  - credential stores are hidden, also against a bind of a parent spelled
 #    another way (a symlinked ancestor, /var/run for /run, "dir/../x");
 #  - secret-looking variables are removed (--env NAME keeps one);
 #  - no unix socket bound on the host can be reached, wherever it lives
 #    (tmux, ssh-agent, a listener in ~, in the runtime dir, in the working
-#    directory, in a directory granted by host.fs.rw/ro), unless granted by
-#    its own name;
-#  - nothing that runs later outside can be planted: git hooks and config,
-#    the profile the run loads, entrun's profile directories, entrun's own
-#    binary and its ancestors; a profile others can write is refused.
+#    directory, in a directory granted by host.fs.rw/ro), whatever its name
+#    (link()ed or renamed into place, bound by a relative name, reached
+#    through a host bind mount), unless granted by its own name;
+#  - nothing that runs later outside can be planted: git hooks and config
+#    (also through .git/commondir or a submodule), project and entrun
+#    profiles, entrun's own binary and its ancestors; a profile others can
+#    write is refused.
 #
 # The pass's tree lives under /var/tmp, not /tmp: the sandbox's /tmp is
 # private now, so the host's /tmp is where a test puts what must NOT be
@@ -116,22 +119,29 @@ sock_report() {
 		_ "$P" "${socks[@]}"
 }
 
+# joined: $OUT with its lines joined by '|'.
+joined() { tr '\n' '|' <<<"$OUT" | sed 's/|$//'; }
+
 # host_same FILE CONTENT DESC: FILE on the host holds exactly CONTENT.
 host_same() { is "$2" "$(cat "$1" 2>&1)" "$3"; }
 
-setup_tree() {
+# The fake stores in $H, as they were before any attack: an attack that
+# worked (on a build without these defaults) must not turn the next checks
+# into vacuous passes.
+reset_creds() {
 	local d f
+	rm -rf "${CRED_DIRS[@]/#/$H/}" "${CRED_FILES[@]/#/$H/}" "$H/.ssh.moved" "$H/.config.moved" \
+		"$H/.config/gh.moved" "$H/.config/entrun.old"
+	mkdir -p "${CRED_DIRS[@]/#/$H/}" "$H/.config/git" "$H/.cargo"
+	for d in "${CRED_DIRS[@]}"; do echo "secret-$d" >"$H/$d/secret"; done
+	for f in "${CRED_FILES[@]}"; do echo "secret-$f" >"$H/$f"; done
+}
+
+setup_tree() {
 	V=$TEST_TMP H=$V/home R=$V/run W=$V/proj MK=$V/markers
 	mkdir -p "$H" "$R" "$W/sub" "$MK"
 	chmod 700 "$R"
-	for d in "${CRED_DIRS[@]}"; do
-		mkdir -p "$H/$d"
-		echo "secret-$d" >"$H/$d/secret"
-	done
-	for f in "${CRED_FILES[@]}"; do
-		mkdir -p "$(dirname "$H/$f")"
-		echo "secret-$f" >"$H/$f"
-	done
+	reset_creds
 	echo 'echo bashrc' >"$H/.bashrc"
 	echo project >"$W/README"
 	echo runtime >"$R/runfile"
@@ -179,6 +189,7 @@ fs_checks() {
 	like "$OUT" '^tmpfs ' "default: /tmp inside is a tmpfs"
 	like "$OUT" '^tmpfs [^ ]*size=[0-9]' "default: /tmp's tmpfs has an explicit size= (bounded)"
 	like "$OUT" $'\n1777$' "default: /tmp inside has mode 1777"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	ssbx -e host.fs.rw=/tmp -- sh -c 'test -e "$1" && echo visible' _ "$host_tmp"
 	is visible "$OUT" "host.fs.rw=/tmp gives the host's /tmp back"
 
@@ -191,6 +202,10 @@ fs_checks() {
 	# shellcheck disable=SC2016 # expanded by awk
 	ssbx -- awk -v d="$R" '$5 == d { for (i = 7; $i != "-"; i++) ; t = $(i + 1) } END { print t }' /proc/self/mountinfo
 	is tmpfs "$OUT" "default: \$XDG_RUNTIME_DIR is covered by a tmpfs"
+	esbx "XDG_RUNTIME_DIR=$V/no-such-dir" -- -- sh -c 'echo ran'
+	is "0|ran" "$RC|$OUT" "\$XDG_RUNTIME_DIR naming no directory: the command runs"
+	esbx XDG_RUNTIME_DIR=relative/run -- -- sh -c 'echo ran'
+	is "0|ran" "$RC|$OUT" "a relative \$XDG_RUNTIME_DIR: the command runs"
 
 	# The working directory is /, ~ or an ancestor of ~: read-only, one line.
 	local i=0
@@ -199,7 +214,12 @@ fs_checks() {
 		cd "$d" || return
 		ssbx -- "$P" write "$V/from-cwd-$i"
 		is "write: errno EROFS" "$OUT" "working directory $d (/, ~ or an ancestor of ~): it stays read-only (EROFS)"
-		hint_line "working directory $d: the command runs, and one stderr line says host.fs.rw=..."
+		# From / (where nobody expects to write) entrun says nothing.
+		if [ "$d" = / ]; then
+			is "" "$ERR" "working directory /: the command runs, and nothing is printed on stderr"
+		else
+			hint_line "working directory $d: the command runs, and one stderr line says host.fs.rw=..."
+		fi
 		absent "$V/from-cwd-$i" "working directory $d: nothing was written on the host"
 	done
 	cd "$H" || return
@@ -232,6 +252,7 @@ cred_read_checks() {
 	local hd=$1 what=$2 t missing=''
 	local -a targets
 	shift 2
+	[ "$hd" = "$H" ] && reset_creds
 	mapfile -t targets < <(cred_targets)
 	esbx "$@" -- sh -c "$READ_REPORT" _ "$hd" "${targets[@]}"
 	for t in "${targets[@]}"; do
@@ -250,8 +271,9 @@ cred_checks() {
 	for t in "${targets[@]}"; do
 		is "read=" "$(line_for "$t")" "default: ~/$t is not readable (hidden)"
 	done
+	reset_creds
 	ssbx -- sh -c "$WRITE_ATTACK" _ "$H" "${targets[@]}"
-	is done "$OUT" "default: the write attack on the stores ran to its end"
+	is "done" "$OUT" "default: the write attack on the stores ran to its end"
 	for t in "${targets[@]}"; do
 		hc=$(cat "$H/$t" 2>&1)
 		if [ "$hc" = "secret-${t%/secret}" ] && [ ! -e "$(dirname "$H/$t")/planted-by-sandbox" ]; then
@@ -261,8 +283,10 @@ cred_checks() {
 				"host: $hc" "$(ls -A "$(dirname "$H/$t")")"
 		fi
 	done
+	reset_creds
 	ssbx -- "$P" write "$H/.ssh/authorized_keys"
 	is "write: errno EROFS" "$OUT" "default: a new ~/.ssh/authorized_keys cannot be created (EROFS)"
+	reset_creds
 
 	# A grant of exactly the path shows it, read-only; the others stay hidden.
 	# shellcheck disable=SC2016 # expanded by the inner sh
@@ -273,6 +297,7 @@ cred_checks() {
 
 	# A writable home keeps them hidden, and a store cannot be moved aside.
 	cred_read_checks "$H" "host.fs.rw=~" -- -e 'host.fs.rw=~'
+	reset_creds
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	ssbx -e 'host.fs.rw=~' -- sh -c '
 		mv "$HOME/.ssh" "$HOME/.ssh.moved" 2>/dev/null; mkdir -p "$HOME/.ssh" 2>/dev/null
@@ -288,15 +313,29 @@ cred_checks() {
 	# A working directory that is an ancestor of stores (a bind of the parent).
 	cd "$H/.config" || return
 	cred_read_checks "$H" "working directory ~/.config (writable)" --
+	reset_creds
 	ssbx -- sh -c 'mv gh gh.moved 2>/dev/null; mkdir -p gh 2>/dev/null; echo pwned 2>/dev/null >gh/hosts.yml; echo done'
 	is "done|absent|absent" "$OUT|$([ -e "$H/.config/gh.moved" ] && echo moved || echo absent)|$([ -e "$H/.config/gh/hosts.yml" ] && echo planted || echo absent)" \
 		"working directory ~/.config: ~/.config/gh cannot be moved aside or written"
 	cd "$H/.local/share" || return
 	cred_read_checks "$H" "working directory ~/.local/share (writable)" --
+	# The working directory is a store itself: like ~, it is not granted
+	# (or entrun refuses, in one line); never readable, never writable.
+	reset_creds
+	cd "$H/.ssh" || return
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	ssbx -- sh -c 'c=; read -r c <secret 2>/dev/null; echo "read=$c"; echo pwned 2>/dev/null >authorized_keys; echo done'
+	if [ "$RC" -eq 125 ]; then
+		one_line_error "entrun: " "$H/.ssh" "working directory ~/.ssh (a credential store): refused in one line naming it"
+	else
+		is "read=|done" "$(joined)" "working directory ~/.ssh (a credential store): the keys stay hidden"
+	fi
+	absent "$H/.ssh/authorized_keys" "working directory ~/.ssh: nothing is planted in it (authorized_keys)"
 	cd "$W" || return
 
 	# entrun itself, or the profile, under ~: their ancestors are protected
 	# (bound onto themselves), which must not bind the stores back in.
+	reset_creds
 	mkdir -p "$H/.local/bin"
 	cp "$ENTRUN" "$H/.local/bin/entrun"
 	mapfile -t targets < <(cred_targets)
@@ -389,13 +428,19 @@ env_checks() {
 
 # A listener on a unix socket, by python: MODE plain binds PATH; link binds
 # PATH.tmp, then links PATH to it and removes PATH.tmp (OpenSSH's
-# ControlMaster does this); rename binds PATH.tmp and renames it to PATH.
-# /proc/net/unix then names PATH.tmp, not PATH.
+# ControlMaster does this); rename binds PATH.tmp and renames it to PATH
+# (/proc/net/unix then names PATH.tmp, not PATH); relative binds the
+# relative name "NAME" from PATH's directory (/proc/net/unix names "NAME").
 PYLISTEN='import os, socket, sys
 path, mode = sys.argv[1], sys.argv[2]
 tmp = path if mode == "plain" else path + ".tmp"
 s = socket.socket(socket.AF_UNIX)
-s.bind(tmp)
+if mode == "relative":
+    os.chdir(os.path.dirname(path))
+    s.bind(os.path.basename(path))
+    os.chdir("/")
+else:
+    s.bind(tmp)
 s.listen(8)
 if mode == "link":
     os.link(tmp, path); os.unlink(tmp)
@@ -425,23 +470,27 @@ py_listen() {
 socket_checks() {
 	local S_HOME=$H/.cache/app/app.sock S_RUN=$R/app.sock S_CWD=$W/.app.sock
 	local S_DIR=$V/sockdir/app.sock S_LINK=$H/.cache/cm/control S_REN=$H/.cache/cm/renamed
-	local S_TMP s tdir
+	local S_REL=$H/.cache/rel/rel.sock S_ALIAS=$V/bsrc/alias.sock
+	local S_TMP S_TMPLINK s tdir
 	tdir=$(mktemp -d /tmp/entrun-sd-sock.XXXXXX)
 	EXTRA_DIRS+=("$tdir")
-	S_TMP=$tdir/app.sock
+	S_TMP=$tdir/app.sock S_TMPLINK=$tdir/cm-link
 	have_tools "python3 unix listeners" python3 || return
 	local ok_all=1
 	for s in "$S_HOME" "$S_RUN" "$S_CWD" "$S_DIR" "$S_TMP"; do py_start "$s" plain; done
 	py_start "$S_LINK" link
+	py_start "$S_TMPLINK" link
 	py_start "$S_REN" rename
-	for s in "$S_HOME" "$S_RUN" "$S_CWD" "$S_DIR" "$S_TMP" "$S_LINK" "$S_REN"; do
+	py_start "$S_REL" relative
+	py_start "$S_ALIAS" plain
+	for s in "$S_HOME" "$S_RUN" "$S_CWD" "$S_DIR" "$S_TMP" "$S_LINK" "$S_TMPLINK" "$S_REN" "$S_REL" "$S_ALIAS"; do
 		retry 30 "$PROBE" unix-connect "$s" || ok_all=0
 	done
 	if [ "$ok_all" = 1 ]; then ok "control: the host's test sockets answer on the host"; else
 		not_ok "control: the host's test sockets answer on the host"
 		return
 	fi
-	local all=("$S_HOME" "$S_RUN" "$S_CWD" "$S_DIR" "$S_LINK" "$S_REN")
+	local all=("$S_HOME" "$S_RUN" "$S_CWD" "$S_DIR" "$S_LINK" "$S_REN" "$S_REL")
 	sock_report -- ::: "${all[@]}"
 	refused "$S_HOME" "default: a socket in ~ cannot be connected to"
 	refused "$S_RUN" "default: a socket in \$XDG_RUNTIME_DIR cannot be connected to"
@@ -449,6 +498,20 @@ socket_checks() {
 	refused "$S_DIR" "default: a socket in another host directory cannot be connected to"
 	refused "$S_LINK" "default: a socket link()ed into place after bind (ssh ControlMaster) cannot be connected to"
 	refused "$S_REN" "default: a socket renamed into place after bind cannot be connected to"
+	refused "$S_REL" "default: a socket bound by a relative name (listed as 'rel.sock') cannot be connected to"
+	# The same directory bound at a second place on the host (a bind mount,
+	# made here in a mount namespace of our own): the socket has two names.
+	mkdir -p "$V/bdst"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" unshare -Urm sh -c 'mount --bind "$1" "$2" || exit 99; shift 2; exec "$@"' \
+		_ "$V/bsrc" "$V/bdst" env -u XDG_CONFIG_HOME "HOME=$H" "XDG_RUNTIME_DIR=$R" "$ENTRUN" -- \
+		sh -c 'p=$1; shift; for s; do printf "%s " "$s"; "$p" unix-connect "$s"; done' _ "$P" "$S_ALIAS" "$V/bdst/alias.sock"
+	if [ "$RC" -eq 99 ]; then
+		skip_or_fail "cannot bind-mount in a namespace of our own: $ERR" "a socket reached through a host bind mount"
+	else
+		refused "$S_ALIAS" "a socket in a directory also bind-mounted elsewhere on the host: refused under its name"
+		refused "$V/bdst/alias.sock" "... and under the bind mount's name"
+	fi
 	sock_report -- -e security.fs-read-only ::: "${all[@]}"
 	for s in "${all[@]}"; do refused "$s" "security.fs-read-only: $s cannot be connected to"; done
 	sock_report -u XDG_RUNTIME_DIR -- ::: "$S_RUN"
@@ -463,8 +526,9 @@ socket_checks() {
 	refused "$S_DIR" "host.fs.ro=DIR: a socket in DIR still cannot be connected to"
 	sock_report -- -e "host.fs.rw=$R" ::: "$S_RUN"
 	refused "$S_RUN" "host.fs.rw=\$XDG_RUNTIME_DIR: its socket still cannot be connected to"
-	sock_report -- -e host.fs.rw=/tmp ::: "$S_TMP"
+	sock_report -- -e host.fs.rw=/tmp ::: "$S_TMP" "$S_TMPLINK"
 	refused "$S_TMP" "host.fs.rw=/tmp: a socket in the host's /tmp still cannot be connected to"
+	refused "$S_TMPLINK" "host.fs.rw=/tmp: ... nor one link()ed into place there (ControlPath /tmp/ssh-%r@%h:%p)"
 	sock_report -- -e "host.fs.ro=$tdir" ::: "$S_TMP"
 	refused "$S_TMP" "host.fs.ro=/tmp/DIR: a socket there still cannot be connected to"
 	sock_report -- -p offline ::: "${all[@]}"
@@ -658,13 +722,19 @@ git_checks() {
 	host_commit_runs_nothing "$g" "$MK/git-commondir" "git: writing .git/commondir (config and hooks elsewhere) does not work"
 	# A submodule's git directory has hooks of its own.
 	g=$V/git-sub
-	new_repo "$V/git-subsrc" && new_repo "$g" && hgit -C "$g" submodule add -q "$V/git-subsrc" sub >/dev/null 2>&1 &&
-		hgit -C "$g" commit -q -m sub || { not_ok "control: a repository with a submodule is made"; return; }
+	if ! { new_repo "$V/git-subsrc" && new_repo "$g" &&
+		hgit -C "$g" submodule add -q "$V/git-subsrc" sub >/dev/null 2>&1 && hgit -C "$g" commit -q -m sub; }; then
+		not_ok "control: a repository with a submodule is made"
+		return
+	fi
 	cd "$g" || return
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	ssbx -- sh -c 'printf "%s\n" "$1" >.git/modules/sub/hooks/pre-commit 2>/dev/null; chmod +x .git/modules/sub/hooks/pre-commit 2>/dev/null; echo done' \
 		_ "$(hook_text "$MK/git-sub")"
 	host_commit_runs_nothing "$g/sub" "$MK/git-sub" "git: a hook planted in .git/modules/SUB/hooks does not run on the host"
+	# (A repository the command creates where there was none, whose
+	# core.fsmonitor the host's next `git status` there would run, is the
+	# writable project's own risk, like its Makefile: SECURITY.md.)
 	# Control: the same attack on the host would have worked.
 	g=$V/git-control
 	new_repo "$g" || return
@@ -707,6 +777,14 @@ profile_checks() {
 	is "done|absent|absent" "$OUT|$([ -e "$H/.config/entrun/dev.ini" ] && echo planted || echo absent)|$([ -e "$H/.config.moved" ] && echo moved || echo absent)" \
 		"host.fs.rw=~: moving ~/.config aside does not plant ~/.config/entrun/dev.ini"
 	absent "$x/entrun/dev.ini" "no profile was planted in \$XDG_CONFIG_HOME/entrun"
+	cd "$H/.config" || return
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	ssbx -- sh -c '"$1" write entrun/dev.ini; mv entrun entrun.old 2>/dev/null; mkdir -p entrun 2>/dev/null
+		echo "[sandbox]" 2>/dev/null >entrun/dev.ini; echo done' _ "$P"
+	is "write: errno EROFS|done" "$(joined)" "working directory ~/.config (writable): ~/.config/entrun stays read-only (EROFS)"
+	is "absent|absent" "$([ -e "$H/.config/entrun/dev.ini" ] && echo planted || echo absent)|$([ -e "$H/.config/entrun.old" ] && echo moved || echo absent)" \
+		"working directory ~/.config: ~/.config/entrun cannot be moved aside, no dev.ini planted"
+	cd "$W" || return
 
 	# Profiles others can write, or owned by another user, are refused.
 	f=$V/gw.ini
@@ -740,7 +818,7 @@ binary_checks() {
 	cd "$b" || return
 	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env -u XDG_CONFIG_HOME "HOME=$H" "XDG_RUNTIME_DIR=$R" "$b/bin/entrun" -- \
 		sh -c 'mv bin bin.old 2>/dev/null; mkdir bin 2>/dev/null; cp /bin/true bin/entrun 2>/dev/null; echo done'
-	is done "$OUT" "PROJECT/bin/entrun run from PROJECT: the attack ran"
+	is "done" "$OUT" "PROJECT/bin/entrun run from PROJECT: the attack ran"
 	if cmp -s "$ENTRUN" "$b/bin/entrun" && [ ! -e "$b/bin.old" ]; then
 		ok "PROJECT/bin/entrun: bin/ cannot be renamed and replaced from inside"
 	else
@@ -751,7 +829,7 @@ binary_checks() {
 	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" env -u XDG_CONFIG_HOME "HOME=$H" "XDG_RUNTIME_DIR=$R" "$b/bin/entrun" -- \
 		sh -c 'cat /bin/true 2>/dev/null >bin/entrun; cp /bin/true bin/new 2>/dev/null && mv -f bin/new bin/entrun 2>/dev/null
 		rm -f bin/entrun 2>/dev/null; cp /bin/true bin/entrun 2>/dev/null; echo done'
-	if [ "$OUT" = done ] && cmp -s "$ENTRUN" "$b/bin/entrun"; then
+	if [ "$OUT" = "done" ] && cmp -s "$ENTRUN" "$b/bin/entrun"; then
 		ok "PROJECT/bin/entrun: the binary cannot be overwritten, renamed over or removed"
 	else
 		not_ok "PROJECT/bin/entrun: the binary cannot be overwritten, renamed over or removed" "$(ls -la "$b/bin" 2>&1)"
