@@ -65,6 +65,7 @@ autoconf_checks() {
 	local ap=$V/hello au=$V/hello-untrusted
 	have_tools "a real autoconf project builds inside" autoreconf autoconf automake make cc || return
 	write_autoconf_project "$ap"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	run env "HOME=$H" sh -c 'cd "$1" && timeout 120 autoreconf -fi' _ "$ap"
 	if [ "$RC" -ne 0 ] || [ ! -x "$ap/configure" ]; then
 		not_ok "control: autoreconf -fi on the host makes ./configure"
@@ -174,22 +175,49 @@ home_overlay_checks() {
 
 # ---- git inside a project -----------------------------------------------------------
 
+# The git directory is protected (read-only) inside; what a build asks of
+# git still works: status, log, diff, describe.
 git_checks() {
 	local g=$V/gitproj p
-	have_tools "git commit works inside" git || return
+	have_tools "git works inside a project" git || return
 	mkdir -p "$g"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	env "HOME=$H" GIT_CONFIG_NOSYSTEM=1 sh -c 'cd "$1" && git init -q && echo a >a && git add a &&
-		git -c user.name=t -c user.email=t@example.invalid commit -q -m init' _ "$g" >/dev/null 2>&1
+		git -c user.name=t -c user.email=t@example.invalid commit -q -m init && git tag v1.0' _ "$g" >/dev/null 2>&1
 	cd "$g" || return
 	for p in default offline; do
 		local -a args=()
 		[ "$p" = default ] || args=(-p "$p")
+		env "HOME=$H" git -C "$g" checkout -q -- a
 		# shellcheck disable=SC2016 # expanded by the inner sh
-		usbx "${args[@]}" -- sh -c 'echo "$1" >>a && git add a &&
-			git -c user.name=t -c user.email=t@example.invalid commit -q -m "$1" && echo committed' _ "$p"
-		is committed "$OUT" "$p: git add and git commit work in the project"
-		is "$p" "$(env "HOME=$H" git -C "$g" log -1 --format=%s 2>&1)" "$p: the commit is in the host's repository"
+		usbx "${args[@]}" -- sh -c 'echo "$1" >>a && git status --porcelain && git log --format=%s &&
+			git diff --stat | tail -1 && git describe --tags --dirty'  _ "$p"
+		is " M a|init| 1 file changed, 1 insertion(+)|v1.0-dirty" "$(joined)" \
+			"$p: git status, log, diff and describe work in the project"
 	done
+	cd "$V" || return
+}
+
+# ---- a credential store that is a symbolic link ---------------------------------------
+
+# Dotfile managers (stow, chezmoi, home-manager) make ~/.aws or ~/.config a
+# symbolic link of the user's: entrun still runs, and the store is hidden
+# under both spellings.
+symlinked_store_checks() {
+	local real=$V/dotfiles
+	mkdir -p "$real/aws" "$real/config/gh" "$V/link-proj"
+	echo secret-aws >"$real/aws/credentials"
+	echo secret-gh >"$real/config/gh/hosts.yml"
+	rm -rf "$H/.aws" "$H/.config"
+	ln -s "$real/aws" "$H/.aws"
+	ln -s "$real/config" "$H/.config"
+	cd "$V/link-proj" || return
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	usbx -- sh -c 'for f; do c=; read -r c <"$f" 2>/dev/null; echo "$f=$c"; done' _ \
+		"$H/.aws/credentials" "$real/aws/credentials" "$H/.config/gh/hosts.yml" "$real/config/gh/hosts.yml"
+	is "0|$H/.aws/credentials=|$real/aws/credentials=|$H/.config/gh/hosts.yml=|$real/config/gh/hosts.yml=" \
+		"$RC|$(joined)" "\$HOME/.aws and \$HOME/.config symbolic links of the user's: entrun runs, the stores are hidden both ways"
+	rm -f "$H/.aws" "$H/.config"
 	cd "$V" || return
 }
 
@@ -201,6 +229,7 @@ npm_checks() {
 	mkdir -p "$np/pkg" "$np/proj"
 	printf '{"name":"local-pkg","version":"1.0.0","main":"index.js"}\n' >"$np/pkg/package.json"
 	echo 'module.exports = 42;' >"$np/pkg/index.js"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	run env "HOME=$H" sh -c 'cd "$1/pkg" && npm pack --silent && npm cache add "$1/pkg/local-pkg-1.0.0.tgz"' _ "$np"
 	if [ "$RC" -ne 0 ]; then
 		not_ok "control: npm pack and npm cache add on the host"
@@ -305,6 +334,7 @@ checks() {
 	location_checks
 	home_overlay_checks
 	git_checks
+	symlinked_store_checks
 	npm_checks
 	pip_checks
 	cd / || return
