@@ -283,17 +283,65 @@ read_pointer (const char *file, const char *key, const char *base)
   return v[0] == '/' ? strdup (v) : ent_str_printf ("%s/%s", base, v);
 }
 
+/* The value of "KEY = VALUE" in @s, @key any case: quotes and a trailing
+ * comment (';' or '#' outside quotes) removed; NULL when @s is not that. */
+static char *
+config_value (char *s, const char *key)
+{
+  size_t n = strlen (key);
+  bool quoted = false;
+  char *v, *out;
+
+  if (strncasecmp (s, key, n) != 0)
+    return NULL;
+  v = s + n + strspn (s + n, " \t");
+  if (*v++ != '=')
+    return NULL;
+  v += strspn (v, " \t");
+  out = v;
+  for (char *c = v; *c; c++)
+    {
+      if (*c == '"')
+        quoted = !quoted;
+      else if ((*c == ';' || *c == '#') && !quoted)
+        break;
+      else
+        *out++ = *c;
+    }
+  *out = '\0';
+  while (out > v && (out[-1] == ' ' || out[-1] == '\t'))
+    *--out = '\0';
+  return v;
+}
+
+/* @value ("~/x", "/x" or relative to @base) as a path; NULL for "". */
+static char *
+config_path (const char *value, const char *base, const char *home)
+{
+  if (value[0] == '\0')
+    return NULL;
+  if (value[0] == '~' && value[1] == '/' && home)
+    return ent_str_printf ("%s/%s", home, value + 2);
+  return value[0] == '/' ? strdup (value) : ent_str_printf ("%s/%s", base, value);
+}
+
 /* core.hooksPath from the git config @config into *@found (the last one
  * wins, as in git).  A deliberately small reader: "hooksPath = VALUE" in a
  * [core] section (also on the header's line), any case; a relative value
- * is relative to the work tree. */
+ * is relative to the work tree.  [include] and [includeIf] paths are
+ * followed, whatever their condition, a few levels deep. */
 static void
-hooks_path (const char *config, const char *worktree, const char *home, char **found)
+hooks_path (const char *config, const char *worktree, const char *home, char **found, int depth)
 {
-  cleanup_fclose FILE *f = fopen (config, "re");
-  char line[PATH_MAX + 64];
-  bool core = false;
+  cleanup_fclose FILE *f = depth > 0 ? fopen (config, "re") : NULL;
+  cleanup_free char *dir = strdup (config);
+  char line[PATH_MAX + 64], *slash;
+  bool core = false, include = false;
 
+  if (dir == NULL)
+    die ("out of memory");
+  if ((slash = strrchr (dir, '/')))
+    *(slash == dir ? slash + 1 : slash) = '\0';
   while (f && fgets (line, sizeof (line), f))
     {
       char *s = line + strspn (line, " \t"), *v;
@@ -302,21 +350,43 @@ hooks_path (const char *config, const char *worktree, const char *home, char **f
         {
           char *end = strchr (s, ']');
           core = strncasecmp (s, "[core]", 6) == 0;
+          include = strncasecmp (s, "[include]", 9) == 0 || strncasecmp (s, "[includeif", 10) == 0;
           s = end ? end + 1 + strspn (end + 1, " \t") : s + strlen (s);
         }
-      if (!core || strncasecmp (s, "hookspath", 9) != 0)
-        continue;
-      v = s + 9;
-      v += strspn (v, " \t");
-      if (*v++ != '=')
-        continue;
-      v += strspn (v, " \t\"");
-      v[strcspn (v, "\"")] = '\0';
-      free (*found);
-      if (v[0] == '~' && v[1] == '/' && home)
-        *found = ent_str_printf ("%s/%s", home, v + 2);
-      else
-        *found = v[0] == '/' ? strdup (v) : ent_str_printf ("%s/%s", worktree, v);
+      if (include && (v = config_value (s, "path")))
+        {
+          cleanup_free char *inc = config_path (v, dir, home);
+          if (inc)
+            hooks_path (inc, worktree, home, found, depth - 1);
+        }
+      if (core && (v = config_value (s, "hookspath")))
+        {
+          free (*found);
+          *found = config_path (v, worktree, home);
+        }
+    }
+}
+
+/* core.hooksPath given in the environment the host's git will see too. */
+static void
+hooks_path_env (const char *worktree, const char *home, char **found)
+{
+  const char *count = getenv ("GIT_CONFIG_COUNT");
+  long n = count ? strtol (count, NULL, 10) : 0;
+
+  for (long i = 0; i < n && i < 1000; i++)
+    {
+      char key[64];
+      const char *k, *v;
+      snprintf (key, sizeof (key), "GIT_CONFIG_KEY_%ld", i);
+      k = getenv (key);
+      snprintf (key, sizeof (key), "GIT_CONFIG_VALUE_%ld", i);
+      v = getenv (key);
+      if (k && v && strcasecmp (k, "core.hooksPath") == 0)
+        {
+          free (*found);
+          *found = config_path (v, worktree, home);
+        }
     }
 }
 
@@ -342,7 +412,7 @@ in_writable (const ent_profile_t *p, const char *path)
  * like the git directory.  One that does not exist yet, in a directory the
  * sandbox may write, could be made there: refused. */
 static void
-add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree, bool below)
+add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree, bool strict)
 {
   const char *home = g->p->home;
   cleanup_free char *global = home ? ent_str_printf ("%s/.gitconfig", home) : NULL;
@@ -354,24 +424,32 @@ add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree, bo
     xdg = ent_str_printf ("%s/git/config", xdg_home);
   else if (home)
     xdg = ent_str_printf ("%s/.config/git/config", home);
+  if (getenv ("GIT_CONFIG_GLOBAL"))
+    {
+      free (global);
+      global = strdup (getenv ("GIT_CONFIG_GLOBAL"));
+      free (xdg);
+      xdg = NULL;
+    }
   if (xdg)
-    hooks_path (xdg, worktree, home, &found);
+    hooks_path (xdg, worktree, home, &found, 5);
   if (global)
-    hooks_path (global, worktree, home, &found);
+    hooks_path (global, worktree, home, &found, 5);
   for (size_t i = 0; dirs[i]; i++)
     {
       cleanup_free char *config = ent_str_printf ("%s/config", dirs[i]);
       cleanup_free char *wt = ent_str_printf ("%s/config.worktree", dirs[i]);
       if (config == NULL || wt == NULL)
         die ("out of memory");
-      hooks_path (config, worktree, home, &found);
-      hooks_path (wt, worktree, home, &found);
+      hooks_path (config, worktree, home, &found, 5);
+      hooks_path (wt, worktree, home, &found, 5);
     }
+  hooks_path_env (worktree, home, &found);
   if (found == NULL)
     return;
   if (realpath (found, real))
     add_or_die (g->list, real);
-  else if (!below && in_writable (g->p, found))
+  else if (strict && in_writable (g->p, found))
     die ("core.hooksPath names %s, which does not exist: the sandbox could create hooks there "
          "(create the directory, or run with -e security.fs-read-only)",
          found);
@@ -382,7 +460,7 @@ add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree, bo
  * modules/NAME/hooks, config.worktree, info/), none of which a build needs
  * to write. */
 static void
-add_gitdir (git_scan_t *g, const char *gitdir, const char *worktree, bool below)
+add_gitdir (git_scan_t *g, const char *gitdir, const char *worktree, bool strict)
 {
   cleanup_free char *commondir_file = ent_str_printf ("%s/commondir", gitdir);
   cleanup_free char *common = read_pointer (commondir_file, NULL, gitdir);
@@ -396,7 +474,7 @@ add_gitdir (git_scan_t *g, const char *gitdir, const char *worktree, bool below)
     dirs[n++] = real[1];
   for (size_t i = 0; i < n; i++)
     add_or_die (g->list, dirs[i]);
-  add_hooks_path (g, dirs, worktree, below);
+  add_hooks_path (g, dirs, worktree, strict);
 }
 
 /* A project profile (.entrun.ini) in @dir, which a later run may load
@@ -418,16 +496,53 @@ add_project_profile (char ***list, const char *dir)
     die_errno ("looking for a project profile at %s", ini);
 }
 
+static bool add_worktree (git_scan_t *g, const char *dir, bool below);
+
+/* The submodules .gitmodules names in work tree @dir, at any depth: git
+ * status in the superproject goes into them. */
+static void
+add_submodules (git_scan_t *g, const char *dir)
+{
+  cleanup_free char *file = ent_str_printf ("%s/.gitmodules", strcmp (dir, "/") ? dir : "");
+  cleanup_fclose FILE *f = file ? fopen (file, "re") : NULL;
+  char line[PATH_MAX + 64];
+
+  while (f && fgets (line, sizeof (line), f))
+    {
+      char *s = line + strspn (line, " \t"), *v;
+      s[strcspn (s, "\r\n")] = '\0';
+      if ((v = config_value (s, "path")) && v[0] && v[0] != '/' && strstr (v, "..") == NULL)
+        {
+          cleanup_free char *sub = ent_str_printf ("%s/%s", strcmp (dir, "/") ? dir : "", v);
+          if (sub == NULL)
+            die ("out of memory");
+          add_worktree (g, sub, true);
+        }
+    }
+}
+
+/* Is @path's owner the caller (whose sandboxes could write there)? */
+static bool
+callers (const char *path)
+{
+  struct stat st;
+
+  return lstat (path, &st) == 0 && st.st_uid == getuid ();
+}
+
 /* The .git of work tree @dir, if any: its git directory is protected.  A
  * .git file (a linked worktree, a submodule) is protected itself, or the
  * sandbox could point it at a git directory of its own; a .git symbolic
  * link where the sandbox may write cannot be (a mount cannot cover a link):
- * refused.  Returns whether there is one. */
+ * refused.  Below the writable directory (@below) only the caller's own
+ * repositories are held to that: a shared /tmp granted holds anybody's.
+ * Returns whether there is one. */
 static bool
 add_worktree (git_scan_t *g, const char *dir, bool below)
 {
   cleanup_free char *dotgit = ent_str_printf ("%s/.git", strcmp (dir, "/") ? dir : "");
   cleanup_free char *gitdir = NULL;
+  bool strict = !below || callers (dir);
   struct stat st;
 
   if (dotgit == NULL)
@@ -439,9 +554,7 @@ add_worktree (git_scan_t *g, const char *dir, bool below)
         die_errno ("looking for a git directory at %s", dotgit);
       return false;
     }
-  /* Below a writable directory (a shared /tmp granted, say), a link is
-   * passed over rather than refused: it may be anybody's. */
-  if (S_ISLNK (st.st_mode) && below)
+  if (S_ISLNK (st.st_mode) && !strict)
     return false;
   if (S_ISLNK (st.st_mode) && in_writable (g->p, dir))
     die ("%s is a symbolic link, which the sandbox could replace with a git directory of its own "
@@ -455,7 +568,9 @@ add_worktree (git_scan_t *g, const char *dir, bool below)
   else
     gitdir = strdup (dotgit);
   if (gitdir)
-    add_gitdir (g, gitdir, dir, below);
+    add_gitdir (g, gitdir, dir, strict);
+  if (!below)
+    add_submodules (g, dir);
   return true;
 }
 

@@ -430,7 +430,8 @@ env_checks() {
 # PATH.tmp, then links PATH to it and removes PATH.tmp (OpenSSH's
 # ControlMaster does this); rename binds PATH.tmp and renames it to PATH
 # (/proc/net/unix then names PATH.tmp, not PATH); relative binds the
-# relative name "NAME" from PATH's directory (/proc/net/unix names "NAME").
+# relative name "NAME" from PATH's directory and stays there (/proc/net/unix
+# names "NAME"; one that has left the directory since is SECURITY.md's).
 PYLISTEN='import os, socket, sys
 path, mode = sys.argv[1], sys.argv[2]
 tmp = path if mode == "plain" else path + ".tmp"
@@ -438,7 +439,6 @@ s = socket.socket(socket.AF_UNIX)
 if mode == "relative":
     os.chdir(os.path.dirname(path))
     s.bind(os.path.basename(path))
-    os.chdir("/")
 else:
     s.bind(tmp)
 s.listen(8)
