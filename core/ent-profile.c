@@ -854,6 +854,7 @@ ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path
   memmove (&m[pos + 1], &m[pos], (fs->n_mounts - pos) * sizeof (*m));
   m[pos].kind = kind;
   m[pos].path = copy;
+  m[pos].implicit = false;
   fs->n_mounts++;
   return 0;
 }
@@ -1011,6 +1012,16 @@ ent_path_resolve (const char *path, const char *cwd, const char *home, char **ou
 
 /* ---- host API sockets ---------------------------------------------------- */
 
+/* Does a grant (not a default) mount @path? */
+static bool
+explicitly_mounted (const ent_profile_t *p, const char *path)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (!p->fs.mounts[i].implicit && strcmp (p->fs.mounts[i].path, path) == 0)
+      return true;
+  return false;
+}
+
 int
 ent_profile_apply_api (ent_profile_t *p, ent_error_t **err)
 {
@@ -1027,7 +1038,11 @@ ent_profile_apply_api (ent_profile_t *p, ent_error_t **err)
            * no sandbox.  The variable is still unset below. */
           if (strcmp (a->paths[j], "/") == 0)
             continue;
-          ret = ent_profile_add_implicit_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
+          /* A grant that mounts a denied API's path is a conflict (the
+           * API's own grant is the way to it), reported as before. */
+          ret = explicitly_mounted (p, a->paths[j])
+                    ? ent_profile_add_mount (p, ENT_MOUNT_HIDE, a->paths[j], err)
+                    : ent_profile_add_implicit_mount (p, ENT_MOUNT_HIDE, a->paths[j], err);
           if (ret < 0)
             return ent_error_prefix (err, "api.access=%s:deny%s", api_names[i],
                                      a->granted ? "" : " (the default)");

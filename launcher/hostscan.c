@@ -127,22 +127,6 @@ typedef struct
   char mp[PATH_MAX];
 } host_mount_t;
 
-static void
-unescape_octal (char *s)
-{
-  char *out = s;
-
-  for (char *p = s; *p; p++)
-    if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0'
-        && p[3] <= '7')
-      {
-        *out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-        p += 3;
-      }
-    else
-      *out++ = *p;
-  *out = '\0';
-}
 
 static host_mount_t *
 read_mounts (size_t *n)
@@ -527,7 +511,12 @@ callers (const char *path)
 {
   struct stat st;
 
-  return lstat (path, &st) == 0 && st.st_uid == getuid ();
+  if (lstat (path, &st) == 0)
+    return st.st_uid == getuid ();
+  /* Any error but "gone" could pass a repository of the caller's over. */
+  if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+    die_errno ("looking at %s", path);
+  return false;
 }
 
 /* The .git of work tree @dir, if any: its git directory is protected.  A
@@ -633,7 +622,19 @@ entrun_git_protected (const ent_profile_t *p, char ***list)
   struct stat st;
 
   for (size_t i = 0; i < p->fs.n_mounts; i++)
-    if (p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW && stat (p->fs.mounts[i].path, &st) == 0
-        && S_ISDIR (st.st_mode))
-      find_repo (&g, p->fs.mounts[i].path);
+    {
+      const char *path = p->fs.mounts[i].path;
+      if (p->fs.mounts[i].kind != ENT_MOUNT_BIND_RW)
+        continue;
+      if (stat (path, &st) < 0)
+        {
+          /* Missing: the mount plan says so.  Anything else would pass
+           * the directory's repositories over. */
+          if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+            continue;
+          die_errno ("looking for git repositories in %s", path);
+        }
+      if (S_ISDIR (st.st_mode))
+        find_repo (&g, path);
+    }
 }

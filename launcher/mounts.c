@@ -48,25 +48,6 @@ static const char *const kind_names[] = {
 
 /* ---- read-only, recursively ---------------------------------------------- */
 
-static int
-unescape_mountinfo (char *s)
-{
-  char *out = s;
-
-  for (char *p = s; *p; p++)
-    {
-      if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0'
-          && p[3] <= '7')
-        {
-          *out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-          p += 3;
-        }
-      else
-        *out++ = *p;
-    }
-  *out = '\0';
-  return 0;
-}
 
 static bool
 path_is_below (const char *path, const char *top)
@@ -121,7 +102,7 @@ entrun_make_readonly_fallback (const char *path)
       /* id parent major:minor root mount-point ... */
       if (sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1)
         return -EINVAL;
-      unescape_mountinfo (mnt);
+      unescape_octal (mnt);
       if (path_is_below (mnt, path))
         ret = remount_ro (mnt, true);
     }

@@ -195,3 +195,22 @@ close_fds_except (const int *keep, size_t n_keep)
     }
   return 0;
 }
+
+void
+unescape_octal (char *s)
+{
+  char *out = s;
+
+  for (char *p = s; *p; p++)
+    {
+      if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0'
+          && p[3] <= '7')
+        {
+          *out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+          p += 3;
+        }
+      else
+        *out++ = *p;
+    }
+  *out = '\0';
+}

@@ -38,4 +38,8 @@ ssize_t read_all (int fd, void *buf, size_t len);
 /* Close every fd from 3 up but those in @keep (sorted); -errno on error. */
 int close_fds_except (const int *keep, size_t n_keep);
 
+/* Turn /proc/self/mountinfo's octal escapes (\\040 for a space) back into
+ * the bytes they stand for, in place. */
+void unescape_octal (char *s);
+
 #endif

@@ -44,8 +44,6 @@ export SBX_BARE=1
 V='' H='' R='' W='' P='' MK=''
 GHOME=''
 
-# A connect that did not reach the socket, whatever the way it was hidden.
-REFUSED_RE='^unix-connect: errno (ECONNREFUSED|ENOENT|ENOTSOCK|EACCES)$'
 
 # The pass ends: writable again what a check made read-only (the user
 # pass cannot remove a 0555 directory's entries otherwise).
@@ -55,52 +53,8 @@ cleanup_pass() {
 	lib_cleanup_pass
 }
 
-# esbx [-u NAME]... [NAME=VALUE]... -- ENTRUN-ARGS...: entrun with the pass's
-# HOME and XDG_RUNTIME_DIR (unless unset or replaced), XDG_CONFIG_HOME unset
-# (unless set here).
-esbx() {
-	local -a un=() set=() base=("HOME=$H" "XDG_RUNTIME_DIR=$R")
-	local b s keep
-	while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
-		if [ "$1" = -u ]; then un+=(-u "$2"); shift 2; else set+=("$1"); shift; fi
-	done
-	shift
-	for b in "${base[@]}"; do
-		keep=1
-		for s in "${un[@]}" "${set[@]}"; do
-			[ "$s" = "${b%%=*}" ] || [ "${s%%=*}" = "${b%%=*}" ] && keep=0
-		done
-		[ "$keep" = 1 ] && set=("$b" "${set[@]}")
-	done
-	sbx_env -u XDG_CONFIG_HOME "${un[@]}" "${set[@]}" -- "$@"
-}
-ssbx() { esbx -- "$@"; }
-
 # The environment of a run without sbx (a copied entrun, unshare first).
 run_env() { printf '%s\n' -u XDG_CONFIG_HOME "HOME=$H" "XDG_RUNTIME_DIR=$R"; }
-
-# line_for KEY: the rest of the first line of $OUT that starts with "KEY ".
-line_for() {
-	local l
-	while IFS= read -r l; do
-		if [[ $l == "$1 "* ]]; then
-			printf '%s' "${l#"$1 "}"
-			return
-		fi
-	done <<<"$OUT"
-}
-
-# joined: $OUT with its lines joined by '|'.
-joined() { tr '\n' '|' <<<"$OUT" | sed 's/|$//'; }
-
-# refused SOCKET DESC: the report line for SOCKET is a refused connect.
-refused() {
-	local l
-	l=$(line_for "$1")
-	if [[ $l =~ $REFUSED_RE ]]; then ok "$2"; else
-		not_ok "$2" "$1: expected a refused connect, got: '$l'"
-	fi
-}
 
 # failed_line KEY DESC: the probe's report for KEY is an errno (the write,
 # the rename, ... did not happen).
@@ -111,9 +65,6 @@ failed_line() {
 		not_ok "$2" "$1: expected the probe to fail (errno), got: '$l'"
 	fi
 }
-
-# host_same FILE CONTENT DESC: FILE on the host holds exactly CONTENT.
-host_same() { is "$2" "$(cat "$1" 2>&1)" "$3"; }
 
 # refused_run DESC SUBSTRING ESBX-ARGS... -- ENTRUN-ARGS...: entrun exits 125
 # with one stderr line "entrun: ...SUBSTRING...", and the payload (the
@@ -145,29 +96,12 @@ hgit() {
 		-c init.defaultBranch=main -c protocol.file.allow=always "$@"
 }
 
-# new_repo DIR: a git work tree with one commit.
-new_repo() {
-	mkdir -p "$1"
-	hgit -C "$1" init -q && echo src >"$1/src.c" && hgit -C "$1" add src.c &&
-		hgit -C "$1" commit -q -m init
-}
-
-# host_commit_runs_nothing REPO MARKER DESC: a `git commit` on the host in
-# REPO does not run a planted hook (MARKER does not appear).
-host_commit_runs_nothing() {
-	hgit -C "$1" commit -q --allow-empty -m after </dev/null >/dev/null 2>&1
-	absent "$2" "$3"
-}
-
 # host_status_runs_nothing DIR MARKER DESC: a `git status` on the host in
 # DIR (what shell prompts and editors run by themselves) runs nothing.
 host_status_runs_nothing() {
 	hgit -C "$1" status </dev/null >/dev/null 2>&1
 	absent "$2" "$3"
 }
-
-# The hook the attacks plant: it touches $1.
-hook_text() { printf '#!/bin/sh\ntouch %s\n' "$1"; }
 
 # hook_control REPO HOOKDIR NAME: on the host, a pre-commit hook in
 # REPO/HOOKDIR runs on a commit (git uses that directory for hooks); the
@@ -596,18 +530,6 @@ py_start() {
 	rm -f "$1"
 	python3 -c "$PYLISTEN" "$1" "$2" </dev/null >/dev/null 2>&1 &
 	track_bg $!
-}
-
-# sock_report ESBX-ARGS... -- ENTRUN-ARGS... ::: SOCKET...: connect to each
-# SOCKET from inside; one line "SOCKET unix-connect: ..." each.
-sock_report() {
-	local -a pre=() socks=()
-	while [ "$1" != ::: ]; do pre+=("$1"); shift; done
-	shift
-	socks=("$@")
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	esbx "${pre[@]}" -- sh -c 'p=$1; shift; for s; do printf "%s " "$s"; "$p" unix-connect "$s"; done' \
-		_ "$P" "${socks[@]}"
 }
 
 socket_checks() {

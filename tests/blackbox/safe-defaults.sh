@@ -34,8 +34,6 @@ V='' H='' R='' W='' P='' MK=''
 TMUX_SOCKS=()
 EXTRA_DIRS=()
 
-# A connect that did not reach the socket, whatever the way it was hidden.
-REFUSED_RE='^unix-connect: errno (ECONNREFUSED|ENOENT|ENOTSOCK|EACCES)$'
 
 # Credential stores: directories (a file "secret" inside) and files.
 CRED_DIRS=(.ssh .gnupg .aws .azure .config/gcloud .kube .docker .config/gh
@@ -55,26 +53,6 @@ cleanup_pass() {
 	lib_cleanup_pass
 }
 
-# esbx [-u NAME]... [NAME=VALUE]... -- ENTRUN-ARGS...: entrun with the pass's
-# HOME and XDG_RUNTIME_DIR (unless unset or replaced), XDG_CONFIG_HOME unset.
-esbx() {
-	local -a un=() set=() base=("HOME=$H" "XDG_RUNTIME_DIR=$R")
-	local b s keep
-	while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
-		if [ "$1" = -u ]; then un+=(-u "$2"); shift 2; else set+=("$1"); shift; fi
-	done
-	shift
-	for b in "${base[@]}"; do
-		keep=1
-		for s in "${un[@]}" "${set[@]}"; do
-			[ "$s" = "${b%%=*}" ] || [ "${s%%=*}" = "${b%%=*}" ] && keep=0
-		done
-		[ "$keep" = 1 ] && set=("$b" "${set[@]}")
-	done
-	sbx_env -u XDG_CONFIG_HOME "${un[@]}" "${set[@]}" -- "$@"
-}
-ssbx() { esbx -- "$@"; }
-
 # hint_line DESC: the last run printed exactly one stderr line, naming
 # host.fs.rw=, and the command ran (it printed something).
 hint_line() {
@@ -84,46 +62,8 @@ hint_line() {
 	fi
 }
 
-# line_for KEY: the rest of the first line of $OUT that starts with "KEY ".
-line_for() {
-	local l
-	while IFS= read -r l; do
-		if [[ $l == "$1 "* ]]; then
-			printf '%s' "${l#"$1 "}"
-			return
-		fi
-	done <<<"$OUT"
-}
-
-# refused SOCKET DESC: the report line for SOCKET is a refused connect.
-refused() {
-	local l
-	l=$(line_for "$1")
-	if [[ $l =~ $REFUSED_RE ]]; then ok "$2"; else
-		not_ok "$2" "$1: expected a refused connect, got: '$l'"
-	fi
-}
-
 # connects SOCKET DESC: the report line for SOCKET is a connect that worked.
 connects() { is "unix-connect: ok" "$(line_for "$1")" "$2"; }
-
-# sock_report ESBX-ARGS... -- ENTRUN-ARGS... ::: SOCKET...: connect to each
-# SOCKET from inside; one line "SOCKET unix-connect: ..." each.
-sock_report() {
-	local -a pre=() socks=()
-	while [ "$1" != ::: ]; do pre+=("$1"); shift; done
-	shift
-	socks=("$@")
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	esbx "${pre[@]}" -- sh -c 'p=$1; shift; for s; do printf "%s " "$s"; "$p" unix-connect "$s"; done' \
-		_ "$P" "${socks[@]}"
-}
-
-# joined: $OUT with its lines joined by '|'.
-joined() { tr '\n' '|' <<<"$OUT" | sed 's/|$//'; }
-
-# host_same FILE CONTENT DESC: FILE on the host holds exactly CONTENT.
-host_same() { is "$2" "$(cat "$1" 2>&1)" "$3"; }
 
 # The fake stores in $H, as they were before any attack: an attack that
 # worked (on a build without these defaults) must not turn the next checks
@@ -659,23 +599,6 @@ hgit() {
 	env "HOME=$H" GIT_CONFIG_NOSYSTEM=1 git -c user.name=t -c user.email=t@example.invalid \
 		-c init.defaultBranch=main -c protocol.file.allow=always "$@"
 }
-
-# new_repo DIR: a git work tree with one commit.
-new_repo() {
-	mkdir -p "$1"
-	hgit -C "$1" init -q && echo src >"$1/src.c" && hgit -C "$1" add src.c &&
-		hgit -C "$1" commit -q -m init
-}
-
-# host_commit_runs_nothing REPO MARKER DESC: a `git commit` on the host in
-# REPO does not run a planted hook (MARKER does not appear).
-host_commit_runs_nothing() {
-	hgit -C "$1" commit -q --allow-empty -m after </dev/null >/dev/null 2>&1
-	absent "$2" "$3"
-}
-
-# The hook the attacks plant: it touches $1.
-hook_text() { printf '#!/bin/sh\ntouch %s\n' "$1"; }
 
 git_checks() {
 	local g

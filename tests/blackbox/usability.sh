@@ -10,6 +10,10 @@
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
+# Under `make check`, the outer make's variables (TESTS among them) would
+# reach the project's own make through the environment.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
 # The defaults themselves: no blanket grant of $TEST_TMP.
 export SBX_BARE=1
 export npm_config_offline=true npm_config_update_notifier=false npm_config_audit=false \

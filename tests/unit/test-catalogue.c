@@ -366,6 +366,12 @@ exp_fs_tmpfs (ent_profile_t *p)
   OK (ent_profile_add_mount (p, ENT_MOUNT_TMPFS, "/tmp", NULL));
 }
 
+static void
+exp_fs_overlay (ent_profile_t *p)
+{
+  OK (ent_profile_add_mount (p, ENT_MOUNT_OVERLAY, "/cache", NULL));
+}
+
 #define ADDR_NO_RANDOMIZE_ 0x0040000
 #define PER_LINUX32_ 0x0008
 
@@ -491,6 +497,8 @@ static const struct entry_case
     "host.devices.view", { NULL }, NULL, false, exp_devices_view },
   { "host.fs.hide", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST, "host.fs.hide=/etc//shadow",
     { NULL }, NULL, false, exp_fs_hide },
+  { "host.fs.overlay", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST,
+    "host.fs.overlay=/cache/", { NULL }, NULL, false, exp_fs_overlay },
   { "host.fs.ro", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST, "host.fs.ro=~/docs",
     { NULL }, NULL, false, exp_fs_ro },
   { "host.fs.rw", ENT_TYPE_STRING, NULL, false, true, ENT_ORDER_LIST, "host.fs.rw=src/../data",
@@ -543,7 +551,7 @@ static const struct entry_case
     { NULL }, "security.confined", false, exp_view },
 };
 
-#define CATALOGUE_SIZE 31
+#define CATALOGUE_SIZE 32
 
 START_TEST (catalogue_count)
 {

@@ -143,7 +143,7 @@ START_TEST (json_admin_content)
   assert_contains (json, "\"mode\": \"user\", \"admin\": true");
   assert_contains (json, "{\"host\": 53, \"sandbox\": 53, \"protocol\": \"udp\"}");
   assert_contains (json, "\"RLIMIT_MEMLOCK\": {\"soft\": \"hard\", \"hard\": -1}");
-  assert_contains (json, "{\"kind\": \"ro\", \"path\": \"/usr\"}");
+  assert_contains (json, "{\"kind\": \"ro\", \"path\": \"/usr\", \"default\": false}");
   assert_contains (json, "\"masked\": []");
   assert_contains (json, "{\"name\": \"network.admin\", \"source\": \"command line\"}");
   ck_assert (json_valid (json));
@@ -217,7 +217,7 @@ START_TEST (json_escaping)
   OK (ent_profile_set_string (&p->hostname, "tab\there\x01\x7f"));
   OK (ent_profile_add_env (p, ENT_ENV_SET, "Q", "say \"hi\"", NULL));
   json = test_render_profile_json (p);
-  assert_contains (json, "{\"kind\": \"rw\", \"path\": \"/a\\\"b\\\\c\\u000ad\"}");
+  assert_contains (json, "{\"kind\": \"rw\", \"path\": \"/a\\\"b\\\\c\\u000ad\", \"default\": false}");
   assert_contains (json, "\"hostname\": \"tab\\u0009here\\u0001\\u007f\"");
   assert_contains (json, "{\"op\": \"set\", \"name\": \"Q\", \"value\": \"say \\\"hi\\\"\"}");
   ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
@@ -238,7 +238,7 @@ START_TEST (text_escaping)
   OK (ent_profile_set_string (&p->hostname, "h\r\t\x7f"));
   OK (ent_profile_add_env (p, ENT_ENV_SET, "V", "1\n2", NULL));
   OK (ent_render_profile (p, ENT_RENDER_TEXT, &text, NULL));
-  assert_contains (text, "  rw    /a\\nentrun: fake\\x1b[2J\n");
+  assert_contains (text, "  rw      /a\\nentrun: fake\\x1b[2J\n");
   assert_contains (text, "hostname: h\\r\\t\\x7f\n");
   assert_contains (text, "env set V=1\\n2\n");
   ck_assert_ptr_null (strchr (text, '\x1b'));
@@ -281,14 +281,14 @@ START_TEST (json_invalid_utf8)
   OK (ent_profile_add_env (p, ENT_ENV_SET, "V",
                            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbd", NULL));
   json = test_render_profile_json (p);
-  assert_contains (json, "{\"kind\": \"ro\", \"path\": \"/caf\\ufffd/x\"}");
+  assert_contains (json, "{\"kind\": \"ro\", \"path\": \"/caf\\ufffd/x\", \"default\": false}");
   assert_contains (json, "{\"kind\": \"rw\", \"path\": \"/o\\ufffd\\ufffd-s\\ufffd\\ufffd\\ufffd-m"
-                         "\\ufffd\\ufffd\\ufffd\\ufffd\"}");
+                         "\\ufffd\\ufffd\\ufffd\\ufffd\", \"default\": false}");
   assert_contains (json, "\"hostname\": \"h\\ufffdx\\ufffd\"");
   assert_contains (json, "\"value\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbd\"");
   ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
   OK (ent_render_profile (p, ENT_RENDER_TEXT, &text, NULL));
-  assert_contains (text, "  ro    /caf\xe9/x\n");
+  assert_contains (text, "  ro      /caf\xe9/x\n");
   assert_contains (text, "hostname: h\xe2\x82x\xf0\x9f\x98\n");
   free (text);
   free (json);
@@ -372,7 +372,7 @@ START_TEST (text_profile_content)
   assert_contains (text, "  clone3 errno ENOSYS\n");
   assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x5412\n");
   assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x541c\n");
-  assert_contains (text, "  tmpfs /tmp\n");
+  assert_contains (text, "  tmpfs   /tmp\n");
   assert_contains (text, "network: proxy via http://10.0.0.1:3128\n");
   assert_contains (text, "env set HTTPS_PROXY=http://127.0.0.1:3128\n");
   free (text);
@@ -454,8 +454,8 @@ START_TEST (json_resources_rlimit)
                          "{\"soft\": 256, \"hard\": 256}, \"RLIMIT_FSIZE\": {\"soft\": 10485760, "
                          "\"hard\": 10485760}},\n");
   /* Denied APIs are hidden and unset, the allowed one is not. */
-  assert_contains (json, "{\"kind\": \"hide\", \"path\": \"/tmp/ssh-XYZ/agent.42\"}");
-  assert_contains (json, "{\"kind\": \"hide\", \"path\": \"/run/user/1000/bus\"}");
+  assert_contains (json, "{\"kind\": \"hide\", \"path\": \"/tmp/ssh-XYZ/agent.42\", \"default\": true}");
+  assert_contains (json, "{\"kind\": \"hide\", \"path\": \"/run/user/1000/bus\", \"default\": true}");
   ck_assert_ptr_null (strstr (json, "docker.sock"));
   assert_contains (json, "{\"op\": \"unset\", \"name\": \"SSH_AUTH_SOCK\"}");
   ck_assert_ptr_null (strstr (json, "DOCKER_HOST"));
@@ -525,7 +525,7 @@ START_TEST (text_resources_rlimit)
   assert_contains (text, "\nrlimit RLIMIT_NPROC: soft 100 hard 100\n");
   assert_contains (text, "\nrlimit RLIMIT_AS: soft 1073741824 hard 1073741824\n");
   assert_contains (text, "\nrlimit RLIMIT_FSIZE: soft 10485760 hard 10485760\n");
-  assert_contains (text, "\n  hide  /run/user/1000/bus\n");
+  assert_contains (text, "\n  hide    /run/user/1000/bus (default)\n");
   assert_contains (text, "\nenv unset SSH_AUTH_SOCK\n");
   ck_assert_ptr_null (strstr (text, "env unset DOCKER_HOST"));
   free (text);
