@@ -78,20 +78,32 @@ static const char *const secret_parts[]
 static const char *const secret_ends[] = { "_KEY", "_KEYS", "_AUTH", "_PAT", "_PASS", "_PWD", "_DSN" };
 static const char *const secret_starts[] = { "OP_SESSION_" };
 
-/* A value that carries a password: scheme://user:password@host. */
+/* A value that carries a password or a token: scheme://user:password@host
+ * (the password may hold '/'), scheme://TOKEN@host (a userinfo of 16 or
+ * more characters), or a query's password=, passwd=, pwd=, token= or
+ * secret=. */
 static bool
 value_has_password (const char *v)
 {
-  const char *s = strstr (v, "://"), *at, *colon;
+  static const char *const keys[] = { "password=", "passwd=", "pwd=", "token=", "secret=" };
+  const char *s = strstr (v, "://"), *end, *at;
 
+  for (size_t i = 0; i < N_ELEMENTS (keys); i++)
+    for (const char *k = strcasestr (v, keys[i]); k; k = strcasestr (k + 1, keys[i]))
+      if (k == v || k[-1] == '?' || k[-1] == '&' || k[-1] == ';')
+        return true;
   if (s == NULL)
     return false;
   s += 3;
-  at = s + strcspn (s, "/@");
-  if (*at != '@')
+  end = s + strcspn (s, "?#");
+  at = memchr (s, '@', (size_t)(end - s));
+  if (at == NULL)
     return false;
-  colon = memchr (s, ':', (size_t)(at - s));
-  return colon != NULL && colon + 1 < at;
+  /* the last '@' of the authority-ish part: a password may hold one too */
+  for (const char *a = at; (a = memchr (a + 1, '@', (size_t)(end - a - 1))) != NULL;)
+    at = a;
+  return memchr (s, ':', (size_t)(at - s)) != NULL
+         || ((size_t)(at - s) >= 16 && memchr (s, '/', (size_t)(at - s)) == NULL);
 }
 
 bool

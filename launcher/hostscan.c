@@ -62,22 +62,73 @@ read_unix_table (void)
   return buf;
 }
 
-/* A socket bound by a relative name ("app.sock") is listed so: it lies in
- * its binder's working directory; one bound through /proc/self/fd/N/x
- * (around the length limit of a socket's path) lies in the directory of
- * the binder's descriptor N.  Each of the caller's processes holding
- * socket @inode (those it can see) names one. */
-static void
-add_relative (char ***list, unsigned long inode, const char *name)
+/* A growable list of strings, sorted and made unique once at the end:
+ * /proc/net/unix may hold very many entries (anybody can bind sockets). */
+typedef struct
 {
-  cleanup_dir DIR *proc = opendir ("/proc");
-  char want[64];
+  char **v;
+  size_t n, cap;
+} strvec_t;
+
+static void
+vec_push (strvec_t *vec, char *owned)
+{
+  if (owned == NULL)
+    die ("out of memory");
+  if (vec->n + 2 > vec->cap)
+    {
+      size_t cap = vec->cap ? 2 * vec->cap : 64;
+      char **v = realloc (vec->v, cap * sizeof (char *));
+      if (v == NULL)
+        die ("out of memory");
+      vec->v = v;
+      vec->cap = cap;
+    }
+  vec->v[vec->n++] = owned;
+  vec->v[vec->n] = NULL;
+}
+
+static int
+str_cmp (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop duplicates; returns the NULL-terminated list (owned). */
+static char **
+vec_finish (strvec_t *vec)
+{
+  size_t k = 0;
+
+  if (vec->v == NULL && (vec->v = calloc (1, sizeof (char *))) == NULL)
+    die ("out of memory");
+  qsort (vec->v, vec->n, sizeof (char *), str_cmp);
+  for (size_t i = 0; i < vec->n; i++)
+    {
+      if (k > 0 && strcmp (vec->v[k - 1], vec->v[i]) == 0)
+        free (vec->v[i]);
+      else
+        vec->v[k++] = vec->v[i];
+    }
+  vec->v[k] = NULL;
+  return vec->v;
+}
+
+/* Sockets bound by a relative name ("app.sock") are listed so: they lie in
+ * their binder's working directory; one bound through /proc/self/fd/N/x or
+ * /dev/fd/N/x (around the length limit of a socket's path) lies in the
+ * directory of the binder's descriptor N.  One walk of /proc finds, for
+ * each, a process of the caller's holding the socket (@inodes, @names: @n
+ * of them). */
+static void
+add_relative (strvec_t *out, const unsigned long *inodes, char *const *names, size_t n)
+{
+  cleanup_dir DIR *proc = n ? opendir ("/proc") : NULL;
   struct dirent *p;
 
-  if (proc == NULL)
+  if (n && proc == NULL)
     die_errno ("reading /proc");
-  snprintf (want, sizeof (want), "socket:[%lu]", inode);
-  while ((p = readdir (proc)) != NULL)
+  while (proc && (p = readdir (proc)) != NULL)
     {
       char fds[320], link[PATH_MAX];
       cleanup_dir DIR *d = NULL;
@@ -90,32 +141,56 @@ add_relative (char ***list, unsigned long inode, const char *name)
       while ((f = readdir (d)) != NULL)
         {
           char fd[640];
-          ssize_t n;
+          unsigned long inode;
+          ssize_t len;
           snprintf (fd, sizeof (fd), "%s/%s", fds, f->d_name);
-          n = readlink (fd, link, sizeof (link) - 1);
-          if (n < 0 || (size_t)n != strlen (want) || strncmp (link, want, (size_t)n) != 0)
+          len = readlink (fd, link, sizeof (link) - 1);
+          if (len < 9 || strncmp (link, "socket:[", 8) != 0)
             continue;
-          if (ent_str_has_prefix (name, "/proc/self/"))
+          link[len] = '\0';
+          inode = strtoul (link + 8, NULL, 10);
+          for (size_t i = 0; i < n; i++)
             {
-              cleanup_free char *via = NULL, *real = NULL;
-              if ((via = ent_str_printf ("/proc/%s/%s", p->d_name, name + 11)) == NULL)
-                die ("out of memory");
-              if ((real = realpath (via, NULL)) && real[0] == '/')
-                add_or_die (list, real);
-              break;
+              const char *name = names[i];
+              const char *fdrel = ent_str_has_prefix (name, "/proc/self/") ? name + 11
+                                  : ent_str_has_prefix (name, "/dev/fd/")  ? name + 5
+                                                                           : NULL;
+              if (inodes[i] != inode)
+                continue;
+              if (fdrel)
+                {
+                  cleanup_free char *via = ent_str_printf ("/proc/%s/%s", p->d_name, fdrel);
+                  char *real = via ? realpath (via, NULL) : NULL;
+                  if (real && real[0] == '/')
+                    vec_push (out, real);
+                  else
+                    free (real);
+                  continue;
+                }
+              snprintf (fd, sizeof (fd), "/proc/%s/cwd", p->d_name);
+              if ((len = readlink (fd, link, sizeof (link) - 1)) > 0 && link[0] == '/')
+                {
+                  link[len] = '\0';
+                  vec_push (out, ent_str_printf ("%s/%s", strcmp (link, "/") ? link : "", name));
+                }
             }
-          snprintf (fd, sizeof (fd), "/proc/%s/cwd", p->d_name);
-          if ((n = readlink (fd, link, sizeof (link) - 1)) > 0 && link[0] == '/')
-            {
-              cleanup_free char *path = NULL;
-              link[n] = '\0';
-              if ((path = ent_str_printf ("%s/%s", strcmp (link, "/") ? link : "", name)) == NULL)
-                die ("out of memory");
-              add_or_die (list, path);
-            }
-          break;
         }
     }
+}
+
+/* Is the socket @path the caller's or root's?  Only those are the user's
+ * environment: another user's flood of sockets in a shared directory must
+ * not make entrun cover each one (and run out of mounts). */
+static bool
+worth_covering (const char *path)
+{
+  struct stat st;
+
+  if (lstat (path, &st) < 0)
+    return errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != ENAMETOOLONG
+               ? (die_errno ("looking at the host socket %s", path), false)
+               : false;
+  return S_ISSOCK (st.st_mode) && (st.st_uid == getuid () || st.st_uid == 0);
 }
 
 /* The caller's mounts: a directory bound at a second place on the host
@@ -194,14 +269,13 @@ char **
 entrun_host_sockets (void)
 {
   cleanup_free char *table = read_unix_table ();
-  cleanup_strv char **bound = calloc (1, sizeof (char *));
+  cleanup_free unsigned long *rel_inodes = NULL;
+  cleanup_free char **rel_names = NULL;
   cleanup_free host_mount_t *mounts = NULL;
-  char **list = calloc (1, sizeof (char *));
+  strvec_t bound = { 0 }, out = { 0 };
   char *line, *next;
-  size_t n_mounts = 0;
+  size_t n_mounts = 0, n_rel = 0, cap_rel = 0;
 
-  if (list == NULL || bound == NULL)
-    die ("out of memory");
   /* "Num RefCount Protocol Flags Type St Inode Path": the path, when there
    * is one, is the rest of the line after the seventh field.  Abstract
    * names start with '@' and live in the network namespace, which the
@@ -209,11 +283,11 @@ entrun_host_sockets (void)
   for (line = table; line && *line; line = next)
     {
       char *p = line;
+      unsigned long inode = 0;
       if ((next = strchr (line, '\n')))
         *next++ = '\0';
       if (line == table)
         continue; /* the header: "Num RefCount ... Inode Path" */
-      unsigned long inode = 0;
       for (int field = 0; field < 7 && p; field++)
         {
           p += strspn (p, " ");
@@ -224,29 +298,83 @@ entrun_host_sockets (void)
       if (p == NULL)
         continue;
       p += strspn (p, " ");
-      if (p[0] == '/' && !ent_str_has_prefix (p, "/proc/"))
-        add_or_die (&bound, p);
+      if (p[0] == '/' && !ent_str_has_prefix (p, "/proc/") && !ent_str_has_prefix (p, "/dev/fd/"))
+        {
+          if (worth_covering (p))
+            vec_push (&bound, strdup (p));
+        }
       else if (p[0] != '@' && p[0] != '\0')
-        add_relative (&bound, inode, p);
+        {
+          if (n_rel == cap_rel)
+            {
+              cap_rel = cap_rel ? 2 * cap_rel : 16;
+              rel_inodes = realloc (rel_inodes, cap_rel * sizeof (*rel_inodes));
+              rel_names = realloc (rel_names, cap_rel * sizeof (*rel_names));
+              if (rel_inodes == NULL || rel_names == NULL)
+                die ("out of memory");
+            }
+          rel_inodes[n_rel] = inode;
+          rel_names[n_rel++] = p;
+        }
     }
-  for (size_t i = 0; bound[i]; i++)
-    add_or_die (&list, bound[i]);
+  add_relative (&bound, rel_inodes, rel_names, n_rel);
+  vec_finish (&bound);
   /* Other spellings through bind mounts, only when there is one. */
-  if (bound[0])
+  if (bound.n)
     mounts = read_mounts (&n_mounts);
-  for (size_t i = 0; bound[i]; i++)
-    add_aliases (&list, mounts, n_mounts, bound[i]);
-  return list;
+  for (size_t i = 0; i < bound.n; i++)
+    {
+      char **aliases = calloc (1, sizeof (char *));
+      if (aliases == NULL)
+        die ("out of memory");
+      add_aliases (&aliases, mounts, n_mounts, bound.v[i]);
+      for (size_t k = 0; aliases[k]; k++)
+        vec_push (&out, aliases[k]);
+      free (aliases);
+      vec_push (&out, bound.v[i]);
+    }
+  free (bound.v);
+  return vec_finish (&out);
 }
 
 /* ---- git ----------------------------------------------------------------- */
+
+/* A git file the host's git will read, opened for reading only if it is
+ * a regular file: a FIFO would block entrun, /dev/zero never end (anybody
+ * can make a .git in a shared directory).  At most CONFIG_MAX bytes are
+ * read from it (see config_line). */
+#define CONFIG_MAX (1 << 20)
+
+static FILE *
+open_git_file (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  struct stat st;
+  FILE *f;
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || (f = fdopen (fd, "r")) == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  return f;
+}
+
+/* fgets, but nothing past CONFIG_MAX bytes of the file. */
+static char *
+config_line (char *buf, int size, FILE *f)
+{
+  return ftell (f) < CONFIG_MAX ? fgets (buf, size, f) : NULL;
+}
 
 /* "gitdir: PATH" in a .git file (a worktree or a submodule), resolved
  * against @base; NULL when it is not that. */
 static char *
 read_pointer (const char *file, const char *key, const char *base)
 {
-  cleanup_fclose FILE *f = fopen (file, "re");
+  cleanup_fclose FILE *f = open_git_file (file);
   char buf[PATH_MAX + 16], *v;
   size_t len;
 
@@ -317,7 +445,7 @@ config_path (const char *value, const char *base, const char *home)
 static void
 hooks_path (const char *config, const char *worktree, const char *home, char **found, int depth)
 {
-  cleanup_fclose FILE *f = depth > 0 ? fopen (config, "re") : NULL;
+  cleanup_fclose FILE *f = depth > 0 ? open_git_file (config) : NULL;
   cleanup_free char *dir = strdup (config);
   char line[PATH_MAX + 64], *slash;
   bool core = false, include = false;
@@ -326,7 +454,7 @@ hooks_path (const char *config, const char *worktree, const char *home, char **f
     die ("out of memory");
   if ((slash = strrchr (dir, '/')))
     *(slash == dir ? slash + 1 : slash) = '\0';
-  while (f && fgets (line, sizeof (line), f))
+  while (f && config_line (line, sizeof (line), f))
     {
       char *s = line + strspn (line, " \t"), *v;
       s[strcspn (s, "\r\n")] = '\0';
@@ -351,12 +479,25 @@ hooks_path (const char *config, const char *worktree, const char *home, char **f
     }
 }
 
-/* core.hooksPath given in the environment the host's git will see too. */
+/* core.hooksPath given in the environment the host's git will see too:
+ * GIT_CONFIG_PARAMETERS (what git -c sets: 'core.hooksPath'='VALUE') and
+ * GIT_CONFIG_COUNT with GIT_CONFIG_KEY_n and GIT_CONFIG_VALUE_n. */
 static void
 hooks_path_env (const char *worktree, const char *home, char **found)
 {
   const char *count = getenv ("GIT_CONFIG_COUNT");
+  const char *params = getenv ("GIT_CONFIG_PARAMETERS");
   long n = count ? strtol (count, NULL, 10) : 0;
+
+  for (const char *c = params; c && (c = strcasestr (c, "'core.hookspath'='"));)
+    {
+      cleanup_free char *v = NULL;
+      c += strlen ("'core.hookspath'='");
+      if ((v = strndup (c, strcspn (c, "'"))) == NULL)
+        die ("out of memory");
+      free (*found);
+      *found = config_path (v, worktree, home);
+    }
 
   for (long i = 0; i < n && i < 1000; i++)
     {
@@ -379,6 +520,10 @@ typedef struct
   const ent_profile_t *p;
   char ***list;
 } git_scan_t;
+
+/* The most directories looked at below a writable directory, and in a git
+ * directory's modules/. */
+#define MAX_SCAN 512
 
 /* Is @path at or below a directory the sandbox may write? */
 static bool
@@ -415,6 +560,9 @@ add_hooks_path (git_scan_t *g, const char *const *dirs, const char *worktree, bo
       free (xdg);
       xdg = NULL;
     }
+  if (getenv ("GIT_CONFIG_NOSYSTEM") == NULL)
+    hooks_path (getenv ("GIT_CONFIG_SYSTEM") ? getenv ("GIT_CONFIG_SYSTEM") : "/etc/gitconfig",
+                worktree, home, &found, 5);
   if (xdg)
     hooks_path (xdg, worktree, home, &found, 5);
   if (global)
@@ -476,32 +624,75 @@ add_project_profile (char ***list, const char *dir)
       if (S_ISREG (st.st_mode))
         add_or_die (list, ini);
     }
-  else if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+  else if (errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != ENAMETOOLONG)
     die_errno ("looking for a project profile at %s", ini);
 }
 
+
 static bool add_worktree (git_scan_t *g, const char *dir, bool below);
 
-/* The submodules .gitmodules names in work tree @dir, at any depth: git
- * status in the superproject goes into them. */
-static void
-add_submodules (git_scan_t *g, const char *dir)
+/* The work tree of the submodule whose git directory is @moddir: its
+ * [core] worktree, relative to @moddir. */
+static char *
+module_worktree (const char *moddir)
 {
-  cleanup_free char *file = ent_str_printf ("%s/.gitmodules", strcmp (dir, "/") ? dir : "");
-  cleanup_fclose FILE *f = file ? fopen (file, "re") : NULL;
+  cleanup_free char *config = ent_str_printf ("%s/config", moddir);
+  cleanup_fclose FILE *f = config ? open_git_file (config) : NULL;
   char line[PATH_MAX + 64];
+  bool core = false;
+  char *found = NULL;
 
-  while (f && fgets (line, sizeof (line), f))
+  while (f && config_line (line, sizeof (line), f))
     {
       char *s = line + strspn (line, " \t"), *v;
       s[strcspn (s, "\r\n")] = '\0';
-      if ((v = config_value (s, "path")) && v[0] && v[0] != '/' && strstr (v, "..") == NULL)
+      if (s[0] == '[')
         {
-          cleanup_free char *sub = ent_str_printf ("%s/%s", strcmp (dir, "/") ? dir : "", v);
-          if (sub == NULL)
-            die ("out of memory");
-          add_worktree (g, sub, true);
+          char *end = strchr (s, ']');
+          core = strncasecmp (s, "[core]", 6) == 0;
+          s = end ? end + 1 + strspn (end + 1, " \t") : s + strlen (s);
         }
+      if (core && (v = config_value (s, "worktree")) && v[0])
+        {
+          free (found);
+          found = v[0] == '/' ? strdup (v) : ent_str_printf ("%s/%s", moddir, v);
+        }
+    }
+  return found;
+}
+
+/* The submodules under @dir, a git directory's modules/ (read-only
+ * inside, unlike .gitmodules), at any depth: git status in the
+ * superproject goes into each, and each work tree's .git file is
+ * protected like the top one's.  A module named a/b lives in
+ * modules/a/b; a nested one in modules/NAME/modules/. */
+static void
+add_submodules (git_scan_t *g, const char *dir, int depth, int *budget)
+{
+  cleanup_dir DIR *d = depth > 0 ? opendir (dir) : NULL;
+  struct dirent *e;
+
+  while (d && *budget > 0 && (e = readdir (d)) != NULL)
+    {
+      cleanup_free char *sub = NULL, *config = NULL, *wt = NULL, *inner = NULL;
+      struct stat st;
+      char real[PATH_MAX];
+      if (e->d_name[0] == '.' || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+        continue;
+      (*budget)--;
+      if ((sub = ent_str_printf ("%s/%s", dir, e->d_name)) == NULL
+          || (config = ent_str_printf ("%s/config", sub)) == NULL)
+        die ("out of memory");
+      if (stat (config, &st) < 0 || !S_ISREG (st.st_mode))
+        {
+          add_submodules (g, sub, depth - 1, budget); /* a part of a name */
+          continue;
+        }
+      if ((wt = module_worktree (sub)) && realpath (wt, real))
+        add_worktree (g, real, true);
+      if ((inner = ent_str_printf ("%s/modules", sub)) == NULL)
+        die ("out of memory");
+      add_submodules (g, inner, depth - 1, budget);
     }
 }
 
@@ -514,7 +705,7 @@ callers (const char *path)
   if (lstat (path, &st) == 0)
     return st.st_uid == getuid ();
   /* Any error but "gone" could pass a repository of the caller's over. */
-  if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+  if (errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != ENAMETOOLONG)
     die_errno ("looking at %s", path);
   return false;
 }
@@ -539,10 +730,15 @@ add_worktree (git_scan_t *g, const char *dir, bool below)
   if (lstat (dotgit, &st) < 0)
     {
       /* Any error but "not there" could hide a repository's hooks. */
-      if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+      if (errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != ENAMETOOLONG)
         die_errno ("looking for a git directory at %s", dotgit);
       return false;
     }
+  /* As git's safe.directory: a .git another user made (in a shared /tmp
+   * above the project, say) is not the caller's repository, and may not
+   * stop or slow its runs.  The caller's git would refuse it too. */
+  if (st.st_uid != getuid () && st.st_uid != 0)
+    return false;
   if (S_ISLNK (st.st_mode) && !strict)
     return false;
   if (S_ISLNK (st.st_mode) && in_writable (g->p, dir))
@@ -558,15 +754,20 @@ add_worktree (git_scan_t *g, const char *dir, bool below)
     gitdir = strdup (dotgit);
   if (gitdir)
     add_gitdir (g, gitdir, dir, strict);
-  if (!below)
-    add_submodules (g, dir);
+  if (gitdir && !below)
+    {
+      int budget = MAX_SCAN;
+      char real[PATH_MAX];
+      cleanup_free char *modules = NULL;
+      if (realpath (gitdir, real) && (modules = ent_str_printf ("%s/modules", real)))
+        add_submodules (g, modules, 8, &budget);
+    }
   return true;
 }
 
 /* Repositories below the writable directory @dir (a workspace of clones,
  * submodules): two levels deep, at most MAX_SCAN directories, hidden ones
  * and node_modules left out. */
-#define MAX_SCAN 512
 
 static void
 scan_below (git_scan_t *g, const char *dir, int depth, int *budget)

@@ -862,6 +862,38 @@ cover_socket (const ent_profile_t *p, int rootfd, const char *path)
   }
 }
 
+/* A directory with more sockets than this is covered whole, where that
+ * hides nothing the sandbox was given: one mount instead of thousands
+ * (anybody may fill a directory with socket files). */
+#define SOCKET_DIR_COVER 8
+/* ... and where it cannot be (the working directory, a grant), at most
+ * this many are covered one by one. */
+#define SOCKET_DIR_MAX 512
+
+/* May @dir be covered whole: not '/', nor the working directory or a
+ * grant, nor above one of them? */
+static bool
+dir_cover_allowed (const ent_profile_t *p, const char *dir)
+{
+  if (strcmp (dir, "/") == 0 || (p->cwd && path_is_below (p->cwd, dir)))
+    return false;
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (!p->fs.mounts[i].implicit && path_is_below (p->fs.mounts[i].path, dir))
+      return false;
+  return true;
+}
+
+static bool
+is_socket_entry (int dfd, const struct dirent *e)
+{
+  struct stat st;
+
+  if (e->d_type == DT_SOCK)
+    return true;
+  return e->d_type == DT_UNKNOWN && fstatat (dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+         && S_ISSOCK (st.st_mode);
+}
+
 /* Every socket file in the directory @dir: a socket is listed under the
  * name it was bound at, and a daemon that bound a temporary name and then
  * link()ed or renamed it into place (ssh's ControlMaster) serves the same
@@ -874,11 +906,12 @@ cover_socket_dir (const ent_profile_t *p, int rootfd, const char *dir)
   cleanup_dir DIR *d = NULL;
   int fd = syscall (SYS_openat2, rootfd, dir[1] ? dir + 1 : ".", &how, sizeof (how));
   struct dirent *e;
+  size_t count = 0;
 
   if (fd < 0)
     {
       if (errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == ELOOP
-          || errno == ENOSYS)
+          || errno == ENOSYS || errno == ENAMETOOLONG)
         return;
       die_errno ("looking for host sockets in %s", dir);
     }
@@ -888,7 +921,30 @@ cover_socket_dir (const ent_profile_t *p, int rootfd, const char *dir)
       die_errno ("looking for host sockets in %s", dir);
     }
   while ((errno = 0, e = readdir (d)) != NULL)
-    if (e->d_type == DT_SOCK || e->d_type == DT_UNKNOWN)
+    count += is_socket_entry (dirfd (d), e);
+  if (errno != 0)
+    die_errno ("looking for host sockets in %s", dir);
+  if (count > SOCKET_DIR_COVER && dir_cover_allowed (p, dir))
+    {
+      cleanup_free char *dst = NULL;
+      if ((fd = syscall (SYS_openat2, rootfd, dir[1] ? dir + 1 : ".", &socket_how,
+                         sizeof (socket_how)))
+          < 0)
+        die_errno ("covering %s, which holds host sockets", dir);
+      dst = fd_path (fd);
+      if (mount (cover_source (true), dst, NULL, MS_BIND, NULL) < 0)
+        die_errno ("covering %s, which holds host sockets", dir);
+      close (fd);
+      verbose ("covered %s, which holds %zu host sockets", dir, count);
+      return;
+    }
+  if (count > SOCKET_DIR_MAX)
+    die ("%s holds %zu sockets, too many to cover one by one, and it is or holds the working "
+         "directory or a grant",
+         dir, count);
+  rewinddir (d);
+  while ((errno = 0, e = readdir (d)) != NULL)
+    if (is_socket_entry (dirfd (d), e))
       {
         cleanup_free char *path = NULL;
         if (asprintf (&path, "%s/%s", strcmp (dir, "/") ? dir : "", e->d_name) < 0)
@@ -915,14 +971,16 @@ cover_sockets (const ent_profile_t *p, char *const *sockets)
       char *slash = dir ? strrchr (dir, '/') : NULL;
       if (slash == NULL)
         die ("out of memory");
-      cover_socket (p, rootfd, sockets[i]);
       *(slash == dir ? slash + 1 : slash) = '\0';
-      /* The list is sorted: one directory's sockets come together. */
-      if (last && strcmp (last, dir) == 0)
-        continue;
-      cover_socket_dir (p, rootfd, dir);
-      free (last);
-      last = steal_pointer (&dir);
+      /* The list is sorted: one directory's sockets mostly come together.
+       * Its directory first: it may be covered whole. */
+      if (last == NULL || strcmp (last, dir) != 0)
+        {
+          cover_socket_dir (p, rootfd, dir);
+          free (last);
+          last = steal_pointer (&dir);
+        }
+      cover_socket (p, rootfd, sockets[i]);
     }
 }
 

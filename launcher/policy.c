@@ -228,6 +228,29 @@ check_owner (const char *path, const struct stat *st, bool dir, ent_error_t **er
   return 0;
 }
 
+/* /proc/PID/fd/N, /proc/PID/cwd, /proc/PID/root (PID a number, self or
+ * thread-self): a link the kernel makes, not the caller. */
+static bool
+is_magic_link (const char *path)
+{
+  const char *p = path;
+  size_t n;
+
+  if (!ent_str_has_prefix (p, "/proc/"))
+    return false;
+  p += 6;
+  n = strcspn (p, "/");
+  if (n == 0 || p[n] != '/')
+    return false;
+  p += n + 1;
+  if (strcmp (p, "cwd") == 0 || strcmp (p, "root") == 0)
+    return true;
+  if (!ent_str_has_prefix (p, "fd/"))
+    return false;
+  p += 3;
+  return *p && strspn (p, "0123456789") == strlen (p);
+}
+
 /* The path as given, component by component: a symbolic link of the
  * caller's on the way is refused (the caller's sandboxes could have made
  * it, or replace it for the next run), and each directory on the way is
@@ -251,9 +274,10 @@ check_spelled (const char *path, ent_error_t **err)
         *slash = '\0';
       if (lstat (full, &st) < 0)
         return ent_error_set (err, errno, "%s: %s", full, strerror (errno));
-      /* /proc's magic links (-p <(...) through /dev/fd) are the kernel's. */
+      /* /proc's magic links (-p <(...) through /dev/fd) are the kernel's;
+       * what lies below one is checked on. */
       if (S_ISLNK (st.st_mode) && st.st_uid == getuid () && getuid () != 0
-          && !ent_str_has_prefix (full, "/proc/"))
+          && !is_magic_link (full))
         return ent_error_set (err, EPERM,
                               "%s: refusing a profile through %s, a symbolic link of yours "
                               "(give the resolved path)",

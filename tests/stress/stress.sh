@@ -70,7 +70,7 @@ sequential() {
 	for ((i = 1; i <= STRESS_SEQ; i++)); do
 		s=$((10#${EPOCHREALTIME/./}))
 		# shellcheck disable=SC2016 # expanded by the inner sh
-		timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" -- sh -c 'echo "$$ $1"' _ "$MARK.s$i" \
+		timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" $(tmp_grant) -- sh -c 'echo "$$ $1"' _ "$MARK.s$i" \
 			</dev/null >"$f" 2>"$e"
 		rc=$?
 		echo $((10#${EPOCHREALTIME/./} - s)) >>"$times"
@@ -113,7 +113,7 @@ concurrent() {
 	exec {go}<>"$d/go"
 	t0=$(now_us)
 	for ((i = 1; i <= STRESS_CONC; i++)); do
-		timeout -k 2 $((ENTRUN_TEST_TIMEOUT * 3)) "$ENTRUN" -- sh -c "$CONC_SH" \
+		timeout -k 2 $((ENTRUN_TEST_TIMEOUT * 3)) "$ENTRUN" $(tmp_grant) -- sh -c "$CONC_SH" \
 			_ "$d" "$i" "$MARK.c$i" </dev/null >"$d/$i.out" 2>"$d/$i.err" {go}>&- &
 		pids[i]=$!
 	done
