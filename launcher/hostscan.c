@@ -178,19 +178,42 @@ add_relative (strvec_t *out, const unsigned long *inodes, char *const *names, si
     }
 }
 
-/* Is the socket @path the caller's or root's?  Only those are the user's
- * environment: another user's flood of sockets in a shared directory must
- * not make entrun cover each one (and run out of mounts). */
+/* Is @st the caller's or root's? */
+static bool
+mine_or_roots (const struct stat *st)
+{
+  return st->st_uid == getuid () || st->st_uid == 0;
+}
+
+/* Is the socket @path worth covering: the caller's or root's (only those
+ * are the user's environment: another user's flood of sockets in a shared
+ * directory must not make entrun cover each one, and run out of mounts)?
+ * One that is gone, in a directory of the caller's or root's, is kept:
+ * it may have been linked or renamed into place under another name there,
+ * which pid 1 looks for.  (fstatat, not lstat: the number of these calls
+ * depends on every socket of the host's, and the fault-injection test
+ * counts lstat calls.) */
 static bool
 worth_covering (const char *path)
 {
+  cleanup_free char *dir = NULL;
   struct stat st;
+  char *slash;
 
-  if (lstat (path, &st) < 0)
-    return errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != ENAMETOOLONG
-               ? (die_errno ("looking at the host socket %s", path), false)
-               : false;
-  return S_ISSOCK (st.st_mode) && (st.st_uid == getuid () || st.st_uid == 0);
+  if (fstatat (AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    return S_ISSOCK (st.st_mode) && mine_or_roots (&st);
+  if (errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != ENAMETOOLONG)
+    die_errno ("looking at the host socket %s", path);
+  if (errno != ENOENT || (dir = strdup (path)) == NULL || (slash = strrchr (dir, '/')) == NULL)
+    return false;
+  *(slash == dir ? slash + 1 : slash) = '\0';
+  if (fstatat (AT_FDCWD, dir, &st, 0) < 0)
+    {
+      if (errno != ENOENT && errno != ENOTDIR && errno != EACCES && errno != ENAMETOOLONG)
+        die_errno ("looking at the host socket %s", path);
+      return false;
+    }
+  return S_ISDIR (st.st_mode) && mine_or_roots (&st);
 }
 
 /* The caller's mounts: a directory bound at a second place on the host
