@@ -460,6 +460,31 @@ config_path (const char *value, const char *base, const char *home)
   return value[0] == '/' ? strdup (value) : ent_str_printf ("%s/%s", base, value);
 }
 
+/* The next "key = value" line of a git config, with the section it is in
+ * in @section (lower case, "core", "include", "includeif ..."); a value on
+ * the section header's own line counts.  NULL at the end. */
+static char *
+config_next (FILE *f, char *line, int size, char section[32])
+{
+  while (f && config_line (line, size, f))
+    {
+      char *s = line + strspn (line, " \t");
+      s[strcspn (s, "\r\n")] = '\0';
+      if (s[0] == '[')
+        {
+          char *end = strchr (s, ']');
+          size_t n = 0;
+          for (char *c = s + 1; c < (end ? end : s + strlen (s)) && n < 31; c++)
+            section[n++] = (char)tolower ((unsigned char)*c);
+          section[n] = '\0';
+          s = end ? end + 1 + strspn (end + 1, " \t") : s + strlen (s);
+        }
+      if (*s)
+        return s;
+    }
+  return NULL;
+}
+
 /* core.hooksPath from the git config @config into *@found (the last one
  * wins, as in git).  A deliberately small reader: "hooksPath = VALUE" in a
  * [core] section (also on the header's line), any case; a relative value
@@ -470,24 +495,17 @@ hooks_path (const char *config, const char *worktree, const char *home, char **f
 {
   cleanup_fclose FILE *f = depth > 0 ? open_git_file (config) : NULL;
   cleanup_free char *dir = strdup (config);
-  char line[PATH_MAX + 64], *slash;
-  bool core = false, include = false;
+  char line[PATH_MAX + 64], section[32] = "", *slash, *s;
 
   if (dir == NULL)
     die ("out of memory");
   if ((slash = strrchr (dir, '/')))
     *(slash == dir ? slash + 1 : slash) = '\0';
-  while (f && config_line (line, sizeof (line), f))
+  while ((s = config_next (f, line, sizeof (line), section)))
     {
-      char *s = line + strspn (line, " \t"), *v;
-      s[strcspn (s, "\r\n")] = '\0';
-      if (s[0] == '[')
-        {
-          char *end = strchr (s, ']');
-          core = strncasecmp (s, "[core]", 6) == 0;
-          include = strncasecmp (s, "[include]", 9) == 0 || strncasecmp (s, "[includeif", 10) == 0;
-          s = end ? end + 1 + strspn (end + 1, " \t") : s + strlen (s);
-        }
+      bool core = strcmp (section, "core") == 0;
+      bool include = strcmp (section, "include") == 0 || ent_str_has_prefix (section, "includeif");
+      char *v;
       if (include && (v = config_value (s, "path")))
         {
           cleanup_free char *inc = config_path (v, dir, home);
@@ -661,21 +679,12 @@ module_worktree (const char *moddir)
 {
   cleanup_free char *config = ent_str_printf ("%s/config", moddir);
   cleanup_fclose FILE *f = config ? open_git_file (config) : NULL;
-  char line[PATH_MAX + 64];
-  bool core = false;
+  char line[PATH_MAX + 64], section[32] = "", *s, *v;
   char *found = NULL;
 
-  while (f && config_line (line, sizeof (line), f))
+  while ((s = config_next (f, line, sizeof (line), section)))
     {
-      char *s = line + strspn (line, " \t"), *v;
-      s[strcspn (s, "\r\n")] = '\0';
-      if (s[0] == '[')
-        {
-          char *end = strchr (s, ']');
-          core = strncasecmp (s, "[core]", 6) == 0;
-          s = end ? end + 1 + strspn (end + 1, " \t") : s + strlen (s);
-        }
-      if (core && (v = config_value (s, "worktree")) && v[0])
+      if (strcmp (section, "core") == 0 && (v = config_value (s, "worktree")) && v[0])
         {
           free (found);
           found = v[0] == '/' ? strdup (v) : ent_str_printf ("%s/%s", moddir, v);

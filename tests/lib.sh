@@ -398,8 +398,15 @@ path_for_user() {
 run_pass() {
 	TEST_TMP=$(mktemp -d "${ENTRUN_TEST_TMPDIR:-/var/tmp}/entrun-$SCRIPT_NAME.XXXXXX") ||
 		bail_out "cannot create a temporary directory"
+	# The build tree may lie under /tmp (CI builds in a copy there), which
+	# is private inside every sandbox: the probe runs from the scratch
+	# directory instead, which is in view (read-only) in every sandbox.
+	local built=$PROBE
+	cp "$built" "$TEST_TMP/probe" || bail_out "cannot copy the probe to $TEST_TMP"
+	PROBE=$TEST_TMP/probe
 	if userns_ok; then "$1"; fi
 	cleanup_pass
+	PROBE=$built
 }
 
 # tap_main CHECKS: run the function CHECKS once per pass, then the plan.
