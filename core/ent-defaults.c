@@ -247,8 +247,15 @@ static int
 default_cwd (ent_profile_t *p, ent_error_t **err)
 {
   p->fs.cwd_too_broad = false;
-  if (p->cwd == NULL || p->fs.read_only)
+  if (p->cwd == NULL)
     return 0;
+  /* Read-only, it must still be there: below the private /tmp or runtime
+   * directory it is bound in. */
+  if (p->fs.read_only)
+    return ent_path_is_below (p->cwd, "/tmp")
+                   || (p->runtime_dir && ent_path_is_below (p->cwd, p->runtime_dir))
+               ? ent_profile_add_implicit_mount (p, ENT_MOUNT_BIND_RO, p->cwd, err)
+               : 0;
   if (strcmp (p->cwd, "/") == 0 || (p->home && ent_path_is_below (p->home, p->cwd))
       || in_credential_store (p, p->cwd))
     {

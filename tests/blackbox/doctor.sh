@@ -92,7 +92,10 @@ host_checks() {
 # Inside the default sandbox seccomp denies new user namespaces and /dev
 # holds no net/tun: --doctor says FAIL and warn, with hints, and exits 1.
 sandbox_checks() {
-	sbx --env "$NO_LSAN" -- "$ENTRUN" --doctor
+	# (A copy in the scratch directory: the build tree may lie under the
+	# private /tmp.)
+	cp "$ENTRUN" "$TEST_TMP/entrun-nested"
+	sbx --env "$NO_LSAN" -- "$TEST_TMP/entrun-nested" --doctor
 	is 1 "$RC" "inside a sandbox: --doctor exits 1 (no user namespaces)"
 	line_is "user namespaces" '^FAIL +user namespaces +cannot create one: .+ -- .+' \
 		"inside a sandbox: user namespaces FAIL with the error and a hint"
