@@ -111,6 +111,7 @@ vec_finish (strvec_t *vec)
         vec->v[k++] = vec->v[i];
     }
   vec->v[k] = NULL;
+  vec->n = k;
   return vec->v;
 }
 

@@ -145,6 +145,21 @@ readonly_top_or_die (const char *path)
     die_errno ("making %s read-only", path[strlen (NEWROOT)] ? path + strlen (NEWROOT) : "/");
 }
 
+/* openat2(2), again while it says EAGAIN: with RESOLVE_IN_ROOT the kernel
+ * gives up when a rename anywhere in the system races a ".." on the way
+ * (anybody can cause one), and asks to be called again.  Bounded: a
+ * lookup that keeps losing the race fails with EAGAIN. */
+static int
+openat2_in (int dirfd, const char *path, const struct open_how *how, size_t size)
+{
+  int fd = -1;
+
+  for (int i = 0; i < 64; i++)
+    if ((fd = (int)syscall (SYS_openat2, dirfd, path, how, size)) >= 0 || errno != EAGAIN)
+      break;
+  return fd;
+}
+
 /* ---- helpers ------------------------------------------------------------- */
 
 static void
@@ -223,7 +238,7 @@ follow_link (int rootfd, const char *path, const ent_mount_t *m)
         continue; /* an empty component: "a//b" */
       if (slash)
         *slash = '\0';
-      fd = syscall (SYS_openat2, rootfd, prefix, &grant_how, sizeof (grant_how));
+      fd = openat2_in (rootfd, prefix, &grant_how, sizeof (grant_how));
       if (fd < 0 || fstat (fd, &st) < 0)
         return NULL;
       if (!S_ISLNK (st.st_mode))
@@ -262,7 +277,7 @@ open_in_root (int rootfd, const char *rel, const ent_mount_t *m)
 
   for (int hops = 0; cur != NULL && hops < 40; hops++)
     {
-      int fd = syscall (SYS_openat2, rootfd, cur, &grant_how, sizeof (grant_how));
+      int fd = openat2_in (rootfd, cur, &grant_how, sizeof (grant_how));
       char *next;
       if (fd >= 0 || errno != ELOOP)
         return fd;
@@ -699,7 +714,7 @@ bind_resolv_conf (const ent_profile_t *p)
   rootfd = open (NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     die_errno ("open %s", NEWROOT);
-  dst = syscall (SYS_openat2, rootfd, "etc/resolv.conf", &how, sizeof (how));
+  dst = openat2_in (rootfd, "etc/resolv.conf", &how, sizeof (how));
   if (dst < 0 && errno == ENOSYS)
     dst = openat (rootfd, "etc/resolv.conf", O_PATH | O_CLOEXEC);
   if (dst < 0 && errno != ENOENT)
@@ -835,7 +850,7 @@ cover_socket (const ent_profile_t *p, int rootfd, const char *path)
 
   if (socket_granted (p, path))
     return;
-  fd = syscall (SYS_openat2, rootfd, path + 1, &socket_how, sizeof (socket_how));
+  fd = openat2_in (rootfd, path + 1, &socket_how, sizeof (socket_how));
   if (fd < 0 && errno == ENOSYS)
     fd = openat (rootfd, path + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
@@ -904,7 +919,7 @@ cover_socket_dir (const ent_profile_t *p, int rootfd, const char *dir)
   struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   cleanup_dir DIR *d = NULL;
-  int fd = syscall (SYS_openat2, rootfd, dir[1] ? dir + 1 : ".", &how, sizeof (how));
+  int fd = openat2_in (rootfd, dir[1] ? dir + 1 : ".", &how, sizeof (how));
   struct dirent *e;
   size_t count = 0;
 
@@ -927,7 +942,7 @@ cover_socket_dir (const ent_profile_t *p, int rootfd, const char *dir)
   if (count > SOCKET_DIR_COVER && dir_cover_allowed (p, dir))
     {
       cleanup_free char *dst = NULL;
-      if ((fd = syscall (SYS_openat2, rootfd, dir[1] ? dir + 1 : ".", &socket_how,
+      if ((fd = openat2_in (rootfd, dir[1] ? dir + 1 : ".", &socket_how,
                          sizeof (socket_how)))
           < 0)
         die_errno ("covering %s, which holds host sockets", dir);
@@ -1003,7 +1018,7 @@ resolve_in_oldroot (int rootfd, const char *path)
 {
   struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-  cleanup_close int fd = syscall (SYS_openat2, rootfd, path[1] ? path + 1 : ".", &how, sizeof (how));
+  cleanup_close int fd = openat2_in (rootfd, path[1] ? path + 1 : ".", &how, sizeof (how));
   cleanup_free char *link = NULL;
   char buf[PATH_MAX];
   ssize_t n;

@@ -509,6 +509,12 @@ if mode in ("fdpath", "fdclose"):
     s.bind("/proc/self/fd/%d/%s" % (fd, name))
     if mode == "fdclose":
         os.close(fd)
+elif mode == "dup":
+    # Two sockets listed under one path: bound, unlinked, bound again.
+    s0 = socket.socket(socket.AF_UNIX)
+    s0.bind(path)
+    os.unlink(path)
+    s.bind(path)
 elif mode in ("relstay", "relaway"):
     os.chdir(d)
     s.bind(name)
@@ -533,14 +539,15 @@ py_start() {
 }
 
 socket_checks() {
-	local S8=$V/t8/x.sock S1A=$V/t1a/rel.sock S7=$W/run/app.sock
+	local S8=$V/t8/x.sock S1A=$V/t1a/rel.sock S7=$W/run/app.sock SD=$V/tdup/dup.sock
 	local S5=$V/t5a/alias.sock s ok_all=1
 	have_tools "socket attacks" python3 || return
 	py_start "$S8" fdpath
 	py_start "$S1A" relstay
+	py_start "$SD" dup
 	py_start "$S7" plain
 	py_start "$S5" plain
-	for s in "$S8" "$S1A" "$S7" "$S5"; do
+	for s in "$S8" "$S1A" "$S7" "$S5" "$SD"; do
 		retry 30 "$PROBE" unix-connect "$s" || ok_all=0
 	done
 	if [ "$ok_all" = 1 ]; then ok "control (T*): the host's test sockets answer on the host by their paths"; else
@@ -551,7 +558,8 @@ socket_checks() {
 	# (Once the listener has closed fd N, or left the directory it bound a
 	# relative name in, nothing on the host says where the socket is:
 	# SECURITY.md, known weaker spots.)
-	sock_report -- ::: "$S8" "$S1A"
+	sock_report -- ::: "$S8" "$S1A" "$SD"
+	refused "$SD" "two sockets listed under one path (bound, unlinked, bound again): entrun runs, the socket is refused"
 	refused "$S8" "T8: a socket bound as /proc/self/fd/N/x.sock cannot be connected to (as DIR/x.sock)"
 	refused "$S1A" "T1: a socket bound by a relative name, alone in its directory (listener's cwd there), cannot be connected to"
 
