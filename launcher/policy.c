@@ -193,10 +193,6 @@ builtin_text (const char *name)
   return NULL;
 }
 
-/* A profile is policy: like ssh with its configuration, refuse one that
- * another user could have written, the file or any directory above it (a
- * sticky one such as /tmp excepted: nobody else can replace an entry
- * there). */
 /* Does this process run in a user namespace of its own (where root's
  * files show the overflow uid)? */
 static bool
@@ -215,6 +211,10 @@ in_nested_userns (void)
   return nested;
 }
 
+/* A profile is policy: like ssh with its configuration, refuse one that
+ * another user could have written, the file or any directory above it (a
+ * sticky one such as /tmp excepted: nobody else can replace an entry
+ * there). */
 static int
 check_owner (const char *path, const struct stat *st, bool dir, ent_error_t **err)
 {
