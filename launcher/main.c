@@ -96,6 +96,9 @@ main (int argc, char **argv)
 
   verbose_start_clock ();
   refuse_privileged ();
+  /* Started by entrun itself, with descriptors 3 and 4 set up for it. */
+  if (argc == 1 && strcmp (argv[0], ENTRUN_NETHELPER_ARGV0) == 0)
+    entrun_nethelper_main ();
   if (entrun_cli_parse (argc, argv, &cli, &err) < 0)
     die ("%s", ent_error_message (err));
   entrun_verbosity = cli.verbosity;

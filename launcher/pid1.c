@@ -126,14 +126,22 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
     return;
   if (netsetup_inside (p, tun_path, &fd, &err) < 0)
     die ("%s", ent_error_message (err));
-  if (fd >= 0 && (ret = netsetup_send_fd (sb->net_sock, fd)) < 0)
+  /* EPIPE: the network helper failed, and says why through entrun. */
+  ret = fd >= 0 ? netsetup_send_fd (sb->net_sock, fd) : 0;
+  if (ret == -EPIPE)
+    _exit (ENTRUN_EXIT_ERROR);
+  if (ret < 0)
     {
       errno = -ret;
-      die_errno ("handing the network to entrun");
+      die_errno ("handing the network to the network helper");
     }
   if (fd >= 0 && p->net.mode == ENT_NET_USER
-      && netsetup_send_udp_sockets (p, sb->net_sock, &err) < 0)
-    die ("%s", ent_error_message (err));
+      && (ret = netsetup_send_udp_sockets (p, sb->net_sock, &err)) < 0)
+    {
+      if (ret == -EPIPE)
+        _exit (ENTRUN_EXIT_ERROR);
+      die ("%s", ent_error_message (err));
+    }
   /* Closing the last reference to a tap makes the kernel tear the device
    * down, which takes ~20 ms here.  pid 1 keeps one until entrun is gone, so
    * that entrun's own exit never waits for it. */
@@ -209,10 +217,10 @@ wait_network_ready (entrun_sandbox_t *sb)
   if ((n = read_all (sb->net_sock, &ready, 1)) < 0)
     {
       errno = (int)-n;
-      die_errno ("waiting for entrun's network engine");
+      die_errno ("waiting for the network helper");
     }
   if (n != 1)
-    _exit (ENTRUN_EXIT_ERROR); /* entrun failed and said why */
+    _exit (ENTRUN_EXIT_ERROR); /* the network helper failed: entrun says why */
   close (sb->net_sock);
   sb->net_sock = -1;
 }

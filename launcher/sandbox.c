@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -238,8 +239,6 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
   return pid;
 }
 
-#define MAX_POLL 512
-
 static int64_t
 now_ms (void)
 {
@@ -269,6 +268,7 @@ typedef enum
   END_PAYLOAD, /* with the payload's wait status (or pid 1's) */
   END_TIMEOUT, /* resources.timeout ran out: the sandbox was killed */
   END_STOPPED, /* asked to stop, it outlived --stop-timeout: killed */
+  END_HELPER,  /* the network helper died or failed: the sandbox was killed */
 } end_t;
 
 typedef struct supervisor
@@ -278,6 +278,9 @@ typedef struct supervisor
   int stop_timeout;            /* seconds */
   int stop_signal;             /* the first stop request, 0 before one */
   int64_t timeout_at, stop_at; /* deadlines (now_ms()), -1 when unset */
+  pid_t helper;                /* the network helper, or 0 */
+  int helper_ctl;              /* its report socket, or -1 */
+  char helper_why[512];        /* END_HELPER: what happened to it */
 } supervisor_t;
 
 /* SIGTERM and SIGHUP ask entrun to stop: the request is forwarded and, if
@@ -356,42 +359,77 @@ read_status (pid_t pid, int status_fd, bool own_pidns)
   return wstatus;
 }
 
-/* Forward signals to pid 1 and run the network engine until the payload's
- * status arrives or a deadline passes.  Returning as soon as the status is
- * there means entrun's exit never waits for the kernel to tear the
- * namespaces (and a tap device) down; pid 1 has ended everything else of
- * the sandbox before reporting, and dies with us (PR_SET_PDEATHSIG). */
-static int
-supervise (supervisor_t *s, int sfd, int status_fd, netsetup_engine_t *engine, end_t *end)
+/* The network helper's report: "R" ready, "P" pid 1 gave up, "E<text>"
+ * failed; nothing (the socket hung up) when it died.  The text is the
+ * helper's: bounded, and printed with its control characters escaped. */
+static char
+read_helper_report (supervisor_t *s)
 {
-  struct pollfd fds[MAX_POLL];
+  char msg[sizeof (s->helper_why)];
+  ssize_t n;
+  int wstatus = 0;
+
+  do
+    n = recv (s->helper_ctl, msg, sizeof (msg) - 1, 0);
+  while (n < 0 && errno == EINTR);
+  if (n > 0 && (msg[0] == 'R' || msg[0] == 'P'))
+    return msg[0];
+  if (n > 0 && msg[0] == 'E')
+    {
+      msg[n] = '\0';
+      snprintf (s->helper_why, sizeof (s->helper_why), "%s", msg + 1);
+      return 'E';
+    }
+  /* Gone without a word: how? */
+  kill (s->helper, SIGKILL);
+  while (waitpid (s->helper, &wstatus, 0) < 0 && errno == EINTR)
+    ;
+  s->helper = 0;
+  if (WIFSIGNALED (wstatus))
+    snprintf (s->helper_why, sizeof (s->helper_why), "the network helper died (%s)",
+              strsignal (WTERMSIG (wstatus)));
+  else
+    snprintf (s->helper_why, sizeof (s->helper_why),
+              "the network helper ended unexpectedly (status %d)",
+              WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : -1);
+  return 'E';
+}
+
+/* Forward signals to pid 1 and watch the network helper until the
+ * payload's status arrives or a deadline passes.  Returning as soon as the
+ * status is there means entrun's exit never waits for the kernel to tear
+ * the namespaces (and a tap device) down; pid 1 has ended everything else
+ * of the sandbox before reporting, and dies with us (PR_SET_PDEATHSIG). */
+static int
+supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
+{
+  struct pollfd fds[3];
   struct signalfd_siginfo si;
 
   *end = END_PAYLOAD;
   for (;;)
     {
       int timeout = poll_timeout (s);
-      size_t n_engine = 0;
       fds[0] = (struct pollfd){ .fd = status_fd, .events = POLLIN };
       fds[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-      if (engine)
-        {
-          int engine_timeout = -1;
-          n_engine = netsetup_engine_fill (engine, fds + 2, MAX_POLL - 2, &engine_timeout);
-          if (engine_timeout >= 0 && (timeout < 0 || engine_timeout < timeout))
-            timeout = engine_timeout;
-        }
-      if (poll (fds, 2 + n_engine, timeout) < 0 && errno != EINTR)
+      fds[2] = (struct pollfd){ .fd = s->helper_ctl, .events = POLLIN };
+      if (poll (fds, s->helper_ctl >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
         die_errno ("poll");
-      if (engine)
-        netsetup_engine_dispatch (engine, fds + 2, n_engine);
       /* The status first: a payload that finished just as a deadline
        * passed keeps its own status. */
       if (fds[0].revents)
         return read_status (s->pid, status_fd, s->own_pidns);
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si))
         on_signal (s, (int)si.ssi_signo);
-      if (s->timeout_at >= 0 && now_ms () >= s->timeout_at)
+      if (s->helper_ctl >= 0 && fds[2].revents)
+        {
+          /* Nothing but a failure can come from a running helper. */
+          if (read_helper_report (s) != 'E')
+            snprintf (s->helper_why, sizeof (s->helper_why),
+                      "the network helper sent an unexpected report");
+          *end = END_HELPER;
+        }
+      else if (s->timeout_at >= 0 && now_ms () >= s->timeout_at)
         *end = END_TIMEOUT;
       else if (s->stop_at >= 0 && now_ms () >= s->stop_at)
         *end = END_STOPPED;
@@ -405,38 +443,125 @@ supervise (supervisor_t *s, int sfd, int status_fd, netsetup_engine_t *engine, e
     }
 }
 
-/* Receive the tap (or listening) fd from pid 1, start the engine on it, and
- * tell pid 1 the network is ready.  If pid 1 failed instead, it said why
- * and exits 125: return and let supervise() collect that. */
-static void
-start_network (pid_t pid, int sock, netsetup_engine_t *engine)
+/* The helper's child side failed before it could run: say which step on
+ * the report socket @ctl, as the helper itself would. */
+static __attribute__ ((noreturn)) void
+spawn_fail (int ctl, const char *step)
 {
+  char msg[256];
+  int n = snprintf (msg, sizeof (msg), "Enetwork helper: %s: %s", step, strerror (errno));
+
+  if (n > 0 && send (ctl, msg, (size_t)n < sizeof (msg) ? (size_t)n : sizeof (msg) - 1, MSG_NOSIGNAL)
+      < 0)
+    {
+      /* entrun is gone: nobody to tell */
+    }
+  _exit (ENTRUN_EXIT_ERROR);
+}
+
+/* Start the network helper (launcher/nethelper.c): entrun's own binary
+ * again, with an empty environment, /dev/null on 0-2, the report socket
+ * on 3 and @pid1_sock (pid 1's network socket) on 4; send it the
+ * configuration.  It sets itself up alongside pid 1. */
+static void
+spawn_net_helper (const ent_profile_t *p, int pid1_sock, supervisor_t *s)
+{
+  static const char *const keep_env[] = { "ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=" };
+  cleanup_free netsetup_config_t *config = NULL;
+  char *envp[N_ELEMENTS (keep_env) + 1] = { NULL };
+  char *const argv[] = { (char *)ENTRUN_NETHELPER_ARGV0, NULL };
+  static const int keep[] = { 3, 4 };
   ent_error_t *err = NULL;
-  int fd = netsetup_recv_fd (sock);
-  int ret;
+  size_t len, n_env = 0;
+  sigset_t none;
+  int ctl[2], null_fd;
+  pid_t parent = getpid ();
 
-  /* EPIPE: pid 1 failed and said why; supervise() collects its status. */
-  if (fd == -EPIPE)
-    return;
-  if (fd < 0)
-    die_after_pid1 (pid, -fd, "receiving the sandbox's network");
-  size_t n_udp = netsetup_engine_udp_fds (engine);
-  cleanup_free int *udp = calloc (n_udp + 1, sizeof (int));
+  if (netsetup_config_new (p, &config, &len, &err) < 0)
+    die ("%s", ent_error_message (err));
+  /* A sanitizer build's helper reports where entrun's would. */
+  for (size_t i = 0; i < N_ELEMENTS (keep_env); i++)
+    for (char **e = environ; *e; e++)
+      if (strncmp (*e, keep_env[i], strlen (keep_env[i])) == 0)
+        {
+          envp[n_env++] = *e;
+          break;
+        }
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0)
+    die_errno ("socketpair");
+  /* Queued before the helper exists: it reads it once it runs. */
+  if (send (ctl[0], config, len, MSG_NOSIGNAL) < 0)
+    die_errno ("configuring the network helper");
+  if ((null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+    die_errno ("/dev/null");
+  s->helper = fork ();
+  if (s->helper < 0)
+    die_errno ("fork");
+  if (s->helper == 0)
+    {
+      /* Above every fd the numbering below could hit, then in place. */
+      int hctl = -1, hpid1 = -1;
+      sigemptyset (&none);
+      if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        spawn_fail (ctl[1], "PR_SET_PDEATHSIG");
+      if (getppid () != parent)
+        _exit (ENTRUN_EXIT_ERROR); /* entrun is gone: nobody to tell */
+      if ((hctl = fcntl (ctl[1], F_DUPFD_CLOEXEC, 10)) < 0
+          || (hpid1 = fcntl (pid1_sock, F_DUPFD_CLOEXEC, 10)) < 0 || dup2 (null_fd, 0) < 0
+          || dup2 (null_fd, 1) < 0 || dup2 (null_fd, 2) < 0 || dup2 (hctl, 3) < 0
+          || dup2 (hpid1, 4) < 0)
+        spawn_fail (ctl[1], "its descriptors");
+      if (close_fds_except (keep, N_ELEMENTS (keep)) < 0)
+        spawn_fail (3, "closing the other file descriptors");
+      if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
+        spawn_fail (3, "sigprocmask");
+      /* libslirp writes to sockets whose peer may be gone: EPIPE, not a
+       * signal (an ignored disposition survives execve). */
+      signal (SIGPIPE, SIG_IGN);
+      execve ("/proc/self/exe", argv, envp);
+      spawn_fail (3, "executing /proc/self/exe");
+    }
+  close (null_fd);
+  close (ctl[1]);
+  s->helper_ctl = ctl[0];
+}
 
-  if (udp == NULL)
-    die ("out of memory");
-  for (size_t i = 0; i < n_udp; i++)
-    if ((udp[i] = netsetup_recv_fd (sock)) == -EPIPE)
+/* Wait until the helper has the network up, and with it pid 1's payload
+ * free to start.  If pid 1 failed instead, it said why and exits 125:
+ * return and let supervise() collect that. */
+static void
+await_net_helper (supervisor_t *s)
+{
+  switch (read_helper_report (s))
+    {
+    case 'R':
+      verbose ("network ready");
       return;
-    else if (udp[i] < 0)
-      die_after_pid1 (pid, -udp[i], "receiving the sandbox's UDP sockets");
-  if (netsetup_engine_start (engine, fd, udp, &err) < 0)
-    die_after_pid1 (pid, 0, ent_error_message (err));
-  if ((ret = write_all (sock, "R", 1)) == -EPIPE)
+    case 'P':
+      close (s->helper_ctl);
+      s->helper_ctl = -1;
+      return;
+    default:
+      /* pid 1 waits for the helper in silence: the helper's word is the
+       * one to print. */
+      kill_sandbox (s->pid, s->own_pidns);
+      die ("%s", s->helper_why);
+    }
+}
+
+/* End the helper with the sandbox, and reap it. */
+static void
+stop_net_helper (supervisor_t *s)
+{
+  if (s->helper_ctl >= 0)
+    close (s->helper_ctl);
+  s->helper_ctl = -1;
+  if (s->helper <= 0)
     return;
-  if (ret < 0)
-    die_after_pid1 (pid, -ret, "starting the sandbox's network");
-  verbose ("network ready");
+  kill (s->helper, SIGKILL);
+  while (waitpid (s->helper, NULL, 0) < 0 && errno == EINTR)
+    ;
+  s->helper = 0;
 }
 
 /* The caller's terminal and standard descriptors as entrun found them.  The
@@ -517,6 +642,9 @@ final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile
       warn ("resources.timeout: the sandbox ran out of its %" PRId64 " s and was killed",
             p->resources.timeout);
       return ENTRUN_EXIT_TIMEOUT;
+    case END_HELPER:
+      warn ("%s; the sandbox was stopped", sup->helper_why);
+      return ENTRUN_EXIT_ERROR;
     case END_STOPPED:
       if (sup->stop_timeout == 0)
         warn ("%s: the sandbox was killed at once (--stop-timeout 0)",
@@ -538,9 +666,10 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
   };
   int sync_pipe[2], status_pipe[2], net_pair[2] = { -1, -1 };
-  netsetup_engine_t *engine = NULL;
   cleanup_free char *cgroup = NULL;
-  supervisor_t sup = { .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1 };
+  supervisor_t sup = {
+    .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1
+  };
   ent_error_t *err = NULL;
   cleanup_close int sfd = -1;
   caller_stdio_t stdio;
@@ -560,15 +689,15 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   sb.status_fd = status_pipe[1];
   sb.net_sock = -1;
   sb.tap_hold = -1;
+  block_signals (&sb);
   if (netsetup_needs_engine (p))
     {
-      if (netsetup_engine_new (p, &engine, &err) < 0)
-        die ("%s", ent_error_message (err));
       if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net_pair) < 0)
         die_errno ("socketpair");
       sb.net_sock = net_pair[1];
+      spawn_net_helper (p, net_pair[0], &sup);
+      close (net_pair[0]);
     }
-  block_signals (&sb);
   save_stdio (&stdio);
 
   verbose ("seccomp filter ready");
@@ -594,23 +723,19 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   if ((ret = write_all (sync_pipe[1], "1", 1)) < 0)
     die_after_pid1 (sup.pid, -ret, "starting the sandbox");
   verbose ("uid/gid maps written");
-  if (engine)
+  if (sup.helper > 0)
     {
       close (net_pair[1]);
-      start_network (sup.pid, net_pair[0], engine);
+      await_net_helper (&sup);
     }
 
   if (p->resources.timeout > 0)
     sup.timeout_at = now_ms () + p->resources.timeout * 1000;
-  wstatus = supervise (&sup, sfd, status_pipe[0], engine, &end);
+  wstatus = supervise (&sup, sfd, status_pipe[0], &end);
   close (status_pipe[0]);
   close (sync_pipe[1]);
+  stop_net_helper (&sup);
   restore_stdio (&stdio);
-  if (engine)
-    {
-      close (net_pair[0]);
-      netsetup_engine_free (engine);
-    }
   verbose ("sandbox finished: %s %d", WIFSIGNALED (wstatus) ? "signal" : "status",
            WIFSIGNALED (wstatus) ? WTERMSIG (wstatus) : WEXITSTATUS (wstatus));
   entrun_filter_clear (&sb.filter);

@@ -20,6 +20,10 @@
  * this signal (not SIGKILL) so that it can kill every descendant first. */
 #define ENTRUN_SIG_PARENT_DIED (SIGRTMAX)
 
+/* argv[0] of the network helper, entrun's own binary started again (see
+ * launcher/nethelper.c). */
+#define ENTRUN_NETHELPER_ARGV0 "entrun-network-helper"
+
 typedef struct entrun_sandbox
 {
   const ent_profile_t *profile;
@@ -35,8 +39,9 @@ typedef struct entrun_sandbox
   int sync_fd;   /* pid 1 reads: 1 byte "go" once the maps are written */
   int status_fd; /* pid 1 writes: the payload's wait status */
   int tap_hold;  /* pid 1's copy of the tap, kept until entrun is gone */
-  int net_sock;  /* pid 1's end: hands the tap/listening fd out, then
-                    waits for "network ready"; -1 without an engine */
+  int net_sock;  /* pid 1's end: hands the tap/listening fd to the
+                    network helper, then waits for "network ready";
+                    -1 without one */
 } entrun_sandbox_t;
 
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
@@ -55,5 +60,8 @@ __attribute__ ((noreturn)) void entrun_payload (entrun_sandbox_t *sb, pid_t pid1
 
 /* Map a wait status to entrun's exit status: N, or 128+signal. */
 int entrun_exit_status (int wstatus);
+
+/* The network helper's whole life (launcher/nethelper.c); never returns. */
+__attribute__ ((noreturn)) void entrun_nethelper_main (void);
 
 #endif

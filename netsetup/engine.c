@@ -1,14 +1,17 @@
-/* entrun — the network engine outside the sandbox (see netsetup.h).
+/* entrun — the network engine (see netsetup.h).  Runs in the network
+ * helper, a confined process of its own (launcher/nethelper.c): every byte
+ * here comes from the sandbox or from the network, and a bug in libslirp
+ * must not hand anyone entrun's rights.
  *
- * network.user: libslirp's user-mode TCP/IP stack runs in entrun itself,
- * on the tap fd pid 1 handed out, inside entrun's event loop: no helper
- * process, and it ends with entrun.  The host's loopback stays out of reach
- * (libslirp's disable_host_loopback) unless network.host-loopback.
+ * network.user: libslirp's user-mode TCP/IP stack runs on the tap fd pid 1
+ * handed out; every frame passes the frame filter (frame-filter.c) before
+ * libslirp sees it.  The host's loopback stays out of reach (the filter,
+ * and libslirp's disable_host_loopback) unless network.host-loopback.
  *
  * network.proxy: pid 1 handed out a socket listening on 127.0.0.1:3128 in
- * the sandbox's namespace; entrun accepts on it and relays each connection,
- * byte for byte, to the proxy given in network.proxy=URL.  Nothing else
- * leaves the sandbox. */
+ * the sandbox's namespace; the helper accepts on it and relays each
+ * connection, byte for byte, to the proxy given in network.proxy=URL.
+ * Nothing else leaves the sandbox. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -46,6 +49,7 @@ typedef struct relay
   size_t len[2];
   bool eof[2];
   bool connecting;
+  int idx[2]; /* their pollfds this round */
 } relay_t;
 
 /* UDP publish (see udp_* below): one host socket on 127.0.0.1:H, and per
@@ -72,16 +76,20 @@ struct netsetup_engine
   ent_net_mode_t mode;
   udp_pub_t *udp;
   size_t n_udp;
-  size_t udp_n; /* pollfds udp_fill used this round */
+  size_t udp_base; /* index of udp_fill's first pollfd this round */
   bool host_loopback;
   ent_publish_t *publish;
   size_t n_publish;
   /* network.user */
   Slirp *slirp;
   int tapfd;
+  int tap_idx; /* its pollfd this round, or -1 */
   engine_timer_t *timers;
-  struct pollfd *cur_fds; /* during fill/dispatch */
-  size_t cur_n, cur_max;
+  /* The poll set of one round, grown with the flows. */
+  struct pollfd *pfd;
+  size_t pfd_n, pfd_cap;
+  bool pfd_short; /* an add_pollfd() failed this round */
+  int listen_idx; /* network.proxy: the listener's pollfd this round */
   /* network.proxy */
   struct sockaddr_storage proxy;
   socklen_t proxy_len;
@@ -228,19 +236,36 @@ static const SlirpCb slirp_callbacks = {
   .notify = cb_notify,
 };
 
+/* Add one fd to this round's poll set; its index, or -1 when memory is
+ * short (the fd sits this round out). */
+static int
+add_pollfd (netsetup_engine_t *e, int fd, short events)
+{
+  if (e->pfd_n >= e->pfd_cap)
+    {
+      size_t cap = e->pfd_cap ? e->pfd_cap * 2 : 64;
+      struct pollfd *p = reallocarray (e->pfd, cap, sizeof (*p));
+      if (p == NULL)
+        {
+          e->pfd_short = true;
+          return -1;
+        }
+      e->pfd = p;
+      e->pfd_cap = cap;
+    }
+  e->pfd[e->pfd_n] = (struct pollfd){ .fd = fd, .events = events };
+  return (int)e->pfd_n++;
+}
+
 static int
 cb_add_poll (int fd, int events, void *opaque)
 {
-  netsetup_engine_t *e = opaque;
   short ev = 0;
 
-  if (e->cur_n >= e->cur_max)
-    return -1;
   ev |= (events & SLIRP_POLL_IN) ? POLLIN : 0;
   ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
   ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
-  e->cur_fds[e->cur_n] = (struct pollfd){ .fd = fd, .events = ev };
-  return (int)e->cur_n++;
+  return add_pollfd (opaque, fd, ev);
 }
 
 static int
@@ -250,9 +275,9 @@ cb_get_revents (int idx, void *opaque)
   short r;
   int out = 0;
 
-  if (idx < 0 || (size_t)idx >= e->cur_n)
+  if (idx < 0 || (size_t)idx >= e->pfd_n)
     return 0;
-  r = e->cur_fds[idx].revents;
+  r = e->pfd[idx].revents;
   out |= (r & POLLIN) ? SLIRP_POLL_IN : 0;
   out |= (r & POLLOUT) ? SLIRP_POLL_OUT : 0;
   out |= (r & POLLPRI) ? SLIRP_POLL_PRI : 0;
@@ -266,7 +291,7 @@ cb_get_revents (int idx, void *opaque)
 /* Resolve the proxy of network.proxy=http://HOST:PORT[/] now, before the
  * sandbox exists: an unknown host fails closed with exit 125. */
 static int
-resolve_proxy (netsetup_engine_t *e, const char *url, ent_error_t **err)
+resolve_proxy (netsetup_config_t *c, const char *url, ent_error_t **err)
 {
   cleanup_free char *hostport = strdup (url + strlen ("http://"));
   struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
@@ -290,34 +315,77 @@ resolve_proxy (netsetup_engine_t *e, const char *url, ent_error_t **err)
   if ((ret = getaddrinfo (host, port, &hints, &res)) != 0)
     return ent_error_set (err, EHOSTUNREACH, "network.proxy=%s: cannot resolve '%s': %s", url, host,
                           gai_strerror (ret));
-  memcpy (&e->proxy, res->ai_addr, res->ai_addrlen);
-  e->proxy_len = res->ai_addrlen;
+  if (res->ai_addrlen > sizeof (c->proxy))
+    {
+      freeaddrinfo (res);
+      return ent_error_set (err, EAFNOSUPPORT, "network.proxy=%s: unusable address", url);
+    }
+  memcpy (&c->proxy, res->ai_addr, res->ai_addrlen);
+  c->proxy_len = (uint32_t)res->ai_addrlen;
   freeaddrinfo (res);
   return 0;
 }
 
 int
-netsetup_engine_new (const ent_profile_t *p, netsetup_engine_t **out, ent_error_t **err)
+netsetup_config_new (const ent_profile_t *p, netsetup_config_t **out, size_t *len,
+                     ent_error_t **err)
 {
-  netsetup_engine_t *e = calloc (1, sizeof (*e));
+  size_t size;
+  netsetup_config_t *c;
   int ret = 0;
 
-  if (e == NULL)
+  if (p->net.n_publish > NETSETUP_PUBLISH_MAX)
+    return ent_error_set (err, E2BIG, "network.publish: at most %d ports", NETSETUP_PUBLISH_MAX);
+  size = sizeof (*c) + p->net.n_publish * sizeof (ent_publish_t);
+  if ((c = calloc (1, size)) == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
-  e->mode = p->net.mode;
-  e->host_loopback = p->net.host_loopback;
-  e->tapfd = e->listen_fd = -1;
+  c->size = (uint32_t)size;
+  c->mode = (int32_t)p->net.mode;
+  c->host_loopback = p->net.host_loopback;
+  c->memory = p->resources.memory > 0 ? (uint64_t)p->resources.memory : 0;
+  c->n_publish = (uint32_t)p->net.n_publish;
   if (p->net.n_publish)
+    memcpy (c->publish, p->net.publish, p->net.n_publish * sizeof (ent_publish_t));
+  if (p->net.mode == ENT_NET_PROXY)
+    ret = resolve_proxy (c, p->net.proxy_url, err);
+  if (ret < 0)
     {
-      e->publish = calloc (p->net.n_publish, sizeof (ent_publish_t));
+      free (c);
+      return ret;
+    }
+  *out = c;
+  *len = size;
+  return 0;
+}
+
+int
+netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t **out,
+                     ent_error_t **err)
+{
+  netsetup_engine_t *e;
+  int ret = 0;
+
+  if (len < sizeof (*c) || c->size != len || c->n_publish > NETSETUP_PUBLISH_MAX
+      || len != sizeof (*c) + c->n_publish * sizeof (ent_publish_t)
+      || (c->mode != ENT_NET_USER && c->mode != ENT_NET_PROXY)
+      || c->proxy_len > sizeof (c->proxy))
+    return ent_error_set (err, EINVAL, "network helper: a malformed configuration");
+  if ((e = calloc (1, sizeof (*e))) == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  e->mode = (ent_net_mode_t)c->mode;
+  e->host_loopback = c->host_loopback;
+  e->tapfd = e->listen_fd = -1;
+  memcpy (&e->proxy, &c->proxy, c->proxy_len);
+  e->proxy_len = c->proxy_len;
+  if (c->n_publish)
+    {
+      e->publish = calloc (c->n_publish, sizeof (ent_publish_t));
       if (e->publish == NULL)
         ret = ent_error_set (err, ENOMEM, "out of memory");
       else
-        memcpy (e->publish, p->net.publish, p->net.n_publish * sizeof (ent_publish_t));
-      e->n_publish = p->net.n_publish;
+        memcpy (e->publish, c->publish, c->n_publish * sizeof (ent_publish_t));
+      e->n_publish = c->n_publish;
     }
-  if (ret == 0 && e->mode == ENT_NET_PROXY)
-    ret = resolve_proxy (e, p->net.proxy_url, err);
   if (ret == 0 && e->mode == ENT_NET_USER)
     ret = load_slirp (err);
   if (ret < 0)
@@ -419,36 +487,34 @@ udp_client_for (udp_pub_t *u, const struct sockaddr_in *from)
   return pick;
 }
 
-static size_t
-udp_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max)
+static void
+udp_fill (netsetup_engine_t *e)
 {
   int64_t now = now_ms ();
-  size_t n = 0;
 
+  e->udp_base = e->pfd_n;
   for (size_t i = 0; i < e->n_udp; i++)
     {
       udp_pub_t *u = &e->udp[i];
-      if (n + 1 + UDP_CLIENTS > max)
-        break;
-      fds[n++] = (struct pollfd){ .fd = u->host_fd, .events = POLLIN };
+      add_pollfd (e, u->host_fd, POLLIN);
       for (int j = 0; j < UDP_CLIENTS; j++)
         {
           udp_client_t *c = &u->clients[j];
           if (c->addr.sin_port != 0 && now - c->last_ms > UDP_IDLE_MS)
             c->addr.sin_port = 0; /* idle: free for another client */
-          fds[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+          add_pollfd (e, c->fd, POLLIN);
         }
     }
-  return n;
 }
 
 static void
-udp_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n)
+udp_dispatch (netsetup_engine_t *e)
 {
   static char buf[65536];
-  size_t k = 0;
+  size_t k = e->udp_base;
+  struct pollfd *fds = e->pfd;
 
-  for (size_t i = 0; i < e->n_udp && k + 1 + UDP_CLIENTS <= n; i++, k += 1 + UDP_CLIENTS)
+  for (size_t i = 0; i < e->n_udp && k + 1 + UDP_CLIENTS <= e->pfd_n; i++, k += 1 + UDP_CLIENTS)
     {
       udp_pub_t *u = &e->udp[i];
       for (int j = 0; j < UDP_CLIENTS; j++)
@@ -550,6 +616,7 @@ netsetup_engine_free (netsetup_engine_t *e)
   if (e->listen_fd >= 0)
     close (e->listen_fd);
   free (e->publish);
+  free (e->pfd);
   free (e);
 }
 
@@ -566,23 +633,19 @@ lower_timeout (int *timeout_ms, int64_t ms)
     *timeout_ms = (int)ms;
 }
 
-static size_t
-fill_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms)
+static void
+fill_slirp (netsetup_engine_t *e, int *timeout_ms)
 {
   uint32_t slirp_timeout = UINT32_MAX;
   int64_t now = now_ms ();
 
-  e->cur_fds = fds;
-  e->cur_max = max;
-  e->cur_n = 0;
-  cb_add_poll (e->tapfd, SLIRP_POLL_IN, e);
+  e->tap_idx = add_pollfd (e, e->tapfd, POLLIN);
   slirp_lib.pollfds_fill (e->slirp, &slirp_timeout, cb_add_poll, e);
   if (slirp_timeout != UINT32_MAX)
     lower_timeout (timeout_ms, slirp_timeout);
   for (engine_timer_t *t = e->timers; t; t = t->next)
     if (t->expire_ms >= 0)
       lower_timeout (timeout_ms, t->expire_ms - now);
-  return e->cur_n;
 }
 
 static void
@@ -607,17 +670,15 @@ run_timers (netsetup_engine_t *e)
 }
 
 static void
-dispatch_slirp (netsetup_engine_t *e, struct pollfd *fds, size_t n)
+dispatch_slirp (netsetup_engine_t *e)
 {
   static uint8_t frame[FRAME_MAX];
 
-  e->cur_fds = fds;
-  e->cur_n = n;
   /* The sockets first, with the revents this poll() produced; only then
    * the guest's frames, which may create sockets the revents know nothing
    * of. */
   slirp_lib.pollfds_poll (e->slirp, 0, cb_get_revents, e);
-  if (n > 0 && (fds[0].revents & POLLIN))
+  if (e->tap_idx >= 0 && (e->pfd[e->tap_idx].revents & POLLIN))
     for (int i = 0; i < 256; i++) /* bounded: let the rest of the loop run */
       {
         ssize_t len = read (e->tapfd, frame, sizeof (frame));
@@ -703,42 +764,47 @@ relay_pump (relay_t *r, int s, short rev_in, short rev_out)
   return true;
 }
 
-static size_t
-fill_proxy (netsetup_engine_t *e, struct pollfd *fds, size_t max)
+static void
+fill_proxy (netsetup_engine_t *e)
 {
-  size_t n = 0;
+  bool room = false;
 
-  if (max < 1 + 2 * RELAY_MAX)
-    return 0;
-  fds[n++] = (struct pollfd){ .fd = e->listen_fd, .events = POLLIN };
+  for (int i = 0; i < RELAY_MAX; i++)
+    room |= e->relays[i].fd[0] < 0;
+  /* With every slot busy the listener is left out: its backlog waits,
+   * and a readable listener nobody accepts from would spin the loop. */
+  e->listen_idx = add_pollfd (e, e->listen_fd, room ? POLLIN : 0);
   for (int i = 0; i < RELAY_MAX; i++)
     {
       relay_t *r = &e->relays[i];
       for (int s = 0; s < 2; s++)
         {
           short ev = 0;
-          if (r->fd[0] >= 0)
-            {
-              if (!r->connecting && !r->eof[s] && r->len[s] < RELAY_BUF)
-                ev |= POLLIN;
-              if (r->connecting ? s == 1 : r->len[1 - s] > 0)
-                ev |= POLLOUT;
-            }
-          fds[n++] = (struct pollfd){ .fd = r->fd[0] >= 0 ? r->fd[s] : -1, .events = ev };
+          r->idx[s] = -1;
+          if (r->fd[0] < 0)
+            continue;
+          if (!r->connecting && !r->eof[s] && r->len[s] < RELAY_BUF)
+            ev |= POLLIN;
+          if (r->connecting ? s == 1 : r->len[1 - s] > 0)
+            ev |= POLLOUT;
+          r->idx[s] = add_pollfd (e, r->fd[s], ev);
         }
     }
-  return n;
+}
+
+static short
+revents_at (const netsetup_engine_t *e, int idx)
+{
+  return idx >= 0 && (size_t)idx < e->pfd_n ? e->pfd[idx].revents : 0;
 }
 
 static void
-dispatch_proxy (netsetup_engine_t *e, struct pollfd *fds, size_t n)
+dispatch_proxy (netsetup_engine_t *e)
 {
-  if (n == 0)
-    return;
   for (int i = 0; i < RELAY_MAX; i++)
     {
       relay_t *r = &e->relays[i];
-      short rev0 = fds[1 + 2 * i].revents, rev1 = fds[2 + 2 * i].revents;
+      short rev0 = revents_at (e, r->idx[0]), rev1 = revents_at (e, r->idx[1]);
       int soerr = 0;
       socklen_t sl = sizeof (soerr);
       if (r->fd[0] < 0)
@@ -762,35 +828,49 @@ dispatch_proxy (netsetup_engine_t *e, struct pollfd *fds, size_t n)
           || ((rev0 & POLLHUP) && r->eof[0]) || ((rev1 & POLLHUP) && r->eof[1]))
         relay_close (r);
     }
-  if (fds[0].revents & POLLIN)
+  if (revents_at (e, e->listen_idx) & POLLIN)
     relay_accept (e);
 }
 
 /* ---- entry points -------------------------------------------------------- */
 
-size_t
-netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms)
+int
+netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
 {
-  if (e->slirp)
+  for (;;)
     {
-      size_t n = e->n_udp ? udp_fill (e, fds, max) : 0;
-      e->udp_n = n;
-      return n + fill_slirp (e, fds + n, max - n, timeout_ms);
+      int timeout = -1;
+      e->pfd_n = 0;
+      e->pfd_short = false;
+      if (add_pollfd (e, stop_fd, POLLIN) < 0)
+        return -ENOMEM;
+      if (e->slirp)
+        {
+          udp_fill (e);
+          fill_slirp (e, &timeout);
+        }
+      else if (e->relays)
+        fill_proxy (e);
+      /* Short of memory for the poll set: wait a little, and dispatch
+       * nothing from an incomplete round. */
+      if (e->pfd_short)
+        timeout = 10;
+      if (poll (e->pfd, e->pfd_n, timeout) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return -errno;
+        }
+      if (e->pfd[0].revents)
+        return 0;
+      if (e->pfd_short)
+        continue;
+      if (e->slirp)
+        {
+          udp_dispatch (e);
+          dispatch_slirp (e);
+        }
+      else if (e->relays)
+        dispatch_proxy (e);
     }
-  if (e->relays)
-    return fill_proxy (e, fds, max);
-  return 0;
-}
-
-void
-netsetup_engine_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n)
-{
-  if (e->slirp)
-    {
-      if (e->n_udp)
-        udp_dispatch (e, fds, e->udp_n);
-      dispatch_slirp (e, fds + e->udp_n, n - e->udp_n);
-    }
-  else if (e->relays)
-    dispatch_proxy (e, fds, n);
 }

@@ -5,14 +5,17 @@
  *   network.user   lo up + tap0 (10.0.2.100/24, default via 10.0.2.2,
  *                  MTU 65520), its fd handed to entrun outside
  *   network.proxy  lo up + a listening socket on 127.0.0.1:3128, handed out
- * Outside (entrun, in the host's namespaces): the engine runs libslirp's
- * user-mode NAT on the tap fd, or relays each accepted proxy connection to
- * the HTTP CONNECT proxy, inside entrun's own event loop. */
+ * Outside, in the network helper (a confined process of its own, see
+ * launcher/nethelper.c): the engine runs libslirp's user-mode NAT on the
+ * tap fd behind the frame filter, or relays each accepted proxy connection
+ * to the HTTP CONNECT proxy. */
 #ifndef ENTRUN_NETSETUP_H
 #define ENTRUN_NETSETUP_H
 
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
 
 #include "entitlement.h"
 
@@ -57,12 +60,32 @@ int netsetup_recv_fd (int sock);
 
 /* ---- outside: the engine --------------------------------------------------- */
 
+#define NETSETUP_PUBLISH_MAX 256
+
+/* What the engine needs of the profile, flat, to hand to the helper over a
+ * socket: entrun builds it (resolving the proxy there, so that a bad host
+ * fails before anything runs), the helper checks it. */
+typedef struct netsetup_config
+{
+  uint32_t size; /* of the whole message */
+  int32_t mode;  /* ENT_NET_USER (user, admin) or ENT_NET_PROXY */
+  bool host_loopback;
+  uint64_t memory; /* resources.memory, 0 when unset: the helper's own bound */
+  uint32_t proxy_len;
+  struct sockaddr_storage proxy;
+  uint32_t n_publish;
+  ent_publish_t publish[];
+} netsetup_config_t;
+
+int netsetup_config_new (const ent_profile_t *p, netsetup_config_t **out, size_t *len,
+                         ent_error_t **err) __attribute__ ((warn_unused_result));
+
 typedef struct netsetup_engine netsetup_engine_t;
 
-/* Prepare the engine for @p before the sandbox exists (resolves the proxy
- * host, so a bad one fails before anything runs). */
-int netsetup_engine_new (const ent_profile_t *p, netsetup_engine_t **out, ent_error_t **err)
-    __attribute__ ((warn_unused_result));
+/* An engine for the @len bytes of @c (checked: they come over a socket).
+ * Loads libslirp for network.user: call it before the filesystem goes. */
+int netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t **out,
+                         ent_error_t **err) __attribute__ ((warn_unused_result));
 /* Start it on the fd from inside: libslirp with its port forwards, or the
  * relay's listening socket.  Fails (e.g. a published port in use) before
  * the payload starts. */
@@ -71,11 +94,9 @@ int netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent
 /* How many UDP sockets from inside the engine takes (for the publish
  * relay), after the tap fd. */
 size_t netsetup_engine_udp_fds (const netsetup_engine_t *e);
-/* Event-loop integration: add the engine's fds to @fds (room for @max),
- * lower *timeout_ms to its next timer; returns how many were added. */
-size_t netsetup_engine_fill (netsetup_engine_t *e, struct pollfd *fds, size_t max, int *timeout_ms);
-/* After poll(): handle the engine's fds (the @n entries it filled). */
-void netsetup_engine_dispatch (netsetup_engine_t *e, struct pollfd *fds, size_t n);
+/* Run the event loop until @stop_fd is readable or hangs up (0), or poll
+ * fails (-errno). */
+int netsetup_engine_run (netsetup_engine_t *e, int stop_fd);
 void netsetup_engine_free (netsetup_engine_t *e);
 
 #endif

@@ -1,0 +1,336 @@
+/* entrun — the network helper: runs in a process of its own.
+ *
+ * For network.user, network.admin and network.proxy, the bytes the sandbox
+ * sends are parsed by libslirp (a TCP/IP stack) or by the proxy relay.  A
+ * bug there must not hand the sandbox entrun's rights, so neither runs in
+ * entrun: entrun starts this helper (spawn_net_helper in sandbox.c) by
+ * executing its own binary again, with an empty environment and only two
+ * descriptors besides /dev/null on 0-2:
+ *
+ *   fd 3  a SOCK_SEQPACKET socket to entrun: the configuration comes in,
+ *         one report goes out ("R" ready, "P" pid 1 gave up, "E<text>"
+ *         failed); its hangup tells either side the other is gone;
+ *   fd 4  a SOCK_SEQPACKET socket to the sandbox's pid 1: the tap (or
+ *         listening) fd and the UDP-publish sockets come in, "R" goes out.
+ *
+ * Before it reads a byte of the sandbox's, the helper confines itself: a
+ * user namespace of its own (so no capability over anything of the host,
+ * whose network namespace it keeps: that is where the NAT's sockets live),
+ * a mount namespace whose root is an empty read-only tmpfs with only
+ * /etc/resolv.conf bound in (libslirp's DNS forwarder reads it), no
+ * capabilities in any set, no_new_privs, not dumpable, rlimits (no core, no
+ * file writes, bounded memory and descriptors), and a seccomp allowlist of
+ * the calls libslirp, glib's allocator and the relay make (helper_filter).
+ * It dies with entrun (PR_SET_PDEATHSIG), and entrun ends the sandbox with
+ * exit 125 if it dies first. */
+#include "config.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "netsetup.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define CTL_FD 3
+#define PID1_FD 4
+#define CONFIG_MAX 65536
+
+/* Descriptors: the engine's flows (two per proxied connection, one per
+ * NAT flow) and a margin.  Past it libslirp refuses new flows. */
+#define HELPER_NOFILE 4096
+/* Memory when resources.memory sets none: fragments never reach libslirp
+ * (the frame filter drops them), so this bounds socket buffers and flows. */
+#define HELPER_MEMORY_DEFAULT (512ULL << 20)
+
+/* Say why on the report socket (entrun prints it) and end. */
+static __attribute__ ((noreturn, format (printf, 1, 2))) void
+helper_fail (const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  int n;
+
+  msg[0] = 'E';
+  va_start (ap, fmt);
+  n = vsnprintf (msg + 1, sizeof (msg) - 1, fmt, ap);
+  va_end (ap);
+  if (n < 0)
+    n = 0;
+  if ((size_t)n > sizeof (msg) - 2)
+    n = (int)sizeof (msg) - 2;
+  if (send (CTL_FD, msg, (size_t)n + 1, MSG_NOSIGNAL) < 0)
+    {
+      /* entrun is gone: nobody to tell. */
+    }
+  _exit (ENTRUN_EXIT_ERROR);
+}
+
+static void
+write_own_map (const char *file, const char *content)
+{
+  int ret = write_file_at (AT_FDCWD, file, content, strlen (content));
+
+  if (ret < 0)
+    helper_fail ("network helper: writing %s: %s", file, strerror (-ret));
+}
+
+/* The mount flags a bind of @path must keep: a user namespace may not
+ * clear the nosuid/nodev/noexec/ro of a mount it did not make. */
+static unsigned long
+locked_flags (const char *path)
+{
+  struct statvfs sv;
+  unsigned long f = 0;
+
+  if (statvfs (path, &sv) < 0)
+    helper_fail ("network helper: statvfs %s: %s", path, strerror (errno));
+  f |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+  f |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+  f |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+  f |= (sv.f_flag & ST_NOATIME) ? MS_NOATIME : 0;
+  f |= (sv.f_flag & ST_NODIRATIME) ? MS_NODIRATIME : 0;
+  f |= (sv.f_flag & ST_RELATIME) ? MS_RELATIME : 0;
+  return f;
+}
+
+/* The filesystem: an empty, read-only tmpfs root, with the host's
+ * resolv.conf (the file it names, resolved now) bound read-only. */
+static void
+confine_filesystem (void)
+{
+  char map[64], resolv[PATH_MAX];
+  bool have_resolv = realpath ("/etc/resolv.conf", resolv) != NULL;
+  unsigned uid = (unsigned)getuid (), gid = (unsigned)getgid (); /* unmapped once unshared */
+  int fd;
+
+  snprintf (map, sizeof (map), "%u %u 1\n", uid, uid);
+  if (unshare (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
+    helper_fail ("network helper: creating its namespaces: %s", strerror (errno));
+  write_own_map ("/proc/self/setgroups", "deny");
+  write_own_map ("/proc/self/uid_map", map);
+  snprintf (map, sizeof (map), "%u %u 1\n", gid, gid);
+  write_own_map ("/proc/self/gid_map", map);
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    helper_fail ("network helper: private mounts: %s", strerror (errno));
+  if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+             "size=16k,nr_inodes=8,mode=0555")
+          < 0
+      || chdir ("/tmp") < 0)
+    helper_fail ("network helper: its root: %s", strerror (errno));
+  if (have_resolv)
+    {
+      if (mkdir ("etc", 0555) < 0
+          || (fd = open ("etc/resolv.conf", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444)) < 0)
+        helper_fail ("network helper: its /etc: %s", strerror (errno));
+      close (fd);
+      if (mount (resolv, "etc/resolv.conf", NULL, MS_BIND, NULL) < 0
+          || mount (NULL, "etc/resolv.conf", NULL,
+                    MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags (resolv), NULL)
+                 < 0)
+        helper_fail ("network helper: binding %s: %s", resolv, strerror (errno));
+    }
+  /* glib seeds libslirp's random numbers (TCP initial sequence numbers,
+   * DNS ids) from /dev/urandom, else from the time and pids. */
+  if (mkdir ("dev", 0555) < 0
+      || (fd = open ("dev/urandom", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444)) < 0)
+    helper_fail ("network helper: its /dev: %s", strerror (errno));
+  close (fd);
+  if (mount ("/dev/urandom", "dev/urandom", NULL, MS_BIND, NULL) < 0
+      || mount (NULL, "dev/urandom", NULL,
+                MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags ("/dev/urandom"), NULL)
+             < 0)
+    helper_fail ("network helper: binding /dev/urandom: %s", strerror (errno));
+  /* The new root stacked over the old one, which is then detached. */
+  if (syscall (SYS_pivot_root, ".", ".") < 0 || umount2 (".", MNT_DETACH) < 0 || chdir ("/") < 0)
+    helper_fail ("network helper: pivot_root: %s", strerror (errno));
+  if (mount (NULL, "/", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+    helper_fail ("network helper: a read-only root: %s", strerror (errno));
+}
+
+static void
+set_limit (int resource, rlim_t value, const char *name)
+{
+  struct rlimit rl;
+
+  if (getrlimit (resource, &rl) < 0)
+    helper_fail ("network helper: getrlimit %s: %s", name, strerror (errno));
+  if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < value)
+    value = rl.rlim_max;
+  rl.rlim_cur = rl.rlim_max = value;
+  if (setrlimit (resource, &rl) < 0)
+    helper_fail ("network helper: setrlimit %s: %s", name, strerror (errno));
+}
+
+static void
+confine_limits (uint64_t memory)
+{
+  set_limit (RLIMIT_CORE, 0, "RLIMIT_CORE");
+  set_limit (RLIMIT_FSIZE, 0, "RLIMIT_FSIZE");
+  set_limit (RLIMIT_NOFILE, HELPER_NOFILE, "RLIMIT_NOFILE");
+  set_limit (RLIMIT_MEMLOCK, 0, "RLIMIT_MEMLOCK");
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
+  /* (A sanitizer's shadow memory counts as data: not under sanitizers.) */
+  set_limit (RLIMIT_DATA, memory ? memory : HELPER_MEMORY_DEFAULT, "RLIMIT_DATA");
+#else
+  (void)memory;
+#endif
+}
+
+/* What the helper may call.  Everything else fails with EPERM; another ABI
+ * (int 0x80, x32) kills it. */
+static void
+confine_syscalls (void)
+{
+  static const int allowed[] = {
+    /* the event loop and the engine's I/O */
+    SCMP_SYS (poll), SCMP_SYS (ppoll), SCMP_SYS (read), SCMP_SYS (write), SCMP_SYS (readv),
+    SCMP_SYS (writev), SCMP_SYS (recvfrom), SCMP_SYS (sendto), SCMP_SYS (recvmsg),
+    SCMP_SYS (sendmsg), SCMP_SYS (recvmmsg), SCMP_SYS (sendmmsg), SCMP_SYS (close),
+    /* libslirp's and the relay's sockets (socket() itself: see below) */
+    SCMP_SYS (connect), SCMP_SYS (bind), SCMP_SYS (listen), SCMP_SYS (accept),
+    SCMP_SYS (accept4), SCMP_SYS (getsockopt), SCMP_SYS (setsockopt), SCMP_SYS (getsockname),
+    SCMP_SYS (getpeername), SCMP_SYS (shutdown), SCMP_SYS (fcntl),
+    /* reading resolv.conf (open: read-only, see below) */
+    SCMP_SYS (fstat), SCMP_SYS (newfstatat), SCMP_SYS (stat), SCMP_SYS (statx),
+    SCMP_SYS (lseek),
+    /* time, memory, threads' futexes, signals, the end */
+    SCMP_SYS (clock_gettime), SCMP_SYS (gettimeofday), SCMP_SYS (clock_nanosleep),
+    SCMP_SYS (nanosleep), SCMP_SYS (mmap), SCMP_SYS (munmap), SCMP_SYS (mremap),
+    SCMP_SYS (mprotect), SCMP_SYS (brk), SCMP_SYS (madvise), SCMP_SYS (futex),
+    SCMP_SYS (getrandom), SCMP_SYS (getpid), SCMP_SYS (getppid), SCMP_SYS (gettid), SCMP_SYS (rt_sigreturn),
+    SCMP_SYS (rt_sigprocmask), SCMP_SYS (restart_syscall), SCMP_SYS (exit),
+    SCMP_SYS (exit_group),
+  };
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ERRNO (EPERM));
+  int ret = ctx ? 0 : -ENOMEM;
+
+  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (allowed); i++)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+  /* New sockets: IPv4 and IPv6 only (TCP, UDP, and ICMP datagram sockets
+   * for ping).  No unix sockets (the user's agents and servers), no
+   * netlink, no packet sockets. */
+  if (ret == 0)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 1,
+                            SCMP_A0 (SCMP_CMP_EQ, AF_INET));
+  if (ret == 0)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 1,
+                            SCMP_A0 (SCMP_CMP_EQ, AF_INET6));
+  /* Files: opened for reading only. */
+  if (ret == 0)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (openat), 1,
+                            SCMP_A2 (SCMP_CMP_MASKED_EQ,
+                                     O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE, O_RDONLY));
+  /* ioctl: the two socket ones libslirp uses. */
+  if (ret == 0)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (ioctl), 1,
+                            SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, FIONBIO));
+  if (ret == 0)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (ioctl), 1,
+                            SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, FIONREAD));
+  if (ret == 0)
+    ret = seccomp_load (ctx);
+  seccomp_release (ctx);
+  if (ret < 0)
+    helper_fail ("network helper: its seccomp filter: %s", strerror (-ret));
+}
+
+static void
+confine (uint64_t memory)
+{
+  int ret;
+
+  confine_filesystem ();
+  confine_limits (memory);
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    helper_fail ("network helper: PR_SET_DUMPABLE: %s", strerror (errno));
+  /* Every set empty, the bounding and ambient sets too: the helper keeps
+   * no capability even over its own namespaces. */
+  capng_clear (CAPNG_SELECT_ALL);
+  if ((ret = capng_apply (CAPNG_SELECT_ALL)) < 0)
+    helper_fail ("network helper: dropping capabilities: libcap-ng error %d", ret);
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    helper_fail ("network helper: no_new_privs: %s", strerror (errno));
+  confine_syscalls ();
+}
+
+void
+entrun_nethelper_main (void)
+{
+  static union
+  {
+    netsetup_config_t c;
+    char bytes[CONFIG_MAX];
+  } config;
+  netsetup_engine_t *engine = NULL;
+  ent_error_t *err = NULL;
+  ssize_t len;
+  int fd, ret;
+
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    _exit (ENTRUN_EXIT_ERROR);
+  len = recv (CTL_FD, config.bytes, sizeof (config.bytes), MSG_TRUNC);
+  if (len <= 0)
+    _exit (ENTRUN_EXIT_ERROR); /* entrun is gone */
+  if ((size_t)len > sizeof (config.bytes))
+    helper_fail ("network helper: a configuration of %zd bytes", len);
+  /* Loads libslirp: before the filesystem goes away. */
+  if (netsetup_engine_new (&config.c, (size_t)len, &engine, &err) < 0)
+    helper_fail ("%s", ent_error_message (err));
+  confine (config.c.memory);
+
+  /* Only now the sandbox's descriptors, and its bytes. */
+  if ((fd = netsetup_recv_fd (PID1_FD)) == -EPIPE)
+    goto pid1_gone;
+  if (fd < 0)
+    helper_fail ("network helper: receiving the sandbox's network: %s", strerror (-fd));
+  size_t n_udp = netsetup_engine_udp_fds (engine);
+  int *udp = calloc (n_udp + 1, sizeof (int));
+  if (udp == NULL)
+    helper_fail ("network helper: out of memory");
+  for (size_t i = 0; i < n_udp; i++)
+    if ((udp[i] = netsetup_recv_fd (PID1_FD)) == -EPIPE)
+      goto pid1_gone;
+    else if (udp[i] < 0)
+      helper_fail ("network helper: receiving the sandbox's UDP sockets: %s", strerror (-udp[i]));
+  if (netsetup_engine_start (engine, fd, udp, &err) < 0)
+    helper_fail ("%s", ent_error_message (err));
+  free (udp);
+  /* entrun first: were the helper to die between the two, entrun would
+   * take it for a crash of a running network and stop the sandbox. */
+  if (send (CTL_FD, "R", 1, MSG_NOSIGNAL) < 0)
+    _exit (ENTRUN_EXIT_ERROR);
+  if (send (PID1_FD, "R", 1, MSG_NOSIGNAL) < 0)
+    goto pid1_gone;
+  close (PID1_FD);
+  ret = netsetup_engine_run (engine, CTL_FD);
+  if (ret < 0)
+    helper_fail ("network helper: its event loop: %s", strerror (-ret));
+  _exit (0);
+
+pid1_gone:
+  /* pid 1 failed before the network was up, and said why itself. */
+  if (send (CTL_FD, "P", 1, MSG_NOSIGNAL) < 0)
+    {
+      /* entrun is gone too */
+    }
+  _exit (ENTRUN_EXIT_ERROR);
+}
