@@ -27,6 +27,7 @@
 #include "ent-defaults.h"
 #include "mounts.h"
 #include "netsetup.h"
+#include "sandbox.h"
 #include "util.h"
 
 #define BASE "/tmp"
@@ -653,6 +654,87 @@ setup_proc (const ent_profile_t *p)
     xmount (OLDROOT "/proc", NEWROOT "/proc", NULL, MS_BIND | MS_REC, NULL);
 }
 
+/* Does @path exist?  Any answer but yes or "no such file" is an error. */
+static bool
+exists (const char *path, struct stat *st)
+{
+  if (stat (path, st) == 0)
+    return true;
+  if (errno != ENOENT)
+    die_errno ("%s", path);
+  return false;
+}
+
+/* Cover the directories of the host's /sys that name its network
+ * interfaces: /sys/class/net and each interface's device directory's
+ * "net" (/sys/devices/.../net, which /sys/bus/.../net leads to as well). */
+static void
+cover_host_interfaces (void)
+{
+  cleanup_dir DIR *d = opendir (OLDROOT "/sys/class/net");
+  struct dirent *de;
+
+  if (d == NULL)
+    {
+      if (errno == ENOENT)
+        return;
+      die_errno ("listing /sys/class/net");
+    }
+  while ((errno = 0, de = readdir (d)) != NULL)
+    {
+      char link[PATH_MAX], target[PATH_MAX];
+      cleanup_free char *dir = NULL;
+      struct stat st;
+      if (de->d_name[0] == '.')
+        continue;
+      snprintf (link, sizeof (link), OLDROOT "/sys/class/net/%s", de->d_name);
+      if (realpath (link, target) == NULL)
+        die_errno ("resolving /sys/class/net/%s", de->d_name);
+      /* .../net/NAME: cover .../net */
+      *strrchr (target, '/') = '\0';
+      if (strncmp (target, OLDROOT "/sys/", strlen (OLDROOT "/sys/")) != 0)
+        die ("/sys/class/net/%s leads out of /sys", de->d_name);
+      dir = under (NEWROOT, target + strlen (OLDROOT));
+      if (lstat (dir, &st) < 0)
+        die_errno ("hiding the host's interfaces: %s", dir + strlen (NEWROOT));
+      if (S_ISDIR (st.st_mode))
+        cover (dir, true);
+    }
+  if (errno != 0)
+    die_errno ("listing /sys/class/net");
+  cover (NEWROOT "/sys/class/net", true);
+}
+
+/* A private network namespace gets a /sys of its own: a fresh sysfs,
+ * mounted in the sandbox's namespace, shows only its interfaces (lo, tap0),
+ * with the host's cgroup tree bound back in.  Where the kernel refuses a
+ * new sysfs (a /sys partly covered, as in some containers), or where the
+ * namespace comes only later (locked mounts), the host's /sys stays, with
+ * every directory naming a host interface covered. */
+static void
+private_sysfs (const ent_profile_t *p)
+{
+  unsigned long ro = p->fs.sys == ENT_SYS_RO ? MS_RDONLY : 0;
+  struct stat st;
+
+  if (!p->ns.create[ENT_NS_NET])
+    return;
+  if (entrun_needs_locked_mounts (p)
+      || mount ("sysfs", NEWROOT "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, NULL) < 0)
+    {
+      if (!entrun_needs_locked_mounts (p) && errno != EPERM && errno != EACCES)
+        die_errno ("mounting a fresh /sys for the sandbox's network namespace");
+      cover_host_interfaces ();
+      return;
+    }
+  if (exists (OLDROOT "/sys/fs/cgroup", &st) && exists (NEWROOT "/sys/fs/cgroup", &st))
+    {
+      xmount (OLDROOT "/sys/fs/cgroup", NEWROOT "/sys/fs/cgroup", NULL, MS_BIND | MS_REC, NULL);
+      if (ro)
+        readonly_or_die (NEWROOT "/sys/fs/cgroup");
+    }
+}
+
 static void
 setup_sys (const ent_profile_t *p)
 {
@@ -661,6 +743,7 @@ setup_sys (const ent_profile_t *p)
   else if (p->fs.read_only || p->host_boundary)
     /* host.devices.admin: /sys as on the host, under a read-only root. */
     xmount (OLDROOT "/sys", NEWROOT "/sys", NULL, MS_BIND | MS_REC, NULL);
+  private_sysfs (p);
 }
 
 /* Hide or make read-only the profile's /proc and /sys paths that exist. */
