@@ -372,6 +372,11 @@ read_helper_report (supervisor_t *s)
   do
     n = recv (s->helper_ctl, msg, sizeof (msg) - 1, 0);
   while (n < 0 && errno == EINTR);
+  /* A helper that failed before it read its configuration closed its end
+   * with that still unread: the kernel reports ECONNRESET once, ahead of
+   * what the helper sent before it ended. */
+  if (n < 0 && errno == ECONNRESET)
+    n = recv (s->helper_ctl, msg, sizeof (msg) - 1, MSG_DONTWAIT);
   if (n > 0 && (msg[0] == 'R' || msg[0] == 'P'))
     return msg[0];
   if (n > 0 && msg[0] == 'E')
@@ -423,8 +428,16 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
         on_signal (s, (int)si.ssi_signo);
       if (s->helper_ctl >= 0 && fds[2].revents)
         {
-          /* Nothing but a failure can come from a running helper. */
-          if (read_helper_report (s) != 'E')
+          /* From a running helper: a failure, or pid 1 gone before it
+           * heard "ready" (its status comes next). */
+          char report = read_helper_report (s);
+          if (report == 'P')
+            {
+              close (s->helper_ctl);
+              s->helper_ctl = -1;
+              continue;
+            }
+          if (report != 'E')
             snprintf (s->helper_why, sizeof (s->helper_why),
                       "the network helper sent an unexpected report");
           *end = END_HELPER;

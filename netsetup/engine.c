@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "ent-util.h"
+#include "frame-filter.h"
 #include "netsetup.h"
 
 #define FRAME_MAX (NETSETUP_MTU + 64)
@@ -84,6 +85,7 @@ struct netsetup_engine
   Slirp *slirp;
   int tapfd;
   int tap_idx; /* its pollfd this round, or -1 */
+  netsetup_frame_config_t filter;
   engine_timer_t *timers;
   /* The poll set of one round, grown with the flows. */
   struct pollfd *pfd;
@@ -374,6 +376,8 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
     return ent_error_set (err, ENOMEM, "out of memory");
   e->mode = (ent_net_mode_t)c->mode;
   e->host_loopback = c->host_loopback;
+  e->filter = netsetup_frame_config_default ();
+  e->filter.host_loopback = c->host_loopback;
   e->tapfd = e->listen_fd = -1;
   memcpy (&e->proxy, &c->proxy, c->proxy_len);
   e->proxy_len = c->proxy_len;
@@ -684,6 +688,9 @@ dispatch_slirp (netsetup_engine_t *e)
         ssize_t len = read (e->tapfd, frame, sizeof (frame));
         if (len <= 0)
           break;
+        /* libslirp sees only what the filter accepts (frame-filter.h). */
+        if (netsetup_frame_filter (&e->filter, frame, (size_t)len) != FRAME_ACCEPT)
+          continue;
         slirp_lib.input (e->slirp, frame, (int)len);
       }
   run_timers (e);

@@ -332,6 +332,7 @@ fault_set() {
 	: >"$POINTS"
 	while read -r func proc n label; do
 		[ "$func" = exec ] && break
+		[ "$func" = helper ] && continue # the network helper's start: a mark
 		total=$((total + 1))
 		key="$func $proc $label"
 		while [[ $key =~ (.*)/proc/[0-9]+/(.*) ]]; do

@@ -1032,6 +1032,10 @@ execvp (const char *file, char *const argv[])
 int
 execve (const char *file, char *const argv[], char *const envp[])
 {
-  emit ("exec %s 1 %s", proc, file);
+  /* entrun starting its network helper is not the payload. */
+  if (strcmp (file, "/proc/self/exe") == 0)
+    emit ("helper %s 1 %s", proc, file);
+  else
+    emit ("exec %s 1 %s", proc, file);
   return REAL (execve) (file, argv, envp);
 }

@@ -1,0 +1,282 @@
+#!/bin/bash
+# The user-mode network attacked from inside, the way a hostile guest would
+# (issue 13), and the network helper that runs it checked from outside.
+#
+# The rig is this script's own: entrun runs in a network namespace OUT (its
+# "host"), whose default route leads over a veth to a namespace FAR (its
+# "real network").  FAR holds 198.18.7.2 (a host the sandbox may reach: the
+# control), 169.254.169.254 (where clouds keep their metadata service) and
+# 10.0.2.15 and 10.0.2.77 (addresses in the sandbox's own /24 that are not
+# the gateway's or DNS's); OUT holds the "host loopback" 127.0.0.1.  A
+# listener on each (tests/net/catch.py) logs every connection and datagram.
+# So whatever the helper's NAT lets through lands in a log, and no packet
+# can leave this machine: the namespaces have no other way out.
+#
+# Attacks (tests/net/attack.py, inside the sandbox):
+#  - a UDP flood with 65507-byte datagrams to 10.0.2.2 (network.user), and
+#    a lone *last* IPv4 fragment (network.admin): they crashed entrun inside
+#    libslirp; now entrun and the command survive;
+#  - UDP and TCP out of a socket bound to tap0 (SO_BINDTODEVICE), and a
+#    crafted SYN (network.admin), to 127.0.0.1: must not reach OUT's
+#    loopback listener;
+#  - TCP/UDP to 169.254.169.254 and, crafted, to 10.0.2.15/.77: nothing
+#    reaches FAR;
+# and the helper: confined (its own user namespace, no capabilities,
+# no_new_privs, seccomp, an empty root, an empty environment), gone with
+# the sandbox, and a SIGKILL of it ends the sandbox with exit 125.
+# /sys/class/net inside shows only the sandbox's own interfaces.
+#
+# Root builds the rig; every check runs as root and then, through setpriv,
+# as the unprivileged $ENTRUN_TEST_USER, with one numbering (as in
+# network.sh).
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+REAL_ENTRUN=$(readlink -f "$ENTRUN")
+ATTACK=$top_srcdir/tests/net/attack.py
+CATCH=$top_srcdir/tests/net/catch.py
+USER_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+NS_OUT=entrun-na-out-$$ NS_FAR=entrun-na-far-$$
+VETH_OUT=nao$$ VETH_FAR=naf$$
+CTRL=198.18.7.2 PORTN=8099
+OUTLOG='' FARLOG='' RIG_UP=''
+
+rig_teardown() {
+	[ -n "$RIG_UP" ] || return 0
+	ip netns pids "$NS_OUT" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+	ip netns pids "$NS_FAR" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+	ip netns del "$NS_OUT" 2>/dev/null
+	ip netns del "$NS_FAR" 2>/dev/null
+	RIG_UP=
+}
+
+rig_setup() {
+	RIG_UP=1
+	ip netns add "$NS_OUT" && ip netns add "$NS_FAR" &&
+		ip -n "$NS_OUT" link set lo up && ip -n "$NS_FAR" link set lo up &&
+		ip link add "$VETH_OUT" netns "$NS_OUT" type veth peer name "$VETH_FAR" netns "$NS_FAR" &&
+		ip -n "$NS_OUT" addr add 198.18.7.1/24 dev "$VETH_OUT" &&
+		ip -n "$NS_FAR" addr add "$CTRL/24" dev "$VETH_FAR" &&
+		ip -n "$NS_OUT" link set "$VETH_OUT" up && ip -n "$NS_FAR" link set "$VETH_FAR" up &&
+		ip -n "$NS_OUT" route add default via "$CTRL" &&
+		ip -n "$NS_FAR" addr add 169.254.169.254/32 dev lo &&
+		ip -n "$NS_FAR" addr add 10.0.2.15/32 dev lo &&
+		ip -n "$NS_FAR" addr add 10.0.2.77/32 dev lo || return 1
+	# Where every sandbox sees it (the build tree may be under /tmp).
+	cp "$top_srcdir/tests/net/attack.py" "$TEST_TMP/attack.py" && chmod 644 "$TEST_TMP/attack.py" || return 1
+	ATTACK=$TEST_TMP/attack.py
+	OUTLOG=$TEST_TMP/out.log FARLOG=$TEST_TMP/far.log
+	: >"$OUTLOG" && : >"$FARLOG" && chmod 644 "$OUTLOG" "$FARLOG"
+	# Bounded: each listener exits on its own after 20 minutes.
+	ip netns exec "$NS_OUT" python3 "$CATCH" "$OUTLOG" 1200 "127.0.0.1:$PORTN" \
+		>"$TEST_TMP/out.ready" 2>&1 </dev/null &
+	track_bg $!
+	ip netns exec "$NS_FAR" python3 "$CATCH" "$FARLOG" 1200 "$CTRL:$PORTN" \
+		"169.254.169.254:$PORTN" "10.0.2.15:$PORTN" "10.0.2.77:$PORTN" \
+		>"$TEST_TMP/far.ready" 2>&1 </dev/null &
+	track_bg $!
+	retry 50 grep -q ready "$TEST_TMP/out.ready" && retry 50 grep -q ready "$TEST_TMP/far.ready"
+}
+
+# Run entrun as this pass's user, inside OUT, with a clean environment.
+# The wrapper execs all the way down: its pid is entrun's.
+make_wrapper() {
+	local w=$TEST_TMP/entrun-$PASS home=/root
+	local -a pre=(ip netns exec "$NS_OUT")
+	if [ "$PASS" = user ]; then
+		pre+=(setpriv "--reuid=$ENTRUN_TEST_USER" "--regid=$(id -g "$ENTRUN_TEST_USER")"
+			--init-groups --)
+		home=/
+	fi
+	{
+		echo '#!/bin/sh'
+		printf 'exec'
+		printf ' %q' "${pre[@]}" env -i "PATH=$USER_PATH" "HOME=$home" LANG=C "$REAL_ENTRUN"
+		printf ' "$@"\n'
+	} >"$w"
+	chmod 755 "$w"
+	ENTRUN=$w
+}
+
+# What reached the listeners since the mark.
+log_mark() { OUT_AT=$(wc -l <"$OUTLOG") FAR_AT=$(wc -l <"$FARLOG"); }
+since() { sleep 0.5; tail -n +"$(($2 + 1))" "$1"; }
+
+# nothing_reached DESC LOG AT PATTERN
+nothing_reached() {
+	local got
+	got=$(since "$2" "$3" | grep -E -- "$4")
+	is "" "$got" "$1"
+}
+
+attack() { sbx "$@"; }
+
+# ---- checks -------------------------------------------------------------------
+
+control_checks() {
+	log_mark
+	attack -e network.user -- sh -c "python3 $ATTACK tcp $CTRL $PORTN; python3 $ATTACK udp $CTRL $PORTN"
+	like "$(since "$FARLOG" "$FAR_AT")" "tcp $CTRL:$PORTN from" \
+		"control: a TCP connection to an outside host ($CTRL) reaches it through the NAT"
+	like "$(since "$FARLOG" "$FAR_AT")" "udp $CTRL:$PORTN from" \
+		"control: so does a UDP datagram"
+}
+
+crash_checks() {
+	attack -e network.user -- sh -c "python3 $ATTACK flood 10.0.2.2 9 2 && echo alive"
+	is 0 "$RC" "a UDP flood with 65507-byte datagrams at the gateway: the command ends on its own (entrun crashed inside libslirp here)"
+	like "$OUT" "alive" "... and finishes"
+	is "" "$ERR" "... and entrun says nothing"
+	attack -e network.admin -- sh -c "python3 $ATTACK lone-fragment 10.0.2.2 && sleep 0.3 && echo alive"
+	is 0 "$RC" "network.admin: 20 lone last fragments (MF=0, offset 8) at the gateway: the command ends on its own (SIGSEGV in libslirp here)"
+	like "$OUT" "alive" "... and finishes"
+	is "" "$ERR" "... and entrun says nothing"
+}
+
+loopback_checks() {
+	log_mark
+	attack -e network.user -- sh -c "python3 $ATTACK bound-udp 127.0.0.1 $PORTN; python3 $ATTACK bound-tcp 127.0.0.1 $PORTN; sleep 0.3"
+	nothing_reached "network.user: UDP and TCP to 127.0.0.1 out of a socket bound to tap0 never reach the host's loopback" \
+		"$OUTLOG" "$OUT_AT" .
+	log_mark
+	attack -e network.user -e network.host-loopback -- sh -c "python3 $ATTACK bound-udp 127.0.0.1 $PORTN; python3 $ATTACK bound-tcp 127.0.0.1 $PORTN; sleep 0.3"
+	nothing_reached "... nor with network.host-loopback (that grant opens 10.0.2.2, not 127.0.0.1)" \
+		"$OUTLOG" "$OUT_AT" .
+	log_mark
+	attack -e network.admin -- sh -c "python3 $ATTACK raw-syn 127.0.0.1 $PORTN; python3 $ATTACK bound-tcp 127.0.0.1 $PORTN"
+	nothing_reached "network.admin: a crafted SYN to 127.0.0.1 out of tap0 never reaches the host's loopback" \
+		"$OUTLOG" "$OUT_AT" .
+	log_mark
+	attack -e network.user -e network.host-loopback -- python3 "$ATTACK" tcp 10.0.2.2 "$PORTN"
+	like "$(since "$OUTLOG" "$OUT_AT")" "tcp 127.0.0.1:$PORTN" \
+		"control: with network.host-loopback, 10.0.2.2 does reach the host's loopback"
+}
+
+forbidden_checks() {
+	log_mark
+	attack -e network.user -- sh -c "python3 $ATTACK tcp 169.254.169.254 $PORTN; python3 $ATTACK udp 169.254.169.254 $PORTN"
+	nothing_reached "network.user: TCP and UDP to 169.254.169.254 (cloud metadata) produce nothing outside" \
+		"$FARLOG" "$FAR_AT" 169.254
+	log_mark
+	attack -e network.admin -- sh -c "ip neigh replace 10.0.2.15 lladdr 52:55:0a:00:02:02 dev tap0 &&
+		ip neigh replace 10.0.2.77 lladdr 52:55:0a:00:02:02 dev tap0 &&
+		python3 $ATTACK udp 10.0.2.15 $PORTN; python3 $ATTACK tcp 10.0.2.77 $PORTN; python3 $ATTACK raw-syn 10.0.2.15 $PORTN"
+	nothing_reached "network.admin: TCP and UDP to 10.0.2.15 and 10.0.2.77 (in the sandbox's /24, neither gateway nor DNS) produce nothing outside" \
+		"$FARLOG" "$FAR_AT" "10\\.0\\.2\\."
+}
+
+sysfs_checks() {
+	attack -- ls /sys/class/net
+	is "lo" "$(joined)" "network.none: /sys/class/net shows only lo (not the host's $VETH_OUT)"
+	attack -e network.user -- ls /sys/class/net
+	is "lo|tap0" "$(joined)" "network.user: /sys/class/net shows lo and tap0 only"
+	attack -e network.user -- sh -c "ls /sys/devices/virtual/net; ls /sys/devices/virtual/net/*/address >/dev/null"
+	is "lo|tap0" "$(joined)" "network.user: so does /sys/devices/virtual/net"
+	attack -e network.proxy=http://$CTRL:3128 -- ls /sys/class/net
+	is "lo" "$(joined)" "network.proxy: /sys/class/net shows only lo"
+}
+
+# The helper of a running sandbox: HELPER and ENTRUN_PID set, or 1.
+start_with_helper() {
+	"$ENTRUN" $(tmp_grant) "$@" </dev/null >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" &
+	ENTRUN_PID=$!
+	track_bg "$ENTRUN_PID"
+	HELPER=
+	retry 50 sh -c "pgrep -P $ENTRUN_PID -f '^entrun-network-helper' >/dev/null" || return 1
+	HELPER=$(pgrep -P "$ENTRUN_PID" -f '^entrun-network-helper')
+	retry 50 grep -q '^Seccomp:[[:space:]]*2' "/proc/$HELPER/status"
+}
+
+field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+helper_checks() {
+	local mode desc root
+	for mode in network.user network.proxy=http://$CTRL:3128; do
+		desc=${mode%%=*}
+		MARKER=$(unique_marker)
+		if ! start_with_helper -e "$mode" -- sleep "20.$MARKER"; then
+			not_ok "$desc: a network helper runs beside the sandbox" "$(cat "$TEST_TMP/bg.err")"
+			continue
+		fi
+		ok "$desc: a network helper runs beside the sandbox, entrun's child"
+		is "2 1" "$(field "$HELPER" Seccomp) $(field "$HELPER" NoNewPrivs)" \
+			"$desc: the helper runs under seccomp, with no_new_privs"
+		is "0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000" \
+			"$(field "$HELPER" CapInh) $(field "$HELPER" CapPrm) $(field "$HELPER" CapEff) $(field "$HELPER" CapBnd) $(field "$HELPER" CapAmb)" \
+			"$desc: the helper has no capability in any set"
+		isnt "$(readlink "/proc/$HELPER/ns/user")" "$(readlink "/proc/$ENTRUN_PID/ns/user")" \
+			"$desc: the helper has a user namespace of its own (no capability over the host's)"
+		is "$(readlink "/proc/$HELPER/ns/net")" "$(readlink "/proc/$ENTRUN_PID/ns/net")" \
+			"$desc: ... and entrun's network namespace, where its NAT sockets live"
+		if [ "$PASS" = root ]; then
+			root=$(ls -A "/proc/$HELPER/root/" 2>&1 | tr '\n' ' ')
+			is "dev etc " "$root" "$desc: the helper's root holds only /dev (urandom) and /etc (resolv.conf)"
+			is 0 "$(tr '\0' '\n' <"/proc/$HELPER/environ" | wc -l)" \
+				"$desc: the helper's environment is empty (the caller's secrets are not in it)"
+		else
+			# Not dumpable: its /proc files are root's; the caller cannot
+			# read (or ptrace) it any more than the sandbox can.
+			unlike "$(run_user cat "/proc/$HELPER/environ" 2>&1)" "PATH=" \
+				"$desc: the helper is not dumpable: its environment cannot be read by the user"
+		fi
+		is "$(field "$ENTRUN_PID" Uid)" "$(field "$HELPER" Uid)" \
+			"$desc: the helper runs as the caller"
+		kill -KILL "$HELPER"
+		wait_bounded "$ENTRUN_PID" 5
+		RC=$?
+		is 125 "$RC" "$desc: a SIGKILL of the helper ends the sandbox: exit 125"
+		like "$(cat "$TEST_TMP/bg.err")" "^entrun: the network helper died \\(Killed\\); the sandbox was stopped$" \
+			"$desc: ... with one line saying so"
+		sleep 0.2
+		is "" "$(pgrep -f "sleep 20.$MARKER")" "$desc: ... and nothing of the sandbox is left"
+	done
+	# The helper leaves with the sandbox.
+	sbx -e network.user -- true
+	sleep 0.2
+	is "" "$(pgrep -f '^entrun-network-helper' -u "$([ "$PASS" = user ] && id -u "$ENTRUN_TEST_USER" || echo 0)")" \
+		"after a run, no network helper is left"
+}
+
+checks() {
+	make_wrapper
+	control_checks
+	crash_checks
+	loopback_checks
+	forbidden_checks
+	sysfs_checks
+	helper_checks
+	ENTRUN=$REAL_ENTRUN
+}
+
+main() {
+	trap 'cleanup_pass; rig_teardown' EXIT
+	trap 'exit 130' INT TERM HUP
+	[ -x "$ENTRUN" ] || bail_out "no entrun binary at $ENTRUN (run make)"
+	if [ "$(id -u)" -ne 0 ]; then
+		skip_or_fail "needs root: the rig (network namespaces, a veth) can only be built by root; as root every check runs as root and as $ENTRUN_TEST_USER" \
+			"$SCRIPT_NAME checks"
+		done_testing
+		exit 0
+	fi
+	PASS=root
+	TEST_TMP=$(mktemp -d "${ENTRUN_TEST_TMPDIR:-/var/tmp}/entrun-$SCRIPT_NAME.XXXXXX") ||
+		bail_out "cannot create a temporary directory"
+	chmod 755 "$TEST_TMP"
+	have_tools "$SCRIPT_NAME checks" ip python3 setpriv pgrep || {
+		done_testing
+		exit 0
+	}
+	[ -c /dev/net/tun ] && chmod 0666 /dev/net/tun
+	if ! rig_setup; then
+		not_ok "the rig is up"
+		done_testing
+		exit 0
+	fi
+	if userns_ok; then checks; fi
+	PASS=user
+	if ensure_test_user && user_reaches_tree; then checks; fi
+	PASS=root
+	done_testing
+}
+
+main
