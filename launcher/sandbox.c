@@ -473,9 +473,9 @@ spawn_fail (int ctl, const char *step)
 }
 
 /* Start the network helper (launcher/nethelper.c): entrun's own binary
- * again, with an empty environment, /dev/null on 0-2, the report socket
- * on 3 and @pid1_sock (pid 1's network socket) on 4; send it the
- * configuration.  It sets itself up alongside pid 1. */
+ * again, in a session of its own, with an empty environment, /dev/null on
+ * 0-2, the report socket on 3 and @pid1_sock (pid 1's network socket) on
+ * 4; send it the configuration.  It sets itself up alongside pid 1. */
 static void
 spawn_net_helper (const ent_profile_t *p, int pid1_sock, supervisor_t *s)
 {
@@ -519,6 +519,11 @@ spawn_net_helper (const ent_profile_t *p, int pid1_sock, supervisor_t *s)
         spawn_fail (ctl[1], "PR_SET_PDEATHSIG");
       if (getppid () != parent)
         _exit (ENTRUN_EXIT_ERROR); /* entrun is gone: nobody to tell */
+      /* Out of entrun's process group and session: ^C, ^Z and ^\ at the
+       * caller's terminal go to the foreground group, and are entrun's to
+       * forward to the sandbox, never the helper's to die of. */
+      if (setsid () < 0)
+        spawn_fail (ctl[1], "setsid");
       if ((hctl = fcntl (ctl[1], F_DUPFD_CLOEXEC, 10)) < 0
           || (hpid1 = fcntl (pid1_sock, F_DUPFD_CLOEXEC, 10)) < 0 || dup2 (null_fd, 0) < 0
           || dup2 (null_fd, 1) < 0 || dup2 (null_fd, 2) < 0 || dup2 (hctl, 3) < 0

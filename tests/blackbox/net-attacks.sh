@@ -237,8 +237,34 @@ helper_checks() {
 		"after a run, no network helper is left"
 }
 
+# ^C at a terminal sends SIGINT to the whole foreground process group:
+# entrun's, which the helper must not be part of (it would die, and take
+# the sandbox with it).  The group here is made with setsid, the signal
+# sent to it as the terminal would.
+terminal_checks() {
+	local ready=$TEST_TMP/w/ready.int.$PASS pgid rc
+	rm -f "$ready"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	setsid env --default-signal "$ENTRUN" $(tmp_grant) -e network.user -- sh -c \
+		'trap "kill \$! 2>/dev/null; exit 42" INT; : >"$1"; sleep 100 & wait' _ "$ready" \
+		</dev/null >/dev/null 2>"$TEST_TMP/int.err" &
+	pgid=$!
+	track_bg "$pgid"
+	if ! retry 100 test -e "$ready"; then
+		not_ok "network.user: ^C to the foreground group reaches the command, not the helper" \
+			"the sandbox never started: $(cat "$TEST_TMP/int.err")"
+		return
+	fi
+	kill -INT -- "-$pgid"
+	wait_bounded "$pgid" 5
+	rc=$?
+	is 42 "$rc" "network.user: ^C to the foreground process group reaches the command (its trap exits 42), not the helper"
+	is "" "$(cat "$TEST_TMP/int.err")" "... and entrun says nothing of a dead helper"
+}
+
 checks() {
 	make_wrapper
+	terminal_checks
 	control_checks
 	crash_checks
 	loopback_checks
@@ -262,6 +288,7 @@ main() {
 	TEST_TMP=$(mktemp -d "${ENTRUN_TEST_TMPDIR:-/var/tmp}/entrun-$SCRIPT_NAME.XXXXXX") ||
 		bail_out "cannot create a temporary directory"
 	chmod 755 "$TEST_TMP"
+	mkdir -m 1777 "$TEST_TMP/w" || bail_out "cannot create $TEST_TMP/w"
 	have_tools "$SCRIPT_NAME checks" ip python3 setpriv pgrep || {
 		done_testing
 		exit 0
