@@ -211,7 +211,7 @@ enter_cgroup (pid_t pid, const ent_profile_t *p)
 }
 
 static pid_t
-spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
+spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
 {
   int flags = clone_flags (sb->profile);
   pid_t pid;
@@ -232,8 +232,6 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int net_parent)
       die_use_underscore_exit ();
       close (sync_w);
       close (status_r);
-      if (net_parent >= 0)
-        close (net_parent);
       entrun_pid1 (sb);
     }
   return pid;
@@ -567,7 +565,10 @@ await_net_helper (supervisor_t *s)
     }
 }
 
-/* End the helper with the sandbox, and reap it. */
+/* End the helper with the sandbox.  Not reaped: its exit tears down its
+ * mount and user namespaces, which takes the kernel milliseconds that
+ * entrun's own exit need not wait for (as with pid 1's tap, see
+ * supervise); once entrun is gone, init reaps it. */
 static void
 stop_net_helper (supervisor_t *s)
 {
@@ -577,8 +578,6 @@ stop_net_helper (supervisor_t *s)
   if (s->helper <= 0)
     return;
   kill (s->helper, SIGKILL);
-  while (waitpid (s->helper, NULL, 0) < 0 && errno == EINTR)
-    ;
   s->helper = 0;
 }
 
@@ -683,7 +682,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   entrun_sandbox_t sb = {
     .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
   };
-  int sync_pipe[2], status_pipe[2], net_pair[2] = { -1, -1 };
+  int sync_pipe[2], status_pipe[2], net_pair[2];
   cleanup_free char *cgroup = NULL;
   supervisor_t sup = {
     .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1
@@ -695,6 +694,17 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   int wstatus, ret;
 
   check_keep_fds (cli);
+  sb.net_sock = -1;
+  /* First: the helper sets itself up while entrun scans the host. */
+  if (netsetup_needs_engine (p))
+    {
+      if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net_pair) < 0)
+        die_errno ("socketpair");
+      sb.net_sock = net_pair[1];
+      spawn_net_helper (p, net_pair[0], &sup);
+      close (net_pair[0]);
+      verbose ("network helper started (pid %d)", (int)sup.helper);
+    }
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
   sb.protect = protected_paths (p, profile_files);
@@ -705,21 +715,12 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];
   sb.status_fd = status_pipe[1];
-  sb.net_sock = -1;
   sb.tap_hold = -1;
   block_signals (&sb);
-  if (netsetup_needs_engine (p))
-    {
-      if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net_pair) < 0)
-        die_errno ("socketpair");
-      sb.net_sock = net_pair[1];
-      spawn_net_helper (p, net_pair[0], &sup);
-      close (net_pair[0]);
-    }
   save_stdio (&stdio);
 
   verbose ("seccomp filter ready");
-  sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], net_pair[0]);
+  sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0]);
   sup.own_pidns = p->ns.create[ENT_NS_PID];
   verbose ("namespaces created (pid 1 is %d)", sup.pid);
   /* A write to pid 1's pipe or socket, or libslirp's to a socket whose peer
