@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <sched.h>
 #include <netdb.h>
 #include <slirp/libslirp.h>
@@ -86,6 +87,7 @@ struct netsetup_engine
   int tapfd;
   int tap_idx; /* its pollfd this round, or -1 */
   netsetup_frame_config_t filter;
+  uint32_t host[NETSETUP_HOST_ADDRS_MAX]; /* filter.host points here */
   engine_timer_t *timers;
   /* The poll set of one round, grown with the flows. */
   struct pollfd *pfd;
@@ -328,6 +330,42 @@ resolve_proxy (netsetup_config_t *c, const char *url, ent_error_t **err)
   return 0;
 }
 
+/* The host's own IPv4 addresses, for the frame filter: a service bound to
+ * 0.0.0.0 on the host is reachable at each, and none may be reached from
+ * the sandbox.  (Loopback ones are dropped as 127.0.0.0/8 anyway.) */
+static int
+host_addresses (netsetup_config_t *c, ent_error_t **err)
+{
+  struct ifaddrs *ifa = NULL;
+
+  if (getifaddrs (&ifa) < 0)
+    return ent_error_set (err, errno, "network: listing the host's addresses: %s",
+                          strerror (errno));
+  for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
+    {
+      uint32_t a;
+      bool seen = false;
+      if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+        continue;
+      a = ntohl (((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+      if ((a >> 24) == 127)
+        continue;
+      for (uint32_t k = 0; k < c->n_host; k++)
+        seen |= c->host[k] == a;
+      if (seen)
+        continue;
+      if (c->n_host == NETSETUP_HOST_ADDRS_MAX)
+        {
+          freeifaddrs (ifa);
+          return ent_error_set (err, E2BIG, "network: the host has more than %d IPv4 addresses",
+                                NETSETUP_HOST_ADDRS_MAX);
+        }
+      c->host[c->n_host++] = a;
+    }
+  freeifaddrs (ifa);
+  return 0;
+}
+
 int
 netsetup_config_new (const ent_profile_t *p, netsetup_config_t **out, size_t *len,
                      ent_error_t **err)
@@ -350,6 +388,8 @@ netsetup_config_new (const ent_profile_t *p, netsetup_config_t **out, size_t *le
     memcpy (c->publish, p->net.publish, p->net.n_publish * sizeof (ent_publish_t));
   if (p->net.mode == ENT_NET_PROXY)
     ret = resolve_proxy (c, p->net.proxy_url, err);
+  else
+    ret = host_addresses (c, err);
   if (ret < 0)
     {
       free (c);
@@ -370,7 +410,7 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
   if (len < sizeof (*c) || c->size != len || c->n_publish > NETSETUP_PUBLISH_MAX
       || len != sizeof (*c) + c->n_publish * sizeof (ent_publish_t)
       || (c->mode != ENT_NET_USER && c->mode != ENT_NET_PROXY)
-      || c->proxy_len > sizeof (c->proxy))
+      || c->proxy_len > sizeof (c->proxy) || c->n_host > NETSETUP_HOST_ADDRS_MAX)
     return ent_error_set (err, EINVAL, "network helper: a malformed configuration");
   if ((e = calloc (1, sizeof (*e))) == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
@@ -378,6 +418,9 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
   e->host_loopback = c->host_loopback;
   e->filter = netsetup_frame_config_default ();
   e->filter.host_loopback = c->host_loopback;
+  memcpy (e->host, c->host, c->n_host * sizeof (uint32_t));
+  e->filter.host = e->host;
+  e->filter.n_host = c->n_host;
   e->tapfd = e->listen_fd = -1;
   memcpy (&e->proxy, &c->proxy, c->proxy_len);
   e->proxy_len = c->proxy_len;

@@ -84,6 +84,7 @@ static const char *const verdict_names[FRAME_VERDICT_COUNT] = {
   [FRAME_DROP_DST_GATEWAY] = "dst-gateway",
   [FRAME_DROP_DST_GATEWAY_SERVICE] = "dst-gateway-service",
   [FRAME_DROP_DST_DNS_PORT] = "dst-dns-port",
+  [FRAME_DROP_DST_HOST] = "dst-host",
 };
 
 /* Destinations that no grant but link_local opens (link_local: see
@@ -394,6 +395,12 @@ address_verdict (const netsetup_frame_config_t *cfg, const l4_info_t *l4, uint32
     if ((dst & dst_denied[i].mask) == dst_denied[i].net
         && !(dst_denied[i].verdict == FRAME_DROP_DST_LINK_LOCAL && cfg->link_local))
       return dst_denied[i].verdict;
+  /* The host's own addresses: a service bound to 0.0.0.0 there (a
+   * database, a Docker-published port) would be the host's loopback
+   * under another name. */
+  for (size_t i = 0; i < cfg->n_host; i++)
+    if (dst == cfg->host[i])
+      return FRAME_DROP_DST_HOST;
   if (in_network (cfg, dst))
     return guest_network_verdict (cfg, l4, dst);
   return FRAME_ACCEPT;

@@ -45,7 +45,9 @@
  *             neither port 0.
  *   ICMP      at least 8 bytes; echo request (type 8, code 0) only.
  *   source    the guest's own address; 0.0.0.0 only for DHCP (below).
- *   dest      never 127.0.0.0/8, 0.0.0.0/8, 224.0.0.0/3 (multicast and
+ *   dest      never one of the host's own addresses (cfg->host: the
+ *             host's services bound to 0.0.0.0 are its loopback's by
+ *             another name), never 127.0.0.0/8, 0.0.0.0/8, 224.0.0.0/3 (multicast and
  *             class E), 255.255.255.255 (except DHCP: UDP 68 -> 67 from
  *             0.0.0.0 or the guest); 169.254.0.0/16 only with link_local;
  *             inside the guest network only the gateway and the DNS
@@ -103,6 +105,7 @@ typedef enum netsetup_frame_verdict
   FRAME_DROP_DST_GATEWAY,         /* the gateway without host_loopback */
   FRAME_DROP_DST_GATEWAY_SERVICE, /* libslirp's BOOTP/TFTP on the gateway */
   FRAME_DROP_DST_DNS_PORT,        /* the DNS address, not port 53 */
+  FRAME_DROP_DST_HOST,            /* one of the host's own addresses */
   FRAME_VERDICT_COUNT
 } netsetup_frame_verdict_t;
 
@@ -117,6 +120,8 @@ typedef struct netsetup_frame_config
   uint32_t guest;     /* tap0's address, 10.0.2.100 */
   bool host_loopback; /* network.host-loopback: TCP/UDP to the gateway */
   bool link_local;    /* 169.254.0.0/16 granted explicitly */
+  const uint32_t *host; /* the host's own IPv4 addresses, never reachable */
+  size_t n_host;
 } netsetup_frame_config_t;
 
 /* The configuration for the addresses in netsetup.h (NETSETUP_GATEWAY,

@@ -61,6 +61,7 @@ int netsetup_recv_fd (int sock);
 /* ---- outside: the engine --------------------------------------------------- */
 
 #define NETSETUP_PUBLISH_MAX 256
+#define NETSETUP_HOST_ADDRS_MAX 64
 
 /* What the engine needs of the profile, flat, to hand to the helper over a
  * socket: entrun builds it (resolving the proxy there, so that a bad host
@@ -71,6 +72,8 @@ typedef struct netsetup_config
   int32_t mode;  /* ENT_NET_USER (user, admin) or ENT_NET_PROXY */
   bool host_loopback;
   uint64_t memory; /* resources.memory, 0 when unset: the helper's own bound */
+  uint32_t n_host; /* the host's own IPv4 addresses (host byte order) */
+  uint32_t host[NETSETUP_HOST_ADDRS_MAX];
   uint32_t proxy_len;
   struct sockaddr_storage proxy;
   uint32_t n_publish;

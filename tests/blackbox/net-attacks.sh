@@ -7,7 +7,8 @@
 # "real network").  FAR holds 198.18.7.2 (a host the sandbox may reach: the
 # control), 169.254.169.254 (where clouds keep their metadata service) and
 # 10.0.2.15 and 10.0.2.77 (addresses in the sandbox's own /24 that are not
-# the gateway's or DNS's); OUT holds the "host loopback" 127.0.0.1.  A
+# the gateway's or DNS's); OUT holds the "host loopback" 127.0.0.1 and the
+# host's own address on its veth, 198.18.7.1.  A
 # listener on each (tests/net/catch.py) logs every connection and datagram.
 # So whatever the helper's NAT lets through lands in a log, and no packet
 # can leave this machine: the namespaces have no other way out.
@@ -18,7 +19,7 @@
 #    libslirp; now entrun and the command survive;
 #  - UDP and TCP out of a socket bound to tap0 (SO_BINDTODEVICE), and a
 #    crafted SYN (network.admin), to 127.0.0.1: must not reach OUT's
-#    loopback listener;
+#    loopback listener; nor TCP/UDP to OUT's own address 198.18.7.1;
 #  - TCP/UDP to 169.254.169.254 and, crafted, to 10.0.2.15/.77: nothing
 #    reaches FAR;
 # and the helper: confined (its own user namespace, no capabilities,
@@ -38,7 +39,7 @@ CATCH=$top_srcdir/tests/net/catch.py
 USER_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 NS_OUT=entrun-na-out-$$ NS_FAR=entrun-na-far-$$
 VETH_OUT=nao$$ VETH_FAR=naf$$
-CTRL=198.18.7.2 PORTN=8099
+CTRL=198.18.7.2 HOST_ADDR=198.18.7.1 PORTN=8099
 OUTLOG='' FARLOG='' RIG_UP=''
 
 rig_teardown() {
@@ -55,7 +56,7 @@ rig_setup() {
 	ip netns add "$NS_OUT" && ip netns add "$NS_FAR" &&
 		ip -n "$NS_OUT" link set lo up && ip -n "$NS_FAR" link set lo up &&
 		ip link add "$VETH_OUT" netns "$NS_OUT" type veth peer name "$VETH_FAR" netns "$NS_FAR" &&
-		ip -n "$NS_OUT" addr add 198.18.7.1/24 dev "$VETH_OUT" &&
+		ip -n "$NS_OUT" addr add "$HOST_ADDR/24" dev "$VETH_OUT" &&
 		ip -n "$NS_FAR" addr add "$CTRL/24" dev "$VETH_FAR" &&
 		ip -n "$NS_OUT" link set "$VETH_OUT" up && ip -n "$NS_FAR" link set "$VETH_FAR" up &&
 		ip -n "$NS_OUT" route add default via "$CTRL" &&
@@ -68,7 +69,7 @@ rig_setup() {
 	OUTLOG=$TEST_TMP/out.log FARLOG=$TEST_TMP/far.log
 	: >"$OUTLOG" && : >"$FARLOG" && chmod 644 "$OUTLOG" "$FARLOG"
 	# Bounded: each listener exits on its own after 20 minutes.
-	ip netns exec "$NS_OUT" python3 "$CATCH" "$OUTLOG" 1200 "127.0.0.1:$PORTN" \
+	ip netns exec "$NS_OUT" python3 "$CATCH" "$OUTLOG" 1200 "127.0.0.1:$PORTN" "$HOST_ADDR:$PORTN" \
 		>"$TEST_TMP/out.ready" 2>&1 </dev/null &
 	track_bg $!
 	ip netns exec "$NS_FAR" python3 "$CATCH" "$FARLOG" 1200 "$CTRL:$PORTN" \
@@ -145,6 +146,10 @@ loopback_checks() {
 	log_mark
 	attack -e network.admin -- sh -c "python3 $ATTACK raw-syn 127.0.0.1 $PORTN; python3 $ATTACK bound-tcp 127.0.0.1 $PORTN"
 	nothing_reached "network.admin: a crafted SYN to 127.0.0.1 out of tap0 never reaches the host's loopback" \
+		"$OUTLOG" "$OUT_AT" .
+	log_mark
+	attack -e network.user -e network.host-loopback -- sh -c "python3 $ATTACK tcp $HOST_ADDR $PORTN; python3 $ATTACK udp $HOST_ADDR $PORTN"
+	nothing_reached "network.user: TCP and UDP to the host's own address ($HOST_ADDR, a service bound to 0.0.0.0 there) never reach it, even with network.host-loopback" \
 		"$OUTLOG" "$OUT_AT" .
 	log_mark
 	attack -e network.user -e network.host-loopback -- python3 "$ATTACK" tcp 10.0.2.2 "$PORTN"

@@ -776,6 +776,26 @@ START_TEST (link_local_needs_grant)
 }
 END_TEST
 
+/* The host's own addresses (a service bound to 0.0.0.0 there), with or
+ * without the host-loopback grant; other addresses pass. */
+START_TEST (drops_host_addresses)
+{
+  static const uint32_t host[] = { IP4 (192, 168, 1, 20), IP4 (172, 17, 0, 1) };
+  frame_t f;
+
+  cfg.host = host;
+  cfg.n_host = 2;
+  tcp_syn (&f, GUEST, IP4 (192, 168, 1, 20), 5432);
+  ck_verdict (&f, FRAME_DROP_DST_HOST);
+  udp (&f, GUEST, IP4 (172, 17, 0, 1), 40000, 53, "x", 1);
+  ck_verdict (&f, FRAME_DROP_DST_HOST);
+  cfg.host_loopback = true;
+  ck_verdict (&f, FRAME_DROP_DST_HOST);
+  tcp_syn (&f, GUEST, IP4 (192, 168, 1, 21), 5432);
+  ck_verdict (&f, FRAME_ACCEPT);
+}
+END_TEST
+
 START_TEST (drops_multicast_and_class_e)
 {
   static const uint32_t dst[]
@@ -1008,6 +1028,7 @@ main (void)
   tcase_add_test (tc, drops_loopback);
   tcase_add_test (tc, drops_this_network);
   tcase_add_test (tc, link_local_needs_grant);
+  tcase_add_test (tc, drops_host_addresses);
   tcase_add_test (tc, drops_multicast_and_class_e);
   tcase_add_test (tc, drops_limited_broadcast);
   tcase_add_test (tc, drops_rest_of_guest_network);
