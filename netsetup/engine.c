@@ -88,6 +88,7 @@ struct netsetup_engine
   int tap_idx; /* its pollfd this round, or -1 */
   netsetup_frame_config_t filter;
   uint32_t host[NETSETUP_HOST_ADDRS_MAX]; /* filter.host points here */
+  uint16_t published[NETSETUP_PUBLISH_MAX]; /* and filter.published here */
   engine_timer_t *timers;
   /* The poll set of one round, grown with the flows. */
   struct pollfd *pfd;
@@ -421,6 +422,10 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
   memcpy (e->host, c->host, c->n_host * sizeof (uint32_t));
   e->filter.host = e->host;
   e->filter.n_host = c->n_host;
+  for (uint32_t i = 0; i < c->n_publish; i++)
+    if (!c->publish[i].udp)
+      e->published[e->filter.n_published++] = c->publish[i].sandbox_port;
+  e->filter.published = e->published;
   e->tapfd = e->listen_fd = -1;
   memcpy (&e->proxy, &c->proxy, c->proxy_len);
   e->proxy_len = c->proxy_len;

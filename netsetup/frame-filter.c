@@ -351,6 +351,15 @@ gateway_verdict (const netsetup_frame_config_t *cfg, const l4_info_t *l4)
 {
   if (l4->echo)
     return FRAME_ACCEPT;
+  /* A published TCP port: libslirp's forward connects to the guest from
+   * the gateway, and the guest answers there.  libslirp matches such a
+   * segment to its forward's socket; any other it refuses itself (its
+   * disable_host_loopback), so the host's loopback stays on one lock for
+   * these ports. */
+  if (l4->proto == PROTO_TCP)
+    for (size_t i = 0; i < cfg->n_published; i++)
+      if (l4->sport == cfg->published[i])
+        return FRAME_ACCEPT;
   if (!cfg->host_loopback)
     return FRAME_DROP_DST_GATEWAY;
   if (l4->proto == PROTO_UDP && (l4->dport == PORT_BOOTP_SERVER || l4->dport == PORT_TFTP))

@@ -52,7 +52,10 @@
  *             0.0.0.0 or the guest); 169.254.0.0/16 only with link_local;
  *             inside the guest network only the gateway and the DNS
  *             address:
- *               gateway  with host_loopback: TCP and UDP (libslirp maps it
+ *               gateway  TCP from a published port (cfg->published: the
+ *                        guest's side of libslirp's port forwards, which
+ *                        come from the gateway); with host_loopback: TCP
+ *                        and UDP (libslirp maps it
  *                        to the host's 127.0.0.1; the frame itself never
  *                        names 127.0.0.0/8) but not UDP 67/69 (libslirp's
  *                        own BOOTP and TFTP servers); ICMP echo always
@@ -122,6 +125,8 @@ typedef struct netsetup_frame_config
   bool link_local;    /* 169.254.0.0/16 granted explicitly */
   const uint32_t *host; /* the host's own IPv4 addresses, never reachable */
   size_t n_host;
+  const uint16_t *published; /* sandbox ports of the TCP network.publish */
+  size_t n_published;
 } netsetup_frame_config_t;
 
 /* The configuration for the addresses in netsetup.h (NETSETUP_GATEWAY,

@@ -148,6 +148,10 @@ loopback_checks() {
 	nothing_reached "network.admin: a crafted SYN to 127.0.0.1 out of tap0 never reaches the host's loopback" \
 		"$OUTLOG" "$OUT_AT" .
 	log_mark
+	attack -e network.user -e "network.publish=$((PORTN + 1)):8080" -- python3 "$ATTACK" tcp-from 8080 10.0.2.2 "$PORTN"
+	nothing_reached "network.user with a published TCP port 8080: a connection from port 8080 to the gateway does not reach the host's loopback (the filter lets the forward's answers through, libslirp refuses new connections there)" \
+		"$OUTLOG" "$OUT_AT" .
+	log_mark
 	attack -e network.user -e network.host-loopback -- sh -c "python3 $ATTACK tcp $HOST_ADDR $PORTN; python3 $ATTACK udp $HOST_ADDR $PORTN"
 	nothing_reached "network.user: TCP and UDP to the host's own address ($HOST_ADDR, a service bound to 0.0.0.0 there) never reach it, even with network.host-loopback" \
 		"$OUTLOG" "$OUT_AT" .

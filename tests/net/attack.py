@@ -16,6 +16,7 @@ gateway and DNS addresses, and hosts in network namespaces they made.
   bound-tcp IP PORT           TCP connect to IP:PORT, bound to tap0
   raw-syn IP PORT             a TCP SYN to IP:PORT, crafted, out of tap0
   udp IP PORT / tcp IP PORT   plain UDP datagram / TCP connect
+  tcp-from SPORT IP PORT      TCP connect from local port SPORT
 """
 import os
 import socket
@@ -123,6 +124,17 @@ def main(argv):
         for _ in range(3):
             s.sendto(b"udp", (argv[2], int(argv[3])))
         print("udp: sent")
+    elif cmd == "tcp-from":
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", int(argv[2])))
+        s.settimeout(2)
+        try:
+            s.connect((argv[3], int(argv[4])))
+            s.send(b"tcp-from\n")
+            print("tcp-from: connected")
+        except OSError as e:
+            print("tcp-from: %s" % e)
     elif cmd == "tcp":
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.settimeout(2)

@@ -159,6 +159,16 @@ tcp_syn (frame_t *f, uint32_t src, uint32_t dst, uint16_t dport)
   l4_checksum (f, 16);
 }
 
+/* A SYN-ACK from @sport: the guest answering a connection. */
+static void
+tcp_segment (frame_t *f, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
+{
+  tcp_syn (f, src, dst, dport);
+  put16 (f->b + L4, sport);
+  f->b[L4 + 13] = 0x12; /* SYN, ACK */
+  l4_checksum (f, 16);
+}
+
 static void
 icmp (frame_t *f, uint32_t dst, uint8_t type, uint8_t code)
 {
@@ -873,6 +883,26 @@ START_TEST (gateway_needs_host_loopback)
 }
 END_TEST
 
+/* The guest's answers on a published TCP port go to the gateway (where
+ * libslirp's forward comes from); nothing else of the guest's does. */
+START_TEST (gateway_answers_published_ports)
+{
+  static const uint16_t published[] = { 8080 };
+  frame_t f;
+
+  cfg.published = published;
+  cfg.n_published = 1;
+  tcp_syn (&f, GUEST, GATEWAY, 40000);
+  ck_verdict (&f, FRAME_DROP_DST_GATEWAY);
+  tcp_segment (&f, GUEST, GATEWAY, 8080, 40000);
+  ck_verdict (&f, FRAME_ACCEPT);
+  udp (&f, GUEST, GATEWAY, 8080, 40000, "x", 1);
+  ck_verdict (&f, FRAME_DROP_DST_GATEWAY);
+  tcp_segment (&f, GUEST, IP4 (10, 0, 2, 15), 8080, 40000);
+  ck_verdict (&f, FRAME_DROP_DST_GUEST_NETWORK);
+}
+END_TEST
+
 START_TEST (drops_gateway_services)
 {
   frame_t f;
@@ -1029,6 +1059,7 @@ main (void)
   tcase_add_test (tc, drops_this_network);
   tcase_add_test (tc, link_local_needs_grant);
   tcase_add_test (tc, drops_host_addresses);
+  tcase_add_test (tc, gateway_answers_published_ports);
   tcase_add_test (tc, drops_multicast_and_class_e);
   tcase_add_test (tc, drops_limited_broadcast);
   tcase_add_test (tc, drops_rest_of_guest_network);
