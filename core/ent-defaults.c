@@ -176,7 +176,6 @@ ent_path_is_below (const char *path, const char *top)
   return strncmp (path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static const ent_mount_t *covered_by (const ent_profile_t *p, const char *path);
 
 int
 ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
@@ -188,7 +187,7 @@ ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, const c
     if (strcmp (p->fs.mounts[i].path, path) == 0)
       return 0;
   /* A hide below a private tmpfs or another hide hides nothing. */
-  if (kind == ENT_MOUNT_HIDE && covered_by (p, path))
+  if (kind == ENT_MOUNT_HIDE && ent_profile_covered_by (p, path))
     return 0;
   if ((ret = ent_profile_add_mount (p, kind, path, err)) < 0)
     return ret;
@@ -203,8 +202,8 @@ ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, const c
  * a default at @path would change nothing the payload can see.  A bind
  * between the two (untrusted's private ~ with host.fs.ro=~/.config) brings
  * the host's tree back, and with it what lies below. */
-static const ent_mount_t *
-covered_by (const ent_profile_t *p, const char *path)
+const ent_mount_t *
+ent_profile_covered_by (const ent_profile_t *p, const char *path)
 {
   const ent_mount_t *deepest = NULL;
 
@@ -269,7 +268,7 @@ default_cwd (ent_profile_t *p, ent_error_t **err)
 static int
 default_tmpfs (ent_profile_t *p, const char *path, ent_error_t **err)
 {
-  if (path == NULL || path[0] != '/' || strcmp (path, "/") == 0 || covered_by (p, path))
+  if (path == NULL || path[0] != '/' || strcmp (path, "/") == 0 || ent_profile_covered_by (p, path))
     return 0;
   return ent_profile_add_implicit_mount (p, ENT_MOUNT_TMPFS, path, err);
 }
@@ -315,7 +314,7 @@ default_credentials (ent_profile_t *p, ent_error_t **err)
       int ret = ent_path_resolve (list[i], "/", p->home ? p->home : "/", &path, err);
       if (ret < 0)
         return ret;
-      if (strcmp (path, "/") == 0 || covered_by (p, path))
+      if (strcmp (path, "/") == 0 || ent_profile_covered_by (p, path))
         continue;
       /* A grant of the store itself re-exposes it; one inside it cannot
        * work (its mount point is hidden) and would be a surprise. */

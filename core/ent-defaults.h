@@ -14,4 +14,9 @@ int ent_profile_add_implicit_mount (ent_profile_t *p, ent_mount_kind_t kind, con
 /* Is @path @top or below it (lexically)? */
 bool ent_path_is_below (const char *path, const char *top);
 
+/* The mount of @p that covers @path with something of its own: the
+ * deepest mount strictly above @path, when it is a tmpfs or a hide (what
+ * the host has there is out of sight); NULL otherwise. */
+const ent_mount_t *ent_profile_covered_by (const ent_profile_t *p, const char *path);
+
 #endif

@@ -931,7 +931,10 @@ cover_socket (const ent_profile_t *p, int rootfd, const char *path)
   cleanup_free char *dst = NULL;
   struct stat st;
 
-  if (socket_granted (p, path))
+  /* Below a private tmpfs or a hide: not there to cover.  (Decided from
+   * the plan, not by a look: the other users' sockets in /tmp must not
+   * change what entrun does.) */
+  if (socket_granted (p, path) || ent_profile_covered_by (p, path))
     return;
   fd = openat2_in (rootfd, path + 1, &socket_how, sizeof (socket_how));
   if (fd < 0 && errno == ENOSYS)
@@ -1072,7 +1075,7 @@ cover_sockets (const ent_profile_t *p, char *const *sockets)
       *(slash == dir ? slash + 1 : slash) = '\0';
       /* The list is sorted: one directory's sockets mostly come together.
        * Its directory first: it may be covered whole. */
-      if (last == NULL || strcmp (last, dir) != 0)
+      if ((last == NULL || strcmp (last, dir) != 0) && !ent_profile_covered_by (p, sockets[i]))
         {
           cover_socket_dir (p, rootfd, dir);
           free (last);
