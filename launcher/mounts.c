@@ -1205,11 +1205,13 @@ entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
    * writable as (implicit) grants. */
   if (p->fs.read_only || p->host_boundary)
     readonly_or_die (NEWROOT);
+  /* /sys before the grants: a host.fs.hide under /sys must land on the
+   * sandbox's own sysfs, not under it. */
+  setup_sys (p);
   apply_grants (p);
   bind_resolv_conf (p);
   setup_proc (p);
   setup_dev (p);
-  setup_sys (p);
   mask_paths (p);
   cover_sockets (p, ctx->sockets);
   protect_paths (p, ctx->git, true);

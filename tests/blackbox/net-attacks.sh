@@ -183,6 +183,12 @@ sysfs_checks() {
 	is "lo|tap0" "$(joined)" "network.user: so does /sys/devices/virtual/net"
 	attack -e network.proxy=http://$CTRL:3128 -- ls /sys/class/net
 	is "lo" "$(joined)" "network.proxy: /sys/class/net shows only lo"
+	# Locked mounts (the namespace comes after the mounts): the host's
+	# interfaces are covered instead.
+	attack -e security.admin -- sh -c "ls /sys/class/net; find /sys/devices -name '$VETH_OUT' 2>/dev/null"
+	is "" "$(joined)" "security.admin: neither /sys/class/net nor /sys/devices names the host's interfaces"
+	attack -e host.fs.hide=/sys/kernel/mm -- ls -A /sys/kernel/mm
+	is "" "$OUT" "network.none: a host.fs.hide under /sys holds over the sandbox's own /sys"
 }
 
 # The helper of a running sandbox: HELPER and ENTRUN_PID set, or 1.
