@@ -98,58 +98,13 @@ copy_rules (ent_profile_t *dst, const ent_profile_t *src)
     OK (ent_profile_add_rule (dst, &src->seccomp.rules[i], NULL));
 }
 
-static bool
-cond_holds (const ent_arg_cond_t *c, const uint64_t *args)
-{
-  uint64_t a = args[c->index];
-
-  switch (c->op)
-    {
-    case ENT_ARG_EQ:
-      return a == c->value;
-    case ENT_ARG_NE:
-      return a != c->value;
-    case ENT_ARG_LT:
-      return a < c->value;
-    case ENT_ARG_LE:
-      return a <= c->value;
-    case ENT_ARG_GT:
-      return a > c->value;
-    case ENT_ARG_GE:
-      return a >= c->value;
-    case ENT_ARG_MASKED_EQ:
-      return (a & c->mask) == c->value;
-    default:
-      return false;
-    }
-}
-
 /* What the profile's filter does with @syscall(@args): 0 if it runs, else
- * the errno it fails with.  ERRNO rules win over ALLOW rules (the launcher
+ * the errno it fails with (ERRNO rules win over ALLOW rules: the launcher
  * installs them as a second filter). */
 static int
 verdict (const ent_profile_t *p, const char *syscall, const uint64_t *args)
 {
-  bool allowed = false;
-  int errnum = 0;
-
-  for (size_t i = 0; i < p->seccomp.n_rules; i++)
-    {
-      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
-      bool match = strcmp (r->syscall, syscall) == 0;
-
-      for (unsigned k = 0; match && k < r->n_args; k++)
-        match = cond_holds (&r->args[k], args);
-      if (!match)
-        continue;
-      if (r->action == ENT_SECCOMP_ERRNO)
-        errnum = r->errnum;
-      else
-        allowed = true;
-    }
-  if (errnum)
-    return errnum;
-  return allowed ? 0 : p->seccomp.default_errno;
+  return ent_profile_syscall_verdict (p, syscall, args);
 }
 
 static int
