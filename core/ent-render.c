@@ -13,6 +13,7 @@
 #include "ent-catalogue.h"
 #include "ent-render.h"
 #include "ent-util.h"
+#include "syscall-abi.h"
 
 static const struct
 {
@@ -227,7 +228,10 @@ json_seccomp (FILE *f, const ent_seccomp_t *s)
   fprintf (f, "  \"seccomp\": {\n    \"enabled\": %s,\n    \"default\": \"errno ",
            s->enabled ? "true" : "false");
   put_errno (f, s->default_errno);
-  fputs ("\",\n    \"rules\": [", f);
+  fputs ("\",\n    \"unknown\": \"errno ", f);
+  put_errno (f, s->unknown_errno ? s->unknown_errno : s->default_errno);
+  fputs ("\",\n    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n", f);
+  fputs ("    \"rules\": [", f);
   for (size_t i = 0; i < s->n_rules; i++)
     {
       fputs (i ? ",\n      " : "\n      ", f);
@@ -493,6 +497,11 @@ text_seccomp (FILE *f, const ent_seccomp_t *s)
     allowed += s->rules[i].action == ENT_SECCOMP_ALLOW && s->rules[i].n_args == 0;
   fprintf (f, "seccomp: default-deny (fails with ");
   put_errno (f, s->default_errno);
+  if (s->unknown_errno && s->unknown_errno != s->default_errno)
+    {
+      fputs ("; syscalls newer than Linux " ENT_POLICY_KERNEL " with ", f);
+      put_errno (f, s->unknown_errno);
+    }
   fprintf (f, "), %zu syscalls allowed on every ABI; special rules:\n", allowed);
   for (size_t i = 0; i < s->n_rules; i++)
     if (s->rules[i].n_args || s->rules[i].action != ENT_SECCOMP_ALLOW)
@@ -661,6 +670,11 @@ render_key (FILE *f, const ent_profile_t *p)
 {
   fprintf (f, "enabled %d default ", p->seccomp.enabled);
   put_errno (f, p->seccomp.default_errno);
+  if (p->seccomp.unknown_errno)
+    {
+      fputs (" unknown ", f);
+      put_errno (f, p->seccomp.unknown_errno);
+    }
   fputc ('\n', f);
   for (size_t i = 0; i < p->seccomp.n_rules; i++)
     {

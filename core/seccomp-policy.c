@@ -4,16 +4,15 @@
  *
  * ent_policy_default_allow is Docker's default seccomp profile (moby,
  * profiles/seccomp/default.json): the names it allows unconditionally to a
- * container with no extra capability, plus the x86 arch-only names it allows
- * (arch_prctl, modify_ldt).  Docker's list is exercised by a huge number of
- * real programs and years of bug reports have shaped it, so what runs under
+ * container with no extra capability, plus the x86 arch-only name it
+ * allows (arch_prctl).  Docker's list is exercised by a huge number of real
+ * programs and years of bug reports have shaped it, so what runs under
  * `docker run` should run here too.
  *
  * From it we remove what DESIGN.md ("Seccomp policy") denies unless an
- * entitlement grants it and that Docker still allows:
+ * entitlement grants it and that Docker still allows, and a few calls we
+ * judge differently:
  *
- *   - mlock, mlock2, mlockall, munlock, munlockall: security.memory-lock
- *     grants them with CAP_IPC_LOCK and a raised RLIMIT_MEMLOCK;
  *   - adjtimex, clock_adjtime, clock_adjtime64: "clock setting".  Docker
  *     relies on the kernel refusing the write modes without CAP_SYS_TIME;
  *     we deny the calls outright.  Reading the time needs none of them;
@@ -22,7 +21,28 @@
  *   - io_uring_setup, io_uring_enter, io_uring_register: a ring performs
  *     its operations without passing through the filter at all.  Docker
  *     removed them too in later releases (moby#46762);
+ *   - modify_ldt: installs segment descriptors in the caller's local
+ *     descriptor table.  Only 16-bit and segmented code needs that (DOSEMU,
+ *     Wine running 16-bit programs), while the 16-bit segments it sets up
+ *     have been the lever of kernel exploits (CVE-2015-3290) and its own
+ *     code the site of others (CVE-2017-17053); hardened kernels drop it
+ *     altogether (CONFIG_MODIFY_LDT_SYSCALL);
+ *   - memfd_secret: memory removed from the kernel's direct map.  Its only
+ *     purpose is to hide memory from the kernel itself, each such mapping
+ *     splits the host's direct map (a cost to the whole machine), and no
+ *     ordinary program uses it; the kernel itself had it off by default
+ *     until Linux 6.5 (secretmem.enable);
  *   - ioctl: allowed below, minus TIOCSTI and TIOCLINUX.
+ *
+ * and we add the mlock family (mlock, mlock2, mlockall, munlock,
+ * munlockall), which Docker allows too.  The kernel bounds them by
+ * RLIMIT_MEMLOCK (8 MiB by default since Linux 5.16) for a caller without
+ * CAP_IPC_LOCK in the initial user namespace, which a sandbox never has:
+ * locking more fails with the kernel's own ENOMEM.  gpg, ssh-agent,
+ * password managers and databases lock small buffers so that secrets
+ * never reach swap, and complain ("using insecure memory") or fail when
+ * they cannot.  security.memory-lock still raises RLIMIT_MEMLOCK to its
+ * hard limit and grants CAP_IPC_LOCK.
  *
  * personality and socket are argument-filtered in Docker's profile as well,
  * and so they are here (below); clone and clone3 likewise.
@@ -33,11 +53,61 @@
  * in the first place: Docker grants those only with a capability, we only
  * with an entitlement (the groups further down).
  *
- * The list keeps 32-bit and multiplexed names (socketcall, ipc, _llseek,
- * the *32 and *_time64 calls, ...): the launcher adds the rules for x86_64,
- * x86 and x32 alike, so a 32-bit payload or `int 0x80` from a 64-bit one
- * meets the same policy and still works.  Every name here is known to
- * libseccomp 2.5.4 on at least one of those three.
+ * SYSCALLS NEWER THAN THE POLICY
+ *
+ * A syscall the policy has never heard of fails with ENOSYS, the answer of
+ * a kernel that lacks it, so that libc falls back on the older call it
+ * replaces (glibc's fchmodat tries fchmodat2 first; tar failed on EPERM
+ * there under older container profiles).  A syscall the policy knows and
+ * does not allow keeps EPERM, as DESIGN says.  "Knows" means: in the
+ * syscall tables of the kernel syscall-abi.h names (ENT_POLICY_KERNEL), on
+ * the ABI the call comes in through, or named by any rule.  The launcher
+ * builds that boundary from those tables (ent_syscall_known_ranges), per
+ * ABI; see launcher/filter-abi.c for why a bare "above the highest number"
+ * is not right on x86.  When the kernel grows a syscall, it stays ENOSYS
+ * here until someone adds it to syscall-abi.c and decides on it below.
+ *
+ * The recent additions, each decided with a reason:
+ *
+ *   allowed (Docker's default profile allows them too):
+ *   - cachestat: page-cache statistics of a file the caller has open,
+ *     what mincore() tells for a mapping; reads nothing it could not read;
+ *   - fchmodat2: fchmodat with a flags argument (AT_SYMLINK_NOFOLLOW);
+ *     the same permission checks as chmod; glibc 2.39+ calls it first;
+ *   - map_shadow_stack: allocates a CET shadow stack for the caller's own
+ *     use; glibc calls it (makecontext) when shadow stacks are on;
+ *   - futex_wake, futex_wait, futex_requeue: the futex2 interface, the same
+ *     operations on the caller's own memory as futex, which is allowed;
+ *   - statmount, listmount: mount information of the caller's own mount
+ *     namespace, what /proc/self/mountinfo already shows it;
+ *   - mseal: forbids later changes to the caller's own mappings; it can
+ *     only take abilities away from the caller;
+ *   - setxattrat, getxattrat, listxattrat, removexattrat: the *at forms of
+ *     setxattr and friends, which are allowed, with the same checks;
+ *
+ *   allowed (our own call):
+ *   - file_getattr, file_setattr: the path-based form of the
+ *     FS_IOC_FSGETXATTR/FSSETXATTR ioctls the sandbox may already issue on
+ *     any file it can open; the same owner and capability checks;
+ *   - uretprobe, uprobe (x86 64-bit only): the kernel's uprobe
+ *     trampolines call them when a host-side tool (bpftrace, perf) probes
+ *     a function in a sandboxed process; denying uretprobe crashed the
+ *     probed process (the reason later kernels let both bypass seccomp);
+ *     called from anywhere else the kernel kills the caller with SIGILL
+ *     or fails the call with ENXIO;
+ *
+ *   denied (EPERM):
+ *   - lsm_get_self_attr, lsm_set_self_attr, lsm_list_modules: the
+ *     caller's LSM attributes, which libraries read from /proc/self/attr;
+ *     Docker does not allow them either;
+ *   - open_tree_attr: the mount API (open_tree with mount_setattr's
+ *     attributes), in ent_policy_mount_family with its siblings.
+ *
+ * The list keeps 32-bit and multiplexed names (ipc, _llseek, the *32 and
+ * *_time64 calls, ...): the launcher adds the rules for x86_64, x86 and
+ * x32 alike, so a 32-bit payload or `int 0x80` from a 64-bit one meets the
+ * same policy and still works.  Every name here is known to libseccomp
+ * 2.5.4 on at least one of those three, or listed in syscall-abi.c.
  */
 #include <errno.h>
 #include <linux/sched.h> /* CLONE_NEW*: <sched.h> has them only with _GNU_SOURCE */
@@ -71,6 +141,7 @@ const char *const ent_policy_default_allow[] = {
   "arch_prctl",
   "bind",
   "brk",
+  "cachestat",
   "capget",
   "capset",
   "chdir",
@@ -114,6 +185,7 @@ const char *const ent_policy_default_allow[] = {
   "fchdir",
   "fchmod",
   "fchmodat",
+  "fchmodat2",
   "fchown",
   "fchown32",
   "fchownat",
@@ -121,6 +193,8 @@ const char *const ent_policy_default_allow[] = {
   "fcntl64",
   "fdatasync",
   "fgetxattr",
+  "file_getattr",
+  "file_setattr",
   "flistxattr",
   "flock",
   "fork",
@@ -135,8 +209,11 @@ const char *const ent_policy_default_allow[] = {
   "ftruncate",
   "ftruncate64",
   "futex",
+  "futex_requeue",
   "futex_time64",
+  "futex_wait",
   "futex_waitv",
+  "futex_wake",
   "futimesat",
   "get_robust_list",
   "get_thread_area",
@@ -174,6 +251,7 @@ const char *const ent_policy_default_allow[] = {
   "getuid",
   "getuid32",
   "getxattr",
+  "getxattrat",
   "inotify_add_watch",
   "inotify_init",
   "inotify_init1",
@@ -198,7 +276,9 @@ const char *const ent_policy_default_allow[] = {
   "link",
   "linkat",
   "listen",
+  "listmount",
   "listxattr",
+  "listxattrat",
   "llistxattr",
   "lremovexattr",
   "lseek",
@@ -206,17 +286,19 @@ const char *const ent_policy_default_allow[] = {
   "lstat",
   "lstat64",
   "madvise",
+  "map_shadow_stack",
   "membarrier",
   "memfd_create",
-  "memfd_secret",
   "mincore",
   "mkdir",
   "mkdirat",
   "mknod",
   "mknodat",
+  "mlock",
+  "mlock2",
+  "mlockall",
   "mmap",
   "mmap2",
-  "modify_ldt",
   "mprotect",
   "mq_getsetattr",
   "mq_notify",
@@ -227,11 +309,14 @@ const char *const ent_policy_default_allow[] = {
   "mq_timedsend_time64",
   "mq_unlink",
   "mremap",
+  "mseal",
   "msgctl",
   "msgget",
   "msgrcv",
   "msgsnd",
   "msync",
+  "munlock",
+  "munlockall",
   "munmap",
   "name_to_handle_at",
   "nanosleep",
@@ -273,6 +358,7 @@ const char *const ent_policy_default_allow[] = {
   "recvmsg",
   "remap_file_pages",
   "removexattr",
+  "removexattrat",
   "rename",
   "renameat",
   "renameat2",
@@ -342,6 +428,7 @@ const char *const ent_policy_default_allow[] = {
   "setuid",
   "setuid32",
   "setxattr",
+  "setxattrat",
   "shmat",
   "shmctl",
   "shmdt",
@@ -359,6 +446,7 @@ const char *const ent_policy_default_allow[] = {
   "stat64",
   "statfs",
   "statfs64",
+  "statmount",
   "statx",
   "symlink",
   "symlinkat",
@@ -390,6 +478,8 @@ const char *const ent_policy_default_allow[] = {
   "uname",
   "unlink",
   "unlinkat",
+  "uprobe",
+  "uretprobe",
   "utime",
   "utimensat",
   "utimensat_time64",
@@ -408,8 +498,9 @@ const char *const ent_policy_default_allow[] = {
 
 /* Old and new mount API, and pivot_root: security.admin. */
 const char *const ent_policy_mount_family[] = {
-  "fsconfig",   "fsmount",   "fsopen",     "fspick", "mount",   "mount_setattr",
-  "move_mount", "open_tree", "pivot_root", "umount", "umount2", NULL,
+  "fsconfig",      "fsmount",    "fsopen",    "fspick",         "mount",
+  "mount_setattr", "move_mount", "open_tree", "open_tree_attr", "pivot_root",
+  "umount",        "umount2",    NULL,
 };
 
 /* Namespace-creating clone flags are handled by the clone rule. */
@@ -432,10 +523,6 @@ const char *const ent_policy_ptrace_family[] = {
 };
 
 const char *const ent_policy_perf_family[] = { "perf_event_open", NULL };
-
-const char *const ent_policy_mlock_family[] = {
-  "mlock", "mlock2", "mlockall", "munlock", "munlockall", NULL,
-};
 
 /* security.view: calls that only read kernel or process state.  Reading the
  * kernel log with syslog still obeys kernel.dmesg_restrict, and clearing it
@@ -614,6 +701,7 @@ ent_policy_apply_confined (ent_profile_t *p, ent_error_t **err)
 
   p->seccomp.enabled = true;
   p->seccomp.default_errno = EPERM;
+  p->seccomp.unknown_errno = ENOSYS;
 
   ret = ent_policy_allow_group (p, ent_policy_default_allow, err);
   if (ret == 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json-check.h"
+#include "syscall-abi.h"
 #include "test-suites.h"
 #include "test-util.h"
 
@@ -93,6 +94,7 @@ START_TEST (json_default_content)
     "1, \"op\": \"masked_eq\", \"mask\": 4294967295, \"value\": 21522}]}",
     "\"enabled\": true",
     "\"default\": \"errno EPERM\"",
+    "\n    \"unknown\": \"errno ENOSYS\",\n    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n",
     "\"uid\": \"caller\"",
     "\"no_new_privs\": true",
     "\"new_session\": true",
@@ -368,7 +370,8 @@ START_TEST (text_profile_content)
   assert_contains (text, "uid/gid: same as the caller\n");
   assert_contains (text, "capabilities: none\n");
   assert_contains (text, "no_new_privs: yes\n");
-  assert_contains (text, "seccomp: default-deny (fails with EPERM)");
+  assert_contains (text, "seccomp: default-deny (fails with EPERM; syscalls newer than Linux "
+                         ENT_POLICY_KERNEL " with ENOSYS)");
   assert_contains (text, "  clone3 errno ENOSYS\n");
   assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x5412\n");
   assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x541c\n");
@@ -585,7 +588,8 @@ START_TEST (seccomp_key_content)
   ent_manager_t *m = test_manager (cat);
   char *key = seccomp_key (ent_manager_profile (m));
 
-  ck_assert_msg (strncmp (key, "enabled 1 default EPERM\n", 24) == 0, "%.40s", key);
+  ck_assert_msg (strncmp (key, "enabled 1 default EPERM unknown ENOSYS\n", 39) == 0, "%.40s",
+                 key);
   assert_contains (key, "\nclone3 errno ENOSYS\n");
   assert_contains (key, "\nclone allow a0&0x7e020080==0x0\n");
   assert_contains (key, "\nread allow\n");
