@@ -32,6 +32,7 @@
  *     splits the host's direct map (a cost to the whole machine), and no
  *     ordinary program uses it; the kernel itself had it off by default
  *     until Linux 6.5 (secretmem.enable);
+ *   - socketcall (i386 only): see confine_socket below;
  *   - ioctl: allowed below, minus TIOCSTI and TIOCLINUX.
  *
  * and we add the mlock family (mlock, mlock2, mlockall, munlock,
@@ -125,9 +126,6 @@
 #endif
 #ifndef TIOCLINUX
 #define TIOCLINUX 0x541C
-#endif
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
 #endif
 
 /* Sorted in strcmp order ('_' before the letters). */
@@ -439,8 +437,6 @@ const char *const ent_policy_default_allow[] = {
   "signalfd4",
   "sigprocmask",
   "sigreturn",
-  "socketcall",
-  "socketpair",
   "splice",
   "stat",
   "stat64",
@@ -645,38 +641,206 @@ confine_ioctl (ent_profile_t *p, ent_error_t **err)
   return ret;
 }
 
-/* socket() for every family but AF_VSOCK, as in Docker's current profile.
- * vsock is not network-namespaced: it reaches the hypervisor and other VMs
- * whatever network.* level is in force, so on a VM guest network.none would
- * not mean "nothing outside reachable".
+/* ---- socket families ------------------------------------------------------
  *
- * Docker's rule is "arg0 != AF_VSOCK", a 64-bit compare, but the kernel
- * reads the family as an int: AF_VSOCK | (1 << 32) passes that rule and is
- * still AF_VSOCK (the CVE-2019-10063 trick again; we tried it, it works).
- * A deny rule with a 32-bit mask would be exact on x86_64 and x32, but on
- * x86 libseccomp turns a socket rule into socketcall(SYS_SOCKET) without the
- * family check, so it would take socket() away from 32-bit programs
- * altogether.  Hence ALLOW rules for the families on either side of 40,
- * each also requiring the upper 32 bits to be zero: [0, 40) and [41, 64) as
- * aligned blocks.  Families >= 64 do not exist (AF_MAX is 46) and fail with
- * EPERM instead of EAFNOSUPPORT.  Limitation shared with Docker: through
- * x86's socketcall() the family sits in memory, out of the filter's reach,
- * and socketcall must stay allowed for 32-bit programs. */
+ * socket() and socketpair() take an allowlist of address families; every
+ * other family fails with EAFNOSUPPORT, which is what the kernel answers
+ * for a family it was built without, so a program falls back (to IPv4, to
+ * no Bluetooth, ...) exactly as on such a kernel.  A family's code only
+ * runs once a socket of it exists: each family kept out is kernel code the
+ * sandbox never reaches.  Most of it is reachable by any user on a stock
+ * kernel (modules load on demand) and it has been the way in for many
+ * local privilege escalations: AF_ALG (CVE-2013-7421's family, blocked by
+ * Docker since 2026), TIPC (CVE-2021-43267), RDS (CVE-2010-3904), CAN BCM
+ * (CVE-2021-3609), Bluetooth, X.25, AF_KEY, vsock (CVE-2021-26708) and
+ * AF_PACKET (CVE-2017-7308, CVE-2020-14386).  vsock is not
+ * network-namespaced either: on a VM guest it reaches the hypervisor and
+ * other VMs whatever network.* level is in force.
+ *
+ * The allowlist: AF_UNIX (local IPC), AF_INET and AF_INET6 (the network
+ * the network.* level gives), AF_NETLINK for the protocols below, and
+ * AF_PACKET with network.admin only (raw frames: tcpdump, dhclient,
+ * arping), which also needs the CAP_NET_RAW that network.admin grants.
+ * security.admin does not widen it: the network.* levels decide what the
+ * network stack offers.
+ *
+ * Netlink protocols (the kernel answers EPROTONOSUPPORT for one it lacks,
+ * and so does the filter for the others):
+ *   - NETLINK_ROUTE: interfaces, addresses, routes.  glibc's getaddrinfo
+ *     (AI_ADDRCONFIG) and getifaddrs, ip, and every network library read it;
+ *   - NETLINK_SOCK_DIAG: socket listings for ss; it shows the sandbox's own
+ *     network namespace, what /proc/net/tcp and friends show;
+ * and with network.admin, whose NET_ADMIN they need to do anything:
+ *   - NETLINK_GENERIC: ethtool, wg, iw, `ip mptcp`/`ip tcp_metrics`;
+ *   - NETLINK_NETFILTER: iptables-nft, nft, conntrack;
+ *   - NETLINK_XFRM: `ip xfrm` (IPsec).
+ * Kept out of every other sandbox, with the reason:
+ *   - NETLINK_GENERIC multiplexes dozens of subsystems (nl80211, ethtool,
+ *     devlink, TIPC, openvswitch, MPTCP, taskstats, ...), some with
+ *     unprivileged operations and a history of bugs, none of them needed in
+ *     a private namespace that has no hardware; under network.host it would
+ *     read the host's Wi-Fi scan results (nearby access points: a location);
+ *   - NETLINK_NETFILTER is nf_tables, whose CAP_NET_ADMIN-in-a-user-
+ *     namespace surface gave a long line of privilege escalations
+ *     (CVE-2022-1015, CVE-2023-32233, CVE-2024-1086): security.admin has
+ *     that capability, and still does not get nf_tables without
+ *     network.admin;
+ *   - NETLINK_KOBJECT_UEVENT (device hotplug, libudev's monitor): in a
+ *     private network namespace the kernel delivers only the events of the
+ *     namespace's own devices, so there is nothing to hear; under
+ *     network.host it would hear which devices the user plugs in.  libudev
+ *     goes on without a monitor;
+ *   - NETLINK_AUDIT: the kernel refuses every audit request from outside
+ *     the initial user namespace, so the socket is only attack surface;
+ *     libaudit's callers (useradd, sudo, login) treat EPROTONOSUPPORT as "a
+ *     kernel without audit" and go on, while other errors make some abort;
+ *   - the rest (connector, crypto, SELinux, iSCSI, RDMA, ...): kernel
+ *     interfaces no program in a sandbox has a use for.
+ *
+ * How the rules are built.  The kernel reads the family and the protocol
+ * as ints but seccomp compares all 64 bits of the register: a rule "deny
+ * family 38" would miss 38 | (1 << 32), which the kernel still takes for
+ * AF_ALG (the CVE-2019-10063 trick; Docker's "arg0 != AF_VSOCK" rule had
+ * that hole).  So the filter compares all 64 bits and treats any value it
+ * does not allow, high bits included, as an unlisted family: ALLOW rules
+ * for exact values, and ERRNO rules (the second filter) for the complement
+ * of the allowlist over the whole 64-bit range, written as aligned blocks
+ * (a masked compare each) and a final "greater than the largest" rule.  A
+ * value with high bits set is never equal to a listed one and always
+ * above the largest, so it fails with EAFNOSUPPORT.
+ *
+ * socketcall (i386 only) multiplexes every socket call, with the real
+ * arguments in memory the filter cannot read: through it, socket() would
+ * reach any family.  It is denied, with EAFNOSUPPORT, whatever its first
+ * argument.  Filtering it by that argument (letting connect, send, ...
+ * through and stopping only SYS_SOCKET and SYS_SOCKETPAIR) would be safe,
+ * since a socket's family is fixed when it is created, but it would buy
+ * nothing: a 32-bit program that cannot create a socket has none to use.
+ * The cost, on a host with IA32 emulation: glibc as distributions build it
+ * (for kernels from 3.2 on) makes every i386 socket call through
+ * socketcall, with no fallback to the direct calls of Linux 4.3, so 32-bit
+ * glibc programs have no sockets in the sandbox (musl 1.2.4+ tries the
+ * direct calls first and works).  64-bit programs never use socketcall.
+ * libseccomp also turns an argument rule on socket() into a rule on
+ * socketcall(SYS_SOCKET) that cannot check the family; the launcher makes
+ * the unconditional socketcall rule win over those (filter.c). */
+
+#define AF_NETLINK_ 16
+#define AF_PACKET_ 17
+#define NETLINK_ROUTE_ 0
+#define NETLINK_SOCK_DIAG_ 4
+#define NETLINK_XFRM_ 6
+#define NETLINK_NETFILTER_ 12
+#define NETLINK_GENERIC_ 16
+
+/* Each sorted ascending. */
+static const uint64_t families_default[]
+    = { 1 /* AF_UNIX */, 2 /* AF_INET */, 10 /* AF_INET6 */, AF_NETLINK_ };
+static const uint64_t families_admin[] = { 1, 2, 10, AF_NETLINK_, AF_PACKET_ };
+static const uint64_t netlink_default[] = { NETLINK_ROUTE_, NETLINK_SOCK_DIAG_ };
+static const uint64_t netlink_admin[]
+    = { NETLINK_ROUTE_, NETLINK_SOCK_DIAG_, NETLINK_XFRM_, NETLINK_NETFILTER_, NETLINK_GENERIC_ };
+
+static const char *const socket_calls[] = { "socket", "socketpair" };
+
+/* A rule for @name with up to two conditions (@c2 unused when its op is
+ * -1). */
 static int
-confine_socket (ent_profile_t *p, ent_error_t **err)
+add_rule2 (ent_profile_t *p, const char *name, ent_seccomp_action_t action, int errnum,
+           ent_arg_cond_t c1, const ent_arg_cond_t *c2, ent_error_t **err)
 {
-  static const ent_arg_cond_t families[] = {
-    { .index = 0, .op = ENT_ARG_LT, .value = AF_VSOCK },                          /* 0-39 */
-    { .index = 0, .op = ENT_ARG_EQ, .value = AF_VSOCK + 1 },                      /* 41 */
-    { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = ~UINT64_C (1), .value = 42 },  /* 42-43 */
-    { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = ~UINT64_C (3), .value = 44 },  /* 44-47 */
-    { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = ~UINT64_C (15), .value = 48 }, /* 48-63 */
+  ent_seccomp_rule_t rule = {
+    .syscall = (char *)(uintptr_t)name,
+    .action = action,
+    .errnum = errnum,
+    .n_args = c2 ? 2 : 1,
   };
-  _Static_assert(AF_VSOCK == 40, "the blocks above assume AF_VSOCK is 40");
+
+  rule.args[0] = c1;
+  if (c2)
+    rule.args[1] = *c2;
+  return ent_profile_add_rule (p, &rule, err);
+}
+
+/* ERRNO rules on argument @index for every 64-bit value outside the sorted
+ * set @allowed, each with @extra as a second condition when not NULL:
+ * the gaps below and between the values as aligned power-of-two blocks,
+ * the rest as "greater than the largest". */
+static int
+deny_complement (ent_profile_t *p, const char *name, unsigned index, const uint64_t *allowed,
+                 size_t n, int errnum, const ent_arg_cond_t *extra, ent_error_t **err)
+{
+  uint64_t from = 0;
   int ret = 0;
 
-  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (families); i++)
-    ret = add_cond_rule (p, "socket", ENT_SECCOMP_ALLOW, 0, families[i], err);
+  for (size_t i = 0; ret == 0 && i <= n; i++)
+    {
+      uint64_t to = i < n ? allowed[i] : from; /* [from, to) is a gap */
+      while (ret == 0 && from < to)
+        {
+          uint64_t size = from ? from & -from : UINT64_C (1) << 63;
+          while (size > to - from)
+            size >>= 1;
+          ent_arg_cond_t c
+              = { .index = index, .op = ENT_ARG_MASKED_EQ, .mask = ~(size - 1), .value = from };
+          if (size == 1)
+            c = (ent_arg_cond_t){ .index = index, .op = ENT_ARG_EQ, .value = from };
+          ret = extra ? add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, *extra, &c, err)
+                      : add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, c, NULL, err);
+          from += size;
+        }
+      if (i < n)
+        from = allowed[i] + 1;
+    }
+  if (ret == 0)
+    {
+      ent_arg_cond_t above = { .index = index, .op = ENT_ARG_GT, .value = allowed[n - 1] };
+      ret = extra ? add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, *extra, &above, err)
+                  : add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, above, NULL, err);
+    }
+  return ret;
+}
+
+/* The rules of one socket-creating call (socket or socketpair: family in
+ * argument 0, protocol in argument 2). */
+static int
+confine_family (ent_profile_t *p, const char *name, bool admin, ent_error_t **err)
+{
+  const uint64_t *fam = admin ? families_admin : families_default;
+  size_t n_fam = admin ? N_ELEMENTS (families_admin) : N_ELEMENTS (families_default);
+  const uint64_t *nl = admin ? netlink_admin : netlink_default;
+  size_t n_nl = admin ? N_ELEMENTS (netlink_admin) : N_ELEMENTS (netlink_default);
+  ent_arg_cond_t netlink = { .index = 0, .op = ENT_ARG_EQ, .value = AF_NETLINK_ };
+  int ret = 0;
+
+  for (size_t i = 0; ret == 0 && i < n_fam; i++)
+    if (fam[i] != AF_NETLINK_)
+      ret = add_rule2 (p, name, ENT_SECCOMP_ALLOW, 0,
+                       (ent_arg_cond_t){ .index = 0, .op = ENT_ARG_EQ, .value = fam[i] }, NULL,
+                       err);
+  for (size_t i = 0; ret == 0 && i < n_nl; i++)
+    {
+      ent_arg_cond_t proto = { .index = 2, .op = ENT_ARG_EQ, .value = nl[i] };
+      ret = add_rule2 (p, name, ENT_SECCOMP_ALLOW, 0, netlink, &proto, err);
+    }
+  if (ret == 0)
+    ret = deny_complement (p, name, 0, fam, n_fam, EAFNOSUPPORT, NULL, err);
+  if (ret == 0)
+    ret = deny_complement (p, name, 2, nl, n_nl, EPROTONOSUPPORT, &netlink, err);
+  return ret;
+}
+
+int
+ent_policy_socket_families (ent_profile_t *p, bool admin, ent_error_t **err)
+{
+  int ret = 0;
+
+  for (size_t i = 0; i < N_ELEMENTS (socket_calls); i++)
+    ent_profile_forget_syscall (p, socket_calls[i]);
+  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (socket_calls); i++)
+    ret = confine_family (p, socket_calls[i], admin, err);
+  if (ret == 0)
+    ret = ent_profile_deny_syscall (p, "socketcall", EAFNOSUPPORT, err);
   return ret;
 }
 
@@ -711,7 +875,7 @@ ent_policy_apply_confined (ent_profile_t *p, ent_error_t **err)
   if (ret == 0)
     ret = allow_personalities (p, personality_confined, N_ELEMENTS (personality_confined), err);
   if (ret == 0)
-    ret = confine_socket (p, err);
+    ret = ent_policy_socket_families (p, false, err);
   return ret;
 }
 

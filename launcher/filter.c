@@ -136,17 +136,27 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *pr
                  &ctx, err);
   if (ret < 0)
     return ret;
-  for (size_t i = 0; i < p->seccomp.n_rules; i++)
-    {
-      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
-      if (r->action != which)
-        continue;
-      any = true;
-      ret = add_rule (
-          ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum), err);
-      if (ret < 0)
-        return ret;
-    }
+  /* Unconditional rules first.  For one syscall, libseccomp lets an
+   * unconditional rule win over the conditional ones whatever the order,
+   * but it refuses (EEXIST) two conditional rules whose conditions overlap
+   * with different actions when the shorter comes last.  On i386 it turns
+   * each argument rule on socket() into one on socketcall(SYS_SOCKET) with
+   * the family check dropped, and the family and netlink-protocol rules
+   * then overlap there; the unconditional socketcall rule of the policy,
+   * added first, makes libseccomp drop them all (they have nothing left
+   * to check). */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < p->seccomp.n_rules; i++)
+      {
+        const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+        if (r->action != which || (r->n_args == 0) != (pass == 0))
+          continue;
+        any = true;
+        ret = add_rule (
+            ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum), err);
+        if (ret < 0)
+          return ret;
+      }
   if (which == ENT_SECCOMP_ERRNO && !any)
     return 0; /* no deny filter needed */
   if ((ret = export_prog (ctx, prog, err)) < 0 || which == ENT_SECCOMP_ERRNO)

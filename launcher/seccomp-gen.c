@@ -28,6 +28,7 @@ static const char *const grant_sets[][2] = {
   { "security.admin", NULL },
   { "host.processes.view", NULL },
   { "host.processes.admin", NULL },
+  { "network.admin", NULL },
 };
 
 static void

@@ -436,7 +436,7 @@ static const struct entry_case
   const char *request;
   const char *prereq[2];
   const char *expect_from;
-  bool own_rules; /* the confined allowlist is checked by the seccomp tests */
+  bool own_rules; /* its seccomp rules are checked by the seccomp tests */
   void (*expect) (ent_profile_t *p);
   bool size; /* the int value takes a K/M/G/T suffix */
 } entry_cases[] = {
@@ -471,7 +471,7 @@ static const struct entry_case
     "host.processes.view", { "host.processes.none", "security.admin" }, NULL, false,
     exp_processes_view },
   { "network.admin", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.admin",
-    { "security.confined" }, NULL, false, exp_network_admin },
+    { "security.confined" }, NULL, true, exp_network_admin },
   { "network.host", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.host",
     { "network.none" }, NULL, false, exp_network_host },
   { "network.host-loopback", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
@@ -763,6 +763,8 @@ START_TEST (seccomp_basics)
   for (const char *const *s = allowed; *s; s++)
     ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 2, "%s not allowed", *s);
   ck_assert_int_eq (p->seccomp.unknown_errno, ENOSYS);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socket"), 1);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socketpair"), 1);
   ent_manager_free (m);
   ent_catalogue_free (cat);
 }
@@ -779,8 +781,8 @@ static const char *const confined_denied[] = {
   "io_uring_register", "open_by_handle_at", "syslog", "iopl", "ioperm", "chroot",
   "sethostname", "setdomainname", "quotactl", "fanotify_init", "lookup_dcookie", "clone3",
   /* and the policy's own calls: */
-  "memfd_secret", "modify_ldt", "open_tree_attr", "lsm_get_self_attr", "lsm_set_self_attr",
-  "lsm_list_modules",
+  "memfd_secret", "modify_ldt", "socketcall", "open_tree_attr", "lsm_get_self_attr",
+  "lsm_set_self_attr", "lsm_list_modules",
 };
 
 START_TEST (confined_denies)
@@ -925,21 +927,127 @@ START_TEST (confined_personality)
 }
 END_TEST
 
-START_TEST (confined_socket_no_vsock)
+static int
+socket_verdict (const ent_profile_t *p, const char *call, uint64_t family, uint64_t protocol)
 {
-  static const uint64_t ok_families[] = { 1, 2, 10, 16, 17, 39, 41, 42, 43, 44, 47, 48, 63 };
+  uint64_t args[ENT_SECCOMP_MAX_ARGS] = { family, 1, protocol };
+
+  return verdict (p, call, args);
+}
+
+/* The family allowlist as rules (the compiled filter on every ABI is
+ * tests/unit/test-filter.c's). */
+static void
+assert_socket_allowlist (const ent_profile_t *p, const uint64_t *families, size_t n_fam,
+                         const uint64_t *netlink, size_t n_nl)
+{
+  static const char *const calls[] = { "socket", "socketpair" };
+
+  for (size_t c = 0; c < TEST_N (calls); c++)
+    {
+      for (uint64_t f = 0; f < 256; f++)
+        {
+          bool ok = false;
+          for (size_t i = 0; i < n_fam; i++)
+            ok = ok || families[i] == f;
+          if (f == 16)
+            continue;
+          ck_assert_msg (socket_verdict (p, calls[c], f, 0) == (ok ? 0 : EAFNOSUPPORT),
+                         "%s family %d", calls[c], (int)f);
+        }
+      for (uint64_t proto = 0; proto < 64; proto++)
+        {
+          bool ok = false;
+          for (size_t i = 0; i < n_nl; i++)
+            ok = ok || netlink[i] == proto;
+          ck_assert_msg (socket_verdict (p, calls[c], 16, proto) == (ok ? 0 : EPROTONOSUPPORT),
+                         "%s netlink protocol %d", calls[c], (int)proto);
+        }
+      /* The kernel reads an int: AF_ALG, AF_VSOCK or even AF_INET with
+       * bit 32 set are not on the list. */
+      ck_assert_int_eq (socket_verdict (p, calls[c], (UINT64_C (1) << 32) | 38, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], (UINT64_C (1) << 32) | 40, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], (UINT64_C (1) << 32) | 2, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], UINT64_MAX, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], 16, (UINT64_C (1) << 32) | 9),
+                        EPROTONOSUPPORT);
+    }
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socketcall"), 0);
+  ck_assert_int_eq (verdict1 (p, "socketcall", 1 /* SYS_SOCKET */), EAFNOSUPPORT);
+  ck_assert_int_eq (verdict1 (p, "socketcall", 3 /* SYS_CONNECT */), EAFNOSUPPORT);
+}
+
+static const uint64_t families_default[] = { 1, 2, 10, 16 };
+static const uint64_t netlink_default[] = { 0, 4 };
+
+START_TEST (confined_socket_allowlist)
+{
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager (cat);
-  const ent_profile_t *p = ent_manager_profile (m);
 
-  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socket"), 1);
-  for (size_t i = 0; i < TEST_N (ok_families); i++)
-    ck_assert_msg (verdict1 (p, "socket", ok_families[i]) == 0, "family %d refused",
-                   (int) ok_families[i]);
-  ck_assert_int_eq (verdict1 (p, "socket", 40 /* AF_VSOCK */), EPERM);
-  ck_assert_int_eq (verdict1 (p, "socket", (UINT64_C (1) << 32) | 40), EPERM);
-  ck_assert_int_eq (verdict1 (p, "socket", 64), EPERM);
+  assert_socket_allowlist (ent_manager_profile (m), families_default, TEST_N (families_default),
+                           netlink_default, TEST_N (netlink_default));
   ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* network.admin adds AF_PACKET and the netlink protocols of ip, nft and
+ * ethtool; security.admin (all capabilities) adds none. */
+START_TEST (network_admin_socket_allowlist)
+{
+  static const uint64_t families[] = { 1, 2, 10, 16, 17 };
+  static const uint64_t netlink[] = { 0, 4, 6, 12, 16 };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.admin");
+  ent_manager_t *both = SANDBOX (cat, "network.admin", "security.admin");
+  ent_manager_t *sec = SANDBOX (cat, "security.admin");
+
+  assert_socket_allowlist (ent_manager_profile (m), families, TEST_N (families), netlink,
+                           TEST_N (netlink));
+  assert_socket_allowlist (ent_manager_profile (both), families, TEST_N (families), netlink,
+                           TEST_N (netlink));
+  assert_socket_allowlist (ent_manager_profile (sec), families_default, TEST_N (families_default),
+                           netlink_default, TEST_N (netlink_default));
+  ent_manager_free (m);
+  ent_manager_free (both);
+  ent_manager_free (sec);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static bool
+is_socket_rule (const ent_seccomp_rule_t *r)
+{
+  return strcmp (r->syscall, "socket") == 0 || strcmp (r->syscall, "socketpair") == 0;
+}
+
+/* network.admin's seccomp rules differ from the default's in the socket
+ * calls only. */
+START_TEST (network_admin_changes_only_sockets)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *def = test_manager (cat);
+  ent_manager_t *m = SANDBOX (cat, "network.admin");
+  const ent_seccomp_t *a = &ent_manager_profile (def)->seccomp;
+  const ent_seccomp_t *b = &ent_manager_profile (m)->seccomp;
+  size_t i = 0, k = 0;
+
+  while (i < a->n_rules || k < b->n_rules)
+    if (i < a->n_rules && is_socket_rule (&a->rules[i]))
+      i++;
+    else if (k < b->n_rules && is_socket_rule (&b->rules[k]))
+      k++;
+    else
+      {
+        ck_assert (i < a->n_rules && k < b->n_rules);
+        ck_assert_str_eq (a->rules[i].syscall, b->rules[k].syscall);
+        ck_assert_int_eq (a->rules[i].action, b->rules[k].action);
+        ck_assert_int_eq (a->rules[i].n_args, b->rules[k].n_args);
+        i++, k++;
+      }
+  ent_manager_free (m);
+  ent_manager_free (def);
   ent_catalogue_free (cat);
 }
 END_TEST
@@ -1035,7 +1143,7 @@ static const char *const admin_still_denied[] = {
   "bpf", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
   "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime", "userfaultfd",
   "io_uring_setup", "open_by_handle_at", "iopl", "ioperm", "perf_event_open", "syslog",
-  "quotactl", "lookup_dcookie", "memfd_secret", "modify_ldt", "lsm_set_self_attr",
+  "quotactl", "lookup_dcookie", "memfd_secret", "modify_ldt", "socketcall", "lsm_set_self_attr",
 };
 
 START_TEST (admin_still_denies)
@@ -2641,7 +2749,9 @@ catalogue_suite (void)
   tcase_add_test (tc, confined_ioctl_rules);
   tcase_add_test (tc, confined_ioctl_verdicts);
   tcase_add_test (tc, confined_personality);
-  tcase_add_test (tc, confined_socket_no_vsock);
+  tcase_add_test (tc, confined_socket_allowlist);
+  tcase_add_test (tc, network_admin_socket_allowlist);
+  tcase_add_test (tc, network_admin_changes_only_sockets);
   tcase_add_test (tc, admin_seccomp);
   tcase_add_test (tc, admin_opens_exactly);
   tcase_add_test (tc, view_opens_exactly);

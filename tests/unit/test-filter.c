@@ -351,6 +351,111 @@ START_TEST (controls)
 }
 END_TEST
 
+/* socket (x86_64 41, x32 41, i386 359) and socketpair (53, 53, 360). */
+static const uint32_t socket_nr[3] = { 41, X32 | 41, 359 };
+static const uint32_t socketpair_nr[3] = { 53, X32 | 53, 360 };
+
+static void
+check_families (const entrun_filter_t *f, const uint64_t *allowed, size_t n, bool packet)
+{
+  for (abi_t a = 0; a < ABI_OTHER; a++)
+    for (int c = 0; c < 2; c++)
+      {
+        uint32_t nr = c ? socketpair_nr[a] : socket_nr[a];
+        for (uint64_t fam = 0; fam < 70; fam++)
+          {
+            bool ok = fam == 17 ? packet : false;
+            for (size_t i = 0; i < n; i++)
+              ok = ok || allowed[i] == fam;
+            EXPECT (f, a, nr, fam, 1, 0, ok ? ALLOW : ERR (EAFNOSUPPORT));
+          }
+        /* The kernel reads an int: high bits must not sneak a family in.
+         * On x86_64 the filter compares all 64 bits and refuses any value
+         * with high bits; libseccomp compares x32 arguments on their low
+         * 32 bits, as the kernel reads them. */
+        if (a != ABI_I386)
+          {
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 38, 1, 0, ERR (EAFNOSUPPORT));
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 40, 1, 0, ERR (EAFNOSUPPORT));
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 2, 1, 0,
+                    a == ABI_X32 ? ALLOW : ERR (EAFNOSUPPORT));
+          }
+        EXPECT (f, a, nr, 0x80000000, 1, 0, ERR (EAFNOSUPPORT));
+        EXPECT (f, a, nr, 0xffffffff, 1, 0, ERR (EAFNOSUPPORT));
+      }
+}
+
+static void
+check_netlink (const entrun_filter_t *f, const uint64_t *allowed, size_t n)
+{
+  for (abi_t a = 0; a < ABI_OTHER; a++)
+    for (int c = 0; c < 2; c++)
+      {
+        uint32_t nr = c ? socketpair_nr[a] : socket_nr[a];
+        for (uint64_t proto = 0; proto < 40; proto++)
+          {
+            bool ok = false;
+            for (size_t i = 0; i < n; i++)
+              ok = ok || allowed[i] == proto;
+            EXPECT (f, a, nr, 16, 3 /* SOCK_RAW */, proto, ok ? ALLOW : ERR (EPROTONOSUPPORT));
+          }
+        if (a != ABI_I386)
+          {
+            EXPECT (f, a, nr, 16, 3, (UINT64_C (1) << 32) | 9, ERR (EPROTONOSUPPORT));
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 16, 3, 0,
+                    a == ABI_X32 ? ALLOW : ERR (EAFNOSUPPORT));
+          }
+      }
+}
+
+/* The socket families of each network level; security.admin holds
+ * CAP_NET_ADMIN and CAP_NET_RAW and still has the default ones: the
+ * network level decides. */
+static const struct family_case
+{
+  const char *grant;
+  bool packet;
+  uint64_t netlink[6];
+  size_t n_netlink;
+} family_cases[] = {
+  { NULL, false, { 0, 4 }, 2 },
+  { "network.admin", true, { 0, 4, 6, 12, 16 }, 5 },
+  { "security.admin", false, { 0, 4 }, 2 },
+};
+
+START_TEST (socket_families)
+{
+  static const uint64_t families[] = { 1, 2, 10, 16 };
+  const struct family_case *c = &family_cases[_i];
+  const char *const grants[] = { c->grant, NULL };
+  entrun_filter_t f;
+
+  compile (grants, &f);
+  check_families (&f, families, N (families), c->packet);
+  check_netlink (&f, c->netlink, c->n_netlink);
+  entrun_filter_clear (&f);
+}
+END_TEST
+
+/* i386's socketcall carries its arguments in memory: denied whatever the
+ * call, though libseccomp derives socketcall(SYS_SOCKET) rules from the
+ * socket() rules. */
+START_TEST (socketcall_denied)
+{
+  const char *const *const sets[] = { NULL, GRANTS ("network.admin"),
+                                      GRANTS ("security.admin") };
+  entrun_filter_t f;
+
+  for (size_t s = 0; s < N (sets); s++)
+    {
+      compile (sets[s], &f);
+      for (uint64_t op = 0; op <= 21; op++)
+        EXPECT (&f, ABI_I386, 102, op, 0x1000, 0, ERR (EAFNOSUPPORT));
+      entrun_filter_clear (&f);
+    }
+}
+END_TEST
+
 /* Every name the default policy allows unconditionally runs on every ABI
  * that has it, through the head and libseccomp's program alike. */
 START_TEST (allowlist_passes_the_head)
@@ -470,6 +575,8 @@ main (void)
   tcase_add_test (tc, known_denied_is_eperm);
   tcase_add_test (tc, unknown_is_enosys);
   tcase_add_test (tc, controls);
+  tcase_add_loop_test (tc, socket_families, 0, N (family_cases));
+  tcase_add_test (tc, socketcall_denied);
   tcase_add_test (tc, allowlist_passes_the_head);
   tcase_add_test (tc, newer_syscall_denied_by_rule);
   tcase_add_test (tc, newer_syscall_with_conditions_refused);
