@@ -717,10 +717,11 @@ confine_ioctl (ent_profile_t *p, ent_error_t **err)
  * since a socket's family is fixed when it is created, but it would buy
  * nothing: a 32-bit program that cannot create a socket has none to use.
  * The cost, on a host with IA32 emulation: glibc as distributions build it
- * (for kernels from 3.2 on) makes every i386 socket call through
- * socketcall, with no fallback to the direct calls of Linux 4.3, so 32-bit
- * glibc programs have no sockets in the sandbox (musl 1.2.4+ tries the
- * direct calls first and works).  64-bit programs never use socketcall.
+ * (for kernels from 3.2 on) makes socket() and most other socket calls on
+ * i386 through socketcall, with no fallback to the direct calls of Linux
+ * 4.3, so 32-bit glibc programs have no sockets in the sandbox (musl, 1.2.4
+ * at least, tries the direct calls first and works).  64-bit programs
+ * never use socketcall.
  * libseccomp also turns an argument rule on socket() into a rule on
  * socketcall(SYS_SOCKET) that cannot check the family; the launcher makes
  * the unconditional socketcall rule win over those (filter.c). */
