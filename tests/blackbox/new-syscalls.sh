@@ -137,12 +137,15 @@ mlock_checks() {
 	expect "$hard" "security.memory-lock raises RLIMIT_MEMLOCK to its hard limit" \
 		--ent security.memory-lock -- sh -c 'ulimit -l'
 	expect "$soft" "control: RLIMIT_MEMLOCK stays as it was without it" -- sh -c 'ulimit -l'
-	if have_tools "gpg has secure memory" gpg; then
-		mkdir -m 700 "$TEST_TMP/gnupg"
-		sbx -- gpg --homedir "$TEST_TMP/gnupg" --batch --gen-random 0 4
-		is 0 "$RC" "gpg --gen-random runs"
-		unlike "$ERR" 'insecure memory' "gpg does not warn about insecure memory"
+	# gpg is no build or test dependency: checked where it is installed.
+	if ! command -v gpg >/dev/null; then
+		skip "gpg is not installed" "gpg has secure memory"
+		return
 	fi
+	mkdir -m 700 "$TEST_TMP/gnupg"
+	sbx -- gpg --homedir "$TEST_TMP/gnupg" --batch --gen-random 0 4
+	is 0 "$RC" "gpg --gen-random runs"
+	unlike "$ERR" 'insecure memory' "gpg does not warn about insecure memory"
 }
 
 explain_checks() {
