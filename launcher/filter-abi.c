@@ -23,9 +23,10 @@
  *      set, and its legacy numbers 512-547 lie above every syscall added
  *      since (451, 452, ...): "above the highest x32 number" is never true
  *      of a new x32 syscall, which would get EPERM.  And not every new
- *      syscall takes the highest number: uretprobe (Linux 6.11) took
- *      x86_64's free 335, far below 424-462; i386 has free numbers (251,
- *      "available for reuse") below its highest too.
+ *      syscall takes the highest number: uretprobe and uprobe (Linux 6.11
+ *      and 6.17) took x86_64's free 335 and 336, far below 424-469; i386
+ *      has free numbers (251, "available for reuse") below its highest
+ *      too.
  *    - a default of ENOSYS with an explicit EPERM rule for every known
  *      number: the argument-filtered syscalls (clone without namespace
  *      flags, personality, the socket families) must fail with EPERM or
