@@ -120,13 +120,15 @@ security_admin (ent_profile_t *p, void *data, ent_error_t **err)
   return ent_policy_apply_admin (p, err);
 }
 
+/* The mlock family itself is allowed to every sandbox (seccomp-policy.c),
+ * bounded by RLIMIT_MEMLOCK: this raises the bound. */
 static int
 security_memory_lock (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void)data;
+  (void)data, (void)err;
   ent_profile_grant_cap (p, ent_cap_from_name ("CAP_IPC_LOCK"));
   p->rlimits[ENT_RLIMIT_MEMLOCK].soft = ENT_RLIM_HARD;
-  return ent_policy_allow_group (p, ent_policy_mlock_family, err);
+  return 0;
 }
 
 static int
@@ -161,14 +163,22 @@ network_user (ent_profile_t *p, void *data, ent_error_t **err)
   return net_private (p, ENT_NET_USER);
 }
 
+/* Also widens the socket families (AF_PACKET, the netlink protocols of
+ * network administration) where a filter is in force: security levels are
+ * applied first, so the confined allowlist is already there to replace. */
 static int
 network_admin (ent_profile_t *p, void *data, ent_error_t **err)
 {
+  int ret;
+
   (void)data;
   net_private (p, ENT_NET_USER);
   p->net.admin = true;
-  return ent_profile_add_caps (p, err, "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE",
-                               "CAP_NET_BROADCAST", NULL);
+  ret = ent_profile_add_caps (p, err, "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE",
+                              "CAP_NET_BROADCAST", NULL);
+  if (ret == 0 && p->seccomp.enabled)
+    ret = ent_policy_socket_families (p, true, err);
+  return ret;
 }
 
 static int
@@ -517,7 +527,8 @@ const ent_definition_t ent_default_definitions[] = {
     .string_fn = network_proxy,
     .description = "lo only; 127.0.0.1:3128 inside relays to the HTTP CONNECT proxy at URL" },
   LEVEL ("network.admin", "network", false, ORDER_OTHER_LEVEL, network_admin,
-         "as network.user plus NET_ADMIN, NET_RAW, NET_BIND_SERVICE, NET_BROADCAST inside"),
+         "as network.user plus NET_ADMIN, NET_RAW, NET_BIND_SERVICE, NET_BROADCAST inside, "
+         "AF_PACKET and the netlink protocols of ip/nft/ethtool"),
   LEVEL ("network.host", "network", false, ORDER_OTHER_LEVEL, network_host,
          "share the host's network namespace (no network isolation)"),
   LIST ("network.publish", "H:S[/udp]", network_publish,
@@ -532,7 +543,7 @@ const ent_definition_t ent_default_definitions[] = {
       "security.admin", "security", false, ORDER_SECURITY, security_admin,
       "uid 0 with all capabilities of the sandbox's user namespace; mount/unshare/ptrace allowed"),
   FLAG ("security.memory-lock", security_memory_lock,
-        "CAP_IPC_LOCK, the mlock family, RLIMIT_MEMLOCK raised to its hard limit"),
+        "CAP_IPC_LOCK and RLIMIT_MEMLOCK raised to its hard limit (mlock beyond the default)"),
   FLAG ("security.fs-read-only", security_fs_read_only,
         "the working directory read-only too: only host.fs.rw/tmpfs/overlay and /tmp writable"),
   LEVEL ("host.devices.none", "host.devices", true, ORDER_OTHER_LEVEL, devices_none,

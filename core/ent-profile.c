@@ -15,6 +15,7 @@
 #include "ent-defaults.h"
 #include "ent-profile.h"
 #include "ent-util.h"
+#include "syscall-abi.h"
 
 static const char *const ns_names[ENT_NS_COUNT] = {
   [ENT_NS_USER] = "user",     [ENT_NS_MOUNT] = "mount", [ENT_NS_PID] = "pid",
@@ -341,6 +342,7 @@ ent_profile_copy (const ent_profile_t *src)
   memset (&p->seccomp, 0, sizeof (p->seccomp));
   p->seccomp.enabled = src->seccomp.enabled;
   p->seccomp.default_errno = src->seccomp.default_errno;
+  p->seccomp.unknown_errno = src->seccomp.unknown_errno;
   p->fs.mounts = NULL;
   p->fs.n_mounts = 0;
   p->fs.masked = p->fs.readonly = NULL;
@@ -459,7 +461,8 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
   if (memcmp (&a->ns, &b->ns, sizeof (a->ns)) != 0 || a->uid != b->uid || a->gid != b->gid
       || memcmp (a->caps, b->caps, sizeof (a->caps)) != 0 || a->no_new_privs != b->no_new_privs
       || a->new_session != b->new_session || a->seccomp.enabled != b->seccomp.enabled
-      || a->seccomp.default_errno != b->seccomp.default_errno || a->fs.dev != b->fs.dev
+      || a->seccomp.default_errno != b->seccomp.default_errno
+      || a->seccomp.unknown_errno != b->seccomp.unknown_errno || a->fs.dev != b->fs.dev
       || a->fs.proc != b->fs.proc || a->fs.sys != b->fs.sys || a->fs.read_only != b->fs.read_only
       || memcmp (a->rlimits, b->rlimits, sizeof (a->rlimits)) != 0 || a->net.mode != b->net.mode
       || a->net.admin != b->net.admin || a->net.host_loopback != b->net.host_loopback
@@ -543,7 +546,7 @@ ent_syscall_known (const char *name)
   for (size_t i = 0; i < N_ELEMENTS (arches); i++)
     if (seccomp_syscall_resolve_name_arch (arches[i], name) != __NR_SCMP_ERROR)
       return true;
-  return false;
+  return ent_syscall_newer_lookup (name) != NULL;
 }
 
 /* Rules are sorted by syscall name first: find the slice [*lo, *hi) of
@@ -740,6 +743,59 @@ ent_profile_syscall_allowed (const ent_profile_t *p, const char *syscall)
       conditional = true;
     }
   return conditional ? 1 : 0;
+}
+
+static bool
+cond_holds (const ent_arg_cond_t *c, const uint64_t *args)
+{
+  uint64_t a = args[c->index];
+
+  switch (c->op)
+    {
+    case ENT_ARG_EQ:
+      return a == c->value;
+    case ENT_ARG_NE:
+      return a != c->value;
+    case ENT_ARG_LT:
+      return a < c->value;
+    case ENT_ARG_LE:
+      return a <= c->value;
+    case ENT_ARG_GT:
+      return a > c->value;
+    case ENT_ARG_GE:
+      return a >= c->value;
+    case ENT_ARG_MASKED_EQ:
+      return (a & c->mask) == c->value;
+    default:
+      return false;
+    }
+}
+
+int
+ent_profile_syscall_verdict (const ent_profile_t *p, const char *syscall, const uint64_t *args)
+{
+  bool allowed = false;
+  int errnum = 0;
+  size_t lo, hi;
+
+  rule_range (p, syscall, &lo, &hi);
+  for (size_t i = lo; i < hi; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      bool match = true;
+
+      for (unsigned k = 0; match && k < r->n_args; k++)
+        match = r->args[k].index < ENT_SECCOMP_MAX_ARGS && cond_holds (&r->args[k], args);
+      if (!match)
+        continue;
+      if (r->action == ENT_SECCOMP_ERRNO)
+        errnum = r->errnum;
+      else
+        allowed = true;
+    }
+  if (errnum)
+    return errnum;
+  return allowed ? 0 : p->seccomp.default_errno;
 }
 
 /* ---- string lists -------------------------------------------------------- */

@@ -113,8 +113,13 @@ extern "C"
 
   typedef struct ent_seccomp
   {
-    bool enabled;              /* false: no filter at all (only an OCI export may want it) */
-    int default_errno;         /* what a syscall not allowed fails with (EPERM) */
+    bool enabled;      /* false: no filter at all (only an OCI export may want it) */
+    int default_errno; /* what a syscall not allowed fails with (EPERM) */
+    /* What a syscall newer than the policy fails with (ENOSYS, as from a
+     * kernel that lacks it, so that libc falls back on an older call); 0:
+     * the same as default_errno.  "Newer" means absent from the kernel
+     * whose syscall tables the policy knows, and named by no rule. */
+    int unknown_errno;
     ent_seccomp_rule_t *rules; /* sorted, no duplicates */
     size_t n_rules;
   } ent_seccomp_t;
@@ -361,7 +366,14 @@ extern "C"
    * Returns 2 (unconditional), 1 (conditional ALLOW rules only), 0 (no ALLOW
    * rule); an unconditional ERRNO rule makes it 0. */
   ENT_EXPORT int ent_profile_syscall_allowed (const ent_profile_t *p, const char *syscall);
-  /* Is @name a syscall libseccomp knows on some architecture? */
+  /* What the filter of @p does with @syscall(@args): 0 if the call runs,
+   * else the errno it fails with.  ERRNO rules win over ALLOW rules (the
+   * launcher installs them as a second filter); a call no rule allows fails
+   * with default_errno.  @args holds ENT_SECCOMP_MAX_ARGS values. */
+  ENT_EXPORT int ent_profile_syscall_verdict (const ent_profile_t *p, const char *syscall,
+                                              const uint64_t *args);
+  /* Is @name a syscall libseccomp knows on some architecture, or one of
+   * the newer syscalls whose numbers entrun knows itself? */
   ENT_EXPORT bool ent_syscall_known (const char *name);
 
   /* Mount plan.  @path must be absolute and normalised (ent_path_resolve). */

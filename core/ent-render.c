@@ -13,14 +13,22 @@
 #include "ent-catalogue.h"
 #include "ent-render.h"
 #include "ent-util.h"
+#include "syscall-abi.h"
 
 static const struct
 {
   int num;
   const char *name;
 } errno_names[] = {
-  { EPERM, "EPERM" },   { ENOENT, "ENOENT" }, { EACCES, "EACCES" }, { EINVAL, "EINVAL" },
-  { ENOSYS, "ENOSYS" }, { ENOTTY, "ENOTTY" }, { EROFS, "EROFS" },
+  { EPERM, "EPERM" },
+  { ENOENT, "ENOENT" },
+  { EACCES, "EACCES" },
+  { EINVAL, "EINVAL" },
+  { ENOSYS, "ENOSYS" },
+  { ENOTTY, "ENOTTY" },
+  { EROFS, "EROFS" },
+  { EAFNOSUPPORT, "EAFNOSUPPORT" },
+  { EPROTONOSUPPORT, "EPROTONOSUPPORT" },
 };
 
 static const char *const arg_op_names[] = {
@@ -164,6 +172,185 @@ put_rule_text (FILE *f, const ent_seccomp_rule_t *r)
     }
 }
 
+/* ---- socket families in words ---------------------------------------------- */
+
+/* The families and netlink protocols worth a name (<linux/socket.h>,
+ * <linux/netlink.h>); any other prints as its number. */
+static const char *const family_names[] = {
+  [0] = "AF_UNSPEC",      [1] = "AF_UNIX",      [2] = "AF_INET",      [3] = "AF_AX25",
+  [4] = "AF_IPX",         [5] = "AF_APPLETALK", [6] = "AF_NETROM",    [7] = "AF_BRIDGE",
+  [8] = "AF_ATMPVC",      [9] = "AF_X25",       [10] = "AF_INET6",    [11] = "AF_ROSE",
+  [12] = "AF_DECnet",     [13] = "AF_NETBEUI",  [14] = "AF_SECURITY", [15] = "AF_KEY",
+  [16] = "AF_NETLINK",    [17] = "AF_PACKET",   [18] = "AF_ASH",      [19] = "AF_ECONET",
+  [20] = "AF_ATMSVC",     [21] = "AF_RDS",      [22] = "AF_SNA",      [23] = "AF_IRDA",
+  [24] = "AF_PPPOX",      [25] = "AF_WANPIPE",  [26] = "AF_LLC",      [27] = "AF_IB",
+  [28] = "AF_MPLS",       [29] = "AF_CAN",      [30] = "AF_TIPC",     [31] = "AF_BLUETOOTH",
+  [32] = "AF_IUCV",       [33] = "AF_RXRPC",    [34] = "AF_ISDN",     [35] = "AF_PHONET",
+  [36] = "AF_IEEE802154", [37] = "AF_CAIF",     [38] = "AF_ALG",      [39] = "AF_NFC",
+  [40] = "AF_VSOCK",      [41] = "AF_KCM",      [42] = "AF_QIPCRTR",  [43] = "AF_SMC",
+  [44] = "AF_XDP",        [45] = "AF_MCTP",
+};
+
+static const char *const netlink_names[] = {
+  [0] = "NETLINK_ROUTE",       [2] = "NETLINK_USERSOCK",       [3] = "NETLINK_FIREWALL",
+  [4] = "NETLINK_SOCK_DIAG",   [5] = "NETLINK_NFLOG",          [6] = "NETLINK_XFRM",
+  [7] = "NETLINK_SELINUX",     [8] = "NETLINK_ISCSI",          [9] = "NETLINK_AUDIT",
+  [10] = "NETLINK_FIB_LOOKUP", [11] = "NETLINK_CONNECTOR",     [12] = "NETLINK_NETFILTER",
+  [13] = "NETLINK_IP6_FW",     [14] = "NETLINK_DNRTMSG",       [15] = "NETLINK_KOBJECT_UEVENT",
+  [16] = "NETLINK_GENERIC",    [18] = "NETLINK_SCSITRANSPORT", [19] = "NETLINK_ECRYPTFS",
+  [20] = "NETLINK_RDMA",       [21] = "NETLINK_CRYPTO",        [22] = "NETLINK_SMC",
+};
+
+#define AF_NETLINK_ 16
+#define SOCK_MAX_LISTED 16
+
+/* What the rules on socket() amount to, when they amount to an allowlist:
+ * the allowed families and netlink protocols, and the errno of the rest. */
+typedef struct socket_words
+{
+  uint64_t families[SOCK_MAX_LISTED], netlink[SOCK_MAX_LISTED];
+  size_t n_families, n_netlink;
+  int other_family, other_netlink; /* errno; 0: none seen */
+  int socketcall;                  /* -1: allowed; 0: no rule of its own; else errno */
+} socket_words_t;
+
+static bool
+listed (const uint64_t *v, size_t n, uint64_t x)
+{
+  for (size_t i = 0; i < n; i++)
+    if (v[i] == x)
+      return true;
+  return false;
+}
+
+static void
+sort_values (uint64_t *v, size_t n)
+{
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--)
+      {
+        uint64_t t = v[j];
+        v[j] = v[j - 1];
+        v[j - 1] = t;
+      }
+}
+
+/* The smallest value not in @v (at most @n + 1 tries). */
+static uint64_t
+first_unlisted (const uint64_t *v, size_t n)
+{
+  uint64_t x = 0;
+
+  while (listed (v, n, x))
+    x++;
+  return x;
+}
+
+/* The values tried: every family and netlink protocol the kernel has and
+ * some beyond, and values with high bits (the kernel reads an int). */
+static const uint64_t probe_values[] = {
+  64,
+  255,
+  256,
+  65535,
+  UINT64_C (1) << 31,
+  UINT64_C (1) << 32,
+  (UINT64_C (1) << 32) | 1,
+  (UINT64_C (1) << 32) | 2,
+  (UINT64_C (1) << 32) | 16,
+  UINT64_MAX,
+};
+
+static int
+call_verdict (const ent_profile_t *p, const char *call, uint64_t family, uint64_t protocol)
+{
+  uint64_t args[ENT_SECCOMP_MAX_ARGS] = { family, 0, protocol };
+
+  return ent_profile_syscall_verdict (p, call, args);
+}
+
+/* Does @call treat @v (family, or netlink protocol when @netlink) as the
+ * words say?  Listed values run, the others fail with one errno. */
+static bool
+agrees (const ent_profile_t *p, const char *call, bool netlink, uint64_t v, const socket_words_t *w)
+{
+  int e = netlink ? call_verdict (p, call, AF_NETLINK_, v) : call_verdict (p, call, v, 0);
+  bool ok = netlink ? listed (w->netlink, w->n_netlink, v) : listed (w->families, w->n_families, v);
+
+  return ok ? e == 0 : e != 0 && e == (netlink ? w->other_netlink : w->other_family);
+}
+
+/* Fill @w from @p's rules and check the words against the rules' verdicts
+ * on every family and protocol up to 63 and the probe values, for socket
+ * and socketpair alike.  false: the rules are something else (a custom
+ * profile's), and are listed one by one instead. */
+static bool
+socket_words (const ent_profile_t *p, socket_words_t *w)
+{
+  static const char *const calls[] = { "socket", "socketpair" };
+  const ent_seccomp_t *s = &p->seccomp;
+
+  memset (w, 0, sizeof (*w));
+  for (size_t i = 0; i < s->n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &s->rules[i];
+      if (strcmp (r->syscall, "socketcall") == 0 && r->n_args == 0)
+        w->socketcall = r->action == ENT_SECCOMP_ALLOW ? -1 : r->errnum;
+      if (strcmp (r->syscall, "socket") != 0 || r->action != ENT_SECCOMP_ALLOW)
+        continue;
+      if (r->n_args == 1 && r->args[0].index == 0 && r->args[0].op == ENT_ARG_EQ
+          && r->args[0].value != AF_NETLINK_ && w->n_families < SOCK_MAX_LISTED)
+        w->families[w->n_families++] = r->args[0].value;
+      else if (r->n_args == 2 && r->args[0].index == 0 && r->args[0].op == ENT_ARG_EQ
+               && r->args[0].value == AF_NETLINK_ && r->args[1].index == 2
+               && r->args[1].op == ENT_ARG_EQ && w->n_netlink < SOCK_MAX_LISTED)
+        w->netlink[w->n_netlink++] = r->args[1].value;
+      else
+        return false;
+    }
+  if (w->n_netlink && !listed (w->families, w->n_families, AF_NETLINK_))
+    {
+      if (w->n_families == SOCK_MAX_LISTED)
+        return false;
+      w->families[w->n_families++] = AF_NETLINK_;
+    }
+  if (w->n_families == 0)
+    return false;
+  sort_values (w->families, w->n_families);
+  sort_values (w->netlink, w->n_netlink);
+  w->other_family = call_verdict (p, "socket", first_unlisted (w->families, w->n_families), 0);
+  w->other_netlink
+      = call_verdict (p, "socket", AF_NETLINK_, first_unlisted (w->netlink, w->n_netlink));
+  for (size_t c = 0; c < N_ELEMENTS (calls); c++)
+    {
+      for (uint64_t v = 0; v < 64; v++)
+        if ((v != AF_NETLINK_ && !agrees (p, calls[c], false, v, w))
+            || (w->n_netlink && !agrees (p, calls[c], true, v, w)))
+          return false;
+      for (size_t i = 0; i < N_ELEMENTS (probe_values); i++)
+        if (!agrees (p, calls[c], false, probe_values[i], w)
+            || (w->n_netlink && !agrees (p, calls[c], true, probe_values[i], w)))
+          return false;
+    }
+  return true;
+}
+
+static bool
+is_socket_call (const char *name)
+{
+  return strcmp (name, "socket") == 0 || strcmp (name, "socketpair") == 0
+         || strcmp (name, "socketcall") == 0;
+}
+
+static void
+put_value_name (FILE *f, const char *const *names, size_t n, const char *prefix, uint64_t v)
+{
+  if (v < n && names[v])
+    fputs (names[v], f);
+  else
+    fprintf (f, "%s%" PRIu64, prefix, v);
+}
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 static void
@@ -222,12 +409,66 @@ json_rule (FILE *f, const ent_seccomp_rule_t *r)
 }
 
 static void
-json_seccomp (FILE *f, const ent_seccomp_t *s)
+json_socket_words (FILE *f, const ent_profile_t *p)
 {
+  socket_words_t w;
+
+  fputs ("    \"socket_families\": ", f);
+  if (!socket_words (p, &w))
+    {
+      fputs ("null,\n", f);
+      return;
+    }
+  fputs ("{\"allowed\": [", f);
+  for (size_t i = 0; i < w.n_families; i++)
+    {
+      fputs (i ? ", \"" : "\"", f);
+      put_value_name (f, family_names, N_ELEMENTS (family_names), "", w.families[i]);
+      fputc ('"', f);
+    }
+  fputs ("], \"netlink_protocols\": [", f);
+  for (size_t i = 0; i < w.n_netlink; i++)
+    {
+      fputs (i ? ", \"" : "\"", f);
+      put_value_name (f, netlink_names, N_ELEMENTS (netlink_names), "", w.netlink[i]);
+      fputc ('"', f);
+    }
+  fputs ("], \"other_families\": \"errno ", f);
+  put_errno (f, w.other_family);
+  fputs ("\", \"other_netlink_protocols\": ", f);
+  if (w.n_netlink)
+    {
+      fputs ("\"errno ", f);
+      put_errno (f, w.other_netlink);
+      fputc ('"', f);
+    }
+  else
+    fputs ("null", f);
+  fputs (", \"socketcall\": ", f);
+  if (w.socketcall > 0)
+    {
+      fputs ("\"errno ", f);
+      put_errno (f, w.socketcall);
+      fputc ('"', f);
+    }
+  else
+    fputs (w.socketcall < 0 ? "\"allow\"" : "null", f);
+  fputs ("},\n", f);
+}
+
+static void
+json_seccomp (FILE *f, const ent_profile_t *p)
+{
+  const ent_seccomp_t *s = &p->seccomp;
+
   fprintf (f, "  \"seccomp\": {\n    \"enabled\": %s,\n    \"default\": \"errno ",
            s->enabled ? "true" : "false");
   put_errno (f, s->default_errno);
-  fputs ("\",\n    \"rules\": [", f);
+  fputs ("\",\n    \"unknown\": \"errno ", f);
+  put_errno (f, s->unknown_errno ? s->unknown_errno : s->default_errno);
+  fputs ("\",\n    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n", f);
+  json_socket_words (f, p);
+  fputs ("    \"rules\": [", f);
   for (size_t i = 0; i < s->n_rules; i++)
     {
       fputs (i ? ",\n      " : "\n      ", f);
@@ -425,7 +666,7 @@ json_profile (FILE *f, const ent_profile_t *p)
   json_caps (f, p);
   fprintf (f, "  \"no_new_privs\": %s,\n  \"new_session\": %s,\n",
            p->no_new_privs ? "true" : "false", p->new_session ? "true" : "false");
-  json_seccomp (f, &p->seccomp);
+  json_seccomp (f, p);
   json_fs (f, &p->fs);
   json_rlimits (f, p);
   json_resources (f, p);
@@ -479,9 +720,48 @@ text_caps (FILE *f, const ent_profile_t *p)
     }
 }
 
+/* "  socket families: AF_UNIX AF_INET ...; any other family fails with
+ * EAFNOSUPPORT, ..." */
 static void
-text_seccomp (FILE *f, const ent_seccomp_t *s)
+text_socket_words (FILE *f, const socket_words_t *w)
 {
+  fputs ("  socket families (socket, socketpair):", f);
+  for (size_t i = 0; i < w->n_families; i++)
+    {
+      fputc (' ', f);
+      put_value_name (f, family_names, N_ELEMENTS (family_names), "family ", w->families[i]);
+      if (w->families[i] != AF_NETLINK_ || w->n_netlink == 0)
+        continue;
+      for (size_t k = 0; k < w->n_netlink; k++)
+        {
+          fputs (k ? " " : " (", f);
+          put_value_name (f, netlink_names, N_ELEMENTS (netlink_names), "protocol ", w->netlink[k]);
+        }
+      fputc (')', f);
+    }
+  fputs (" only; any other family fails with ", f);
+  put_errno (f, w->other_family);
+  if (w->n_netlink)
+    {
+      fputs (", any other netlink protocol with ", f);
+      put_errno (f, w->other_netlink);
+    }
+  if (w->socketcall > 0)
+    {
+      fputs (", i386 socketcall (family unreadable) with ", f);
+      put_errno (f, w->socketcall);
+    }
+  else if (w->socketcall < 0)
+    fputs ("; i386 socketcall allowed (any family)", f);
+  fputc ('\n', f);
+}
+
+static void
+text_seccomp (FILE *f, const ent_profile_t *p)
+{
+  const ent_seccomp_t *s = &p->seccomp;
+  socket_words_t w;
+  bool words;
   size_t allowed = 0;
 
   if (!s->enabled)
@@ -493,9 +773,18 @@ text_seccomp (FILE *f, const ent_seccomp_t *s)
     allowed += s->rules[i].action == ENT_SECCOMP_ALLOW && s->rules[i].n_args == 0;
   fprintf (f, "seccomp: default-deny (fails with ");
   put_errno (f, s->default_errno);
+  if (s->unknown_errno && s->unknown_errno != s->default_errno)
+    {
+      fputs ("; syscalls newer than Linux " ENT_POLICY_KERNEL " with ", f);
+      put_errno (f, s->unknown_errno);
+    }
   fprintf (f, "), %zu syscalls allowed on every ABI; special rules:\n", allowed);
+  words = socket_words (p, &w);
+  if (words)
+    text_socket_words (f, &w);
   for (size_t i = 0; i < s->n_rules; i++)
-    if (s->rules[i].n_args || s->rules[i].action != ENT_SECCOMP_ALLOW)
+    if ((s->rules[i].n_args || s->rules[i].action != ENT_SECCOMP_ALLOW)
+        && !(words && is_socket_call (s->rules[i].syscall)))
       {
         fputs ("  ", f);
         put_rule_text (f, &s->rules[i]);
@@ -583,7 +872,7 @@ text_profile (FILE *f, const ent_profile_t *p)
   text_caps (f, p);
   fprintf (f, "no_new_privs: %s\nnew session: %s\n", p->no_new_privs ? "yes" : "no",
            p->new_session ? "yes" : "no");
-  text_seccomp (f, &p->seccomp);
+  text_seccomp (f, p);
   text_fs (f, p);
   for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
     if (p->rlimits[r].soft != ENT_RLIM_UNSET || p->rlimits[r].hard != ENT_RLIM_UNSET)
@@ -661,6 +950,11 @@ render_key (FILE *f, const ent_profile_t *p)
 {
   fprintf (f, "enabled %d default ", p->seccomp.enabled);
   put_errno (f, p->seccomp.default_errno);
+  if (p->seccomp.unknown_errno)
+    {
+      fputs (" unknown ", f);
+      put_errno (f, p->seccomp.unknown_errno);
+    }
   fputc ('\n', f);
   for (size_t i = 0; i < p->seccomp.n_rules; i++)
     {

@@ -4,16 +4,15 @@
  *
  * ent_policy_default_allow is Docker's default seccomp profile (moby,
  * profiles/seccomp/default.json): the names it allows unconditionally to a
- * container with no extra capability, plus the x86 arch-only names it allows
- * (arch_prctl, modify_ldt).  Docker's list is exercised by a huge number of
- * real programs and years of bug reports have shaped it, so what runs under
+ * container with no extra capability, plus the x86 arch-only name it
+ * allows (arch_prctl).  Docker's list is exercised by a huge number of real
+ * programs and years of bug reports have shaped it, so what runs under
  * `docker run` should run here too.
  *
  * From it we remove what DESIGN.md ("Seccomp policy") denies unless an
- * entitlement grants it and that Docker still allows:
+ * entitlement grants it and that Docker still allows, and a few calls we
+ * judge differently:
  *
- *   - mlock, mlock2, mlockall, munlock, munlockall: security.memory-lock
- *     grants them with CAP_IPC_LOCK and a raised RLIMIT_MEMLOCK;
  *   - adjtimex, clock_adjtime, clock_adjtime64: "clock setting".  Docker
  *     relies on the kernel refusing the write modes without CAP_SYS_TIME;
  *     we deny the calls outright.  Reading the time needs none of them;
@@ -22,7 +21,29 @@
  *   - io_uring_setup, io_uring_enter, io_uring_register: a ring performs
  *     its operations without passing through the filter at all.  Docker
  *     removed them too in later releases (moby#46762);
+ *   - modify_ldt: installs segment descriptors in the caller's local
+ *     descriptor table.  Only 16-bit and segmented code needs that (DOSEMU,
+ *     Wine running 16-bit programs), while the 16-bit segments it sets up
+ *     have been the lever of kernel exploits (CVE-2015-3290) and its own
+ *     code the site of others (CVE-2017-17053); hardened kernels drop it
+ *     altogether (CONFIG_MODIFY_LDT_SYSCALL);
+ *   - memfd_secret: memory removed from the kernel's direct map.  Its only
+ *     purpose is to hide memory from the kernel itself, each such mapping
+ *     splits the host's direct map (a cost to the whole machine), and no
+ *     ordinary program uses it; the kernel itself had it off by default
+ *     until Linux 6.5 (secretmem.enable);
+ *   - socketcall (i386 only): see confine_socket below;
  *   - ioctl: allowed below, minus TIOCSTI and TIOCLINUX.
+ *
+ * and we add the mlock family (mlock, mlock2, mlockall, munlock,
+ * munlockall), which Docker allows too.  The kernel bounds them by
+ * RLIMIT_MEMLOCK (8 MiB by default since Linux 5.16) for a caller without
+ * CAP_IPC_LOCK in the initial user namespace, which a sandbox never has:
+ * locking more fails with the kernel's own ENOMEM.  gpg, ssh-agent,
+ * password managers and databases lock small buffers so that secrets
+ * never reach swap, and complain ("using insecure memory") or fail when
+ * they cannot.  security.memory-lock still raises RLIMIT_MEMLOCK to its
+ * hard limit and grants CAP_IPC_LOCK.
  *
  * personality and socket are argument-filtered in Docker's profile as well,
  * and so they are here (below); clone and clone3 likewise.
@@ -33,11 +54,61 @@
  * in the first place: Docker grants those only with a capability, we only
  * with an entitlement (the groups further down).
  *
- * The list keeps 32-bit and multiplexed names (socketcall, ipc, _llseek,
- * the *32 and *_time64 calls, ...): the launcher adds the rules for x86_64,
- * x86 and x32 alike, so a 32-bit payload or `int 0x80` from a 64-bit one
- * meets the same policy and still works.  Every name here is known to
- * libseccomp 2.5.4 on at least one of those three.
+ * SYSCALLS NEWER THAN THE POLICY
+ *
+ * A syscall the policy has never heard of fails with ENOSYS, the answer of
+ * a kernel that lacks it, so that libc falls back on the older call it
+ * replaces (glibc's fchmodat tries fchmodat2 first; tar failed on EPERM
+ * there under older container profiles).  A syscall the policy knows and
+ * does not allow keeps EPERM, as DESIGN says.  "Knows" means: in the
+ * syscall tables of the kernel syscall-abi.h names (ENT_POLICY_KERNEL), on
+ * the ABI the call comes in through, or named by any rule.  The launcher
+ * builds that boundary from those tables (ent_syscall_known_ranges), per
+ * ABI; see launcher/filter-abi.c for why a bare "above the highest number"
+ * is not right on x86.  When the kernel grows a syscall, it stays ENOSYS
+ * here until someone adds it to syscall-abi.c and decides on it below.
+ *
+ * The recent additions, each decided with a reason:
+ *
+ *   allowed (Docker's default profile allows them too):
+ *   - cachestat: page-cache statistics of a file the caller has open,
+ *     what mincore() tells for a mapping; reads nothing it could not read;
+ *   - fchmodat2: fchmodat with a flags argument (AT_SYMLINK_NOFOLLOW);
+ *     the same permission checks as chmod; glibc 2.39+ calls it first;
+ *   - map_shadow_stack: allocates a CET shadow stack for the caller's own
+ *     use; glibc calls it (makecontext) when shadow stacks are on;
+ *   - futex_wake, futex_wait, futex_requeue: the futex2 interface, the same
+ *     operations on the caller's own memory as futex, which is allowed;
+ *   - statmount, listmount: mount information of the caller's own mount
+ *     namespace, what /proc/self/mountinfo already shows it;
+ *   - mseal: forbids later changes to the caller's own mappings; it can
+ *     only take abilities away from the caller;
+ *   - setxattrat, getxattrat, listxattrat, removexattrat: the *at forms of
+ *     setxattr and friends, which are allowed, with the same checks;
+ *
+ *   allowed (our own call):
+ *   - file_getattr, file_setattr: the path-based form of the
+ *     FS_IOC_FSGETXATTR/FSSETXATTR ioctls the sandbox may already issue on
+ *     any file it can open; the same owner and capability checks;
+ *   - uretprobe, uprobe (x86 64-bit only): the kernel's uprobe
+ *     trampolines call them when a host-side tool (bpftrace, perf) probes
+ *     a function in a sandboxed process; denying uretprobe crashed the
+ *     probed process (the reason later kernels let both bypass seccomp);
+ *     called from anywhere else the kernel kills the caller with SIGILL
+ *     or fails the call with ENXIO;
+ *
+ *   denied (EPERM):
+ *   - lsm_get_self_attr, lsm_set_self_attr, lsm_list_modules: the
+ *     caller's LSM attributes, which libraries read from /proc/self/attr;
+ *     Docker does not allow them either;
+ *   - open_tree_attr: the mount API (open_tree with mount_setattr's
+ *     attributes), in ent_policy_mount_family with its siblings.
+ *
+ * The list keeps 32-bit and multiplexed names (ipc, _llseek, the *32 and
+ * *_time64 calls, ...): the launcher adds the rules for x86_64, x86 and
+ * x32 alike, so a 32-bit payload or `int 0x80` from a 64-bit one meets the
+ * same policy and still works.  Every name here is known to libseccomp
+ * 2.5.4 on at least one of those three, or listed in syscall-abi.c.
  */
 #include <errno.h>
 #include <linux/sched.h> /* CLONE_NEW*: <sched.h> has them only with _GNU_SOURCE */
@@ -56,9 +127,6 @@
 #ifndef TIOCLINUX
 #define TIOCLINUX 0x541C
 #endif
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
 
 /* Sorted in strcmp order ('_' before the letters). */
 const char *const ent_policy_default_allow[] = {
@@ -71,6 +139,7 @@ const char *const ent_policy_default_allow[] = {
   "arch_prctl",
   "bind",
   "brk",
+  "cachestat",
   "capget",
   "capset",
   "chdir",
@@ -114,6 +183,7 @@ const char *const ent_policy_default_allow[] = {
   "fchdir",
   "fchmod",
   "fchmodat",
+  "fchmodat2",
   "fchown",
   "fchown32",
   "fchownat",
@@ -121,6 +191,8 @@ const char *const ent_policy_default_allow[] = {
   "fcntl64",
   "fdatasync",
   "fgetxattr",
+  "file_getattr",
+  "file_setattr",
   "flistxattr",
   "flock",
   "fork",
@@ -135,8 +207,11 @@ const char *const ent_policy_default_allow[] = {
   "ftruncate",
   "ftruncate64",
   "futex",
+  "futex_requeue",
   "futex_time64",
+  "futex_wait",
   "futex_waitv",
+  "futex_wake",
   "futimesat",
   "get_robust_list",
   "get_thread_area",
@@ -174,6 +249,7 @@ const char *const ent_policy_default_allow[] = {
   "getuid",
   "getuid32",
   "getxattr",
+  "getxattrat",
   "inotify_add_watch",
   "inotify_init",
   "inotify_init1",
@@ -198,7 +274,9 @@ const char *const ent_policy_default_allow[] = {
   "link",
   "linkat",
   "listen",
+  "listmount",
   "listxattr",
+  "listxattrat",
   "llistxattr",
   "lremovexattr",
   "lseek",
@@ -206,17 +284,19 @@ const char *const ent_policy_default_allow[] = {
   "lstat",
   "lstat64",
   "madvise",
+  "map_shadow_stack",
   "membarrier",
   "memfd_create",
-  "memfd_secret",
   "mincore",
   "mkdir",
   "mkdirat",
   "mknod",
   "mknodat",
+  "mlock",
+  "mlock2",
+  "mlockall",
   "mmap",
   "mmap2",
-  "modify_ldt",
   "mprotect",
   "mq_getsetattr",
   "mq_notify",
@@ -227,11 +307,14 @@ const char *const ent_policy_default_allow[] = {
   "mq_timedsend_time64",
   "mq_unlink",
   "mremap",
+  "mseal",
   "msgctl",
   "msgget",
   "msgrcv",
   "msgsnd",
   "msync",
+  "munlock",
+  "munlockall",
   "munmap",
   "name_to_handle_at",
   "nanosleep",
@@ -273,6 +356,7 @@ const char *const ent_policy_default_allow[] = {
   "recvmsg",
   "remap_file_pages",
   "removexattr",
+  "removexattrat",
   "rename",
   "renameat",
   "renameat2",
@@ -342,6 +426,7 @@ const char *const ent_policy_default_allow[] = {
   "setuid",
   "setuid32",
   "setxattr",
+  "setxattrat",
   "shmat",
   "shmctl",
   "shmdt",
@@ -352,13 +437,12 @@ const char *const ent_policy_default_allow[] = {
   "signalfd4",
   "sigprocmask",
   "sigreturn",
-  "socketcall",
-  "socketpair",
   "splice",
   "stat",
   "stat64",
   "statfs",
   "statfs64",
+  "statmount",
   "statx",
   "symlink",
   "symlinkat",
@@ -390,6 +474,8 @@ const char *const ent_policy_default_allow[] = {
   "uname",
   "unlink",
   "unlinkat",
+  "uprobe",
+  "uretprobe",
   "utime",
   "utimensat",
   "utimensat_time64",
@@ -408,8 +494,9 @@ const char *const ent_policy_default_allow[] = {
 
 /* Old and new mount API, and pivot_root: security.admin. */
 const char *const ent_policy_mount_family[] = {
-  "fsconfig",   "fsmount",   "fsopen",     "fspick", "mount",   "mount_setattr",
-  "move_mount", "open_tree", "pivot_root", "umount", "umount2", NULL,
+  "fsconfig",      "fsmount",    "fsopen",    "fspick",         "mount",
+  "mount_setattr", "move_mount", "open_tree", "open_tree_attr", "pivot_root",
+  "umount",        "umount2",    NULL,
 };
 
 /* Namespace-creating clone flags are handled by the clone rule. */
@@ -432,10 +519,6 @@ const char *const ent_policy_ptrace_family[] = {
 };
 
 const char *const ent_policy_perf_family[] = { "perf_event_open", NULL };
-
-const char *const ent_policy_mlock_family[] = {
-  "mlock", "mlock2", "mlockall", "munlock", "munlockall", NULL,
-};
 
 /* security.view: calls that only read kernel or process state.  Reading the
  * kernel log with syslog still obeys kernel.dmesg_restrict, and clearing it
@@ -558,38 +641,207 @@ confine_ioctl (ent_profile_t *p, ent_error_t **err)
   return ret;
 }
 
-/* socket() for every family but AF_VSOCK, as in Docker's current profile.
- * vsock is not network-namespaced: it reaches the hypervisor and other VMs
- * whatever network.* level is in force, so on a VM guest network.none would
- * not mean "nothing outside reachable".
+/* ---- socket families ------------------------------------------------------
  *
- * Docker's rule is "arg0 != AF_VSOCK", a 64-bit compare, but the kernel
- * reads the family as an int: AF_VSOCK | (1 << 32) passes that rule and is
- * still AF_VSOCK (the CVE-2019-10063 trick again; we tried it, it works).
- * A deny rule with a 32-bit mask would be exact on x86_64 and x32, but on
- * x86 libseccomp turns a socket rule into socketcall(SYS_SOCKET) without the
- * family check, so it would take socket() away from 32-bit programs
- * altogether.  Hence ALLOW rules for the families on either side of 40,
- * each also requiring the upper 32 bits to be zero: [0, 40) and [41, 64) as
- * aligned blocks.  Families >= 64 do not exist (AF_MAX is 46) and fail with
- * EPERM instead of EAFNOSUPPORT.  Limitation shared with Docker: through
- * x86's socketcall() the family sits in memory, out of the filter's reach,
- * and socketcall must stay allowed for 32-bit programs. */
+ * socket() and socketpair() take an allowlist of address families; every
+ * other family fails with EAFNOSUPPORT, which is what the kernel answers
+ * for a family it was built without, so a program falls back (to IPv4, to
+ * no Bluetooth, ...) exactly as on such a kernel.  A family's code only
+ * runs once a socket of it exists: each family kept out is kernel code the
+ * sandbox never reaches.  Most of it is reachable by any user on a stock
+ * kernel (modules load on demand) and it has been the way in for many
+ * local privilege escalations: AF_ALG (CVE-2013-7421's family, blocked by
+ * Docker since 2026), TIPC (CVE-2021-43267), RDS (CVE-2010-3904), CAN BCM
+ * (CVE-2021-3609), Bluetooth, X.25, AF_KEY, vsock (CVE-2021-26708) and
+ * AF_PACKET (CVE-2017-7308, CVE-2020-14386).  vsock is not
+ * network-namespaced either: on a VM guest it reaches the hypervisor and
+ * other VMs whatever network.* level is in force.
+ *
+ * The allowlist: AF_UNIX (local IPC), AF_INET and AF_INET6 (the network
+ * the network.* level gives), AF_NETLINK for the protocols below, and
+ * AF_PACKET with network.admin only (raw frames: tcpdump, dhclient,
+ * arping), which also needs the CAP_NET_RAW that network.admin grants.
+ * security.admin does not widen it: the network.* levels decide what the
+ * network stack offers.
+ *
+ * Netlink protocols (the kernel answers EPROTONOSUPPORT for one it lacks,
+ * and so does the filter for the others):
+ *   - NETLINK_ROUTE: interfaces, addresses, routes.  glibc's getaddrinfo
+ *     (AI_ADDRCONFIG) and getifaddrs, ip, and every network library read it;
+ *   - NETLINK_SOCK_DIAG: socket listings for ss; it shows the sandbox's own
+ *     network namespace, what /proc/net/tcp and friends show;
+ * and with network.admin, whose NET_ADMIN they need to do anything:
+ *   - NETLINK_GENERIC: ethtool, wg, iw, `ip mptcp`/`ip tcp_metrics`;
+ *   - NETLINK_NETFILTER: iptables-nft, nft, conntrack;
+ *   - NETLINK_XFRM: `ip xfrm` (IPsec).
+ * Kept out of every other sandbox, with the reason:
+ *   - NETLINK_GENERIC multiplexes dozens of subsystems (nl80211, ethtool,
+ *     devlink, TIPC, openvswitch, MPTCP, taskstats, ...), some with
+ *     unprivileged operations and a history of bugs, none of them needed in
+ *     a private namespace that has no hardware; under network.host it would
+ *     read the host's Wi-Fi scan results (nearby access points: a location);
+ *   - NETLINK_NETFILTER is nf_tables, whose CAP_NET_ADMIN-in-a-user-
+ *     namespace surface gave a long line of privilege escalations
+ *     (CVE-2022-1015, CVE-2023-32233, CVE-2024-1086): security.admin has
+ *     that capability, and still does not get nf_tables without
+ *     network.admin;
+ *   - NETLINK_KOBJECT_UEVENT (device hotplug, libudev's monitor): in a
+ *     private network namespace the kernel delivers only the events of the
+ *     namespace's own devices, so there is nothing to hear; under
+ *     network.host it would hear which devices the user plugs in.  libudev
+ *     goes on without a monitor;
+ *   - NETLINK_AUDIT: the kernel refuses every audit request from outside
+ *     the initial user namespace, so the socket is only attack surface;
+ *     libaudit's callers (useradd, sudo, login) treat EPROTONOSUPPORT as "a
+ *     kernel without audit" and go on, while other errors make some abort;
+ *   - the rest (connector, crypto, SELinux, iSCSI, RDMA, ...): kernel
+ *     interfaces no program in a sandbox has a use for.
+ *
+ * How the rules are built.  The kernel reads the family and the protocol
+ * as ints but seccomp compares all 64 bits of the register: a rule "deny
+ * family 38" would miss 38 | (1 << 32), which the kernel still takes for
+ * AF_ALG (the CVE-2019-10063 trick; Docker's "arg0 != AF_VSOCK" rule had
+ * that hole).  So the filter compares all 64 bits and treats any value it
+ * does not allow, high bits included, as an unlisted family: ALLOW rules
+ * for exact values, and ERRNO rules (the second filter) for the complement
+ * of the allowlist over the whole 64-bit range, written as aligned blocks
+ * (a masked compare each) and a final "greater than the largest" rule.  A
+ * value with high bits set is never equal to a listed one and always
+ * above the largest, so it fails with EAFNOSUPPORT.
+ *
+ * socketcall (i386 only) multiplexes every socket call, with the real
+ * arguments in memory the filter cannot read: through it, socket() would
+ * reach any family.  It is denied, with EAFNOSUPPORT, whatever its first
+ * argument.  Filtering it by that argument (letting connect, send, ...
+ * through and stopping only SYS_SOCKET and SYS_SOCKETPAIR) would be safe,
+ * since a socket's family is fixed when it is created, but it would buy
+ * nothing: a 32-bit program that cannot create a socket has none to use.
+ * The cost, on a host with IA32 emulation: glibc as distributions build it
+ * (for kernels from 3.2 on) makes socket() and most other socket calls on
+ * i386 through socketcall, with no fallback to the direct calls of Linux
+ * 4.3, so 32-bit glibc programs have no sockets in the sandbox (musl, 1.2.4
+ * at least, tries the direct calls first and works).  64-bit programs
+ * never use socketcall.
+ * libseccomp also turns an argument rule on socket() into a rule on
+ * socketcall(SYS_SOCKET) that cannot check the family; the launcher makes
+ * the unconditional socketcall rule win over those (filter.c). */
+
+#define AF_NETLINK_ 16
+#define AF_PACKET_ 17
+#define NETLINK_ROUTE_ 0
+#define NETLINK_SOCK_DIAG_ 4
+#define NETLINK_XFRM_ 6
+#define NETLINK_NETFILTER_ 12
+#define NETLINK_GENERIC_ 16
+
+/* Each sorted ascending. */
+static const uint64_t families_default[]
+    = { 1 /* AF_UNIX */, 2 /* AF_INET */, 10 /* AF_INET6 */, AF_NETLINK_ };
+static const uint64_t families_admin[] = { 1, 2, 10, AF_NETLINK_, AF_PACKET_ };
+static const uint64_t netlink_default[] = { NETLINK_ROUTE_, NETLINK_SOCK_DIAG_ };
+static const uint64_t netlink_admin[]
+    = { NETLINK_ROUTE_, NETLINK_SOCK_DIAG_, NETLINK_XFRM_, NETLINK_NETFILTER_, NETLINK_GENERIC_ };
+
+static const char *const socket_calls[] = { "socket", "socketpair" };
+
+/* A rule for @name with up to two conditions (@c2 unused when its op is
+ * -1). */
 static int
-confine_socket (ent_profile_t *p, ent_error_t **err)
+add_rule2 (ent_profile_t *p, const char *name, ent_seccomp_action_t action, int errnum,
+           ent_arg_cond_t c1, const ent_arg_cond_t *c2, ent_error_t **err)
 {
-  static const ent_arg_cond_t families[] = {
-    { .index = 0, .op = ENT_ARG_LT, .value = AF_VSOCK },                          /* 0-39 */
-    { .index = 0, .op = ENT_ARG_EQ, .value = AF_VSOCK + 1 },                      /* 41 */
-    { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = ~UINT64_C (1), .value = 42 },  /* 42-43 */
-    { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = ~UINT64_C (3), .value = 44 },  /* 44-47 */
-    { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = ~UINT64_C (15), .value = 48 }, /* 48-63 */
+  ent_seccomp_rule_t rule = {
+    .syscall = (char *)(uintptr_t)name,
+    .action = action,
+    .errnum = errnum,
+    .n_args = c2 ? 2 : 1,
   };
-  _Static_assert(AF_VSOCK == 40, "the blocks above assume AF_VSOCK is 40");
+
+  rule.args[0] = c1;
+  if (c2)
+    rule.args[1] = *c2;
+  return ent_profile_add_rule (p, &rule, err);
+}
+
+/* ERRNO rules on argument @index for every 64-bit value outside the sorted
+ * set @allowed, each with @extra as a second condition when not NULL:
+ * the gaps below and between the values as aligned power-of-two blocks,
+ * the rest as "greater than the largest". */
+static int
+deny_complement (ent_profile_t *p, const char *name, unsigned index, const uint64_t *allowed,
+                 size_t n, int errnum, const ent_arg_cond_t *extra, ent_error_t **err)
+{
+  uint64_t from = 0;
   int ret = 0;
 
-  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (families); i++)
-    ret = add_cond_rule (p, "socket", ENT_SECCOMP_ALLOW, 0, families[i], err);
+  for (size_t i = 0; ret == 0 && i <= n; i++)
+    {
+      uint64_t to = i < n ? allowed[i] : from; /* [from, to) is a gap */
+      while (ret == 0 && from < to)
+        {
+          uint64_t size = from ? from & -from : UINT64_C (1) << 63;
+          while (size > to - from)
+            size >>= 1;
+          ent_arg_cond_t c
+              = { .index = index, .op = ENT_ARG_MASKED_EQ, .mask = ~(size - 1), .value = from };
+          if (size == 1)
+            c = (ent_arg_cond_t){ .index = index, .op = ENT_ARG_EQ, .value = from };
+          ret = extra ? add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, *extra, &c, err)
+                      : add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, c, NULL, err);
+          from += size;
+        }
+      if (i < n)
+        from = allowed[i] + 1;
+    }
+  if (ret == 0)
+    {
+      ent_arg_cond_t above = { .index = index, .op = ENT_ARG_GT, .value = allowed[n - 1] };
+      ret = extra ? add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, *extra, &above, err)
+                  : add_rule2 (p, name, ENT_SECCOMP_ERRNO, errnum, above, NULL, err);
+    }
+  return ret;
+}
+
+/* The rules of one socket-creating call (socket or socketpair: family in
+ * argument 0, protocol in argument 2). */
+static int
+confine_family (ent_profile_t *p, const char *name, bool admin, ent_error_t **err)
+{
+  const uint64_t *fam = admin ? families_admin : families_default;
+  size_t n_fam = admin ? N_ELEMENTS (families_admin) : N_ELEMENTS (families_default);
+  const uint64_t *nl = admin ? netlink_admin : netlink_default;
+  size_t n_nl = admin ? N_ELEMENTS (netlink_admin) : N_ELEMENTS (netlink_default);
+  ent_arg_cond_t netlink = { .index = 0, .op = ENT_ARG_EQ, .value = AF_NETLINK_ };
+  int ret = 0;
+
+  for (size_t i = 0; ret == 0 && i < n_fam; i++)
+    if (fam[i] != AF_NETLINK_)
+      ret = add_rule2 (p, name, ENT_SECCOMP_ALLOW, 0,
+                       (ent_arg_cond_t){ .index = 0, .op = ENT_ARG_EQ, .value = fam[i] }, NULL,
+                       err);
+  for (size_t i = 0; ret == 0 && i < n_nl; i++)
+    {
+      ent_arg_cond_t proto = { .index = 2, .op = ENT_ARG_EQ, .value = nl[i] };
+      ret = add_rule2 (p, name, ENT_SECCOMP_ALLOW, 0, netlink, &proto, err);
+    }
+  if (ret == 0)
+    ret = deny_complement (p, name, 0, fam, n_fam, EAFNOSUPPORT, NULL, err);
+  if (ret == 0)
+    ret = deny_complement (p, name, 2, nl, n_nl, EPROTONOSUPPORT, &netlink, err);
+  return ret;
+}
+
+int
+ent_policy_socket_families (ent_profile_t *p, bool admin, ent_error_t **err)
+{
+  int ret = 0;
+
+  for (size_t i = 0; i < N_ELEMENTS (socket_calls); i++)
+    ent_profile_forget_syscall (p, socket_calls[i]);
+  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (socket_calls); i++)
+    ret = confine_family (p, socket_calls[i], admin, err);
+  if (ret == 0)
+    ret = ent_profile_deny_syscall (p, "socketcall", EAFNOSUPPORT, err);
   return ret;
 }
 
@@ -614,6 +866,7 @@ ent_policy_apply_confined (ent_profile_t *p, ent_error_t **err)
 
   p->seccomp.enabled = true;
   p->seccomp.default_errno = EPERM;
+  p->seccomp.unknown_errno = ENOSYS;
 
   ret = ent_policy_allow_group (p, ent_policy_default_allow, err);
   if (ret == 0)
@@ -623,7 +876,7 @@ ent_policy_apply_confined (ent_profile_t *p, ent_error_t **err)
   if (ret == 0)
     ret = allow_personalities (p, personality_confined, N_ELEMENTS (personality_confined), err);
   if (ret == 0)
-    ret = confine_socket (p, err);
+    ret = ent_policy_socket_families (p, false, err);
   return ret;
 }
 

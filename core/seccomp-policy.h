@@ -31,8 +31,6 @@ extern const char *const ent_policy_keyring_family[];
 extern const char *const ent_policy_ptrace_family[];
 /* perf_event_open. */
 extern const char *const ent_policy_perf_family[];
-/* mlock, mlock2, mlockall, munlock, munlockall. */
-extern const char *const ent_policy_mlock_family[];
 /* Read-only introspection for security.view: syslog, kcmp, lookup_dcookie. */
 extern const char *const ent_policy_introspection_family[];
 /* What security.admin allows beyond the mount, namespace, keyring and ptrace
@@ -42,10 +40,19 @@ extern const char *const ent_policy_admin_extra[];
 /* Allow every syscall of the NULL-terminated @group unconditionally. */
 int ent_policy_allow_group (ent_profile_t *p, const char *const *group, ent_error_t **err) ENT_WUR;
 
-/* security.confined: enable the filter with EPERM as the default, allow
- * ent_policy_default_allow, and add the argument-filtered rules for clone,
- * clone3 (ENOSYS), ioctl (no TIOCSTI/TIOCLINUX), personality and socket. */
+/* security.confined: enable the filter with EPERM as the default and
+ * ENOSYS for syscalls newer than the policy, allow ent_policy_default_allow,
+ * and add the argument-filtered rules for clone, clone3 (ENOSYS), ioctl (no
+ * TIOCSTI/TIOCLINUX), personality and the socket families. */
 int ent_policy_apply_confined (ent_profile_t *p, ent_error_t **err) ENT_WUR;
+
+/* Replace the rules of socket and socketpair with the family allowlist:
+ * AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK (NETLINK_ROUTE,
+ * NETLINK_SOCK_DIAG), plus with @admin (network.admin) AF_PACKET and
+ * NETLINK_GENERIC, NETLINK_NETFILTER, NETLINK_XFRM.  Other families fail
+ * with EAFNOSUPPORT, other netlink protocols with EPROTONOSUPPORT, and
+ * i386's socketcall with EAFNOSUPPORT. */
+int ent_policy_socket_families (ent_profile_t *p, bool admin, ent_error_t **err) ENT_WUR;
 
 /* security.admin: allow the mount, namespace, keyring and ptrace families
  * and ent_policy_admin_extra; clone and clone3 become unconditional. */

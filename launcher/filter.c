@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "filter-abi.h"
 #include "filter.h"
 #include "util.h"
 
@@ -73,8 +74,11 @@ add_rule (scmp_filter_ctx ctx, const ent_seccomp_rule_t *r, uint32_t action, ent
   int ret;
 
   /* A name no ABI of this build knows (e.g. an arm-only call) has nothing
-   * to filter here; the default action already covers any number. */
-  if (nr == __NR_SCMP_ERROR)
+   * to filter here; the default action already covers any number.  The
+   * syscalls newer than libseccomp are compiled by the head (filter-abi.c),
+   * whatever this libseccomp knows, so that the filter does not depend on
+   * its version. */
+  if (nr == __NR_SCMP_ERROR || entrun_filter_abi_handles (r->syscall))
     return 0;
   for (unsigned i = 0; i < r->n_args; i++)
     {
@@ -132,20 +136,37 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *pr
                  &ctx, err);
   if (ret < 0)
     return ret;
-  for (size_t i = 0; i < p->seccomp.n_rules; i++)
-    {
-      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
-      if (r->action != which)
-        continue;
-      any = true;
-      ret = add_rule (
-          ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum), err);
-      if (ret < 0)
-        return ret;
-    }
+  /* Unconditional rules first.  For one syscall, libseccomp lets an
+   * unconditional rule win over the conditional ones whatever the order,
+   * but it refuses (EEXIST) two conditional rules whose conditions overlap
+   * with different actions when the shorter comes last.  On i386 it turns
+   * each argument rule on socket() into one on socketcall(SYS_SOCKET) with
+   * the family check dropped, and the family and netlink-protocol rules
+   * then overlap there; the unconditional socketcall rule of the policy,
+   * added first, makes libseccomp drop them all (they have nothing left
+   * to check). */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < p->seccomp.n_rules; i++)
+      {
+        const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+        if (r->action != which || (r->n_args == 0) != (pass == 0))
+          continue;
+        any = true;
+        ret = add_rule (
+            ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum), err);
+        if (ret < 0)
+          return ret;
+      }
   if (which == ENT_SECCOMP_ERRNO && !any)
     return 0; /* no deny filter needed */
-  return export_prog (ctx, prog, err);
+  if ((ret = export_prog (ctx, prog, err)) < 0 || which == ENT_SECCOMP_ERRNO)
+    return ret;
+  if ((ret = entrun_filter_abi_prepend (p, prog, err)) < 0)
+    {
+      free (prog->filter);
+      memset (prog, 0, sizeof (*prog));
+    }
+  return ret;
 }
 
 int
@@ -186,7 +207,8 @@ rule_equal (const ent_seccomp_rule_t *a, const entrun_precompiled_rule_t *b,
 static bool
 same_rules (const ent_seccomp_t *s, const entrun_precompiled_t *pre)
 {
-  if (s->default_errno != pre->default_errno || s->n_rules != pre->n_rules)
+  if (s->default_errno != pre->default_errno || s->unknown_errno != pre->unknown_errno
+      || s->n_rules != pre->n_rules)
     return false;
   for (size_t i = 0; i < s->n_rules; i++)
     if (!rule_equal (&s->rules[i], &pre->rules[i], pre->args))

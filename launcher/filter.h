@@ -4,8 +4,14 @@
  * Two filters are loaded: the allowlist (default: fail with EPERM) and, when
  * the profile has ERRNO rules, a small deny filter (default: allow).  The
  * kernel returns the most restrictive verdict of all filters, so a deny rule
- * wins over any allow rule.  libseccomp cannot express the same in one
- * filter: it refuses a rule whose action equals the default action. */
+ * wins over any allow rule; between two ERRNO verdicts the filter loaded
+ * last wins, so the deny filter's errno is the one returned.  libseccomp
+ * cannot express the same in one filter: it refuses a rule whose action
+ * equals the default action.
+ *
+ * The allowlist starts with a head entrun writes itself (filter-abi.c):
+ * syscalls newer than libseccomp, and ENOSYS for syscalls newer than the
+ * policy. */
 #ifndef ENTRUN_FILTER_H
 #define ENTRUN_FILTER_H
 
@@ -49,6 +55,7 @@ typedef struct entrun_precompiled
 {
   /* The rules the programs were generated from, as in the profile. */
   int default_errno;
+  int unknown_errno;
   const entrun_precompiled_rule_t *rules;
   size_t n_rules;
   const ent_arg_cond_t *args;

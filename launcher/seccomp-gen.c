@@ -17,7 +17,7 @@
 #include "filter.h"
 
 /* Placeholders so filter.c links into this generator. */
-const entrun_precompiled_t entrun_precompiled[] = { { 0, NULL, 0, NULL, NULL, 0, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 
 /* The grant sets whose filters are embedded: one per security level, with
@@ -28,6 +28,7 @@ static const char *const grant_sets[][2] = {
   { "security.admin", NULL },
   { "host.processes.view", NULL },
   { "host.processes.admin", NULL },
+  { "network.admin", NULL },
 };
 
 static void
@@ -87,6 +88,7 @@ main (void)
   ent_catalogue_t *cat = ent_catalogue_new_default ();
   size_t n = sizeof (grant_sets) / sizeof (grant_sets[0]);
   int default_errno[sizeof (grant_sets) / sizeof (grant_sets[0])];
+  int unknown_errno[sizeof (grant_sets) / sizeof (grant_sets[0])];
   size_t n_rules[sizeof (grant_sets) / sizeof (grant_sets[0])];
   entrun_filter_t filters[sizeof (grant_sets) / sizeof (grant_sets[0])];
   FILE *out = stdout;
@@ -116,14 +118,16 @@ main (void)
           }
       emit_rules (out, i, &p->seccomp);
       default_errno[i] = p->seccomp.default_errno;
+      unknown_errno[i] = p->seccomp.unknown_errno;
       n_rules[i] = p->seccomp.n_rules;
       ent_manager_free (m);
     }
   fputs ("\nconst entrun_precompiled_t entrun_precompiled[] = {\n", out);
   for (size_t i = 0; i < n; i++)
     {
-      fprintf (out, "  { %d, rules_%zu, %zu, args_%zu, allow_%zu, %u, deny_%zu, %u },\n",
-               default_errno[i], i, n_rules[i], i, i, filters[i].allow.len, i, filters[i].deny.len);
+      fprintf (out, "  { %d, %d, rules_%zu, %zu, args_%zu, allow_%zu, %u, deny_%zu, %u },\n",
+               default_errno[i], unknown_errno[i], i, n_rules[i], i, i, filters[i].allow.len, i,
+               filters[i].deny.len);
       entrun_filter_clear (&filters[i]);
     }
   fprintf (out, "};\n\nconst size_t entrun_precompiled_count = %zu;\n", n);

@@ -568,3 +568,38 @@ host_commit_runs_nothing() {
 
 # The hook the attacks plant: it touches $1.
 hook_text() { printf '#!/bin/sh\ntouch %s\n' "$1"; }
+
+# ---- helpers for the seccomp tests (socket-families, new-syscalls) -------------
+#
+# A spec is "NAME ARGS...": the probe test is tried with ARGS, and its
+# result line is reported under NAME, so that one sandbox tries a whole
+# list (a shell loop inside it) and the script picks each result.
+
+# shellcheck disable=SC2016 # expanded by the inner sh
+SPEC_LOOP='p=$1; t=$2; shift 2; for spec do printf "%s " "${spec%% *}"; "$p" "$t" ${spec#* }; done'
+
+# tries ENTRUN-ARGS... -- TEST SPEC...: OUT holds a line "NAME RESULT" per
+# SPEC, from inside the sandbox.
+tries() {
+	local -a pre=()
+	while [ "$1" != -- ]; do pre+=("$1"); shift; done
+	shift
+	sbx "${pre[@]}" -- sh -c "$SPEC_LOOP" _ "$PROBE" "$@"
+}
+
+# host_tries TEST SPEC...: the same on the host, no sandbox; HOST holds it.
+host_tries() {
+	# shellcheck disable=SC2034 # read by the scripts
+	HOST=$(sh -c "$SPEC_LOOP" _ "$PROBE" "$@" 2>&1)
+}
+
+# answer SPEC [OUTPUT]: the result of SPEC's NAME in OUTPUT ($OUT).
+answer() {
+	local name=${1%% *} l
+	while IFS= read -r l; do
+		if [[ $l == "$name "* ]]; then
+			printf '%s' "${l#"$name "}"
+			return
+		fi
+	done <<<"${2-$OUT}"
+}

@@ -695,9 +695,10 @@ int80 (long nr, long a1, long a2, long a3, long a4, long a5)
 
 /* Without IA32 emulation (CONFIG_IA32_EMULATION=n or ia32_emulation=0)
    the instruction faults instead of entering the kernel: there are no
-   i386 syscalls to bypass anything with, which we report as ENOSYS.  */
+   i386 syscalls to bypass anything with, which we report as ENOSYS.
+   A holds the five arguments.  */
 static int
-int80_check (long nr, long a1, long a2, long a3)
+int80_check5 (long nr, const long *a)
 {
   struct sigaction sa, old;
   volatile int ret = -ENOSYS;
@@ -706,9 +707,17 @@ int80_check (long nr, long a1, long a2, long a3)
   sa.sa_handler = int80_fault;
   sigaction (SIGSEGV, &sa, &old);
   if (sigsetjmp (int80_env, 1) == 0)
-    ret = (int) int80 (nr, a1, a2, a3, 0, 0);
+    ret = (int) int80 (nr, a[0], a[1], a[2], a[3], a[4]);
   sigaction (SIGSEGV, &old, NULL);
   return ret < 0 && ret >= -4095 ? -ret : 0;
+}
+
+static int
+int80_check (long nr, long a1, long a2, long a3)
+{
+  const long a[5] = { a1, a2, a3, 0, 0 };
+
+  return int80_check5 (nr, a);
 }
 
 static int
@@ -1481,6 +1490,186 @@ probe_raw_socket (struct probe_ctx *ctx UNUSED)
                             (long) IPPROTO_ICMP));
 }
 
+/* ---- seccomp policy: raw syscalls, socket families, ABIs ---------------
+   Each takes numbers (decimal, 0x hex, or negative), so that the test
+   script names the syscall, family or protocol and compares the answer
+   inside a sandbox with the host kernel's own.  */
+
+#define RAW_MAX_ARGS 6
+
+/* Arguments I.. of CTX as raw 64-bit syscall arguments; 0 when absent.  */
+static int
+raw_args (struct probe_ctx *ctx, int first, long *out, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      const char *a = first + i < ctx->nargs ? ctx->args[first + i] : "0";
+      char *end = NULL;
+
+      errno = 0;
+      out[i] = a[0] == '-' ? strtol (a, &end, 0) : (long) strtoul (a, &end, 0);
+      if (errno != 0 || end == a || *end != '\0')
+        {
+          fprintf (stderr, "probe: %s: bad number '%s'\n", ctx->name, a);
+          return PROBE_USAGE;
+        }
+    }
+  return 0;
+}
+
+/* syscall NR [ARG...]: the x86_64 (native) syscall NR.  A descriptor it
+   may return is left open: the probe exits at once.  */
+static int
+probe_syscall (struct probe_ctx *ctx)
+{
+  long a[1 + RAW_MAX_ARGS];
+
+  if (raw_args (ctx, 0, a, 1 + RAW_MAX_ARGS) < 0)
+    return PROBE_USAGE;
+  return check (syscall (a[0], a[1], a[2], a[3], a[4], a[5], a[6]));
+}
+
+/* socket FAMILY TYPE PROTOCOL, socketpair FAMILY TYPE PROTOCOL.  */
+static int
+probe_socket (struct probe_ctx *ctx)
+{
+  long a[3];
+
+  if (raw_args (ctx, 0, a, 3) < 0)
+    return PROBE_USAGE;
+  return check_fd (syscall (SYS_socket, a[0], a[1], a[2]));
+}
+
+static int
+probe_socketpair (struct probe_ctx *ctx)
+{
+  long a[3];
+  int sv[2];
+  int err;
+
+  if (raw_args (ctx, 0, a, 3) < 0)
+    return PROBE_USAGE;
+  err = check (syscall (SYS_socketpair, a[0], a[1], a[2], sv));
+  if (err == 0)
+    {
+      close (sv[0]);
+      close (sv[1]);
+    }
+  return err;
+}
+
+/* mlock-bytes N: lock N bytes of fresh anonymous memory.  */
+static int
+probe_mlock_bytes (struct probe_ctx *ctx)
+{
+  long n;
+  void *p;
+  int err;
+
+  if (arg_long (ctx, 0, 1, LONG_MAX, 1, &n) < 0)
+    return PROBE_USAGE;
+  p = mmap (NULL, (size_t) n, PROT_READ | PROT_WRITE,
+            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return errno;
+  err = check (syscall (SYS_mlock, p, n));
+  munmap (p, (size_t) n);
+  return err;
+}
+
+#if defined __x86_64__
+
+# define I386_NR_SOCKET 359
+# define I386_NR_SOCKETCALL 102
+# define X32_NR_SOCKET 41
+
+/* x32-syscall NR [ARG...]: NR through the x32 ABI (the bit is added).  */
+static int
+probe_x32_syscall (struct probe_ctx *ctx)
+{
+  long a[1 + RAW_MAX_ARGS];
+
+  if (raw_args (ctx, 0, a, 1 + RAW_MAX_ARGS) < 0)
+    return PROBE_USAGE;
+  return check (syscall (__X32_SYSCALL_BIT | a[0], a[1], a[2], a[3], a[4],
+                         a[5], a[6]));
+}
+
+/* int80-syscall NR [ARG...]: NR through int $0x80 (pointers cannot be
+   passed: the kernel keeps 32 bits of each argument).  */
+static int
+probe_int80_syscall (struct probe_ctx *ctx)
+{
+  long a[1 + 5];
+
+  if (ctx->nargs > 6)
+    {
+      fprintf (stderr, "probe: %s: at most 5 arguments\n", ctx->name);
+      return PROBE_USAGE;
+    }
+  if (raw_args (ctx, 0, a, 6) < 0)
+    return PROBE_USAGE;
+  return int80_check5 (a[0], a + 1);
+}
+
+static int
+probe_x32_socket (struct probe_ctx *ctx)
+{
+  long a[3];
+
+  if (raw_args (ctx, 0, a, 3) < 0)
+    return PROBE_USAGE;
+  return check_fd (syscall (__X32_SYSCALL_BIT | X32_NR_SOCKET, a[0], a[1],
+                            a[2]));
+}
+
+/* int80-socket FAMILY TYPE PROTOCOL: i386's direct socket() (Linux 4.3).  */
+static int
+probe_int80_socket (struct probe_ctx *ctx)
+{
+  long a[5] = { 0 };
+
+  if (raw_args (ctx, 0, a, 3) < 0)
+    return PROBE_USAGE;
+  return int80_check5 (I386_NR_SOCKET, a);
+}
+
+/* int80-socketcall CALL FAMILY TYPE PROTOCOL: socketcall(CALL, args), the
+   arguments in memory below 4 GiB where the filter cannot read them.  */
+static int
+probe_int80_socketcall (struct probe_ctx *ctx)
+{
+  long a[4];
+  uint32_t *low;
+  long call[5] = { 0 };
+  int err;
+
+  if (raw_args (ctx, 0, a, 4) < 0)
+    return PROBE_USAGE;
+  low = mmap (NULL, 4096, PROT_READ | PROT_WRITE,
+              MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (low == MAP_FAILED)
+    return errno;
+  low[0] = (uint32_t) a[1];
+  low[1] = (uint32_t) a[2];
+  low[2] = (uint32_t) a[3];
+  call[0] = a[0];
+  call[1] = (long) low;
+  err = int80_check5 (I386_NR_SOCKETCALL, call);
+  munmap (low, 4096);
+  return err;
+}
+
+#else /* !__x86_64__ */
+
+# define probe_x32_syscall probe_no_such_abi
+# define probe_int80_syscall probe_no_such_abi
+# define probe_x32_socket probe_no_such_abi
+# define probe_int80_socket probe_no_such_abi
+# define probe_int80_socketcall probe_no_such_abi
+
+#endif
+
 /* ---- tables ------------------------------------------------------------ */
 
 struct probe
@@ -1581,6 +1770,15 @@ static const struct probe probes[] = {
   { "tcp-listen", 1, 1, "PORT", probe_tcp_listen },
   { "bind-low", NOARGS, probe_bind_low },
   { "raw-socket", NOARGS, probe_raw_socket },
+  { "syscall", 1, 7, "NR [ARG...]", probe_syscall },
+  { "x32-syscall", 1, 7, "NR [ARG...]", probe_x32_syscall },
+  { "int80-syscall", 1, 6, "NR [ARG...]", probe_int80_syscall },
+  { "socket", 3, 3, "FAMILY TYPE PROTOCOL", probe_socket },
+  { "socketpair", 3, 3, "FAMILY TYPE PROTOCOL", probe_socketpair },
+  { "x32-socket", 3, 3, "FAMILY TYPE PROTOCOL", probe_x32_socket },
+  { "int80-socket", 3, 3, "FAMILY TYPE PROTOCOL", probe_int80_socket },
+  { "int80-socketcall", 4, 4, "CALL FAMILY TYPE PROTOCOL", probe_int80_socketcall },
+  { "mlock-bytes", 1, 1, "N", probe_mlock_bytes },
 };
 
 #define ERRNO_NAME(e) { e, #e }

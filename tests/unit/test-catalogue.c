@@ -36,7 +36,8 @@ static const char *const introspection[] = { "kcmp", "lookup_dcookie", "syslog",
 static const char *const admin_extra[] = {
   "add_key",    "chroot",        "clone3",      "fsconfig",       "fsmount",
   "fsopen",     "fspick",        "kcmp",        "keyctl",         "mount",
-  "mount_setattr", "move_mount", "open_tree",   "pidfd_getfd",    "pivot_root",
+  "mount_setattr", "move_mount", "open_tree",   "open_tree_attr", "pidfd_getfd",
+  "pivot_root",
   "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace", "request_key",
   "setdomainname", "sethostname", "setns",      "umount",         "umount2",
   "unshare",    NULL,
@@ -98,58 +99,13 @@ copy_rules (ent_profile_t *dst, const ent_profile_t *src)
     OK (ent_profile_add_rule (dst, &src->seccomp.rules[i], NULL));
 }
 
-static bool
-cond_holds (const ent_arg_cond_t *c, const uint64_t *args)
-{
-  uint64_t a = args[c->index];
-
-  switch (c->op)
-    {
-    case ENT_ARG_EQ:
-      return a == c->value;
-    case ENT_ARG_NE:
-      return a != c->value;
-    case ENT_ARG_LT:
-      return a < c->value;
-    case ENT_ARG_LE:
-      return a <= c->value;
-    case ENT_ARG_GT:
-      return a > c->value;
-    case ENT_ARG_GE:
-      return a >= c->value;
-    case ENT_ARG_MASKED_EQ:
-      return (a & c->mask) == c->value;
-    default:
-      return false;
-    }
-}
-
 /* What the profile's filter does with @syscall(@args): 0 if it runs, else
- * the errno it fails with.  ERRNO rules win over ALLOW rules (the launcher
+ * the errno it fails with (ERRNO rules win over ALLOW rules: the launcher
  * installs them as a second filter). */
 static int
 verdict (const ent_profile_t *p, const char *syscall, const uint64_t *args)
 {
-  bool allowed = false;
-  int errnum = 0;
-
-  for (size_t i = 0; i < p->seccomp.n_rules; i++)
-    {
-      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
-      bool match = strcmp (r->syscall, syscall) == 0;
-
-      for (unsigned k = 0; match && k < r->n_args; k++)
-        match = cond_holds (&r->args[k], args);
-      if (!match)
-        continue;
-      if (r->action == ENT_SECCOMP_ERRNO)
-        errnum = r->errnum;
-      else
-        allowed = true;
-    }
-  if (errnum)
-    return errnum;
-  return allowed ? 0 : p->seccomp.default_errno;
+  return ent_profile_syscall_verdict (p, syscall, args);
 }
 
 static int
@@ -244,6 +200,7 @@ exp_confined (ent_profile_t *p)
   set_list (&p->fs.readonly, readonly_paths);
   p->seccomp.enabled = true;
   p->seccomp.default_errno = EPERM;
+  p->seccomp.unknown_errno = ENOSYS;
 }
 
 static void
@@ -283,12 +240,12 @@ exp_admin (ent_profile_t *p)
   OK (ent_profile_allow_syscall (p, "clone", NULL));
 }
 
+/* No syscall: the mlock family is allowed to every sandbox. */
 static void
 exp_memory_lock (ent_profile_t *p)
 {
   ent_profile_grant_cap (p, CAP_IPC_LOCK);
   p->rlimits[ENT_RLIMIT_MEMLOCK].soft = ENT_RLIM_HARD;
-  allow_all (p, mlock_family);
 }
 
 static void
@@ -479,7 +436,7 @@ static const struct entry_case
   const char *request;
   const char *prereq[2];
   const char *expect_from;
-  bool own_rules; /* the confined allowlist is checked by the seccomp tests */
+  bool own_rules; /* its seccomp rules are checked by the seccomp tests */
   void (*expect) (ent_profile_t *p);
   bool size; /* the int value takes a K/M/G/T suffix */
 } entry_cases[] = {
@@ -514,7 +471,7 @@ static const struct entry_case
     "host.processes.view", { "host.processes.none", "security.admin" }, NULL, false,
     exp_processes_view },
   { "network.admin", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.admin",
-    { "security.confined" }, NULL, false, exp_network_admin },
+    { "security.confined" }, NULL, true, exp_network_admin },
   { "network.host", ENT_TYPE_VOID, "network", false, false, ORDER_LEVEL, "network.host",
     { "network.none" }, NULL, false, exp_network_host },
   { "network.host-loopback", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
@@ -793,8 +750,10 @@ END_TEST
 
 START_TEST (seccomp_basics)
 {
-  static const char *const allowed[] = { "read", "write", "openat", "execve", "exit_group",
-                                         "futex", "mmap", "getpid", "socketpair", NULL };
+  static const char *const allowed[] = { "read",     "write",     "openat",    "execve",
+                                         "exit_group", "futex",   "mmap",      "getpid",
+                                         "mlock",    "mlockall",  "munlock",   "fchmodat2",
+                                         "cachestat", "mseal",    NULL };
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager (cat);
   const ent_profile_t *p = ent_manager_profile (m);
@@ -803,6 +762,9 @@ START_TEST (seccomp_basics)
   ck_assert_int_eq (p->seccomp.default_errno, EPERM);
   for (const char *const *s = allowed; *s; s++)
     ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 2, "%s not allowed", *s);
+  ck_assert_int_eq (p->seccomp.unknown_errno, ENOSYS);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socket"), 1);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socketpair"), 1);
   ent_manager_free (m);
   ent_catalogue_free (cat);
 }
@@ -816,9 +778,11 @@ static const char *const confined_denied[] = {
   "kcmp", "pidfd_getfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
   "delete_module", "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime",
   "clock_adjtime", "adjtimex", "userfaultfd", "io_uring_setup", "io_uring_enter",
-  "io_uring_register", "open_by_handle_at", "syslog", "iopl", "ioperm", "mlock", "mlock2",
-  "mlockall", "munlock", "munlockall", "chroot", "sethostname", "setdomainname", "quotactl",
-  "fanotify_init", "lookup_dcookie", "clone3",
+  "io_uring_register", "open_by_handle_at", "syslog", "iopl", "ioperm", "chroot",
+  "sethostname", "setdomainname", "quotactl", "fanotify_init", "lookup_dcookie", "clone3",
+  /* and the policy's own calls: */
+  "memfd_secret", "modify_ldt", "socketcall", "open_tree_attr", "lsm_get_self_attr",
+  "lsm_set_self_attr", "lsm_list_modules",
 };
 
 START_TEST (confined_denies)
@@ -963,21 +927,127 @@ START_TEST (confined_personality)
 }
 END_TEST
 
-START_TEST (confined_socket_no_vsock)
+static int
+socket_verdict (const ent_profile_t *p, const char *call, uint64_t family, uint64_t protocol)
 {
-  static const uint64_t ok_families[] = { 1, 2, 10, 16, 17, 39, 41, 42, 43, 44, 47, 48, 63 };
+  uint64_t args[ENT_SECCOMP_MAX_ARGS] = { family, 1, protocol };
+
+  return verdict (p, call, args);
+}
+
+/* The family allowlist as rules (the compiled filter on every ABI is
+ * tests/unit/test-filter.c's). */
+static void
+assert_socket_allowlist (const ent_profile_t *p, const uint64_t *families, size_t n_fam,
+                         const uint64_t *netlink, size_t n_nl)
+{
+  static const char *const calls[] = { "socket", "socketpair" };
+
+  for (size_t c = 0; c < TEST_N (calls); c++)
+    {
+      for (uint64_t f = 0; f < 256; f++)
+        {
+          bool ok = false;
+          for (size_t i = 0; i < n_fam; i++)
+            ok = ok || families[i] == f;
+          if (f == 16)
+            continue;
+          ck_assert_msg (socket_verdict (p, calls[c], f, 0) == (ok ? 0 : EAFNOSUPPORT),
+                         "%s family %d", calls[c], (int)f);
+        }
+      for (uint64_t proto = 0; proto < 64; proto++)
+        {
+          bool ok = false;
+          for (size_t i = 0; i < n_nl; i++)
+            ok = ok || netlink[i] == proto;
+          ck_assert_msg (socket_verdict (p, calls[c], 16, proto) == (ok ? 0 : EPROTONOSUPPORT),
+                         "%s netlink protocol %d", calls[c], (int)proto);
+        }
+      /* The kernel reads an int: AF_ALG, AF_VSOCK or even AF_INET with
+       * bit 32 set are not on the list. */
+      ck_assert_int_eq (socket_verdict (p, calls[c], (UINT64_C (1) << 32) | 38, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], (UINT64_C (1) << 32) | 40, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], (UINT64_C (1) << 32) | 2, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], UINT64_MAX, 0), EAFNOSUPPORT);
+      ck_assert_int_eq (socket_verdict (p, calls[c], 16, (UINT64_C (1) << 32) | 9),
+                        EPROTONOSUPPORT);
+    }
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socketcall"), 0);
+  ck_assert_int_eq (verdict1 (p, "socketcall", 1 /* SYS_SOCKET */), EAFNOSUPPORT);
+  ck_assert_int_eq (verdict1 (p, "socketcall", 3 /* SYS_CONNECT */), EAFNOSUPPORT);
+}
+
+static const uint64_t families_default[] = { 1, 2, 10, 16 };
+static const uint64_t netlink_default[] = { 0, 4 };
+
+START_TEST (confined_socket_allowlist)
+{
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager (cat);
-  const ent_profile_t *p = ent_manager_profile (m);
 
-  ck_assert_int_eq (ent_profile_syscall_allowed (p, "socket"), 1);
-  for (size_t i = 0; i < TEST_N (ok_families); i++)
-    ck_assert_msg (verdict1 (p, "socket", ok_families[i]) == 0, "family %d refused",
-                   (int) ok_families[i]);
-  ck_assert_int_eq (verdict1 (p, "socket", 40 /* AF_VSOCK */), EPERM);
-  ck_assert_int_eq (verdict1 (p, "socket", (UINT64_C (1) << 32) | 40), EPERM);
-  ck_assert_int_eq (verdict1 (p, "socket", 64), EPERM);
+  assert_socket_allowlist (ent_manager_profile (m), families_default, TEST_N (families_default),
+                           netlink_default, TEST_N (netlink_default));
   ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* network.admin adds AF_PACKET and the netlink protocols of ip, nft and
+ * ethtool; security.admin (all capabilities) adds none. */
+START_TEST (network_admin_socket_allowlist)
+{
+  static const uint64_t families[] = { 1, 2, 10, 16, 17 };
+  static const uint64_t netlink[] = { 0, 4, 6, 12, 16 };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = SANDBOX (cat, "network.admin");
+  ent_manager_t *both = SANDBOX (cat, "network.admin", "security.admin");
+  ent_manager_t *sec = SANDBOX (cat, "security.admin");
+
+  assert_socket_allowlist (ent_manager_profile (m), families, TEST_N (families), netlink,
+                           TEST_N (netlink));
+  assert_socket_allowlist (ent_manager_profile (both), families, TEST_N (families), netlink,
+                           TEST_N (netlink));
+  assert_socket_allowlist (ent_manager_profile (sec), families_default, TEST_N (families_default),
+                           netlink_default, TEST_N (netlink_default));
+  ent_manager_free (m);
+  ent_manager_free (both);
+  ent_manager_free (sec);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+static bool
+is_socket_rule (const ent_seccomp_rule_t *r)
+{
+  return strcmp (r->syscall, "socket") == 0 || strcmp (r->syscall, "socketpair") == 0;
+}
+
+/* network.admin's seccomp rules differ from the default's in the socket
+ * calls only. */
+START_TEST (network_admin_changes_only_sockets)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *def = test_manager (cat);
+  ent_manager_t *m = SANDBOX (cat, "network.admin");
+  const ent_seccomp_t *a = &ent_manager_profile (def)->seccomp;
+  const ent_seccomp_t *b = &ent_manager_profile (m)->seccomp;
+  size_t i = 0, k = 0;
+
+  while (i < a->n_rules || k < b->n_rules)
+    if (i < a->n_rules && is_socket_rule (&a->rules[i]))
+      i++;
+    else if (k < b->n_rules && is_socket_rule (&b->rules[k]))
+      k++;
+    else
+      {
+        ck_assert (i < a->n_rules && k < b->n_rules);
+        ck_assert_str_eq (a->rules[i].syscall, b->rules[k].syscall);
+        ck_assert_int_eq (a->rules[i].action, b->rules[k].action);
+        ck_assert_int_eq (a->rules[i].n_args, b->rules[k].n_args);
+        i++, k++;
+      }
+  ent_manager_free (m);
+  ent_manager_free (def);
   ent_catalogue_free (cat);
 }
 END_TEST
@@ -1053,9 +1123,13 @@ START_TEST (view_opens_exactly)
 }
 END_TEST
 
+/* Nothing: the mlock family is allowed by default, and this flag only
+ * raises RLIMIT_MEMLOCK and grants CAP_IPC_LOCK. */
 START_TEST (memory_lock_opens_exactly)
 {
-  assert_opened_exactly ("security.memory-lock", mlock_family);
+  static const char *const none[] = { NULL };
+
+  assert_opened_exactly ("security.memory-lock", none);
 }
 END_TEST
 
@@ -1069,7 +1143,7 @@ static const char *const admin_still_denied[] = {
   "bpf", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
   "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime", "userfaultfd",
   "io_uring_setup", "open_by_handle_at", "iopl", "ioperm", "perf_event_open", "syslog",
-  "mlock", "quotactl", "lookup_dcookie",
+  "quotactl", "lookup_dcookie", "memfd_secret", "modify_ldt", "socketcall", "lsm_set_self_attr",
 };
 
 START_TEST (admin_still_denies)
@@ -2675,7 +2749,9 @@ catalogue_suite (void)
   tcase_add_test (tc, confined_ioctl_rules);
   tcase_add_test (tc, confined_ioctl_verdicts);
   tcase_add_test (tc, confined_personality);
-  tcase_add_test (tc, confined_socket_no_vsock);
+  tcase_add_test (tc, confined_socket_allowlist);
+  tcase_add_test (tc, network_admin_socket_allowlist);
+  tcase_add_test (tc, network_admin_changes_only_sockets);
   tcase_add_test (tc, admin_seccomp);
   tcase_add_test (tc, admin_opens_exactly);
   tcase_add_test (tc, view_opens_exactly);

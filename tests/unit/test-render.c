@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json-check.h"
+#include "syscall-abi.h"
 #include "test-suites.h"
 #include "test-util.h"
 
@@ -93,6 +94,12 @@ START_TEST (json_default_content)
     "1, \"op\": \"masked_eq\", \"mask\": 4294967295, \"value\": 21522}]}",
     "\"enabled\": true",
     "\"default\": \"errno EPERM\"",
+    "\n    \"unknown\": \"errno ENOSYS\",\n    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n",
+    "\n    \"socket_families\": {\"allowed\": [\"AF_UNIX\", \"AF_INET\", \"AF_INET6\", "
+    "\"AF_NETLINK\"], \"netlink_protocols\": [\"NETLINK_ROUTE\", \"NETLINK_SOCK_DIAG\"], "
+    "\"other_families\": \"errno EAFNOSUPPORT\", \"other_netlink_protocols\": \"errno "
+    "EPROTONOSUPPORT\", \"socketcall\": \"errno EAFNOSUPPORT\"},\n",
+    "{\"syscall\": \"socketcall\", \"action\": \"errno\", \"errno\": \"EAFNOSUPPORT\"}",
     "\"uid\": \"caller\"",
     "\"no_new_privs\": true",
     "\"new_session\": true",
@@ -141,6 +148,10 @@ START_TEST (json_admin_content)
                          "\"CAP_NET_ADMIN\", \"CAP_NET_RAW\", \"CAP_IPC_LOCK\"]");
   assert_contains (json, "{\"syscall\": \"mount\", \"action\": \"allow\"}");
   assert_contains (json, "\"mode\": \"user\", \"admin\": true");
+  assert_contains (json, "\"allowed\": [\"AF_UNIX\", \"AF_INET\", \"AF_INET6\", \"AF_NETLINK\", "
+                         "\"AF_PACKET\"], \"netlink_protocols\": [\"NETLINK_ROUTE\", "
+                         "\"NETLINK_SOCK_DIAG\", \"NETLINK_XFRM\", \"NETLINK_NETFILTER\", "
+                         "\"NETLINK_GENERIC\"]");
   assert_contains (json, "{\"host\": 53, \"sandbox\": 53, \"protocol\": \"udp\"}");
   assert_contains (json, "\"RLIMIT_MEMLOCK\": {\"soft\": \"hard\", \"hard\": -1}");
   assert_contains (json, "{\"kind\": \"ro\", \"path\": \"/usr\", \"default\": false}");
@@ -368,7 +379,18 @@ START_TEST (text_profile_content)
   assert_contains (text, "uid/gid: same as the caller\n");
   assert_contains (text, "capabilities: none\n");
   assert_contains (text, "no_new_privs: yes\n");
-  assert_contains (text, "seccomp: default-deny (fails with EPERM)");
+  assert_contains (text, "seccomp: default-deny (fails with EPERM; syscalls newer than Linux "
+                         ENT_POLICY_KERNEL " with ENOSYS)");
+  assert_contains (text, "\n  socket families (socket, socketpair): AF_UNIX AF_INET AF_INET6 "
+                         "AF_NETLINK (NETLINK_ROUTE NETLINK_SOCK_DIAG) only; any other family "
+                         "fails with EAFNOSUPPORT, any other netlink protocol with "
+                         "EPROTONOSUPPORT, i386 socketcall (family unreadable) with "
+                         "EAFNOSUPPORT\n");
+  /* The words replace the rules they describe. */
+  ck_assert_ptr_null (strstr (text, "\n  socket allow"));
+  ck_assert_ptr_null (strstr (text, "\n  socket errno"));
+  ck_assert_ptr_null (strstr (text, "\n  socketpair "));
+  ck_assert_ptr_null (strstr (text, "\n  socketcall "));
   assert_contains (text, "  clone3 errno ENOSYS\n");
   assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x5412\n");
   assert_contains (text, "  ioctl errno EPERM a1&0xffffffff==0x541c\n");
@@ -567,6 +589,34 @@ START_TEST (text_resources_none)
 }
 END_TEST
 
+/* Socket rules that are no plain allowlist (a custom profile's, the old
+ * denylist here) are listed as rules, not described in words. */
+START_TEST (text_socket_rules_not_an_allowlist)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_profile_t *p = ent_profile_copy (ent_manager_profile (m));
+  ent_seccomp_rule_t r = { .syscall = (char *)"socket", .action = ENT_SECCOMP_ALLOW, .n_args = 1 };
+  char *text = NULL, *json = NULL;
+
+  ent_profile_forget_syscall (p, "socket");
+  r.args[0] = (ent_arg_cond_t){ .index = 0, .op = ENT_ARG_LT, .value = 40 };
+  OK (ent_profile_add_rule (p, &r, NULL));
+  OK (ent_render_profile (p, ENT_RENDER_TEXT, &text, NULL));
+  OK (ent_render_profile (p, ENT_RENDER_JSON, &json, NULL));
+  ck_assert_ptr_null (strstr (text, "socket families"));
+  assert_contains (text, "\n  socket allow a0 lt 0x28\n");
+  assert_contains (text, "\n  socketpair errno EAFNOSUPPORT a0 gt 0x10\n");
+  assert_contains (json, "\"socket_families\": null,\n");
+  ck_assert (json_valid (json));
+  free (text);
+  free (json);
+  ent_profile_free (p);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 /* ---- seccomp key --------------------------------------------------------- */
 
 static char *
@@ -585,7 +635,10 @@ START_TEST (seccomp_key_content)
   ent_manager_t *m = test_manager (cat);
   char *key = seccomp_key (ent_manager_profile (m));
 
-  ck_assert_msg (strncmp (key, "enabled 1 default EPERM\n", 24) == 0, "%.40s", key);
+  ck_assert_msg (strncmp (key, "enabled 1 default EPERM unknown ENOSYS\n", 39) == 0, "%.40s",
+                 key);
+  assert_contains (key, "\nsocketcall errno EAFNOSUPPORT\n");
+  assert_contains (key, "\nsocket errno EAFNOSUPPORT a0 gt 0x10\n");
   assert_contains (key, "\nclone3 errno ENOSYS\n");
   assert_contains (key, "\nclone allow a0&0x7e020080==0x0\n");
   assert_contains (key, "\nread allow\n");
@@ -677,6 +730,7 @@ render_suite (void)
   tcase_add_test (tc, render_stable);
   tcase_add_test (tc, text_grants_and_sources);
   tcase_add_test (tc, text_profile_content);
+  tcase_add_test (tc, text_socket_rules_not_an_allowlist);
   tcase_add_test (tc, text_admin_caps);
   tcase_add_test (tc, text_without_catalogue);
   tcase_add_test (tc, json_resources_rlimit);

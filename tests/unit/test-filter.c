@@ -1,0 +1,585 @@
+/* Unit tests of the compiled seccomp filters (launcher/filter.c and
+ * filter-abi.c), run in a classic-BPF interpreter rather than the kernel:
+ * this machine's kernel has no x32 and no usable IA32 emulation, and the
+ * filter must still be right for both.  Each check feeds (ABI, number,
+ * arguments) to the programs entrun loads and combines their verdicts as
+ * the kernel does (seccomp_run_filters: the most restrictive action wins,
+ * the filter loaded last wins a tie). */
+#include <check.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entitlement.h"
+#include "filter.h"
+#include "syscall-abi.h"
+
+/* filter.c links against the precompiled table; these tests compile. */
+const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0 } };
+const size_t entrun_precompiled_count = 0;
+
+#define N(a) (sizeof (a) / sizeof ((a)[0]))
+#define X32 0x40000000u
+#define KILL UINT32_C (0xffffffff) /* any SECCOMP_RET_KILL_* */
+#define ALLOW SECCOMP_RET_ALLOW
+#define ERR(e) (SECCOMP_RET_ERRNO | (e))
+
+typedef enum { ABI_X86_64, ABI_X32, ABI_I386, ABI_OTHER } abi_t;
+
+static const char *const abi_names[] = { "x86_64", "x32", "i386", "aarch64" };
+
+/* ---- the interpreter ------------------------------------------------------ */
+
+static uint32_t
+load_word (const struct seccomp_data *d, uint32_t off)
+{
+  uint32_t w;
+
+  ck_assert_msg (off % 4 == 0 && off + 4 <= sizeof (*d), "load at %u", off);
+  memcpy (&w, (const char *)d + off, 4);
+  return w;
+}
+
+static uint32_t
+run (const struct sock_fprog *prog, const struct seccomp_data *d)
+{
+  uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+
+  for (unsigned pc = 0; pc < prog->len; pc++)
+    {
+      const struct sock_filter *f = &prog->filter[pc];
+      uint32_t src = BPF_SRC (f->code) == BPF_X ? x : f->k;
+      switch (BPF_CLASS (f->code))
+        {
+        case BPF_LD:
+          if (BPF_MODE (f->code) == BPF_ABS)
+            a = load_word (d, f->k);
+          else if (BPF_MODE (f->code) == BPF_IMM)
+            a = f->k;
+          else if (BPF_MODE (f->code) == BPF_MEM)
+            a = mem[f->k];
+          else if (BPF_MODE (f->code) == BPF_LEN)
+            a = sizeof (*d);
+          else
+            ck_abort_msg ("ld mode %#x", f->code);
+          break;
+        case BPF_LDX:
+          x = BPF_MODE (f->code) == BPF_MEM ? mem[f->k]
+              : BPF_MODE (f->code) == BPF_LEN ? (uint32_t)sizeof (*d)
+                                               : f->k;
+          break;
+        case BPF_ST:
+          mem[f->k] = a;
+          break;
+        case BPF_STX:
+          mem[f->k] = x;
+          break;
+        case BPF_ALU:
+          switch (BPF_OP (f->code))
+            {
+            case BPF_ADD: a += src; break;
+            case BPF_SUB: a -= src; break;
+            case BPF_MUL: a *= src; break;
+            case BPF_DIV: a = src ? a / src : 0; break;
+            case BPF_OR: a |= src; break;
+            case BPF_AND: a &= src; break;
+            case BPF_LSH: a <<= src; break;
+            case BPF_RSH: a >>= src; break;
+            case BPF_NEG: a = -a; break;
+            case BPF_XOR: a ^= src; break;
+            default: ck_abort_msg ("alu op %#x", f->code);
+            }
+          break;
+        case BPF_JMP:
+          if (BPF_OP (f->code) == BPF_JA)
+            {
+              pc += f->k;
+              break;
+            }
+          {
+            bool t = BPF_OP (f->code) == BPF_JEQ   ? a == src
+                     : BPF_OP (f->code) == BPF_JGT ? a > src
+                     : BPF_OP (f->code) == BPF_JGE ? a >= src
+                                                   : (a & src) != 0;
+            pc += t ? f->jt : f->jf;
+          }
+          break;
+        case BPF_RET:
+          return BPF_RVAL (f->code) == BPF_A ? a : f->k;
+        case BPF_MISC:
+          if (BPF_MISCOP (f->code) == BPF_TAX)
+            x = a;
+          else
+            a = x;
+          break;
+        default:
+          ck_abort_msg ("class %#x", f->code);
+        }
+    }
+  ck_abort_msg ("ran off the end of the program");
+  return 0;
+}
+
+/* The kernel's combination of the filters, loaded in this order. */
+static uint32_t
+verdict (const entrun_filter_t *f, const struct seccomp_data *d)
+{
+  const struct sock_fprog *progs[] = { &f->deny, &f->allow }; /* last loaded first */
+  uint32_t ret = SECCOMP_RET_ALLOW;
+
+  for (size_t i = 0; i < N (progs); i++)
+    {
+      uint32_t cur;
+      if (progs[i]->len == 0)
+        continue;
+      cur = run (progs[i], d);
+      if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) < (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
+        ret = cur;
+    }
+  if ((ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_PROCESS
+      || (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_THREAD)
+    return KILL;
+  return ret;
+}
+
+static uint32_t
+call (const entrun_filter_t *f, abi_t abi, uint32_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+  static const uint32_t arch[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386,
+                                   AUDIT_ARCH_AARCH64 };
+  struct seccomp_data d = { .nr = (int)nr, .arch = arch[abi], .args = { a0, a1, a2 } };
+
+  if (abi == ABI_I386) /* the kernel passes i386 arguments zero-extended */
+    d.args[0] &= 0xffffffff, d.args[1] &= 0xffffffff, d.args[2] &= 0xffffffff;
+  return verdict (f, &d);
+}
+
+static const char *
+show (uint32_t v, char *buf, size_t n)
+{
+  if (v == KILL)
+    snprintf (buf, n, "KILL");
+  else if (v == ALLOW)
+    snprintf (buf, n, "ALLOW");
+  else if ((v & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+    snprintf (buf, n, "ERRNO(%s)", strerrorname_np ((int)(v & SECCOMP_RET_DATA)));
+  else
+    snprintf (buf, n, "%#x", v);
+  return buf;
+}
+
+#define EXPECT(f, abi, nr, a0, a1, a2, want)                                                       \
+  do                                                                                               \
+    {                                                                                              \
+      char got_[64], want_[64];                                                                    \
+      uint32_t v_ = call ((f), (abi), (nr), (a0), (a1), (a2));                                     \
+      ck_assert_msg (v_ == (want), "%s nr %#x (%#llx, %#llx, %#llx): %s, want %s",                \
+                     abi_names[abi], (unsigned)(nr), (unsigned long long)(a0),                     \
+                     (unsigned long long)(a1), (unsigned long long)(a2),                           \
+                     show (v_, got_, sizeof got_), show ((want), want_, sizeof want_));            \
+    }                                                                                              \
+  while (0)
+
+/* ---- profiles -------------------------------------------------------------- */
+
+static ent_catalogue_t *cat;
+
+static ent_manager_t *
+manager (const char *const *grants)
+{
+  ent_error_t *err = NULL;
+  ent_manager_t *m = ent_manager_new (NULL, cat);
+
+  ck_assert_ptr_nonnull (m);
+  for (; grants && *grants; grants++)
+    ck_assert_msg (ent_manager_add_request (m, cat, *grants, "test", ENT_PRECEDENCE_CLI, &err)
+                       == 0,
+                   "%s: %s", *grants, ent_error_message (err));
+  return m;
+}
+
+static void
+compile (const char *const *grants, entrun_filter_t *f)
+{
+  ent_error_t *err = NULL;
+  ent_manager_t *m = manager (grants);
+
+  ck_assert_msg (entrun_filter_compile (ent_manager_profile (m), f, &err) == 0, "%s",
+                 ent_error_message (err));
+  ent_manager_free (m);
+}
+
+#define GRANTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* A copy of the default sandbox's profile, to edit. */
+static ent_profile_t *
+default_profile (void)
+{
+  ent_manager_t *m = manager (NULL);
+  ent_profile_t *p = ent_profile_copy (ent_manager_profile (m));
+
+  ck_assert_ptr_nonnull (p);
+  ent_manager_free (m);
+  return p;
+}
+
+static void
+setup (void)
+{
+  cat = ent_catalogue_new_default ();
+}
+
+static void
+teardown (void)
+{
+  ent_catalogue_free (cat);
+}
+
+/* x86_64 and x32 numbers (x32 with its bit) and i386 numbers, by name. */
+typedef struct nums
+{
+  const char *name;
+  int64_t nr[3]; /* -1: not on that ABI */
+} nums_t;
+
+static const nums_t newer_allowed[] = {
+  { "cachestat", { 451, X32 | 451, 451 } },       { "fchmodat2", { 452, X32 | 452, 452 } },
+  { "map_shadow_stack", { 453, X32 | 453, -1 } }, { "futex_wake", { 454, X32 | 454, 454 } },
+  { "futex_wait", { 455, X32 | 455, 455 } },      { "futex_requeue", { 456, X32 | 456, 456 } },
+  { "statmount", { 457, X32 | 457, 457 } },       { "listmount", { 458, X32 | 458, 458 } },
+  { "mseal", { 462, X32 | 462, 462 } },           { "setxattrat", { 463, X32 | 463, 463 } },
+  { "getxattrat", { 464, X32 | 464, 464 } },      { "listxattrat", { 465, X32 | 465, 465 } },
+  { "removexattrat", { 466, X32 | 466, 466 } },   { "file_getattr", { 468, X32 | 468, 468 } },
+  { "file_setattr", { 469, X32 | 469, 469 } },    { "uretprobe", { 335, X32 | 335, -1 } },
+  { "uprobe", { 336, X32 | 336, -1 } },
+  { "mlock", { 149, X32 | 149, 150 } },           { "mlock2", { 325, X32 | 325, 376 } },
+  { "mlockall", { 151, X32 | 151, 152 } },        { "munlock", { 150, X32 | 150, 151 } },
+  { "munlockall", { 152, X32 | 152, 153 } },
+};
+
+static const nums_t known_denied[] = {
+  { "memfd_secret", { 447, X32 | 447, 447 } },
+  { "modify_ldt", { 154, X32 | 154, 123 } },
+  { "lsm_get_self_attr", { 459, X32 | 459, 459 } },
+  { "lsm_set_self_attr", { 460, X32 | 460, 460 } },
+  { "lsm_list_modules", { 461, X32 | 461, 461 } },
+  { "open_tree_attr", { 467, X32 | 467, 467 } },
+  { "mount", { 165, X32 | 165, 21 } },
+  { "unshare", { 272, X32 | 272, 310 } },
+  { "io_uring_setup", { 425, X32 | 425, 425 } },
+  { "set_mempolicy_home_node", { 450, X32 | 450, 450 } },
+};
+
+/* Numbers no ABI had in Linux 6.18: newer syscalls, or never assigned. */
+static const nums_t unknown[] = {
+  { "listns (6.19)", { 470, X32 | 470, 470 } },
+  { "next", { 471, X32 | 471, 471 } },
+  { "1000", { 1000, X32 | 1000, 1000 } },
+  { "x86_64 gap", { 337, X32 | 337, -1 } },
+  { "x86_64 gap end", { 423, X32 | 423, -1 } },
+  { "x32 above 547", { 548, X32 | 548, -1 } },
+  { "x32 gap", { -1, X32 | 500, -1 } },
+  { "i386 222", { -1, -1, 222 } },
+  { "i386 251", { -1, -1, 251 } },
+  { "i386 387", { -1, -1, 387 } },
+  { "i386 415", { -1, -1, 415 } },
+  { "i386 453", { -1, -1, 453 } },
+  { "-1", { 0xffffffff, 0xffffffff, 0xffffffff } },
+  { "bit 31", { 0x80000000, X32 | 0x80000000, 0x80000000 } },
+};
+
+/* ---- tests --------------------------------------------------------------------- */
+
+/* The newer syscalls run on each ABI that has them, the known denied ones
+ * fail with EPERM, the unknown numbers with ENOSYS. */
+static const struct nums_case
+{
+  const nums_t *v;
+  size_t n;
+  uint32_t want;
+} nums_cases[] = {
+  { newer_allowed, N (newer_allowed), ALLOW },
+  { known_denied, N (known_denied), ERR (EPERM) },
+  { unknown, N (unknown), ERR (ENOSYS) },
+};
+
+START_TEST (abi_verdicts)
+{
+  const struct nums_case *c = &nums_cases[_i];
+  entrun_filter_t f;
+
+  compile (NULL, &f);
+  for (size_t i = 0; i < c->n; i++)
+    for (abi_t a = 0; a < ABI_OTHER; a++)
+      if (c->v[i].nr[a] >= 0)
+        EXPECT (&f, a, (uint32_t)c->v[i].nr[a], 0, 0, 0, c->want);
+  entrun_filter_clear (&f);
+}
+END_TEST
+
+/* Controls: what always worked still does, on each ABI, and clone3 keeps
+ * its ENOSYS. */
+START_TEST (controls)
+{
+  entrun_filter_t f;
+
+  compile (NULL, &f);
+  EXPECT (&f, ABI_X86_64, 0 /* read */, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X86_64, 424 /* pidfd_send_signal */, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X86_64, 334 /* rseq */, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X32, X32 | 0 /* read */, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X32, X32 | 512 /* rt_sigaction */, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X32, X32 | 547 /* pwritev2 */, 0, 0, 0, ALLOW);
+  /* A known number the x32 kernel table leaves out (x86_64's rt_sigaction). */
+  EXPECT (&f, ABI_X32, X32 | 13, 0, 0, 0, ERR (EPERM));
+  EXPECT (&f, ABI_I386, 3 /* read */, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_I386, 20 /* getpid */, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_I386, 117 /* ipc */, 1 /* SEMOP */, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X86_64, 435 /* clone3 */, 0, 0, 0, ERR (ENOSYS));
+  EXPECT (&f, ABI_X32, X32 | 435, 0, 0, 0, ERR (ENOSYS));
+  EXPECT (&f, ABI_I386, 435, 0, 0, 0, ERR (ENOSYS));
+  EXPECT (&f, ABI_X86_64, 56 /* clone */, 0x10000000 /* NEWUSER */ | 17, 0, 0, ERR (EPERM));
+  EXPECT (&f, ABI_X86_64, 56, 17, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X86_64, 135 /* personality */, 0x400000, 0, 0, ERR (EPERM));
+  EXPECT (&f, ABI_OTHER, 0, 0, 0, 0, KILL);
+  entrun_filter_clear (&f);
+}
+END_TEST
+
+/* socket (x86_64 41, x32 41, i386 359) and socketpair (53, 53, 360). */
+static const uint32_t socket_nr[3] = { 41, X32 | 41, 359 };
+static const uint32_t socketpair_nr[3] = { 53, X32 | 53, 360 };
+
+static void
+check_families (const entrun_filter_t *f, const uint64_t *allowed, size_t n, bool packet)
+{
+  for (abi_t a = 0; a < ABI_OTHER; a++)
+    for (int c = 0; c < 2; c++)
+      {
+        uint32_t nr = c ? socketpair_nr[a] : socket_nr[a];
+        for (uint64_t fam = 0; fam < 70; fam++)
+          {
+            bool ok = fam == 17 ? packet : false;
+            for (size_t i = 0; i < n; i++)
+              ok = ok || allowed[i] == fam;
+            EXPECT (f, a, nr, fam, 1, 0, ok ? ALLOW : ERR (EAFNOSUPPORT));
+          }
+        /* The kernel reads an int: high bits must not sneak a family in.
+         * On x86_64 the filter compares all 64 bits and refuses any value
+         * with high bits; libseccomp compares x32 arguments on their low
+         * 32 bits, as the kernel reads them. */
+        if (a != ABI_I386)
+          {
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 38, 1, 0, ERR (EAFNOSUPPORT));
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 40, 1, 0, ERR (EAFNOSUPPORT));
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 2, 1, 0,
+                    a == ABI_X32 ? ALLOW : ERR (EAFNOSUPPORT));
+          }
+        EXPECT (f, a, nr, 0x80000000, 1, 0, ERR (EAFNOSUPPORT));
+        EXPECT (f, a, nr, 0xffffffff, 1, 0, ERR (EAFNOSUPPORT));
+      }
+}
+
+static void
+check_netlink (const entrun_filter_t *f, const uint64_t *allowed, size_t n)
+{
+  for (abi_t a = 0; a < ABI_OTHER; a++)
+    for (int c = 0; c < 2; c++)
+      {
+        uint32_t nr = c ? socketpair_nr[a] : socket_nr[a];
+        for (uint64_t proto = 0; proto < 40; proto++)
+          {
+            bool ok = false;
+            for (size_t i = 0; i < n; i++)
+              ok = ok || allowed[i] == proto;
+            EXPECT (f, a, nr, 16, 3 /* SOCK_RAW */, proto, ok ? ALLOW : ERR (EPROTONOSUPPORT));
+          }
+        if (a != ABI_I386)
+          {
+            EXPECT (f, a, nr, 16, 3, (UINT64_C (1) << 32) | 9, ERR (EPROTONOSUPPORT));
+            EXPECT (f, a, nr, (UINT64_C (1) << 32) | 16, 3, 0,
+                    a == ABI_X32 ? ALLOW : ERR (EAFNOSUPPORT));
+          }
+      }
+}
+
+/* The socket families of each network level; security.admin holds
+ * CAP_NET_ADMIN and CAP_NET_RAW and still has the default ones: the
+ * network level decides. */
+static const struct family_case
+{
+  const char *grant;
+  bool packet;
+  uint64_t netlink[6];
+  size_t n_netlink;
+} family_cases[] = {
+  { NULL, false, { 0, 4 }, 2 },
+  { "network.admin", true, { 0, 4, 6, 12, 16 }, 5 },
+  { "security.admin", false, { 0, 4 }, 2 },
+};
+
+START_TEST (socket_families)
+{
+  static const uint64_t families[] = { 1, 2, 10, 16 };
+  const struct family_case *c = &family_cases[_i];
+  const char *const grants[] = { c->grant, NULL };
+  entrun_filter_t f;
+
+  compile (grants, &f);
+  check_families (&f, families, N (families), c->packet);
+  check_netlink (&f, c->netlink, c->n_netlink);
+  entrun_filter_clear (&f);
+}
+END_TEST
+
+/* i386's socketcall carries its arguments in memory: denied whatever the
+ * call, though libseccomp derives socketcall(SYS_SOCKET) rules from the
+ * socket() rules. */
+START_TEST (socketcall_denied)
+{
+  const char *const *const sets[] = { NULL, GRANTS ("network.admin"),
+                                      GRANTS ("security.admin") };
+  entrun_filter_t f;
+
+  for (size_t s = 0; s < N (sets); s++)
+    {
+      compile (sets[s], &f);
+      for (uint64_t op = 0; op <= 21; op++)
+        EXPECT (&f, ABI_I386, 102, op, 0x1000, 0, ERR (EAFNOSUPPORT));
+      entrun_filter_clear (&f);
+    }
+}
+END_TEST
+
+/* Every name the default policy allows unconditionally runs on every ABI
+ * that has it, through the head and libseccomp's program alike. */
+START_TEST (allowlist_passes_the_head)
+{
+  static const uint32_t scmp[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_X86 };
+  ent_manager_t *m = manager (NULL);
+  const ent_profile_t *p = ent_manager_profile (m);
+  entrun_filter_t f;
+  ent_error_t *err = NULL;
+  size_t checked = 0;
+
+  ck_assert_int_eq (entrun_filter_compile (p, &f, &err), 0);
+  for (size_t i = 0; i < p->seccomp.n_rules; i++)
+    {
+      const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+      /* The newer syscalls are the head's own (the tests above). */
+      if (r->action != ENT_SECCOMP_ALLOW || r->n_args || ent_syscall_newer_lookup (r->syscall))
+        continue;
+      for (abi_t a = 0; a < ABI_OTHER; a++)
+        {
+          int nr = seccomp_syscall_resolve_name_arch (scmp[a], r->syscall);
+          if (nr < 0 || (a == ABI_I386 && (nr == 102 || nr == 117)))
+            continue; /* not on this ABI; multiplexers take an argument */
+          EXPECT (&f, a, (uint32_t)nr, 0, 0, 0, ALLOW);
+          checked++;
+        }
+    }
+  ck_assert_uint_gt (checked, 800);
+  entrun_filter_clear (&f);
+  ent_manager_free (m);
+}
+END_TEST
+
+/* A deny rule on a newer syscall is compiled by the head too, and wins. */
+START_TEST (newer_syscall_denied_by_rule)
+{
+  ent_profile_t *p = default_profile ();
+  entrun_filter_t f;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (ent_profile_deny_syscall (p, "fchmodat2", EACCES, &err), 0);
+  ck_assert_int_eq (entrun_filter_compile (p, &f, &err), 0);
+  EXPECT (&f, ABI_X86_64, 452, 0, 0, 0, ERR (EACCES));
+  EXPECT (&f, ABI_X32, X32 | 452, 0, 0, 0, ERR (EACCES));
+  EXPECT (&f, ABI_I386, 452, 0, 0, 0, ERR (EACCES));
+  EXPECT (&f, ABI_X86_64, 451, 0, 0, 0, ALLOW);
+  entrun_filter_clear (&f);
+  ent_profile_free (p);
+}
+END_TEST
+
+/* The head cannot check arguments: a conditional rule on a newer syscall
+ * is refused, not silently widened or dropped. */
+START_TEST (newer_syscall_with_conditions_refused)
+{
+  ent_profile_t *p = default_profile ();
+  ent_seccomp_rule_t r = { .syscall = (char *)"mseal", .action = ENT_SECCOMP_ERRNO,
+                           .errnum = EPERM, .n_args = 1 };
+  entrun_filter_t f;
+  ent_error_t *err = NULL;
+
+  r.args[0] = (ent_arg_cond_t){ .index = 2, .op = ENT_ARG_EQ, .value = 1 };
+  ck_assert_int_eq (ent_profile_add_rule (p, &r, &err), 0);
+  ck_assert_int_lt (entrun_filter_compile (p, &f, &err), 0);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "mseal"));
+  ent_error_free (err);
+  ent_profile_free (p);
+}
+END_TEST
+
+/* unknown_errno 0: no boundary, unknown numbers get the default errno. */
+START_TEST (no_boundary)
+{
+  ent_profile_t *p = default_profile ();
+  entrun_filter_t f;
+  ent_error_t *err = NULL;
+
+  p->seccomp.unknown_errno = 0;
+  ck_assert_int_eq (entrun_filter_compile (p, &f, &err), 0);
+  EXPECT (&f, ABI_X86_64, 470, 0, 0, 0, ERR (EPERM));
+  EXPECT (&f, ABI_X86_64, 451, 0, 0, 0, ALLOW);
+  EXPECT (&f, ABI_X86_64, 0, 0, 0, 0, ALLOW);
+  entrun_filter_clear (&f);
+  ent_profile_free (p);
+}
+END_TEST
+
+/* The mlock family without security.memory-lock; the flag still raises
+ * RLIMIT_MEMLOCK and grants CAP_IPC_LOCK (test-catalogue). */
+START_TEST (mlock_default)
+{
+  entrun_filter_t f;
+
+  compile (NULL, &f);
+  EXPECT (&f, ABI_X86_64, 149, 0, 4096, 0, ALLOW);
+  EXPECT (&f, ABI_I386, 150, 0, 4096, 0, ALLOW);
+  entrun_filter_clear (&f);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("filter");
+  TCase *tc = tcase_create ("filter");
+  SRunner *sr;
+  int failed;
+
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_loop_test (tc, abi_verdicts, 0, N (nums_cases));
+  tcase_add_test (tc, controls);
+  tcase_add_loop_test (tc, socket_families, 0, N (family_cases));
+  tcase_add_test (tc, socketcall_denied);
+  tcase_add_test (tc, allowlist_passes_the_head);
+  tcase_add_test (tc, newer_syscall_denied_by_rule);
+  tcase_add_test (tc, newer_syscall_with_conditions_refused);
+  tcase_add_test (tc, no_boundary);
+  tcase_add_test (tc, mlock_default);
+  suite_add_tcase (s, tc);
+  sr = srunner_create (s);
+  srunner_set_tap (sr, "-");
+  srunner_run_all (sr, CK_SILENT);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
