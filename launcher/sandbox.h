@@ -61,6 +61,11 @@ __attribute__ ((noreturn)) void entrun_payload (entrun_sandbox_t *sb, pid_t pid1
 /* Map a wait status to entrun's exit status: N, or 128+signal. */
 int entrun_exit_status (int wstatus);
 
+/* The network helper's seccomp filter, loaded into the calling process:
+ * @started false before its engine started (bind and listen allowed),
+ * true after.  0 or -errno. */
+int entrun_nethelper_filter (bool started);
+
 /* The network helper's whole life (launcher/nethelper.c); never returns. */
 __attribute__ ((noreturn)) void entrun_nethelper_main (void);
 

@@ -1,0 +1,138 @@
+/* Unit tests: the network helper's seccomp filter (launcher/nethelper.c),
+ * loaded into a forked child that then tries what a helper taken over by
+ * a libslirp bug would: signal the user's processes through F_SETOWN,
+ * take over a port with SO_REUSEPORT, bind or listen after the start,
+ * make a unix socket, write a file, kill. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+/* The errno of each attempt, as a line "name=errno" per attempt, in the
+ * child under the filter (0 for success). */
+static char results[1024];
+
+static void
+try (FILE *out, const char *name, int ret)
+{
+  fprintf (out, "%s=%d\n", name, ret < 0 ? errno : 0);
+}
+
+static void
+attempts (bool started)
+{
+  int fds[2];
+  pid_t pid;
+
+  ck_assert_int_eq (pipe (fds), 0);
+  pid = fork ();
+  ck_assert_int_ge (pid, 0);
+  if (pid == 0)
+    {
+      FILE *out = fdopen (fds[1], "w");
+      int udp, one = 1;
+      struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      if (out == NULL || prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
+          || entrun_nethelper_filter (started) < 0)
+        _exit (99);
+      udp = socket (AF_INET, SOCK_DGRAM, 0);
+      try (out, "socket-inet", udp);
+      try (out, "socket-unix", socket (AF_UNIX, SOCK_STREAM, 0));
+      try (out, "socket-netlink", socket (AF_NETLINK, SOCK_RAW, 0));
+      try (out, "setfl-nonblock", fcntl (udp, F_SETFL, O_NONBLOCK));
+      try (out, "setfl-async", fcntl (udp, F_SETFL, O_ASYNC));
+      try (out, "setown", fcntl (udp, F_SETOWN, getppid ()));
+      try (out, "setsig", fcntl (udp, F_SETSIG, SIGKILL));
+      try (out, "reuseaddr", setsockopt (udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof (one)));
+      try (out, "reuseport", setsockopt (udp, SOL_SOCKET, SO_REUSEPORT, &one, sizeof (one)));
+      try (out, "bind", bind (udp, (struct sockaddr *)&sin, sizeof (sin)));
+      try (out, "listen", listen (socket (AF_INET, SOCK_STREAM, 0), 1));
+      try (out, "open-write", open ("/dev/null", O_WRONLY));
+      try (out, "kill", kill (getppid (), 0));
+      /* The helper loads the filter of after the start on top. */
+      if (!started)
+        try (out, "second-filter", entrun_nethelper_filter (true) < 0 ? (errno = EINVAL, -1) : 0);
+      try (out, "bind-after", bind (socket (AF_INET, SOCK_DGRAM, 0), (struct sockaddr *)&sin, sizeof (sin)));
+      fflush (out);
+      _exit (0);
+    }
+  close (fds[1]);
+  ssize_t n = read (fds[0], results, sizeof (results) - 1);
+  int status;
+  results[n > 0 ? n : 0] = '\0';
+  close (fds[0]);
+  ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+  ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0, "child status %d", status);
+}
+
+static void
+ck_result (const char *name, int err)
+{
+  char want[64];
+
+  snprintf (want, sizeof (want), "%s=%d\n", name, err);
+  ck_assert_msg (strstr (results, want) != NULL, "expected %s in:\n%s", want, results);
+}
+
+START_TEST (running_helper_is_confined)
+{
+  attempts (true);
+  ck_result ("socket-inet", 0);
+  ck_result ("socket-unix", EPERM);
+  ck_result ("socket-netlink", EPERM);
+  ck_result ("setfl-nonblock", 0);
+  ck_result ("setfl-async", EPERM);
+  ck_result ("setown", EPERM);
+  ck_result ("setsig", EPERM);
+  ck_result ("reuseaddr", 0);
+  ck_result ("reuseport", EPERM);
+  ck_result ("bind", EPERM);
+  ck_result ("listen", EPERM);
+  ck_result ("open-write", EPERM);
+  ck_result ("kill", EPERM);
+}
+END_TEST
+
+/* Before the engine starts, the published ports are bound: bind and
+ * listen pass, nothing else changes. */
+START_TEST (starting_helper_may_bind)
+{
+  attempts (false);
+  ck_result ("bind", 0);
+  ck_result ("listen", 0);
+  ck_result ("setown", EPERM);
+  ck_result ("reuseport", EPERM);
+  ck_result ("socket-unix", EPERM);
+  ck_result ("second-filter", 0);
+  ck_result ("bind-after", EPERM);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("nethelper");
+  TCase *tc = tcase_create ("filter");
+  SRunner *sr;
+  int failed;
+
+  tcase_add_test (tc, running_helper_is_confined);
+  tcase_add_test (tc, starting_helper_may_bind);
+  suite_add_tcase (s, tc);
+  sr = srunner_create (s);
+  srunner_set_tap (sr, "-");
+  srunner_run_all (sr, CK_SILENT);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? 0 : 1;
+}
