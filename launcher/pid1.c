@@ -128,7 +128,7 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
     die ("%s", ent_error_message (err));
   /* EPIPE: the network helper failed, and says why through entrun. */
   ret = fd >= 0 ? netsetup_send_fd (sb->net_sock, fd) : 0;
-  if (ret == -EPIPE)
+  if (ret == -EPIPE || ret == -ECONNRESET)
     _exit (ENTRUN_EXIT_ERROR);
   if (ret < 0)
     {
@@ -138,7 +138,7 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
   if (fd >= 0 && p->net.mode == ENT_NET_USER
       && (ret = netsetup_send_udp_sockets (p, sb->net_sock, &err)) < 0)
     {
-      if (ret == -EPIPE)
+      if (ret == -EPIPE || ret == -ECONNRESET)
         _exit (ENTRUN_EXIT_ERROR);
       die ("%s", ent_error_message (err));
     }
@@ -214,7 +214,11 @@ wait_network_ready (entrun_sandbox_t *sb)
   ssize_t n;
   char ready;
 
-  if ((n = read_all (sb->net_sock, &ready, 1)) < 0)
+  /* The helper gone (ECONNRESET when it had not read all pid 1 sent):
+   * it failed, and entrun says why. */
+  if (n = read_all (sb->net_sock, &ready, 1), n == -ECONNRESET)
+    _exit (ENTRUN_EXIT_ERROR);
+  if (n < 0)
     {
       errno = (int)-n;
       die_errno ("waiting for the network helper");

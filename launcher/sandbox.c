@@ -359,7 +359,7 @@ read_status (pid_t pid, int status_fd, bool own_pidns)
 
 /* The network helper's report: "R" ready, "P" pid 1 gave up, "E<text>"
  * failed; nothing (the socket hung up) when it died.  The text is the
- * helper's: bounded, and printed with its control characters escaped. */
+ * helper's: bounded, printable ASCII only. */
 static char
 read_helper_report (supervisor_t *s)
 {
@@ -379,6 +379,11 @@ read_helper_report (supervisor_t *s)
     return msg[0];
   if (n > 0 && msg[0] == 'E')
     {
+      /* Printable ASCII only: a helper taken over must not reach the
+       * caller's terminal with C1 controls (0x9b is a CSI) either. */
+      for (ssize_t i = 1; i < n; i++)
+        if (msg[i] < 0x20 || msg[i] > 0x7e)
+          msg[i] = '?';
       msg[n] = '\0';
       snprintf (s->helper_why, sizeof (s->helper_why), "%s", msg + 1);
       return 'E';
@@ -542,12 +547,41 @@ spawn_net_helper (const ent_profile_t *p, int pid1_sock, supervisor_t *s)
   s->helper_ctl = ctl[0];
 }
 
+/* How long the network helper may take to start. */
+#define HELPER_START_MS 30000
+
 /* Wait until the helper has the network up, and with it pid 1's payload
  * free to start.  If pid 1 failed instead, it said why and exits 125:
  * return and let supervise() collect that. */
 static void
-await_net_helper (supervisor_t *s)
+await_net_helper (supervisor_t *s, int sfd)
 {
+  int64_t deadline = now_ms () + HELPER_START_MS;
+  struct signalfd_siginfo si;
+
+  /* A stop request or ^C meanwhile ends it all (the command never ran),
+   * and so does a helper that never answers (stopped, say). */
+  for (;;)
+    {
+      struct pollfd fds[2] = { { .fd = s->helper_ctl, .events = POLLIN },
+                               { .fd = sfd, .events = POLLIN } };
+      int64_t left = deadline - now_ms ();
+      if (left <= 0)
+        {
+          kill_sandbox (s->pid, s->own_pidns);
+          die ("the network helper did not start within %d s", HELPER_START_MS / 1000);
+        }
+      if (poll (fds, 2, (int)left) < 0 && errno != EINTR)
+        die_errno ("poll");
+      if (fds[0].revents)
+        break;
+      if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si)
+          && (si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT || is_stop_request ((int)si.ssi_signo)))
+        {
+          kill_sandbox (s->pid, s->own_pidns);
+          exit (128 + (int)si.ssi_signo);
+        }
+    }
   switch (read_helper_report (s))
     {
     case 'R':
@@ -745,7 +779,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   if (sup.helper > 0)
     {
       close (net_pair[1]);
-      await_net_helper (&sup);
+      await_net_helper (&sup, sfd);
     }
 
   if (p->resources.timeout > 0)
