@@ -35,6 +35,10 @@
 #define FRAME_MAX (NETSETUP_MTU + 64)
 #define RELAY_MAX 64
 #define RELAY_BUF 16384
+/* At the descriptor limit, listeners leave the poll set (an accept() that
+ * fails with EMFILE leaves them readable: a spin); this often it is seen
+ * whether descriptors are free again. */
+#define FD_RETRY_MS 100
 
 typedef struct engine_timer
 {
@@ -44,12 +48,18 @@ typedef struct engine_timer
   struct engine_timer *next;
 } engine_timer_t;
 
+/* One proxied connection.  Each side's poll events say exactly what the
+ * relay will do with it (read when there is room, write when there is
+ * something to write); errors end the connection, and a side that hung up
+ * leaves the poll set for good (its POLLHUP would be reported every
+ * round): what it still holds is read when there is room for it. */
 typedef struct relay
 {
   int fd[2];              /* 0: sandbox side, 1: proxy side; -1 when unused */
   char buf[2][RELAY_BUF]; /* buf[i]: read from fd[i], to write to fd[1 - i] */
   size_t len[2];
-  bool eof[2];
+  bool eof[2]; /* fd[i] read to its end */
+  bool hup[2]; /* fd[i] hung up: both its directions are done */
   bool connecting;
   int idx[2]; /* their pollfds this round */
 } relay_t;
@@ -82,6 +92,10 @@ struct netsetup_engine
   bool host_loopback;
   ent_publish_t *publish;
   size_t n_publish;
+  int stop_fd;
+  /* At the descriptor limit: listeners are not polled (see fds_check). */
+  bool fd_short;
+  int64_t fd_probe_ms;
   /* network.user */
   Slirp *slirp;
   int tapfd;
@@ -426,7 +440,7 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
     if (!c->publish[i].udp)
       e->published[e->filter.n_published++] = c->publish[i].sandbox_port;
   e->filter.published = e->published;
-  e->tapfd = e->listen_fd = -1;
+  e->tapfd = e->listen_fd = e->stop_fd = -1;
   memcpy (&e->proxy, &c->proxy, c->proxy_len);
   e->proxy_len = c->proxy_len;
   if (c->n_publish)
@@ -672,7 +686,7 @@ netsetup_engine_free (netsetup_engine_t *e)
   free (e);
 }
 
-/* ---- the event loop: network.user ---------------------------------------- */
+/* ---- descriptors ------------------------------------------------------------ */
 
 static void
 lower_timeout (int *timeout_ms, int64_t ms)
@@ -684,6 +698,48 @@ lower_timeout (int *timeout_ms, int64_t ms)
   if (*timeout_ms < 0 || ms < *timeout_ms)
     *timeout_ms = (int)ms;
 }
+
+/* Are @n descriptors free?  Seen by taking them (and giving them back). */
+static bool
+fds_free (const netsetup_engine_t *e, int n)
+{
+  int fd[2] = { -1, -1 }, got = 0;
+
+  while (got < n && got < 2 && (fd[got] = fcntl (e->stop_fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+    got++;
+  for (int i = 0; i < got; i++)
+    close (fd[i]);
+  return got == n;
+}
+
+static void
+fds_short (netsetup_engine_t *e, int64_t now)
+{
+  e->fd_short = true;
+  e->fd_probe_ms = now;
+}
+
+/* At the descriptor limit (RLIMIT_NOFILE: the helper's bound on flows),
+ * an accept() fails with EMFILE and leaves its listener readable, so
+ * polling it would spin.  Listeners stay out of the poll set then, and
+ * every FD_RETRY_MS it is seen whether @need descriptors (an accepted
+ * connection, and the relay's own socket to the proxy) are free again;
+ * meanwhile new connections wait in the listener's backlog. */
+static void
+fds_check (netsetup_engine_t *e, int64_t now, int need, int *timeout_ms)
+{
+  if (!e->fd_short)
+    return;
+  if (now - e->fd_probe_ms >= FD_RETRY_MS)
+    {
+      e->fd_probe_ms = now;
+      e->fd_short = !fds_free (e, need);
+    }
+  if (e->fd_short)
+    lower_timeout (timeout_ms, e->fd_probe_ms + FD_RETRY_MS - now);
+}
+
+/* ---- the event loop: network.user ---------------------------------------- */
 
 static void
 fill_slirp (netsetup_engine_t *e, int *timeout_ms)
@@ -756,47 +812,60 @@ relay_close (relay_t *r)
         r->fd[s] = -1;
       }
   r->len[0] = r->len[1] = 0;
-  r->eof[0] = r->eof[1] = r->connecting = false;
+  r->eof[0] = r->eof[1] = r->hup[0] = r->hup[1] = r->connecting = false;
 }
 
 static void
-relay_accept (netsetup_engine_t *e)
+relay_accept (netsetup_engine_t *e, int64_t now)
 {
-  for (int i = 0; i < RELAY_MAX; i++)
+  relay_t *r = NULL;
+  int in, out;
+
+  for (int i = 0; i < RELAY_MAX && r == NULL; i++)
+    if (e->relays[i].fd[0] < 0)
+      r = &e->relays[i];
+  if (r == NULL)
+    return; /* all slots busy: the connection waits in the backlog */
+  /* The accepted connection and the one to the proxy. */
+  if (!fds_free (e, 2))
     {
-      relay_t *r = &e->relays[i];
-      int in, out;
-      if (r->fd[0] >= 0)
-        continue;
-      in = accept4 (e->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (in < 0)
-        return;
-      out = socket (e->proxy.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      if (out < 0
-          || (connect (out, (struct sockaddr *)&e->proxy, e->proxy_len) < 0
-              && errno != EINPROGRESS))
-        {
-          close (in);
-          if (out >= 0)
-            close (out);
-          return;
-        }
-      *r = (relay_t){ .fd = { in, out }, .connecting = true };
+      fds_short (e, now);
       return;
     }
-  /* All slots busy: leave the connection in the backlog for later. */
+  in = accept4 (e->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (in < 0)
+    {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        fds_short (e, now);
+      return;
+    }
+  out = socket (e->proxy.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (out < 0
+      || (connect (out, (struct sockaddr *)&e->proxy, e->proxy_len) < 0 && errno != EINPROGRESS))
+    {
+      if (out < 0 && (errno == EMFILE || errno == ENFILE))
+        fds_short (e, now);
+      close (in);
+      if (out >= 0)
+        close (out);
+      return;
+    }
+  *r = (relay_t){ .fd = { in, out }, .connecting = true, .idx = { -1, -1 } };
 }
 
-/* Move bytes from r->fd[s] into buf[s] and from buf[s] to the other side. */
+/* Move bytes from r->fd[s] into buf[s] and from buf[s] to the other side;
+ * false when the connection is broken. */
 static bool
 relay_pump (relay_t *r, int s, short rev_in, short rev_out)
 {
   int o = 1 - s;
 
-  if ((rev_in & (POLLIN | POLLHUP)) && !r->eof[s] && r->len[s] < RELAY_BUF)
+  if ((rev_in & POLLIN) && !r->eof[s] && r->len[s] < RELAY_BUF)
     {
       ssize_t n = read (r->fd[s], r->buf[s] + r->len[s], RELAY_BUF - r->len[s]);
-      if (n == 0)
+      /* A side that hung up has nothing more coming: were it to say
+       * EAGAIN, that is its end too (no round may wait on it again). */
+      if (n == 0 || (n < 0 && errno == EAGAIN && r->hup[s]))
         r->eof[s] = true;
       else if (n < 0 && errno != EAGAIN && errno != EINTR)
         return false;
@@ -805,7 +874,7 @@ relay_pump (relay_t *r, int s, short rev_in, short rev_out)
     }
   if ((rev_out & POLLOUT) && r->len[s] > 0)
     {
-      ssize_t n = send (r->fd[o], r->buf[s], r->len[s], MSG_NOSIGNAL);
+      ssize_t n = send (r->fd[o], r->buf[s], r->len[s], MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n < 0 && errno != EAGAIN && errno != EINTR)
         return false;
       if (n > 0)
@@ -819,16 +888,27 @@ relay_pump (relay_t *r, int s, short rev_in, short rev_out)
   return true;
 }
 
+/* Side @s hung up, and what it still holds can go on now: read it
+ * without waiting for poll() (which would only say POLLHUP again). */
+static bool
+relay_drainable (const relay_t *r, int s)
+{
+  return r->hup[s] && !r->hup[1 - s] && !r->eof[s] && r->len[s] < RELAY_BUF;
+}
+
 static void
-fill_proxy (netsetup_engine_t *e)
+fill_proxy (netsetup_engine_t *e, int64_t now, int *timeout_ms)
 {
   bool room = false;
 
+  fds_check (e, now, 2, timeout_ms);
   for (int i = 0; i < RELAY_MAX; i++)
     room |= e->relays[i].fd[0] < 0;
-  /* With every slot busy the listener is left out: its backlog waits,
-   * and a readable listener nobody accepts from would spin the loop. */
-  e->listen_idx = add_pollfd (e, e->listen_fd, room ? POLLIN : 0);
+  /* With every slot busy, or no descriptor to spare, the listener is left
+   * out: its backlog waits, and a readable listener nobody accepts from
+   * would spin the loop. */
+  e->listen_idx
+      = room && !e->fd_short && e->listen_fd >= 0 ? add_pollfd (e, e->listen_fd, POLLIN) : -1;
   for (int i = 0; i < RELAY_MAX; i++)
     {
       relay_t *r = &e->relays[i];
@@ -838,10 +918,15 @@ fill_proxy (netsetup_engine_t *e)
           r->idx[s] = -1;
           if (r->fd[0] < 0)
             continue;
-          if (!r->connecting && !r->eof[s] && r->len[s] < RELAY_BUF)
+          if (relay_drainable (r, s))
+            lower_timeout (timeout_ms, 0);
+          if (r->hup[s])
+            continue;
+          if (!r->connecting && !r->eof[s] && r->len[s] < RELAY_BUF && !r->hup[1 - s])
             ev |= POLLIN;
           if (r->connecting ? s == 1 : r->len[1 - s] > 0)
             ev |= POLLOUT;
+          /* Even with no events: an error or hangup is reported, and acted on. */
           r->idx[s] = add_pollfd (e, r->fd[s], ev);
         }
     }
@@ -853,38 +938,67 @@ revents_at (const netsetup_engine_t *e, int idx)
   return idx >= 0 && (size_t)idx < e->pfd_n ? e->pfd[idx].revents : 0;
 }
 
+/* The upstream connect of @r; false when it failed or the client left. */
+static bool
+relay_connecting (relay_t *r, const short rev[2])
+{
+  int soerr = 0;
+  socklen_t sl = sizeof (soerr);
+
+  /* The client reset or closed while we connect: nobody to relay for. */
+  if (rev[0] & (POLLERR | POLLHUP | POLLNVAL))
+    return false;
+  if (!(rev[1] & (POLLOUT | POLLERR | POLLHUP)))
+    return true;
+  if (getsockopt (r->fd[1], SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr != 0)
+    return false;
+  r->connecting = false;
+  return true;
+}
+
+/* One round of @r; false when the connection is over. */
+static bool
+relay_step (relay_t *r, const short rev[2])
+{
+  if (r->connecting)
+    return relay_connecting (r, rev);
+  /* An error (a reset) ends the connection. */
+  if ((rev[0] | rev[1]) & (POLLERR | POLLNVAL))
+    return false;
+  for (int s = 0; s < 2; s++)
+    r->hup[s] |= (rev[s] & POLLHUP) != 0;
+  if (r->hup[0] && r->hup[1])
+    return false;
+  /* Nothing goes to a side that hung up: only what it still holds comes
+   * from it, read as if poll() had said POLLIN. */
+  for (int s = 0; s < 2; s++)
+    if (!r->hup[1 - s] && !relay_pump (r, s, rev[s] | (r->hup[s] ? POLLIN : 0), rev[1 - s]))
+      return false;
+  for (int s = 0; s < 2; s++)
+    if (r->hup[s] && r->eof[s] && r->len[s] == 0)
+      return false; /* all it held passed on, and it takes nothing more */
+  return !(r->eof[0] && r->eof[1] && !r->len[0] && !r->len[1]);
+}
+
 static void
-dispatch_proxy (netsetup_engine_t *e)
+dispatch_proxy (netsetup_engine_t *e, int64_t now)
 {
   for (int i = 0; i < RELAY_MAX; i++)
     {
       relay_t *r = &e->relays[i];
-      short rev0 = revents_at (e, r->idx[0]), rev1 = revents_at (e, r->idx[1]);
-      int soerr = 0;
-      socklen_t sl = sizeof (soerr);
-      if (r->fd[0] < 0)
-        continue;
-      if (r->connecting && (rev1 & (POLLOUT | POLLERR | POLLHUP)))
-        {
-          if (getsockopt (r->fd[1], SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr != 0)
-            {
-              relay_close (r);
-              continue;
-            }
-          r->connecting = false;
-          continue;
-        }
-      if (r->connecting)
-        continue;
-      /* POLLHUP on a TCP socket whose end we have read means both of its
-       * directions are done: nothing more can go either way there. */
-      if (!relay_pump (r, 0, rev0, rev1) || !relay_pump (r, 1, rev1, rev0)
-          || ((rev0 | rev1) & POLLERR) || (r->eof[0] && r->eof[1] && !r->len[0] && !r->len[1])
-          || ((rev0 & POLLHUP) && r->eof[0]) || ((rev1 & POLLHUP) && r->eof[1]))
+      short rev[2] = { revents_at (e, r->idx[0]), revents_at (e, r->idx[1]) };
+      if (r->fd[0] >= 0 && !relay_step (r, rev))
         relay_close (r);
     }
-  if (revents_at (e, e->listen_idx) & POLLIN)
-    relay_accept (e);
+  /* A listener does not fail; if it ever did, it would say so every
+   * round: then nothing more is accepted. */
+  if (revents_at (e, e->listen_idx) & (POLLERR | POLLHUP | POLLNVAL))
+    {
+      close (e->listen_fd);
+      e->listen_fd = -1;
+    }
+  else if (revents_at (e, e->listen_idx) & POLLIN)
+    relay_accept (e, now);
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -892,9 +1006,11 @@ dispatch_proxy (netsetup_engine_t *e)
 int
 netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
 {
+  e->stop_fd = stop_fd;
   for (;;)
     {
       int timeout = -1;
+      int64_t now = now_ms ();
       e->pfd_n = 0;
       e->pfd_short = false;
       if (add_pollfd (e, stop_fd, POLLIN) < 0)
@@ -905,7 +1021,7 @@ netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
           fill_slirp (e, &timeout);
         }
       else if (e->relays)
-        fill_proxy (e);
+        fill_proxy (e, now, &timeout);
       /* Short of memory for the poll set: wait a little, and dispatch
        * nothing from an incomplete round. */
       if (e->pfd_short)
@@ -914,18 +1030,23 @@ netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
         {
           if (errno == EINTR)
             continue;
-          return -errno;
+          if (errno != ENOMEM)
+            return -errno;
+          /* The kernel is short of memory: later, not at once. */
+          e->pfd_short = true;
+          poll (NULL, 0, 10);
         }
       if (e->pfd[0].revents)
         return 0;
       if (e->pfd_short)
         continue;
+      now = now_ms ();
       if (e->slirp)
         {
           udp_dispatch (e);
           dispatch_slirp (e);
         }
       else if (e->relays)
-        dispatch_proxy (e);
+        dispatch_proxy (e, now);
     }
 }
