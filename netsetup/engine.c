@@ -650,24 +650,21 @@ netsetup_engine_udp_fds (const netsetup_engine_t *e)
   return n;
 }
 
-void
-netsetup_engine_free (netsetup_engine_t *e)
+/* The network of network.user is gone (the tap hung up: under
+ * network.admin the sandbox may delete tap0): the NAT, its published ports
+ * and the UDP relay go with it, and the loop only waits for the end. */
+static void
+network_gone (netsetup_engine_t *e)
 {
-  if (e == NULL)
-    return;
   if (e->slirp)
     slirp_lib.cleanup (e->slirp);
+  e->slirp = NULL;
   while (e->timers)
     {
       engine_timer_t *t = e->timers;
       e->timers = t->next;
       free (t);
     }
-  for (size_t i = 0; e->relays && i < RELAY_MAX; i++)
-    for (int s = 0; s < 2; s++)
-      if (e->relays[i].fd[s] >= 0)
-        close (e->relays[i].fd[s]);
-  free (e->relays);
   for (size_t i = 0; i < e->n_udp; i++)
     {
       if (e->udp[i].host_fd >= 0)
@@ -677,8 +674,24 @@ netsetup_engine_free (netsetup_engine_t *e)
           close (e->udp[i].clients[j].fd);
     }
   free (e->udp);
+  e->udp = NULL;
+  e->n_udp = 0;
   if (e->tapfd >= 0)
     close (e->tapfd);
+  e->tapfd = -1;
+}
+
+void
+netsetup_engine_free (netsetup_engine_t *e)
+{
+  if (e == NULL)
+    return;
+  network_gone (e);
+  for (size_t i = 0; e->relays && i < RELAY_MAX; i++)
+    for (int s = 0; s < 2; s++)
+      if (e->relays[i].fd[s] >= 0)
+        close (e->relays[i].fd[s]);
+  free (e->relays);
   if (e->listen_fd >= 0)
     close (e->listen_fd);
   free (e->publish);
@@ -782,6 +795,11 @@ dispatch_slirp (netsetup_engine_t *e)
 {
   static uint8_t frame[FRAME_MAX];
 
+  if (e->tap_idx >= 0 && (e->pfd[e->tap_idx].revents & (POLLERR | POLLHUP | POLLNVAL)))
+    {
+      network_gone (e);
+      return;
+    }
   /* The sockets first, with the revents this poll() produced; only then
    * the guest's frames, which may create sockets the revents know nothing
    * of. */
