@@ -104,6 +104,12 @@ struct netsetup_engine
   uint32_t host[NETSETUP_HOST_ADDRS_MAX]; /* filter.host points here */
   uint16_t published[NETSETUP_PUBLISH_MAX]; /* and filter.published here */
   engine_timer_t *timers;
+  /* libslirp's listening sockets (TCP publishes): listener_of[fd] is 1 +
+   * their number for fd < n_listener_of; listener_idx[k] their pollfd. */
+  uint16_t *listener_of;
+  int n_listener_of;
+  int listener_idx[NETSETUP_PUBLISH_MAX];
+  size_t n_listeners;
   /* The poll set of one round, grown with the flows. */
   struct pollfd *pfd;
   size_t pfd_n, pfd_cap;
@@ -279,12 +285,21 @@ add_pollfd (netsetup_engine_t *e, int fd, short events)
 static int
 cb_add_poll (int fd, int events, void *opaque)
 {
+  netsetup_engine_t *e = opaque;
+  int listener = fd >= 0 && fd < e->n_listener_of ? e->listener_of[fd] : 0;
   short ev = 0;
+  int idx;
 
+  /* A listener at the descriptor limit: see fds_check. */
+  if (listener && e->fd_short)
+    return -1;
   ev |= (events & SLIRP_POLL_IN) ? POLLIN : 0;
   ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
   ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
-  return add_pollfd (opaque, fd, ev);
+  idx = add_pollfd (e, fd, ev);
+  if (listener)
+    e->listener_idx[listener - 1] = idx;
+  return idx;
 }
 
 static int
@@ -463,6 +478,39 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
   return 0;
 }
 
+/* The lowest free descriptor, as the next socket() will take it; or -1. */
+static int
+lowest_free_fd (int any_open)
+{
+  int fd = fcntl (any_open, F_DUPFD_CLOEXEC, 0);
+
+  if (fd >= 0)
+    close (fd);
+  return fd;
+}
+
+/* Remember @fd as one of libslirp's listening sockets. */
+static int
+add_listener (netsetup_engine_t *e, int fd)
+{
+  int yes = 0;
+  socklen_t len = sizeof (yes);
+
+  if (fd < 0 || getsockopt (fd, SOL_SOCKET, SO_ACCEPTCONN, &yes, &len) < 0 || !yes)
+    return 0; /* not where we thought: it goes unguarded, no worse */
+  if (fd >= e->n_listener_of)
+    {
+      uint16_t *p = reallocarray (e->listener_of, (size_t)fd + 1, sizeof (*p));
+      if (p == NULL)
+        return -ENOMEM;
+      memset (p + e->n_listener_of, 0, (size_t)(fd + 1 - e->n_listener_of) * sizeof (*p));
+      e->listener_of = p;
+      e->n_listener_of = fd + 1;
+    }
+  e->listener_of[fd] = (uint16_t)(++e->n_listeners);
+  return 0;
+}
+
 static int
 start_slirp (netsetup_engine_t *e, ent_error_t **err)
 {
@@ -485,17 +533,21 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
   for (size_t i = 0; i < e->n_publish; i++)
     {
       const ent_publish_t *pub = &e->publish[i];
+      /* libslirp's tcp_listen() makes one socket: the lowest free fd. */
+      int next = lowest_free_fd (e->tapfd);
       if (pub->udp)
         continue; /* relayed by udp_*: see there */
-      if (slirp_lib.add_hostfwd (e->slirp, pub->udp, loopback, pub->host_port, guest,
-                                 pub->sandbox_port)
+      if (slirp_lib.add_hostfwd (e->slirp, 0, loopback, pub->host_port, guest, pub->sandbox_port)
           < 0)
-        return ent_error_set (
-            err, EADDRINUSE, "network.publish=%u:%u%s: cannot listen on 127.0.0.1:%u (in use?)",
-            pub->host_port, pub->sandbox_port, pub->udp ? "/udp" : "", pub->host_port);
+        return ent_error_set (err, EADDRINUSE,
+                              "network.publish=%u:%u: cannot listen on 127.0.0.1:%u (in use?)",
+                              pub->host_port, pub->sandbox_port, pub->host_port);
+      if (add_listener (e, next) < 0)
+        return ent_error_set (err, ENOMEM, "out of memory");
     }
   return 0;
 }
+
 
 /* ---- UDP publish ---------------------------------------------------------- *
  *
@@ -694,6 +746,7 @@ netsetup_engine_free (netsetup_engine_t *e)
   free (e->relays);
   if (e->listen_fd >= 0)
     close (e->listen_fd);
+  free (e->listener_of);
   free (e->publish);
   free (e->pfd);
   free (e);
@@ -755,11 +808,12 @@ fds_check (netsetup_engine_t *e, int64_t now, int need, int *timeout_ms)
 /* ---- the event loop: network.user ---------------------------------------- */
 
 static void
-fill_slirp (netsetup_engine_t *e, int *timeout_ms)
+fill_slirp (netsetup_engine_t *e, int64_t now, int *timeout_ms)
 {
   uint32_t slirp_timeout = UINT32_MAX;
-  int64_t now = now_ms ();
 
+  for (size_t k = 0; k < e->n_listeners; k++)
+    e->listener_idx[k] = -1;
   e->tap_idx = add_pollfd (e, e->tapfd, POLLIN);
   slirp_lib.pollfds_fill (e->slirp, &slirp_timeout, cb_add_poll, e);
   if (slirp_timeout != UINT32_MAX)
@@ -790,8 +844,26 @@ run_timers (netsetup_engine_t *e)
     }
 }
 
+/* A host client knocks at a published TCP port: libslirp will accept(),
+ * which needs a descriptor.  None free: the listeners sit this round out
+ * (and the next ones, see fds_check). */
 static void
-dispatch_slirp (netsetup_engine_t *e)
+guard_listeners (netsetup_engine_t *e, int64_t now)
+{
+  bool knock = false;
+
+  for (size_t k = 0; k < e->n_listeners; k++)
+    knock |= e->listener_idx[k] >= 0 && (e->pfd[e->listener_idx[k]].revents & POLLIN);
+  if (!knock || fds_free (e, 1))
+    return;
+  fds_short (e, now);
+  for (size_t k = 0; k < e->n_listeners; k++)
+    if (e->listener_idx[k] >= 0)
+      e->pfd[e->listener_idx[k]].revents = 0;
+}
+
+static void
+dispatch_slirp (netsetup_engine_t *e, int64_t now)
 {
   static uint8_t frame[FRAME_MAX];
 
@@ -800,6 +872,7 @@ dispatch_slirp (netsetup_engine_t *e)
       network_gone (e);
       return;
     }
+  guard_listeners (e, now);
   /* The sockets first, with the revents this poll() produced; only then
    * the guest's frames, which may create sockets the revents know nothing
    * of. */
@@ -1035,8 +1108,9 @@ netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
         return -ENOMEM;
       if (e->slirp)
         {
+          fds_check (e, now, 1, &timeout);
           udp_fill (e);
-          fill_slirp (e, &timeout);
+          fill_slirp (e, now, &timeout);
         }
       else if (e->relays)
         fill_proxy (e, now, &timeout);
@@ -1062,7 +1136,7 @@ netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
       if (e->slirp)
         {
           udp_dispatch (e);
-          dispatch_slirp (e);
+          dispatch_slirp (e, now);
         }
       else if (e->relays)
         dispatch_proxy (e, now);
