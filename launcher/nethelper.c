@@ -11,7 +11,9 @@
  *         one report goes out ("R" ready, "P" pid 1 gave up, "E<text>"
  *         failed); its hangup tells either side the other is gone;
  *   fd 4  a SOCK_SEQPACKET socket to the sandbox's pid 1: the tap (or
- *         listening) fd and the UDP-publish sockets come in, "R" goes out.
+ *         listening) fd and the UDP-publish sockets come in, "R" goes out;
+ *         with a UDP publish it stays, and pid 1 makes the relay's
+ *         sockets on request (netsetup/udp-publish.c).
  *
  * Before it reads a byte of the sandbox's, the helper confines itself: a
  * user namespace of its own (so no capability over anything of the host,
@@ -345,7 +347,8 @@ entrun_nethelper_main (void)
     _exit (ENTRUN_EXIT_ERROR);
   if (send (PID1_FD, "R", 1, MSG_NOSIGNAL) < 0)
     goto pid1_gone;
-  close (PID1_FD);
+  /* Kept where pid 1 makes the UDP publish relay's sockets. */
+  netsetup_engine_set_pid1 (engine, PID1_FD);
   ret = netsetup_engine_run (engine, CTL_FD);
   if (ret < 0)
     helper_fail ("network helper: its event loop: %s", strerror (-ret));

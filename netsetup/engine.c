@@ -31,6 +31,7 @@
 #include "ent-util.h"
 #include "frame-filter.h"
 #include "netsetup.h"
+#include "udp-publish.h"
 
 #define FRAME_MAX (NETSETUP_MTU + 64)
 #define RELAY_MAX 64
@@ -64,31 +65,9 @@ typedef struct relay
   int idx[2]; /* their pollfds this round */
 } relay_t;
 
-/* UDP publish (see udp_* below): one host socket on 127.0.0.1:H, and per
- * host client a socket made inside the sandbox's network namespace. */
-#define UDP_CLIENTS NETSETUP_UDP_CLIENTS
-#define UDP_IDLE_MS 60000
-
-typedef struct udp_client
-{
-  struct sockaddr_in addr; /* the host client */
-  int fd;                  /* in the sandbox's namespace, connected to S */
-  int64_t last_ms;
-} udp_client_t;
-
-typedef struct udp_pub
-{
-  int host_fd;
-  uint16_t sandbox_port;
-  udp_client_t clients[UDP_CLIENTS];
-} udp_pub_t;
-
 struct netsetup_engine
 {
   ent_net_mode_t mode;
-  udp_pub_t *udp;
-  size_t n_udp;
-  size_t udp_base; /* index of udp_fill's first pollfd this round */
   bool host_loopback;
   ent_publish_t *publish;
   size_t n_publish;
@@ -104,6 +83,7 @@ struct netsetup_engine
   uint32_t host[NETSETUP_HOST_ADDRS_MAX]; /* filter.host points here */
   uint16_t published[NETSETUP_PUBLISH_MAX]; /* and filter.published here */
   engine_timer_t *timers;
+  udp_publish_t *udp;
   /* libslirp's listening sockets (TCP publishes): listener_of[fd] is 1 +
    * their number for fd < n_listener_of; listener_idx[k] their pollfd. */
   uint16_t *listener_of;
@@ -536,7 +516,7 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
       /* libslirp's tcp_listen() makes one socket: the lowest free fd. */
       int next = lowest_free_fd (e->tapfd);
       if (pub->udp)
-        continue; /* relayed by udp_*: see there */
+        continue; /* relayed by udp-publish.c: see there */
       if (slirp_lib.add_hostfwd (e->slirp, 0, loopback, pub->host_port, guest, pub->sandbox_port)
           < 0)
         return ent_error_set (err, EADDRINUSE,
@@ -548,124 +528,11 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
   return 0;
 }
 
-
-/* ---- UDP publish ---------------------------------------------------------- *
- *
- * libslirp's UDP host forward shows the sandbox a source of 10.0.2.2, and
- * with disable_host_loopback (our default) it drops every reply sent there,
- * so a UDP publish would be one-way.  Instead entrun relays it: datagrams
- * to the host's 127.0.0.1:H go out of sockets that pid 1 made inside the
- * sandbox's network namespace, connected to 10.0.2.100:S, and handed out
- * with the tap (an unprivileged entrun cannot setns there itself); replies
- * go back to the host client that sent them.  Each host client gets one of
- * NETSETUP_UDP_CLIENTS sockets, the least recently used one when all are
- * taken. */
-
-static int
-udp_start (netsetup_engine_t *e, const int *inner, ent_error_t **err)
-{
-  for (size_t i = 0; i < e->n_publish; i++)
-    {
-      const ent_publish_t *pub = &e->publish[i];
-      struct sockaddr_in sin = { .sin_family = AF_INET,
-                                 .sin_port = htons (pub->host_port),
-                                 .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-      udp_pub_t *u;
-      if (!pub->udp)
-        continue;
-      u = &e->udp[e->n_udp];
-      u->sandbox_port = pub->sandbox_port;
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        u->clients[j].fd = inner[e->n_udp * UDP_CLIENTS + j];
-      e->n_udp++;
-      u->host_fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      if (u->host_fd < 0 || bind (u->host_fd, (struct sockaddr *)&sin, sizeof (sin)) < 0)
-        return ent_error_set (err, EADDRINUSE,
-                              "network.publish=%u:%u/udp: cannot listen on 127.0.0.1:%u (in use?)",
-                              pub->host_port, pub->sandbox_port, pub->host_port);
-    }
-  return 0;
-}
-
-static udp_client_t *
-udp_client_for (udp_pub_t *u, const struct sockaddr_in *from)
-{
-  udp_client_t *c, *pick = &u->clients[0];
-
-  for (int i = 0; i < UDP_CLIENTS; i++)
-    {
-      c = &u->clients[i];
-      if (c->addr.sin_port == from->sin_port && c->addr.sin_addr.s_addr == from->sin_addr.s_addr)
-        return c;
-      if (c->addr.sin_port == 0 ? pick->addr.sin_port != 0 || c < pick
-                                : pick->addr.sin_port != 0 && c->last_ms < pick->last_ms)
-        pick = c;
-    }
-  pick->addr = *from;
-  return pick;
-}
-
-static void
-udp_fill (netsetup_engine_t *e)
-{
-  int64_t now = now_ms ();
-
-  e->udp_base = e->pfd_n;
-  for (size_t i = 0; i < e->n_udp; i++)
-    {
-      udp_pub_t *u = &e->udp[i];
-      add_pollfd (e, u->host_fd, POLLIN);
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        {
-          udp_client_t *c = &u->clients[j];
-          if (c->addr.sin_port != 0 && now - c->last_ms > UDP_IDLE_MS)
-            c->addr.sin_port = 0; /* idle: free for another client */
-          add_pollfd (e, c->fd, POLLIN);
-        }
-    }
-}
-
-static void
-udp_dispatch (netsetup_engine_t *e)
-{
-  static char buf[65536];
-  size_t k = e->udp_base;
-  struct pollfd *fds = e->pfd;
-
-  for (size_t i = 0; i < e->n_udp && k + 1 + UDP_CLIENTS <= e->pfd_n; i++, k += 1 + UDP_CLIENTS)
-    {
-      udp_pub_t *u = &e->udp[i];
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        for (int r = 0; (fds[k + 1 + j].revents & POLLIN) && r < 64; r++)
-          {
-            udp_client_t *c = &u->clients[j];
-            ssize_t len = recv (c->fd, buf, sizeof (buf), 0);
-            if (len < 0)
-              break;
-            if (c->addr.sin_port == 0)
-              continue; /* a late reply to a client since expired */
-            sendto (u->host_fd, buf, (size_t)len, 0, (struct sockaddr *)&c->addr, sizeof (c->addr));
-            c->last_ms = now_ms ();
-          }
-      for (int r = 0; (fds[k].revents & POLLIN) && r < 64; r++)
-        {
-          struct sockaddr_in from;
-          socklen_t flen = sizeof (from);
-          ssize_t len
-              = recvfrom (u->host_fd, buf, sizeof (buf), 0, (struct sockaddr *)&from, &flen);
-          udp_client_t *c;
-          if (len < 0)
-            break;
-          c = udp_client_for (u, &from);
-          send (c->fd, buf, (size_t)len, 0);
-          c->last_ms = now_ms ();
-        }
-    }
-}
-
 int
 netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent_error_t **err)
 {
+  int ret;
+
   if (e->mode == ENT_NET_PROXY)
     {
       e->listen_fd = fd;
@@ -677,18 +544,8 @@ netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent_err
       return 0;
     }
   e->tapfd = fd;
-  if (e->n_publish)
-    {
-      int ret;
-      e->udp = calloc (e->n_publish, sizeof (udp_pub_t));
-      if (e->udp == NULL)
-        return ent_error_set (err, ENOMEM, "out of memory");
-      for (size_t i = 0; i < e->n_publish; i++)
-        for (int j = 0; j < UDP_CLIENTS; j++)
-          e->udp[i].clients[j].fd = -1;
-      if ((ret = udp_start (e, udp_fds, err)) < 0)
-        return ret;
-    }
+  if ((ret = udp_publish_new (e->publish, e->n_publish, udp_fds, &e->udp, err)) < 0)
+    return ret;
   return start_slirp (e, err);
 }
 
@@ -697,9 +554,18 @@ netsetup_engine_udp_fds (const netsetup_engine_t *e)
 {
   size_t n = 0;
 
-  for (size_t i = 0; i < e->n_publish; i++)
-    n += e->publish[i].udp ? UDP_CLIENTS : 0;
+  for (size_t i = 0; e->mode == ENT_NET_USER && i < e->n_publish; i++)
+    n += e->publish[i].udp ? NETSETUP_UDP_SPARE : 0;
   return n;
+}
+
+void
+netsetup_engine_set_pid1 (netsetup_engine_t *e, int sock)
+{
+  if (e->udp)
+    udp_publish_set_pid1 (e->udp, sock);
+  else if (sock >= 0)
+    close (sock);
 }
 
 /* The network of network.user is gone (the tap hung up: under
@@ -717,17 +583,8 @@ network_gone (netsetup_engine_t *e)
       e->timers = t->next;
       free (t);
     }
-  for (size_t i = 0; i < e->n_udp; i++)
-    {
-      if (e->udp[i].host_fd >= 0)
-        close (e->udp[i].host_fd);
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        if (e->udp[i].clients[j].fd >= 0)
-          close (e->udp[i].clients[j].fd);
-    }
-  free (e->udp);
+  udp_publish_free (e->udp);
   e->udp = NULL;
-  e->n_udp = 0;
   if (e->tapfd >= 0)
     close (e->tapfd);
   e->tapfd = -1;
@@ -807,6 +664,12 @@ fds_check (netsetup_engine_t *e, int64_t now, int need, int *timeout_ms)
 
 /* ---- the event loop: network.user ---------------------------------------- */
 
+static int
+udp_add_poll (int fd, short events, void *opaque)
+{
+  return add_pollfd (opaque, fd, events);
+}
+
 static void
 fill_slirp (netsetup_engine_t *e, int64_t now, int *timeout_ms)
 {
@@ -814,6 +677,8 @@ fill_slirp (netsetup_engine_t *e, int64_t now, int *timeout_ms)
 
   for (size_t k = 0; k < e->n_listeners; k++)
     e->listener_idx[k] = -1;
+  if (e->udp)
+    udp_publish_fill (e->udp, now, udp_add_poll, e, timeout_ms);
   e->tap_idx = add_pollfd (e, e->tapfd, POLLIN);
   slirp_lib.pollfds_fill (e->slirp, &slirp_timeout, cb_add_poll, e);
   if (slirp_timeout != UINT32_MAX)
@@ -872,6 +737,8 @@ dispatch_slirp (netsetup_engine_t *e, int64_t now)
       network_gone (e);
       return;
     }
+  if (e->udp)
+    udp_publish_dispatch (e->udp, now, e->pfd, e->pfd_n);
   guard_listeners (e, now);
   /* The sockets first, with the revents this poll() produced; only then
    * the guest's frames, which may create sockets the revents know nothing
@@ -1109,7 +976,6 @@ netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
       if (e->slirp)
         {
           fds_check (e, now, 1, &timeout);
-          udp_fill (e);
           fill_slirp (e, now, &timeout);
         }
       else if (e->relays)
@@ -1134,10 +1000,7 @@ netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
         continue;
       now = now_ms ();
       if (e->slirp)
-        {
-          udp_dispatch (e);
-          dispatch_slirp (e, now);
-        }
+        dispatch_slirp (e, now);
       else if (e->relays)
         dispatch_proxy (e, now);
     }
