@@ -214,13 +214,17 @@ wait_network_ready (entrun_sandbox_t *sb)
   ssize_t n;
   char ready;
 
-  if ((n = read_all (sb->net_sock, &ready, 1)) < 0)
+  /* A helper that failed before it read what pid 1 sent it closed its
+   * end with that unread: the kernel says ECONNRESET, not EOF.  Either
+   * way the helper failed, and entrun says why (one line, not two). */
+  n = read_all (sb->net_sock, &ready, 1);
+  if (n == 0 || n == -ECONNRESET)
+    _exit (ENTRUN_EXIT_ERROR);
+  if (n < 0)
     {
       errno = (int)-n;
       die_errno ("waiting for the network helper");
     }
-  if (n != 1)
-    _exit (ENTRUN_EXIT_ERROR); /* the network helper failed: entrun says why */
   /* With a UDP publish, pid 1 makes the relay's sockets for as long as the
    * sandbox runs (see serve_network). */
   if (netsetup_udp_service (sb->profile))
