@@ -118,6 +118,15 @@ entrun_cgroup_enter (const char *dir, pid_t pid, const ent_resources_t *r, char 
   return 0;
 }
 
+int
+entrun_cgroup_add (const char *created, pid_t pid, ent_error_t **err)
+{
+  char buf[32];
+
+  snprintf (buf, sizeof (buf), "%d\n", (int)pid);
+  return write_cg (created, "cgroup.procs", buf, false, err);
+}
+
 void
 entrun_cgroup_remove (const char *created)
 {

@@ -21,6 +21,11 @@ int entrun_cgroup_find (const char *root, const char *self_cgroup, char **dir_ou
 int entrun_cgroup_enter (const char *dir, pid_t pid, const ent_resources_t *r, char **created,
                          ent_error_t **err) __attribute__ ((warn_unused_result));
 
+/* Move @pid into @created too (the network helper: its memory is the
+ * sandbox's). */
+int entrun_cgroup_add (const char *created, pid_t pid, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+
 /* Remove the sandbox's cgroup once it is empty (bounded retries). */
 void entrun_cgroup_remove (const char *created);
 

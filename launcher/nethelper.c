@@ -11,7 +11,9 @@
  *         one report goes out ("R" ready, "P" pid 1 gave up, "E<text>"
  *         failed); its hangup tells either side the other is gone;
  *   fd 4  a SOCK_SEQPACKET socket to the sandbox's pid 1: the tap (or
- *         listening) fd and the UDP-publish sockets come in, "R" goes out.
+ *         listening) fd and the UDP-publish sockets come in, "R" goes out;
+ *         with a UDP publish it stays, and pid 1 makes the relay's
+ *         sockets on request (netsetup/udp-publish.c).
  *
  * Before it reads a byte of the sandbox's, the helper confines itself: a
  * user namespace of its own (so no capability over anything of the host,
@@ -56,12 +58,28 @@
 #define PID1_FD 4
 #define CONFIG_MAX 65536
 
-/* Descriptors: the engine's flows (two per proxied connection, one per
- * NAT flow) and a margin.  Past it libslirp refuses new flows. */
-#define HELPER_NOFILE 4096
-/* Memory when resources.memory sets none: fragments never reach libslirp
- * (the frame filter drops them), so this bounds socket buffers and flows. */
+/* Memory when resources.memory sets none (RLIMIT_DATA): fragments never
+ * reach libslirp (the frame filter drops them), so what grows with the
+ * sandbox's traffic is its flows, and those are bounded by descriptors:
+ * one per NAT flow, two per proxied connection.  A TCP flow of libslirp's
+ * buffers up to two socket buffers of 192 KiB (4.7: 128 KiB rounded up to
+ * whole segments of the tap's 65520-byte MTU) beside its control blocks:
+ * HELPER_FLOW_BYTES.  The descriptor limit is what fits the memory once
+ * HELPER_BASE_BYTES (libslirp, glib, mbufs, the relays' buffers, the
+ * poll set; an idle helper has under 1 MiB of data) is set aside, between
+ * HELPER_NOFILE_MIN and HELPER_NOFILE_MAX: 1,187 descriptors in the
+ * default 512 MiB, some 1,180 flows (measured: 1,182 TCP flows held full
+ * take 458 MiB of data; slirp4netns, at the usual soft limit of 1,024
+ * descriptors, carries about as many).  A flow past the limit fails
+ * (the guest's connect gets a reset, its datagram is dropped) and a host
+ * client of a published TCP port waits in the backlog; the helper never
+ * grows past its memory bound.  (libslirp aborts when an allocation fails:
+ * were a guest to get there some other way, that ends the sandbox, 125.) */
 #define HELPER_MEMORY_DEFAULT (512ULL << 20)
+#define HELPER_FLOW_BYTES (400ULL << 10)
+#define HELPER_BASE_BYTES (48ULL << 20)
+#define HELPER_NOFILE_MIN 64
+#define HELPER_NOFILE_MAX 4096
 
 /* Say why on the report socket (entrun prints it) and end. */
 static __attribute__ ((noreturn, format (printf, 1, 2))) void
@@ -182,18 +200,27 @@ set_limit (int resource, rlim_t value, const char *name)
     helper_fail ("network helper: setrlimit %s: %s", name, strerror (errno));
 }
 
+/* The descriptors (so the flows) that fit @memory: see above. */
+static rlim_t
+nofile_for (uint64_t memory)
+{
+  uint64_t n = memory > HELPER_BASE_BYTES ? (memory - HELPER_BASE_BYTES) / HELPER_FLOW_BYTES : 0;
+
+  return n < HELPER_NOFILE_MIN ? HELPER_NOFILE_MIN : n > HELPER_NOFILE_MAX ? HELPER_NOFILE_MAX : n;
+}
+
 static void
 confine_limits (uint64_t memory)
 {
+  if (memory == 0)
+    memory = HELPER_MEMORY_DEFAULT;
   set_limit (RLIMIT_CORE, 0, "RLIMIT_CORE");
   set_limit (RLIMIT_FSIZE, 0, "RLIMIT_FSIZE");
-  set_limit (RLIMIT_NOFILE, HELPER_NOFILE, "RLIMIT_NOFILE");
+  set_limit (RLIMIT_NOFILE, nofile_for (memory), "RLIMIT_NOFILE");
   set_limit (RLIMIT_MEMLOCK, 0, "RLIMIT_MEMLOCK");
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
   /* (A sanitizer's shadow memory counts as data: not under sanitizers.) */
-  set_limit (RLIMIT_DATA, memory ? memory : HELPER_MEMORY_DEFAULT, "RLIMIT_DATA");
-#else
-  (void)memory;
+  set_limit (RLIMIT_DATA, memory, "RLIMIT_DATA");
 #endif
 }
 
@@ -370,7 +397,8 @@ entrun_nethelper_main (void)
     _exit (ENTRUN_EXIT_ERROR);
   if (send (PID1_FD, "R", 1, MSG_NOSIGNAL) < 0)
     goto pid1_gone;
-  close (PID1_FD);
+  /* Kept where pid 1 makes the UDP publish relay's sockets. */
+  netsetup_engine_set_pid1 (engine, PID1_FD);
   ret = netsetup_engine_run (engine, CTL_FD);
   if (ret < 0)
     helper_fail ("network helper: its event loop: %s", strerror (-ret));

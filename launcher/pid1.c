@@ -214,19 +214,36 @@ wait_network_ready (entrun_sandbox_t *sb)
   ssize_t n;
   char ready;
 
-  /* The helper gone (ECONNRESET when it had not read all pid 1 sent):
-   * it failed, and entrun says why. */
-  if (n = read_all (sb->net_sock, &ready, 1), n == -ECONNRESET)
+  /* A helper that failed before it read what pid 1 sent it closed its
+   * end with that unread: the kernel says ECONNRESET, not EOF.  Either
+   * way the helper failed, and entrun says why (one line, not two). */
+  n = read_all (sb->net_sock, &ready, 1);
+  if (n == 0 || n == -ECONNRESET)
     _exit (ENTRUN_EXIT_ERROR);
   if (n < 0)
     {
       errno = (int)-n;
       die_errno ("waiting for the network helper");
     }
-  if (n != 1)
-    _exit (ENTRUN_EXIT_ERROR); /* the network helper failed: entrun says why */
+  /* With a UDP publish, pid 1 makes the relay's sockets for as long as the
+   * sandbox runs (see serve_network). */
+  if (netsetup_udp_service (sb->profile))
+    return;
   close (sb->net_sock);
   sb->net_sock = -1;
+}
+
+/* A request of the network helper's for a UDP publish socket: it must
+ * never hold pid 1 up (netsetup_udp_serve does not block).  Once the
+ * helper is gone or says something unexpected, pid 1 stops listening. */
+static void
+serve_network (entrun_sandbox_t *sb)
+{
+  if (netsetup_udp_serve (sb->profile, sb->net_sock) < 0)
+    {
+      close (sb->net_sock);
+      sb->net_sock = -1;
+    }
 }
 
 /* Reap everything that exited; return true once @payload has, with its
@@ -306,9 +323,21 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd)
 
   for (;;)
     {
+      struct pollfd pfd[2]
+          = { { .fd = sfd, .events = POLLIN }, { .fd = sb->net_sock, .events = POLLIN } };
       if (reap (payload, &status))
         break;
-      if (read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
+      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, -1) < 0)
+        {
+          /* EINTR, or the kernel short of memory: the command runs, so
+           * pid 1 cannot give up; again, a little later. */
+          if (errno != EINTR)
+            usleep (10000);
+          continue;
+        }
+      if (sb->net_sock >= 0 && pfd[1].revents)
+        serve_network (sb);
+      if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
         continue;
       if (si.ssi_signo == (uint32_t)ENTRUN_SIG_PARENT_DIED)
         {

@@ -188,23 +188,43 @@ protected_paths (const ent_profile_t *p, char *const *profile_files)
 }
 
 /* resources.pids/memory through a delegated cgroup: pid 1 goes into a new
- * child cgroup before it may run anything, so all of the sandbox is in. */
+ * child cgroup before it may run anything, so all of the sandbox is in.
+ * So does the network helper (@helper, or 0), before it reads a byte of
+ * the sandbox's: what it holds for the sandbox (flows, socket buffers,
+ * the kernel's share of them too) counts against resources.memory, as
+ * the sandbox's own memory would.  It is one process more than the
+ * sandbox's own: pids.max is raised by one for it. */
 static char *
-enter_cgroup (pid_t pid, const ent_profile_t *p)
+enter_cgroup (pid_t pid, pid_t helper, const ent_profile_t *p)
 {
   cleanup_free char *dir = NULL;
+  ent_resources_t r = p->resources;
   ent_error_t *err = NULL;
   char *created = NULL;
+  char msg[1024];
+  int ret;
 
-  if (p->resources.backend != ENT_RES_CGROUP || (p->resources.pids < 0 && p->resources.memory < 0))
+  if (r.backend != ENT_RES_CGROUP || (r.pids < 0 && r.memory < 0))
     return NULL;
+  if (helper > 0 && r.pids > 0)
+    r.pids++;
   if (entrun_cgroup_backend (&dir) != ENT_RES_CGROUP
-      || entrun_cgroup_enter (dir, pid, &p->resources, &created, &err) < 0)
+      || entrun_cgroup_enter (dir, pid, &r, &created, &err) < 0)
     {
-      char msg[1024];
       snprintf (msg, sizeof (msg), "resources: %s",
                 err ? ent_error_message (err) : "the delegated cgroup went away");
       die_after_pid1 (pid, 0, msg);
+    }
+  /* A helper already gone (ESRCH) failed, and says why on its socket. */
+  if (helper > 0 && (ret = entrun_cgroup_add (created, helper, &err)) < 0 && ret != -ESRCH)
+    {
+      /* pid 1 first, so that the cgroup is empty and goes too. */
+      snprintf (msg, sizeof (msg), "resources: %s (the network helper)", ent_error_message (err));
+      kill (pid, SIGKILL);
+      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      entrun_cgroup_remove (created);
+      die ("%s", msg);
     }
   verbose ("cgroup %s", created);
   return created;
@@ -766,7 +786,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
    * may run, a failure could no longer stop it (invariant 1). */
   if ((sfd = signalfd (-1, &sb.forwarded, SFD_CLOEXEC)) < 0)
     die_after_pid1 (sup.pid, errno, "signalfd");
-  cgroup = enter_cgroup (sup.pid, p);
+  cgroup = enter_cgroup (sup.pid, sup.helper, p);
   close (sync_pipe[0]);
   close (status_pipe[1]);
   write_maps (sup.pid, p);

@@ -31,10 +31,15 @@
 #include "ent-util.h"
 #include "frame-filter.h"
 #include "netsetup.h"
+#include "udp-publish.h"
 
 #define FRAME_MAX (NETSETUP_MTU + 64)
 #define RELAY_MAX 64
 #define RELAY_BUF 16384
+/* At the descriptor limit, listeners leave the poll set (an accept() that
+ * fails with EMFILE leaves them readable: a spin); this often it is seen
+ * whether descriptors are free again. */
+#define FD_RETRY_MS 100
 
 typedef struct engine_timer
 {
@@ -44,44 +49,32 @@ typedef struct engine_timer
   struct engine_timer *next;
 } engine_timer_t;
 
+/* One proxied connection.  Each side's poll events say exactly what the
+ * relay will do with it (read when there is room, write when there is
+ * something to write); errors end the connection, and a side that hung up
+ * leaves the poll set for good (its POLLHUP would be reported every
+ * round): what it still holds is read when there is room for it. */
 typedef struct relay
 {
   int fd[2];              /* 0: sandbox side, 1: proxy side; -1 when unused */
   char buf[2][RELAY_BUF]; /* buf[i]: read from fd[i], to write to fd[1 - i] */
   size_t len[2];
-  bool eof[2];
+  bool eof[2]; /* fd[i] read to its end */
+  bool hup[2]; /* fd[i] hung up: both its directions are done */
   bool connecting;
   int idx[2]; /* their pollfds this round */
 } relay_t;
 
-/* UDP publish (see udp_* below): one host socket on 127.0.0.1:H, and per
- * host client a socket made inside the sandbox's network namespace. */
-#define UDP_CLIENTS NETSETUP_UDP_CLIENTS
-#define UDP_IDLE_MS 60000
-
-typedef struct udp_client
-{
-  struct sockaddr_in addr; /* the host client */
-  int fd;                  /* in the sandbox's namespace, connected to S */
-  int64_t last_ms;
-} udp_client_t;
-
-typedef struct udp_pub
-{
-  int host_fd;
-  uint16_t sandbox_port;
-  udp_client_t clients[UDP_CLIENTS];
-} udp_pub_t;
-
 struct netsetup_engine
 {
   ent_net_mode_t mode;
-  udp_pub_t *udp;
-  size_t n_udp;
-  size_t udp_base; /* index of udp_fill's first pollfd this round */
   bool host_loopback;
   ent_publish_t *publish;
   size_t n_publish;
+  int stop_fd;
+  /* At the descriptor limit: listeners are not polled (see fds_check). */
+  bool fd_short;
+  int64_t fd_probe_ms;
   /* network.user */
   Slirp *slirp;
   int tapfd;
@@ -90,6 +83,13 @@ struct netsetup_engine
   uint32_t host[NETSETUP_HOST_ADDRS_MAX]; /* filter.host points here */
   uint16_t published[NETSETUP_PUBLISH_MAX]; /* and filter.published here */
   engine_timer_t *timers;
+  udp_publish_t *udp;
+  /* libslirp's listening sockets (TCP publishes): listener_of[fd] is 1 +
+   * their number for fd < n_listener_of; listener_idx[k] their pollfd. */
+  uint16_t *listener_of;
+  int n_listener_of;
+  int listener_idx[NETSETUP_PUBLISH_MAX];
+  size_t n_listeners;
   /* The poll set of one round, grown with the flows. */
   struct pollfd *pfd;
   size_t pfd_n, pfd_cap;
@@ -265,12 +265,21 @@ add_pollfd (netsetup_engine_t *e, int fd, short events)
 static int
 cb_add_poll (int fd, int events, void *opaque)
 {
+  netsetup_engine_t *e = opaque;
+  int listener = fd >= 0 && fd < e->n_listener_of ? e->listener_of[fd] : 0;
   short ev = 0;
+  int idx;
 
+  /* A listener at the descriptor limit: see fds_check. */
+  if (listener && e->fd_short)
+    return -1;
   ev |= (events & SLIRP_POLL_IN) ? POLLIN : 0;
   ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
   ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
-  return add_pollfd (opaque, fd, ev);
+  idx = add_pollfd (e, fd, ev);
+  if (listener)
+    e->listener_idx[listener - 1] = idx;
+  return idx;
 }
 
 static int
@@ -426,7 +435,7 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
     if (!c->publish[i].udp)
       e->published[e->filter.n_published++] = c->publish[i].sandbox_port;
   e->filter.published = e->published;
-  e->tapfd = e->listen_fd = -1;
+  e->tapfd = e->listen_fd = e->stop_fd = -1;
   memcpy (&e->proxy, &c->proxy, c->proxy_len);
   e->proxy_len = c->proxy_len;
   if (c->n_publish)
@@ -446,6 +455,39 @@ netsetup_engine_new (const netsetup_config_t *c, size_t len, netsetup_engine_t *
       return ret;
     }
   *out = e;
+  return 0;
+}
+
+/* The lowest free descriptor, as the next socket() will take it; or -1. */
+static int
+lowest_free_fd (int any_open)
+{
+  int fd = fcntl (any_open, F_DUPFD_CLOEXEC, 0);
+
+  if (fd >= 0)
+    close (fd);
+  return fd;
+}
+
+/* Remember @fd as one of libslirp's listening sockets. */
+static int
+add_listener (netsetup_engine_t *e, int fd)
+{
+  int yes = 0;
+  socklen_t len = sizeof (yes);
+
+  if (fd < 0 || getsockopt (fd, SOL_SOCKET, SO_ACCEPTCONN, &yes, &len) < 0 || !yes)
+    return 0; /* not where we thought: it goes unguarded, no worse */
+  if (fd >= e->n_listener_of)
+    {
+      uint16_t *p = reallocarray (e->listener_of, (size_t)fd + 1, sizeof (*p));
+      if (p == NULL)
+        return -ENOMEM;
+      memset (p + e->n_listener_of, 0, (size_t)(fd + 1 - e->n_listener_of) * sizeof (*p));
+      e->listener_of = p;
+      e->n_listener_of = fd + 1;
+    }
+  e->listener_of[fd] = (uint16_t)(++e->n_listeners);
   return 0;
 }
 
@@ -471,135 +513,26 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
   for (size_t i = 0; i < e->n_publish; i++)
     {
       const ent_publish_t *pub = &e->publish[i];
+      /* libslirp's tcp_listen() makes one socket: the lowest free fd. */
+      int next = lowest_free_fd (e->tapfd);
       if (pub->udp)
-        continue; /* relayed by udp_*: see there */
-      if (slirp_lib.add_hostfwd (e->slirp, pub->udp, loopback, pub->host_port, guest,
-                                 pub->sandbox_port)
+        continue; /* relayed by udp-publish.c: see there */
+      if (slirp_lib.add_hostfwd (e->slirp, 0, loopback, pub->host_port, guest, pub->sandbox_port)
           < 0)
-        return ent_error_set (
-            err, EADDRINUSE, "network.publish=%u:%u%s: cannot listen on 127.0.0.1:%u (in use?)",
-            pub->host_port, pub->sandbox_port, pub->udp ? "/udp" : "", pub->host_port);
-    }
-  return 0;
-}
-
-/* ---- UDP publish ---------------------------------------------------------- *
- *
- * libslirp's UDP host forward shows the sandbox a source of 10.0.2.2, and
- * with disable_host_loopback (our default) it drops every reply sent there,
- * so a UDP publish would be one-way.  Instead entrun relays it: datagrams
- * to the host's 127.0.0.1:H go out of sockets that pid 1 made inside the
- * sandbox's network namespace, connected to 10.0.2.100:S, and handed out
- * with the tap (an unprivileged entrun cannot setns there itself); replies
- * go back to the host client that sent them.  Each host client gets one of
- * NETSETUP_UDP_CLIENTS sockets, the least recently used one when all are
- * taken. */
-
-static int
-udp_start (netsetup_engine_t *e, const int *inner, ent_error_t **err)
-{
-  for (size_t i = 0; i < e->n_publish; i++)
-    {
-      const ent_publish_t *pub = &e->publish[i];
-      struct sockaddr_in sin = { .sin_family = AF_INET,
-                                 .sin_port = htons (pub->host_port),
-                                 .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-      udp_pub_t *u;
-      if (!pub->udp)
-        continue;
-      u = &e->udp[e->n_udp];
-      u->sandbox_port = pub->sandbox_port;
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        u->clients[j].fd = inner[e->n_udp * UDP_CLIENTS + j];
-      e->n_udp++;
-      u->host_fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      if (u->host_fd < 0 || bind (u->host_fd, (struct sockaddr *)&sin, sizeof (sin)) < 0)
         return ent_error_set (err, EADDRINUSE,
-                              "network.publish=%u:%u/udp: cannot listen on 127.0.0.1:%u (in use?)",
+                              "network.publish=%u:%u: cannot listen on 127.0.0.1:%u (in use?)",
                               pub->host_port, pub->sandbox_port, pub->host_port);
+      if (add_listener (e, next) < 0)
+        return ent_error_set (err, ENOMEM, "out of memory");
     }
   return 0;
-}
-
-static udp_client_t *
-udp_client_for (udp_pub_t *u, const struct sockaddr_in *from)
-{
-  udp_client_t *c, *pick = &u->clients[0];
-
-  for (int i = 0; i < UDP_CLIENTS; i++)
-    {
-      c = &u->clients[i];
-      if (c->addr.sin_port == from->sin_port && c->addr.sin_addr.s_addr == from->sin_addr.s_addr)
-        return c;
-      if (c->addr.sin_port == 0 ? pick->addr.sin_port != 0 || c < pick
-                                : pick->addr.sin_port != 0 && c->last_ms < pick->last_ms)
-        pick = c;
-    }
-  pick->addr = *from;
-  return pick;
-}
-
-static void
-udp_fill (netsetup_engine_t *e)
-{
-  int64_t now = now_ms ();
-
-  e->udp_base = e->pfd_n;
-  for (size_t i = 0; i < e->n_udp; i++)
-    {
-      udp_pub_t *u = &e->udp[i];
-      add_pollfd (e, u->host_fd, POLLIN);
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        {
-          udp_client_t *c = &u->clients[j];
-          if (c->addr.sin_port != 0 && now - c->last_ms > UDP_IDLE_MS)
-            c->addr.sin_port = 0; /* idle: free for another client */
-          add_pollfd (e, c->fd, POLLIN);
-        }
-    }
-}
-
-static void
-udp_dispatch (netsetup_engine_t *e)
-{
-  static char buf[65536];
-  size_t k = e->udp_base;
-  struct pollfd *fds = e->pfd;
-
-  for (size_t i = 0; i < e->n_udp && k + 1 + UDP_CLIENTS <= e->pfd_n; i++, k += 1 + UDP_CLIENTS)
-    {
-      udp_pub_t *u = &e->udp[i];
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        for (int r = 0; (fds[k + 1 + j].revents & POLLIN) && r < 64; r++)
-          {
-            udp_client_t *c = &u->clients[j];
-            ssize_t len = recv (c->fd, buf, sizeof (buf), 0);
-            if (len < 0)
-              break;
-            if (c->addr.sin_port == 0)
-              continue; /* a late reply to a client since expired */
-            sendto (u->host_fd, buf, (size_t)len, 0, (struct sockaddr *)&c->addr, sizeof (c->addr));
-            c->last_ms = now_ms ();
-          }
-      for (int r = 0; (fds[k].revents & POLLIN) && r < 64; r++)
-        {
-          struct sockaddr_in from;
-          socklen_t flen = sizeof (from);
-          ssize_t len
-              = recvfrom (u->host_fd, buf, sizeof (buf), 0, (struct sockaddr *)&from, &flen);
-          udp_client_t *c;
-          if (len < 0)
-            break;
-          c = udp_client_for (u, &from);
-          send (c->fd, buf, (size_t)len, 0);
-          c->last_ms = now_ms ();
-        }
-    }
 }
 
 int
 netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent_error_t **err)
 {
+  int ret;
+
   if (e->mode == ENT_NET_PROXY)
     {
       e->listen_fd = fd;
@@ -611,18 +544,8 @@ netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent_err
       return 0;
     }
   e->tapfd = fd;
-  if (e->n_publish)
-    {
-      int ret;
-      e->udp = calloc (e->n_publish, sizeof (udp_pub_t));
-      if (e->udp == NULL)
-        return ent_error_set (err, ENOMEM, "out of memory");
-      for (size_t i = 0; i < e->n_publish; i++)
-        for (int j = 0; j < UDP_CLIENTS; j++)
-          e->udp[i].clients[j].fd = -1;
-      if ((ret = udp_start (e, udp_fds, err)) < 0)
-        return ret;
-    }
+  if ((ret = udp_publish_new (e->publish, e->n_publish, udp_fds, &e->udp, err)) < 0)
+    return ret;
   return start_slirp (e, err);
 }
 
@@ -631,9 +554,40 @@ netsetup_engine_udp_fds (const netsetup_engine_t *e)
 {
   size_t n = 0;
 
-  for (size_t i = 0; i < e->n_publish; i++)
-    n += e->publish[i].udp ? UDP_CLIENTS : 0;
+  for (size_t i = 0; e->mode == ENT_NET_USER && i < e->n_publish; i++)
+    n += e->publish[i].udp ? NETSETUP_UDP_SPARE : 0;
   return n;
+}
+
+void
+netsetup_engine_set_pid1 (netsetup_engine_t *e, int sock)
+{
+  if (e->udp)
+    udp_publish_set_pid1 (e->udp, sock);
+  else if (sock >= 0)
+    close (sock);
+}
+
+/* The network of network.user is gone (the tap hung up: under
+ * network.admin the sandbox may delete tap0): the NAT, its published ports
+ * and the UDP relay go with it, and the loop only waits for the end. */
+static void
+network_gone (netsetup_engine_t *e)
+{
+  if (e->slirp)
+    slirp_lib.cleanup (e->slirp);
+  e->slirp = NULL;
+  while (e->timers)
+    {
+      engine_timer_t *t = e->timers;
+      e->timers = t->next;
+      free (t);
+    }
+  udp_publish_free (e->udp);
+  e->udp = NULL;
+  if (e->tapfd >= 0)
+    close (e->tapfd);
+  e->tapfd = -1;
 }
 
 void
@@ -641,38 +595,21 @@ netsetup_engine_free (netsetup_engine_t *e)
 {
   if (e == NULL)
     return;
-  if (e->slirp)
-    slirp_lib.cleanup (e->slirp);
-  while (e->timers)
-    {
-      engine_timer_t *t = e->timers;
-      e->timers = t->next;
-      free (t);
-    }
+  network_gone (e);
   for (size_t i = 0; e->relays && i < RELAY_MAX; i++)
     for (int s = 0; s < 2; s++)
       if (e->relays[i].fd[s] >= 0)
         close (e->relays[i].fd[s]);
   free (e->relays);
-  for (size_t i = 0; i < e->n_udp; i++)
-    {
-      if (e->udp[i].host_fd >= 0)
-        close (e->udp[i].host_fd);
-      for (int j = 0; j < UDP_CLIENTS; j++)
-        if (e->udp[i].clients[j].fd >= 0)
-          close (e->udp[i].clients[j].fd);
-    }
-  free (e->udp);
-  if (e->tapfd >= 0)
-    close (e->tapfd);
   if (e->listen_fd >= 0)
     close (e->listen_fd);
+  free (e->listener_of);
   free (e->publish);
   free (e->pfd);
   free (e);
 }
 
-/* ---- the event loop: network.user ---------------------------------------- */
+/* ---- descriptors ------------------------------------------------------------ */
 
 static void
 lower_timeout (int *timeout_ms, int64_t ms)
@@ -685,12 +622,63 @@ lower_timeout (int *timeout_ms, int64_t ms)
     *timeout_ms = (int)ms;
 }
 
+/* Are @n descriptors free?  Seen by taking them (and giving them back). */
+static bool
+fds_free (const netsetup_engine_t *e, int n)
+{
+  int fd[2] = { -1, -1 }, got = 0;
+
+  while (got < n && got < 2 && (fd[got] = fcntl (e->stop_fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+    got++;
+  for (int i = 0; i < got; i++)
+    close (fd[i]);
+  return got == n;
+}
+
 static void
-fill_slirp (netsetup_engine_t *e, int *timeout_ms)
+fds_short (netsetup_engine_t *e, int64_t now)
+{
+  e->fd_short = true;
+  e->fd_probe_ms = now;
+}
+
+/* At the descriptor limit (RLIMIT_NOFILE: the helper's bound on flows),
+ * an accept() fails with EMFILE and leaves its listener readable, so
+ * polling it would spin.  Listeners stay out of the poll set then, and
+ * every FD_RETRY_MS it is seen whether @need descriptors (an accepted
+ * connection, and the relay's own socket to the proxy) are free again;
+ * meanwhile new connections wait in the listener's backlog. */
+static void
+fds_check (netsetup_engine_t *e, int64_t now, int need, int *timeout_ms)
+{
+  if (!e->fd_short)
+    return;
+  if (now - e->fd_probe_ms >= FD_RETRY_MS)
+    {
+      e->fd_probe_ms = now;
+      e->fd_short = !fds_free (e, need);
+    }
+  if (e->fd_short)
+    lower_timeout (timeout_ms, e->fd_probe_ms + FD_RETRY_MS - now);
+}
+
+/* ---- the event loop: network.user ---------------------------------------- */
+
+static int
+udp_add_poll (int fd, short events, void *opaque)
+{
+  return add_pollfd (opaque, fd, events);
+}
+
+static void
+fill_slirp (netsetup_engine_t *e, int64_t now, int *timeout_ms)
 {
   uint32_t slirp_timeout = UINT32_MAX;
-  int64_t now = now_ms ();
 
+  for (size_t k = 0; k < e->n_listeners; k++)
+    e->listener_idx[k] = -1;
+  if (e->udp)
+    udp_publish_fill (e->udp, now, udp_add_poll, e, timeout_ms);
   e->tap_idx = add_pollfd (e, e->tapfd, POLLIN);
   slirp_lib.pollfds_fill (e->slirp, &slirp_timeout, cb_add_poll, e);
   if (slirp_timeout != UINT32_MAX)
@@ -721,11 +709,37 @@ run_timers (netsetup_engine_t *e)
     }
 }
 
+/* A host client knocks at a published TCP port: libslirp will accept(),
+ * which needs a descriptor.  None free: the listeners sit this round out
+ * (and the next ones, see fds_check). */
 static void
-dispatch_slirp (netsetup_engine_t *e)
+guard_listeners (netsetup_engine_t *e, int64_t now)
+{
+  bool knock = false;
+
+  for (size_t k = 0; k < e->n_listeners; k++)
+    knock |= e->listener_idx[k] >= 0 && (e->pfd[e->listener_idx[k]].revents & POLLIN);
+  if (!knock || fds_free (e, 1))
+    return;
+  fds_short (e, now);
+  for (size_t k = 0; k < e->n_listeners; k++)
+    if (e->listener_idx[k] >= 0)
+      e->pfd[e->listener_idx[k]].revents = 0;
+}
+
+static void
+dispatch_slirp (netsetup_engine_t *e, int64_t now)
 {
   static uint8_t frame[FRAME_MAX];
 
+  if (e->tap_idx >= 0 && (e->pfd[e->tap_idx].revents & (POLLERR | POLLHUP | POLLNVAL)))
+    {
+      network_gone (e);
+      return;
+    }
+  if (e->udp)
+    udp_publish_dispatch (e->udp, now, e->pfd, e->pfd_n);
+  guard_listeners (e, now);
   /* The sockets first, with the revents this poll() produced; only then
    * the guest's frames, which may create sockets the revents know nothing
    * of. */
@@ -756,47 +770,60 @@ relay_close (relay_t *r)
         r->fd[s] = -1;
       }
   r->len[0] = r->len[1] = 0;
-  r->eof[0] = r->eof[1] = r->connecting = false;
+  r->eof[0] = r->eof[1] = r->hup[0] = r->hup[1] = r->connecting = false;
 }
 
 static void
-relay_accept (netsetup_engine_t *e)
+relay_accept (netsetup_engine_t *e, int64_t now)
 {
-  for (int i = 0; i < RELAY_MAX; i++)
+  relay_t *r = NULL;
+  int in, out;
+
+  for (int i = 0; i < RELAY_MAX && r == NULL; i++)
+    if (e->relays[i].fd[0] < 0)
+      r = &e->relays[i];
+  if (r == NULL)
+    return; /* all slots busy: the connection waits in the backlog */
+  /* The accepted connection and the one to the proxy. */
+  if (!fds_free (e, 2))
     {
-      relay_t *r = &e->relays[i];
-      int in, out;
-      if (r->fd[0] >= 0)
-        continue;
-      in = accept4 (e->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (in < 0)
-        return;
-      out = socket (e->proxy.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      if (out < 0
-          || (connect (out, (struct sockaddr *)&e->proxy, e->proxy_len) < 0
-              && errno != EINPROGRESS))
-        {
-          close (in);
-          if (out >= 0)
-            close (out);
-          return;
-        }
-      *r = (relay_t){ .fd = { in, out }, .connecting = true };
+      fds_short (e, now);
       return;
     }
-  /* All slots busy: leave the connection in the backlog for later. */
+  in = accept4 (e->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (in < 0)
+    {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        fds_short (e, now);
+      return;
+    }
+  out = socket (e->proxy.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (out < 0
+      || (connect (out, (struct sockaddr *)&e->proxy, e->proxy_len) < 0 && errno != EINPROGRESS))
+    {
+      if (out < 0 && (errno == EMFILE || errno == ENFILE))
+        fds_short (e, now);
+      close (in);
+      if (out >= 0)
+        close (out);
+      return;
+    }
+  *r = (relay_t){ .fd = { in, out }, .connecting = true, .idx = { -1, -1 } };
 }
 
-/* Move bytes from r->fd[s] into buf[s] and from buf[s] to the other side. */
+/* Move bytes from r->fd[s] into buf[s] and from buf[s] to the other side;
+ * false when the connection is broken. */
 static bool
 relay_pump (relay_t *r, int s, short rev_in, short rev_out)
 {
   int o = 1 - s;
 
-  if ((rev_in & (POLLIN | POLLHUP)) && !r->eof[s] && r->len[s] < RELAY_BUF)
+  if ((rev_in & POLLIN) && !r->eof[s] && r->len[s] < RELAY_BUF)
     {
       ssize_t n = read (r->fd[s], r->buf[s] + r->len[s], RELAY_BUF - r->len[s]);
-      if (n == 0)
+      /* A side that hung up has nothing more coming: were it to say
+       * EAGAIN, that is its end too (no round may wait on it again). */
+      if (n == 0 || (n < 0 && errno == EAGAIN && r->hup[s]))
         r->eof[s] = true;
       else if (n < 0 && errno != EAGAIN && errno != EINTR)
         return false;
@@ -805,7 +832,7 @@ relay_pump (relay_t *r, int s, short rev_in, short rev_out)
     }
   if ((rev_out & POLLOUT) && r->len[s] > 0)
     {
-      ssize_t n = send (r->fd[o], r->buf[s], r->len[s], MSG_NOSIGNAL);
+      ssize_t n = send (r->fd[o], r->buf[s], r->len[s], MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n < 0 && errno != EAGAIN && errno != EINTR)
         return false;
       if (n > 0)
@@ -819,16 +846,27 @@ relay_pump (relay_t *r, int s, short rev_in, short rev_out)
   return true;
 }
 
+/* Side @s hung up, and what it still holds can go on now: read it
+ * without waiting for poll() (which would only say POLLHUP again). */
+static bool
+relay_drainable (const relay_t *r, int s)
+{
+  return r->hup[s] && !r->hup[1 - s] && !r->eof[s] && r->len[s] < RELAY_BUF;
+}
+
 static void
-fill_proxy (netsetup_engine_t *e)
+fill_proxy (netsetup_engine_t *e, int64_t now, int *timeout_ms)
 {
   bool room = false;
 
+  fds_check (e, now, 2, timeout_ms);
   for (int i = 0; i < RELAY_MAX; i++)
     room |= e->relays[i].fd[0] < 0;
-  /* With every slot busy the listener is left out: its backlog waits,
-   * and a readable listener nobody accepts from would spin the loop. */
-  e->listen_idx = add_pollfd (e, e->listen_fd, room ? POLLIN : 0);
+  /* With every slot busy, or no descriptor to spare, the listener is left
+   * out: its backlog waits, and a readable listener nobody accepts from
+   * would spin the loop. */
+  e->listen_idx
+      = room && !e->fd_short && e->listen_fd >= 0 ? add_pollfd (e, e->listen_fd, POLLIN) : -1;
   for (int i = 0; i < RELAY_MAX; i++)
     {
       relay_t *r = &e->relays[i];
@@ -838,10 +876,15 @@ fill_proxy (netsetup_engine_t *e)
           r->idx[s] = -1;
           if (r->fd[0] < 0)
             continue;
-          if (!r->connecting && !r->eof[s] && r->len[s] < RELAY_BUF)
+          if (relay_drainable (r, s))
+            lower_timeout (timeout_ms, 0);
+          if (r->hup[s])
+            continue;
+          if (!r->connecting && !r->eof[s] && r->len[s] < RELAY_BUF && !r->hup[1 - s])
             ev |= POLLIN;
           if (r->connecting ? s == 1 : r->len[1 - s] > 0)
             ev |= POLLOUT;
+          /* Even with no events: an error or hangup is reported, and acted on. */
           r->idx[s] = add_pollfd (e, r->fd[s], ev);
         }
     }
@@ -853,38 +896,67 @@ revents_at (const netsetup_engine_t *e, int idx)
   return idx >= 0 && (size_t)idx < e->pfd_n ? e->pfd[idx].revents : 0;
 }
 
+/* The upstream connect of @r; false when it failed or the client left. */
+static bool
+relay_connecting (relay_t *r, const short rev[2])
+{
+  int soerr = 0;
+  socklen_t sl = sizeof (soerr);
+
+  /* The client reset or closed while we connect: nobody to relay for. */
+  if (rev[0] & (POLLERR | POLLHUP | POLLNVAL))
+    return false;
+  if (!(rev[1] & (POLLOUT | POLLERR | POLLHUP)))
+    return true;
+  if (getsockopt (r->fd[1], SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr != 0)
+    return false;
+  r->connecting = false;
+  return true;
+}
+
+/* One round of @r; false when the connection is over. */
+static bool
+relay_step (relay_t *r, const short rev[2])
+{
+  if (r->connecting)
+    return relay_connecting (r, rev);
+  /* An error (a reset) ends the connection. */
+  if ((rev[0] | rev[1]) & (POLLERR | POLLNVAL))
+    return false;
+  for (int s = 0; s < 2; s++)
+    r->hup[s] |= (rev[s] & POLLHUP) != 0;
+  if (r->hup[0] && r->hup[1])
+    return false;
+  /* Nothing goes to a side that hung up: only what it still holds comes
+   * from it, read as if poll() had said POLLIN. */
+  for (int s = 0; s < 2; s++)
+    if (!r->hup[1 - s] && !relay_pump (r, s, rev[s] | (r->hup[s] ? POLLIN : 0), rev[1 - s]))
+      return false;
+  for (int s = 0; s < 2; s++)
+    if (r->hup[s] && r->eof[s] && r->len[s] == 0)
+      return false; /* all it held passed on, and it takes nothing more */
+  return !(r->eof[0] && r->eof[1] && !r->len[0] && !r->len[1]);
+}
+
 static void
-dispatch_proxy (netsetup_engine_t *e)
+dispatch_proxy (netsetup_engine_t *e, int64_t now)
 {
   for (int i = 0; i < RELAY_MAX; i++)
     {
       relay_t *r = &e->relays[i];
-      short rev0 = revents_at (e, r->idx[0]), rev1 = revents_at (e, r->idx[1]);
-      int soerr = 0;
-      socklen_t sl = sizeof (soerr);
-      if (r->fd[0] < 0)
-        continue;
-      if (r->connecting && (rev1 & (POLLOUT | POLLERR | POLLHUP)))
-        {
-          if (getsockopt (r->fd[1], SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr != 0)
-            {
-              relay_close (r);
-              continue;
-            }
-          r->connecting = false;
-          continue;
-        }
-      if (r->connecting)
-        continue;
-      /* POLLHUP on a TCP socket whose end we have read means both of its
-       * directions are done: nothing more can go either way there. */
-      if (!relay_pump (r, 0, rev0, rev1) || !relay_pump (r, 1, rev1, rev0)
-          || ((rev0 | rev1) & POLLERR) || (r->eof[0] && r->eof[1] && !r->len[0] && !r->len[1])
-          || ((rev0 & POLLHUP) && r->eof[0]) || ((rev1 & POLLHUP) && r->eof[1]))
+      short rev[2] = { revents_at (e, r->idx[0]), revents_at (e, r->idx[1]) };
+      if (r->fd[0] >= 0 && !relay_step (r, rev))
         relay_close (r);
     }
-  if (revents_at (e, e->listen_idx) & POLLIN)
-    relay_accept (e);
+  /* A listener does not fail; if it ever did, it would say so every
+   * round: then nothing more is accepted. */
+  if (revents_at (e, e->listen_idx) & (POLLERR | POLLHUP | POLLNVAL))
+    {
+      close (e->listen_fd);
+      e->listen_fd = -1;
+    }
+  else if (revents_at (e, e->listen_idx) & POLLIN)
+    relay_accept (e, now);
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -892,20 +964,22 @@ dispatch_proxy (netsetup_engine_t *e)
 int
 netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
 {
+  e->stop_fd = stop_fd;
   for (;;)
     {
       int timeout = -1;
+      int64_t now = now_ms ();
       e->pfd_n = 0;
       e->pfd_short = false;
       if (add_pollfd (e, stop_fd, POLLIN) < 0)
         return -ENOMEM;
       if (e->slirp)
         {
-          udp_fill (e);
-          fill_slirp (e, &timeout);
+          fds_check (e, now, 1, &timeout);
+          fill_slirp (e, now, &timeout);
         }
       else if (e->relays)
-        fill_proxy (e);
+        fill_proxy (e, now, &timeout);
       /* Short of memory for the poll set: wait a little, and dispatch
        * nothing from an incomplete round. */
       if (e->pfd_short)
@@ -914,18 +988,20 @@ netsetup_engine_run (netsetup_engine_t *e, int stop_fd)
         {
           if (errno == EINTR)
             continue;
-          return -errno;
+          if (errno != ENOMEM)
+            return -errno;
+          /* The kernel is short of memory: later, not at once. */
+          e->pfd_short = true;
+          poll (NULL, 0, 10);
         }
       if (e->pfd[0].revents)
         return 0;
       if (e->pfd_short)
         continue;
+      now = now_ms ();
       if (e->slirp)
-        {
-          udp_dispatch (e);
-          dispatch_slirp (e);
-        }
+        dispatch_slirp (e, now);
       else if (e->relays)
-        dispatch_proxy (e);
+        dispatch_proxy (e, now);
     }
 }

@@ -273,36 +273,44 @@ netsetup_resolv_conf (void)
 }
 
 int
-netsetup_send_fd (int sock, int fd)
+netsetup_send_fd_msg (int sock, int fd, const void *data, size_t len, int flags)
 {
-  char byte = 'F';
-  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
   union
   {
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } u;
-  struct msghdr msg = {
-    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof (u.buf)
-  };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+  struct cmsghdr *c;
 
-  memset (u.buf, 0, sizeof (u.buf));
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof (int));
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+  if (fd >= 0)
+    {
+      memset (u.buf, 0, sizeof (u.buf));
+      msg.msg_control = u.buf;
+      msg.msg_controllen = sizeof (u.buf);
+      c = CMSG_FIRSTHDR (&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (c), &fd, sizeof (int));
+    }
+  while (sendmsg (sock, &msg, flags | MSG_NOSIGNAL) < 0)
     if (errno != EINTR)
       return -errno;
   return 0;
 }
 
 int
-netsetup_recv_fd (int sock)
+netsetup_send_fd (int sock, int fd)
 {
-  char byte;
-  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  return netsetup_send_fd_msg (sock, fd, "F", 1, 0);
+}
+
+int
+netsetup_recv_fd_msg (int sock, void *data, size_t len, size_t *got, int flags)
+{
+  struct iovec iov = { .iov_base = data, .iov_len = len };
   union
   {
     char buf[CMSG_SPACE (sizeof (int))];
@@ -315,41 +323,121 @@ netsetup_recv_fd (int sock)
   ssize_t n;
   int fd;
 
-  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+  while ((n = recvmsg (sock, &msg, flags | MSG_CMSG_CLOEXEC)) < 0)
     if (errno != EINTR)
       return -errno;
   if (n == 0)
     return -EPIPE;
+  *got = (size_t)n < len ? (size_t)n : len;
   c = CMSG_FIRSTHDR (&msg);
-  if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS
+  if (c == NULL)
+    return -ENOMSG;
+  /* The buffer has room for one descriptor: more were dropped by the
+   * kernel (MSG_CTRUNC), and anything but SCM_RIGHTS carries none. */
+  if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS
       || c->cmsg_len != CMSG_LEN (sizeof (int)))
-    return -EPROTO;
+    {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
+          && c->cmsg_len >= CMSG_LEN (sizeof (int)))
+        {
+          memcpy (&fd, CMSG_DATA (c), sizeof (int));
+          close (fd);
+        }
+      return -EPROTO;
+    }
   memcpy (&fd, CMSG_DATA (c), sizeof (int));
   return fd;
 }
 
 int
-netsetup_send_udp_sockets (const ent_profile_t *p, int sock, ent_error_t **err)
+netsetup_recv_fd (int sock)
 {
-  struct sockaddr_in dst = { .sin_family = AF_INET };
+  char byte;
+  size_t got;
+  int fd = netsetup_recv_fd_msg (sock, &byte, 1, &got, 0);
+
+  return fd == -ENOMSG ? -EPROTO : fd;
+}
+
+bool
+netsetup_udp_service (const ent_profile_t *p)
+{
+  if (!netsetup_needs_engine (p) || p->net.mode != ENT_NET_USER)
+    return false;
+  for (size_t i = 0; i < p->net.n_publish; i++)
+    if (p->net.publish[i].udp)
+      return true;
+  return false;
+}
+
+/* The @index-th UDP publish of @p, or NULL. */
+static const ent_publish_t *
+udp_publish_at (const ent_profile_t *p, size_t index)
+{
+  for (size_t i = 0; i < p->net.n_publish; i++)
+    if (p->net.publish[i].udp && index-- == 0)
+      return &p->net.publish[i];
+  return NULL;
+}
+
+/* A UDP socket connected to 10.0.2.100:@port (it takes a fresh local port
+ * there), or -errno. */
+static int
+udp_socket_to (uint16_t port)
+{
+  struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons (port) };
+  cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
   inet_pton (AF_INET, NETSETUP_TAP_ADDR, &dst.sin_addr);
-  for (size_t i = 0; i < p->net.n_publish; i++)
-    {
-      if (!p->net.publish[i].udp)
-        continue;
-      dst.sin_port = htons (p->net.publish[i].sandbox_port);
-      for (int j = 0; j < NETSETUP_UDP_CLIENTS; j++)
-        {
-          cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-          int ret;
-          if (fd < 0 || connect (fd, (struct sockaddr *)&dst, sizeof (dst)) < 0)
-            return ent_error_set (err, errno, "network.publish: a UDP socket inside: %s",
-                                  strerror (errno));
-          if ((ret = netsetup_send_fd (sock, fd)) < 0)
-            return ent_error_set (err, -ret, "network.publish: handing a UDP socket out: %s",
-                                  strerror (-ret));
-        }
-    }
+  if (fd < 0 || connect (fd, (struct sockaddr *)&dst, sizeof (dst)) < 0)
+    return -errno;
+  return steal_fd (&fd);
+}
+
+int
+netsetup_send_udp_sockets (const ent_profile_t *p, int sock, ent_error_t **err)
+{
+  const ent_publish_t *pub;
+
+  for (uint16_t i = 0; (pub = udp_publish_at (p, i)) != NULL; i++)
+    for (int j = 0; j < NETSETUP_UDP_SPARE; j++)
+      {
+        netsetup_udp_msg_t msg = { .tag = NETSETUP_UDP_TAG, .index = i };
+        cleanup_close int fd = udp_socket_to (pub->sandbox_port);
+        int ret;
+        if (fd < 0)
+          return ent_error_set (err, -fd, "network.publish: a UDP socket inside: %s",
+                                strerror (-fd));
+        if ((ret = netsetup_send_fd_msg (sock, fd, &msg, sizeof (msg), 0)) < 0)
+          return ent_error_set (err, -ret, "network.publish: handing a UDP socket out: %s",
+                                strerror (-ret));
+      }
   return 0;
+}
+
+/* pid 1 serves this while the command runs, so it must never block, nor
+ * trust the request beyond its shape: a request names a UDP publish of
+ * pid 1's own profile by number, and the answer is a new socket to that
+ * publish's port (or none), sent without waiting.  The helper asks for a
+ * bounded number at a time (udp-publish.c); a request pid 1 cannot answer
+ * at once (a full socket) is dropped, and the helper forgets it. */
+int
+netsetup_udp_serve (const ent_profile_t *p, int sock)
+{
+  netsetup_udp_msg_t msg;
+  const ent_publish_t *pub;
+  cleanup_close int fd = -1;
+  ssize_t n = recv (sock, &msg, sizeof (msg), MSG_DONTWAIT | MSG_TRUNC);
+  int ret;
+
+  if (n < 0)
+    return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+  if (n == 0)
+    return -EPIPE;
+  if (n != sizeof (msg) || msg.tag != NETSETUP_UDP_TAG
+      || (pub = udp_publish_at (p, msg.index)) == NULL)
+    return -EPROTO;
+  fd = udp_socket_to (pub->sandbox_port);
+  ret = netsetup_send_fd_msg (sock, fd, &msg, sizeof (msg), MSG_DONTWAIT);
+  return ret == -EAGAIN ? 0 : ret;
 }

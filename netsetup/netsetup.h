@@ -25,13 +25,43 @@
 #define NETSETUP_DNS "10.0.2.3"
 #define NETSETUP_MTU 65520
 #define NETSETUP_PROXY_PORT 3128
-#define NETSETUP_UDP_CLIENTS 16 /* sandbox-side sockets per UDP publish */
 
-/* Inside, for network.user: NETSETUP_UDP_CLIENTS UDP sockets per UDP
- * publish, connected to 10.0.2.100:S, for entrun's relay (see engine.c).
- * Sends them over @sock, in publish order. */
+/* UDP publish (the relay is udp-publish.c, in the network helper): each
+ * host client of a UDP-published port gets a socket of its own inside the
+ * sandbox's network namespace, connected to 10.0.2.100:S, that no other
+ * client ever gets.  At most NETSETUP_UDP_CLIENTS clients per published
+ * port at a time (a new one replaces the one heard from least recently);
+ * a client the host side has not heard from for NETSETUP_UDP_IDLE seconds
+ * is forgotten, whatever the sandbox sends it.  The helper cannot make
+ * sockets in the sandbox's namespace: pid 1 makes them, NETSETUP_UDP_SPARE
+ * per published port before the command starts, then one per request. */
+#define NETSETUP_UDP_CLIENTS 64
+#define NETSETUP_UDP_IDLE 30
+#define NETSETUP_UDP_SPARE 4
+#define NETSETUP_UDP_TAG 'U'
+
+/* A request of the helper's, and pid 1's answer with the socket attached
+ * (SCM_RIGHTS), or none when it could not make one.  @index counts the
+ * profile's UDP publishes, in order. */
+typedef struct netsetup_udp_msg
+{
+  char tag; /* NETSETUP_UDP_TAG */
+  uint8_t pad;
+  uint16_t index;
+} netsetup_udp_msg_t;
+
+/* Does @p publish UDP ports through the relay (network.user/admin)? */
+bool netsetup_udp_service (const ent_profile_t *p);
+
+/* Inside, for network.user: NETSETUP_UDP_SPARE sockets per UDP publish,
+ * sent over @sock in publish order, each with its netsetup_udp_msg_t. */
 int netsetup_send_udp_sockets (const ent_profile_t *p, int sock, ent_error_t **err)
     __attribute__ ((warn_unused_result));
+
+/* Inside, in pid 1 once the command runs: answer one request waiting on
+ * @sock, without ever blocking.  0 to serve on, or -errno when the helper
+ * is gone or broke the protocol (stop serving then). */
+int netsetup_udp_serve (const ent_profile_t *p, int sock);
 
 /* Does @p need the engine outside (user-mode NAT or proxy relay)? */
 bool netsetup_needs_engine (const ent_profile_t *p);
@@ -57,6 +87,16 @@ const char *netsetup_resolv_conf (void);
 int netsetup_send_fd (int sock, int fd) __attribute__ ((warn_unused_result));
 /* Returns the received fd or -errno (-EPIPE when the peer closed). */
 int netsetup_recv_fd (int sock);
+/* The same with @len bytes of @data as the message, @fd attached unless
+ * it is -1, and @flags for sendmsg (MSG_NOSIGNAL is always added). */
+int netsetup_send_fd_msg (int sock, int fd, const void *data, size_t len, int flags)
+    __attribute__ ((warn_unused_result));
+/* Receive one message into @data (*got: its length, truncated to @len)
+ * and the fd attached to it: the fd, -ENOMSG when none came with it (an
+ * fd the kernel could not install is dropped: MSG_CTRUNC), -EPIPE when
+ * the peer closed, -EPROTO for control data other than one fd (closed),
+ * or -errno.  @flags for recvmsg (MSG_CMSG_CLOEXEC is always added). */
+int netsetup_recv_fd_msg (int sock, void *data, size_t len, size_t *got, int flags);
 
 /* ---- outside: the engine --------------------------------------------------- */
 
@@ -97,8 +137,13 @@ int netsetup_engine_start (netsetup_engine_t *e, int fd, const int *udp_fds, ent
 /* How many UDP sockets from inside the engine takes (for the publish
  * relay), after the tap fd. */
 size_t netsetup_engine_udp_fds (const netsetup_engine_t *e);
+/* Hand the engine the socket to the sandbox's pid 1, which makes the UDP
+ * publish relay's sockets (netsetup_udp_serve); it keeps it where there
+ * is a UDP publish and closes it otherwise. */
+void netsetup_engine_set_pid1 (netsetup_engine_t *e, int sock);
 /* Run the event loop until @stop_fd is readable or hangs up (0), or poll
- * fails (-errno). */
+ * fails (-errno).  No descriptor it polls can make it spin: every error
+ * and hangup is consumed, or the descriptor leaves the poll set. */
 int netsetup_engine_run (netsetup_engine_t *e, int stop_fd);
 void netsetup_engine_free (netsetup_engine_t *e);
 

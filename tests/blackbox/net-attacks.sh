@@ -32,34 +32,17 @@
 # network.sh).
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../net/rig.sh
+. "$top_srcdir/tests/net/rig.sh"
 
-REAL_ENTRUN=$(readlink -f "$ENTRUN")
 ATTACK=$top_srcdir/tests/net/attack.py
 CATCH=$top_srcdir/tests/net/catch.py
-USER_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-NS_OUT=entrun-na-out-$$ NS_FAR=entrun-na-far-$$
-VETH_OUT=nao$$ VETH_FAR=naf$$
 CTRL=198.18.7.2 HOST_ADDR=198.18.7.1 PORTN=8099
-OUTLOG='' FARLOG='' RIG_UP=''
-
-rig_teardown() {
-	[ -n "$RIG_UP" ] || return 0
-	ip netns pids "$NS_OUT" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
-	ip netns pids "$NS_FAR" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
-	ip netns del "$NS_OUT" 2>/dev/null
-	ip netns del "$NS_FAR" 2>/dev/null
-	RIG_UP=
-}
+OUTLOG='' FARLOG=''
 
 rig_setup() {
-	RIG_UP=1
-	ip netns add "$NS_OUT" && ip netns add "$NS_FAR" &&
-		ip -n "$NS_OUT" link set lo up && ip -n "$NS_FAR" link set lo up &&
-		ip link add "$VETH_OUT" netns "$NS_OUT" type veth peer name "$VETH_FAR" netns "$NS_FAR" &&
-		ip -n "$NS_OUT" addr add "$HOST_ADDR/24" dev "$VETH_OUT" &&
-		ip -n "$NS_FAR" addr add "$CTRL/24" dev "$VETH_FAR" &&
-		ip -n "$NS_OUT" link set "$VETH_OUT" up && ip -n "$NS_FAR" link set "$VETH_FAR" up &&
-		ip -n "$NS_OUT" route add default via "$CTRL" &&
+	mkdir -m 1777 "$TEST_TMP/w" || return 1
+	rig_up na "$HOST_ADDR" "$CTRL" &&
 		ip -n "$NS_FAR" addr add 169.254.169.254/32 dev lo &&
 		ip -n "$NS_FAR" addr add 10.0.2.15/32 dev lo &&
 		ip -n "$NS_FAR" addr add 10.0.2.77/32 dev lo || return 1
@@ -77,26 +60,6 @@ rig_setup() {
 		>"$TEST_TMP/far.ready" 2>&1 </dev/null &
 	track_bg $!
 	retry 50 grep -q ready "$TEST_TMP/out.ready" && retry 50 grep -q ready "$TEST_TMP/far.ready"
-}
-
-# Run entrun as this pass's user, inside OUT, with a clean environment.
-# The wrapper execs all the way down: its pid is entrun's.
-make_wrapper() {
-	local w=$TEST_TMP/entrun-$PASS home=/root
-	local -a pre=(ip netns exec "$NS_OUT")
-	if [ "$PASS" = user ]; then
-		pre+=(setpriv "--reuid=$ENTRUN_TEST_USER" "--regid=$(id -g "$ENTRUN_TEST_USER")"
-			--init-groups --)
-		home=/
-	fi
-	{
-		echo '#!/bin/sh'
-		printf 'exec'
-		printf ' %q' "${pre[@]}" env -i "PATH=$USER_PATH" "HOME=$home" LANG=C "$REAL_ENTRUN"
-		printf ' "$@"\n'
-	} >"$w"
-	chmod 755 "$w"
-	ENTRUN=$w
 }
 
 # What reached the listeners since the mark.
@@ -191,17 +154,6 @@ sysfs_checks() {
 	is "" "$OUT" "network.none: a host.fs.hide under /sys holds over the sandbox's own /sys"
 }
 
-# The helper of a running sandbox: HELPER and ENTRUN_PID set, or 1.
-start_with_helper() {
-	"$ENTRUN" $(tmp_grant) "$@" </dev/null >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" &
-	ENTRUN_PID=$!
-	track_bg "$ENTRUN_PID"
-	HELPER=
-	retry 50 sh -c "pgrep -P $ENTRUN_PID -f '^entrun-network-helper' >/dev/null" || return 1
-	HELPER=$(pgrep -P "$ENTRUN_PID" -f '^entrun-network-helper')
-	retry 50 grep -q '^Seccomp:[[:space:]]*2' "/proc/$HELPER/status"
-}
-
 field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 
 helper_checks() {
@@ -209,7 +161,7 @@ helper_checks() {
 	for mode in network.user network.proxy=http://$CTRL:3128; do
 		desc=${mode%%=*}
 		MARKER=$(unique_marker)
-		if ! start_with_helper -e "$mode" -- sleep "20.$MARKER"; then
+		if ! start_with_helper bg -e "$mode" -- sleep "20.$MARKER"; then
 			not_ok "$desc: a network helper runs beside the sandbox" "$(cat "$TEST_TMP/bg.err")"
 			continue
 		fi
@@ -247,7 +199,7 @@ helper_checks() {
 	done
 	# The helper leaves with the sandbox (checked by its pid: other
 	# scripts' helpers run in parallel).
-	if start_with_helper -e network.user -- sleep 1; then
+	if start_with_helper bg -e network.user -- sleep 1; then
 		wait_bounded "$ENTRUN_PID" 5
 		if retry 20 helper_gone "$HELPER"; then
 			ok "after a run, its network helper is gone"
@@ -288,7 +240,7 @@ terminal_checks() {
 }
 
 checks() {
-	make_wrapper
+	rig_wrapper
 	terminal_checks
 	control_checks
 	crash_checks
@@ -299,36 +251,4 @@ checks() {
 	ENTRUN=$REAL_ENTRUN
 }
 
-main() {
-	trap 'cleanup_pass; rig_teardown' EXIT
-	trap 'exit 130' INT TERM HUP
-	[ -x "$ENTRUN" ] || bail_out "no entrun binary at $ENTRUN (run make)"
-	if [ "$(id -u)" -ne 0 ]; then
-		skip_or_fail "needs root: the rig (network namespaces, a veth) can only be built by root; as root every check runs as root and as $ENTRUN_TEST_USER" \
-			"$SCRIPT_NAME checks"
-		done_testing
-		exit 0
-	fi
-	PASS=root
-	TEST_TMP=$(mktemp -d "${ENTRUN_TEST_TMPDIR:-/var/tmp}/entrun-$SCRIPT_NAME.XXXXXX") ||
-		bail_out "cannot create a temporary directory"
-	chmod 755 "$TEST_TMP"
-	mkdir -m 1777 "$TEST_TMP/w" || bail_out "cannot create $TEST_TMP/w"
-	have_tools "$SCRIPT_NAME checks" ip python3 setpriv pgrep || {
-		done_testing
-		exit 0
-	}
-	[ -c /dev/net/tun ] && chmod 0666 /dev/net/tun
-	if ! rig_setup; then
-		not_ok "the rig is up"
-		done_testing
-		exit 0
-	fi
-	if userns_ok; then checks; fi
-	PASS=user
-	if ensure_test_user && user_reaches_tree; then checks; fi
-	PASS=root
-	done_testing
-}
-
-main
+rig_main checks

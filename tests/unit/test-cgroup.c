@@ -119,6 +119,10 @@ START_TEST (enter_writes_limits_and_pid)
   /* memory.swap.max is written only where the kernel offers it. */
   snprintf (path, sizeof (path), "%s/memory.swap.max", created);
   ck_assert_int_ne (access (path, F_OK), 0);
+  /* The network helper joins it (a plain file here: the last pid written). */
+  ck_assert_int_eq (entrun_cgroup_add (created, 4343, &err), 0);
+  snprintf (path, sizeof (path), "%s/cgroup.procs", created);
+  ck_assert_str_eq (get (path), "4343\n");
   free (created);
 }
 END_TEST
