@@ -229,8 +229,9 @@ confine_limits (uint64_t memory)
  * false) it may also bind and listen (the published ports); after, not:
  * a helper taken over by a libslirp bug must not serve a port of the
  * user's (SO_REUSEPORT takeover) or listen anywhere.  fcntl is limited to
- * the flags calls, without O_ASYNC: F_SETOWN with F_SETSIG would let it
- * signal any process of the user's.  setsockopt is limited to the options
+ * the flags calls, without O_ASYNC, and F_DUPFD_CLOEXEC (the engine's test
+ * of the descriptor limit): F_SETOWN with F_SETSIG would let it signal any
+ * process of the user's.  setsockopt is limited to the options
  * libslirp and the relays set. */
 int
 entrun_nethelper_filter (bool started)
@@ -254,7 +255,7 @@ entrun_nethelper_filter (bool started)
     SCMP_SYS (rt_sigreturn), SCMP_SYS (rt_sigprocmask), SCMP_SYS (restart_syscall),
     SCMP_SYS (exit), SCMP_SYS (exit_group),
   };
-  static const int fcntl_cmds[] = { F_GETFL, F_GETFD, F_SETFD };
+  static const int fcntl_cmds[] = { F_GETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC };
   static const struct
   {
     int level, name;

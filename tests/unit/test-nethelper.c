@@ -51,6 +51,7 @@ attempts (bool started)
       try (out, "socket-netlink", socket (AF_NETLINK, SOCK_RAW, 0));
       try (out, "setfl-nonblock", fcntl (udp, F_SETFL, O_NONBLOCK));
       try (out, "setfl-async", fcntl (udp, F_SETFL, O_ASYNC));
+      try (out, "dupfd-cloexec", fcntl (udp, F_DUPFD_CLOEXEC, 0));
       try (out, "setown", fcntl (udp, F_SETOWN, getppid ()));
       try (out, "setsig", fcntl (udp, F_SETSIG, SIGKILL));
       try (out, "reuseaddr", setsockopt (udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof (one)));
@@ -92,6 +93,7 @@ START_TEST (running_helper_is_confined)
   ck_result ("socket-netlink", EPERM);
   ck_result ("setfl-nonblock", 0);
   ck_result ("setfl-async", EPERM);
+  ck_result ("dupfd-cloexec", 0);
   ck_result ("setown", EPERM);
   ck_result ("setsig", EPERM);
   ck_result ("reuseaddr", 0);
