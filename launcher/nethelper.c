@@ -230,7 +230,10 @@ confine_limits (uint64_t memory)
  * a helper taken over by a libslirp bug must not serve a port of the
  * user's (SO_REUSEPORT takeover) or listen anywhere.  fcntl is limited to
  * the flags calls, without O_ASYNC: F_SETOWN with F_SETSIG would let it
- * signal any process of the user's.  setsockopt is limited to the options
+ * signal any process of the user's; and F_DUPFD_CLOEXEC, a copy of a
+ * descriptor it has, with which the engine sees whether descriptors are
+ * free (fds_free in netsetup/engine.c: at the limit, listeners must leave
+ * the poll set or an accept failing with EMFILE would spin it).  setsockopt is limited to the options
  * libslirp and the relays set. */
 int
 entrun_nethelper_filter (bool started)
@@ -254,7 +257,7 @@ entrun_nethelper_filter (bool started)
     SCMP_SYS (rt_sigreturn), SCMP_SYS (rt_sigprocmask), SCMP_SYS (restart_syscall),
     SCMP_SYS (exit), SCMP_SYS (exit_group),
   };
-  static const int fcntl_cmds[] = { F_GETFL, F_GETFD, F_SETFD };
+  static const int fcntl_cmds[] = { F_GETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC };
   static const struct
   {
     int level, name;
