@@ -622,17 +622,28 @@ lower_timeout (int *timeout_ms, int64_t ms)
     *timeout_ms = (int)ms;
 }
 
-/* Are @n descriptors free?  Seen by taking them (and giving them back). */
+/* Are @n descriptors free?  Seen by taking them (and giving them back).
+ * Only EMFILE or ENFILE says no: were the check itself refused (the
+ * helper's seccomp filter must allow F_DUPFD_CLOEXEC), the relays must
+ * still work. */
 static bool
 fds_free (const netsetup_engine_t *e, int n)
 {
   int fd[2] = { -1, -1 }, got = 0;
+  bool full = false;
 
-  while (got < n && got < 2 && (fd[got] = fcntl (e->stop_fd, F_DUPFD_CLOEXEC, 0)) >= 0)
-    got++;
+  while (got < n && got < 2)
+    {
+      if ((fd[got] = fcntl (e->stop_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+        {
+          full = errno == EMFILE || errno == ENFILE;
+          break;
+        }
+      got++;
+    }
   for (int i = 0; i < got; i++)
     close (fd[i]);
-  return got == n;
+  return !full;
 }
 
 static void
