@@ -140,7 +140,8 @@ confine_filesystem (void)
   char map[64], resolv[PATH_MAX];
   bool have_resolv = realpath ("/etc/resolv.conf", resolv) != NULL;
   unsigned uid = (unsigned)getuid (), gid = (unsigned)getgid (); /* unmapped once unshared */
-  int fd;
+  char resolv_src[64] = "";
+  int fd, resolv_fd = -1;
 
   snprintf (map, sizeof (map), "%u %u 1\n", uid, uid);
   if (unshare (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
@@ -151,6 +152,12 @@ confine_filesystem (void)
   write_own_map ("/proc/self/gid_map", map);
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     helper_fail ("network helper: private mounts: %s", strerror (errno));
+  /* Held before the staging tmpfs covers /tmp: the file may live there
+   * (/etc/resolv.conf -> /tmp/...); bound through /proc/self/fd below. */
+  if (have_resolv && (resolv_fd = open (resolv, O_PATH | O_CLOEXEC)) < 0)
+    helper_fail ("network helper: %s: %s", resolv, strerror (errno));
+  if (have_resolv)
+    snprintf (resolv_src, sizeof (resolv_src), "/proc/self/fd/%d", resolv_fd);
   if (mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
              "size=16k,nr_inodes=8,mode=0555")
           < 0
@@ -162,11 +169,12 @@ confine_filesystem (void)
           || (fd = open ("etc/resolv.conf", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444)) < 0)
         helper_fail ("network helper: its /etc: %s", strerror (errno));
       close (fd);
-      if (mount (resolv, "etc/resolv.conf", NULL, MS_BIND, NULL) < 0
+      if (mount (resolv_src, "etc/resolv.conf", NULL, MS_BIND, NULL) < 0
           || mount (NULL, "etc/resolv.conf", NULL,
-                    MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags (resolv), NULL)
+                    MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags (resolv_src), NULL)
                  < 0)
         helper_fail ("network helper: binding %s: %s", resolv, strerror (errno));
+      close (resolv_fd);
     }
   /* glib seeds libslirp's random numbers (TCP initial sequence numbers,
    * DNS ids) from /dev/urandom, else from the time and pids. */
