@@ -461,7 +461,7 @@ tun_checks() {
 
 # shellcheck disable=SC2016 # expanded by the inner sh
 lifetime_checks() {
-	local i rc
+	local i rc up
 	expect_rc 7 "network.user: the payload's exit status (7) is entrun's" \
 		-e network.user -- sh -c 'exit 7'
 	no_leftovers "a network.user sandbox exited 7"
@@ -482,9 +482,13 @@ lifetime_checks() {
 		grep -qx up "$TEST_TMP/life2.out" 2>/dev/null && break
 		sleep 0.1
 	done
+	up=$(cat "$TEST_TMP/life2.out" 2>/dev/null)
 	kill -TERM "$BG_PID" 2>/dev/null
-	wait_bounded "$BG_PID" 5
+	# Bounded above the default --stop-timeout (10 s): a SIGTERM that never
+	# reached the command would end in its SIGKILL, 137, not 143.
+	wait_bounded "$BG_PID" 15
 	rc=$?
+	RUN_DIAG=("sandbox up before the SIGTERM: '${up}'" "entrun stderr: $(cat "$TEST_TMP/life2.err")")
 	is 143 "$rc" "network.proxy: SIGTERM to entrun ends the sandbox (128+15)"
 	no_leftovers "SIGTERM of a running network.proxy entrun"
 }
