@@ -262,6 +262,10 @@ entrun_nethelper_filter (bool started)
     SCMP_SYS (getrandom), SCMP_SYS (getpid), SCMP_SYS (getppid), SCMP_SYS (gettid),
     SCMP_SYS (rt_sigreturn), SCMP_SYS (rt_sigprocmask), SCMP_SYS (restart_syscall),
     SCMP_SYS (exit), SCMP_SYS (exit_group),
+#if defined(__SANITIZE_ADDRESS__)
+    /* ASan's runtime checks its signal stack before every noreturn call. */
+    SCMP_SYS (sigaltstack),
+#endif
   };
   static const int fcntl_cmds[] = { F_GETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC };
   static const struct

@@ -287,7 +287,12 @@ memory_case() {
 	erss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$ENTRUN_PID/status")
 	fds=$(fd_count "$HELPER")
 	diag "memory ($*): $(cat "$TEST_TMP/mem.out"); helper VmRSS $rss MiB, VmData $data MiB, $fds fds; entrun VmRSS $erss MiB"
-	if [ -n "$rss" ] && [ "$rss" -le "$bound" ]; then
+	# A sanitizer build's helper has no RLIMIT_DATA (the shadow memory
+	# counts as data) and ASan's quarantine on top: no bound to check.
+	if ldd "$REAL_ENTRUN" 2>/dev/null | grep -q 'lib[at]san'; then
+		skip "a sanitizer build: its memory is not entrun's" \
+			"8: 1,000 TCP connections held full ($*): the helper stays within $bound MiB"
+	elif [ -n "$rss" ] && [ "$rss" -le "$bound" ]; then
 		ok "8: 1,000 TCP connections held full ($*): the helper stays within $bound MiB (VmRSS $rss MiB, $fds fds)"
 	else
 		not_ok "8: 1,000 TCP connections held full ($*): the helper stays within $bound MiB" \
