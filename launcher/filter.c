@@ -95,8 +95,8 @@ add_rule (scmp_filter_ctx ctx, const ent_seccomp_rule_t *r, uint32_t action, ent
 
 /* Export @ctx as BPF into a malloc'd program.  libseccomp 2.5 exports only
  * to a file descriptor, so go through a memfd. */
-static int
-export_prog (scmp_filter_ctx ctx, struct sock_fprog *prog, ent_error_t **err)
+int
+entrun_filter_export (scmp_filter_ctx ctx, struct sock_fprog *prog, ent_error_t **err)
 {
   cleanup_close int fd = memfd_create ("entrun-seccomp", MFD_CLOEXEC);
   struct stat st;
@@ -159,7 +159,7 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *pr
       }
   if (which == ENT_SECCOMP_ERRNO && !any)
     return 0; /* no deny filter needed */
-  if ((ret = export_prog (ctx, prog, err)) < 0 || which == ENT_SECCOMP_ERRNO)
+  if ((ret = entrun_filter_export (ctx, prog, err)) < 0 || which == ENT_SECCOMP_ERRNO)
     return ret;
   if ((ret = entrun_filter_abi_prepend (p, prog, err)) < 0)
     {

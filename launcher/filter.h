@@ -16,6 +16,7 @@
 #define ENTRUN_FILTER_H
 
 #include <linux/filter.h>
+#include <seccomp.h>
 #include <stdbool.h>
 
 #include "entitlement.h"
@@ -67,5 +68,24 @@ typedef struct entrun_precompiled
 
 extern const entrun_precompiled_t entrun_precompiled[];
 extern const size_t entrun_precompiled_count;
+
+/* A BPF program in the same table: the network helper's two filters,
+ * [0] before its engine starts and [1] after (see nethelper-filter.c);
+ * a length of 0 when the build has none. */
+typedef struct entrun_prog
+{
+  const struct sock_filter *filter;
+  unsigned short len;
+} entrun_prog_t;
+
+extern const entrun_prog_t entrun_nethelper_precompiled[2];
+
+/* Export libseccomp's @ctx as BPF into a malloc'd @prog.  0, or -errno
+ * with @err set. */
+int entrun_filter_export (scmp_filter_ctx ctx, struct sock_fprog *prog, ent_error_t **err);
+
+/* The network helper's filter (@started: the one of after the start),
+ * compiled now into a malloc'd @prog: what seccomp-gen embeds. */
+int entrun_nethelper_filter_compile (bool started, struct sock_fprog *prog, ent_error_t **err);
 
 #endif

@@ -112,8 +112,23 @@ setup_identity (const ent_profile_t *p)
     die_errno ("setsid");
 }
 
-/* The network: lo up, and for network.user/proxy the tap or listening fd
- * handed to entrun outside. */
+/* The network's configuration (see netsetup_inside_configure).  Without a
+ * network helper there is none; with one, pid 1 does it while the payload
+ * and the helper set themselves up. */
+static void
+configure_network (entrun_sandbox_t *sb)
+{
+  ent_error_t *err = NULL;
+
+  if (sb->net_configured)
+    return;
+  if (netsetup_inside_configure (sb->profile, &err) < 0)
+    die ("%s", ent_error_message (err));
+  sb->net_configured = true;
+}
+
+/* The network: lo up (for network.user, configure_network), and for
+ * network.user/proxy the tap or listening fd handed to the helper. */
 static void
 setup_network (entrun_sandbox_t *sb, int tun_path)
 {
@@ -135,6 +150,9 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
       errno = -ret;
       die_errno ("handing the network to the network helper");
     }
+  /* The UDP publish relay's sockets connect inside: configured first. */
+  if (fd >= 0 && p->net.mode == ENT_NET_USER && netsetup_udp_service (p))
+    configure_network (sb);
   if (fd >= 0 && p->net.mode == ENT_NET_USER
       && (ret = netsetup_send_udp_sockets (p, sb->net_sock, &err)) < 0)
     {
@@ -379,7 +397,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
   entrun_mount_ctx_t mctx = { .profile = p, .protect = sb->protect, .git = sb->git, .sockets = sb->sockets };
   cleanup_close int tun_path = -1;
   pid_t self, payload;
-  int sfd;
+  int sfd, go[2] = { -1, -1 };
 
   wait_for_parent (sb);
   close_inherited_fds (sb);
@@ -404,8 +422,6 @@ entrun_pid1 (entrun_sandbox_t *sb)
       verbose ("pid 1: mounts locked in a nested user namespace");
     }
   setup_identity (p);
-  if (sb->net_sock >= 0)
-    wait_network_ready (sb);
   verbose ("pid 1: hostname, network and session ready");
 
   /* Made before the payload exists: once it may run, a failure here could
@@ -413,6 +429,13 @@ entrun_pid1 (entrun_sandbox_t *sb)
   sfd = signalfd (-1, &sb->forwarded, SFD_CLOEXEC);
   if (sfd < 0)
     die_errno ("signalfd");
+  /* With a network helper, the payload sets itself up while pid 1 makes
+   * the network and the helper starts, and waits at its exec for pid 1's
+   * word that the network is up (a hangup: it is not, and the payload
+   * never runs).  A socket, not a pipe: a payload that failed must not
+   * take pid 1 down with a SIGPIPE. */
+  if (sb->net_sock >= 0 && socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)
+    die_errno ("socketpair");
   self = getpid ();
   payload = fork ();
   if (payload < 0)
@@ -421,7 +444,23 @@ entrun_pid1 (entrun_sandbox_t *sb)
     {
       close (sb->status_fd);
       close (sfd);
+      if (sb->net_sock >= 0)
+        {
+          close (go[1]);
+          sb->go_fd = go[0];
+        }
       entrun_payload (sb, self);
+    }
+  if (sb->net_sock >= 0)
+    {
+      close (go[0]);
+      configure_network (sb);
+      wait_network_ready (sb);
+      /* EPIPE: the payload failed, and said why; its status follows. */
+      if (send (go[1], "g", 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET)
+        die_errno ("starting the command");
+      close (go[1]);
+      verbose ("pid 1: network ready");
     }
   supervise_payload (sb, payload, sfd);
 }

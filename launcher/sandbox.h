@@ -42,6 +42,9 @@ typedef struct entrun_sandbox
   int net_sock;  /* pid 1's end: hands the tap/listening fd to the
                     network helper, then waits for "network ready";
                     -1 without one */
+  bool net_configured; /* pid 1: netsetup_inside_configure() done */
+  int go_fd;     /* the payload reads: 1 byte once the network is up,
+                    just before its exec; -1 when nothing is awaited */
 } entrun_sandbox_t;
 
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount

@@ -178,7 +178,7 @@ add_default_route (struct nl_sock *sk, int ifindex, ent_error_t **err)
 }
 
 /* Create tap0 (IFF_TAP | IFF_NO_PI: plain ethernet frames, as libslirp
- * wants them) and configure it with libnl. */
+ * wants them); netsetup_inside_configure() configures it with libnl. */
 static int
 open_tun (int tun_path)
 {
@@ -193,10 +193,8 @@ open_tun (int tun_path)
 static int
 make_tap (int tun_path, int *fd_out, ent_error_t **err)
 {
-  cleanup_nl_sock struct nl_sock *sk = NULL;
   cleanup_close int fd = open_tun (tun_path);
   struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-  int ifindex, ret;
 
   if (fd < 0)
     return ent_error_set (err, errno,
@@ -207,6 +205,18 @@ make_tap (int tun_path, int *fd_out, ent_error_t **err)
   if (ioctl (fd, TUNSETIFF, &ifr) < 0)
     return ent_error_set (err, errno, "network.user: creating " NETSETUP_TAP_NAME ": %s",
                           strerror (errno));
+  *fd_out = steal_fd (&fd);
+  return 0;
+}
+
+int
+netsetup_inside_configure (const ent_profile_t *p, ent_error_t **err)
+{
+  cleanup_nl_sock struct nl_sock *sk = NULL;
+  int ifindex, ret;
+
+  if (p->net.mode != ENT_NET_USER)
+    return 0;
   ifindex = (int)if_nametoindex (NETSETUP_TAP_NAME);
   if (ifindex == 0)
     return ent_error_set (err, errno, "network.user: " NETSETUP_TAP_NAME " vanished");
@@ -215,7 +225,6 @@ make_tap (int tun_path, int *fd_out, ent_error_t **err)
       || (ret = add_address (sk, ifindex, err)) < 0
       || (ret = add_default_route (sk, ifindex, err)) < 0)
     return ret;
-  *fd_out = steal_fd (&fd);
   return 0;
 }
 

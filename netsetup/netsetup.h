@@ -71,12 +71,19 @@ bool netsetup_needs_engine (const ent_profile_t *p);
 /* Bring the loopback interface up with libnl-route-3. */
 int netsetup_loopback_up (ent_error_t **err) __attribute__ ((warn_unused_result));
 
-/* Set the sandbox's network up for @p; where the engine is needed, *fd_out
- * is the fd to hand to it (tap or listening socket), else -1.  @tun_path
+/* Set the sandbox's network up for @p (for network.user: create tap0,
+ * configured by netsetup_inside_configure); where the engine is needed,
+ * *fd_out is the fd to hand to it (tap or listening socket), else -1.  @tun_path
  * is an O_PATH fd of /dev/net/tun taken before the root changed, or -1 to
  * open /dev/net/tun by name.  (A tun fd belongs to the network namespace it
  * was opened in, so it is opened here, not earlier.) */
 int netsetup_inside (const ent_profile_t *p, int tun_path, int *fd_out, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+
+/* Then, for network.user, configure it: lo and tap0 up, tap0's address,
+ * the default route.  Apart because the engine can start on the bare
+ * device meanwhile (it sends nothing until the sandbox does). */
+int netsetup_inside_configure (const ent_profile_t *p, ent_error_t **err)
     __attribute__ ((warn_unused_result));
 
 /* The generated /etc/resolv.conf for network.user. */

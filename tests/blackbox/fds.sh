@@ -22,6 +22,12 @@ checks() {
 		--keep-fd 7 -- sh -c 'cat <&7'
 	expect "fds: open 7 200" "--keep-fd twice keeps both" \
 		--keep-fd 7 --keep-fd 200 -- "$PROBE" fds
+	# With a network helper the payload holds a socket to pid 1 until its
+	# exec (the word that the network is up): it must not outlive it.
+	expect "fds: ok" "network.user: no descriptor but 0-2 is open inside" \
+		-e network.user -- "$PROBE" fds
+	expect "fds: open 7 200" "network.user: --keep-fd twice keeps both, and nothing else" \
+		-e network.user --keep-fd 7 --keep-fd 200 -- "$PROBE" fds
 	run "$PROBE" fd-open 7
 	is "fd-open: ok" "$OUT" "control: fd 7 is open for a host command"
 

@@ -1,4 +1,4 @@
-/* Unit tests: the network helper's seccomp filter (launcher/nethelper.c),
+/* Unit tests: the network helper's seccomp filter (launcher/nethelper-filter.c),
  * loaded into a forked child that then tries what a helper taken over by
  * a libslirp bug would: signal the user's processes through F_SETOWN,
  * take over a port with SO_REUSEPORT, bind or listen after the start,
@@ -10,12 +10,14 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "sandbox.h"
 
 /* The errno of each attempt, as a line "name=errno" per attempt, in the
@@ -121,6 +123,26 @@ START_TEST (starting_helper_may_bind)
 }
 END_TEST
 
+/* The filters the binary embeds (launcher/seccomp-precompiled.c) are the
+ * ones the helper's rules compile to now: a stale table would load rules
+ * nobody reads any more. */
+START_TEST (embedded_filters_are_current)
+{
+  for (int started = 0; started < 2; started++)
+    {
+      struct sock_fprog prog;
+      ent_error_t *err = NULL;
+      const entrun_prog_t *pre = &entrun_nethelper_precompiled[started];
+      ck_assert_msg (entrun_nethelper_filter_compile (started, &prog, &err) == 0, "%s",
+                     ent_error_message (err));
+      ck_assert_uint_gt (pre->len, 0);
+      ck_assert_uint_eq (prog.len, pre->len);
+      ck_assert (memcmp (prog.filter, pre->filter, prog.len * sizeof (struct sock_filter)) == 0);
+      free (prog.filter);
+    }
+}
+END_TEST
+
 int
 main (void)
 {
@@ -131,6 +153,7 @@ main (void)
 
   tcase_add_test (tc, running_helper_is_confined);
   tcase_add_test (tc, starting_helper_may_bind);
+  tcase_add_test (tc, embedded_filters_are_current);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_tap (sr, "-");
