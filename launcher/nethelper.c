@@ -73,13 +73,19 @@
  * descriptors, carries about as many).  A flow past the limit fails
  * (the guest's connect gets a reset, its datagram is dropped) and a host
  * client of a published TCP port waits in the backlog; the helper never
- * grows past its memory bound.  (libslirp aborts when an allocation fails:
- * were a guest to get there some other way, that ends the sandbox, 125.) */
+ * grows past its memory bound.  (libslirp aborts when an allocation fails,
+ * which ends the sandbox, 125.  A guest that sends raw frames, under
+ * network.admin, gets there with one flow: libslirp sizes every mbuf by the
+ * MTU, and each 1-byte out-of-order segment it queues holds one, 64 KiB.)
+ * A UDP publish's sockets come on top (UDP_PUBLISH_FDS): the relay's host
+ * socket and its clients' inner ones, whose slots any local user can fill,
+ * must not eat into the sandbox's own flows. */
 #define HELPER_MEMORY_DEFAULT (512ULL << 20)
 #define HELPER_FLOW_BYTES (400ULL << 10)
 #define HELPER_BASE_BYTES (48ULL << 20)
 #define HELPER_NOFILE_MIN 64
 #define HELPER_NOFILE_MAX 4096
+#define UDP_PUBLISH_FDS (NETSETUP_UDP_CLIENTS + NETSETUP_UDP_SPARE + 1)
 
 /* Say why on the report socket (entrun prints it) and end. */
 static __attribute__ ((noreturn, format (printf, 1, 2))) void
@@ -218,13 +224,16 @@ nofile_for (uint64_t memory)
 }
 
 static void
-confine_limits (uint64_t memory)
+confine_limits (const netsetup_config_t *c)
 {
-  if (memory == 0)
-    memory = HELPER_MEMORY_DEFAULT;
+  uint64_t memory = c->memory ? c->memory : HELPER_MEMORY_DEFAULT;
+  rlim_t nofile = nofile_for (memory);
+
+  for (uint32_t i = 0; i < c->n_publish; i++)
+    nofile += c->publish[i].udp ? UDP_PUBLISH_FDS : 0;
   set_limit (RLIMIT_CORE, 0, "RLIMIT_CORE");
   set_limit (RLIMIT_FSIZE, 0, "RLIMIT_FSIZE");
-  set_limit (RLIMIT_NOFILE, nofile_for (memory), "RLIMIT_NOFILE");
+  set_limit (RLIMIT_NOFILE, nofile, "RLIMIT_NOFILE");
   set_limit (RLIMIT_MEMLOCK, 0, "RLIMIT_MEMLOCK");
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
   /* (A sanitizer's shadow memory counts as data: not under sanitizers.) */
@@ -242,12 +251,12 @@ confine_syscalls (bool started)
 }
 
 static void
-confine (uint64_t memory)
+confine (const netsetup_config_t *c)
 {
   int ret;
 
   confine_filesystem ();
-  confine_limits (memory);
+  confine_limits (c);
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     helper_fail ("network helper: PR_SET_DUMPABLE: %s", strerror (errno));
   /* Every set empty, the bounding and ambient sets too: the helper keeps
@@ -292,7 +301,7 @@ entrun_nethelper_main (void)
   /* Loads libslirp: before the filesystem goes away. */
   if (netsetup_engine_new (&config.c, (size_t)len, &engine, &err) < 0)
     helper_fail ("%s", ent_error_message (err));
-  confine (config.c.memory);
+  confine (&config.c);
 
   /* Only now the sandbox's descriptors, and its bytes. */
   if ((fd = netsetup_recv_fd (PID1_FD)) == -EPIPE)

@@ -299,8 +299,14 @@ typedef struct supervisor
   int64_t timeout_at, stop_at; /* deadlines (now_ms()), -1 when unset */
   pid_t helper;                /* the network helper, or 0 */
   int helper_ctl;              /* its report socket, or -1 */
+  int64_t helper_gone_at;      /* deadline for pid 1's status once the
+                                  helper said pid 1 was gone, or -1 */
   char helper_why[512];        /* END_HELPER: what happened to it */
 } supervisor_t;
+
+/* How long pid 1's status may take to follow the helper's word that pid 1
+ * is gone ('P'). */
+#define PID1_GONE_GRACE_MS 2000
 
 /* SIGTERM and SIGHUP ask entrun to stop: the request is forwarded and, if
  * the sandbox still runs --stop-timeout seconds later, it is killed, so that
@@ -347,6 +353,8 @@ poll_timeout (const supervisor_t *s)
 
   if (s->stop_at >= 0 && (next < 0 || s->stop_at < next))
     next = s->stop_at;
+  if (s->helper_gone_at >= 0 && (next < 0 || s->helper_gone_at < next))
+    next = s->helper_gone_at;
   if (next < 0)
     return -1;
   next -= now_ms ();
@@ -453,12 +461,15 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
       if (s->helper_ctl >= 0 && fds[2].revents)
         {
           /* From a running helper: a failure, or pid 1 gone before it
-           * heard "ready" (its status comes next). */
+           * heard "ready" (its status comes next: a helper taken over
+           * that says so falsely, to be watched no more, is caught by
+           * helper_gone_at). */
           char report = read_helper_report (s);
           if (report == 'P')
             {
               close (s->helper_ctl);
               s->helper_ctl = -1;
+              s->helper_gone_at = now_ms () + PID1_GONE_GRACE_MS;
               continue;
             }
           if (report != 'E')
@@ -470,6 +481,12 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
         *end = END_TIMEOUT;
       else if (s->stop_at >= 0 && now_ms () >= s->stop_at)
         *end = END_STOPPED;
+      else if (s->helper_gone_at >= 0 && now_ms () >= s->helper_gone_at)
+        {
+          snprintf (s->helper_why, sizeof (s->helper_why),
+                    "the network helper stopped, saying pid 1 was gone while it was not");
+          *end = END_HELPER;
+        }
       if (*end != END_PAYLOAD)
         {
           kill_sandbox (s->pid, s->own_pidns);
@@ -745,7 +762,8 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   int sync_pipe[2], status_pipe[2], net_pair[2];
   cleanup_free char *cgroup = NULL;
   supervisor_t sup = {
-    .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1
+    .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1,
+    .helper_gone_at = -1
   };
   ent_error_t *err = NULL;
   cleanup_close int sfd = -1;

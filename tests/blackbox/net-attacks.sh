@@ -197,6 +197,26 @@ helper_checks() {
 		sleep 0.2
 		is "" "$(pgrep -f "sleep 20.$MARKER")" "$desc: ... and nothing of the sandbox is left"
 	done
+	# A helper taken over says pid 1 is gone ('P': entrun then stops
+	# reading its reports) and quits, to leave the sandbox running with
+	# nobody watching.  gdb, run by root, plays the attacker inside it.
+	MARKER=$(unique_marker)
+	if ! command -v gdb >/dev/null; then
+		skip_or_fail "gdb is not installed" "a helper that falsely says pid 1 is gone ends the sandbox"
+	elif start_with_helper bg -e network.user -- sleep "20.$MARKER"; then
+		timeout 20 gdb -batch -nx -ex 'set sysroot /' -ex "file $REAL_ENTRUN" -ex "attach $HELPER" \
+			-ex 'call (long)send(3, "P", 1, 0x4000)' -ex 'call (void)_exit(0)' \
+			>"$TEST_TMP/gdb.out" 2>&1
+		wait_bounded "$ENTRUN_PID" 5
+		RC=$?
+		is 125 "$RC" "a helper that falsely says pid 1 is gone, then quits, ends the sandbox: exit 125"
+		like "$(cat "$TEST_TMP/bg.err")" "^entrun: the network helper stopped, saying pid 1 was gone while it was not; the sandbox was stopped$" \
+			"... with one line saying so"
+		sleep 0.2
+		is "" "$(pgrep -f "sleep 20.$MARKER")" "... and nothing of the sandbox is left"
+	else
+		not_ok "a helper that falsely says pid 1 is gone ends the sandbox" "no helper: $(cat "$TEST_TMP/bg.err")"
+	fi
 	# The helper leaves with the sandbox (checked by its pid: other
 	# scripts' helpers run in parallel).
 	if start_with_helper bg -e network.user -- sleep 1; then

@@ -28,7 +28,9 @@
 #     client's port receives nothing;
 #  8. memory: 1,000 TCP connections held full keep the helper within its
 #     bound (resources.memory, else 512 MiB); network.proxy with
-#     `ulimit -n 100` works after the command started.
+#     `ulimit -n 100` works after the command started;
+#  9. another local user holding every client slot of a UDP publish does
+#     not take the descriptors of the sandbox's own outbound flows.
 #
 # The rig is tests/net/rig.sh's: entrun runs in a network namespace OUT
 # (its "host") whose default route leads over a veth to a namespace FAR
@@ -230,6 +232,34 @@ ulimit_proxy_case() {
 		"8: with ulimit -n 100, 60 connections through network.proxy: the command runs to its end, exit 0, entrun silent"
 }
 
+# Another local user holds every client slot of a UDP publish: the
+# relay's sockets must not come out of the sandbox's own flows (a small
+# memory bound leaves the fewest of those).
+occupy_case() {
+	local h s fds
+	h=$(rand_port) s=$(rand_port)
+	if ! start_with_helper occupy -e resources.memory=64M -e network.user -e "network.publish=$h:$s/udp" -- \
+		sh -c "python3 $SPIN udp-server 60 $s & sleep 16; python3 $SPIN tcp-probe $FAR 8000 10; sleep 20"; then
+		not_ok "9: network.user with a UDP publish: the helper runs"
+		return
+	fi
+	wait_line occupy '^serving'
+	# (pid 1 makes the relay's sockets a few per second: the slots fill in
+	# some 15 s.)
+	on_host timeout 40 python3 "$SPIN" udp-occupy "$h" "$UDP_CLIENTS" 30 >/dev/null 2>&1 </dev/null &
+	track_bg $!
+	wait_line occupy '^probe [0-9]' 300
+	fds=$(fd_count "$HELPER")
+	if [ "$fds" -ge "$UDP_CLIENTS" ]; then
+		ok "9: control: the local user holds the publish's client slots (the helper has $fds descriptors)"
+	else
+		not_ok "9: control: the local user holds the publish's client slots" "the helper has $fds descriptors"
+	fi
+	is "probe 10 of 10" "$(grep '^probe [0-9]' "$TEST_TMP/occupy.out")" \
+		"9: ... and the sandbox still makes its outbound connections"
+	stop_sandbox
+}
+
 # The UDP publish scenario runs in the background while the other cases
 # run (it waits out an expiry): started first, judged last.
 udp_publish_start() {
@@ -311,6 +341,7 @@ checks() {
 	tapdel_case
 	emfile_case
 	ulimit_proxy_case
+	occupy_case
 	udp_publish_judge
 	memory_case 512
 	memory_case 256 -e resources.memory=256M

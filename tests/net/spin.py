@@ -21,6 +21,8 @@ On the host (where entrun runs):
   tcp-pend PORT N SECS     N connects to 127.0.0.1:PORT, held SECS
   udp-clients P1 P2 LIMIT IDLE
                            the UDP publish scenario (see udp_clients)
+  udp-occupy PORT N SECS   N sockets (another local user) each sending to
+                           127.0.0.1:PORT once a second: N client slots
 Inside the sandbox:
   udp-server SECS PORT...  answers each new peer "hi NAME", then sends it
                            "late to NAME #k" every 0.5 s, expired or not
@@ -35,6 +37,8 @@ Inside the sandbox:
   udp-flows IP PORT N      N UDP flows through the NAT, each from a socket
                            of its own that is closed at once
   tcp-fill IP PORT N SECS  N TCP connections, each written until it blocks
+  tcp-probe IP PORT N      N TCP connects in a row, each closed at once,
+                           0.3 s apart: "probe OK of N"
 """
 import os
 import resource
@@ -417,10 +421,38 @@ def tcp_fill(argv):
     time.sleep(secs)
 
 
+def udp_occupy(argv):
+    port, n, secs = int(argv[0]), int(argv[1]), float(argv[2])
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+    say("occupying", n)
+    end = time.time() + secs
+    while time.time() < end:
+        for s in socks:
+            s.sendto(b"o:occupy", ("127.0.0.1", port))
+        time.sleep(1)
+
+
+def tcp_probe(argv):
+    ip, port, n = argv[0], int(argv[1]), int(argv[2])
+    good = 0
+    for _ in range(n):
+        s = socket.socket()
+        s.settimeout(3)
+        try:
+            s.connect((ip, port))
+            good += 1
+        except OSError as e:
+            say("probe failed:", e)
+        s.close()
+        time.sleep(0.3)
+    say("probe", good, "of", n)
+
+
 COMMANDS = {
     "serve": serve, "udp-send": udp_send, "tcp-pend": tcp_pend, "udp-clients": udp_clients,
     "udp-server": udp_server, "icmp-forge": icmp_forge, "hold": hold, "halfclose": halfclose,
-    "reset": reset, "udp-flows": udp_flows, "tcp-fill": tcp_fill,
+    "reset": reset, "udp-flows": udp_flows, "tcp-fill": tcp_fill, "udp-occupy": udp_occupy,
+    "tcp-probe": tcp_probe,
 }
 
 if __name__ == "__main__":
