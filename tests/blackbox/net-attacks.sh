@@ -156,6 +156,18 @@ sysfs_checks() {
 
 field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 
+# sandbox_ended DESC WHY: the background entrun ($ENTRUN_PID, its command
+# "sleep 20.$MARKER") exits 125 within 5 s, saying "WHY (an ERE); the
+# sandbox was stopped" in one line, and leaves nothing behind.
+sandbox_ended() {
+	wait_bounded "$ENTRUN_PID" 5
+	RC=$?
+	is 125 "$RC" "$1: exit 125"
+	like "$(cat "$TEST_TMP/bg.err")" "^entrun: $2; the sandbox was stopped$" "$1: ... with one line saying so"
+	sleep 0.2
+	is "" "$(pgrep -f "sleep 20.$MARKER")" "$1: ... and nothing of the sandbox is left"
+}
+
 helper_checks() {
 	local mode desc root
 	for mode in network.user network.proxy=http://$CTRL:3128; do
@@ -189,13 +201,8 @@ helper_checks() {
 		is "$(field "$ENTRUN_PID" Uid)" "$(field "$HELPER" Uid)" \
 			"$desc: the helper runs as the caller"
 		kill -KILL "$HELPER"
-		wait_bounded "$ENTRUN_PID" 5
-		RC=$?
-		is 125 "$RC" "$desc: a SIGKILL of the helper ends the sandbox: exit 125"
-		like "$(cat "$TEST_TMP/bg.err")" "^entrun: the network helper died \\(Killed\\); the sandbox was stopped$" \
-			"$desc: ... with one line saying so"
-		sleep 0.2
-		is "" "$(pgrep -f "sleep 20.$MARKER")" "$desc: ... and nothing of the sandbox is left"
+		sandbox_ended "$desc: a SIGKILL of the helper ends the sandbox" \
+			"the network helper died \\(Killed\\)"
 	done
 	# A helper taken over says pid 1 is gone ('P': entrun then stops
 	# reading its reports) and quits, to leave the sandbox running with
@@ -207,13 +214,8 @@ helper_checks() {
 		timeout 20 gdb -batch -nx -ex 'set sysroot /' -ex "file $REAL_ENTRUN" -ex "attach $HELPER" \
 			-ex 'call (long)send(3, "P", 1, 0x4000)' -ex 'call (void)_exit(0)' \
 			>"$TEST_TMP/gdb.out" 2>&1
-		wait_bounded "$ENTRUN_PID" 5
-		RC=$?
-		is 125 "$RC" "a helper that falsely says pid 1 is gone, then quits, ends the sandbox: exit 125"
-		like "$(cat "$TEST_TMP/bg.err")" "^entrun: the network helper stopped, saying pid 1 was gone while it was not; the sandbox was stopped$" \
-			"... with one line saying so"
-		sleep 0.2
-		is "" "$(pgrep -f "sleep 20.$MARKER")" "... and nothing of the sandbox is left"
+		sandbox_ended "a helper that falsely says pid 1 is gone, then quits, ends the sandbox" \
+			"the network helper stopped, saying pid 1 was gone while it was not"
 	else
 		not_ok "a helper that falsely says pid 1 is gone ends the sandbox" "no helper: $(cat "$TEST_TMP/bg.err")"
 	fi
