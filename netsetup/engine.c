@@ -498,7 +498,10 @@ start_slirp (netsetup_engine_t *e, ent_error_t **err)
                       .in_enabled = true,
                       .if_mtu = NETSETUP_MTU,
                       .if_mru = NETSETUP_MTU,
-                      .disable_host_loopback = !e->host_loopback };
+                      .disable_host_loopback = !e->host_loopback,
+                      /* The address is static (pid 1 sets it); the frame
+                       * filter drops DHCP too. */
+                      .disable_dhcp = true };
   struct in_addr loopback = { .s_addr = htonl (INADDR_LOOPBACK) }, guest;
 
   inet_pton (AF_INET, "10.0.2.0", &cfg.vnetwork);

@@ -37,7 +37,6 @@
 #define ICMP_ECHO 8
 
 #define PORT_BOOTP_SERVER 67
-#define PORT_BOOTP_CLIENT 68
 #define PORT_TFTP 69
 #define PORT_DNS 53
 #define ADDR_BROADCAST 0xffffffffu
@@ -89,7 +88,7 @@ static const char *const verdict_names[FRAME_VERDICT_COUNT] = {
 
 /* Destinations that no grant but link_local opens (link_local: see
  * dst_verdict).  255.255.255.255 lies in 224.0.0.0/3 but is handled
- * first, for DHCP. */
+ * first, under a name of its own. */
 static const struct
 {
   uint32_t net, mask;
@@ -328,18 +327,6 @@ filter_l4 (const uint8_t *ip, size_t total, l4_info_t *info)
 
 /* ---- addresses ------------------------------------------------------------ */
 
-/* A DHCP DISCOVER or REQUEST: UDP 68 -> 67 to the limited broadcast, from
- * 0.0.0.0 (no address yet) or the guest.  libslirp's udp_input() hands
- * these to its BOOTP server before any socket is made.  The guest's
- * address is static, so this only keeps a DHCP client in the sandbox from
- * waiting in vain. */
-static bool
-is_dhcp (const netsetup_frame_config_t *cfg, const l4_info_t *l4, uint32_t src, uint32_t dst)
-{
-  return l4->proto == PROTO_UDP && l4->sport == PORT_BOOTP_CLIENT && l4->dport == PORT_BOOTP_SERVER
-         && dst == ADDR_BROADCAST && (src == 0 || src == cfg->guest);
-}
-
 /* The gateway: libslirp answers ICMP echo itself; TCP and UDP it connects
  * to the host's 127.0.0.1 with host_loopback, and refuses without (its
  * disable_host_loopback).  The filter drops them without host_loopback
@@ -387,15 +374,17 @@ static netsetup_frame_verdict_t
 address_verdict (const netsetup_frame_config_t *cfg, const l4_info_t *l4, uint32_t src,
                  uint32_t dst)
 {
-  bool dhcp = is_dhcp (cfg, l4, src, dst);
-
   /* The source: libslirp keys its sockets by it and sends replies to it;
    * a forged one would make it answer on the guest's behalf to addresses
-   * the guest does not have. */
-  if (src != cfg->guest && !(src == 0 && dhcp))
+   * the guest does not have.  No DHCP either (from 0.0.0.0, or to the
+   * limited broadcast): the guest's address is static, libslirp's DHCP
+   * server is off (engine.c), and its BOOTP parser is code no frame of
+   * the sandbox's needs to reach.  (Answered, it would hand out an
+   * address whose frames this filter drops.) */
+  if (src != cfg->guest)
     return FRAME_DROP_SOURCE;
   if (dst == ADDR_BROADCAST)
-    return dhcp ? FRAME_ACCEPT : FRAME_DROP_DST_BROADCAST;
+    return FRAME_DROP_DST_BROADCAST;
   /* 127.0.0.0/8: libslirp connects such a destination as it is, so a guest
    * socket bound to tap0 (SO_BINDTODEVICE) reached the host's loopback
    * (issue 13).  169.254.0.0/16 holds cloud metadata services

@@ -44,12 +44,13 @@
  *   UDP       the length field equal to the IP payload length (>= 8);
  *             neither port 0.
  *   ICMP      at least 8 bytes; echo request (type 8, code 0) only.
- *   source    the guest's own address; 0.0.0.0 only for DHCP (below).
+ *   source    the guest's own address (so no DHCP from 0.0.0.0: the
+ *             address is static and libslirp's DHCP server off).
  *   dest      never one of the host's own addresses (cfg->host: the
  *             host's services bound to 0.0.0.0 are its loopback's by
  *             another name), never 127.0.0.0/8, 0.0.0.0/8, 224.0.0.0/3 (multicast and
- *             class E), 255.255.255.255 (except DHCP: UDP 68 -> 67 from
- *             0.0.0.0 or the guest); 169.254.0.0/16 only with link_local;
+ *             class E), 255.255.255.255 (no DHCP either); 169.254.0.0/16
+ *             only with link_local;
  *             inside the guest network only the gateway and the DNS
  *             address:
  *               gateway  TCP from a published port (cfg->published: the
@@ -102,7 +103,7 @@ typedef enum netsetup_frame_verdict
   FRAME_DROP_DST_THIS_NETWORK,    /* 0.0.0.0/8 */
   FRAME_DROP_DST_LINK_LOCAL,      /* 169.254.0.0/16 without link_local */
   FRAME_DROP_DST_MULTICAST,       /* 224.0.0.0/3: multicast and class E */
-  FRAME_DROP_DST_BROADCAST,       /* 255.255.255.255, not DHCP */
+  FRAME_DROP_DST_BROADCAST,       /* 255.255.255.255, DHCP's too */
   FRAME_DROP_DST_GUEST_NETWORK,   /* a guest-network address other than
                                      the gateway and DNS */
   FRAME_DROP_DST_GATEWAY,         /* the gateway without host_loopback */

@@ -135,6 +135,10 @@ forbidden_checks() {
 		python3 $ATTACK udp 10.0.2.15 $PORTN; python3 $ATTACK tcp 10.0.2.77 $PORTN; python3 $ATTACK raw-syn 10.0.2.15 $PORTN"
 	nothing_reached "network.admin: TCP and UDP to 10.0.2.15 and 10.0.2.77 (in the sandbox's /24, neither gateway nor DNS) produce nothing outside" \
 		"$FARLOG" "$FAR_AT" "10\\.0\\.2\\."
+	# libslirp's DHCP server and BOOTP parser: off, and no frame gets there.
+	attack -e network.admin -- python3 "$ATTACK" dhcp
+	is "dhcp: no offer" "$OUT" \
+		"network.admin: DHCPDISCOVERs from the guest's address and from 0.0.0.0 get no offer (the old helper offered 10.0.2.15)"
 }
 
 sysfs_checks() {

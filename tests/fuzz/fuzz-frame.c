@@ -205,7 +205,8 @@ new_slirp (bool host_loopback)
                       .vdhcp_start.s_addr = htonl (0x0a00020f),
                       .if_mtu = 65520,
                       .if_mru = 65520,
-                      .disable_host_loopback = !host_loopback };
+                      .disable_host_loopback = !host_loopback,
+                      .disable_dhcp = true }; /* as engine.c */
   Slirp *slirp = slirp_new (&cfg, &callbacks, NULL);
 
   if (slirp == NULL)
@@ -233,19 +234,15 @@ static void
 check_accepted_ipv4 (const netsetup_frame_config_t *cfg, const uint8_t *f, size_t len)
 {
   uint32_t src, dst;
-  bool dhcp;
 
   if (len < 34 || f[14] != 0x45 || ((f[20] << 8 | f[21]) & 0xbfff) != 0
       || (f[23] != 1 && f[23] != 6 && f[23] != 17))
     abort ();
   src = be32 (f + 26);
   dst = be32 (f + 30);
-  dhcp = dst == 0xffffffff && f[23] == 17 && len >= 42 && f[34] == 0 && f[35] == 68 && f[36] == 0
-         && f[37] == 67;
-  if (src != cfg->guest && !(src == 0 && dhcp))
+  if (src != cfg->guest)
     abort ();
-  if (in_net (dst, 0x7f000000, 8) || in_net (dst, 0, 8)
-      || (in_net (dst, 0xe0000000, 3) && !(dst == 0xffffffff && dhcp))
+  if (in_net (dst, 0x7f000000, 8) || in_net (dst, 0, 8) || in_net (dst, 0xe0000000, 3)
       || (in_net (dst, 0xa9fe0000, 16) && !cfg->link_local))
     abort ();
   if (in_net (dst, cfg->network, 24) && dst != cfg->gateway && dst != cfg->dns)

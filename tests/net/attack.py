@@ -17,6 +17,9 @@ gateway and DNS addresses, and hosts in network namespaces they made.
   raw-syn IP PORT             a TCP SYN to IP:PORT, crafted, out of tap0
   udp IP PORT / tcp IP PORT   plain UDP datagram / TCP connect
   tcp-from SPORT IP PORT      TCP connect from local port SPORT
+  dhcp                        DHCPDISCOVERs to 255.255.255.255:67 (from the
+                              guest's address, and raw from 0.0.0.0); says
+                              "dhcp: offer of A.B.C.D" or "dhcp: no offer"
 """
 import os
 import socket
@@ -57,8 +60,8 @@ def send_frame(frame):
     s.close()
 
 
-def eth(payload, ethertype=0x0800):
-    return GW_MAC + tap_mac() + struct.pack("!H", ethertype) + payload
+def eth(payload, ethertype=0x0800, dst=GW_MAC):
+    return dst + tap_mac() + struct.pack("!H", ethertype) + payload
 
 
 def tcp_syn(src, dst, sport, dport):
@@ -135,6 +138,33 @@ def main(argv):
             print("tcp-from: connected")
         except OSError as e:
             print("tcp-from: %s" % e)
+    elif cmd == "dhcp":
+        # BOOTREQUEST, Ethernet, xid, the MAC, the magic cookie, option 53
+        # DHCPDISCOVER, end.
+        mac = tap_mac()
+        bootp = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, 0, 0x1e47a11, 0, 0x8000,
+                            bytes(4), bytes(4), bytes(4), bytes(4), mac + bytes(10),
+                            bytes(64), bytes(128)) + b"\x63\x82\x53\x63\x35\x01\x01\xff"
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"tap0")
+        s.bind(("0.0.0.0", 68))
+        udp = struct.pack("!HHHH", 68, 67, 8 + len(bootp), 0) + bootp
+        raw = eth(ipv4("0.0.0.0", "255.255.255.255", 17, udp), dst=b"\xff" * 6)
+        s.settimeout(0.5)
+        offer = None
+        for _ in range(4):
+            s.sendto(bootp, ("255.255.255.255", 67))
+            send_frame(raw)
+            try:
+                data = s.recv(2048)
+                if len(data) >= 20 and data[0] == 2:
+                    offer = socket.inet_ntoa(data[16:20])
+                    break
+            except socket.timeout:
+                pass
+        print("dhcp: offer of %s" % offer if offer else "dhcp: no offer")
     elif cmd == "tcp":
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.settimeout(2)

@@ -308,15 +308,19 @@ START_TEST (accepts_arp)
 }
 END_TEST
 
-START_TEST (accepts_dhcp)
+/* The address is static: libslirp's DHCP server (off too) and its BOOTP
+ * parser see no DISCOVER or REQUEST, from 0.0.0.0 or from the guest. */
+START_TEST (drops_dhcp)
 {
   frame_t f;
   uint8_t bootp[240] = { 1, 1, 6 };
 
   udp (&f, 0, 0xffffffff, 68, 67, bootp, sizeof (bootp));
-  ck_verdict (&f, FRAME_ACCEPT);
+  ck_verdict (&f, FRAME_DROP_SOURCE);
   udp (&f, GUEST, 0xffffffff, 68, 67, bootp, sizeof (bootp));
-  ck_verdict (&f, FRAME_ACCEPT);
+  ck_verdict (&f, FRAME_DROP_DST_BROADCAST);
+  udp (&f, GUEST, GATEWAY, 68, 67, bootp, sizeof (bootp));
+  ck_verdict (&f, FRAME_DROP_DST_GATEWAY);
 }
 END_TEST
 
@@ -726,7 +730,7 @@ START_TEST (drops_forged_source)
       tcp_syn (&f, src[i], OUTSIDE, 80);
       ck_verdict (&f, FRAME_DROP_SOURCE);
     }
-  /* 0.0.0.0 is for DHCP only: not to the gateway, not from another port. */
+  /* 0.0.0.0, the DHCP client's source, for nothing. */
   udp (&f, 0, GATEWAY, 68, 67, "x", 1);
   ck_verdict (&f, FRAME_DROP_SOURCE);
   udp (&f, 0, 0xffffffff, 1068, 67, "x", 1);
@@ -976,7 +980,7 @@ START_TEST (drops_every_truncation)
   tcp_syn (&f[0], GUEST, OUTSIDE, 443);
   dns_query (&f[1], DNS);
   icmp (&f[2], IP4 (1, 1, 1, 1), 8, 0);
-  udp (&f[3], 0, 0xffffffff, 68, 67, "\1\1\6\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 24);
+  udp (&f[3], GUEST, OUTSIDE, 40123, 123, "\43\0\6\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 24);
   arp (&f[4], 1, GUEST, GATEWAY);
   header_end[0] = L4 + 24;
   header_end[1] = f[1].len;
@@ -1032,7 +1036,7 @@ main (void)
   tcase_add_test (tc, accepts_dns_query);
   tcase_add_test (tc, accepts_icmp_echo);
   tcase_add_test (tc, accepts_arp);
-  tcase_add_test (tc, accepts_dhcp);
+  tcase_add_test (tc, drops_dhcp);
   tcase_add_test (tc, accepts_padding_of_short_frames);
   tcase_add_test (tc, drops_short_frames);
   tcase_add_test (tc, drops_multicast_source_mac);
