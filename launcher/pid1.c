@@ -333,11 +333,34 @@ kill_descendants (void)
     }
 }
 
+/* resources.timeout, enforced again here: entrun ends the sandbox on time,
+ * but entrun can be stopped (SIGSTOP, ^Z of a job that is not the
+ * sandbox's).  A deadline a little later than entrun's, then; -1 without
+ * a timeout. */
+static int64_t
+timeout_deadline (const ent_profile_t *p)
+{
+  if (p->resources.timeout <= 0)
+    return -1;
+  return now_ms () + p->resources.timeout * 1000 + ENTRUN_PID1_TIMEOUT_GRACE_MS;
+}
+
+static int
+poll_ms (int64_t deadline)
+{
+  int64_t left;
+
+  if (deadline < 0)
+    return -1;
+  left = deadline - now_ms ();
+  return left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
 static __attribute__ ((noreturn)) void
-supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd)
+supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadline)
 {
   struct signalfd_siginfo si;
-  int status = 0, ret;
+  int status = 0, ret, flags = 0, report;
 
   for (;;)
     {
@@ -345,7 +368,14 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd)
           = { { .fd = sfd, .events = POLLIN }, { .fd = sb->net_sock, .events = POLLIN } };
       if (reap (payload, &status))
         break;
-      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, -1) < 0)
+      if (deadline >= 0 && now_ms () >= deadline && flags == 0)
+        {
+          /* The rest of the sandbox goes below, once the payload is
+           * reaped. */
+          kill (payload, SIGKILL);
+          flags = ENTRUN_STATUS_TIMED_OUT;
+        }
+      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, flags ? -1 : poll_ms (deadline)) < 0)
         {
           /* EINTR, or the kernel short of memory: the command runs, so
            * pid 1 cannot give up; again, a little later. */
@@ -379,7 +409,8 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd)
   verbose ("pid 1: payload reaped");
   /* Our own exit status mirrors the payload's: entrun falls back to it if
    * the report cannot be written. */
-  if ((ret = write_all (sb->status_fd, &status, sizeof (status))) < 0)
+  report = status | flags;
+  if ((ret = write_all (sb->status_fd, &report, sizeof (report))) < 0)
     {
       errno = -ret;
       warn ("pid 1: reporting the command's status: %s", strerror (errno));
@@ -462,5 +493,5 @@ entrun_pid1 (entrun_sandbox_t *sb)
       close (go[1]);
       verbose ("pid 1: network ready");
     }
-  supervise_payload (sb, payload, sfd);
+  supervise_payload (sb, payload, sfd, timeout_deadline (p));
 }

@@ -258,15 +258,6 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
   return pid;
 }
 
-static int64_t
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* resources.timeout and --stop-timeout: end the whole sandbox and wait until
  * it is gone.  With its own PID namespace, pid 1's death takes everything
  * with it (the kernel reaps the namespace before pid 1 can be waited for);
@@ -455,7 +446,13 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
       /* The status first: a payload that finished just as a deadline
        * passed keeps its own status. */
       if (fds[0].revents)
-        return read_status (s->pid, status_fd, s->own_pidns);
+        {
+          int wstatus = read_status (s->pid, status_fd, s->own_pidns);
+          /* pid 1 enforced resources.timeout itself (entrun was stopped). */
+          if (wstatus & ENTRUN_STATUS_TIMED_OUT)
+            *end = END_TIMEOUT;
+          return wstatus & ~ENTRUN_STATUS_TIMED_OUT;
+        }
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si))
         on_signal (s, (int)si.ssi_signo);
       if (s->helper_ctl >= 0 && fds[2].revents)

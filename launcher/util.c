@@ -120,6 +120,15 @@ verbose (const char *fmt, ...)
            buf);
 }
 
+int64_t
+now_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 verbose_start_clock (void)
 {

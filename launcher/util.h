@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ent-util.h"
@@ -12,6 +13,12 @@
 #define ENTRUN_EXIT_NOEXEC 126
 #define ENTRUN_EXIT_NOTFOUND 127
 #define ENTRUN_EXIT_TIMEOUT 124
+/* Or'ed into the wait status pid 1 reports when it ended the command for
+ * resources.timeout itself (no wait status has bits above 15). */
+#define ENTRUN_STATUS_TIMED_OUT 0x10000
+/* How long after resources.timeout pid 1 ends the command itself, should
+ * entrun (which ends it on time) be stopped. */
+#define ENTRUN_PID1_TIMEOUT_GRACE_MS 1000
 
 /* 0 quiet, 1 normal, 2 verbose (-v). */
 extern int entrun_verbosity;
@@ -28,6 +35,8 @@ __attribute__ ((format (printf, 1, 2))) void warn (const char *fmt, ...);
 __attribute__ ((format (printf, 1, 2))) void verbose (const char *fmt, ...);
 /* Time zero for verbose()'s timestamps. */
 void verbose_start_clock (void);
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t now_ms (void);
 
 /* Write @len bytes of @buf to @path (O_WRONLY|O_CLOEXEC); -errno on error. */
 int write_file_at (int dirfd, const char *path, const char *buf, size_t len);

@@ -87,9 +87,44 @@ sigkill_check() {
 	fi
 }
 
+# stopped_timeout_check: resources.timeout holds while entrun itself is
+# stopped (SIGSTOP): pid 1 ends the command on its own, a second late.
+stopped_timeout_check() {
+	local desc="resources.timeout=2 ends the command while entrun is stopped" m pid rc i left
+	m=$(unique_marker)
+	"$ENTRUN" $(tmp_grant) -e resources.timeout=2 -- sleep "1000.2$m" \
+		</dev/null >/dev/null 2>"$TEST_TMP/timeout.err" &
+	pid=$!
+	track_bg "$pid"
+	if ! retry 50 pgrep -f "^sleep 1000\.2$m\$" >/dev/null; then
+		not_ok "$desc" "the payload never started"
+		return
+	fi
+	kill -STOP "$pid"
+	for ((i = 0; i < 50; i++)); do
+		left=$(pgrep -f "^sleep 1000\.2$m\$") || break
+		sleep 0.1
+	done
+	left=$(pgrep -f "^sleep 1000\.2$m\$")
+	kill -CONT "$pid"
+	wait "$pid" 2>/dev/null
+	rc=$?
+	if [ -z "$left" ]; then
+		ok "$desc (gone within 5 s)"
+	else
+		not_ok "$desc" "still running 5 s after the SIGSTOP"
+		# shellcheck disable=SC2086 # one pid a word
+		kill -KILL $left
+	fi
+	is 124 "$rc" "... and entrun, continued, exits 124"
+	like "$(cat "$TEST_TMP/timeout.err")" "^entrun: resources.timeout: the sandbox ran out of its 2 s" \
+		"... saying resources.timeout ended it"
+}
+
 checks() {
 	local sig
 	status_checks
+	stopped_timeout_check
 	for sig in TERM INT HUP QUIT; do forward "$sig"; done
 	sigkill_check "the payload" direct
 	sigkill_check "the payload and its child" family
