@@ -345,17 +345,6 @@ timeout_deadline (const ent_profile_t *p)
   return now_ms () + p->resources.timeout * 1000 + ENTRUN_PID1_TIMEOUT_GRACE_MS;
 }
 
-static int
-poll_ms (int64_t deadline)
-{
-  int64_t left;
-
-  if (deadline < 0)
-    return -1;
-  left = deadline - now_ms ();
-  return left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
-}
-
 static __attribute__ ((noreturn)) void
 supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadline)
 {
@@ -375,7 +364,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
           kill (payload, SIGKILL);
           flags = ENTRUN_STATUS_TIMED_OUT;
         }
-      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, flags ? -1 : poll_ms (deadline)) < 0)
+      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, flags ? -1 : poll_ms_until (deadline)) < 0)
         {
           /* EINTR, or the kernel short of memory: the command runs, so
            * pid 1 cannot give up; again, a little later. */

@@ -346,10 +346,7 @@ poll_timeout (const supervisor_t *s)
     next = s->stop_at;
   if (s->helper_gone_at >= 0 && (next < 0 || s->helper_gone_at < next))
     next = s->helper_gone_at;
-  if (next < 0)
-    return -1;
-  next -= now_ms ();
-  return next <= 0 ? 0 : next > INT32_MAX ? INT32_MAX : (int)next;
+  return poll_ms_until (next);
 }
 
 /* The status pid 1 reports, or, at EOF (pid 1 is gone without a report:
@@ -605,13 +602,13 @@ await_net_helper (supervisor_t *s, int sfd)
     {
       struct pollfd fds[2] = { { .fd = s->helper_ctl, .events = POLLIN },
                                { .fd = sfd, .events = POLLIN } };
-      int64_t left = deadline - now_ms ();
-      if (left <= 0)
+      int left = poll_ms_until (deadline);
+      if (left == 0)
         {
           kill_sandbox (s->pid, s->own_pidns);
           die ("the network helper did not start within %d s", HELPER_START_MS / 1000);
         }
-      if (poll (fds, 2, (int)left) < 0 && errno != EINTR)
+      if (poll (fds, 2, left) < 0 && errno != EINTR)
         die_errno ("poll");
       if (fds[0].revents)
         break;

@@ -129,6 +129,17 @@ now_ms (void)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int
+poll_ms_until (int64_t deadline)
+{
+  int64_t left;
+
+  if (deadline < 0)
+    return -1;
+  left = deadline - now_ms ();
+  return left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
 void
 verbose_start_clock (void)
 {

@@ -37,6 +37,9 @@ __attribute__ ((format (printf, 1, 2))) void verbose (const char *fmt, ...);
 void verbose_start_clock (void);
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t now_ms (void);
+/* poll(2)'s timeout until @deadline (a now_ms() value): 0 once it has
+ * passed, -1 (none) when @deadline is -1. */
+int poll_ms_until (int64_t deadline);
 
 /* Write @len bytes of @buf to @path (O_WRONLY|O_CLOEXEC); -errno on error. */
 int write_file_at (int dirfd, const char *path, const char *buf, size_t len);
