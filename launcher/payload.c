@@ -32,7 +32,8 @@ die_with_parent (pid_t pid1)
 {
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_PDEATHSIG)");
-  /* pid 1 may have died between fork and prctl: then we were reparented. */
+  /* pid 1 may have been killed between vfork and prctl: then we were
+   * reparented. */
   if (getppid () != pid1)
     _exit (ENTRUN_EXIT_ERROR);
 }
@@ -95,30 +96,19 @@ apply_env (const ent_profile_t *p)
     }
 }
 
-/* Close every fd but 0-2, @keep (sorted, each >= 3) and @go_fd (-1: none);
- * the kept ones lose close-on-exec (@go_fd keeps it). */
+/* Close every fd but 0-2 and @keep (sorted, each >= 3); the kept ones lose
+ * close-on-exec. */
 static void
-close_fds (const int *keep, size_t n_keep, int go_fd)
+close_fds (const int *keep, size_t n_keep)
 {
-  cleanup_free int *all = calloc (n_keep + 1, sizeof (int));
-  size_t n = 0, i = 0;
   int ret;
 
-  if (all == NULL)
-    die ("out of memory");
-  /* @go_fd (if any) in its place: close_fds_except() wants them sorted. */
-  for (; i < n_keep && keep[i] < go_fd; i++)
-    all[n++] = keep[i];
-  if (go_fd >= 0)
-    all[n++] = go_fd;
-  for (; i < n_keep; i++)
-    all[n++] = keep[i];
-  if ((ret = close_fds_except (all, n)) < 0)
+  if ((ret = close_fds_except (keep, n_keep)) < 0)
     {
       errno = -ret;
       die_errno ("closing inherited file descriptors");
     }
-  for (i = 0; i < n_keep; i++)
+  for (size_t i = 0; i < n_keep; i++)
     {
       int flags = fcntl (keep[i], F_GETFD);
       if (flags < 0 || fcntl (keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)
@@ -164,8 +154,6 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
 {
   const ent_profile_t *p = sb->profile;
   const char *step = NULL;
-  ssize_t n;
-  char go;
   int ret;
 
   die_with_parent (pid1);
@@ -175,7 +163,7 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
   apply_env (p);
   /* Descriptors first: the working directory must not be reached through
    * one of them (see enter_cwd). */
-  close_fds (sb->keep_fds, sb->n_keep_fds, sb->go_fd);
+  close_fds (sb->keep_fds, sb->n_keep_fds);
   enter_cwd (p->cwd);
   verbose ("payload: rlimits, environment, fds done");
   if ((ret = entrun_apply_caps (p, &step)) < 0)
@@ -192,13 +180,5 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
       die_errno ("loading the seccomp filter");
     }
   verbose ("payload: seccomp loaded, exec %s", sb->argv[0]);
-  /* The network is up, or pid 1 failed and said why: never run then. */
-  if (sb->go_fd >= 0 && (n = read_all (sb->go_fd, &go, 1)) != 1)
-    {
-      if (n == 0)
-        _exit (ENTRUN_EXIT_ERROR);
-      errno = (int)-n;
-      die_errno ("waiting for the network");
-    }
   exec_command (sb->argv);
 }

@@ -788,7 +788,6 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   sb.sync_fd = sync_pipe[0];
   sb.status_fd = status_pipe[1];
   sb.tap_hold = -1;
-  sb.go_fd = -1;
   block_signals (&sb);
   save_stdio (&stdio);
 

@@ -43,8 +43,6 @@ typedef struct entrun_sandbox
                     network helper, then waits for "network ready";
                     -1 without one */
   bool net_configured; /* pid 1: netsetup_inside_configure() done */
-  int go_fd;     /* the payload reads: 1 byte once the network is up,
-                    just before its exec; -1 when nothing is awaited */
 } entrun_sandbox_t;
 
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
