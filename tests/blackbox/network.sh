@@ -168,8 +168,13 @@ user_config_checks() {
 	# on how the test was started (a background job ignores SIGINT and
 	# SIGQUIT; timeout(1) resets them).  The payload ignores SIGPIPE exactly
 	# when the caller does.
-	local caller_pipe payload_pipe
-	caller_pipe=$(( 0x$(awk '/^SigIgn:/ {print $2}' /proc/self/status) >> 12 & 1 ))
+	# The caller's mask read by the shell itself: a reader such as gawk
+	# ignores SIGPIPE on its own and would report its own.
+	local caller_pipe payload_pipe key val caller_ign=
+	while read -r key val; do
+		if [ "$key" = SigIgn: ]; then caller_ign=$val; fi
+	done <"/proc/$BASHPID/status"
+	caller_pipe=$(( 0x$caller_ign >> 12 & 1 ))
 	sbx -e network.user -- grep ^SigIgn: /proc/self/status
 	payload_pipe=$(( 0x$(awk '{print $2}' <<<"$OUT") >> 12 & 1 ))
 	is "$caller_pipe" "$payload_pipe" "network.user: the payload ignores SIGPIPE exactly when its caller does (entrun's own SIG_IGN is not inherited)"
