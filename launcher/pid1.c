@@ -320,9 +320,9 @@ cpu_ms_of (pid_t pid)
 }
 
 /* Reap everything that exited; return true once @payload has, with its
- * status in *payload_status and, when @cpu_ms is not NULL, its own CPU
- * time in *cpu_ms (read while it is a zombie: wait4's would add the
- * children it waited for, and RLIMIT_CPU counts a process's own). */
+ * status in *payload_status and its own CPU time in *cpu_ms (read while it
+ * is a zombie: wait4's would add the children it waited for, and
+ * RLIMIT_CPU counts a process's own). */
 static bool
 reap (pid_t payload, int *payload_status, int64_t *cpu_ms)
 {
@@ -331,7 +331,7 @@ reap (pid_t payload, int *payload_status, int64_t *cpu_ms)
   int st;
   pid_t r;
 
-  if (cpu_ms && waitid (P_PID, (id_t)payload, &info, WEXITED | WNOHANG | WNOWAIT) == 0
+  if (waitid (P_PID, (id_t)payload, &info, WEXITED | WNOHANG | WNOWAIT) == 0
       && info.si_pid == payload)
     *cpu_ms = cpu_ms_of (payload);
   while ((r = waitpid (-1, &st, WNOHANG)) > 0)
@@ -396,8 +396,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
     {
       struct pollfd pfd[2]
           = { { .fd = sfd, .events = POLLIN }, { .fd = sb->net_sock, .events = POLLIN } };
-      /* The command's CPU time only matters under resources.cpu-time. */
-      if (reap (payload, &status, sb->profile->resources.cpu_time > 0 ? &cpu_ms : NULL))
+      if (reap (payload, &status, &cpu_ms))
         break;
       if (deadline >= 0 && now_ms () >= deadline && flags == 0)
         {

@@ -85,21 +85,17 @@ check_keep_fds (const entrun_cli_t *cli)
  * for a process that is gone, a pipe with no reader), so exit with its
  * status, 125, and add nothing: the one message names the step that
  * failed.  Otherwise stop it and name ours (with @err's text unless 0).
- * Either way pid 1 is gone before we are.  @pid 0: there is no pid 1 yet
- * (a step before the sandbox's), and only our message. */
+ * Either way pid 1 is gone before we are. */
 static __attribute__ ((noreturn)) void
 die_after_pid1 (pid_t pid, int err, const char *step)
 {
   int wstatus = 0;
 
-  if (pid > 0)
-    {
-      kill (pid, SIGKILL);
-      while (waitpid (pid, &wstatus, 0) < 0 && errno == EINTR)
-        ;
-      if (WIFEXITED (wstatus) && WEXITSTATUS (wstatus) == ENTRUN_EXIT_ERROR)
-        exit (ENTRUN_EXIT_ERROR);
-    }
+  kill (pid, SIGKILL);
+  while (waitpid (pid, &wstatus, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED (wstatus) && WEXITSTATUS (wstatus) == ENTRUN_EXIT_ERROR)
+    exit (ENTRUN_EXIT_ERROR);
   if (err == 0)
     die ("%s", step);
   errno = err;
@@ -591,14 +587,23 @@ net_config_early (const ent_profile_t *p)
 static void
 send_net_config (const ent_profile_t *p, supervisor_t *s)
 {
+  static const char step[] = "configuring the network helper";
   cleanup_free netsetup_config_t *config = NULL;
   ent_error_t *err = NULL;
   size_t len;
 
   if (netsetup_config_new (p, &config, &len, &err) < 0)
-    die_after_pid1 (s->pid, 0, ent_error_message (err));
+    {
+      if (s->pid > 0)
+        die_after_pid1 (s->pid, 0, ent_error_message (err));
+      die ("%s", ent_error_message (err));
+    }
   if (send (s->helper_ctl, config, len, MSG_NOSIGNAL) < 0)
-    die_after_pid1 (s->pid, errno, "configuring the network helper");
+    {
+      if (s->pid > 0)
+        die_after_pid1 (s->pid, errno, step);
+      die_errno ("%s", step);
+    }
 }
 
 /* How long the network helper may take to start. */
