@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -264,83 +265,55 @@ serve_network (entrun_sandbox_t *sb)
     }
 }
 
-/* Did the command use up resources.cpu-time?  The kernel checks on its
- * ticks and stat counts in clock ticks: a little short still counts. */
+/* Reap everything that exited; return true once @payload has, with its
+ * status in *payload_status and its CPU time (its own and that of the
+ * children it waited for) in *cpu_ms. */
+static bool
+reap (pid_t payload, int *payload_status, int64_t *cpu_ms)
+{
+  struct rusage ru;
+  bool done = false;
+  int st;
+  pid_t r;
+
+  while ((r = wait4 (-1, &st, WNOHANG, &ru)) > 0)
+    if (r == payload)
+      {
+        *payload_status = st;
+        *cpu_ms = ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000
+                  + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+        done = true;
+      }
+  return done;
+}
+
+/* Did the command use up resources.cpu-time?  The kernel's check runs on
+ * its ticks, and rusage is rounded to them: a little short still counts. */
 static bool
 cpu_spent (const ent_profile_t *p, int64_t cpu_ms)
 {
   return p->resources.cpu_time > 0 && cpu_ms >= p->resources.cpu_time * 1000 - 50;
 }
 
-/* The fields of /proc/@pid/stat after "pid (comm) ", into @buf; NULL if
- * gone.  comm may hold spaces and parentheses. */
-static const char *
-stat_fields (pid_t pid, char *buf, size_t size)
-{
-  char path[64];
-  cleanup_close int fd = -1;
-  ssize_t n;
-  char *end;
-
-  snprintf (path, sizeof (path), "/proc/%d/stat", pid);
-  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read (fd, buf, size - 1)) <= 0)
-    return NULL;
-  buf[n] = '\0';
-  end = strrchr (buf, ')');
-  return end ? end + 1 : NULL;
-}
-
-/* Parent pid of @pid; -1 if gone. */
+/* Parent pid of @pid from /proc/PID/stat; -1 if gone. */
 static pid_t
 parent_of (pid_t pid)
 {
-  char buf[512];
-  const char *f = stat_fields (pid, buf, sizeof (buf));
+  char path[64], buf[512];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *end;
   int ppid;
 
-  if (f == NULL || sscanf (f, " %*c %d", &ppid) != 1)
+  snprintf (path, sizeof (path), "/proc/%d/stat", pid);
+  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read (fd, buf, sizeof (buf) - 1)) <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* "pid (comm) state ppid": comm may hold spaces and parentheses. */
+  end = strrchr (buf, ')');
+  if (end == NULL || sscanf (end + 1, " %*c %d", &ppid) != 1)
     return -1;
   return ppid;
-}
-
-/* User and system CPU time of @pid itself, children not included (fields
- * 14 and 15 of its stat, in clock ticks); 0 if gone. */
-static int64_t
-cpu_ms_of (pid_t pid)
-{
-  char buf[1024];
-  const char *f = stat_fields (pid, buf, sizeof (buf));
-  unsigned long long ut, st;
-  long hz = sysconf (_SC_CLK_TCK);
-
-  if (f == NULL || hz <= 0
-      || sscanf (f, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-    return 0;
-  return (int64_t)((ut + st) * 1000 / (unsigned long long)hz);
-}
-
-/* Reap everything that exited; return true once @payload has, with its
- * status in *payload_status and its own CPU time in *cpu_ms (read while it
- * is a zombie: wait4's would add the children it waited for, and
- * RLIMIT_CPU counts a process's own). */
-static bool
-reap (pid_t payload, int *payload_status, int64_t *cpu_ms)
-{
-  siginfo_t info = { 0 };
-  bool done = false;
-  int st;
-  pid_t r;
-
-  if (waitid (P_PID, (id_t)payload, &info, WEXITED | WNOHANG | WNOWAIT) == 0
-      && info.si_pid == payload)
-    *cpu_ms = cpu_ms_of (payload);
-  while ((r = waitpid (-1, &st, WNOHANG)) > 0)
-    if (r == payload)
-      {
-        *payload_status = st;
-        done = true;
-      }
-  return done;
 }
 
 /* SIGKILL every process whose parent is us, reap, and repeat: as a child
