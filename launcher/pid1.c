@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -266,33 +265,21 @@ serve_network (entrun_sandbox_t *sb)
 }
 
 /* Reap everything that exited; return true once @payload has, with its
- * status in *payload_status and its CPU time (its own and that of the
- * children it waited for) in *cpu_ms. */
+ * status in *payload_status. */
 static bool
-reap (pid_t payload, int *payload_status, int64_t *cpu_ms)
+reap (pid_t payload, int *payload_status)
 {
-  struct rusage ru;
   bool done = false;
   int st;
   pid_t r;
 
-  while ((r = wait4 (-1, &st, WNOHANG, &ru)) > 0)
+  while ((r = waitpid (-1, &st, WNOHANG)) > 0)
     if (r == payload)
       {
         *payload_status = st;
-        *cpu_ms = ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000
-                  + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
         done = true;
       }
   return done;
-}
-
-/* Did the command use up resources.cpu-time?  The kernel's check runs on
- * its ticks, and rusage is rounded to them: a little short still counts. */
-static bool
-cpu_spent (const ent_profile_t *p, int64_t cpu_ms)
-{
-  return p->resources.cpu_time > 0 && cpu_ms >= p->resources.cpu_time * 1000 - 50;
 }
 
 /* Parent pid of @pid from /proc/PID/stat; -1 if gone. */
@@ -363,13 +350,12 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
 {
   struct signalfd_siginfo si;
   int status = 0, ret, flags = 0, report;
-  int64_t cpu_ms = 0;
 
   for (;;)
     {
       struct pollfd pfd[2]
           = { { .fd = sfd, .events = POLLIN }, { .fd = sb->net_sock, .events = POLLIN } };
-      if (reap (payload, &status, &cpu_ms))
+      if (reap (payload, &status))
         break;
       if (deadline >= 0 && now_ms () >= deadline && flags == 0)
         {
@@ -412,8 +398,6 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
   verbose ("pid 1: payload reaped");
   /* Our own exit status mirrors the payload's: entrun falls back to it if
    * the report cannot be written. */
-  if (cpu_spent (sb->profile, cpu_ms))
-    flags |= ENTRUN_STATUS_CPU_SPENT;
   report = status | flags;
   if ((ret = write_all (sb->status_fd, &report, sizeof (report))) < 0)
     {

@@ -293,7 +293,6 @@ typedef struct supervisor
   int64_t helper_gone_at;      /* deadline for pid 1's status once the
                                   helper said pid 1 was gone, or -1 */
   char helper_why[512];        /* END_HELPER: what happened to it */
-  bool cpu_spent;              /* resources.cpu-time used up (pid 1's word) */
 } supervisor_t;
 
 /* How long pid 1's status may take to follow the helper's word that pid 1
@@ -449,8 +448,7 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
           /* pid 1 enforced resources.timeout itself (entrun was stopped). */
           if (wstatus & ENTRUN_STATUS_TIMED_OUT)
             *end = END_TIMEOUT;
-          s->cpu_spent = (wstatus & ENTRUN_STATUS_CPU_SPENT) != 0;
-          return wstatus & ~ENTRUN_STATUS_FLAGS;
+          return wstatus & ~ENTRUN_STATUS_TIMED_OUT;
         }
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si))
         on_signal (s, (int)si.ssi_signo);
@@ -740,34 +738,6 @@ block_signals (entrun_sandbox_t *sb)
     die_errno ("sigprocmask");
 }
 
-/* A command killed by a signal a limit of its own sends: say which limit,
- * and the grant that set it, in one line (the signal alone, 137 or 153,
- * names neither).  Only what is certain: the command's own death, not a
- * child's it reported in its exit status. */
-static void
-note_limit (const supervisor_t *sup, int wstatus, const ent_profile_t *p)
-{
-  const ent_resources_t *r = &p->resources;
-  int sig;
-
-  if (!WIFSIGNALED (wstatus))
-    return;
-  sig = WTERMSIG (wstatus);
-  if ((sig == SIGKILL || sig == SIGXCPU) && sup->cpu_spent)
-    warn ("resources.cpu-time=%" PRId64 ": the command used its %" PRId64
-          " s of CPU and was killed (SIG%s)",
-          r->cpu_time, r->cpu_time, sigabbrev_np (sig));
-  else if (sig == SIGXFSZ && r->file_size > 0)
-    warn ("resources.file-size=%" PRId64 ": the command wrote past its limit of %" PRId64
-          " bytes and was killed (SIGXFSZ)",
-          r->file_size, r->file_size);
-  else if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT) && r->memory > 0
-           && r->backend != ENT_RES_CGROUP)
-    warn ("resources.memory=%" PRId64 ": the command died of SIG%s; its address-space limit "
-          "(RLIMIT_AS) may be too small for it",
-          r->memory, sigabbrev_np (sig));
-}
-
 /* entrun's exit status, saying why when entrun killed the sandbox.  Killed
  * after --stop-timeout, it is the payload's own fate, 137 (128+SIGKILL),
  * as docker stop gives; resources.timeout has its own status, 124. */
@@ -793,7 +763,6 @@ final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile
       return entrun_exit_status (wstatus);
     case END_PAYLOAD:
     default:
-      note_limit (sup, wstatus, p);
       return entrun_exit_status (wstatus);
     }
 }

@@ -16,10 +16,6 @@
 /* Or'ed into the wait status pid 1 reports when it ended the command for
  * resources.timeout itself (no wait status has bits above 15). */
 #define ENTRUN_STATUS_TIMED_OUT 0x10000
-/* Or'ed in when the command (with the children it waited for) had used
- * resources.cpu-time's whole CPU time by its end. */
-#define ENTRUN_STATUS_CPU_SPENT 0x20000
-#define ENTRUN_STATUS_FLAGS (ENTRUN_STATUS_TIMED_OUT | ENTRUN_STATUS_CPU_SPENT)
 /* How long after resources.timeout pid 1 ends the command itself, should
  * entrun (which ends it on time) be stopped. */
 #define ENTRUN_PID1_TIMEOUT_GRACE_MS 1000

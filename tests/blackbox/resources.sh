@@ -104,17 +104,6 @@ memory_checks() {
 	is "104857600 104857600" "$OUT" "memory=100M: /proc/self/limits, soft and hard (bytes)"
 	expect 1048576 "memory=1G: ulimit -v shows 1048576 KiB" \
 		--ent resources.memory=1G -- dash -c 'ulimit -v'
-	# A command dying of SIGSEGV under an RLIMIT_AS limit: entrun names the
-	# limit (a program short of address space dies that way, e.g. under
-	# memory=1 before its main; whether the exec fails first depends on
-	# the layout, so a SIGSEGV of its own here).
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	sbx --ent resources.memory=100M -- sh -c 'kill -SEGV $$'
-	is "139 entrun: resources.memory=104857600: the command died of SIGSEGV; its address-space limit (RLIMIT_AS) may be too small for it" \
-		"$RC $ERR" "memory=100M: a command dying of SIGSEGV: 139, and entrun names the limit"
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	sbx -- sh -c 'kill -SEGV $$'
-	is "139 " "$RC $ERR" "control: without a memory limit, a SIGSEGV is the command's own (139, no word from entrun)"
 	if ! find_python; then
 		skip_or_fail "no usable python3" "memory=100M: allocating 300 MiB fails"
 		return
@@ -139,8 +128,6 @@ cpu_checks() {
 	# soft == hard: at the limit the kernel sends SIGKILL (137); SIGXCPU
 	# (152) would be the signal of a soft limit below the hard one.
 	like "$RC" '^(137|152)$' "cpu-time=1: a busy loop is killed by the CPU limit (SIGKILL or SIGXCPU)"
-	is "entrun: resources.cpu-time=1: the command used its 1 s of CPU and was killed (SIG$([ "$RC" = 152 ] && echo XCPU || echo KILL))" \
-		"$ERR" "cpu-time=1: ... and entrun says so in one line naming the grant"
 	if [ $((t1 - t0)) -lt 8000 ]; then
 		ok "cpu-time=1: ... within 8 s ($((t1 - t0)) ms)"
 	else
@@ -148,10 +135,6 @@ cpu_checks() {
 	fi
 	expect_rc 0 "cpu-time=1: sleeping 1.5 s uses no CPU and is not killed" \
 		--ent resources.cpu-time=1 -- sleep 1.5
-	# A SIGKILL that is not the limit's: the command used no CPU.
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	sbx --ent resources.cpu-time=5 -- sh -c 'kill -9 $$'
-	is "137 " "$RC $ERR" "cpu-time=5: a command that kills itself at once: 137, and no word of the CPU limit"
 }
 
 files_checks() {
@@ -191,14 +174,6 @@ file_size_checks() {
 	sbx --ent resources.file-size=1M -- sh -c 'head -c 2M /dev/zero >"$1"; echo "status $?"' _ "$f"
 	is "status 153" "$OUT" "file-size=1M: writing 2 MiB kills the writer with SIGXFSZ (153)"
 	is 1048576 "$(stat -c %s "$f" 2>&1)" "file-size=1M: the file on the host stops at exactly 1 MiB"
-	rm -f "$f"
-	# The writer itself the command: entrun names the limit.  (Above, the
-	# shell only reported a child's death: entrun cannot know, and says
-	# nothing.)
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	sbx --ent resources.file-size=1M -- sh -c 'exec head -c 2M /dev/zero >"$1"' _ "$f"
-	is "153 entrun: resources.file-size=1048576: the command wrote past its limit of 1048576 bytes and was killed (SIGXFSZ)" \
-		"$RC $ERR" "file-size=1M: a writer killed by SIGXFSZ: 153, and one line naming the grant"
 	rm -f "$f"
 	if ! find_python; then
 		skip_or_fail "no usable python3" "file-size=1M: one byte past the limit fails with EFBIG"
