@@ -134,8 +134,9 @@ fail:
   return ret;
 }
 
-ent_manager_t *
-ent_manager_new (ent_profile_t *base, const ent_catalogue_t *defaults)
+/* A manager with nothing resolved yet: its first rebuild makes it whole. */
+static ent_manager_t *
+manager_alloc (ent_profile_t *base, const ent_catalogue_t *defaults)
 {
   ent_manager_t *m = calloc (1, sizeof (*m));
 
@@ -149,7 +150,37 @@ ent_manager_new (ent_profile_t *base, const ent_catalogue_t *defaults)
     }
   m->base = base;
   m->defaults = defaults;
-  if (rebuild (m, NULL, 0, NULL) < 0)
+  return m;
+}
+
+ent_manager_t *
+ent_manager_new (ent_profile_t *base, const ent_catalogue_t *defaults)
+{
+  ent_manager_t *m = manager_alloc (base, defaults);
+
+  if (m != NULL && rebuild (m, NULL, 0, NULL) < 0)
+    {
+      ent_manager_free (m);
+      return NULL;
+    }
+  return m;
+}
+
+ent_manager_t *
+ent_manager_new_granted (ent_profile_t *base, const ent_catalogue_t *defaults,
+                         ent_entitlement_t **ents, size_t n, ent_error_t **err)
+{
+  ent_manager_t *m = manager_alloc (base, defaults);
+
+  if (m == NULL)
+    {
+      for (size_t i = 0; i < n; i++)
+        ent_entitlement_free (ents[i]);
+      ent_error_set (err, ENOMEM, "out of memory");
+      return NULL;
+    }
+  /* With no grants yet, add_all's one rebuild is the first. */
+  if (ent_manager_add_all (m, ents, n, err) < 0)
     {
       ent_manager_free (m);
       return NULL;

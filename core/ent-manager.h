@@ -30,6 +30,15 @@ extern "C"
    * ent_profile_new()).  @defaults, when not NULL, supplies the default level
    * of each exclusive group and must outlive the manager. */
   ENT_EXPORT ent_manager_t *ent_manager_new (ent_profile_t *base, const ent_catalogue_t *defaults);
+
+  /* ent_manager_new() then ent_manager_add_all(@ents), resolving the
+   * profile once instead of twice (a launcher's start-up path).  Takes
+   * ownership of @base and of every entry of @ents whatever the outcome;
+   * NULL on failure, with @err set. */
+  ENT_EXPORT ent_manager_t *ent_manager_new_granted (ent_profile_t *base,
+                                                     const ent_catalogue_t *defaults,
+                                                     ent_entitlement_t **ents, size_t n,
+                                                     ent_error_t **err);
   ENT_EXPORT void ent_manager_free (ent_manager_t *m);
 
   /* Grant @e.  The manager takes ownership of @e whatever the outcome. */

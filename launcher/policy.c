@@ -505,11 +505,12 @@ push_request (ent_entitlement_t **ents, size_t *n, const ent_catalogue_t *cat, c
   return 0;
 }
 
-/* Instantiate every request, then grant them as one set, so the order on
- * the command line or in the profiles never matters. */
+/* Instantiate every request, then grant them as one set over @base (owned
+ * from now on), so the order on the command line or in the profiles never
+ * matters; the profile is resolved once. */
 static int
-add_requests (ent_manager_t *m, const ent_catalogue_t *cat, const entrun_cli_t *cli,
-              const entrun_loaded_t *l, ent_error_t **err)
+grant_requests (ent_profile_t *base, const ent_catalogue_t *cat, const entrun_cli_t *cli,
+                const entrun_loaded_t *l, ent_manager_t **out, ent_error_t **err)
 {
   size_t total = cli->n_ents, n = 0;
   ent_entitlement_t **ents;
@@ -518,18 +519,24 @@ add_requests (ent_manager_t *m, const ent_catalogue_t *cat, const entrun_cli_t *
   for (size_t i = 0; i < l->n; i++)
     total += l->confs[i].n_requests;
   if ((ents = calloc (total + 1, sizeof (*ents))) == NULL)
-    return ent_error_set (err, ENOMEM, "out of memory");
+    {
+      ent_profile_free (base);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
   for (size_t i = 0; ret == 0 && i < l->n; i++)
     for (size_t j = 0; ret == 0 && j < l->confs[i].n_requests; j++)
       ret = push_request (ents, &n, cat, l->confs[i].requests[j].request,
                           l->confs[i].requests[j].source, ENT_PRECEDENCE_PROFILE, err);
   for (size_t i = 0; ret == 0 && i < cli->n_ents; i++)
     ret = push_request (ents, &n, cat, cli->ents[i], "command line", ENT_PRECEDENCE_CLI, err);
-  if (ret == 0)
-    ret = ent_manager_add_all (m, ents, n, err);
-  else
-    for (size_t i = 0; i < n; i++)
-      ent_entitlement_free (ents[i]);
+  if (ret == 0 && (*out = ent_manager_new_granted (base, cat, ents, n, err)) == NULL)
+    ret = err && *err ? -(*err)->code : -ENOMEM;
+  else if (ret < 0)
+    {
+      for (size_t i = 0; i < n; i++)
+        ent_entitlement_free (ents[i]);
+      ent_profile_free (base);
+    }
   free (ents);
   return ret;
 }
@@ -539,7 +546,6 @@ entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loade
                      ent_manager_t **out, ent_error_t **err)
 {
   ent_profile_t *base = ent_profile_new ();
-  ent_manager_t *m;
   int ret;
 
   if (base == NULL)
@@ -554,16 +560,7 @@ entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loade
       ent_profile_free (base);
       return ret;
     }
-  m = ent_manager_new (base, cat);
-  if (m == NULL)
-    return ent_error_set (err, ENOMEM, "cannot build the default profile");
-  if ((ret = add_requests (m, cat, cli, loaded, err)) < 0)
-    {
-      ent_manager_free (m);
-      return ret;
-    }
-  *out = m;
-  return 0;
+  return grant_requests (base, cat, cli, loaded, out, err);
 }
 
 /* mkdir @path, 0755 (world-readable, as XDG and /etc directories are);

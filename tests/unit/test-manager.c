@@ -706,6 +706,65 @@ START_TEST (batch_is_atomic)
 }
 END_TEST
 
+/* ent_manager_new_granted resolves once what new + add_all resolve twice:
+ * the same profile and listing for every set, and on a refused set no
+ * manager (everything it was given is freed: the sanitizer build checks). */
+START_TEST (new_granted_same_as_add_all)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  const char *const *set = perm_sets[_i].grants;
+  ent_entitlement_t *a[SET_SIZE], *b[SET_SIZE];
+  ent_manager_t *added = test_manager (cat), *granted;
+  ent_error_t *err = NULL;
+  char *json_added, *json_granted;
+
+  for (size_t i = 0; i < SET_SIZE; i++)
+    {
+      a[i] = ent_catalogue_instantiate (cat, set[i], &err);
+      b[i] = ent_catalogue_instantiate (cat, set[SET_SIZE - 1 - i], &err);
+      ck_assert_msg (a[i] && b[i], "%s", ent_error_message (err));
+    }
+  ck_assert_msg (ent_manager_add_all (added, a, SET_SIZE, &err) == 0, "add_all: %s",
+                 ent_error_message (err));
+  granted = ent_manager_new_granted (test_base_profile (), cat, b, SET_SIZE, &err);
+  ck_assert_msg (granted != NULL, "new_granted: %s", ent_error_message (err));
+  test_assert_profile_equal (ent_manager_profile (granted), ent_manager_profile (added));
+  ck_assert_uint_eq (ent_manager_count (granted), ent_manager_count (added));
+  json_added = render_json (added, cat);
+  json_granted = render_json (granted, cat);
+  ck_assert_str_eq (json_granted, json_added);
+  free (json_added);
+  free (json_granted);
+  ent_manager_free (added);
+  ent_manager_free (granted);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+START_TEST (new_granted_refused)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_profile_t *base = test_base_profile ();
+  ent_error_t *err = NULL;
+  ent_entitlement_t *ents[2] = { ent_catalogue_instantiate (cat, "security.admin", NULL),
+                                 ent_catalogue_instantiate (cat, "network.publish=80:80", NULL) };
+
+  ck_assert_ptr_nonnull (base);
+  ck_assert_ptr_null (ent_manager_new_granted (base, cat, ents, 2, &err));
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "network.publish"));
+  ent_error_free (err);
+  err = NULL;
+  /* No grants at all: the defaults alone, as ent_manager_new gives. */
+  ent_manager_t *m = ent_manager_new_granted (test_base_profile (), cat, NULL, 0, &err);
+  ent_manager_t *plain = test_manager (cat);
+  ck_assert_ptr_nonnull (m);
+  test_assert_profile_equal (ent_manager_profile (m), ent_manager_profile (plain));
+  ent_manager_free (m);
+  ent_manager_free (plain);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 /* Requests with a source and a precedence, for the batch tests below. */
 typedef struct sourced
 {
@@ -848,6 +907,8 @@ manager_suite (void)
   tcase_add_test (tc, batch_duplicate_source_stable);
   tcase_add_loop_test (tc, order_independent, 0, TEST_N (perm_sets));
   tcase_add_loop_test (tc, batch_order_independent, 0, TEST_N (perm_sets));
+  tcase_add_loop_test (tc, new_granted_same_as_add_all, 0, TEST_N (perm_sets));
+  tcase_add_test (tc, new_granted_refused);
   tcase_add_test (tc, custom_order_independent);
   suite_add_tcase (s, tc);
   return s;
