@@ -96,19 +96,33 @@ apply_env (const ent_profile_t *p)
     }
 }
 
-/* Close every fd but 0-2 and @keep (sorted, each >= 3); the kept ones lose
- * close-on-exec. */
+/* Close every fd but 0-2, @keep (sorted, each >= 3) and @net_sock (the
+ * network helper's socket, -1 without one: see await_network); the kept
+ * ones lose close-on-exec, @net_sock keeps it. */
 static void
-close_fds (const int *keep, size_t n_keep)
+close_fds (const int *keep, size_t n_keep, int net_sock)
 {
+  int *all = calloc (n_keep + 1, sizeof (int)); /* pid 1 waits: see entrun_pid1 */
+  size_t n = 0, i = 0;
   int ret;
 
-  if ((ret = close_fds_except (keep, n_keep)) < 0)
+  if (all == NULL)
+    die ("out of memory");
+  /* Sorted, @net_sock in its place among them. */
+  for (; i < n_keep && (net_sock < 0 || keep[i] < net_sock); i++)
+    all[n++] = keep[i];
+  if (net_sock >= 0)
+    all[n++] = net_sock;
+  for (; i < n_keep; i++)
+    all[n++] = keep[i];
+  ret = close_fds_except (all, n);
+  free (all);
+  if (ret < 0)
     {
       errno = -ret;
       die_errno ("closing inherited file descriptors");
     }
-  for (size_t i = 0; i < n_keep; i++)
+  for (i = 0; i < n_keep; i++)
     {
       int flags = fcntl (keep[i], F_GETFD);
       if (flags < 0 || fcntl (keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)
@@ -149,6 +163,32 @@ exec_command (char *const *argv)
   _exit (errno == ENOENT || errno == ENOTDIR ? ENTRUN_EXIT_NOTFOUND : ENTRUN_EXIT_NOEXEC);
 }
 
+/* The command starts only once the network helper runs: a port that
+ * cannot be published, a helper that failed, and it never does.  Waited
+ * for here, just before the seccomp filter (the last step), so that the
+ * payload's own set-up (limits, environment, descriptors, capabilities)
+ * overlaps the helper's start rather than following it (tests/bench/).
+ * The helper says "R" once; a hang-up means it failed (before it read what
+ * pid 1 sent it, the kernel says ECONNRESET, not EOF), and entrun prints
+ * its reason: one line, not two.  Our copy of the socket is closed then:
+ * the command never holds it (pid 1 keeps its own for a UDP publish). */
+static void
+await_network (int net_sock)
+{
+  ssize_t n;
+  char ready;
+
+  n = read_all (net_sock, &ready, 1);
+  if (n == 0 || n == -ECONNRESET)
+    _exit (ENTRUN_EXIT_ERROR);
+  if (n < 0)
+    {
+      errno = (int)-n;
+      die_errno ("waiting for the network helper");
+    }
+  close (net_sock);
+}
+
 void
 entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
 {
@@ -163,7 +203,7 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
   apply_env (p);
   /* Descriptors first: the working directory must not be reached through
    * one of them (see enter_cwd). */
-  close_fds (sb->keep_fds, sb->n_keep_fds);
+  close_fds (sb->keep_fds, sb->n_keep_fds, sb->net_sock);
   enter_cwd (p->cwd);
   verbose ("payload: rlimits, environment, fds done");
   if ((ret = entrun_apply_caps (p, &step)) < 0)
@@ -174,6 +214,11 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
   if (p->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
   verbose ("payload: capabilities and no_new_privs set");
+  if (sb->net_sock >= 0)
+    {
+      await_network (sb->net_sock);
+      verbose ("payload: network ready");
+    }
   if ((ret = entrun_filter_load (&sb->filter)) < 0)
     {
       errno = -ret;

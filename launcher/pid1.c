@@ -224,33 +224,6 @@ enter_locked_namespaces (const ent_profile_t *p)
     die_errno ("creating the payload's namespaces");
 }
 
-/* The payload starts only once entrun's engine runs: a port that cannot be
- * published must stop it from ever running. */
-static void
-wait_network_ready (entrun_sandbox_t *sb)
-{
-  ssize_t n;
-  char ready;
-
-  /* A helper that failed before it read what pid 1 sent it closed its
-   * end with that unread: the kernel says ECONNRESET, not EOF.  Either
-   * way the helper failed, and entrun says why (one line, not two). */
-  n = read_all (sb->net_sock, &ready, 1);
-  if (n == 0 || n == -ECONNRESET)
-    _exit (ENTRUN_EXIT_ERROR);
-  if (n < 0)
-    {
-      errno = (int)-n;
-      die_errno ("waiting for the network helper");
-    }
-  /* With a UDP publish, pid 1 makes the relay's sockets for as long as the
-   * sandbox runs (see serve_network). */
-  if (netsetup_udp_service (sb->profile))
-    return;
-  close (sb->net_sock);
-  sb->net_sock = -1;
-}
-
 /* A request of the network helper's for a UDP publish socket: it must
  * never hold pid 1 up (netsetup_udp_serve does not block).  Once the
  * helper is gone or says something unexpected, pid 1 stops listening. */
@@ -449,15 +422,13 @@ entrun_pid1 (entrun_sandbox_t *sb)
   sfd = signalfd (-1, &sb->forwarded, SFD_CLOEXEC);
   if (sfd < 0)
     die_errno ("signalfd");
-  /* The network is up before the payload exists: if it cannot be (a port
-   * that cannot be published, a helper that failed), the payload never
-   * runs. */
+  /* The network helper may still be starting: the payload sets itself up
+   * meanwhile, and waits for the network before its seccomp filter and
+   * execve (await_network in payload.c): if the network cannot be up (a
+   * port that cannot be published, a helper that failed), the command
+   * never runs. */
   if (sb->net_sock >= 0)
-    {
-      configure_network (sb);
-      wait_network_ready (sb);
-      verbose ("pid 1: network ready");
-    }
+    configure_network (sb);
   /* vfork: the payload borrows our memory until its execve, while we wait.
    * A fork would copy our page tables, and each page either of us wrote
    * next would fault to be copied: on the virtual machines entrun is
@@ -478,6 +449,14 @@ entrun_pid1 (entrun_sandbox_t *sb)
       close (sb->status_fd);
       close (sfd);
       entrun_payload (sb, self);
+    }
+  /* The payload runs (or gave up before its execve: the network never came
+   * up).  With a UDP publish, pid 1 makes the relay's sockets for as long
+   * as the sandbox runs (see serve_network). */
+  if (sb->net_sock >= 0 && !netsetup_udp_service (p))
+    {
+      close (sb->net_sock);
+      sb->net_sock = -1;
     }
   supervise_payload (sb, payload, sfd, timeout_deadline (p));
 }

@@ -40,8 +40,8 @@ typedef struct entrun_sandbox
   int status_fd; /* pid 1 writes: the payload's wait status */
   int tap_hold;  /* pid 1's copy of the tap, kept until entrun is gone */
   int net_sock;  /* pid 1's end: hands the tap/listening fd to the
-                    network helper, then waits for "network ready";
-                    -1 without one */
+                    network helper; the payload then waits on it for
+                    "network ready"; -1 without one */
   bool net_configured; /* pid 1: netsetup_inside_configure() done */
 } entrun_sandbox_t;
 
