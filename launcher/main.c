@@ -84,6 +84,15 @@ note_readonly_cwd (const ent_profile_t *p)
         p->cwd, p->cwd);
 }
 
+/* What main() leaves to exit (see its end). */
+static struct
+{
+  ent_manager_t *m;
+  ent_catalogue_t *cat;
+  entrun_loaded_t loaded;
+  entrun_cli_t cli;
+} at_exit;
+
 int
 main (int argc, char **argv)
 {
@@ -129,9 +138,16 @@ main (int argc, char **argv)
           status = entrun_run (ent_manager_profile (m), &cli, loaded.files);
         }
     }
-  ent_manager_free (m);
-  ent_catalogue_free (cat);
-  entrun_loaded_clear (&loaded);
-  entrun_cli_clear (&cli);
+  /* Not freed: exit gives the memory back at once, where freeing the
+   * resolved profile and the catalogue a piece at a time took ~0.5 ms of
+   * every run (tests/bench/).  Kept reachable, so that a leak checker (the
+   * sanitizer build's) still tells a real leak from these. */
+  at_exit.m = m;
+  at_exit.cat = cat;
+  at_exit.loaded = loaded;
+  at_exit.cli = cli;
+  /* ... and stored for real: nothing reads them, so a compiler would
+   * otherwise drop the stores. */
+  __asm__ volatile ("" : : "r"(&at_exit) : "memory");
   return status;
 }
