@@ -76,7 +76,7 @@ compare_fds (const void *a, const void *b)
 static void
 close_inherited_fds (const entrun_sandbox_t *sb)
 {
-  cleanup_free int *keep = calloc (sb->n_keep_fds + 2, sizeof (int));
+  cleanup_free int *keep = calloc (sb->n_keep_fds + 3, sizeof (int));
   size_t n = 0;
   int ret;
 
@@ -85,6 +85,7 @@ close_inherited_fds (const entrun_sandbox_t *sb)
   for (size_t i = 0; i < sb->n_keep_fds; i++)
     keep[n++] = sb->keep_fds[i];
   keep[n++] = sb->status_fd;
+  keep[n++] = sb->list_fd;
   if (sb->net_sock >= 0)
     keep[n++] = sb->net_sock;
   qsort (keep, n, sizeof (int), compare_fds);
@@ -383,11 +384,35 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
   _exit (entrun_exit_status (status));
 }
 
+/* What entrun lists while we start (see entrun_run): the paths to keep
+ * read-only, the host's sockets to cover and the git hooks and config to
+ * protect.  Nothing of the sandbox is built before they are all here; cut
+ * short, entrun failed and said why. */
+static void
+receive_host_lists (entrun_sandbox_t *sb)
+{
+  char **lists[3];
+  int ret = strv_recv (sb->list_fd, lists, N_ELEMENTS (lists), ENTRUN_HOST_LISTS_MAX);
+
+  close (sb->list_fd);
+  sb->list_fd = -1;
+  if (ret == -EPROTO)
+    _exit (ENTRUN_EXIT_ERROR);
+  if (ret < 0)
+    {
+      errno = -ret;
+      die_errno ("pid 1: receiving the paths the sandbox protects");
+    }
+  sb->protect = lists[0];
+  sb->sockets = lists[1];
+  sb->git = lists[2];
+}
+
 void
 entrun_pid1 (entrun_sandbox_t *sb)
 {
   const ent_profile_t *p = sb->profile;
-  entrun_mount_ctx_t mctx = { .profile = p, .protect = sb->protect, .git = sb->git, .sockets = sb->sockets };
+  entrun_mount_ctx_t mctx = { .profile = p };
   cleanup_close int tun_path = -1;
   pid_t self, payload;
   int sfd;
@@ -405,6 +430,10 @@ entrun_pid1 (entrun_sandbox_t *sb)
       if (tun_path < 0)
         die_errno ("network.user: /dev/net/tun");
     }
+  receive_host_lists (sb);
+  mctx.protect = sb->protect;
+  mctx.git = sb->git;
+  mctx.sockets = sb->sockets;
   if (p->ns.create[ENT_NS_MOUNT])
     entrun_setup_mounts (&mctx);
   verbose ("pid 1: root ready");

@@ -232,7 +232,7 @@ enter_cgroup (pid_t pid, pid_t helper, const ent_profile_t *p)
 }
 
 static pid_t
-spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
+spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int list_w)
 {
   int flags = clone_flags (sb->profile);
   pid_t pid;
@@ -253,6 +253,7 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r)
       die_use_underscore_exit ();
       close (sync_w);
       close (status_r);
+      close (list_w);
       entrun_pid1 (sb);
     }
   return pid;
@@ -773,7 +774,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   entrun_sandbox_t sb = {
     .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
   };
-  int sync_pipe[2], status_pipe[2], net_pair[2];
+  int sync_pipe[2], status_pipe[2], list_pipe[2], net_pair[2];
   cleanup_free char *cgroup = NULL;
   supervisor_t sup = {
     .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1,
@@ -801,20 +802,18 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     }
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
-  sb.protect = protected_paths (p, profile_files);
-  sb.sockets = entrun_host_sockets ();
-  entrun_git_protected (p, &sb.git);
-  verbose ("host sockets and paths to protect listed");
-  if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0)
+  if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0
+      || pipe2 (list_pipe, O_CLOEXEC) < 0)
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];
   sb.status_fd = status_pipe[1];
+  sb.list_fd = list_pipe[0];
   sb.tap_hold = -1;
   block_signals (&sb);
   save_stdio (&stdio);
 
   verbose ("seccomp filter ready");
-  sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0]);
+  sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], list_pipe[1]);
   sup.own_pidns = p->ns.create[ENT_NS_PID];
   verbose ("namespaces created (pid 1 is %d)", sup.pid);
   /* A write to pid 1's pipe or socket, or libslirp's to a socket whose peer
@@ -822,13 +821,14 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
    * after pid 1 exists, so that no sandboxed process inherits the ignored
    * signal. */
   signal (SIGPIPE, SIG_IGN);
-  /* Everything that can fail comes before the "go" byte: once the payload
-   * may run, a failure could no longer stop it (invariant 1). */
+  /* Everything that can fail comes before pid 1 has the lists below: once
+   * the payload may run, a failure could no longer stop it (invariant 1). */
   if ((sfd = signalfd (-1, &sb.forwarded, SFD_CLOEXEC)) < 0)
     die_after_pid1 (sup.pid, errno, "signalfd");
   cgroup = enter_cgroup (sup.pid, sup.helper, p);
   close (sync_pipe[0]);
   close (status_pipe[1]);
+  close (list_pipe[0]);
   write_maps (sup.pid, p);
   /* The "go" byte.  The pipe's write end then stays open until entrun is
    * done: pid 1 reads its hangup as "entrun died before my
@@ -836,6 +836,21 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   if ((ret = write_all (sync_pipe[1], "1", 1)) < 0)
     die_after_pid1 (sup.pid, -ret, "starting the sandbox");
   verbose ("uid/gid maps written");
+  /* What the mounts must cover, listed while pid 1 starts (its network
+   * first): ~1 ms of scanning the host, off the start's critical path.
+   * pid 1 builds no mount and runs nothing of the sandbox before it has
+   * them all; should entrun fail here (and die), it reads them cut short,
+   * or entrun's death signal ends it. */
+  sb.protect = protected_paths (p, profile_files);
+  sb.sockets = entrun_host_sockets ();
+  entrun_git_protected (p, &sb.git);
+  {
+    char *const *const lists[] = { sb.protect, sb.sockets, sb.git };
+    if ((ret = strv_send (list_pipe[1], lists, N_ELEMENTS (lists))) < 0)
+      die_after_pid1 (sup.pid, -ret, "handing the sandbox's pid 1 the paths to protect");
+    close (list_pipe[1]);
+  }
+  verbose ("host sockets and paths to protect listed");
   if (sup.helper > 0)
     {
       close (net_pair[1]);

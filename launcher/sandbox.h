@@ -24,6 +24,9 @@
  * launcher/nethelper.c). */
 #define ENTRUN_NETHELPER_ARGV0 "entrun-network-helper"
 
+/* The most entrun hands pid 1 in paths to protect (see strv_recv). */
+#define ENTRUN_HOST_LISTS_MAX (64u << 20)
+
 typedef struct entrun_sandbox
 {
   const ent_profile_t *profile;
@@ -37,6 +40,8 @@ typedef struct entrun_sandbox
   sigset_t forwarded; /* blocked in every process until the payload execs */
   sigset_t saved_mask;
   int sync_fd;   /* pid 1 reads: 1 byte "go" once the maps are written */
+  int list_fd;   /* pid 1 reads: protect, sockets and git (strv_send), then
+                    EOF; -1 once read */
   int status_fd; /* pid 1 writes: the payload's wait status */
   int tap_hold;  /* pid 1's copy of the tap, kept until entrun is gone */
   int net_sock;  /* pid 1's end: hands the tap/listening fd to the

@@ -187,6 +187,111 @@ read_all (int fd, void *buf, size_t len)
 }
 
 int
+strv_send (int fd, char *const *const *lists, size_t n)
+{
+  cleanup_free char *buf = NULL;
+  size_t len = 0, at = 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      for (size_t j = 0; lists[i] && lists[i][j]; j++)
+        len += strlen (lists[i][j]) + 1;
+      len++;
+    }
+  if ((buf = malloc (len)) == NULL)
+    return -ENOMEM;
+  for (size_t i = 0; i < n; i++)
+    {
+      for (size_t j = 0; lists[i] && lists[i][j]; j++)
+        {
+          size_t k = strlen (lists[i][j]) + 1;
+          memcpy (buf + at, lists[i][j], k);
+          at += k;
+        }
+      buf[at++] = '\0';
+    }
+  return write_all (fd, buf, len);
+}
+
+/* Split @buf (@len bytes, as strv_send() wrote them) into @out, in order. */
+static int
+strv_parse (const char *buf, size_t len, char ***out, size_t n)
+{
+  size_t at = 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t count = 0, from = at, k = 0;
+      /* Count, up to the empty string that ends the list. */
+      for (;;)
+        {
+          const char *nul = at < len ? memchr (buf + at, '\0', len - at) : NULL;
+          if (nul == NULL)
+            return -EPROTO; /* cut short */
+          if (nul == buf + at)
+            break;
+          at = (size_t)(nul - buf) + 1;
+          count++;
+        }
+      at++;
+      /* An empty list is an empty array, not NULL: "received". */
+      if ((out[i] = calloc (count + 1, sizeof (char *))) == NULL)
+        return -ENOMEM;
+      for (at = from; k < count; k++)
+        {
+          size_t l = strlen (buf + at);
+          if ((out[i][k] = strdup (buf + at)) == NULL)
+            return -ENOMEM;
+          at += l + 1;
+        }
+      at++;
+    }
+  return at == len ? 0 : -EPROTO;
+}
+
+int
+strv_recv (int fd, char ***out, size_t n, size_t max)
+{
+  cleanup_free char *buf = NULL;
+  size_t len = 0, size = 0;
+  int ret;
+
+  for (size_t i = 0; i < n; i++)
+    out[i] = NULL;
+  for (;;)
+    {
+      ssize_t got;
+      if (len == size)
+        {
+          char *more;
+          if (size >= max)
+            return -E2BIG;
+          size = size ? size * 2 : 16384;
+          if (size > max)
+            size = max;
+          if ((more = realloc (buf, size)) == NULL)
+            return -ENOMEM;
+          buf = more;
+        }
+      got = read (fd, buf + len, size - len);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        return -errno;
+      if (got == 0)
+        break;
+      len += (size_t)got;
+    }
+  if ((ret = strv_parse (buf, len, out, n)) < 0)
+    for (size_t i = 0; i < n; i++)
+      {
+        ent_strv_free (out[i]);
+        out[i] = NULL;
+      }
+  return ret;
+}
+
+int
 write_file_at (int dirfd, const char *path, const char *buf, size_t len)
 {
   cleanup_close int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);

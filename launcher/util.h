@@ -47,6 +47,15 @@ int write_file_at (int dirfd, const char *path, const char *buf, size_t len);
 int write_all (int fd, const void *buf, size_t len);
 /* read(2) exactly @len bytes unless EOF; returns bytes read or -errno. */
 ssize_t read_all (int fd, void *buf, size_t len);
+/* @n lists of strings through a pipe (entrun to pid 1), in one write:
+ * each string with its NUL, each list ended by an empty string.  -errno
+ * on error. */
+int strv_send (int fd, char *const *const *lists, size_t n);
+/* The @n lists strv_send() wrote, read up to EOF into @out (each a
+ * NULL-ended array of malloc'd strings, for ent_strv_free()).  -EPROTO
+ * when the data stops short (the writer died) or runs on, -E2BIG past
+ * @max bytes, other -errno on error; @out is then left empty. */
+int strv_recv (int fd, char ***out, size_t n, size_t max);
 /* Close every fd from 3 up but those in @keep (sorted); -errno on error. */
 int close_fds_except (const int *keep, size_t n_keep);
 
