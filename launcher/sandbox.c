@@ -842,11 +842,12 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   /* What the mounts must cover, listed while pid 1 starts (its network
    * first): ~1 ms of scanning the host, off the start's critical path.
    * pid 1 builds no mount and runs nothing of the sandbox before it has
-   * them all; should entrun fail here (and die), it reads them cut short,
-   * or entrun's death signal ends it. */
+   * them all; should entrun fail here, die() ends pid 1 first. */
+  die_kill_first (sup.pid);
   sb.protect = protected_paths (p, profile_files);
   sb.sockets = entrun_host_sockets ();
   entrun_git_protected (p, &sb.git);
+  die_kill_first (0);
   {
     char *const *const lists[] = { sb.protect, sb.sockets, sb.git };
     if ((ret = strv_send (list_pipe[1], lists, N_ELEMENTS (lists))) < 0)

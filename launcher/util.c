@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,9 +26,25 @@ die_use_underscore_exit (void)
   use_underscore_exit = true;
 }
 
+static pid_t kill_first, kill_first_owner;
+
+void
+die_kill_first (pid_t pid)
+{
+  kill_first = pid;
+  kill_first_owner = getpid ();
+}
+
 static __attribute__ ((noreturn)) void
 finish (void)
 {
+  /* Only in the process that asked: a child (pid 1 is one) has a copy. */
+  if (kill_first > 0 && getpid () == kill_first_owner)
+    {
+      kill (kill_first, SIGKILL);
+      while (waitpid (kill_first, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
   if (use_underscore_exit)
     _exit (ENTRUN_EXIT_ERROR);
   exit (ENTRUN_EXIT_ERROR);

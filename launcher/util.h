@@ -29,6 +29,10 @@ __attribute__ ((noreturn, format (printf, 1, 2))) void die (const char *fmt, ...
 __attribute__ ((noreturn, format (printf, 1, 2))) void die_errno (const char *fmt, ...);
 /* Switch die() to _exit() after fork, so atexit handlers and stdio buffers
  * of the parent never run twice. */
+/* Until called again with 0: die() in this process SIGKILLs @pid and
+ * waits for it first, so that a process of the sandbox never outlives a
+ * failed entrun (see entrun_run). */
+void die_kill_first (pid_t pid);
 void die_use_underscore_exit (void);
 
 __attribute__ ((format (printf, 1, 2))) void warn (const char *fmt, ...);

@@ -207,6 +207,15 @@ gitlink_checks() {
 		'printf "%s\n" "$1" >.git/hooks/pre-commit 2>/dev/null; chmod +x .git/hooks/pre-commit 2>/dev/null; echo ran' \
 		_ "$(hook_text "$MK/g14")"
 	host_commit_runs_nothing "$p" "$MK/g14" "G14: the host's next commit runs no hook planted through the .git symlink"
+	# entrun finds the symlink once pid 1 exists (it scans while pid 1
+	# starts): with the host's PID namespace shared, nothing of that pid 1
+	# may outlive the refusal (pid 1 is a fork of entrun: its command line
+	# carries the marker).
+	local mark=g14-left-$$-$RANDOM left
+	refused_run "G14 with host.processes.view" ".git" -- -e host.processes.view -- \
+		sh -c 'echo ran' "$mark"
+	left=$(pgrep -f -- "$mark" || true)
+	is "" "$left" "G14 with host.processes.view: no process of the refused run is left"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	ssbx -e security.fs-read-only -- sh -c '"$1" write .git/hooks/pre-commit; echo ran' _ "$P"
 	is "0|write: errno EROFS|ran" "$RC|$(joined)" "G14 with security.fs-read-only: entrun runs (and .git is read-only)"
