@@ -113,23 +113,8 @@ setup_identity (const ent_profile_t *p)
     die_errno ("setsid");
 }
 
-/* The network's configuration (see netsetup_inside_configure).  Without a
- * network helper there is none; with one, pid 1 does it while the payload
- * and the helper set themselves up. */
-static void
-configure_network (entrun_sandbox_t *sb)
-{
-  ent_error_t *err = NULL;
-
-  if (sb->net_configured)
-    return;
-  if (netsetup_inside_configure (sb->profile, &err) < 0)
-    die ("%s", ent_error_message (err));
-  sb->net_configured = true;
-}
-
-/* The network: lo up (for network.user, configure_network), and for
- * network.user/proxy the tap or listening fd handed to the helper. */
+/* The network: lo up, and for network.user/proxy the tap or listening fd
+ * handed to the helper; for network.user the tap configured. */
 static void
 setup_network (entrun_sandbox_t *sb, int tun_path)
 {
@@ -151,9 +136,12 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
       errno = -ret;
       die_errno ("handing the network to the network helper");
     }
-  /* The UDP publish relay's sockets connect inside: configured first. */
-  if (fd >= 0 && p->net.mode == ENT_NET_USER && netsetup_udp_service (p))
-    configure_network (sb);
+  /* The interface's address and routes (see netsetup_inside_configure),
+   * at once: pid 1 would otherwise wait here for the lists entrun makes
+   * meanwhile (receive_host_lists); and the UDP publish relay's sockets,
+   * made next, connect inside. */
+  if (fd >= 0 && netsetup_inside_configure (p, &err) < 0)
+    die ("%s", ent_error_message (err));
   if (fd >= 0 && p->net.mode == ENT_NET_USER
       && (ret = netsetup_send_udp_sockets (p, sb->net_sock, &err)) < 0)
     {
@@ -469,8 +457,6 @@ entrun_pid1 (entrun_sandbox_t *sb)
    * execve (await_network in payload.c): if the network cannot be up (a
    * port that cannot be published, a helper that failed), the command
    * never runs. */
-  if (sb->net_sock >= 0)
-    configure_network (sb);
   /* vfork: the payload borrows our memory until its execve, while we wait.
    * A fork would copy our page tables, and each page either of us wrote
    * next would fault to be copied: on the virtual machines entrun is

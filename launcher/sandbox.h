@@ -47,7 +47,6 @@ typedef struct entrun_sandbox
   int net_sock;  /* pid 1's end: hands the tap/listening fd to the
                     network helper; the payload then waits on it for
                     "network ready"; -1 without one */
-  bool net_configured; /* pid 1: netsetup_inside_configure() done */
 } entrun_sandbox_t;
 
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
