@@ -392,17 +392,20 @@ static void
 receive_host_lists (entrun_sandbox_t *sb)
 {
   char **lists[3];
-  int ret = strv_recv (sb->list_fd, lists, N_ELEMENTS (lists), ENTRUN_HOST_LISTS_MAX);
+  /* Unbounded: entrun, which made them, holds them all already. */
+  int ret = strv_recv (sb->list_fd, lists, N_ELEMENTS (lists), SIZE_MAX);
 
-  close (sb->list_fd);
-  sb->list_fd = -1;
   if (ret == -EPROTO)
     _exit (ENTRUN_EXIT_ERROR);
+  /* Said before the pipe closes: entrun, told EPIPE, stops us and stays
+   * silent only once we have spoken (die_after_pid1). */
   if (ret < 0)
     {
       errno = -ret;
       die_errno ("pid 1: receiving the paths the sandbox protects");
     }
+  close (sb->list_fd);
+  sb->list_fd = -1;
   sb->protect = lists[0];
   sb->sockets = lists[1];
   sb->git = lists[2];

@@ -193,8 +193,8 @@ protected_paths (const ent_profile_t *p, char *const *profile_files)
 
 /* resources.pids/memory through a delegated cgroup: pid 1 goes into a new
  * child cgroup before it may run anything, so all of the sandbox is in.
- * So does the network helper (@helper, or 0), before it reads a byte of
- * the sandbox's: what it holds for the sandbox (flows, socket buffers,
+ * So does the network helper (@helper, or 0), before the command can
+ * send it a byte: what it holds for the sandbox (flows, socket buffers,
  * the kernel's share of them too) counts against resources.memory, as
  * the sandbox's own memory would.  It is one process more than the
  * sandbox's own: pids.max is raised by one for it. */
@@ -828,7 +828,6 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
    * the payload may run, a failure could no longer stop it (invariant 1). */
   if ((sfd = signalfd (-1, &sb.forwarded, SFD_CLOEXEC)) < 0)
     die_after_pid1 (sup.pid, errno, "signalfd");
-  cgroup = enter_cgroup (sup.pid, sup.helper, p);
   close (sync_pipe[0]);
   close (status_pipe[1]);
   close (list_pipe[0]);
@@ -848,6 +847,10 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   sb.sockets = entrun_host_sockets ();
   entrun_git_protected (p, &sb.git);
   die_kill_first (0);
+  /* After the scan, whose failures die() where they are found: no cgroup
+   * is left behind by them.  Before the lists: pid 1 makes the payload
+   * only once it has them, so the payload starts inside. */
+  cgroup = enter_cgroup (sup.pid, sup.helper, p);
   {
     char *const *const lists[] = { sb.protect, sb.sockets, sb.git };
     if ((ret = strv_send (list_pipe[1], lists, N_ELEMENTS (lists))) < 0)

@@ -24,9 +24,6 @@
  * launcher/nethelper.c). */
 #define ENTRUN_NETHELPER_ARGV0 "entrun-network-helper"
 
-/* The most entrun hands pid 1 in paths to protect (see strv_recv). */
-#define ENTRUN_HOST_LISTS_MAX (64u << 20)
-
 typedef struct entrun_sandbox
 {
   const ent_profile_t *profile;
