@@ -372,13 +372,16 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
   _exit (entrun_exit_status (status));
 }
 
-/* The sandbox's network namespace (see clone_flags in sandbox.c): first
- * thing after "go", before pid 1 opens or makes anything of the network.
- * With locked mounts it comes with the nested user namespace instead. */
+/* The sandbox's network namespace when clone() did not make it (see
+ * clone_flags in sandbox.c): first thing after "go", before pid 1 opens or
+ * makes anything of the network.  With locked mounts it comes with the
+ * nested user namespace instead. */
 static void
-enter_network_namespace (const ent_profile_t *p)
+enter_network_namespace (const entrun_sandbox_t *sb)
 {
-  if (!p->ns.create[ENT_NS_NET] || entrun_needs_locked_mounts (p))
+  const ent_profile_t *p = sb->profile;
+
+  if (!sb->defer_netns || !p->ns.create[ENT_NS_NET] || entrun_needs_locked_mounts (p))
     return;
   if (unshare (CLONE_NEWNET) < 0)
     die_errno ("creating the sandbox's network namespace");
@@ -422,7 +425,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
 
   wait_for_parent (sb);
   close_inherited_fds (sb);
-  enter_network_namespace (p);
+  enter_network_namespace (sb);
   verbose ("pid 1: started");
   if (!entrun_needs_locked_mounts (p))
     setup_network (sb, -1);

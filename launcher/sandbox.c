@@ -58,8 +58,9 @@ entrun_needs_locked_mounts (const ent_profile_t *p)
 }
 
 static int
-clone_flags (const ent_profile_t *p)
+clone_flags (const entrun_sandbox_t *sb)
 {
+  const ent_profile_t *p = sb->profile;
   int flags = 0;
 
   for (size_t i = 0; i < N_ELEMENTS (ns_flags); i++)
@@ -70,9 +71,9 @@ clone_flags (const ent_profile_t *p)
   if (entrun_needs_locked_mounts (p))
     flags &= ~(CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC);
   /* The network namespace, the costliest to make (~0.4 ms here), pid 1
-   * makes itself once it runs (enter_network_namespace in pid1.c): while
-   * entrun scans the host, not before pid 1 exists. */
-  return flags & ~CLONE_NEWNET;
+   * may make itself once it runs (enter_network_namespace in pid1.c):
+   * while entrun scans the host (see overlap_start). */
+  return sb->defer_netns ? flags & ~CLONE_NEWNET : flags;
 }
 
 static void
@@ -191,6 +192,31 @@ protected_paths (const ent_profile_t *p, char *const *profile_files)
   return protect;
 }
 
+/* Does pid 1 start while entrun scans the host (its network namespace its
+ * own to make), or after?  Overlapped, the two run side by side: on two
+ * CPUs, 0.4-0.9 ms off a 13-15 ms start (tests/bench/).  But a network
+ * helper starting takes a CPU of its own for ~6 ms, and with two in all
+ * entrun and pid 1 would only share the other: there the scan comes first,
+ * while pid 1 does not exist yet. */
+static bool
+overlap_start (const entrun_sandbox_t *sb)
+{
+  cpu_set_t cpus;
+
+  if (sb->net_sock < 0)
+    return true;
+  return sched_getaffinity (0, sizeof (cpus), &cpus) == 0 && CPU_COUNT (&cpus) >= 3;
+}
+
+/* What pid 1's mounts must cover: see strv_send in entrun_run. */
+static void
+scan_host (entrun_sandbox_t *sb, char *const *profile_files)
+{
+  sb->protect = protected_paths (sb->profile, profile_files);
+  sb->sockets = entrun_host_sockets ();
+  entrun_git_protected (sb->profile, &sb->git);
+}
+
 /* resources.pids/memory through a delegated cgroup: pid 1 goes into a new
  * child cgroup before it may run anything, so all of the sandbox is in.
  * So does the network helper (@helper, or 0), before the command can
@@ -237,7 +263,7 @@ enter_cgroup (pid_t pid, pid_t helper, const ent_profile_t *p)
 static pid_t
 spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int list_w)
 {
-  int flags = clone_flags (sb->profile);
+  int flags = clone_flags (sb);
   pid_t pid;
 
   if (!(flags & CLONE_NEWUSER))
@@ -778,6 +804,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
   };
   int sync_pipe[2], status_pipe[2], list_pipe[2], net_pair[2];
+  bool overlap;
   cleanup_free char *cgroup = NULL;
   supervisor_t sup = {
     .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1,
@@ -805,6 +832,10 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     }
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
+  overlap = overlap_start (&sb);
+  sb.defer_netns = overlap;
+  if (!overlap)
+    scan_host (&sb, profile_files);
   if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0
       || pipe2 (list_pipe, O_CLOEXEC) < 0)
     die_errno ("pipe");
@@ -839,14 +870,15 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     die_after_pid1 (sup.pid, -ret, "starting the sandbox");
   verbose ("uid/gid maps written");
   /* What the mounts must cover, listed while pid 1 starts (its network
-   * first): ~1 ms of scanning the host, off the start's critical path.
-   * pid 1 builds no mount and runs nothing of the sandbox before it has
-   * them all; should entrun fail here, die() ends pid 1 first. */
-  die_kill_first (sup.pid);
-  sb.protect = protected_paths (p, profile_files);
-  sb.sockets = entrun_host_sockets ();
-  entrun_git_protected (p, &sb.git);
-  die_kill_first (0);
+   * first) unless that was done before: ~1 ms of scanning the host.  pid 1
+   * builds no mount and runs nothing of the sandbox before it has them
+   * all; should entrun fail here, die() ends pid 1 first. */
+  if (overlap)
+    {
+      die_kill_first (sup.pid);
+      scan_host (&sb, profile_files);
+      die_kill_first (0);
+    }
   /* After the scan, whose failures die() where they are found: no cgroup
    * is left behind by them.  Before the lists: pid 1 makes the payload
    * only once it has them, so the payload starts inside. */
