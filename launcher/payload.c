@@ -96,25 +96,22 @@ apply_env (const ent_profile_t *p)
     }
 }
 
-/* Close every fd but 0-2, @keep (sorted, each >= 3) and @net_sock (the
- * network helper's socket, -1 without one: see await_network); the kept
- * ones lose close-on-exec, @net_sock keeps it. */
+/* Close every fd but 0-2, @keep (each >= 3) and @net_sock (the network
+ * helper's socket, -1 without one: see await_network); the kept ones lose
+ * close-on-exec, @net_sock keeps it. */
 static void
 close_fds (const int *keep, size_t n_keep, int net_sock)
 {
   int *all = calloc (n_keep + 1, sizeof (int)); /* pid 1 waits: see entrun_pid1 */
-  size_t n = 0, i = 0;
+  size_t n = n_keep;
   int ret;
 
   if (all == NULL)
     die ("out of memory");
-  /* Sorted, @net_sock in its place among them. */
-  for (; i < n_keep && (net_sock < 0 || keep[i] < net_sock); i++)
-    all[n++] = keep[i];
+  if (n_keep > 0) /* @keep is NULL without --keep-fd */
+    memcpy (all, keep, n_keep * sizeof (int));
   if (net_sock >= 0)
     all[n++] = net_sock;
-  for (; i < n_keep; i++)
-    all[n++] = keep[i];
   ret = close_fds_except (all, n);
   free (all);
   if (ret < 0)
@@ -122,7 +119,7 @@ close_fds (const int *keep, size_t n_keep, int net_sock)
       errno = -ret;
       die_errno ("closing inherited file descriptors");
     }
-  for (i = 0; i < n_keep; i++)
+  for (size_t i = 0; i < n_keep; i++)
     {
       int flags = fcntl (keep[i], F_GETFD);
       if (flags < 0 || fcntl (keep[i], F_SETFD, flags & ~FD_CLOEXEC) < 0)

@@ -61,12 +61,6 @@ wait_for_parent (entrun_sandbox_t *sb)
   close (sb->sync_fd);
 }
 
-static int
-compare_fds (const void *a, const void *b)
-{
-  return *(const int *)a - *(const int *)b;
-}
-
 /* Close what entrun's caller left open, but 0-2 and the --keep-fd ones,
  * before anything of the sandbox runs.  The payload closes its own copies,
  * but under security.admin it shares pid 1's user namespace and could reach
@@ -88,7 +82,6 @@ close_inherited_fds (const entrun_sandbox_t *sb)
   keep[n++] = sb->list_fd;
   if (sb->net_sock >= 0)
     keep[n++] = sb->net_sock;
-  qsort (keep, n, sizeof (int), compare_fds);
   if ((ret = close_fds_except (keep, n)) < 0)
     {
       errno = -ret;

@@ -326,17 +326,20 @@ write_file_at (int dirfd, const char *path, const char *buf, size_t len)
 int
 close_fds_except (const int *keep, size_t n_keep)
 {
-  unsigned int from = 3;
-
-  for (size_t i = 0; i <= n_keep; i++)
+  /* The gaps between kept descriptors, lowest first: the next kept one is
+   * looked for each time (a handful), so @keep may come in any order. */
+  for (unsigned int from = 3;;)
     {
-      unsigned int to = i < n_keep ? (unsigned int)keep[i] - 1 : UINT_MAX;
-      if (to >= from && syscall (SYS_close_range, from, to, 0) < 0)
+      unsigned int next = UINT_MAX;
+      for (size_t i = 0; i < n_keep; i++)
+        if ((unsigned int)keep[i] >= from && (unsigned int)keep[i] < next)
+          next = (unsigned int)keep[i];
+      if (next > from && syscall (SYS_close_range, from, next - 1, 0) < 0)
         return -errno;
-      if (i < n_keep && (unsigned int)keep[i] >= from)
-        from = (unsigned int)keep[i] + 1;
+      if (next == UINT_MAX)
+        return 0;
+      from = next + 1;
     }
-  return 0;
 }
 
 void

@@ -60,7 +60,7 @@ int strv_send (int fd, char *const *const *lists, size_t n);
  * when the data stops short (the writer died) or runs on, -E2BIG past
  * @max bytes, other -errno on error; @out is then left empty. */
 int strv_recv (int fd, char ***out, size_t n, size_t max);
-/* Close every fd from 3 up but those in @keep (sorted); -errno on error. */
+/* Close every fd from 3 up but those in @keep (any order); -errno on error. */
 int close_fds_except (const int *keep, size_t n_keep);
 
 /* Turn /proc/self/mountinfo's octal escapes (\\040 for a space) back into

@@ -1,9 +1,12 @@
 /* Unit tests of strv_send/strv_recv (launcher/util.c): how entrun hands
  * pid 1 the paths its mounts must cover.  pid 1 builds nothing before it
  * has every list whole, so a writer that dies part-way must read as cut
- * short, never as shorter lists. */
+ * short, never as shorter lists.  And of close_fds_except, which pid 1
+ * and the payload call with the descriptors they keep, in any order. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -167,6 +170,43 @@ START_TEST (more_than_a_pipe)
 }
 END_TEST
 
+/* In a child: descriptors 10, 20, 30, 31 and 40 open; keep 40, 10 and
+ * 31, out of order and with one past them all.  Exit 0 if exactly those
+ * (and 0-2) are left. */
+static int
+close_fds_child (void)
+{
+  static const int open_at[] = { 10, 20, 30, 31, 40 };
+  const int keep[] = { 40, 10, 31, 1000 };
+
+  for (size_t i = 0; i < sizeof (open_at) / sizeof (open_at[0]); i++)
+    if (dup2 (0, open_at[i]) < 0)
+      return 2;
+  if (close_fds_except (keep, sizeof (keep) / sizeof (keep[0])) < 0)
+    return 3;
+  for (int fd = 3; fd < 64; fd++)
+    {
+      bool is_open = fcntl (fd, F_GETFD) >= 0;
+      bool kept = fd == 10 || fd == 31 || fd == 40;
+      if (is_open != kept)
+        return 10 + (fd < 50 ? fd : 50);
+    }
+  return fcntl (0, F_GETFD) >= 0 ? 0 : 4;
+}
+
+START_TEST (close_fds_any_order)
+{
+  int status;
+  pid_t pid = fork ();
+
+  ck_assert_int_ne (pid, -1);
+  if (pid == 0)
+    _exit (close_fds_child ());
+  ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+  ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0, "child status %d", status);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -181,6 +221,7 @@ main (void)
   tcase_add_test (tc, trailing_bytes_are_eproto);
   tcase_add_test (tc, bounded);
   tcase_add_test (tc, more_than_a_pipe);
+  tcase_add_test (tc, close_fds_any_order);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_tap (sr, "-");
