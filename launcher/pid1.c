@@ -374,7 +374,7 @@ enter_network_namespace (const entrun_sandbox_t *sb)
 {
   const ent_profile_t *p = sb->profile;
 
-  if (!sb->defer_netns || !p->ns.create[ENT_NS_NET] || entrun_needs_locked_mounts (p))
+  if (!sb->overlap || !p->ns.create[ENT_NS_NET] || entrun_needs_locked_mounts (p))
     return;
   if (unshare (CLONE_NEWNET) < 0)
     die_errno ("creating the sandbox's network namespace");

@@ -73,7 +73,7 @@ clone_flags (const entrun_sandbox_t *sb)
   /* The network namespace, the costliest to make (~0.4 ms here), pid 1
    * may make itself once it runs (enter_network_namespace in pid1.c):
    * while entrun scans the host (see overlap_start). */
-  return sb->defer_netns ? flags & ~CLONE_NEWNET : flags;
+  return sb->overlap ? flags & ~CLONE_NEWNET : flags;
 }
 
 static void
@@ -804,7 +804,6 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
   };
   int sync_pipe[2], status_pipe[2], list_pipe[2], net_pair[2];
-  bool overlap;
   cleanup_free char *cgroup = NULL;
   supervisor_t sup = {
     .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1,
@@ -832,9 +831,8 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
     }
   if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
-  overlap = overlap_start (&sb);
-  sb.defer_netns = overlap;
-  if (!overlap)
+  sb.overlap = overlap_start (&sb);
+  if (!sb.overlap)
     scan_host (&sb, profile_files);
   if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0
       || pipe2 (list_pipe, O_CLOEXEC) < 0)
@@ -873,7 +871,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
    * first) unless that was done before: ~1 ms of scanning the host.  pid 1
    * builds no mount and runs nothing of the sandbox before it has them
    * all; should entrun fail here, die() ends pid 1 first. */
-  if (overlap)
+  if (sb.overlap)
     {
       die_kill_first (sup.pid);
       scan_host (&sb, profile_files);

@@ -39,7 +39,8 @@ typedef struct entrun_sandbox
   int sync_fd;   /* pid 1 reads: 1 byte "go" once the maps are written */
   int list_fd;   /* pid 1 reads: protect, sockets and git (strv_send), then
                     EOF; -1 once read */
-  bool defer_netns; /* pid 1 makes the network namespace, not clone() */
+  bool overlap;  /* pid 1 starts while entrun scans the host, and makes
+                    the network namespace itself (see overlap_start) */
   int status_fd; /* pid 1 writes: the payload's wait status */
   int tap_hold;  /* pid 1's copy of the tap, kept until entrun is gone */
   int net_sock;  /* pid 1's end: hands the tap/listening fd to the

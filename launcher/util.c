@@ -291,14 +291,12 @@ strv_recv (int fd, char ***out, size_t n, size_t max)
             return -ENOMEM;
           buf = more;
         }
-      got = read (fd, buf + len, size - len);
-      if (got < 0 && errno == EINTR)
-        continue;
-      if (got < 0)
-        return -errno;
-      if (got == 0)
-        break;
+      /* Short only at EOF. */
+      if ((got = read_all (fd, buf + len, size - len)) < 0)
+        return (int)got;
       len += (size_t)got;
+      if (len < size)
+        break;
     }
   if ((ret = strv_parse (buf, len, out, n)) < 0)
     for (size_t i = 0; i < n; i++)
