@@ -328,25 +328,30 @@ processes_none (ent_profile_t *p, void *data, ent_error_t **err)
   return 0;
 }
 
+/* host.processes.view and admin keep a PID namespace of their own, as
+ * every sandbox has (entrun refuses a profile without): only that ends
+ * everything the command leaves behind when entrun ends, and keeps the
+ * user's processes out of reach of kill(), pidfd_send_signal() and ptrace
+ * (their pids mean nothing inside).  The host's /proc is what they see:
+ * the user's processes are listed, not signalled. */
 static int
 processes_view (ent_profile_t *p, void *data, ent_error_t **err)
 {
-  (void)data;
-  p->ns.create[ENT_NS_PID] = false;
+  (void)data, (void)err;
+  p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
-  /* Sharing the host PID namespace puts the user's own host processes in
-   * reach; even security.admin must not ptrace them, so deny explicitly. */
-  for (const char *const *s = ent_policy_ptrace_family; *s; s++)
-    if (ent_profile_deny_syscall (p, *s, EPERM, err) < 0)
-      return -EINVAL;
   return 0;
 }
 
+/* What a rootless sandbox can have beyond view: ptrace of its own
+ * processes.  The kernel refuses it ptrace of the user's host processes
+ * whatever its seccomp filter allows: they belong to another user
+ * namespace, where the sandbox holds no CAP_SYS_PTRACE. */
 static int
 processes_admin (ent_profile_t *p, void *data, ent_error_t **err)
 {
   (void)data;
-  p->ns.create[ENT_NS_PID] = false;
+  p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
   return ent_policy_allow_group (p, ent_policy_ptrace_family, err);
 }
@@ -446,12 +451,6 @@ static int
 debug_ptrace (ent_profile_t *p, void *data, ent_error_t **err)
 {
   (void)data;
-  /* host.processes.view denies ptrace on purpose (host processes are in
-   * reach): granting both is a contradiction, not a silent winner. */
-  for (size_t i = 0; i < p->seccomp.n_rules; i++)
-    if (p->seccomp.rules[i].action == ENT_SECCOMP_ERRNO
-        && strcmp (p->seccomp.rules[i].syscall, "ptrace") == 0)
-      return ent_error_set (err, EINVAL, "debug.ptrace conflicts with host.processes.view");
   if (ent_policy_allow_group (p, ent_policy_ptrace_family, err) < 0)
     return -EINVAL;
   return ent_policy_allow_personality_no_aslr (p, err);
@@ -555,9 +554,9 @@ const ent_definition_t ent_default_definitions[] = {
   LEVEL ("host.processes.none", "host.processes", true, ORDER_OTHER_LEVEL, processes_none,
          "private PID namespace and a fresh /proc; no host process visible"),
   LEVEL ("host.processes.view", "host.processes", false, ORDER_OTHER_LEVEL, processes_view,
-         "share the host PID namespace; ptrace still denied"),
+         "own PID namespace, the host's /proc: host processes listed, not signalled"),
   LEVEL ("host.processes.admin", "host.processes", false, ORDER_OTHER_LEVEL, processes_admin,
-         "share the host PID namespace; ptrace of the user's own processes allowed"),
+         "as view, plus ptrace of the sandbox's own processes (never of the host's)"),
   LIST ("host.fs.rw", "PATH", fs_rw, "bind PATH writable"),
   LIST ("host.fs.ro", "PATH", fs_ro, "bind PATH read-only"),
   LIST ("host.fs.hide", "PATH", fs_hide, "cover PATH with an empty directory or /dev/null"),

@@ -152,7 +152,7 @@ extern "C"
   typedef enum ent_proc_mode
   {
     ENT_PROC_FRESH, /* new proc for the sandbox's own PID namespace */
-    ENT_PROC_HOST,  /* the host's /proc bound in (host PID namespace shared) */
+    ENT_PROC_HOST,  /* the host's /proc bound in: its processes listed */
   } ent_proc_mode_t;
 
   typedef enum ent_sys_mode

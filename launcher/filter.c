@@ -267,3 +267,56 @@ entrun_filter_clear (entrun_filter_t *f)
     }
   memset (f, 0, sizeof (*f));
 }
+
+int
+entrun_own_filter_init (const int *nrs, size_t n, scmp_filter_ctx *out)
+{
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ERRNO (EPERM));
+  int ret = ctx ? 0 : -ENOMEM;
+
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, nrs[i], 0);
+  /* no_new_privs is set already (and prctl is not allowed). */
+  if (ret == 0)
+    ret = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (ret < 0)
+    {
+      seccomp_release (ctx);
+      return ret;
+    }
+  *out = ctx;
+  return 0;
+}
+
+int
+entrun_own_filter_compile (entrun_build_fn make, const void *arg, const char *what,
+                           struct sock_fprog *prog, ent_error_t **err)
+{
+  scmp_filter_ctx ctx = NULL;
+  int ret = make (arg, &ctx);
+
+  if (ret < 0)
+    return ent_error_set (err, -ret, "seccomp: %s: %s", what, strerror (-ret));
+  ret = entrun_filter_export (ctx, prog, err);
+  seccomp_release (ctx);
+  return ret;
+}
+
+int
+entrun_own_filter_load (const entrun_prog_t *pre, entrun_build_fn make, const void *arg)
+{
+  scmp_filter_ctx ctx = NULL;
+  int ret;
+
+  if (pre->len > 0)
+    {
+      struct sock_fprog prog = { .len = pre->len, .filter = (struct sock_filter *)pre->filter };
+      return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -errno : 0;
+    }
+  /* Not memfd and export: memfd_create may not be allowed under a filter
+   * loaded before. */
+  if ((ret = make (arg, &ctx)) == 0)
+    ret = seccomp_load (ctx);
+  seccomp_release (ctx);
+  return ret;
+}

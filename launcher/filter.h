@@ -79,6 +79,8 @@ typedef struct entrun_prog
 } entrun_prog_t;
 
 extern const entrun_prog_t entrun_nethelper_precompiled[2];
+/* pid 1's filter once the payload runs (see pid1-filter.c). */
+extern const entrun_prog_t entrun_pid1_precompiled;
 
 /* Export libseccomp's @ctx as BPF into a malloc'd @prog.  0, or -errno
  * with @err set. */
@@ -87,5 +89,27 @@ int entrun_filter_export (scmp_filter_ctx ctx, struct sock_fprog *prog, ent_erro
 /* The network helper's filter (@started: the one of after the start),
  * compiled now into a malloc'd @prog: what seccomp-gen embeds. */
 int entrun_nethelper_filter_compile (bool started, struct sock_fprog *prog, ent_error_t **err);
+
+/* The filters of entrun's own processes (the network helper's, pid 1's):
+ * @make makes a fresh libseccomp context from @arg, 0 or -errno. */
+typedef int (*entrun_build_fn) (const void *arg, scmp_filter_ctx *out);
+
+/* A context denying with EPERM whatever is not added, with each of the @n
+ * syscalls in @nrs allowed, no_new_privs left to the caller (set already):
+ * 0 or -errno. */
+int entrun_own_filter_init (const int *nrs, size_t n, scmp_filter_ctx *out);
+
+/* Compile @make(@arg) into a malloc'd @prog (what seccomp-gen embeds), or
+ * -errno with @err naming @what. */
+int entrun_own_filter_compile (entrun_build_fn make, const void *arg, const char *what,
+                               struct sock_fprog *prog, ent_error_t **err);
+
+/* Load @pre when the build embedded it, else compile @make(@arg) now and
+ * load that: 0 or -errno. */
+int entrun_own_filter_load (const entrun_prog_t *pre, entrun_build_fn make, const void *arg);
+
+/* pid 1's filter, compiled now into a malloc'd @prog: what seccomp-gen
+ * embeds. */
+int entrun_pid1_filter_compile (struct sock_fprog *prog, ent_error_t **err);
 
 #endif

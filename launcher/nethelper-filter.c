@@ -35,26 +35,59 @@
  * process of the user's.  setsockopt is limited to the options
  * libslirp and the relays set. */
 static int
-build_ctx (bool started, scmp_filter_ctx *out)
+build_ctx (const void *arg, scmp_filter_ctx *out)
 {
+  bool started = *(const bool *)arg;
   static const int allowed[] = {
     /* the event loop and the engine's I/O */
-    SCMP_SYS (poll), SCMP_SYS (ppoll), SCMP_SYS (read), SCMP_SYS (write), SCMP_SYS (readv),
-    SCMP_SYS (writev), SCMP_SYS (recvfrom), SCMP_SYS (sendto), SCMP_SYS (recvmsg),
-    SCMP_SYS (sendmsg), SCMP_SYS (recvmmsg), SCMP_SYS (sendmmsg), SCMP_SYS (close),
+    SCMP_SYS (poll),
+    SCMP_SYS (ppoll),
+    SCMP_SYS (read),
+    SCMP_SYS (write),
+    SCMP_SYS (readv),
+    SCMP_SYS (writev),
+    SCMP_SYS (recvfrom),
+    SCMP_SYS (sendto),
+    SCMP_SYS (recvmsg),
+    SCMP_SYS (sendmsg),
+    SCMP_SYS (recvmmsg),
+    SCMP_SYS (sendmmsg),
+    SCMP_SYS (close),
     /* libslirp's and the relay's sockets (socket() itself: see below) */
-    SCMP_SYS (connect), SCMP_SYS (accept), SCMP_SYS (accept4), SCMP_SYS (getsockopt),
-    SCMP_SYS (getsockname), SCMP_SYS (getpeername), SCMP_SYS (shutdown),
+    SCMP_SYS (connect),
+    SCMP_SYS (accept),
+    SCMP_SYS (accept4),
+    SCMP_SYS (getsockopt),
+    SCMP_SYS (getsockname),
+    SCMP_SYS (getpeername),
+    SCMP_SYS (shutdown),
     /* reading resolv.conf (open: read-only, see below) */
-    SCMP_SYS (fstat), SCMP_SYS (newfstatat), SCMP_SYS (stat), SCMP_SYS (statx),
+    SCMP_SYS (fstat),
+    SCMP_SYS (newfstatat),
+    SCMP_SYS (stat),
+    SCMP_SYS (statx),
     SCMP_SYS (lseek),
     /* time, memory, threads' futexes, signals, the end */
-    SCMP_SYS (clock_gettime), SCMP_SYS (gettimeofday), SCMP_SYS (clock_nanosleep),
-    SCMP_SYS (nanosleep), SCMP_SYS (mmap), SCMP_SYS (munmap), SCMP_SYS (mremap),
-    SCMP_SYS (mprotect), SCMP_SYS (brk), SCMP_SYS (madvise), SCMP_SYS (futex),
-    SCMP_SYS (getrandom), SCMP_SYS (getpid), SCMP_SYS (getppid), SCMP_SYS (gettid),
-    SCMP_SYS (rt_sigreturn), SCMP_SYS (rt_sigprocmask), SCMP_SYS (restart_syscall),
-    SCMP_SYS (exit), SCMP_SYS (exit_group),
+    SCMP_SYS (clock_gettime),
+    SCMP_SYS (gettimeofday),
+    SCMP_SYS (clock_nanosleep),
+    SCMP_SYS (nanosleep),
+    SCMP_SYS (mmap),
+    SCMP_SYS (munmap),
+    SCMP_SYS (mremap),
+    SCMP_SYS (mprotect),
+    SCMP_SYS (brk),
+    SCMP_SYS (madvise),
+    SCMP_SYS (futex),
+    SCMP_SYS (getrandom),
+    SCMP_SYS (getpid),
+    SCMP_SYS (getppid),
+    SCMP_SYS (gettid),
+    SCMP_SYS (rt_sigreturn),
+    SCMP_SYS (rt_sigprocmask),
+    SCMP_SYS (restart_syscall),
+    SCMP_SYS (exit),
+    SCMP_SYS (exit_group),
 #if defined(__SANITIZE_ADDRESS__)
     /* ASan's runtime checks its signal stack before every noreturn call. */
     SCMP_SYS (sigaltstack),
@@ -65,19 +98,16 @@ build_ctx (bool started, scmp_filter_ctx *out)
   {
     int level, name;
   } options[] = {
-    { SOL_SOCKET, SO_REUSEADDR }, { SOL_SOCKET, SO_OOBINLINE }, { SOL_SOCKET, SO_KEEPALIVE },
-    { SOL_SOCKET, SO_RCVBUF },    { SOL_SOCKET, SO_SNDBUF },    { IPPROTO_TCP, TCP_NODELAY },
-    { IPPROTO_IP, IP_TTL },       { IPPROTO_IP, IP_TOS },       { IPPROTO_IP, IP_RECVERR },
+    { SOL_SOCKET, SO_REUSEADDR },   { SOL_SOCKET, SO_OOBINLINE }, { SOL_SOCKET, SO_KEEPALIVE },
+    { SOL_SOCKET, SO_RCVBUF },      { SOL_SOCKET, SO_SNDBUF },    { IPPROTO_TCP, TCP_NODELAY },
+    { IPPROTO_IP, IP_TTL },         { IPPROTO_IP, IP_TOS },       { IPPROTO_IP, IP_RECVERR },
     { IPPROTO_IPV6, IPV6_RECVERR },
   };
-  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ERRNO (EPERM));
-  int ret = ctx ? 0 : -ENOMEM;
+  scmp_filter_ctx ctx = NULL;
+  int ret = entrun_own_filter_init (allowed, N_ELEMENTS (allowed), &ctx);
 
-  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (allowed); i++)
-    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-  /* no_new_privs is set already (and prctl is not allowed). */
-  if (ret == 0)
-    ret = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (ret < 0)
+    return ret;
   /* Before the start: the ports, and seccomp for the filter of after. */
   if (!started)
     {
@@ -93,7 +123,8 @@ build_ctx (bool started, scmp_filter_ctx *out)
                             SCMP_A1 (SCMP_CMP_EQ, (scmp_datum_t)fcntl_cmds[i]));
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (fcntl), 2,
-                            SCMP_A1 (SCMP_CMP_EQ, F_SETFL), SCMP_A2 (SCMP_CMP_MASKED_EQ, O_ASYNC, 0));
+                            SCMP_A1 (SCMP_CMP_EQ, F_SETFL),
+                            SCMP_A2 (SCMP_CMP_MASKED_EQ, O_ASYNC, 0));
   for (size_t i = 0; ret == 0 && i < N_ELEMENTS (options); i++)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (setsockopt), 2,
                             SCMP_A1 (SCMP_CMP_EQ, (scmp_datum_t)options[i].level),
@@ -111,7 +142,8 @@ build_ctx (bool started, scmp_filter_ctx *out)
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (openat), 1,
                             SCMP_A2 (SCMP_CMP_MASKED_EQ,
-                                     O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE, O_RDONLY));
+                                     O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE,
+                                     O_RDONLY));
   /* ioctl: the two socket ones libslirp uses. */
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (ioctl), 1,
@@ -128,35 +160,15 @@ build_ctx (bool started, scmp_filter_ctx *out)
   return 0;
 }
 
-
 int
 entrun_nethelper_filter_compile (bool started, struct sock_fprog *prog, ent_error_t **err)
 {
-  scmp_filter_ctx ctx = NULL;
-  int ret = build_ctx (started, &ctx);
-
-  if (ret < 0)
-    return ent_error_set (err, -ret, "seccomp: the network helper's filter: %s", strerror (-ret));
-  ret = entrun_filter_export (ctx, prog, err);
-  seccomp_release (ctx);
-  return ret;
+  return entrun_own_filter_compile (build_ctx, &started, "the network helper's filter", prog, err);
 }
 
 int
 entrun_nethelper_filter (bool started)
 {
-  const entrun_prog_t *pre = &entrun_nethelper_precompiled[started ? 1 : 0];
-  scmp_filter_ctx ctx = NULL;
-  int ret;
-
-  if (pre->len > 0)
-    {
-      struct sock_fprog prog = { .len = pre->len, .filter = (struct sock_filter *)pre->filter };
-      return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -errno : 0;
-    }
-  /* Not memfd and export: memfd_create is not allowed under the first. */
-  if ((ret = build_ctx (started, &ctx)) == 0)
-    ret = seccomp_load (ctx);
-  seccomp_release (ctx);
-  return ret;
+  return entrun_own_filter_load (&entrun_nethelper_precompiled[started ? 1 : 0], build_ctx,
+                                 &started);
 }

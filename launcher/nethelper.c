@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -247,28 +246,15 @@ confine_syscalls (bool started)
 }
 
 /* Every set empty, the bounding and ambient sets too: the helper keeps no
- * capability even over its own namespaces.  Not libcap-ng's
- * capng_apply(CAPNG_SELECT_ALL): with /proc gone it probes each set a
- * capability at a time, ~170 prctl calls where these take ~45, on the
- * start-up path the sandbox waits for (perf trace, tests/bench/). */
+ * capability even over its own namespaces. */
 static void
 drop_all_caps (void)
 {
-  struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-  struct __user_cap_data_struct none[2] = { { 0 } };
+  const char *step;
+  int ret = drop_all_capabilities (&step);
 
-  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-    helper_fail ("network helper: clearing its ambient capabilities: %s", strerror (errno));
-  /* Up to the first the kernel does not know (EINVAL). */
-  for (int cap = 0; cap < 64; cap++)
-    if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-      {
-        if (errno == EINVAL && cap > 0)
-          break;
-        helper_fail ("network helper: dropping bounding capability %d: %s", cap, strerror (errno));
-      }
-  if (syscall (SYS_capset, &hdr, none) < 0)
-    helper_fail ("network helper: dropping its capabilities: %s", strerror (errno));
+  if (ret < 0)
+    helper_fail ("network helper: %s: %s", step, strerror (-ret));
 }
 
 static void

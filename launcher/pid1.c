@@ -32,22 +32,17 @@
  * parent that dies after our prctl either sends the signal or has already
  * hung up when we look.
  *
- * With its own PID namespace, pid 1's death kills everything in it, so
- * SIGKILL is the right death signal.  Sharing the host's PID namespace,
- * the payload's descendants would outlive us: there pid 1 becomes a child
- * subreaper (orphans reparent to it, so it can find them all) and asks for
- * a catchable signal, on which it kills every descendant before leaving. */
+ * Every sandbox has its own PID namespace (entrun refuses a profile
+ * without): pid 1's death kills everything in it, whatever the payload
+ * did (double forks, setsid), so SIGKILL is the death signal. */
 static void
 wait_for_parent (entrun_sandbox_t *sb)
 {
-  bool own_pidns = sb->profile->ns.create[ENT_NS_PID];
   struct pollfd pfd = { .fd = sb->sync_fd, .events = POLLIN };
   ssize_t n;
   char go;
 
-  if (!own_pidns && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-    die_errno ("prctl(PR_SET_CHILD_SUBREAPER)");
-  if (prctl (PR_SET_PDEATHSIG, own_pidns ? SIGKILL : ENTRUN_SIG_PARENT_DIED, 0, 0, 0) < 0)
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_PDEATHSIG)");
   if ((n = read_all (sb->sync_fd, &go, 1)) < 0)
     {
@@ -143,28 +138,10 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
       die ("%s", ent_error_message (err));
     }
   /* Closing the last reference to a tap makes the kernel tear the device
-   * down, which takes ~20 ms here.  pid 1 keeps one until entrun is gone, so
-   * that entrun's own exit never waits for it. */
+   * down, which takes ~20 ms here.  pid 1 keeps one until its own exit,
+   * after its report, so that entrun never waits for it. */
   if (fd >= 0 && p->net.mode == ENT_NET_USER)
     sb->tap_hold = steal_fd (&fd);
-}
-
-/* With a tap held (see setup_network), stay until entrun has exited: our
- * death signal ends us then.  Bounded, in case entrun lingers. */
-static void
-outlive_parent (int sfd)
-{
-  struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-  struct signalfd_siginfo si;
-
-  for (int i = 0; i < 100; i++)
-    {
-      if (poll (&pfd, 1, 100) > 0 && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si)
-          && si.ssi_signo == (uint32_t)ENTRUN_SIG_PARENT_DIED)
-        return;
-      if (getppid () == 0 || kill (getppid (), 0) < 0)
-        return;
-    }
 }
 
 static void
@@ -237,57 +214,6 @@ reap (pid_t payload, int *payload_status)
   return done;
 }
 
-/* Parent pid of @pid from /proc/PID/stat; -1 if gone. */
-static pid_t
-parent_of (pid_t pid)
-{
-  char path[64], buf[512];
-  cleanup_close int fd = -1;
-  ssize_t n;
-  char *end;
-  int ppid;
-
-  snprintf (path, sizeof (path), "/proc/%d/stat", pid);
-  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0 || (n = read (fd, buf, sizeof (buf) - 1)) <= 0)
-    return -1;
-  buf[n] = '\0';
-  /* "pid (comm) state ppid": comm may hold spaces and parentheses. */
-  end = strrchr (buf, ')');
-  if (end == NULL || sscanf (end + 1, " %*c %d", &ppid) != 1)
-    return -1;
-  return ppid;
-}
-
-/* SIGKILL every process whose parent is us, reap, and repeat: as a child
- * subreaper we inherit the orphans of what we kill, so each round reaches
- * one generation further.  Bounded, as everything here. */
-static void
-kill_descendants (void)
-{
-  pid_t self = getpid ();
-
-  for (int round = 0; round < 1000; round++)
-    {
-      cleanup_dir DIR *d = opendir ("/proc");
-      struct dirent *de;
-      int found = 0;
-
-      if (d == NULL)
-        return;
-      while ((de = readdir (d)) != NULL)
-        {
-          pid_t pid = (pid_t)atoi (de->d_name);
-          if (pid > 0 && pid != self && parent_of (pid) == self)
-            found += kill (pid, SIGKILL) == 0;
-        }
-      while (waitpid (-1, NULL, WNOHANG) > 0)
-        ;
-      if (found == 0)
-        return;
-      usleep (1000);
-    }
-}
-
 /* resources.timeout, enforced again here: entrun ends the sandbox on time,
  * but entrun can be stopped (SIGSTOP, ^Z of a job that is not the
  * sandbox's).  A deadline a little later than entrun's, then; -1 without
@@ -331,25 +257,15 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
         serve_network (sb);
       if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
         continue;
-      if (si.ssi_signo == (uint32_t)ENTRUN_SIG_PARENT_DIED)
-        {
-          kill_descendants ();
-          _exit (ENTRUN_EXIT_ERROR);
-        }
       if (si.ssi_signo != SIGCHLD)
         kill (payload, (int)si.ssi_signo);
     }
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace
    * kill(-1) reaches all of it, and every orphan is our child to reap. */
-  if (sb->profile->ns.create[ENT_NS_PID])
-    {
-      kill (-1, SIGKILL);
-      while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
-        ;
-    }
-  else
-    kill_descendants ();
+  kill (-1, SIGKILL);
+  while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
+    ;
   verbose ("pid 1: payload reaped");
   /* Our own exit status mirrors the payload's: entrun falls back to it if
    * the report cannot be written. */
@@ -360,8 +276,6 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
       warn ("pid 1: reporting the command's status: %s", strerror (errno));
       _exit (entrun_exit_status (status));
     }
-  if (sb->tap_hold >= 0)
-    outlive_parent (sfd);
   _exit (entrun_exit_status (status));
 }
 
@@ -405,6 +319,31 @@ receive_host_lists (entrun_sandbox_t *sb)
   sb->protect = lists[0];
   sb->sockets = lists[1];
   sb->git = lists[2];
+}
+
+/* Once the payload runs (the vfork returned), pid 1 keeps nothing it does
+ * not need to reap, forward signals, report and serve the UDP relay: no
+ * capability (not even over its own namespaces), no_new_privs, and its own
+ * filter (pid1-filter.c).  It was made non-dumpable before the payload
+ * existed: its memory belongs to the host's user namespace, so neither
+ * ptrace nor /proc/1/{fd,mem,environ,root,cwd} is open to the payload,
+ * whatever its capabilities in the sandbox's.  Should any step fail, the
+ * payload is ended at once and entrun exits 125. */
+static void
+confine_self (pid_t payload)
+{
+  const char *step = "no_new_privs";
+  int ret = prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+
+  if (ret == 0)
+    ret = drop_all_capabilities (&step);
+  if (ret == 0 && (ret = entrun_pid1_filter ()) < 0)
+    step = "loading its seccomp filter";
+  if (ret == 0)
+    return;
+  kill (payload, SIGKILL);
+  errno = -ret;
+  die_errno ("pid 1: confining itself: %s", step);
 }
 
 void
@@ -467,6 +406,8 @@ entrun_pid1 (entrun_sandbox_t *sb)
    * shares (the environment, the heap) is nothing we use again.  Its
    * descriptors, credentials, limits, signal mask and seccomp filter are
    * its own: vfork shares the memory only. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    die_errno ("pid 1: prctl(PR_SET_DUMPABLE)");
   self = getpid ();
   payload = vfork ();
   if (payload < 0)
@@ -477,6 +418,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
       close (sfd);
       entrun_payload (sb, self);
     }
+  confine_self (payload);
   /* The payload runs (or gave up before its execve: the network never came
    * up).  With a UDP publish, pid 1 makes the relay's sockets for as long
    * as the sandbox runs (see serve_network). */

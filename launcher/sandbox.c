@@ -268,6 +268,10 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int list_w)
 
   if (!(flags & CLONE_NEWUSER))
     die ("the profile has no user namespace: entrun runs only inside its own");
+  /* Without one, what the payload leaves behind (a double fork, setsid)
+   * would outlive entrun: nothing could find it all to end it. */
+  if (!(flags & CLONE_NEWPID))
+    die ("the profile has no PID namespace: entrun runs every sandbox in its own");
   /* clone() with fork semantics: namespaces and the child in one step. */
   pid = syscall (SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0)
@@ -289,15 +293,14 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int list_w)
 }
 
 /* resources.timeout and --stop-timeout: end the whole sandbox and wait until
- * it is gone.  With its own PID namespace, pid 1's death takes everything
- * with it (the kernel reaps the namespace before pid 1 can be waited for);
- * without, pid 1 kills its descendants on ENTRUN_SIG_PARENT_DIED first. */
+ * it is gone.  pid 1's death takes everything in its PID namespace with
+ * it (the kernel reaps the namespace before pid 1 can be waited for). */
 static void
-kill_sandbox (pid_t pid, bool own_pidns)
+kill_sandbox (pid_t pid)
 {
   int wstatus;
 
-  kill (pid, own_pidns ? SIGKILL : ENTRUN_SIG_PARENT_DIED);
+  kill (pid, SIGKILL);
   while (waitpid (pid, &wstatus, 0) < 0 && errno == EINTR)
     ;
 }
@@ -313,8 +316,9 @@ typedef enum
 
 typedef struct supervisor
 {
-  pid_t pid; /* pid 1 */
-  bool own_pidns;
+  pid_t pid;                          /* pid 1 */
+  unsigned char report[sizeof (int)]; /* pid 1's report, as read so far */
+  size_t report_len;
   int stop_timeout;            /* seconds */
   int stop_signal;             /* the first stop request, 0 before one */
   int64_t timeout_at, stop_at; /* deadlines (now_ms()), -1 when unset */
@@ -352,7 +356,7 @@ stop_name (int sig)
 static void
 on_signal (supervisor_t *s, int sig)
 {
-  if (sig == SIGCHLD || sig == ENTRUN_SIG_PARENT_DIED)
+  if (sig == SIGCHLD)
     return;
   if (is_stop_request (sig) && s->stop_signal == 0)
     {
@@ -379,29 +383,77 @@ poll_timeout (const supervisor_t *s)
   return poll_ms_until (next);
 }
 
-/* The status pid 1 reports, or, at EOF (pid 1 is gone without a report:
- * the payload never ran, or pid 1 could not report and said why), pid 1's
- * own: 125, or the payload's status as pid 1 mirrors it.  A read error
- * must not pass for success: the sandbox is ended and that is an error. */
-static int
-read_status (pid_t pid, int status_fd, bool own_pidns)
+/* A report of pid 1's: a wait status, perhaps with ENTRUN_STATUS_TIMED_OUT,
+ * and nothing else: an exit code, or a signal (with the core-dump bit). */
+static bool
+valid_report (int report)
 {
-  ssize_t n;
+  int st = report & ~ENTRUN_STATUS_TIMED_OUT;
+
+  if ((st & ~0xffff) != 0)
+    return false;
+  if ((st & 0x7f) == 0)
+    return (st & 0x80) == 0;
+  return (st & 0x7f) != 0x7f && (st >> 8) == 0 && (st & 0x7f) < 65;
+}
+
+/* pid 1 closed its status pipe without a report: its own exit status
+ * (125 when it failed and said why, or the payload's as it mirrors it).
+ * Bounded: a pid 1 that closed the pipe and lives on is killed. */
+static int
+pid1_status (pid_t pid)
+{
   int wstatus;
 
-  n = read_all (status_fd, &wstatus, sizeof (wstatus));
-  if (n == (ssize_t)sizeof (wstatus))
-    return wstatus;
+  for (int i = 0; i < 200; i++)
+    {
+      pid_t r = waitpid (pid, &wstatus, WNOHANG);
+      if (r == pid)
+        return wstatus;
+      if (r < 0 && errno != EINTR)
+        die_errno ("waitpid");
+      usleep (5000);
+    }
+  kill_sandbox (pid);
+  die ("pid 1 closed its status pipe but did not exit; the sandbox was stopped");
+}
+
+/* Read what pid 1 reports without ever blocking (the pipe is
+ * non-blocking): pid 1 is entrun's, but it lives in the sandbox, and
+ * entrun's supervision waits on nothing the sandbox could hold up.  1 with
+ * *@wstatus set once the report is complete or pid 1 is gone, 0 while it
+ * is not.  Anything but a valid report ends the sandbox with 125. */
+static int
+read_status (supervisor_t *s, int status_fd, int *wstatus)
+{
+  ssize_t n = read (status_fd, s->report + s->report_len, sizeof (s->report) - s->report_len);
+  int report;
+
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return 0;
   if (n < 0)
     {
-      kill_sandbox (pid, own_pidns);
-      errno = (int)-n;
+      int err = errno;
+      kill_sandbox (s->pid);
+      errno = err;
       die_errno ("reading the command's status from pid 1");
     }
-  while (waitpid (pid, &wstatus, 0) < 0)
-    if (errno != EINTR)
-      die_errno ("waitpid");
-  return wstatus;
+  if (n == 0 && s->report_len == 0)
+    {
+      *wstatus = pid1_status (s->pid);
+      return 1;
+    }
+  s->report_len += (size_t)n;
+  if (n > 0 && s->report_len < sizeof (s->report))
+    return 0;
+  memcpy (&report, s->report, sizeof (report));
+  if (n == 0 || !valid_report (report))
+    {
+      kill_sandbox (s->pid);
+      die ("pid 1 sent a malformed status report; the sandbox was stopped");
+    }
+  *wstatus = report;
+  return 1;
 }
 
 /* The network helper's report: "R" ready, "P" pid 1 gave up, "E<text>"
@@ -460,6 +512,7 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
 {
   struct pollfd fds[3];
   struct signalfd_siginfo si;
+  int wstatus;
 
   *end = END_PAYLOAD;
   for (;;)
@@ -472,9 +525,8 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
         die_errno ("poll");
       /* The status first: a payload that finished just as a deadline
        * passed keeps its own status. */
-      if (fds[0].revents)
+      if (fds[0].revents && read_status (s, status_fd, &wstatus) == 1)
         {
-          int wstatus = read_status (s->pid, status_fd, s->own_pidns);
           /* pid 1 enforced resources.timeout itself (entrun was stopped). */
           if (wstatus & ENTRUN_STATUS_TIMED_OUT)
             *end = END_TIMEOUT;
@@ -513,7 +565,7 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
         }
       if (*end != END_PAYLOAD)
         {
-          kill_sandbox (s->pid, s->own_pidns);
+          kill_sandbox (s->pid);
           /* The payload's fate: killed by SIGKILL (a wait status with
            * only the signal number in it), so entrun exits 137. */
           return SIGKILL;
@@ -650,12 +702,12 @@ await_net_helper (supervisor_t *s, int sfd)
    * and so does a helper that never answers (stopped, say). */
   for (;;)
     {
-      struct pollfd fds[2] = { { .fd = s->helper_ctl, .events = POLLIN },
-                               { .fd = sfd, .events = POLLIN } };
+      struct pollfd fds[2]
+          = { { .fd = s->helper_ctl, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
       int left = poll_ms_until (deadline);
       if (left == 0)
         {
-          kill_sandbox (s->pid, s->own_pidns);
+          kill_sandbox (s->pid);
           die ("the network helper did not start within %d s", HELPER_START_MS / 1000);
         }
       if (poll (fds, 2, left) < 0 && errno != EINTR)
@@ -663,9 +715,10 @@ await_net_helper (supervisor_t *s, int sfd)
       if (fds[0].revents)
         break;
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si)
-          && (si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT || is_stop_request ((int)si.ssi_signo)))
+          && (si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT
+              || is_stop_request ((int)si.ssi_signo)))
         {
-          kill_sandbox (s->pid, s->own_pidns);
+          kill_sandbox (s->pid);
           exit (128 + (int)si.ssi_signo);
         }
     }
@@ -681,7 +734,7 @@ await_net_helper (supervisor_t *s, int sfd)
     default:
       /* pid 1 waits for the helper in silence: the helper's word is the
        * one to print. */
-      kill_sandbox (s->pid, s->own_pidns);
+      kill_sandbox (s->pid);
       die ("%s", s->helper_why);
     }
 }
@@ -761,7 +814,6 @@ block_signals (entrun_sandbox_t *sb)
 {
   sigemptyset (&sb->forwarded);
   sigaddset (&sb->forwarded, SIGCHLD);
-  sigaddset (&sb->forwarded, ENTRUN_SIG_PARENT_DIED);
   for (size_t i = 0; i < N_ELEMENTS (forwarded_signals); i++)
     sigaddset (&sb->forwarded, forwarded_signals[i]);
   if (sigprocmask (SIG_BLOCK, &sb->forwarded, &sb->saved_mask) < 0)
@@ -805,10 +857,11 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   };
   int sync_pipe[2], status_pipe[2], list_pipe[2], net_pair[2];
   cleanup_free char *cgroup = NULL;
-  supervisor_t sup = {
-    .stop_timeout = cli->stop_timeout, .timeout_at = -1, .stop_at = -1, .helper_ctl = -1,
-    .helper_gone_at = -1
-  };
+  supervisor_t sup = { .stop_timeout = cli->stop_timeout,
+                       .timeout_at = -1,
+                       .stop_at = -1,
+                       .helper_ctl = -1,
+                       .helper_gone_at = -1 };
   ent_error_t *err = NULL;
   cleanup_close int sfd = -1;
   caller_stdio_t stdio;
@@ -834,7 +887,9 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   sb.overlap = overlap_start (&sb);
   if (!sb.overlap)
     scan_host (&sb, profile_files);
-  if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC) < 0
+  /* The status pipe is read without blocking (see read_status); pid 1's
+   * one write of a few bytes into it, empty, never would. */
+  if (pipe2 (sync_pipe, O_CLOEXEC) < 0 || pipe2 (status_pipe, O_CLOEXEC | O_NONBLOCK) < 0
       || pipe2 (list_pipe, O_CLOEXEC) < 0)
     die_errno ("pipe");
   sb.sync_fd = sync_pipe[0];
@@ -846,7 +901,6 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
 
   verbose ("seccomp filter ready");
   sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], list_pipe[1]);
-  sup.own_pidns = p->ns.create[ENT_NS_PID];
   verbose ("namespaces created (pid 1 is %d)", sup.pid);
   /* A write to pid 1's pipe or socket, or libslirp's to a socket whose peer
    * is gone, must be an EPIPE for entrun, not a SIGPIPE.  Set only now,

@@ -2,7 +2,10 @@
  *
  *   entrun (host namespaces: writes the uid/gid maps, forwards signals,
  *     |     waits, maps the exit status)
- *     +-- pid 1 of the sandbox (mounts, hostname, lo; reaps, forwards)
+ *     +-- network helper (network.user/admin/proxy: see nethelper.c)
+ *     +-- pid 1 of the sandbox, always in its own PID namespace (mounts,
+ *           |   hostname, lo; then non-dumpable, no capability,
+ *           |   no_new_privs, its own filter; reaps, forwards, reports)
  *           +-- payload (rlimits, env, fds, caps, no_new_privs, seccomp,
  *                        execve)
  */
@@ -15,10 +18,6 @@
 #include "cli.h"
 #include "entitlement.h"
 #include "filter.h"
-
-/* Without a PID namespace of its own, pid 1 is told of entrun's death by
- * this signal (not SIGKILL) so that it can kill every descendant first. */
-#define ENTRUN_SIG_PARENT_DIED (SIGRTMAX)
 
 /* argv[0] of the network helper, entrun's own binary started again (see
  * launcher/nethelper.c). */
@@ -69,6 +68,9 @@ int entrun_exit_status (int wstatus);
  * @started false before its engine started (bind and listen allowed),
  * true after.  0 or -errno. */
 int entrun_nethelper_filter (bool started);
+
+/* Load pid 1's own filter (pid1-filter.c): 0 or -errno. */
+int entrun_pid1_filter (void);
 
 /* The network helper's whole life (launcher/nethelper.c); never returns. */
 __attribute__ ((noreturn)) void entrun_nethelper_main (void);

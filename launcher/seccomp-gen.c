@@ -20,6 +20,7 @@
 const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 const entrun_prog_t entrun_nethelper_precompiled[2] = { { NULL, 0 }, { NULL, 0 } };
+const entrun_prog_t entrun_pid1_precompiled = { NULL, 0 };
 
 /* The grant sets whose filters are embedded: one per security level, with
  * the defaults of every other domain. */
@@ -151,6 +152,19 @@ main (void)
            "\nconst entrun_prog_t entrun_nethelper_precompiled[2] = {\n"
            "  { nethelper_0, %u },\n  { nethelper_1, %u },\n};\n",
            helper_len[0], helper_len[1]);
+  /* pid 1's. */
+  {
+    struct sock_fprog prog;
+    ent_error_t *err = NULL;
+    if (entrun_pid1_filter_compile (&prog, &err) < 0)
+      {
+        fprintf (stderr, "seccomp-gen: %s\n", ent_error_message (err));
+        return 1;
+      }
+    emit_prog (out, "pid1", 0, &prog);
+    fprintf (out, "\nconst entrun_prog_t entrun_pid1_precompiled = { pid1_0, %u };\n", prog.len);
+    free (prog.filter);
+  }
   ent_catalogue_free (cat);
   return fflush (out) == 0 ? 0 : 1;
 }

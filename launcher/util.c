@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "util.h"
 
@@ -357,4 +360,28 @@ unescape_octal (char *s)
         *out++ = *p;
     }
   *out = '\0';
+}
+
+int
+drop_all_capabilities (const char **step)
+{
+  struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+  struct __user_cap_data_struct none[2] = { { 0 } };
+
+  *step = "clearing the ambient capabilities";
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+    return -errno;
+  /* Up to the first the kernel does not know (EINVAL). */
+  *step = "dropping the bounding capabilities";
+  for (int cap = 0; cap < 64; cap++)
+    if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+      {
+        if (errno == EINVAL && cap > 0)
+          break;
+        return -errno;
+      }
+  *step = "dropping the capabilities";
+  if (syscall (SYS_capset, &hdr, none) < 0)
+    return -errno;
+  return 0;
 }

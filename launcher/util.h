@@ -63,6 +63,13 @@ int strv_recv (int fd, char ***out, size_t n, size_t max);
 /* Close every fd from 3 up but those in @keep (any order); -errno on error. */
 int close_fds_except (const int *keep, size_t n_keep);
 
+/* Every capability set empty, the bounding and ambient sets too, with
+ * direct prctl/capset calls: not libcap-ng's capng_apply(CAPNG_SELECT_ALL),
+ * which probes each set a capability at a time (~170 prctl calls where
+ * these take ~45, tests/bench/).  0, or -errno with *@step naming what
+ * failed. */
+int drop_all_capabilities (const char **step);
+
 /* Turn /proc/self/mountinfo's octal escapes (\\040 for a space) back into
  * the bytes they stand for, in place. */
 void unescape_octal (char *s);

@@ -644,6 +644,164 @@ probe_process_vm_readv (struct probe_ctx *ctx UNUSED)
                          &remote, 1L, 0L));
 }
 
+static void print_errno (const char *name, int err);
+
+/* ---- the supervisor: pid 1 (or whatever started the probe) ------------- */
+
+/* The state letter of process @pid, or 0 when it is gone.  */
+static char
+state_of (pid_t pid)
+{
+  char path[64], buf[512], *end;
+  FILE *f;
+  size_t n;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  if ((f = fopen (path, "re")) == NULL)
+    return 0;
+  n = fread (buf, 1, sizeof buf - 1, f);
+  fclose (f);
+  buf[n] = '\0';
+  end = strrchr (buf, ')');
+  return end != NULL && end[1] == ' ' ? end[2] : 0;
+}
+
+static void
+say (const char *what, int err)
+{
+  char name[64];
+
+  snprintf (name, sizeof name, "supervisor %s", what);
+  if (err == 0)
+    printf ("%s: ok\n", name);
+  else
+    print_errno (name, err);
+}
+
+/* Every way in to the process that started us (pid 1 when the probe is
+   the payload), one line each: "ok" is an attack that worked.  */
+static int
+probe_supervisor (struct probe_ctx *ctx UNUSED)
+{
+  pid_t pid = getppid ();
+  char path[320], link[PATH_MAX], c;
+  struct iovec local = { &c, 1 }, remote = { (void *) &probe_supervisor, 1 };
+  int err = ENOENT, fd;
+  DIR *d;
+
+  say ("ptrace", check (syscall (SYS_ptrace, (long) PTRACE_SEIZE, (long) pid, 0L, 0L)));
+  say ("process_vm_readv",
+       check (syscall (SYS_process_vm_readv, (long) pid, &local, 1L, &remote, 1L, 0L)));
+  /* What its descriptors lead to (a directory is a way out of the mount
+     namespace), then a write into any of its pipes (the status pipe to
+     entrun).  */
+  snprintf (path, sizeof path, "/proc/%d/fd", (int) pid);
+  d = opendir (path);
+  if (d == NULL)
+    err = errno;
+  for (struct dirent *e; d != NULL && (e = readdir (d)) != NULL;)
+    if (e->d_name[0] != '.')
+      {
+        snprintf (path, sizeof path, "/proc/%d/fd/%s", (int) pid, e->d_name);
+        err = readlink (path, link, sizeof link) < 0 ? errno : 0;
+        if (err == 0)
+          break;
+      }
+  if (d != NULL)
+    closedir (d);
+  say ("fd", err);
+  err = ENOENT;
+  for (int n = 0; n < 64; n++)
+    {
+      snprintf (path, sizeof path, "/proc/%d/fd/%d", (int) pid, n);
+      fd = open (path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd >= 0)
+        {
+          close (fd);
+          err = 0;
+          break;
+        }
+      if (errno != ENOENT)
+        err = errno;
+    }
+  say ("fd-write", err);
+  snprintf (path, sizeof path, "/proc/%d/mem", (int) pid);
+  say ("mem", check_fd (open (path, O_RDONLY | O_CLOEXEC)));
+  snprintf (path, sizeof path, "/proc/%d/environ", (int) pid);
+  say ("environ", check_fd (open (path, O_RDONLY | O_CLOEXEC)));
+  snprintf (path, sizeof path, "/proc/%d/root", (int) pid);
+  say ("root", check (readlink (path, link, sizeof link)));
+  snprintf (path, sizeof path, "/proc/%d/cwd", (int) pid);
+  say ("cwd", check (readlink (path, link, sizeof link)));
+  /* SIGSTOP: "ok" if it stopped (then it goes on again).  */
+  if (kill (pid, SIGSTOP) < 0)
+    say ("SIGSTOP", errno);
+  else
+    {
+      usleep (200000);
+      c = state_of (pid);
+      printf ("supervisor SIGSTOP: %s\n", c == 'T' || c == 't' ? "ok" : "ignored");
+      kill (pid, SIGCONT);
+    }
+  fflush (stdout);
+  return PROBE_PRINTED_OK;
+}
+
+/* kill(getppid(), SIG), then "ok gone" if it is gone 0.2 s later (we may
+   not live to say so), "ok stopped" (then it goes on), or "ok alive".  */
+static int
+probe_kill_parent (struct probe_ctx *ctx)
+{
+  pid_t pid = getppid ();
+  long sig;
+  char c;
+  int ret = arg_long (ctx, 0, 1, 64, 0, &sig);
+
+  if (ret != 0)
+    return ret;
+  if (kill (pid, (int) sig) < 0)
+    return errno;
+  usleep (200000);
+  c = state_of (pid);
+  snprintf (ctx->detail, sizeof ctx->detail, "%s",
+            c == 0 || c == 'Z' ? "gone" : c == 'T' || c == 't' ? "stopped" : "alive");
+  if (c == 'T' || c == 't')
+    kill (pid, SIGCONT);
+  return 0;
+}
+
+/* pidfd_send_signal(0) through a /proc/PID directory, and kill(PID, 0):
+   can we signal host process PID (listed in a host /proc)?  */
+static int
+probe_signal_pid (struct probe_ctx *ctx)
+{
+  char path[64];
+  long pid;
+  int ret = arg_long (ctx, 0, 1, 1L << 22, 0, &pid), fd, err;
+
+  if (ret != 0)
+    return ret;
+  snprintf (path, sizeof path, "/proc/%ld", pid);
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return errno;
+  err = check (syscall (SYS_pidfd_send_signal, (long) fd, 0L, 0L, 0L));
+  close (fd);
+  if (err == 0)
+    {
+      snprintf (ctx->detail, sizeof ctx->detail, "pidfd");
+      return 0;
+    }
+  if (kill ((pid_t) pid, 0) == 0)
+    {
+      /* Our own PID namespace may have a process of that number: is it
+         the one /proc names?  */
+      snprintf (ctx->detail, sizeof ctx->detail, "kill");
+      return 0;
+    }
+  return err;
+}
+
 static int
 probe_userfaultfd (struct probe_ctx *ctx UNUSED)
 {
@@ -1728,6 +1886,9 @@ static const struct probe probes[] = {
   { "ptrace-traceme", NOARGS, probe_ptrace_traceme },
   { "ptrace-attach-parent", NOARGS, probe_ptrace_attach_parent },
   { "process-vm-readv", NOARGS, probe_process_vm_readv },
+  { "supervisor", NOARGS, probe_supervisor },
+  { "kill-parent", 1, 1, "SIG", probe_kill_parent },
+  { "signal-pid", 1, 1, "PID", probe_signal_pid },
   { "userfaultfd", NOARGS, probe_userfaultfd },
   { "io-uring", NOARGS, probe_io_uring },
   { "int80-getpid", NOARGS, probe_int80_getpid },

@@ -240,16 +240,17 @@ os.execv(sys.argv[2], sys.argv[2:])' "$dir" "$ENTRUN" $(tmp_grant) -- "$PROBE" f
 	else
 		not_ok "CVE-2024-21626: --keep-fd 3 -C /proc/self/fd/3: refused, 'outside the sandbox'"
 	fi
-	# Under security.admin the payload shares pid 1's user namespace, so
-	# pid 1's descriptors are open to it through /proc/1/fd.
+	# Under security.admin the payload shares pid 1's user namespace; pid 1
+	# is not dumpable, so its descriptors cannot be followed through
+	# /proc/1/fd (nor would they lead anywhere: it closed the caller's).
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	sbx -e security.admin -e "host.fs.hide=$dir" -- sh -c \
 		'for f in /proc/1/fd/*; do cat "$f/secret/f"; echo "${f##*/} $(readlink "$f")"; done 2>/dev/null'
 	unlike "$OUT" "$m" "CVE-2024-21626: security.admin: /proc/1/fd/N does not lead to the hidden directory"
-	if [[ $OUT == *"0 /dev/null"* && $(grep -v '^[012] ' <<<"$OUT") != *"$TEST_TMP"* ]]; then
-		ok "CVE-2024-21626: security.admin: pid 1 holds none of the caller's descriptors"
+	if ! grep -q '^[0-9]* .' <<<"$OUT"; then
+		ok "CVE-2024-21626: security.admin: none of pid 1's descriptors can be followed"
 	else
-		not_ok "CVE-2024-21626: security.admin: pid 1 holds none of the caller's descriptors" \
+		not_ok "CVE-2024-21626: security.admin: none of pid 1's descriptors can be followed" \
 			"pid 1's descriptors: $OUT"
 	fi
 	for fd in 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 1000; do eval "exec $fd<&-"; done

@@ -87,12 +87,16 @@ sigkill_check() {
 	fi
 }
 
-# stopped_timeout_check: resources.timeout holds while entrun itself is
-# stopped (SIGSTOP): pid 1 ends the command on its own, a second late.
+# stopped_timeout_check [ENTRUN-OPTIONS...]: resources.timeout holds while
+# entrun itself is stopped (SIGSTOP): pid 1 ends the command on its own, a
+# second late.  The payload tries to stop pid 1 as well (it cannot).
 stopped_timeout_check() {
 	local desc="resources.timeout=2 ends the command while entrun is stopped" m pid rc i left
+	[ $# -gt 0 ] && desc="$desc ($*)"
 	m=$(unique_marker)
-	"$ENTRUN" $(tmp_grant) -e resources.timeout=2 -- sleep "1000.2$m" \
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	"$ENTRUN" $(tmp_grant) -e resources.timeout=2 "$@" -- sh -c \
+		'kill -STOP $PPID 2>/dev/null; exec sleep "1000.2$1"' _ "$m" \
 		</dev/null >/dev/null 2>"$TEST_TMP/timeout.err" &
 	pid=$!
 	track_bg "$pid"
@@ -107,7 +111,7 @@ stopped_timeout_check() {
 	done
 	left=$(pgrep -f "^sleep 1000\.2$m\$")
 	kill -CONT "$pid"
-	wait "$pid" 2>/dev/null
+	wait_bounded "$pid" 5
 	rc=$?
 	if [ -z "$left" ]; then
 		ok "$desc (gone within 5 s)"
@@ -125,6 +129,8 @@ checks() {
 	local sig
 	status_checks
 	stopped_timeout_check
+	stopped_timeout_check --ent host.processes.view --ent security.admin
+	stopped_timeout_check --ent host.processes.admin
 	for sig in TERM INT HUP QUIT; do forward "$sig"; done
 	sigkill_check "the payload" direct
 	sigkill_check "the payload and its child" family

@@ -131,6 +131,7 @@ step_words() {
 	prctl)
 		case "$label" in
 		PR_CAPBSET_READ:* | PR_CAP_AMBIENT:1:*) WORDS="capabilities" ;;
+		PR_4:*) WORDS="PR_SET_DUMPABLE" ;;
 		*) WORDS=${label%%:*} ;;
 		esac
 		;;

@@ -61,13 +61,15 @@ in_range() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <=
 
 # ---- SIGKILL to entrun: daemonized descendants --------------------------------
 
-# kill_daemons DESC ENTRUN-OPTIONS...: the payload daemonizes a child (setsid
-# and a double fork, so it is nobody's child in the sandbox but pid 1's) that
-# keeps forking, and waits in the foreground; after SIGKILL to entrun, none
-# of them is left after 1 s.
+# kill_daemons DESC WHOM ENTRUN-OPTIONS...: the payload daemonizes a child
+# (setsid and a double fork, so it is nobody's child in the sandbox but pid
+# 1's) that keeps forking, and waits in the foreground; after SIGKILL to
+# entrun (WHOM "entrun"), or to entrun and every process named entrun under
+# it at once (any other WHOM: `pkill -9 -x entrun`, kept to this sandbox),
+# none of them is left after 1 s.
 kill_daemons() {
-	local desc="SIGKILL to entrun kills $1 within 1 s" m st
-	shift
+	local desc="SIGKILL to $2 kills $1 within 1 s" whom=$2 m st e
+	shift 2
 	m=$(unique_marker)
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	python3 -c "$SUBREAPER_RUN" "$ENTRUN" $(tmp_grant) "$@" -- sh -c \
@@ -79,9 +81,33 @@ kill_daemons() {
 		not_ok "$desc" "the payload never started" "$(marked "$m" "$st")"
 		return
 	fi
-	kill -KILL "$(pgrep -x -P "$st" entrun)"
+	e=$(pgrep -x -P "$st" entrun)
+	if [ "$whom" != entrun ]; then
+		# shellcheck disable=SC2046 # one pid a word
+		kill -KILL "$e" $(pgrep -x -P "$e" entrun)
+	else
+		kill -KILL "$e"
+	fi
 	none_left "$desc" "$m" 10 "$st"
 	wait_bounded "$st" 4
+}
+
+# ---- the payload against pid 1, the user against every entrun -------------------
+
+# pid1_attacked DESC ENTRUN-OPTIONS...: the payload daemonizes a child,
+# then SIGKILLs and SIGSTOPs pid 1 (its parent) and exits 3.  pid 1 ignores
+# both; entrun exits 3 and within 1 s nothing of the sandbox is left.
+pid1_attacked() {
+	local desc="the payload kills pid 1: $1" m
+	shift
+	m=$(unique_marker)
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sbx "$@" -- sh -c '(setsid sh -c "sleep 1000.2$1" </dev/null >/dev/null 2>&1 &)
+		retry=0; while ! pgrep -f "^sleep 1000\.2$1\$" >/dev/null && [ $retry -lt 50 ]; do
+			sleep 0.1; retry=$((retry + 1)); done
+		kill -KILL $PPID; kill -STOP $PPID; sleep 0.3; exit 3' _ "$m"
+	is 3 "$RC" "$desc: pid 1 ignores it, entrun exits with the payload's 3"
+	none_left "$desc: nothing of the sandbox is left 1 s later" "$m" 10
 }
 
 # ---- SIGKILL to entrun during its start-up --------------------------------------
@@ -221,8 +247,9 @@ strace_window() {
 # Inside: leave 20 zombies (the probe forks them and exits without waiting)
 # and count, while the payload still runs, the zombie children of the probe
 # (the control: they exist) and, once the probe is gone and they are
-# orphans, pid 1's zombie children.  In the host's PID namespace pid 1 is
-# not the namespace's init but a child subreaper: they must come to it.
+# orphans, pid 1's zombie children.  Every pid here is read from /proc, not
+# taken from $! or $PPID: under host.processes.view /proc is the host's, and
+# its numbers are not the sandbox's own.
 # shellcheck disable=SC2016 # expanded by the inner sh
 ZOMBIES_SH='
 zombies_of() {
@@ -234,12 +261,21 @@ zombies_of() {
 	done
 	echo "$z"
 }
+read -r line </proc/self/stat
+me=${line%% *}
+set -- "$1" ${line##*) }
+pid1=$3
 "$1" fork-zombies 20 >/dev/null &
 sleep 0.1
-parent=$!; before=$(zombies_of)
+parent=
+for s in /proc/[0-9]*/stat; do
+	read -r line 2>/dev/null <"$s" || continue
+	case $line in *" (probe) "*) set -- ${line##*) }; [ "$2" = "$me" ] && parent=${line%% *} ;; esac
+done
+before=$(zombies_of)
 wait
 sleep 0.3
-parent=$PPID; after=$(zombies_of)
+parent=$pid1; after=$(zombies_of)
 echo "$before $after"'
 
 # ---- --stop-timeout -------------------------------------------------------------------
@@ -412,9 +448,17 @@ tty_checks() {
 
 checks() {
 	local o
-	kill_daemons "a daemonized descendant that keeps forking"
-	kill_daemons "a daemonized descendant that keeps forking (host.processes.view)" \
+	kill_daemons "a daemonized descendant that keeps forking" entrun
+	kill_daemons "a daemonized descendant that keeps forking (host.processes.view)" entrun \
 		--ent host.processes.view
+	for o in "" host.processes.view host.processes.admin; do
+		pid1_attacked "security.admin${o:+, $o}" --ent security.admin ${o:+--ent "$o"}
+		kill_daemons "a daemonized descendant (security.admin${o:+, $o})" "entrun and its pid 1" \
+			--ent security.admin ${o:+--ent "$o"}
+	done
+	if tun_ok; then pid1_attacked "network.user" --ent network.user; else
+		skip_or_fail "no /dev/net/tun" "the payload kills pid 1: network.user"
+	fi
 
 	if have_tools "start-up race checks" python3; then
 		kill_during_startup "SIGKILL during start-up"

@@ -285,16 +285,14 @@ exp_processes_none (ent_profile_t *p)
 static void
 exp_processes_view (ent_profile_t *p)
 {
-  p->ns.create[ENT_NS_PID] = false;
+  p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
-  for (const char *const *s = ptrace_family; *s; s++)
-    OK (ent_profile_deny_syscall (p, *s, EPERM, NULL));
 }
 
 static void
 exp_processes_admin (ent_profile_t *p)
 {
-  p->ns.create[ENT_NS_PID] = false;
+  p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
   allow_all (p, ptrace_family);
 }
@@ -1214,7 +1212,7 @@ START_TEST (processes_admin_ptrace)
 
   ck_assert_int_eq (ent_profile_syscall_allowed (p, "ptrace"), 2);
   ck_assert_int_eq (ent_profile_syscall_allowed (p, "process_vm_readv"), 2);
-  ck_assert (!p->ns.create[ENT_NS_PID]);
+  ck_assert (p->ns.create[ENT_NS_PID]);
   ck_assert_int_eq (p->fs.proc, ENT_PROC_HOST);
   /* ptrace is allowed, not the capability to trace others' processes. */
   ck_assert_uint_eq (p->caps[ENT_CAPSET_EFFECTIVE], 0);
@@ -1223,7 +1221,9 @@ START_TEST (processes_admin_ptrace)
 }
 END_TEST
 
-START_TEST (processes_view_denies_ptrace_under_admin)
+/* view no longer denies ptrace: its sandbox has its own PID namespace, so
+ * security.admin's ptrace reaches only the sandbox's own processes. */
+START_TEST (processes_view_keeps_ptrace_of_admin)
 {
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = SANDBOX (cat, "host.processes.view", "security.admin");
@@ -1231,14 +1231,12 @@ START_TEST (processes_view_denies_ptrace_under_admin)
 
   for (const char *const *s = ptrace_family; *s; s++)
     {
-      ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 0, "%s allowed", *s);
-      ck_assert_int_eq (test_count_rules (p, *s, ENT_SECCOMP_ALLOW), 0);
-      ck_assert_int_eq (test_count_rules (p, *s, ENT_SECCOMP_ERRNO), 1);
-      ck_assert_int_eq (verdict1 (p, *s, 0), EPERM);
+      ck_assert_msg (ent_profile_syscall_allowed (p, *s) == 2, "%s not allowed", *s);
+      ck_assert_int_eq (test_count_rules (p, *s, ENT_SECCOMP_ERRNO), 0);
     }
-  /* The rest of admin stays. */
   ck_assert_int_eq (ent_profile_syscall_allowed (p, "mount"), 2);
-  ck_assert (!p->ns.create[ENT_NS_PID]);
+  ck_assert (p->ns.create[ENT_NS_PID]);
+  ck_assert_int_eq (p->fs.proc, ENT_PROC_HOST);
   ent_manager_free (m);
   ent_catalogue_free (cat);
 }
@@ -1331,8 +1329,8 @@ static const struct
   ent_proc_mode_t proc;
 } process_levels[] = {
   { "host.processes.none", true, ENT_PROC_FRESH },
-  { "host.processes.view", false, ENT_PROC_HOST },
-  { "host.processes.admin", false, ENT_PROC_HOST },
+  { "host.processes.view", true, ENT_PROC_HOST },
+  { "host.processes.admin", true, ENT_PROC_HOST },
 };
 
 START_TEST (process_level)
@@ -2072,8 +2070,8 @@ START_TEST (debug_perf_verdicts)
 }
 END_TEST
 
-/* host.processes.view denies ptrace on purpose; asking for both is an
- * error whichever comes first, and with security.admin too. */
+/* debug.ptrace and host.processes.view go together (the sandbox's own PID
+ * namespace keeps the host's processes out of reach), in any order. */
 static const char *const *const ptrace_vs_view[] = {
   (const char *const[]){ "debug.ptrace", "host.processes.view", NULL },
   (const char *const[]){ "host.processes.view", "debug.ptrace", NULL },
@@ -2081,23 +2079,18 @@ static const char *const *const ptrace_vs_view[] = {
   (const char *const[]){ "debug.ptrace", "security.admin", "host.processes.view", NULL },
 };
 
-START_TEST (debug_ptrace_conflicts_with_view)
+START_TEST (debug_ptrace_with_view)
 {
   ent_catalogue_t *cat = test_catalogue ();
   const char *const *set = ptrace_vs_view[_i];
   ent_manager_t *m = test_manager (cat);
-  ent_profile_t *before = NULL;
-  ent_error_t *err = NULL;
-  size_t n = 0;
+  const ent_profile_t *p;
 
-  while (set[n + 1])
-    test_grant_ok (m, cat, set[n++]);
-  before = ent_profile_copy (ent_manager_profile (m));
-  test_assert_error (test_grant (m, cat, set[n], &err), err, EINVAL, NULL);
-  ck_assert_str_eq (ent_error_message (err), "debug.ptrace conflicts with host.processes.view");
-  test_assert_profile_equal (ent_manager_profile (m), before);
-  ent_error_free (err);
-  ent_profile_free (before);
+  for (size_t n = 0; set[n]; n++)
+    test_grant_ok (m, cat, set[n]);
+  p = ent_manager_profile (m);
+  ck_assert_int_eq (ent_profile_syscall_allowed (p, "ptrace"), 2);
+  ck_assert (p->ns.create[ENT_NS_PID]);
   ent_manager_free (m);
   ent_catalogue_free (cat);
 }
@@ -2116,7 +2109,7 @@ START_TEST (debug_ptrace_with_processes_admin)
     }
   ck_assert_int_eq (ent_profile_syscall_allowed (p, "perf_event_open"), 2);
   ck_assert_int_eq (verdict1 (p, "personality", ADDR_NO_RANDOMIZE_), 0);
-  ck_assert (!p->ns.create[ENT_NS_PID]);
+  ck_assert (p->ns.create[ENT_NS_PID]);
   ent_manager_free (m);
   ent_catalogue_free (cat);
 }
@@ -2762,7 +2755,7 @@ catalogue_suite (void)
   tcase_add_test (tc, memory_lock_effect);
   tcase_add_test (tc, memory_lock_with_admin);
   tcase_add_test (tc, processes_admin_ptrace);
-  tcase_add_test (tc, processes_view_denies_ptrace_under_admin);
+  tcase_add_test (tc, processes_view_keeps_ptrace_of_admin);
   tcase_add_test (tc, confined_paths);
   tcase_add_test (tc, view_paths);
   tcase_add_test (tc, admin_paths);
@@ -2794,7 +2787,7 @@ catalogue_suite (void)
   tcase_add_test (tc, debug_perf_opens_exactly);
   tcase_add_test (tc, debug_ptrace_verdicts);
   tcase_add_test (tc, debug_perf_verdicts);
-  tcase_add_loop_test (tc, debug_ptrace_conflicts_with_view, 0, TEST_N (ptrace_vs_view));
+  tcase_add_loop_test (tc, debug_ptrace_with_view, 0, TEST_N (ptrace_vs_view));
   tcase_add_test (tc, debug_ptrace_with_processes_admin);
   tcase_add_test (tc, debug_flags_under_admin);
   tcase_add_test (tc, api_names_match);

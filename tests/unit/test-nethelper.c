@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,6 +147,79 @@ START_TEST (embedded_filters_are_current)
 }
 END_TEST
 
+/* pid 1's own filter (launcher/pid1-filter.c): what it does once the
+ * payload runs passes; a way out does not. */
+START_TEST (pid1_is_confined)
+{
+  int fds[2], status;
+  pid_t pid;
+  ssize_t n;
+
+  ck_assert_int_eq (pipe (fds), 0);
+  pid = fork ();
+  ck_assert_int_ge (pid, 0);
+  if (pid == 0)
+    {
+      FILE *out = fdopen (fds[1], "w");
+      void *map;
+      pid_t child;
+      if (out == NULL || prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || entrun_pid1_filter () < 0)
+        _exit (99);
+      try (out, "socket-udp", socket (AF_INET, SOCK_DGRAM, 0));
+      try (out, "socket-tcp", socket (AF_INET, SOCK_STREAM, 0));
+      try (out, "socket-unix", socket (AF_UNIX, SOCK_DGRAM, 0));
+      try (out, "socket-inet6", socket (AF_INET6, SOCK_DGRAM, 0));
+      try (out, "open", open ("/dev/null", O_RDONLY));
+      try (out, "kill", kill (getppid (), 0));
+      try (out, "prctl", prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
+      try (out, "ptrace", (int)syscall (SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
+      try (out, "unshare", unshare (CLONE_NEWUSER));
+      map = mmap (NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      try (out, "mmap-exec", map == MAP_FAILED ? -1 : 0);
+      try (out, "malloc", malloc (1 << 20) != NULL ? 0 : (errno = ENOMEM, -1));
+      /* pid 1 makes no process once the payload runs. */
+      child = fork ();
+      if (child == 0)
+        _exit (0);
+      try (out, "fork", child);
+      fflush (out);
+      _exit (0);
+    }
+  close (fds[1]);
+  n = read (fds[0], results, sizeof (results) - 1);
+  results[n > 0 ? n : 0] = '\0';
+  close (fds[0]);
+  ck_assert_int_eq (waitpid (pid, &status, 0), pid);
+  ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0, "child status %d", status);
+  ck_result ("socket-udp", 0);
+  ck_result ("socket-tcp", EPERM);
+  ck_result ("socket-unix", EPERM);
+  ck_result ("socket-inet6", EPERM);
+  ck_result ("open", EPERM);
+  ck_result ("kill", 0);
+  ck_result ("prctl", EPERM);
+  ck_result ("ptrace", EPERM);
+  ck_result ("unshare", EPERM);
+  ck_result ("mmap-exec", EPERM);
+  ck_result ("malloc", 0);
+  ck_result ("fork", EPERM);
+}
+END_TEST
+
+START_TEST (pid1_embedded_filter_is_current)
+{
+  struct sock_fprog prog;
+  ent_error_t *err = NULL;
+  const entrun_prog_t *pre = &entrun_pid1_precompiled;
+
+  ck_assert_msg (entrun_pid1_filter_compile (&prog, &err) == 0, "%s", ent_error_message (err));
+  ck_assert_uint_gt (pre->len, 0);
+  ck_assert_uint_eq (prog.len, pre->len);
+  ck_assert (memcmp (prog.filter, pre->filter, prog.len * sizeof (struct sock_filter)) == 0);
+  free (prog.filter);
+}
+END_TEST
+
 int
 main (void)
 {
@@ -154,6 +231,8 @@ main (void)
   tcase_add_test (tc, running_helper_is_confined);
   tcase_add_test (tc, starting_helper_may_bind);
   tcase_add_test (tc, embedded_filters_are_current);
+  tcase_add_test (tc, pid1_is_confined);
+  tcase_add_test (tc, pid1_embedded_filter_is_current);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_tap (sr, "-");

@@ -1,0 +1,88 @@
+#!/bin/bash
+# The sandbox cannot subvert its own supervisor (invariant 4, issue 14).
+# From inside, under every security level and every host.processes level,
+# the command attacks the process that started it, pid 1 of the sandbox:
+# ptrace, process_vm_readv, its /proc/PID/{fd,mem,environ,root,cwd}, a write
+# into its pipes (the status pipe to entrun), SIGSTOP and SIGKILL.  Under
+# host.processes.view/admin it also tries to signal a process of the user's
+# on the host, which it sees in /proc.  hygiene.sh checks that nothing of
+# the sandbox outlives entrun when pid 1 or entrun is attacked.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+# What the probe's attacks on pid 1 must all end in.
+DENIED='supervisor ptrace: errno EPERM
+supervisor process_vm_readv: errno EPERM
+supervisor fd: errno EACCES
+supervisor fd-write: errno EACCES
+supervisor mem: errno EACCES
+supervisor environ: errno EACCES
+supervisor root: errno EACCES
+supervisor cwd: errno EACCES
+supervisor SIGSTOP: ignored'
+
+LEVELS=(security.confined security.view security.admin)
+PROCESSES=(host.processes.none host.processes.view host.processes.admin)
+
+attack_checks() {
+	local sec procs sig desc
+	for sec in "${LEVELS[@]}"; do
+		for procs in "${PROCESSES[@]}"; do
+			expect "$DENIED" "$sec, $procs: pid 1 cannot be traced, read, written or stopped" \
+				--ent "$sec" --ent "$procs" -- "$PROBE" supervisor
+		done
+	done
+	# pid 1 ignores SIGKILL and SIGSTOP from the payload; were it killed,
+	# the payload would die with it and say nothing.  (A signal pid 1
+	# forwards, such as SIGTERM, comes back to the payload.)
+	for procs in "${PROCESSES[@]}"; do
+		for sig in 9 19; do
+			expect "kill-parent: ok alive" "security.admin, $procs: pid 1 outlives signal $sig from the payload" \
+				--ent security.admin --ent "$procs" -- "$PROBE" kill-parent "$sig"
+		done
+	done
+	# With network.user, pid 1 serves the UDP relay under its filter, and
+	# still is no target.
+	desc="security.admin, network.user with a UDP publish: pid 1 is no target"
+	if tun_ok; then
+		expect "$DENIED" "$desc" --ent security.admin --ent network.user \
+			--ent network.publish="$(free_port):53/udp" -- "$PROBE" supervisor
+	else
+		skip_or_fail "no /dev/net/tun" "$desc"
+	fi
+}
+
+# pid 1 once the payload runs: no capability, no_new_privs, a filter.
+confinement_checks() {
+	local sec
+	for sec in "${LEVELS[@]}"; do
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		expect 'CapPrm:	0000000000000000
+CapEff:	0000000000000000
+CapBnd:	0000000000000000
+NoNewPrivs:	1
+Seccomp:	2' "$sec: pid 1 holds no capability, has no_new_privs and a seccomp filter" \
+			--ent "$sec" -- sh -c 'grep -E "^(CapPrm|CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/1/status'
+	done
+}
+
+# Under view and admin the user's own host processes are listed, and out of
+# reach: kill() and pidfd_send_signal() through their /proc directory.
+host_signal_checks() {
+	local procs
+	start_marker_sleep
+	for procs in host.processes.view host.processes.admin; do
+		expect_like "sleep 1000\\.$MARKER" "$procs: the user's host process is listed" \
+			--ent "$procs" -- ps -eo args=
+		expect "signal-pid: errno EINVAL" "$procs: the user's host process cannot be signalled" \
+			--ent "$procs" --ent security.admin -- "$PROBE" signal-pid "${BG_PIDS[-1]}"
+	done
+}
+
+checks() {
+	attack_checks
+	confinement_checks
+	host_signal_checks
+}
+
+tap_main checks
