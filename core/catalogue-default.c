@@ -319,13 +319,15 @@ devices_admin (ent_profile_t *p, void *data, ent_error_t **err)
   return set_devices (p, ENT_DEV_HOST_RW, ENT_SYS_HOST);
 }
 
+static int default_pids (ent_profile_t *p);
+
 static int
 processes_none (ent_profile_t *p, void *data, ent_error_t **err)
 {
   (void)data, (void)err;
   p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_FRESH;
-  return 0;
+  return default_pids (p);
 }
 
 /* host.processes.view and admin keep a PID namespace of their own, as
@@ -340,7 +342,7 @@ processes_view (ent_profile_t *p, void *data, ent_error_t **err)
   (void)data, (void)err;
   p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
-  return 0;
+  return default_pids (p);
 }
 
 /* What a rootless sandbox can have beyond view: ptrace of its own
@@ -353,6 +355,8 @@ processes_admin (ent_profile_t *p, void *data, ent_error_t **err)
   (void)data;
   p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
+  if (default_pids (p) < 0)
+    return -EINVAL;
   return ent_policy_allow_group (p, ent_policy_ptrace_family, err);
 }
 
@@ -443,6 +447,16 @@ resource_limit (ent_profile_t *p, int64_t value, void *data, ent_error_t **err)
       p->rlimits[d->rlimit].hard = value;
     }
   return 0;
+}
+
+/* ENT_DEFAULT_PIDS unless resources.pids came first (coming later, it
+ * replaces it). */
+static int
+default_pids (ent_profile_t *p)
+{
+  if (p->resources.pids >= 0)
+    return 0;
+  return resource_limit (p, ENT_DEFAULT_PIDS, (void *)&res_pids, NULL);
 }
 
 /* ---- debug ---------------------------------------------------------------- */
@@ -564,7 +578,7 @@ const ent_definition_t ent_default_definitions[] = {
   LIST ("host.fs.overlay", "PATH", fs_overlay,
         "PATH as on the host but writable; the writes stay in memory and are dropped at exit"),
   RESOURCE ("resources.pids", false, &res_pids,
-            "at most N processes (cgroup pids.max, else RLIMIT_NPROC)"),
+            "at most N processes, 4096 by default (cgroup pids.max, else RLIMIT_NPROC)"),
   RESOURCE ("resources.memory", true, &res_memory,
             "at most N bytes of memory, K/M/G/T (cgroup memory.max, else RLIMIT_AS)"),
   RESOURCE ("resources.cpu-time", false, &res_cpu, "at most N seconds of CPU (RLIMIT_CPU)"),

@@ -210,6 +210,12 @@ extern "C"
   /* resources.*: -1 when not granted.  cpu-time, files and file-size are
    * always rlimits (RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_FSIZE); timeout is
    * enforced by the launcher. */
+/* resources.pids when nothing grants one: every host.processes level sets
+ * it (a fork bomb must not take the host down), generous enough for `make
+ * -j` of a large project.  Under RLIMIT_NPROC the kernel counts a user
+ * namespace's processes apart from the user's others (Linux 5.14+). */
+#define ENT_DEFAULT_PIDS 4096
+
   typedef struct ent_resources
   {
     int64_t pids, memory, cpu_time, files, file_size, timeout;

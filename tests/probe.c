@@ -645,6 +645,7 @@ probe_process_vm_readv (struct probe_ctx *ctx UNUSED)
 }
 
 static void print_errno (const char *name, int err);
+static bool all_digits (const char *s);
 
 /* ---- the supervisor: pid 1 (or whatever started the probe) ------------- */
 
@@ -800,6 +801,65 @@ probe_signal_pid (struct probe_ctx *ctx)
       return 0;
     }
   return err;
+}
+
+/* A fork bomb for SECS seconds: every process forks without end, spinning
+   on failure as a real one would.  Then more forks until one fails (8192
+   at most), the process count in /proc, how that fork failed, and
+   everything else is killed.  TAG, in
+   the command line only, lets the caller find the bomb's processes.  */
+static int
+probe_fork_bomb (struct probe_ctx *ctx)
+{
+  long secs;
+  int ret = arg_long (ctx, 0, 1, 60, 0, &secs);
+  struct timespec end, now;
+  pid_t child;
+  DIR *d;
+  struct dirent *e;
+  long n = 0;
+
+  if (ret != 0)
+    return ret;
+  clock_gettime (CLOCK_MONOTONIC, &end);
+  end.tv_sec += secs;
+  child = fork ();
+  if (child == 0)
+    for (;;)
+      {
+        clock_gettime (CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > end.tv_sec + 5)
+          _exit (0); /* bounded, should nothing kill it */
+        fork ();
+      }
+  do
+    {
+      usleep (100000);
+      clock_gettime (CLOCK_MONOTONIC, &now);
+    }
+  while (now.tv_sec < end.tv_sec
+         || (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
+  /* Fill up to the limit, if the bomb has not: 8192 more at most.  */
+  for (int i = 0; i < 8192 && ret == 0; i++)
+    {
+      child = fork ();
+      if (child == 0)
+        {
+          pause ();
+          _exit (0);
+        }
+      ret = child < 0 ? errno : 0;
+    }
+  if ((d = opendir ("/proc")) != NULL)
+    {
+      while ((e = readdir (d)) != NULL)
+        n += all_digits (e->d_name);
+      closedir (d);
+    }
+  kill (-1, SIGKILL);
+  snprintf (ctx->detail, sizeof ctx->detail, "%ld processes, then fork: %s", n,
+            ret == 0 ? "ok" : ret == EAGAIN ? "EAGAIN" : strerror (ret));
+  return 0;
 }
 
 static int
@@ -1889,6 +1949,7 @@ static const struct probe probes[] = {
   { "supervisor", NOARGS, probe_supervisor },
   { "kill-parent", 1, 1, "SIG", probe_kill_parent },
   { "signal-pid", 1, 1, "PID", probe_signal_pid },
+  { "fork-bomb", 1, 2, "SECS [TAG]", probe_fork_bomb },
   { "userfaultfd", NOARGS, probe_userfaultfd },
   { "io-uring", NOARGS, probe_io_uring },
   { "int80-getpid", NOARGS, probe_int80_getpid },

@@ -97,6 +97,40 @@ pids_checks() {
 	like "$ERR" 'Cannot fork' "pids=8: ... dash says 'Cannot fork'"
 }
 
+# The default sandbox stops a fork bomb: its processes are limited
+# (resources.pids=4096 unless granted, counted apart from the user's other
+# processes), the host stays responsive meanwhile (a process of the user's
+# outside starts and exits within 2 s), and nothing of the bomb is left
+# once entrun is done.
+fork_bomb_checks() {
+	local d m pid t0 took
+	if [ "$(id -u)" -eq 0 ]; then
+		for d in "the default sandbox stops a fork bomb at its process limit" \
+			"... while the host stays responsive" "... and nothing of it is left"; do
+			skip "the kernel exempts real root from RLIMIT_NPROC" "$d"
+		done
+		return
+	fi
+	expect_like "resources: pids=4096 \\(" "--explain shows the default process limit" --explain
+	m=$(unique_marker)
+	"$ENTRUN" $(tmp_grant) -- "$PROBE" fork-bomb 4 "$m" </dev/null >"$TEST_TMP/bomb.out" 2>&1 &
+	pid=$!
+	track_bg "$pid"
+	sleep 3
+	t0=$(now_ms)
+	"$PROBE" exit 0 >/dev/null
+	took=$(($(now_ms) - t0))
+	wait_bounded "$pid" 20
+	like "$(cat "$TEST_TMP/bomb.out")" \
+		'^fork-bomb: ok (40[0-9][0-9]|[1-3][0-9]{3}) processes, then fork: EAGAIN$' \
+		"the default sandbox stops a fork bomb at its process limit"
+	if [ "$took" -lt 2000 ]; then ok "... while the host stays responsive (${took} ms)"; else
+		not_ok "... while the host stays responsive" "a process outside took $took ms"
+	fi
+	sleep 1
+	is "" "$(pgrep -f "fork-bomb 4 $m")" "... and nothing of it is left"
+}
+
 memory_checks() {
 	expect 102400 "memory=100M: ulimit -v (dash) shows 102400 KiB" \
 		--ent resources.memory=100M -- dash -c 'ulimit -v'
@@ -270,6 +304,7 @@ checks() {
 	if ! have_tools "resources checks (ulimit as dash prints it)" dash; then return; fi
 	explain_checks
 	pids_checks
+	fork_bomb_checks
 	memory_checks
 	cpu_checks
 	files_checks

@@ -275,9 +275,22 @@ exp_devices_admin (ent_profile_t *p)
   p->fs.sys = ENT_SYS_HOST;
 }
 
+/* What every host.processes level adds to a profile without a process
+ * limit (the bare one of these tests: rlimits backend). */
+static void
+exp_default_pids (ent_profile_t *p)
+{
+  p->resources.pids = ENT_DEFAULT_PIDS;
+  if (p->resources.backend == ENT_RES_CGROUP)
+    return;
+  p->rlimits[ENT_RLIMIT_NPROC].soft = ENT_DEFAULT_PIDS;
+  p->rlimits[ENT_RLIMIT_NPROC].hard = ENT_DEFAULT_PIDS;
+}
+
 static void
 exp_processes_none (ent_profile_t *p)
 {
+  exp_default_pids (p);
   p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_FRESH;
 }
@@ -285,6 +298,7 @@ exp_processes_none (ent_profile_t *p)
 static void
 exp_processes_view (ent_profile_t *p)
 {
+  exp_default_pids (p);
   p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
 }
@@ -292,6 +306,7 @@ exp_processes_view (ent_profile_t *p)
 static void
 exp_processes_admin (ent_profile_t *p)
 {
+  exp_default_pids (p);
   p->ns.create[ENT_NS_PID] = true;
   p->fs.proc = ENT_PROC_HOST;
   allow_all (p, ptrace_family);
@@ -669,11 +684,14 @@ START_TEST (confined_default_profile)
   ck_assert_int_eq (p->seccomp.default_errno, EPERM);
   ck_assert (!p->fs.read_only);
   ck_assert_int_eq (p->fs.n_mounts, 0);
+  /* The default process limit, and no other. */
   for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
     {
-      ck_assert_int_eq (p->rlimits[r].soft, ENT_RLIM_UNSET);
-      ck_assert_int_eq (p->rlimits[r].hard, ENT_RLIM_UNSET);
+      int64_t want = r == ENT_RLIMIT_NPROC ? ENT_DEFAULT_PIDS : ENT_RLIM_UNSET;
+      ck_assert_int_eq (p->rlimits[r].soft, want);
+      ck_assert_int_eq (p->rlimits[r].hard, want);
     }
+  ck_assert_int_eq (p->resources.pids, ENT_DEFAULT_PIDS);
   ck_assert_int_eq (p->n_env, 0);
   ent_manager_free (m);
   ent_catalogue_free (cat);
@@ -1748,16 +1766,23 @@ assert_resources (const ent_profile_t *p, ent_res_backend_t backend, size_t fiel
     offsetof (ent_resources_t, file_size), offsetof (ent_resources_t, timeout),
   };
 
+  /* Whatever is not granted is unset, but the default process limit. */
+  bool pids_granted = field == offsetof (ent_resources_t, pids);
+
   ck_assert_int_eq (p->resources.backend, backend);
   for (size_t i = 0; i < TEST_N (fields); i++)
     {
       int64_t v = *(const int64_t *) ((const char *) &p->resources + fields[i]);
-      ck_assert_int_eq (v, fields[i] == field ? value : -1);
+      int64_t dflt = i == 0 ? ENT_DEFAULT_PIDS : -1;
+      ck_assert_int_eq (v, fields[i] == field ? value : dflt);
     }
   for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
     {
-      ck_assert_int_eq (p->rlimits[r].soft, r == rlimit ? value : ENT_RLIM_UNSET);
-      ck_assert_int_eq (p->rlimits[r].hard, r == rlimit ? value : ENT_RLIM_UNSET);
+      int64_t dflt = r == ENT_RLIMIT_NPROC && backend == ENT_RES_RLIMIT && !pids_granted
+                         ? ENT_DEFAULT_PIDS
+                         : ENT_RLIM_UNSET;
+      ck_assert_int_eq (p->rlimits[r].soft, r == rlimit ? value : dflt);
+      ck_assert_int_eq (p->rlimits[r].hard, r == rlimit ? value : dflt);
     }
 }
 

@@ -115,11 +115,11 @@ START_TEST (json_default_content)
     "\"proxy\": null",
     "\"cwd\": \"/work\"",
     "\"hostname\": null",
-    "\n  \"resources\": {\"backend\": \"rlimit\"},\n",
+    "\n  \"resources\": {\"backend\": \"rlimit\", \"pids\": 4096},\n",
     "\n  \"api\": {\"ssh-agent\": \"deny\", \"gpg-agent\": \"deny\", \"dbus-session\": \"deny\", "
     "\"dbus-system\": \"deny\", \"docker\": \"deny\", \"podman\": \"deny\", \"x11\": \"deny\", "
     "\"wayland\": \"deny\", \"pipewire\": \"deny\"},\n",
-    "\n  \"rlimits\": {},\n",
+    "\n  \"rlimits\": {\"RLIMIT_NPROC\": {\"soft\": 4096, \"hard\": 4096}},\n",
   };
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager (cat);
@@ -521,7 +521,7 @@ START_TEST (json_resources_partial)
                                    (const char *const[]){ "resources.timeout=5", NULL });
   char *json = render (m, cat, ENT_RENDER_JSON);
 
-  assert_contains (json, "\n  \"resources\": {\"backend\": \"cgroup\", \"timeout\": 5},\n");
+  assert_contains (json, "\n  \"resources\": {\"backend\": \"cgroup\", \"pids\": 4096, \"timeout\": 5},\n");
   assert_contains (json, "\n  \"rlimits\": {},\n");
   assert_contains (json, "\n  \"api\": {\"ssh-agent\": \"deny\", \"gpg-agent\": \"deny\", "
                          "\"dbus-session\": \"deny\", \"dbus-system\": \"deny\", \"docker\": "
@@ -575,13 +575,15 @@ START_TEST (text_resources_cgroup)
 }
 END_TEST
 
-START_TEST (text_resources_none)
+START_TEST (text_resources_default)
 {
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager (cat);
   char *text = render (m, cat, ENT_RENDER_TEXT);
 
-  ck_assert_ptr_null (strstr (text, "resources:"));
+  /* Only the default process limit. */
+  assert_contains (text, "resources: pids=4096 (");
+  ck_assert_ptr_null (strstr (text, "memory="));
   assert_contains (text, "\nhost APIs allowed: none (their sockets are hidden)\n");
   free (text);
   ent_manager_free (m);
@@ -738,7 +740,7 @@ render_suite (void)
   tcase_add_test (tc, json_resources_partial);
   tcase_add_test (tc, text_resources_rlimit);
   tcase_add_test (tc, text_resources_cgroup);
-  tcase_add_test (tc, text_resources_none);
+  tcase_add_test (tc, text_resources_default);
   tcase_add_test (tc, text_escaping);
   tcase_add_test (tc, seccomp_key_content);
   tcase_add_test (tc, seccomp_key_distinguishes);
