@@ -86,17 +86,26 @@ static int
 security_view (ent_profile_t *p, void *data, ent_error_t **err)
 {
   int ret = security_confined (p, data, err);
+  bool keys;
 
   if (ret < 0)
     return ret;
+  /* Not CAP_AUDIT_READ (Docker's libentitlement dropped it): it reads the
+   * audit log only in the initial user namespace, which a sandbox never
+   * holds a capability in. */
   ent_profile_grant_cap (p, ent_cap_from_name ("CAP_DAC_READ_SEARCH"));
-  ent_profile_grant_cap (p, ent_cap_from_name ("CAP_AUDIT_READ"));
-  /* Masked paths become visible, but read-only. */
+  /* Masked paths become visible, but read-only; /proc/keys stays masked:
+   * it names the keys in the user's keyrings, which is no introspection
+   * of the sandbox. */
+  keys = ent_strlist_contains (p->fs.masked, "/proc/keys");
   for (size_t i = 0; p->fs.masked && p->fs.masked[i]; i++)
-    if (ent_strlist_add (&p->fs.readonly, p->fs.masked[i]) < 0)
+    if (strcmp (p->fs.masked[i], "/proc/keys") != 0
+        && ent_strlist_add (&p->fs.readonly, p->fs.masked[i]) < 0)
       return oom (err);
   ent_strv_free (p->fs.masked);
   p->fs.masked = NULL;
+  if (keys && ent_strlist_add (&p->fs.masked, "/proc/keys") < 0)
+    return oom (err);
   return ent_policy_allow_group (p, ent_policy_introspection_family, err);
 }
 
@@ -551,7 +560,7 @@ const ent_definition_t ent_default_definitions[] = {
   LEVEL ("security.confined", "security", true, ORDER_SECURITY, security_confined,
          "no capabilities, no_new_privs, default-deny seccomp, masked /proc paths, new session"),
   LEVEL ("security.view", "security", false, ORDER_SECURITY, security_view,
-         "confined plus DAC_READ_SEARCH and AUDIT_READ; masked paths shown read-only"),
+         "confined plus DAC_READ_SEARCH; masked paths but /proc/keys shown read-only"),
   LEVEL (
       "security.admin", "security", false, ORDER_SECURITY, security_admin,
       "uid 0 with all capabilities of the sandbox's user namespace; mount/unshare/ptrace allowed"),

@@ -7,8 +7,15 @@
 
 security_checks() {
 	sbx --ent security.view -- "$PROBE" caps
-	has_line "$OUT" "caps: CapEff 0000002000000004" \
-		"security.view: CapEff is DAC_READ_SEARCH + AUDIT_READ"
+	has_line "$OUT" "caps: CapEff 0000000000000004" \
+		"security.view: CapEff is DAC_READ_SEARCH alone (no AUDIT_READ)"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	expect "keys: 0 masked, interrupts: shown" "security.view: /proc/keys stays masked, the rest is shown" \
+		--ent security.view -- sh -c 'printf "keys: %s masked, interrupts: " "$(wc -c </proc/keys)"
+			[ "$(head -c 3 /proc/interrupts | wc -c)" = 3 ] && echo shown'
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	expect "write refused" "security.view: /proc/sysrq-trigger stays read-only" \
+		--ent security.view -- sh -c 'echo x 2>/dev/null >/proc/sysrq-trigger || echo write refused' 
 	expect_like '^uid: ok 0 ' "security.admin: uid 0 inside" \
 		--ent security.admin -- "$PROBE" uid
 	expect "mount: ok" "security.admin: mounting a tmpfs works" \
