@@ -571,7 +571,7 @@ const ent_definition_t ent_default_definitions[] = {
   LEVEL ("host.devices.none", "host.devices", true, ORDER_OTHER_LEVEL, devices_none,
          "minimal /dev (null zero full random urandom tty, devpts, shm); /sys read-only"),
   LEVEL ("host.devices.view", "host.devices", false, ORDER_OTHER_LEVEL, devices_view,
-         "the host's /dev read-only; /sys read-only"),
+         "the host's /dev to look at: no node written to (Landlock), private devpts and shm; /sys read-only"),
   LEVEL ("host.devices.admin", "host.devices", false, ORDER_OTHER_LEVEL, devices_admin,
          "the host's /dev read-write; /sys as on the host"),
   LEVEL ("host.processes.none", "host.processes", true, ORDER_OTHER_LEVEL, processes_none,

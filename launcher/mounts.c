@@ -628,8 +628,16 @@ setup_dev (const ent_profile_t *p)
       minimal_dev ();
       break;
     case ENT_DEV_HOST_RO:
+      /* The host's nodes to look at; the user's terminals (the host's
+       * devpts) and shared memory out of reach: a private devpts and
+       * /dev/shm over them.  A read-only bind does not stop writes to a
+       * device node: the payload's Landlock rules do (landlock.c). */
       xmount (OLDROOT "/dev", NEWROOT "/dev", NULL, MS_BIND | MS_REC, NULL);
       readonly_or_die (NEWROOT "/dev");
+      xmount ("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+              "newinstance,ptmxmode=0666,mode=620");
+      xmount (NEWROOT "/dev/pts/ptmx", NEWROOT "/dev/ptmx", NULL, MS_BIND, NULL);
+      xmount ("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777," TMPFS_SIZE);
       break;
     case ENT_DEV_HOST_RW:
       /* A fresh bind, so security.fs-read-only does not reach /dev. */

@@ -65,6 +65,40 @@ processes_checks() {
 		--ent host.processes.admin -- "$PROBE" process-vm-readv
 }
 
+# host.devices.view: a device node cannot be written to, whatever the
+# read-only bind says (Landlock): not the user's other terminal (a pty held
+# outside), not /dev/net/tun; yet a pty of the sandbox's own works, and
+# /dev/shm is a private, writable one.
+devices_view_write_checks() {
+	local tty holder shm
+	have_tools "host.devices.view write checks" python3 || return
+	if [ -w /dev/net/tun ]; then
+		expect_like "^open-write: errno (EACCES|EPERM)$" "host.devices.view: /dev/net/tun cannot be opened for writing" \
+			--ent host.devices.view -- "$PROBE" open-write /dev/net/tun
+	else
+		skip_or_fail "/dev/net/tun is not writable here" "host.devices.view: /dev/net/tun cannot be opened for writing"
+	fi
+	python3 -c 'import os, pty, sys, time
+m, s = pty.openpty()
+print(os.ttyname(s), flush=True)
+time.sleep(60)' >"$TEST_TMP/pty" </dev/null 2>&1 &
+	holder=$!
+	track_bg "$holder"
+	retry 50 test -s "$TEST_TMP/pty"
+	tty=$(cat "$TEST_TMP/pty")
+	run "$PROBE" open-write "$tty"
+	is "open-write: ok" "$OUT" "control: the user writes to their own terminal $tty"
+	expect_like "^open-write: errno (ENOENT|EACCES|EPERM)$" "host.devices.view: the user's terminal $tty cannot be written to" \
+		--ent host.devices.view -- "$PROBE" open-write "$tty"
+	kill "$holder" 2>/dev/null
+	expect "pty: ok" "host.devices.view: a pty of the sandbox's own works" \
+		--ent host.devices.view -- python3 -c 'import pty; pty.openpty(); print("pty: ok")'
+	shm=/dev/shm/entrun-test-$(unique_marker)
+	expect "write: ok" "host.devices.view: /dev/shm is writable (a private one)" \
+		--ent host.devices.view -- "$PROBE" write "$shm"
+	absent "$shm" "host.devices.view: ... which the host does not see"
+}
+
 devices_checks() {
 	local host_n disk='' f shm
 	host_n=$(find /dev -mindepth 1 -maxdepth 1 | wc -l)
@@ -86,6 +120,7 @@ devices_checks() {
 		--ent host.devices.view -- "$PROBE" mkdir "/dev/entrun-test-$(unique_marker)"
 	expect "mkdir: errno EROFS" "host.devices.view: /sys is read-only" \
 		--ent host.devices.view -- "$PROBE" mkdir /sys/entrun-test
+	devices_view_write_checks
 
 	if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 		shm=/dev/shm/entrun-test-$(unique_marker)
