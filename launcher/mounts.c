@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
 #include <sched.h>
@@ -41,11 +42,6 @@ static const char *const kind_names[] = {
   [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
   [ENT_MOUNT_OVERLAY] = "host.fs.overlay",
 };
-
-/* Every private tmpfs (host.fs.tmpfs, overlay layers, the default /tmp) is
- * bounded, so that a sandbox cannot fill the host's memory through it
- * beyond this share of RAM. */
-#define TMPFS_SIZE "size=25%"
 
 /* ---- read-only, recursively ---------------------------------------------- */
 
@@ -168,6 +164,47 @@ xmount (const char *src, const char *dst, const char *type, unsigned long flags,
 {
   if (mount (src, dst, type, flags, data) < 0)
     die_errno ("mount %s on %s", src ? src : type ? type : "(remount)", dst);
+}
+
+/* ---- the tmpfs pool ------------------------------------------------------ */
+
+/* Every writable private tmpfs of the sandbox (host.fs.tmpfs and so the
+ * default /tmp, /dev/shm, the overlay layers) is a directory of one tmpfs,
+ * the pool, bound where it belongs: what they hold together is bounded by
+ * the pool's size, resources.memory when granted (so that a sandbox cannot
+ * keep more in memory files than it may allocate), else half the RAM.  A
+ * tmpfs of its own each, as before, let four of them take 100% of RAM.
+ * The pool itself lives in the staging root, which pivot_root leaves
+ * behind. */
+#define POOL "/pool"
+
+static const ent_profile_t *pool_profile;
+
+/* A fresh directory of the pool with @mode, to bind somewhere: malloc'd. */
+static char *
+pool_area (mode_t mode)
+{
+  static unsigned int count;
+  char *dir = NULL;
+
+  if (count == 0)
+    {
+      char opts[64];
+      int64_t size = pool_profile->resources.memory;
+      if (size > 0)
+        snprintf (opts, sizeof (opts), "mode=0755,size=%" PRId64, size);
+      else
+        snprintf (opts, sizeof (opts), "mode=0755,size=50%%");
+      if (mkdir (POOL, 0755) < 0)
+        die_errno ("creating the tmpfs pool");
+      xmount ("tmpfs", POOL, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    }
+  if (asprintf (&dir, POOL "/%u", count++) < 0)
+    die ("out of memory");
+  /* chmod: the umask must not narrow 1777 (/tmp, /dev/shm). */
+  if (mkdir (dir, 0700) < 0 || chmod (dir, mode) < 0)
+    die_errno ("creating a directory of the tmpfs pool");
+  return dir;
 }
 
 static char *
@@ -490,16 +527,10 @@ readonly_grant (const ent_mount_t *m, int sfd)
 static void
 overlay_grant (const ent_mount_t *m, const char *dst)
 {
-  static unsigned int count;
   cleanup_close int sfd = open_target (OLDROOT, m);
   cleanup_free char *lower = fd_path (sfd);
-  cleanup_free char *dir = NULL, *opts = NULL;
+  cleanup_free char *dir = pool_area (0700), *opts = NULL;
 
-  if (asprintf (&dir, "/overlay%u", count++) < 0)
-    die ("out of memory");
-  if (mkdir (dir, 0700) < 0)
-    die_errno ("%s=%s: creating its layer", kind_names[m->kind], m->path);
-  grant_mount (m, "tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700," TMPFS_SIZE);
   if (asprintf (&opts, "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, dir, dir) < 0)
     die ("out of memory");
   for (const char *sub = "/upper"; sub; sub = strcmp (sub, "/upper") == 0 ? "/work" : NULL)
@@ -559,13 +590,13 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
       break;
     case ENT_MOUNT_TMPFS:
       {
-        char opts[64];
+        cleanup_free char *area = NULL;
         if (!S_ISDIR (st.st_mode))
           die ("%s=%s: not a directory", what, m->path);
         /* The permissions of the directory it covers: 1777 for /tmp, 0700
          * for a runtime directory. */
-        snprintf (opts, sizeof (opts), "mode=%o,%s", (unsigned)(st.st_mode & 07777), TMPFS_SIZE);
-        grant_mount (m, "tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+        area = pool_area (st.st_mode & 07777);
+        grant_mount (m, area, dst, NULL, MS_BIND, NULL);
       }
       break;
     case ENT_MOUNT_OVERLAY:
@@ -579,6 +610,15 @@ apply_grant (const ent_profile_t *p, const ent_mount_t *m)
 }
 
 /* ---- /dev, /proc, /sys --------------------------------------------------- */
+
+/* A private /dev/shm, from the pool. */
+static void
+private_shm (void)
+{
+  cleanup_free char *area = pool_area (01777);
+
+  xmount (area, NEWROOT "/dev/shm", NULL, MS_BIND, NULL);
+}
 
 static void
 minimal_dev (void)
@@ -615,7 +655,7 @@ minimal_dev (void)
     die_errno ("creating /dev/pts and /dev/shm");
   xmount ("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
           "newinstance,ptmxmode=0666,mode=620");
-  xmount ("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777," TMPFS_SIZE);
+  private_shm ();
   readonly_top_or_die (dev);
 }
 
@@ -637,7 +677,7 @@ setup_dev (const ent_profile_t *p)
       xmount ("devpts", NEWROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
               "newinstance,ptmxmode=0666,mode=620");
       xmount (NEWROOT "/dev/pts/ptmx", NEWROOT "/dev/ptmx", NULL, MS_BIND, NULL);
-      xmount ("tmpfs", NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777," TMPFS_SIZE);
+      private_shm ();
       break;
     case ENT_DEV_HOST_RW:
       /* A fresh bind, so security.fs-read-only does not reach /dev. */
@@ -1178,7 +1218,8 @@ enter_staging (void)
 {
   /* Nothing we do may propagate back to the host. */
   xmount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-  xmount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
+  /* Mount points only (the pool's, the overlays' lower layers'). */
+  xmount ("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=1m");
   if (mkdir (BASE NEWROOT, 0755) < 0 || mkdir (BASE OLDROOT, 0755) < 0)
     die_errno ("creating the staging directories");
   if (syscall (SYS_pivot_root, BASE, BASE OLDROOT) < 0)
@@ -1207,6 +1248,7 @@ entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
 {
   const ent_profile_t *p = ctx->profile;
 
+  pool_profile = p;
   enter_staging ();
   xmount (OLDROOT, NEWROOT, NULL, MS_BIND | MS_REC, NULL);
   /* The host read-only; the working directory and /tmp come back

@@ -611,11 +611,12 @@ socket_checks() {
 # ---- /dev -----------------------------------------------------------------------------
 
 dev_checks() {
-	local mem quarter size pg
+	local mem half size pg
 	mem=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
-	# 25%, rounded up to a whole page as tmpfs does with size=.
+	# 50% (the tmpfs pool /dev/shm shares with /tmp), rounded up to a
+	# whole page as tmpfs does with size=.
 	pg=$(($(getconf PAGESIZE) / 1024))
-	quarter=$(((mem / 4 + pg - 1) / pg * pg))
+	half=$(((mem / 2 + pg - 1) / pg * pg))
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	ssbx -- sh -c 'printf "devx "; "$1" write /dev/x
 		printf "devdir "; "$1" mkdir /dev/newdir
@@ -626,10 +627,10 @@ dev_checks() {
 	like "$(line_for devx)" '^write: errno (EROFS|EACCES)$' "/dev: a new file /dev/x cannot be created (EROFS or EACCES)"
 	like "$(line_for devdir)" '^mkdir: errno (EROFS|EACCES)$' "/dev: a directory /dev/newdir cannot be made (EROFS or EACCES)"
 	size=$(line_for df)
-	if [[ $size =~ ^[0-9]+$ ]] && [ "$size" -le "$quarter" ]; then
-		ok "/dev/shm: df reports ${size} KiB, at most 25% of MemTotal ($quarter KiB, rounded up to a page)"
+	if [[ $size =~ ^[0-9]+$ ]] && [ "$size" -le "$half" ]; then
+		ok "/dev/shm: df reports ${size} KiB, at most 50% of MemTotal ($half KiB, rounded up to a page)"
 	else
-		not_ok "/dev/shm: df reports at most 25% of MemTotal ($quarter KiB, rounded up to a page)" "df size: '$size' KiB"
+		not_ok "/dev/shm: df reports at most 50% of MemTotal ($half KiB, rounded up to a page)" "df size: '$size' KiB"
 	fi
 }
 

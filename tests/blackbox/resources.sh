@@ -131,6 +131,20 @@ fork_bomb_checks() {
 	is "" "$(pgrep -f "fork-bomb 4 $m")" "... and nothing of it is left"
 }
 
+# Every writable tmpfs of the sandbox comes from one pool of
+# resources.memory bytes: /tmp and /dev/shm cannot hold more together.
+tmpfs_pool_checks() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	local fill='head -c 10M /dev/zero >/tmp/a && echo tmp-ok; head -c 10M /dev/zero >/dev/shm/b 2>/dev/null && echo shm-ok || echo shm-full'
+	expect "tmp-ok
+shm-ok" "control: without resources.memory, /tmp and /dev/shm take 10 MiB each" -- sh -c "$fill"
+	expect "tmp-ok
+shm-full" "memory=16M: /tmp and /dev/shm together hold no more than 16 MiB" \
+		--ent resources.memory=16M -- sh -c "$fill"
+	expect_like "^tmpfs +16384 " "memory=16M: df shows /tmp's 16 MiB" \
+		--ent resources.memory=16M -- sh -c 'df -k /tmp | tail -1'
+}
+
 memory_checks() {
 	expect 102400 "memory=100M: ulimit -v (dash) shows 102400 KiB" \
 		--ent resources.memory=100M -- dash -c 'ulimit -v'
@@ -305,6 +319,7 @@ checks() {
 	explain_checks
 	pids_checks
 	fork_bomb_checks
+	tmpfs_pool_checks
 	memory_checks
 	cpu_checks
 	files_checks
