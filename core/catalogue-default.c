@@ -454,6 +454,12 @@ resource_limit (ent_profile_t *p, int64_t value, void *data, ent_error_t **err)
     {
       p->rlimits[d->rlimit].soft = value;
       p->rlimits[d->rlimit].hard = value;
+      /* At the soft limit the kernel sends SIGXCPU, at the hard one
+       * SIGKILL: a second between them, so that a command ended by
+       * resources.cpu-time dies of SIGXCPU, which says why (entrun prints
+       * it), not of a SIGKILL like any other. */
+      if (d->rlimit == ENT_RLIMIT_CPU && value < INT64_MAX)
+        p->rlimits[d->rlimit].hard = value + 1;
     }
   return 0;
 }
@@ -590,7 +596,8 @@ const ent_definition_t ent_default_definitions[] = {
             "at most N processes, 4096 by default (cgroup pids.max, else RLIMIT_NPROC)"),
   RESOURCE ("resources.memory", true, &res_memory,
             "at most N bytes of memory, K/M/G/T (cgroup memory.max, else RLIMIT_AS)"),
-  RESOURCE ("resources.cpu-time", false, &res_cpu, "at most N seconds of CPU (RLIMIT_CPU)"),
+  RESOURCE ("resources.cpu-time", false, &res_cpu,
+            "at most N seconds of CPU (RLIMIT_CPU: SIGXCPU at N, SIGKILL a second later)"),
   RESOURCE ("resources.files", false, &res_files, "at most N open files (RLIMIT_NOFILE)"),
   RESOURCE ("resources.file-size", true, &res_fsize,
             "no file written past N bytes, K/M/G/T (RLIMIT_FSIZE)"),

@@ -641,6 +641,60 @@ confine_ioctl (ent_profile_t *p, ent_error_t **err)
   return ret;
 }
 
+/* pid 1 of the sandbox is entrun's: same uid as the payload, so without
+ * these rules the payload could set its scheduling to SCHED_IDLE or its
+ * nice value to 19 (and then starve it, and with it the timeout and the
+ * sandbox's end, with a few busy loops), or lower its RLIMIT_CPU until the
+ * kernel kills it.  Denied: the calls that change another process's
+ * scheduling or limits when they name pid 1, and the ones that reach it by
+ * group or by user (setpriority's PRIO_PGRP and PRIO_USER, ioprio_set's
+ * IOPRIO_WHO_PGRP and IOPRIO_WHO_USER).  A process changing its own
+ * scheduling or a child's (pid 0, a tid, another pid) is untouched.  The
+ * kernel reads these arguments as 32-bit ints: compare the low 32 bits. */
+static int
+protect_pid1 (ent_profile_t *p, ent_error_t **err)
+{
+  static const char *const by_pid[] = {
+    "prlimit64", "sched_setaffinity", "sched_setattr", "sched_setparam", "sched_setscheduler",
+  };
+  /* setpriority: PRIO_PROCESS 0, PRIO_PGRP 1, PRIO_USER 2; ioprio_set:
+   * IOPRIO_WHO_PROCESS 1, IOPRIO_WHO_PGRP 2, IOPRIO_WHO_USER 3. */
+  static const struct
+  {
+    const char *name;
+    uint64_t process, group, user;
+  } by_which[] = { { "setpriority", 0, 1, 2 }, { "ioprio_set", 1, 2, 3 } };
+  int ret = 0;
+
+  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (by_pid); i++)
+    {
+      ent_arg_cond_t pid1 = { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = 0xffffffff, .value = 1 };
+      ret = add_cond_rule (p, by_pid[i], ENT_SECCOMP_ERRNO, EPERM, pid1, err);
+    }
+  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (by_which); i++)
+    {
+      ent_seccomp_rule_t rule = {
+        .syscall = (char *)(uintptr_t)by_which[i].name,
+        .action = ENT_SECCOMP_ERRNO,
+        .errnum = EPERM,
+        .n_args = 2,
+        .args = { { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = 0xffffffff,
+                    .value = by_which[i].process },
+                  { .index = 1, .op = ENT_ARG_MASKED_EQ, .mask = 0xffffffff, .value = 1 } },
+      };
+      ent_arg_cond_t group
+          = { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = 0xffffffff, .value = by_which[i].group };
+      ent_arg_cond_t user
+          = { .index = 0, .op = ENT_ARG_MASKED_EQ, .mask = 0xffffffff, .value = by_which[i].user };
+      ret = ent_profile_add_rule (p, &rule, err);
+      if (ret == 0)
+        ret = add_cond_rule (p, by_which[i].name, ENT_SECCOMP_ERRNO, EPERM, group, err);
+      if (ret == 0)
+        ret = add_cond_rule (p, by_which[i].name, ENT_SECCOMP_ERRNO, EPERM, user, err);
+    }
+  return ret;
+}
+
 /* ---- socket families ------------------------------------------------------
  *
  * socket() and socketpair() take an allowlist of address families; every
@@ -873,6 +927,8 @@ ent_policy_apply_confined (ent_profile_t *p, ent_error_t **err)
     ret = confine_clone (p, err);
   if (ret == 0)
     ret = confine_ioctl (p, err);
+  if (ret == 0)
+    ret = protect_pid1 (p, err);
   if (ret == 0)
     ret = allow_personalities (p, personality_confined, N_ELEMENTS (personality_confined), err);
   if (ret == 0)

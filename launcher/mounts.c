@@ -697,9 +697,15 @@ setup_proc (const ent_profile_t *p)
         die ("a fresh /proc needs a private PID namespace");
       xmount ("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     }
-  else if (p->fs.read_only || p->host_boundary)
-    /* The host's /proc stays writable under a read-only root. */
-    xmount (OLDROOT "/proc", NEWROOT "/proc", NULL, MS_BIND | MS_REC, NULL);
+  else
+    {
+      /* The host's processes to look at, not to change: their
+       * /proc/PID/{oom_score_adj,autogroup,clear_refs,...} check the file's
+       * owner only, which is the user, so the whole of it is read-only
+       * (the sandbox's own /proc/self files too). */
+      xmount (OLDROOT "/proc", NEWROOT "/proc", NULL, MS_BIND | MS_REC, NULL);
+      readonly_or_die (NEWROOT "/proc");
+    }
 }
 
 /* Does @path exist?  Any answer but yes or "no such file" is an error. */

@@ -145,9 +145,9 @@ setup_network (entrun_sandbox_t *sb, int tun_path)
 }
 
 static void
-write_self_map (const char *file, const char *content)
+write_self_map (int self, const char *file, const char *content)
 {
-  int ret = write_file_at (AT_FDCWD, file, content, strlen (content));
+  int ret = write_file_at (self, file, content, strlen (content));
 
   if (ret < 0)
     {
@@ -158,9 +158,11 @@ write_self_map (const char *file, const char *content)
 
 /* See entrun_needs_locked_mounts(): move into a nested user namespace
  * (same uid and gid) and new mount, network, UTS and IPC namespaces owned by
- * it.  Every mount built so far is now locked for the payload. */
+ * it.  Every mount built so far is now locked for the payload.  @self is
+ * our /proc/PID directory, opened before the root changed: the sandbox's
+ * /proc may be the host's, read-only (host.processes.view). */
 static void
-enter_locked_namespaces (const ent_profile_t *p)
+enter_locked_namespaces (const ent_profile_t *p, int self)
 {
   uid_t uid = getuid ();
   gid_t gid = getgid ();
@@ -172,10 +174,10 @@ enter_locked_namespaces (const ent_profile_t *p)
   if (unshare (CLONE_NEWUSER) < 0)
     die_errno ("creating the nested user namespace");
   snprintf (map, sizeof (map), "%u %u 1\n", uid, uid);
-  write_self_map ("/proc/self/uid_map", map);
-  write_self_map ("/proc/self/setgroups", "deny");
+  write_self_map (self, "uid_map", map);
+  write_self_map (self, "setgroups", "deny");
   snprintf (map, sizeof (map), "%u %u 1\n", gid, gid);
-  write_self_map ("/proc/self/gid_map", map);
+  write_self_map (self, "gid_map", map);
   flags |= p->ns.create[ENT_NS_NET] ? CLONE_NEWNET : 0;
   flags |= p->ns.create[ENT_NS_UTS] ? CLONE_NEWUTS : 0;
   flags |= p->ns.create[ENT_NS_IPC] ? CLONE_NEWIPC : 0;
@@ -351,7 +353,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
 {
   const ent_profile_t *p = sb->profile;
   entrun_mount_ctx_t mctx = { .profile = p };
-  cleanup_close int tun_path = -1;
+  cleanup_close int tun_path = -1, self_dir = -1;
   pid_t self, payload;
   int sfd;
 
@@ -369,6 +371,9 @@ entrun_pid1 (entrun_sandbox_t *sb)
       if (tun_path < 0)
         die_errno ("network.user: /dev/net/tun");
     }
+  if (entrun_needs_locked_mounts (p)
+      && (self_dir = open ("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    die_errno ("/proc/self");
   receive_host_lists (sb);
   mctx.protect = sb->protect;
   mctx.git = sb->git;
@@ -378,7 +383,8 @@ entrun_pid1 (entrun_sandbox_t *sb)
   verbose ("pid 1: root ready");
   if (entrun_needs_locked_mounts (p))
     {
-      enter_locked_namespaces (p);
+      enter_locked_namespaces (p, self_dir);
+      close (steal_fd (&self_dir));
       setup_network (sb, tun_path);
       verbose ("pid 1: mounts locked in a nested user namespace");
     }

@@ -312,6 +312,7 @@ typedef enum
   END_TIMEOUT, /* resources.timeout ran out: the sandbox was killed */
   END_STOPPED, /* asked to stop, it outlived --stop-timeout: killed */
   END_HELPER,  /* the network helper died or failed: the sandbox was killed */
+  END_PID1,    /* pid 1 was killed before its report: so was everything else */
 } end_t;
 
 typedef struct supervisor
@@ -421,8 +422,9 @@ pid1_status (pid_t pid)
 /* Read what pid 1 reports without ever blocking (the pipe is
  * non-blocking): pid 1 is entrun's, but it lives in the sandbox, and
  * entrun's supervision waits on nothing the sandbox could hold up.  1 with
- * *@wstatus set once the report is complete or pid 1 is gone, 0 while it
- * is not.  Anything but a valid report ends the sandbox with 125. */
+ * *@wstatus set once the report is complete or pid 1 is gone, 2 with pid
+ * 1's own status when a signal killed it before it reported, 0 while
+ * neither.  Anything but a valid report ends the sandbox with 125. */
 static int
 read_status (supervisor_t *s, int status_fd, int *wstatus)
 {
@@ -441,7 +443,8 @@ read_status (supervisor_t *s, int status_fd, int *wstatus)
   if (n == 0 && s->report_len == 0)
     {
       *wstatus = pid1_status (s->pid);
-      return 1;
+      /* Killed: not the command's status, whatever it is. */
+      return WIFSIGNALED (*wstatus) ? 2 : 1;
     }
   s->report_len += (size_t)n;
   if (n > 0 && s->report_len < sizeof (s->report))
@@ -512,7 +515,7 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
 {
   struct pollfd fds[3];
   struct signalfd_siginfo si;
-  int wstatus;
+  int wstatus, ret = 0;
 
   *end = END_PAYLOAD;
   for (;;)
@@ -525,7 +528,12 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
         die_errno ("poll");
       /* The status first: a payload that finished just as a deadline
        * passed keeps its own status. */
-      if (fds[0].revents && read_status (s, status_fd, &wstatus) == 1)
+      if (fds[0].revents && (ret = read_status (s, status_fd, &wstatus)) == 2)
+        {
+          *end = END_PID1;
+          return wstatus;
+        }
+      if (fds[0].revents && ret == 1)
         {
           /* pid 1 enforced resources.timeout itself (entrun was stopped). */
           if (wstatus & ENTRUN_STATUS_TIMED_OUT)
@@ -820,6 +828,61 @@ block_signals (entrun_sandbox_t *sb)
     die_errno ("sigprocmask");
 }
 
+/* @bytes as the grant would say it: 64M rather than 67108864. */
+static void
+format_size (char *buf, size_t size, int64_t bytes)
+{
+  static const char units[] = "KMGT";
+  int u = -1;
+
+  while (u < 3 && bytes > 0 && bytes % 1024 == 0)
+    {
+      bytes /= 1024;
+      u++;
+    }
+  if (u < 0)
+    snprintf (buf, size, "%" PRId64, bytes);
+  else
+    snprintf (buf, size, "%" PRId64 "%c", bytes, units[u]);
+}
+
+/* The command died of a signal that a limit of the profile sends or
+ * causes (or exited 128+N, as a shell says a child died of signal N): one
+ * line naming the grant.  SIGXCPU and SIGXFSZ come from
+ * resources.cpu-time and file-size alone; a command out of memory under
+ * resources.memory fails to allocate and most often crashes or aborts, so
+ * that one is a "may". */
+static void
+say_limit (const ent_profile_t *p, int wstatus)
+{
+  const ent_resources_t *r = &p->resources;
+  char size[32];
+  int sig;
+
+  /* A shell in between says 128+N for a child of its that signal N
+   * killed. */
+  if (WIFSIGNALED (wstatus))
+    sig = WTERMSIG (wstatus);
+  else if (WIFEXITED (wstatus) && WEXITSTATUS (wstatus) > 128)
+    sig = WEXITSTATUS (wstatus) - 128;
+  else
+    return;
+  if (sig == SIGXCPU && r->cpu_time > 0)
+    warn ("resources.cpu-time=%" PRId64 ": the command used up its CPU time (SIGXCPU)",
+          r->cpu_time);
+  else if (sig == SIGXFSZ && r->file_size > 0)
+    {
+      format_size (size, sizeof (size), r->file_size);
+      warn ("resources.file-size=%s: the command wrote past it (SIGXFSZ)", size);
+    }
+  else if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT || sig == SIGKILL) && r->memory > 0)
+    {
+      format_size (size, sizeof (size), r->memory);
+      warn ("resources.memory=%s: the command died of SIG%s, perhaps out of memory", size,
+            sigabbrev_np (sig) ? sigabbrev_np (sig) : "?");
+    }
+}
+
 /* entrun's exit status, saying why when entrun killed the sandbox.  Killed
  * after --stop-timeout, it is the payload's own fate, 137 (128+SIGKILL),
  * as docker stop gives; resources.timeout has its own status, 124. */
@@ -843,8 +906,13 @@ final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile
         warn ("%s: the sandbox still ran %d s later (--stop-timeout) and was killed",
               stop_name (sup->stop_signal), sup->stop_timeout);
       return entrun_exit_status (wstatus);
+    case END_PID1:
+      warn ("the sandbox's pid 1 was killed (SIG%s), and everything in the sandbox with it",
+            sigabbrev_np (WTERMSIG (wstatus)) ? sigabbrev_np (WTERMSIG (wstatus)) : "?");
+      return ENTRUN_EXIT_ERROR;
     case END_PAYLOAD:
     default:
+      say_limit (p, wstatus);
       return entrun_exit_status (wstatus);
     }
 }

@@ -48,6 +48,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -60,6 +61,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -734,6 +736,28 @@ probe_supervisor (struct probe_ctx *ctx UNUSED)
   say ("root", check (readlink (path, link, sizeof link)));
   snprintf (path, sizeof path, "/proc/%d/cwd", (int) pid);
   say ("cwd", check (readlink (path, link, sizeof link)));
+  /* Its scheduling and limits: starved (SCHED_IDLE, nice 19, idle I/O,
+     one CPU) or with its CPU time cut, pid 1 could no longer end the
+     sandbox on time.  By pid, by process group (ours may be its), by
+     user.  */
+  {
+    struct sched_param sp = { 0 };
+    struct rlimit rl;
+    cpu_set_t set;
+
+    say ("sched", check (syscall (SYS_sched_setscheduler, (long) pid, (long) SCHED_IDLE, &sp)));
+    say ("nice", check (setpriority (PRIO_PROCESS, (id_t) pid, 19)));
+    say ("nice-group", check (setpriority (PRIO_PGRP, 0, 19)));
+    say ("nice-user", check (setpriority (PRIO_USER, 0, 19)));
+    say ("ioprio", check (syscall (SYS_ioprio_set, 1L, (long) pid, (long) (3 << 13))));
+    CPU_ZERO (&set);
+    CPU_SET (0, &set);
+    say ("affinity", check (sched_setaffinity (pid, sizeof set, &set)));
+    say ("prlimit", check (prlimit (pid, RLIMIT_CPU, NULL, &rl) == 0
+                           ? prlimit (pid, RLIMIT_CPU, &rl, NULL) : -1));
+    /* Ours back to normal, in case it worked on ourselves too.  */
+    setpriority (PRIO_PROCESS, 0, 0);
+  }
   /* SIGSTOP: "ok" if it stopped (then it goes on again).  */
   if (kill (pid, SIGSTOP) < 0)
     say ("SIGSTOP", errno);

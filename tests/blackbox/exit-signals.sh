@@ -125,9 +125,31 @@ stopped_timeout_check() {
 		"... saying resources.timeout ended it"
 }
 
+# pid1_killed_check: SIGKILL to the sandbox's pid 1 from outside ends it
+# all; entrun exits 125 and says so, rather than pass 137 off as the
+# command's own status.
+pid1_killed_check() {
+	local desc="SIGKILL to the sandbox's pid 1 from outside" m pid p1
+	m=$(unique_marker)
+	"$ENTRUN" $(tmp_grant) -- sleep "1000.3$m" </dev/null >/dev/null 2>"$TEST_TMP/pid1.err" &
+	pid=$!
+	track_bg "$pid"
+	if ! retry 50 pgrep -f "^sleep 1000\.3$m\$" >/dev/null; then
+		not_ok "$desc" "the payload never started"
+		return
+	fi
+	p1=$(pgrep -x -P "$pid" entrun)
+	kill -KILL "$p1"
+	wait_bounded "$pid" 5
+	is "125|entrun: the sandbox's pid 1 was killed (SIGKILL), and everything in the sandbox with it" \
+		"$?|$(cat "$TEST_TMP/pid1.err")" "$desc: entrun exits 125 and says so"
+	is "" "$(pgrep -f "^sleep 1000\.3$m\$")" "$desc: ... and the command is gone"
+}
+
 checks() {
 	local sig
 	status_checks
+	pid1_killed_check
 	stopped_timeout_check
 	stopped_timeout_check --ent host.processes.view --ent security.admin
 	stopped_timeout_check --ent host.processes.admin

@@ -145,6 +145,7 @@ step_words() {
 	mkdir)
 		case "$label" in
 		/tmp/newroot | /tmp/oldroot) WORDS="staging" ;;
+		/pool | /pool/*) WORDS="tmpfs pool" ;;
 		*) WORDS=$path ;;
 		esac
 		;;

@@ -58,7 +58,7 @@ explain_checks() {
 		is '{"backend":"rlimit","pids":64,"memory":536870912,"cpu-time":30,"files":100,"file-size":2097152,"timeout":60}' \
 			"$OUT" '--explain --json: "resources" has "backend": "rlimit" and every value'
 		run jq -c .rlimits "$TEST_TMP/res.json"
-		is '{"RLIMIT_NPROC":{"soft":64,"hard":64},"RLIMIT_AS":{"soft":536870912,"hard":536870912},"RLIMIT_CPU":{"soft":30,"hard":30},"RLIMIT_NOFILE":{"soft":100,"hard":100},"RLIMIT_FSIZE":{"soft":2097152,"hard":2097152}}' \
+		is '{"RLIMIT_NPROC":{"soft":64,"hard":64},"RLIMIT_AS":{"soft":536870912,"hard":536870912},"RLIMIT_CPU":{"soft":30,"hard":31},"RLIMIT_NOFILE":{"soft":100,"hard":100},"RLIMIT_FSIZE":{"soft":2097152,"hard":2097152}}' \
 			"$OUT" '--explain --json: "rlimits" has the matching soft and hard limits'
 	fi
 	return 0
@@ -145,6 +145,21 @@ shm-full" "memory=16M: /tmp and /dev/shm together hold no more than 16 MiB" \
 		--ent resources.memory=16M -- sh -c 'df -k /tmp | tail -1'
 }
 
+# When a limit ends the command, entrun says which, in one line.
+limit_message_checks() {
+	sbx --ent resources.file-size=1K -- head -c 5000 /dev/zero
+	is "153|entrun: resources.file-size=1K: the command wrote past it (SIGXFSZ)" "$RC|$ERR" \
+		"file-size=1K: a bigger write dies of SIGXFSZ, and entrun names the grant"
+	sbx --ent resources.file-size=1K -- sh -c 'head -c 5000 /dev/zero >"$1"/big' _ "$TEST_TMP"
+	has_line "$ERR" "entrun: resources.file-size=1K: the command wrote past it (SIGXFSZ)" \
+		"file-size=1K: ... also when a shell says 153 for its child"
+	sbx --ent resources.memory=1 -- true
+	is "139|entrun: resources.memory=1: the command died of SIGSEGV, perhaps out of memory" "$RC|$ERR" \
+		"memory=1: the command cannot even start; entrun names the grant"
+	sbx -- sh -c 'kill -SEGV $$'
+	is "139|" "$RC|$ERR" "control: without a limit, a SIGSEGV gets no such line"
+}
+
 memory_checks() {
 	expect 102400 "memory=100M: ulimit -v (dash) shows 102400 KiB" \
 		--ent resources.memory=100M -- dash -c 'ulimit -v'
@@ -168,14 +183,14 @@ memory_checks() {
 cpu_checks() {
 	expect 7 "cpu-time=7: ulimit -t (dash) shows 7" --ent resources.cpu-time=7 -- dash -c 'ulimit -t'
 	lim "Max cpu time" --ent resources.cpu-time=7
-	is "7 7" "$OUT" "cpu-time=7: /proc/self/limits, soft and hard"
+	is "7 8" "$OUT" "cpu-time=7: /proc/self/limits, soft 7 and hard 8 (SIGXCPU, then SIGKILL)"
 	local t0 t1
 	t0=$(now_ms)
 	sbx --ent resources.cpu-time=1 -- sh -c 'while :; do :; done'
 	t1=$(now_ms)
-	# soft == hard: at the limit the kernel sends SIGKILL (137); SIGXCPU
-	# (152) would be the signal of a soft limit below the hard one.
-	like "$RC" '^(137|152)$' "cpu-time=1: a busy loop is killed by the CPU limit (SIGKILL or SIGXCPU)"
+	is 152 "$RC" "cpu-time=1: a busy loop is killed by the CPU limit (SIGXCPU, 152)"
+	is "entrun: resources.cpu-time=1: the command used up its CPU time (SIGXCPU)" "$ERR" \
+		"cpu-time=1: ... and entrun says so, in one line"
 	if [ $((t1 - t0)) -lt 8000 ]; then
 		ok "cpu-time=1: ... within 8 s ($((t1 - t0)) ms)"
 	else
@@ -320,6 +335,7 @@ checks() {
 	pids_checks
 	fork_bomb_checks
 	tmpfs_pool_checks
+	limit_message_checks
 	memory_checks
 	cpu_checks
 	files_checks

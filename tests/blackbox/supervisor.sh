@@ -19,6 +19,13 @@ supervisor mem: errno EACCES
 supervisor environ: errno EACCES
 supervisor root: errno EACCES
 supervisor cwd: errno EACCES
+supervisor sched: errno EPERM
+supervisor nice: errno EPERM
+supervisor nice-group: errno EPERM
+supervisor nice-user: errno EPERM
+supervisor ioprio: errno EPERM
+supervisor affinity: errno EPERM
+supervisor prlimit: errno EPERM
 supervisor SIGSTOP: ignored'
 
 LEVELS=(security.confined security.view security.admin)
@@ -52,6 +59,13 @@ attack_checks() {
 	fi
 }
 
+# The payload changes its own scheduling, and its children's, as before.
+own_scheduling_checks() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	expect "19 19" "nice 19 and renice of a child still work" -- sh -c \
+		'sleep 5 & c=$!; renice -n 19 -p $c >/dev/null; nice -n 19 sh -c "cut -d\" \" -f19 /proc/self/stat" | tr "\n" " "; cut -d" " -f19 /proc/$c/stat; kill $c'
+}
+
 # pid 1 once the payload runs: no capability, no_new_privs, a filter.
 confinement_checks() {
 	local sec
@@ -76,11 +90,19 @@ host_signal_checks() {
 			--ent "$procs" -- ps -eo args=
 		expect "signal-pid: errno EINVAL" "$procs: the user's host process cannot be signalled" \
 			--ent "$procs" --ent security.admin -- "$PROBE" signal-pid "${BG_PIDS[-1]}"
+		# Files of /proc/PID that check the owner only: the OOM killer's
+		# choice, the session's nice value, the page reclaim state.
+		for f in oom_score_adj autogroup clear_refs; do
+			expect_like "^open-write: errno (EROFS|EACCES|EPERM)$" \
+				"$procs: the user's host process's /proc/PID/$f cannot be written" \
+				--ent "$procs" --ent security.admin -- "$PROBE" open-write "/proc/${BG_PIDS[-1]}/$f"
+		done
 	done
 }
 
 checks() {
 	attack_checks
+	own_scheduling_checks
 	confinement_checks
 	host_signal_checks
 }

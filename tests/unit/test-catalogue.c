@@ -388,6 +388,7 @@ exp_res_cpu_time (ent_profile_t *p)
 {
   p->resources.cpu_time = 60;
   set_rlimit (p, ENT_RLIMIT_CPU, 60);
+  p->rlimits[ENT_RLIMIT_CPU].hard = 61; /* SIGXCPU first, SIGKILL a second later */
 }
 
 static void
@@ -1784,8 +1785,9 @@ assert_resources (const ent_profile_t *p, ent_res_backend_t backend, size_t fiel
       int64_t dflt = r == ENT_RLIMIT_NPROC && backend == ENT_RES_RLIMIT && !pids_granted
                          ? ENT_DEFAULT_PIDS
                          : ENT_RLIM_UNSET;
+      int64_t hard = r == ENT_RLIMIT_CPU ? value + 1 : value;
       ck_assert_int_eq (p->rlimits[r].soft, r == rlimit ? value : dflt);
-      ck_assert_int_eq (p->rlimits[r].hard, r == rlimit ? value : dflt);
+      ck_assert_int_eq (p->rlimits[r].hard, r == rlimit ? hard : dflt);
     }
 }
 
@@ -1867,7 +1869,7 @@ START_TEST (resources_all)
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].hard,
                     backend == ENT_RES_RLIMIT ? INT64_C (1073741824) : -1);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CPU].soft, 60);
-  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CPU].hard, 60);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CPU].hard, 61);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NOFILE].soft, 256);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NOFILE].hard, 256);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_FSIZE].soft, INT64_C (10485760));

@@ -472,7 +472,7 @@ START_TEST (json_resources_rlimit)
                          "\"pipewire\": \"deny\"},\n");
   assert_contains (json, "\n  \"rlimits\": {\"RLIMIT_NPROC\": {\"soft\": 100, \"hard\": 100}, "
                          "\"RLIMIT_AS\": {\"soft\": 1073741824, \"hard\": 1073741824}, "
-                         "\"RLIMIT_CPU\": {\"soft\": 60, \"hard\": 60}, \"RLIMIT_NOFILE\": "
+                         "\"RLIMIT_CPU\": {\"soft\": 60, \"hard\": 61}, \"RLIMIT_NOFILE\": "
                          "{\"soft\": 256, \"hard\": 256}, \"RLIMIT_FSIZE\": {\"soft\": 10485760, "
                          "\"hard\": 10485760}},\n");
   /* Denied APIs are hidden and unset, the allowed one is not. */
@@ -503,7 +503,7 @@ START_TEST (json_resources_cgroup)
                          "1073741824, \"cpu-time\": 60, \"files\": 256, \"file-size\": 10485760, "
                          "\"timeout\": 30},\n");
   /* pids.max and memory.max do it: no RLIMIT_NPROC, no RLIMIT_AS. */
-  assert_contains (json, "\n  \"rlimits\": {\"RLIMIT_CPU\": {\"soft\": 60, \"hard\": 60}, "
+  assert_contains (json, "\n  \"rlimits\": {\"RLIMIT_CPU\": {\"soft\": 60, \"hard\": 61}, "
                          "\"RLIMIT_NOFILE\": {\"soft\": 256, \"hard\": 256}, \"RLIMIT_FSIZE\": "
                          "{\"soft\": 10485760, \"hard\": 10485760}},\n");
   ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
