@@ -292,6 +292,9 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int list_w)
   return pid;
 }
 
+/* How long kill_sandbox waits for the sandbox to be gone. */
+#define KILL_WAIT_MS 5000
+
 /* resources.timeout and --stop-timeout: end the whole sandbox and wait until
  * it is gone.  pid 1's death takes everything in its PID namespace with
  * it (the kernel reaps the namespace before pid 1 can be waited for). */
@@ -301,8 +304,17 @@ kill_sandbox (pid_t pid)
   int wstatus;
 
   kill (pid, SIGKILL);
-  while (waitpid (pid, &wstatus, 0) < 0 && errno == EINTR)
-    ;
+  /* Bounded: a process of the sandbox stuck in the kernel (a FUSE mount
+   * of its own that it waits on, say) keeps pid 1 from being reaped, and
+   * entrun must not hang with it. */
+  for (int i = 0; i < KILL_WAIT_MS / 10; i++)
+    {
+      pid_t r = waitpid (pid, &wstatus, WNOHANG);
+      if (r == pid || (r < 0 && errno != EINTR))
+        return;
+      usleep (10000);
+    }
+  warn ("the sandbox's processes did not all die within %d s of SIGKILL", KILL_WAIT_MS / 1000);
 }
 
 /* How supervise() ended. */
