@@ -1785,7 +1785,8 @@ assert_resources (const ent_profile_t *p, ent_res_backend_t backend, size_t fiel
       int64_t dflt = r == ENT_RLIMIT_NPROC && backend == ENT_RES_RLIMIT && !pids_granted
                          ? ENT_DEFAULT_PIDS
                          : ENT_RLIM_UNSET;
-      int64_t hard = r == ENT_RLIMIT_CPU ? value + 1 : value;
+      /* (Not value + 1 for any other: a timeout may be INT64_MAX.) */
+      int64_t hard = r == rlimit && r == ENT_RLIMIT_CPU ? value + 1 : value;
       ck_assert_int_eq (p->rlimits[r].soft, r == rlimit ? value : dflt);
       ck_assert_int_eq (p->rlimits[r].hard, r == rlimit ? hard : dflt);
     }
