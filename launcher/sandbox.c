@@ -298,23 +298,33 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int list_w)
 /* resources.timeout and --stop-timeout: end the whole sandbox and wait until
  * it is gone.  pid 1's death takes everything in its PID namespace with
  * it (the kernel reaps the namespace before pid 1 can be waited for). */
+/* Reap pid 1 within @ms: 1 with its *@wstatus once it is, 0 if it is
+ * still there, -errno if it cannot be waited for.  Never without bound: a
+ * process of the sandbox stuck in the kernel (on a FUSE mount of its own,
+ * say) keeps pid 1 from being reaped, and entrun must not hang with it. */
+static int
+reap_within (pid_t pid, int ms, int *wstatus)
+{
+  for (int i = 0; i < ms / 5; i++)
+    {
+      pid_t r = waitpid (pid, wstatus, WNOHANG);
+      if (r == pid)
+        return 1;
+      if (r < 0 && errno != EINTR)
+        return -errno;
+      usleep (5000);
+    }
+  return 0;
+}
+
 static void
 kill_sandbox (pid_t pid)
 {
   int wstatus;
 
   kill (pid, SIGKILL);
-  /* Bounded: a process of the sandbox stuck in the kernel (a FUSE mount
-   * of its own that it waits on, say) keeps pid 1 from being reaped, and
-   * entrun must not hang with it. */
-  for (int i = 0; i < KILL_WAIT_MS / 10; i++)
-    {
-      pid_t r = waitpid (pid, &wstatus, WNOHANG);
-      if (r == pid || (r < 0 && errno != EINTR))
-        return;
-      usleep (10000);
-    }
-  warn ("the sandbox's processes did not all die within %d s of SIGKILL", KILL_WAIT_MS / 1000);
+  if (reap_within (pid, KILL_WAIT_MS, &wstatus) == 0)
+    warn ("the sandbox's processes did not all die within %d s of SIGKILL", KILL_WAIT_MS / 1000);
 }
 
 /* How supervise() ended. */
@@ -416,16 +426,14 @@ valid_report (int report)
 static int
 pid1_status (pid_t pid)
 {
-  int wstatus;
+  int wstatus, ret = reap_within (pid, 1000, &wstatus);
 
-  for (int i = 0; i < 200; i++)
+  if (ret > 0)
+    return wstatus;
+  if (ret < 0)
     {
-      pid_t r = waitpid (pid, &wstatus, WNOHANG);
-      if (r == pid)
-        return wstatus;
-      if (r < 0 && errno != EINTR)
-        die_errno ("waitpid");
-      usleep (5000);
+      errno = -ret;
+      die_errno ("waitpid");
     }
   kill_sandbox (pid);
   die ("pid 1 closed its status pipe but did not exit; the sandbox was stopped");

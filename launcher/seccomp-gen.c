@@ -45,6 +45,23 @@ emit_prog (FILE *out, const char *name, size_t idx, const struct sock_fprog *pro
   fputs ("};\n", out);
 }
 
+/* One of entrun's own filters, compiled with result @ret: emitted as
+ * NAME_IDX and freed, its length in *@len; false (said why) if it failed. */
+static bool
+emit_compiled (FILE *out, const char *name, size_t idx, int ret, struct sock_fprog *prog,
+               ent_error_t *err, unsigned *len)
+{
+  if (ret < 0)
+    {
+      fprintf (stderr, "seccomp-gen: %s\n", ent_error_message (err));
+      return false;
+    }
+  emit_prog (out, name, idx, prog);
+  *len = prog->len;
+  free (prog->filter);
+  return true;
+}
+
 static void
 emit_rules (FILE *out, size_t idx, const ent_seccomp_t *s)
 {
@@ -134,36 +151,28 @@ main (void)
       entrun_filter_clear (&filters[i]);
     }
   fprintf (out, "};\n\nconst size_t entrun_precompiled_count = %zu;\n", n);
-  /* The network helper's two filters, as it would compile them. */
+  /* The network helper's two filters and pid 1's, as they would compile
+   * them. */
   for (size_t i = 0; i < 2; i++)
     {
       struct sock_fprog prog;
       ent_error_t *err = NULL;
-      if (entrun_nethelper_filter_compile (i == 1, &prog, &err) < 0)
-        {
-          fprintf (stderr, "seccomp-gen: %s\n", ent_error_message (err));
-          return 1;
-        }
-      emit_prog (out, "nethelper", i, &prog);
-      helper_len[i] = prog.len;
-      free (prog.filter);
+      int ret = entrun_nethelper_filter_compile (i == 1, &prog, &err);
+      if (!emit_compiled (out, "nethelper", i, ret, &prog, err, &helper_len[i]))
+        return 1;
     }
   fprintf (out,
            "\nconst entrun_prog_t entrun_nethelper_precompiled[2] = {\n"
            "  { nethelper_0, %u },\n  { nethelper_1, %u },\n};\n",
            helper_len[0], helper_len[1]);
-  /* pid 1's. */
   {
     struct sock_fprog prog;
     ent_error_t *err = NULL;
-    if (entrun_pid1_filter_compile (&prog, &err) < 0)
-      {
-        fprintf (stderr, "seccomp-gen: %s\n", ent_error_message (err));
-        return 1;
-      }
-    emit_prog (out, "pid1", 0, &prog);
-    fprintf (out, "\nconst entrun_prog_t entrun_pid1_precompiled = { pid1_0, %u };\n", prog.len);
-    free (prog.filter);
+    unsigned pid1_len;
+    int ret = entrun_pid1_filter_compile (&prog, &err);
+    if (!emit_compiled (out, "pid1", 0, ret, &prog, err, &pid1_len))
+      return 1;
+    fprintf (out, "\nconst entrun_prog_t entrun_pid1_precompiled = { pid1_0, %u };\n", pid1_len);
   }
   ent_catalogue_free (cat);
   return fflush (out) == 0 ? 0 : 1;

@@ -34,11 +34,15 @@ try (FILE *out, const char *name, int ret)
   fprintf (out, "%s=%d\n", name, ret < 0 ? errno : 0);
 }
 
+/* Fork; in the child set no_new_privs and run @tries (which loads a filter
+ * and makes its attempts, one try() each, into the pipe); collect its
+ * lines in results. */
 static void
-attempts (bool started)
+run_confined (void (*tries) (FILE *out, bool arg), bool arg)
 {
-  int fds[2];
+  int fds[2], status;
   pid_t pid;
+  ssize_t n;
 
   ck_assert_int_eq (pipe (fds), 0);
   pid = fork ();
@@ -46,40 +50,53 @@ attempts (bool started)
   if (pid == 0)
     {
       FILE *out = fdopen (fds[1], "w");
-      int udp, one = 1;
-      struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-      if (out == NULL || prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
-          || entrun_nethelper_filter (started) < 0)
+      if (out == NULL || prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         _exit (99);
-      udp = socket (AF_INET, SOCK_DGRAM, 0);
-      try (out, "socket-inet", udp);
-      try (out, "socket-unix", socket (AF_UNIX, SOCK_STREAM, 0));
-      try (out, "socket-netlink", socket (AF_NETLINK, SOCK_RAW, 0));
-      try (out, "setfl-nonblock", fcntl (udp, F_SETFL, O_NONBLOCK));
-      try (out, "setfl-async", fcntl (udp, F_SETFL, O_ASYNC));
-      try (out, "dupfd-cloexec", fcntl (udp, F_DUPFD_CLOEXEC, 0));
-      try (out, "setown", fcntl (udp, F_SETOWN, getppid ()));
-      try (out, "setsig", fcntl (udp, F_SETSIG, SIGKILL));
-      try (out, "reuseaddr", setsockopt (udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof (one)));
-      try (out, "reuseport", setsockopt (udp, SOL_SOCKET, SO_REUSEPORT, &one, sizeof (one)));
-      try (out, "bind", bind (udp, (struct sockaddr *)&sin, sizeof (sin)));
-      try (out, "listen", listen (socket (AF_INET, SOCK_STREAM, 0), 1));
-      try (out, "open-write", open ("/dev/null", O_WRONLY));
-      try (out, "kill", kill (getppid (), 0));
-      /* The helper loads the filter of after the start on top. */
-      if (!started)
-        try (out, "second-filter", entrun_nethelper_filter (true) < 0 ? (errno = EINVAL, -1) : 0);
-      try (out, "bind-after", bind (socket (AF_INET, SOCK_DGRAM, 0), (struct sockaddr *)&sin, sizeof (sin)));
+      tries (out, arg);
       fflush (out);
       _exit (0);
     }
   close (fds[1]);
-  ssize_t n = read (fds[0], results, sizeof (results) - 1);
-  int status;
+  n = read (fds[0], results, sizeof (results) - 1);
   results[n > 0 ? n : 0] = '\0';
   close (fds[0]);
   ck_assert_int_eq (waitpid (pid, &status, 0), pid);
   ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0, "child status %d", status);
+}
+
+static void
+helper_tries (FILE *out, bool started)
+{
+  int udp, one = 1;
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+
+  if (entrun_nethelper_filter (started) < 0)
+    _exit (99);
+  udp = socket (AF_INET, SOCK_DGRAM, 0);
+  try (out, "socket-inet", udp);
+  try (out, "socket-unix", socket (AF_UNIX, SOCK_STREAM, 0));
+  try (out, "socket-netlink", socket (AF_NETLINK, SOCK_RAW, 0));
+  try (out, "setfl-nonblock", fcntl (udp, F_SETFL, O_NONBLOCK));
+  try (out, "setfl-async", fcntl (udp, F_SETFL, O_ASYNC));
+  try (out, "dupfd-cloexec", fcntl (udp, F_DUPFD_CLOEXEC, 0));
+  try (out, "setown", fcntl (udp, F_SETOWN, getppid ()));
+  try (out, "setsig", fcntl (udp, F_SETSIG, SIGKILL));
+  try (out, "reuseaddr", setsockopt (udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof (one)));
+  try (out, "reuseport", setsockopt (udp, SOL_SOCKET, SO_REUSEPORT, &one, sizeof (one)));
+  try (out, "bind", bind (udp, (struct sockaddr *)&sin, sizeof (sin)));
+  try (out, "listen", listen (socket (AF_INET, SOCK_STREAM, 0), 1));
+  try (out, "open-write", open ("/dev/null", O_WRONLY));
+  try (out, "kill", kill (getppid (), 0));
+  /* The helper loads the filter of after the start on top. */
+  if (!started)
+    try (out, "second-filter", entrun_nethelper_filter (true) < 0 ? (errno = EINVAL, -1) : 0);
+  try (out, "bind-after", bind (socket (AF_INET, SOCK_DGRAM, 0), (struct sockaddr *)&sin, sizeof (sin)));
+}
+
+static void
+attempts (bool started)
+{
+  run_confined (helper_tries, started);
 }
 
 static void
@@ -130,67 +147,62 @@ END_TEST
 /* The filters the binary embeds (launcher/seccomp-precompiled.c) are the
  * ones the helper's rules compile to now: a stale table would load rules
  * nobody reads any more. */
+/* @prog, just compiled (@ret, @err), is @pre, the embedded one. */
+static void
+ck_embedded (const entrun_prog_t *pre, int ret, struct sock_fprog *prog, ent_error_t *err)
+{
+  ck_assert_msg (ret == 0, "%s", ent_error_message (err));
+  ck_assert_uint_gt (pre->len, 0);
+  ck_assert_uint_eq (prog->len, pre->len);
+  ck_assert (memcmp (prog->filter, pre->filter, prog->len * sizeof (struct sock_filter)) == 0);
+  free (prog->filter);
+}
+
 START_TEST (embedded_filters_are_current)
 {
   for (int started = 0; started < 2; started++)
     {
       struct sock_fprog prog;
       ent_error_t *err = NULL;
-      const entrun_prog_t *pre = &entrun_nethelper_precompiled[started];
-      ck_assert_msg (entrun_nethelper_filter_compile (started, &prog, &err) == 0, "%s",
-                     ent_error_message (err));
-      ck_assert_uint_gt (pre->len, 0);
-      ck_assert_uint_eq (prog.len, pre->len);
-      ck_assert (memcmp (prog.filter, pre->filter, prog.len * sizeof (struct sock_filter)) == 0);
-      free (prog.filter);
+      int ret = entrun_nethelper_filter_compile (started, &prog, &err);
+      ck_embedded (&entrun_nethelper_precompiled[started], ret, &prog, err);
     }
 }
 END_TEST
 
 /* pid 1's own filter (launcher/pid1-filter.c): what it does once the
  * payload runs passes; a way out does not. */
+static void
+pid1_tries (FILE *out, bool unused)
+{
+  void *map;
+  pid_t child;
+
+  (void)unused;
+  if (entrun_pid1_filter () < 0)
+    _exit (99);
+  try (out, "socket-udp", socket (AF_INET, SOCK_DGRAM, 0));
+  try (out, "socket-tcp", socket (AF_INET, SOCK_STREAM, 0));
+  try (out, "socket-unix", socket (AF_UNIX, SOCK_DGRAM, 0));
+  try (out, "socket-inet6", socket (AF_INET6, SOCK_DGRAM, 0));
+  try (out, "open", open ("/dev/null", O_RDONLY));
+  try (out, "kill", kill (getppid (), 0));
+  try (out, "prctl", prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
+  try (out, "ptrace", (int)syscall (SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
+  try (out, "unshare", unshare (CLONE_NEWUSER));
+  map = mmap (NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  try (out, "mmap-exec", map == MAP_FAILED ? -1 : 0);
+  try (out, "malloc", malloc (1 << 20) != NULL ? 0 : (errno = ENOMEM, -1));
+  /* pid 1 makes no process once the payload runs. */
+  child = fork ();
+  if (child == 0)
+    _exit (0);
+  try (out, "fork", child);
+}
+
 START_TEST (pid1_is_confined)
 {
-  int fds[2], status;
-  pid_t pid;
-  ssize_t n;
-
-  ck_assert_int_eq (pipe (fds), 0);
-  pid = fork ();
-  ck_assert_int_ge (pid, 0);
-  if (pid == 0)
-    {
-      FILE *out = fdopen (fds[1], "w");
-      void *map;
-      pid_t child;
-      if (out == NULL || prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || entrun_pid1_filter () < 0)
-        _exit (99);
-      try (out, "socket-udp", socket (AF_INET, SOCK_DGRAM, 0));
-      try (out, "socket-tcp", socket (AF_INET, SOCK_STREAM, 0));
-      try (out, "socket-unix", socket (AF_UNIX, SOCK_DGRAM, 0));
-      try (out, "socket-inet6", socket (AF_INET6, SOCK_DGRAM, 0));
-      try (out, "open", open ("/dev/null", O_RDONLY));
-      try (out, "kill", kill (getppid (), 0));
-      try (out, "prctl", prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
-      try (out, "ptrace", (int)syscall (SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
-      try (out, "unshare", unshare (CLONE_NEWUSER));
-      map = mmap (NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      try (out, "mmap-exec", map == MAP_FAILED ? -1 : 0);
-      try (out, "malloc", malloc (1 << 20) != NULL ? 0 : (errno = ENOMEM, -1));
-      /* pid 1 makes no process once the payload runs. */
-      child = fork ();
-      if (child == 0)
-        _exit (0);
-      try (out, "fork", child);
-      fflush (out);
-      _exit (0);
-    }
-  close (fds[1]);
-  n = read (fds[0], results, sizeof (results) - 1);
-  results[n > 0 ? n : 0] = '\0';
-  close (fds[0]);
-  ck_assert_int_eq (waitpid (pid, &status, 0), pid);
-  ck_assert_msg (WIFEXITED (status) && WEXITSTATUS (status) == 0, "child status %d", status);
+  run_confined (pid1_tries, false);
   ck_result ("socket-udp", 0);
   ck_result ("socket-tcp", EPERM);
   ck_result ("socket-unix", EPERM);
@@ -210,13 +222,9 @@ START_TEST (pid1_embedded_filter_is_current)
 {
   struct sock_fprog prog;
   ent_error_t *err = NULL;
-  const entrun_prog_t *pre = &entrun_pid1_precompiled;
+  int ret = entrun_pid1_filter_compile (&prog, &err);
 
-  ck_assert_msg (entrun_pid1_filter_compile (&prog, &err) == 0, "%s", ent_error_message (err));
-  ck_assert_uint_gt (pre->len, 0);
-  ck_assert_uint_eq (prog.len, pre->len);
-  ck_assert (memcmp (prog.filter, pre->filter, prog.len * sizeof (struct sock_filter)) == 0);
-  free (prog.filter);
+  ck_embedded (&entrun_pid1_precompiled, ret, &prog, err);
 }
 END_TEST
 
