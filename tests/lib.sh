@@ -314,7 +314,7 @@ run_user() {
 	local -a envv=(env -i "PATH=$PATH" "HOME=/" "LANG=C" "TERM=${TERM:-dumb}")
 	local v
 	for v in ENTRUN PROBE top_srcdir top_builddir CI ENTRUN_TEST_USER \
-		ENTRUN_TEST_TIMEOUT ENTRUN_TAP_SUBPASS; do
+		ENTRUN_TEST_TIMEOUT ENTRUN_TAP_SUBPASS SUITE_LOCK_FD; do
 		[ -n "${!v+set}" ] && envv+=("$v=${!v}")
 	done
 	if command -v setpriv >/dev/null; then
@@ -409,12 +409,43 @@ run_pass() {
 	PROBE=$built
 }
 
+# ---- the suite lock -------------------------------------------------------------
+
+# make check runs several scripts at once.  A check that loads the whole
+# machine on purpose and then measures how the host copes (the fork bomb)
+# must not run beside another script: its load would time the other out,
+# and the other's load would spoil its measurement.  Every script holds
+# the suite lock shared while it runs; `alone CMD...` holds it exclusive
+# around CMD.  The unprivileged pass uses the lock its root pass opened.
+suite_lock() {
+	local f=$top_builddir/tests/suite.lock
+	[ -n "${SUITE_LOCK_FD:-}" ] && return
+	if exec {SUITE_LOCK_FD}>>"$f" || exec {SUITE_LOCK_FD}<"$f"; then
+		flock -s "$SUITE_LOCK_FD"
+		export SUITE_LOCK_FD
+	else
+		SUITE_LOCK_FD=
+	fi 2>/dev/null
+}
+
+alone() {
+	local rc
+	if [ -n "${SUITE_LOCK_FD:-}" ] && ! flock -x -w 900 "$SUITE_LOCK_FD"; then
+		diag "the suite lock stayed taken for 15 min: running $1 beside other scripts"
+	fi
+	"$@"
+	rc=$?
+	[ -z "${SUITE_LOCK_FD:-}" ] || flock -s "$SUITE_LOCK_FD"
+	return "$rc"
+}
+
 # tap_main CHECKS: run the function CHECKS once per pass, then the plan.
 tap_main() {
 	trap cleanup_pass EXIT
 	trap 'exit 130' INT TERM HUP
 	[ -x "$ENTRUN" ] || bail_out "no entrun binary at $ENTRUN (run make)"
 	[ -x "$PROBE" ] || bail_out "no probe binary at $PROBE (run make)"
+	suite_lock
 	if [ -n "${ENTRUN_TAP_SUBPASS:-}" ]; then
 		PASS=user
 		path_for_user

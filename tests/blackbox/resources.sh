@@ -336,7 +336,7 @@ checks() {
 	if ! have_tools "resources checks (ulimit as dash prints it)" dash; then return; fi
 	explain_checks
 	pids_checks
-	fork_bomb_checks
+	alone fork_bomb_checks
 	tmpfs_pool_checks
 	limit_message_checks
 	memory_checks
