@@ -432,7 +432,7 @@ typedef struct resource_def
 static const resource_def_t res_pids
     = { offsetof (ent_resources_t, pids), ENT_RLIMIT_NPROC, true, "resources.pids" };
 static const resource_def_t res_memory
-    = { offsetof (ent_resources_t, memory), ENT_RLIMIT_AS, true, "resources.memory" };
+    = { offsetof (ent_resources_t, memory), -1, true, "resources.memory" };
 static const resource_def_t res_cpu
     = { offsetof (ent_resources_t, cpu_time), ENT_RLIMIT_CPU, false, "resources.cpu-time" };
 static const resource_def_t res_files
@@ -595,7 +595,7 @@ const ent_definition_t ent_default_definitions[] = {
   RESOURCE ("resources.pids", false, &res_pids,
             "at most N processes, 4096 by default (cgroup pids.max, else RLIMIT_NPROC)"),
   RESOURCE ("resources.memory", true, &res_memory,
-            "at most N bytes of memory, K/M/G/T (cgroup memory.max, else RLIMIT_AS)"),
+            "at most N bytes of memory, K/M/G/T (cgroup memory.max, else watched by pid 1)"),
   RESOURCE ("resources.cpu-time", false, &res_cpu,
             "at most N seconds of CPU (RLIMIT_CPU: SIGXCPU at N, SIGKILL a second later)"),
   RESOURCE ("resources.files", false, &res_files, "at most N open files (RLIMIT_NOFILE)"),

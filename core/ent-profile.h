@@ -203,13 +203,15 @@ extern "C"
 
   typedef enum ent_res_backend
   {
-    ENT_RES_RLIMIT, /* pids and memory as RLIMIT_NPROC and RLIMIT_AS */
+    ENT_RES_RLIMIT, /* pids as RLIMIT_NPROC; memory watched by the launcher */
     ENT_RES_CGROUP, /* pids and memory as pids.max and memory.max */
   } ent_res_backend_t;
 
   /* resources.*: -1 when not granted.  cpu-time, files and file-size are
    * always rlimits (RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_FSIZE); timeout is
-   * enforced by the launcher. */
+   * enforced by the launcher, and so is memory without a cgroup: no rlimit
+   * bounds what a sandbox holds (RLIMIT_AS and RLIMIT_DATA count address
+   * space per process, and break sanitizers). */
 /* resources.pids when nothing grants one: every host.processes level sets
  * it (a fork bomb must not take the host down), generous enough for `make
  * -j` of a large project.  Under RLIMIT_NPROC the kernel counts a user

@@ -618,8 +618,9 @@ text_resources (FILE *f, const ent_profile_t *p)
     }
   if (any && (p->resources.pids >= 0 || p->resources.memory >= 0))
     fprintf (f, " (pids and memory through %s)\n",
-             p->resources.backend == ENT_RES_CGROUP ? "a delegated cgroup"
-                                                    : "rlimits: no delegated cgroup");
+             p->resources.backend == ENT_RES_CGROUP
+                 ? "a delegated cgroup"
+                 : "RLIMIT_NPROC and pid 1's watch: no delegated cgroup");
   else if (any)
     fputc ('\n', f);
   fputs ("host APIs allowed:", f);

@@ -164,7 +164,7 @@ check_cgroup (void)
   if (entrun_cgroup_backend (&dir) == ENT_RES_CGROUP)
     report (OK, "cgroup delegation", dir, NULL);
   else
-    report (INFO, "cgroup delegation", "none writable: resources.pids/memory use rlimits",
+    report (INFO, "cgroup delegation", "none writable: RLIMIT_NPROC and pid 1's memory watch",
             "systemd-run --user --scope -p Delegate=yes entrun ... for cgroup limits");
 }
 

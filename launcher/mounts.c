@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "ent-defaults.h"
+#include "memwatch.h"
 #include "mounts.h"
 #include "netsetup.h"
 #include "sandbox.h"
@@ -180,6 +181,25 @@ xmount (const char *src, const char *dst, const char *type, unsigned long flags,
 
 static const ent_profile_t *pool_profile;
 
+static void
+pool_mount (void)
+{
+  static bool mounted;
+  char opts[64];
+  int64_t size = pool_profile->resources.memory;
+
+  if (mounted)
+    return;
+  if (size > 0)
+    snprintf (opts, sizeof (opts), "mode=0755,size=%" PRId64, size);
+  else
+    snprintf (opts, sizeof (opts), "mode=0755,size=50%%");
+  if (mkdir (POOL, 0755) < 0)
+    die_errno ("creating the tmpfs pool");
+  xmount ("tmpfs", POOL, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+  mounted = true;
+}
+
 /* A fresh directory of the pool with @mode, to bind somewhere: malloc'd. */
 static char *
 pool_area (mode_t mode)
@@ -187,18 +207,7 @@ pool_area (mode_t mode)
   static unsigned int count;
   char *dir = NULL;
 
-  if (count == 0)
-    {
-      char opts[64];
-      int64_t size = pool_profile->resources.memory;
-      if (size > 0)
-        snprintf (opts, sizeof (opts), "mode=0755,size=%" PRId64, size);
-      else
-        snprintf (opts, sizeof (opts), "mode=0755,size=50%%");
-      if (mkdir (POOL, 0755) < 0)
-        die_errno ("creating the tmpfs pool");
-      xmount ("tmpfs", POOL, "tmpfs", MS_NOSUID | MS_NODEV, opts);
-    }
+  pool_mount ();
   if (asprintf (&dir, POOL "/%u", count++) < 0)
     die ("out of memory");
   /* chmod: the umask must not narrow 1777 (/tmp, /dev/shm). */
@@ -1217,6 +1226,37 @@ apply_grants (const ent_profile_t *p)
     }
 }
 
+/* ---- what pid 1's memory watch reads ------------------------------------- */
+
+#define WATCH_PROC "/watch"
+
+/* resources.memory without a cgroup (see memwatch.h): the pool, and a
+ * procfs of the sandbox's PID namespace that is pid 1's alone (the
+ * sandbox's /proc may be the host's, or hidden).  Both stay in the
+ * staging root, which enter_newroot() drops: the descriptors keep them. */
+static void
+open_memory_watch (entrun_mount_ctx_t *ctx)
+{
+  ctx->watch_proc = ctx->watch_pool = -1;
+  if (!entrun_memwatch_wanted (ctx->profile))
+    return;
+  pool_mount ();
+  if ((ctx->watch_pool = open (POOL, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    die_errno ("resources.memory: opening the tmpfs pool %s", POOL);
+  if (mkdir (WATCH_PROC, 0700) < 0)
+    die_errno ("resources.memory: mkdir %s", WATCH_PROC);
+  /* Only the processes' directories (subset=pid) where the kernel knows
+   * the option (Linux 5.8), else all of /proc. */
+  if (mount ("proc", WATCH_PROC, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "subset=pid") < 0)
+    {
+      if (errno != EINVAL)
+        die_errno ("mount proc on %s", WATCH_PROC);
+      xmount ("proc", WATCH_PROC, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    }
+  if ((ctx->watch_proc = open (WATCH_PROC, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    die_errno ("resources.memory: opening %s", WATCH_PROC);
+}
+
 /* ---- the whole plan ------------------------------------------------------ */
 
 static void
@@ -1250,7 +1290,7 @@ enter_newroot (void)
 }
 
 void
-entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
+entrun_setup_mounts (entrun_mount_ctx_t *ctx)
 {
   const ent_profile_t *p = ctx->profile;
 
@@ -1272,5 +1312,6 @@ entrun_setup_mounts (const entrun_mount_ctx_t *ctx)
   cover_sockets (p, ctx->sockets);
   protect_paths (p, ctx->git, true);
   protect_paths (p, ctx->protect, false);
+  open_memory_watch (ctx);
   enter_newroot ();
 }

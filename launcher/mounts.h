@@ -17,9 +17,11 @@ typedef struct entrun_mount_ctx
                            unless a host.fs.rw grant names one exactly */
   char *const *sockets; /* NULL-terminated: unix sockets bound on the host,
                            covered unless a grant names them (invariant 3) */
+  int watch_proc, watch_pool; /* out: for pid 1's memory watch (memwatch.h),
+                                 -1 without one */
 } entrun_mount_ctx_t;
 
-void entrun_setup_mounts (const entrun_mount_ctx_t *ctx);
+void entrun_setup_mounts (entrun_mount_ctx_t *ctx);
 
 /* Make every mount at or below @path read-only: mount_setattr(AT_RECURSIVE)
  * where the kernel has it, else a remount of each mount listed in

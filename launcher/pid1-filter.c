@@ -1,9 +1,11 @@
 /* entrun — pid 1's own seccomp filter (see pid1.c, confine_self).
  *
  * Once the payload runs, pid 1 only reaps, forwards signals, reports the
- * payload's status to entrun and, for a UDP publish, makes sockets inside
- * for the network helper.  Its filter allows that and nothing else: no
- * ptrace, no mount, no new namespace, no unix socket, no file written.  It
+ * payload's status to entrun, reads /proc/PID/status and the pool's
+ * statfs for resources.memory (memwatch.h) and, for a UDP publish, makes
+ * sockets inside for the network helper.  Its filter allows that and
+ * nothing else: no ptrace, no mount, no new namespace, no unix socket, no
+ * file opened for writing.  It
  * does not depend on the profile, so it is compiled at build time by
  * launcher/seccomp-gen.c and embedded in the binary, as the network
  * helper's are; a build without the table compiles it at run time. */
@@ -51,6 +53,10 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
     SCMP_SYS (gettimeofday),
     SCMP_SYS (clock_nanosleep),
     SCMP_SYS (nanosleep),
+    /* the memory watch: its /proc's listing, the pool's use */
+    SCMP_SYS (getdents64),
+    SCMP_SYS (lseek),
+    SCMP_SYS (fstatfs),
     /* the UDP publish relay's sockets inside (netsetup_udp_serve) */
     SCMP_SYS (recvfrom),
     SCMP_SYS (recvmsg),
@@ -79,6 +85,11 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (mprotect), 1,
                             SCMP_A2 (SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+  /* Files to read only (the memory watch's /proc/PID/status). */
+  if (ret == 0)
+    ret = seccomp_rule_add (
+        ctx, SCMP_ACT_ALLOW, SCMP_SYS (openat), 1,
+        SCMP_A2 (SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | __O_TMPFILE, 0));
   /* IPv4 datagram sockets only (udp_socket_to in netsetup/inside.c). */
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 2,

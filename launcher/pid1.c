@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "memwatch.h"
 #include "mounts.h"
 #include "netsetup.h"
 #include "sandbox.h"
@@ -228,8 +229,35 @@ timeout_deadline (const ent_profile_t *p)
   return now_ms () + p->resources.timeout * 1000 + ENTRUN_PID1_TIMEOUT_GRACE_MS;
 }
 
+/* resources.memory without a cgroup: once the sandbox holds more, or can
+ * no longer be watched, all of it is killed at once (all of it may be
+ * allocating).  Returns the flag for the report, or 0. */
+static int
+watch_memory (entrun_memwatch_t *w, int64_t now)
+{
+  int ret = entrun_memwatch_check (w, now);
+
+  if (ret == 0)
+    return 0;
+  kill (-1, SIGKILL);
+  return ret > 0 ? ENTRUN_STATUS_OVER_MEMORY : ENTRUN_STATUS_UNWATCHED;
+}
+
+/* poll(2)'s timeout: until the earlier of @deadline and the memory
+ * watch's next look (each -1 when none). */
+static int
+poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
+{
+  int64_t next = w->proc >= 0 ? w->next : -1;
+
+  if (deadline >= 0 && (next < 0 || deadline < next))
+    next = deadline;
+  return poll_ms_until (next);
+}
+
 static __attribute__ ((noreturn)) void
-supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadline)
+supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadline,
+                   entrun_memwatch_t *w)
 {
   struct signalfd_siginfo si;
   int status = 0, ret, flags = 0, report;
@@ -238,16 +266,20 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
     {
       struct pollfd pfd[2]
           = { { .fd = sfd, .events = POLLIN }, { .fd = sb->net_sock, .events = POLLIN } };
+      int64_t now;
       if (reap (payload, &status))
         break;
-      if (deadline >= 0 && now_ms () >= deadline && flags == 0)
+      now = now_ms ();
+      if (deadline >= 0 && now >= deadline && flags == 0)
         {
           /* The rest of the sandbox goes below, once the payload is
            * reaped. */
           kill (payload, SIGKILL);
           flags = ENTRUN_STATUS_TIMED_OUT;
         }
-      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, flags ? -1 : poll_ms_until (deadline)) < 0)
+      if (flags == 0)
+        flags = watch_memory (w, now);
+      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, flags ? -1 : poll_timeout (deadline, w)) < 0)
         {
           /* EINTR, or the kernel short of memory: the command runs, so
            * pid 1 cannot give up; again, a little later. */
@@ -352,7 +384,8 @@ void
 entrun_pid1 (entrun_sandbox_t *sb)
 {
   const ent_profile_t *p = sb->profile;
-  entrun_mount_ctx_t mctx = { .profile = p };
+  entrun_mount_ctx_t mctx = { .profile = p, .watch_proc = -1, .watch_pool = -1 };
+  entrun_memwatch_t watch = { .proc = -1, .pool = -1 };
   cleanup_close int tun_path = -1, self_dir = -1;
   pid_t self, payload;
   int sfd;
@@ -380,6 +413,11 @@ entrun_pid1 (entrun_sandbox_t *sb)
   mctx.sockets = sb->sockets;
   if (p->ns.create[ENT_NS_MOUNT])
     entrun_setup_mounts (&mctx);
+  if (entrun_memwatch_wanted (p) && mctx.watch_proc < 0)
+    die ("resources.memory without a delegated cgroup needs a private mount namespace");
+  watch.proc = mctx.watch_proc;
+  watch.pool = mctx.watch_pool;
+  watch.limit = p->resources.memory;
   verbose ("pid 1: root ready");
   if (entrun_needs_locked_mounts (p))
     {
@@ -433,5 +471,5 @@ entrun_pid1 (entrun_sandbox_t *sb)
       close (sb->net_sock);
       sb->net_sock = -1;
     }
-  supervise_payload (sb, payload, sfd, timeout_deadline (p));
+  supervise_payload (sb, payload, sfd, timeout_deadline (p), &watch);
 }

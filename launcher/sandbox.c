@@ -335,6 +335,8 @@ typedef enum
   END_STOPPED, /* asked to stop, it outlived --stop-timeout: killed */
   END_HELPER,  /* the network helper died or failed: the sandbox was killed */
   END_PID1,    /* pid 1 was killed before its report: so was everything else */
+  END_MEMORY,  /* it held more than resources.memory (pid 1's watch): killed */
+  END_UNWATCHED, /* pid 1 could no longer watch its memory: killed */
 } end_t;
 
 typedef struct supervisor
@@ -406,13 +408,16 @@ poll_timeout (const supervisor_t *s)
   return poll_ms_until (next);
 }
 
-/* A report of pid 1's: a wait status, perhaps with ENTRUN_STATUS_TIMED_OUT,
- * and nothing else: an exit code, or a signal (with the core-dump bit). */
+/* A report of pid 1's: a wait status, perhaps with one of
+ * ENTRUN_STATUS_FLAGS, and nothing else: an exit code, or a signal (with
+ * the core-dump bit). */
 static bool
 valid_report (int report)
 {
-  int st = report & ~ENTRUN_STATUS_TIMED_OUT;
+  int st = report & ~ENTRUN_STATUS_FLAGS, flags = report & ENTRUN_STATUS_FLAGS;
 
+  if ((flags & (flags - 1)) != 0)
+    return false;
   if ((st & ~0xffff) != 0)
     return false;
   if ((st & 0x7f) == 0)
@@ -555,10 +560,15 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
         }
       if (fds[0].revents && ret == 1)
         {
-          /* pid 1 enforced resources.timeout itself (entrun was stopped). */
+          /* pid 1 enforced resources.timeout itself (entrun was
+           * stopped), or resources.memory. */
           if (wstatus & ENTRUN_STATUS_TIMED_OUT)
             *end = END_TIMEOUT;
-          return wstatus & ~ENTRUN_STATUS_TIMED_OUT;
+          else if (wstatus & ENTRUN_STATUS_OVER_MEMORY)
+            *end = END_MEMORY;
+          else if (wstatus & ENTRUN_STATUS_UNWATCHED)
+            *end = END_UNWATCHED;
+          return wstatus & ~ENTRUN_STATUS_FLAGS;
         }
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si))
         on_signal (s, (int)si.ssi_signo);
@@ -869,9 +879,10 @@ format_size (char *buf, size_t size, int64_t bytes)
 /* The command died of a signal that a limit of the profile sends or
  * causes (or exited 128+N, as a shell says a child died of signal N): one
  * line naming the grant.  SIGXCPU and SIGXFSZ come from
- * resources.cpu-time and file-size alone; a command out of memory under
- * resources.memory fails to allocate and most often crashes or aborts, so
- * that one is a "may". */
+ * resources.cpu-time and file-size alone.  Past memory.max, the kernel
+ * kills a process of the cgroup (SIGKILL), which may also have come from
+ * elsewhere: that one is a "perhaps".  pid 1's watch says for itself
+ * (END_MEMORY). */
 static void
 say_limit (const ent_profile_t *p, int wstatus)
 {
@@ -895,7 +906,7 @@ say_limit (const ent_profile_t *p, int wstatus)
       format_size (size, sizeof (size), r->file_size);
       warn ("resources.file-size=%s: the command wrote past it (SIGXFSZ)", size);
     }
-  else if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT || sig == SIGKILL) && r->memory > 0)
+  else if (sig == SIGKILL && r->memory > 0 && r->backend == ENT_RES_CGROUP)
     {
       format_size (size, sizeof (size), r->memory);
       warn ("resources.memory=%s: the command died of SIG%s, perhaps out of memory", size,
@@ -909,6 +920,8 @@ say_limit (const ent_profile_t *p, int wstatus)
 static int
 final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile_t *p)
 {
+  char size[32];
+
   switch (end)
     {
     case END_TIMEOUT:
@@ -926,6 +939,16 @@ final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile
         warn ("%s: the sandbox still ran %d s later (--stop-timeout) and was killed",
               stop_name (sup->stop_signal), sup->stop_timeout);
       return entrun_exit_status (wstatus);
+    case END_MEMORY:
+      format_size (size, sizeof (size), p->resources.memory);
+      warn ("resources.memory=%s: the sandbox held more and was killed (SIGKILL)", size);
+      return entrun_exit_status (wstatus);
+    case END_UNWATCHED:
+      format_size (size, sizeof (size), p->resources.memory);
+      warn ("resources.memory=%s: pid 1 could no longer read the sandbox's memory use; the "
+            "sandbox was killed",
+            size);
+      return ENTRUN_EXIT_ERROR;
     case END_PID1:
       warn ("the sandbox's pid 1 was killed (SIG%s), and everything in the sandbox with it",
             sigabbrev_np (WTERMSIG (wstatus)) ? sigabbrev_np (WTERMSIG (wstatus)) : "?");

@@ -16,6 +16,12 @@
 /* Or'ed into the wait status pid 1 reports when it ended the command for
  * resources.timeout itself (no wait status has bits above 15). */
 #define ENTRUN_STATUS_TIMED_OUT 0x10000
+/* ... when its memory watch killed the sandbox (see memwatch.h): it held
+ * more than resources.memory, or could no longer be watched. */
+#define ENTRUN_STATUS_OVER_MEMORY 0x20000
+#define ENTRUN_STATUS_UNWATCHED 0x40000
+#define ENTRUN_STATUS_FLAGS                                                                        \
+  (ENTRUN_STATUS_TIMED_OUT | ENTRUN_STATUS_OVER_MEMORY | ENTRUN_STATUS_UNWATCHED)
 /* How long after resources.timeout pid 1 ends the command itself, should
  * entrun (which ends it on time) be stopped. */
 #define ENTRUN_PID1_TIMEOUT_GRACE_MS 1000

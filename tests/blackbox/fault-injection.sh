@@ -384,6 +384,7 @@ checks() {
 	fault_set processes-view -e host.processes.view
 	fault_set hostname --hostname fault-host
 	fault_set files -e resources.files=64
+	fault_set memory -e resources.memory=1G
 	exec 7</dev/null
 	fault_set keep-fd --keep-fd 7
 	exec 7<&-

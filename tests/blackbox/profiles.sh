@@ -154,8 +154,11 @@ untrusted_checks() {
 	if have_tools "untrusted: limits as dash's ulimit shows them" dash; then
 		# shellcheck disable=SC2016 # expanded by dash
 		psbx -p untrusted -- dash -c 'echo $(ulimit -p) $(ulimit -v) $(ulimit -t) $(ulimit -n) $(ulimit -f)'
-		is "256 4194304 600 1024 2097152" "$OUT" \
-			"untrusted: ulimit -p -v -t -n -f: 256 processes, 4 GiB, 600 s, 1024 files, 1 GiB"
+		is "256 unlimited 600 1024 2097152" "$OUT" \
+			"untrusted: ulimit -p -v -t -n -f: 256 processes, no address-space limit, 600 s, 1024 files, 1 GiB"
+		psbx -p untrusted --explain
+		like "$OUT" "memory=4294967296.* \\(pids and memory through RLIMIT_NPROC and pid 1's watch" \
+			"untrusted: 4 GiB of memory, watched by pid 1 (resources.sh kills past it)"
 	fi
 	psbx -p untrusted -- sh -c "$IFACES"
 	is "lo " "$OUT" "untrusted: network.none, only lo"

@@ -379,8 +379,6 @@ static void
 exp_res_memory (ent_profile_t *p)
 {
   p->resources.memory = INT64_C (1073741824);
-  if (p->resources.backend == ENT_RES_RLIMIT)
-    set_rlimit (p, ENT_RLIMIT_AS, INT64_C (1073741824));
 }
 
 static void
@@ -1804,7 +1802,7 @@ static const struct
 } resource_backends[] = {
   { "resources.pids=100", ENT_RES_RLIMIT, RES (pids), ENT_RLIMIT_NPROC, 100 },
   { "resources.pids=100", ENT_RES_CGROUP, RES (pids), -1, 100 },
-  { "resources.memory=1G", ENT_RES_RLIMIT, RES (memory), ENT_RLIMIT_AS, INT64_C (1073741824) },
+  { "resources.memory=1G", ENT_RES_RLIMIT, RES (memory), -1, INT64_C (1073741824) },
   { "resources.memory=1G", ENT_RES_CGROUP, RES (memory), -1, INT64_C (1073741824) },
   { "resources.cpu-time=60", ENT_RES_RLIMIT, RES (cpu_time), ENT_RLIMIT_CPU, 60 },
   { "resources.cpu-time=60", ENT_RES_CGROUP, RES (cpu_time), ENT_RLIMIT_CPU, 60 },
@@ -1865,10 +1863,9 @@ START_TEST (resources_all)
   ck_assert_int_eq (p->resources.timeout, 30);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NPROC].soft, backend == ENT_RES_RLIMIT ? 100 : -1);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NPROC].hard, backend == ENT_RES_RLIMIT ? 100 : -1);
-  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].soft,
-                    backend == ENT_RES_RLIMIT ? INT64_C (1073741824) : -1);
-  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].hard,
-                    backend == ENT_RES_RLIMIT ? INT64_C (1073741824) : -1);
+  /* Memory is the launcher's (a cgroup, or pid 1's watch): no rlimit. */
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].soft, ENT_RLIM_UNSET);
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].hard, ENT_RLIM_UNSET);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CPU].soft, 60);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_CPU].hard, 61);
   ck_assert_int_eq (p->rlimits[ENT_RLIMIT_NOFILE].soft, 256);
@@ -1889,14 +1886,14 @@ static const struct
   int rlimit;
   int64_t value;
 } resource_sizes[] = {
-  { "resources.memory=1G", RES (memory), ENT_RLIMIT_AS, INT64_C (1073741824) },
-  { "resources.memory=1g", RES (memory), ENT_RLIMIT_AS, INT64_C (1073741824) },
-  { "resources.memory=512M", RES (memory), ENT_RLIMIT_AS, INT64_C (536870912) },
-  { "resources.memory=64k", RES (memory), ENT_RLIMIT_AS, INT64_C (65536) },
-  { "resources.memory=2T", RES (memory), ENT_RLIMIT_AS, INT64_C (2199023255552) },
-  { "resources.memory=1048576", RES (memory), ENT_RLIMIT_AS, INT64_C (1048576) },
-  { "resources.memory=+1K", RES (memory), ENT_RLIMIT_AS, INT64_C (1024) },
-  { "resources.memory=8388607T", RES (memory), ENT_RLIMIT_AS, INT64_C (9223370937343148032) },
+  { "resources.memory=1G", RES (memory), -1, INT64_C (1073741824) },
+  { "resources.memory=1g", RES (memory), -1, INT64_C (1073741824) },
+  { "resources.memory=512M", RES (memory), -1, INT64_C (536870912) },
+  { "resources.memory=64k", RES (memory), -1, INT64_C (65536) },
+  { "resources.memory=2T", RES (memory), -1, INT64_C (2199023255552) },
+  { "resources.memory=1048576", RES (memory), -1, INT64_C (1048576) },
+  { "resources.memory=+1K", RES (memory), -1, INT64_C (1024) },
+  { "resources.memory=8388607T", RES (memory), -1, INT64_C (9223370937343148032) },
   { "resources.file-size=10M", RES (file_size), ENT_RLIMIT_FSIZE, INT64_C (10485760) },
   { "resources.file-size=1K", RES (file_size), ENT_RLIMIT_FSIZE, INT64_C (1024) },
   { "resources.file-size=3", RES (file_size), ENT_RLIMIT_FSIZE, INT64_C (3) },
@@ -2029,8 +2026,7 @@ START_TEST (resource_cli_overrides_profile)
   test_grant_ok (m, cat, "resources.memory=512M");
   p = ent_manager_profile (m);
   ck_assert_int_eq (p->resources.memory, INT64_C (536870912));
-  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].soft, INT64_C (536870912));
-  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].hard, INT64_C (536870912));
+  ck_assert_int_eq (p->rlimits[ENT_RLIMIT_AS].soft, ENT_RLIM_UNSET);
   /* A profile's value given later does not override the command line. */
   OK (ent_manager_add_request (m, cat, "resources.memory=4G", "dev.ini:5", ENT_PRECEDENCE_PROFILE,
                                NULL));

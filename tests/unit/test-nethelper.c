@@ -185,7 +185,14 @@ pid1_tries (FILE *out, bool unused)
   try (out, "socket-tcp", socket (AF_INET, SOCK_STREAM, 0));
   try (out, "socket-unix", socket (AF_UNIX, SOCK_DGRAM, 0));
   try (out, "socket-inet6", socket (AF_INET6, SOCK_DGRAM, 0));
-  try (out, "open", open ("/dev/null", O_RDONLY));
+  /* Reading only (the memory watch's /proc/PID/status). */
+  try (out, "open-read", open ("/dev/null", O_RDONLY));
+  try (out, "open-write", open ("/dev/null", O_WRONLY));
+  try (out, "open-rdwr", open ("/dev/null", O_RDWR));
+  try (out, "open-append", open ("/dev/null", O_RDONLY | O_APPEND));
+  try (out, "open-trunc", open ("/dev/null", O_RDONLY | O_TRUNC));
+  try (out, "open-creat", open ("/tmp/entrun-pid1-filter-test", O_RDONLY | O_CREAT, 0600));
+  try (out, "open-tmpfile", open ("/tmp", O_RDWR | O_TMPFILE, 0600));
   try (out, "kill", kill (getppid (), 0));
   try (out, "prctl", prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
   try (out, "ptrace", (int)syscall (SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
@@ -207,7 +214,13 @@ START_TEST (pid1_is_confined)
   ck_result ("socket-tcp", EPERM);
   ck_result ("socket-unix", EPERM);
   ck_result ("socket-inet6", EPERM);
-  ck_result ("open", EPERM);
+  ck_result ("open-read", 0);
+  ck_result ("open-write", EPERM);
+  ck_result ("open-rdwr", EPERM);
+  ck_result ("open-append", EPERM);
+  ck_result ("open-trunc", EPERM);
+  ck_result ("open-creat", EPERM);
+  ck_result ("open-tmpfile", EPERM);
   ck_result ("kill", 0);
   ck_result ("prctl", EPERM);
   ck_result ("ptrace", EPERM);
