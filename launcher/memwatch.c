@@ -47,29 +47,93 @@ status_kb (const char *status, const char *key)
   return 0;
 }
 
-/* What process @name (a directory of w->proc) holds: RssAnon, RssShmem and
- * VmSwap.  A process that is gone holds nothing; any other failure is
- * -errno, not a process that holds nothing. */
+/* Read @path of w->proc into @buf (NUL-terminated); -errno on failure. */
+static ssize_t
+read_proc (const entrun_memwatch_t *w, const char *path, char *buf, size_t size)
+{
+  ssize_t n;
+  int fd = openat (w->proc, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd < 0)
+    return -errno;
+  n = read (fd, buf, size - 1);
+  if (n < 0)
+    n = -errno;
+  close (fd);
+  if (n >= 0)
+    buf[n] = '\0';
+  return n;
+}
+
+/* A process or thread that is gone, or has no memory of its own (a zombie
+ * thread-group leader whose other threads live on). */
+#define NO_MM (-ESRCH)
+
+/* What the memory of @dir ("PID" or "PID/task/TID") holds, in bytes;
+ * NO_MM, or -errno.  The proportional sizes of smaps_rollup first: pages
+ * a fork shares copy-on-write count once in all, as they take memory once
+ * (RssAnon would count them in parent and child alike).  A process that
+ * made itself non-dumpable does not show them to pid 1 (EACCES): its
+ * status's resident sizes count then, which is never less. */
+static int64_t
+mm_bytes (const entrun_memwatch_t *w, const char *dir)
+{
+  char path[640], buf[4096];
+  ssize_t n;
+
+  snprintf (path, sizeof (path), "%s/smaps_rollup", dir);
+  n = read_proc (w, path, buf, sizeof (buf));
+  if (n >= 0 && strstr (buf, "\nPss_Anon:") != NULL)
+    return (status_kb (buf, "Pss_Anon") + status_kb (buf, "Pss_Shmem") + status_kb (buf, "SwapPss"))
+           * 1024;
+  if (n < 0 && n != -EACCES && n != -EPERM && n != -ESRCH && n != -ENOENT)
+    return n;
+  snprintf (path, sizeof (path), "%s/status", dir);
+  n = read_proc (w, path, buf, sizeof (buf));
+  if (n == -ENOENT || n == -ESRCH)
+    return NO_MM;
+  if (n < 0)
+    return n;
+  if (strstr (buf, "\nVmRSS:") == NULL)
+    return NO_MM;
+  return (status_kb (buf, "RssAnon") + status_kb (buf, "RssShmem") + status_kb (buf, "VmSwap"))
+         * 1024;
+}
+
+/* What process @name (a directory of w->proc) holds.  A leader that
+ * exited while its threads live on shows no memory of its own: one of
+ * the threads shows it (they all share it).  A process that is gone holds
+ * nothing; any other failure is -errno, not a process that holds nothing. */
 static int64_t
 process_bytes (const entrun_memwatch_t *w, const char *name)
 {
-  char path[64], buf[4096];
-  ssize_t n;
+  static char dents[8192];
+  char path[600];
+  int64_t bytes = mm_bytes (w, name);
+  ssize_t n = 0;
   int fd;
 
-  snprintf (path, sizeof (path), "%s/status", name);
-  fd = openat (w->proc, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (bytes != NO_MM)
+    return bytes;
+  snprintf (path, sizeof (path), "%s/task", name);
+  fd = openat (w->proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return errno == ENOENT || errno == ESRCH ? 0 : -errno;
-  n = read (fd, buf, sizeof (buf) - 1);
-  if (n < 0)
-    n = errno == ESRCH ? 0 : -errno;
+  bytes = NO_MM;
+  while (bytes == NO_MM && (n = getdents64 (fd, dents, sizeof (dents))) > 0)
+    for (ssize_t off = 0; off < n && bytes == NO_MM;)
+      {
+        struct dirent64 *e = (struct dirent64 *)(dents + off);
+        off += e->d_reclen;
+        if (e->d_name[0] == '.' || strcmp (e->d_name, name) == 0)
+          continue;
+        snprintf (path, sizeof (path), "%s/task/%s", name, e->d_name);
+        bytes = mm_bytes (w, path);
+      }
+  if (bytes == NO_MM && n < 0)
+    bytes = -errno;
   close (fd);
-  if (n <= 0)
-    return n;
-  buf[n] = '\0';
-  return (status_kb (buf, "RssAnon") + status_kb (buf, "RssShmem") + status_kb (buf, "VmSwap"))
-         * 1024;
+  return bytes == NO_MM ? 0 : bytes;
 }
 
 static bool

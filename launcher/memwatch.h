@@ -4,8 +4,8 @@
  * each process's address space, not memory (4096 processes may each take
  * the limit), and every sanitizer reserves terabytes of it.  So pid 1
  * looks, every 50 ms or so, at what the sandbox's processes hold in
- * memory and swap (their anonymous and shared-memory pages) and at the
- * files of its tmpfs pool, and kills the whole sandbox once that is more
+ * memory and swap (their proportional share of anonymous and shared-memory
+ * pages, from smaps_rollup) and at the files of its tmpfs pool, and kills the whole sandbox once that is more
  * than the limit.  It is a watch, not a wall: what is allocated between
  * two looks counts at the next one, and memory the kernel holds for the
  * sandbox (socket and pipe buffers, page tables) or no process maps (a

@@ -26,6 +26,8 @@
 #include "sandbox.h"
 #include "util.h"
 
+#define TMPFILE_BIT 020000000
+
 /* Everything else fails with EPERM; another ABI (int 0x80, x32) kills. */
 static int
 build_ctx (const void *arg, scmp_filter_ctx *out)
@@ -85,11 +87,13 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (mprotect), 1,
                             SCMP_A2 (SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-  /* Files to read only (the memory watch's /proc/PID/status). */
+  /* Files and directories to read only (the memory watch's /proc).  Not
+   * libc's __O_TMPFILE, which holds O_DIRECTORY too: its own bit alone
+   * (O_TMPFILE needs both) keeps the directories in. */
   if (ret == 0)
     ret = seccomp_rule_add (
         ctx, SCMP_ACT_ALLOW, SCMP_SYS (openat), 1,
-        SCMP_A2 (SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | __O_TMPFILE, 0));
+        SCMP_A2 (SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | TMPFILE_BIT, 0));
   /* IPv4 datagram sockets only (udp_socket_to in netsetup/inside.c). */
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 2,

@@ -23,6 +23,7 @@
 
 #include "cgroup.h"
 #include "hostscan.h"
+#include "memwatch.h"
 #include "netsetup.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -272,6 +273,12 @@ spawn_pid1 (entrun_sandbox_t *sb, int sync_w, int status_r, int list_w)
    * would outlive entrun: nothing could find it all to end it. */
   if (!(flags & CLONE_NEWPID))
     die ("the profile has no PID namespace: entrun runs every sandbox in its own");
+  /* A command that may mount could keep memory in a tmpfs of its own,
+   * which pid 1's watch never sees. */
+  if (entrun_memwatch_wanted (sb->profile) && entrun_needs_locked_mounts (sb->profile))
+    die ("resources.memory with security.admin needs a delegated cgroup: the command could "
+         "mount a tmpfs that pid 1's memory watch cannot see (systemd-run --user --scope -p "
+         "Delegate=yes entrun ...)");
   /* clone() with fork semantics: namespaces and the child in one step. */
   pid = syscall (SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0)

@@ -206,7 +206,41 @@ print("filled")'
 	sbx --ent resources.memory=100M -- sh -c 'head -c 60M /dev/zero >/tmp/f &&
 		"$1" -c "import time; b = bytearray(60 << 20); time.sleep(4)"; echo survived' _ "$PY"
 	is "137||$killed" "$RC|$OUT|$ERR" "memory=100M: 60 MiB in /tmp and 60 MiB allocated are killed"
+	# Pages a fork shares copy-on-write take memory once, and count once.
+	expect survived "memory=100M: a process holding 60 MiB forks, and its child lives on" \
+		--ent resources.memory=100M -- "$PY" -c 'import os, time
+b = bytearray(60 << 20)
+pid = os.fork()
+if pid == 0:
+    time.sleep(1)
+    os._exit(0)
+os.waitpid(pid, 0)
+print("survived")'
+	# A command that may mount could fill a tmpfs of its own, unseen.
+	sbx --ent security.admin --ent resources.memory=100M -- true
+	like "$RC|$ERR" "^125\|entrun: resources.memory with security.admin needs a delegated cgroup" \
+		"memory=100M + security.admin: refused (125): its own tmpfs would escape the watch"
+	exited_leader_checks
 	asan_checks
+}
+
+# A process whose first thread exited shows no memory in /proc/PID/status
+# (a zombie leader): its other threads' memory is counted all the same.
+exited_leader_checks() {
+	local bin=$TEST_TMP/exited-leader
+	printf '%s\n' '#include <pthread.h>' '#include <stdio.h>' '#include <stdlib.h>' \
+		'#include <string.h>' '#include <sys/syscall.h>' '#include <unistd.h>' \
+		'static void *fill (void *arg) { size_t n = (size_t) 300 << 20; char *p = malloc (n);' \
+		'  memset (p, 1, n); sleep (4); puts ("survived"); fflush (stdout); _exit (0); }' \
+		'int main (void) { pthread_t t; pthread_create (&t, NULL, fill, NULL);' \
+		'  syscall (SYS_exit, 0); return 1; }' >"$bin.c"
+	if ! cc -pthread -o "$bin" "$bin.c" 2>"$TEST_TMP/cc.err"; then
+		skip_or_fail "cc -pthread failed: $(head -n 1 "$TEST_TMP/cc.err")" \
+			"memory=100M: 300 MiB behind an exited leader thread is killed"
+		return
+	fi
+	sbx --ent resources.memory=100M -- "$bin"
+	is "137|" "$RC|$OUT" "memory=100M: 300 MiB behind an exited leader thread is killed"
 }
 
 # A program built with AddressSanitizer reserves terabytes of address

@@ -187,6 +187,7 @@ pid1_tries (FILE *out, bool unused)
   try (out, "socket-inet6", socket (AF_INET6, SOCK_DGRAM, 0));
   /* Reading only (the memory watch's /proc/PID/status). */
   try (out, "open-read", open ("/dev/null", O_RDONLY));
+  try (out, "open-dir", open ("/", O_RDONLY | O_DIRECTORY));
   try (out, "open-write", open ("/dev/null", O_WRONLY));
   try (out, "open-rdwr", open ("/dev/null", O_RDWR));
   try (out, "open-append", open ("/dev/null", O_RDONLY | O_APPEND));
@@ -215,6 +216,7 @@ START_TEST (pid1_is_confined)
   ck_result ("socket-unix", EPERM);
   ck_result ("socket-inet6", EPERM);
   ck_result ("open-read", 0);
+  ck_result ("open-dir", 0);
   ck_result ("open-write", EPERM);
   ck_result ("open-rdwr", EPERM);
   ck_result ("open-append", EPERM);
