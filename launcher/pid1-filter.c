@@ -37,6 +37,7 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
     SCMP_SYS (wait4),
     SCMP_SYS (waitid),
     SCMP_SYS (kill),
+    SCMP_SYS (getpgid),
     SCMP_SYS (poll),
     SCMP_SYS (ppoll),
     SCMP_SYS (read),

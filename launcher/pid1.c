@@ -255,6 +255,21 @@ poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
   return poll_ms_until (next);
 }
 
+/* A signal entrun forwards.  SIGINT, SIGQUIT, SIGTERM, SIGHUP and
+ * SIGWINCH reach the payload's whole process group, as a terminal's ^C
+ * reaches a whole foreground job: make and its recipes, a test runner and
+ * its tests.  SIGUSR1 and SIGUSR2 mean something to the payload alone (and
+ * would kill a child that does not expect them).  A payload that left its
+ * group (setsid, setpgid) gets the signal alone too. */
+static void
+forward_signal (pid_t payload, int sig)
+{
+  bool group = sig != SIGUSR1 && sig != SIGUSR2;
+
+  if (!group || getpgid (payload) != payload || kill (-payload, sig) < 0)
+    kill (payload, sig);
+}
+
 static __attribute__ ((noreturn)) void
 supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadline,
                    entrun_memwatch_t *w)
@@ -292,7 +307,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
       if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
         continue;
       if (si.ssi_signo != SIGCHLD)
-        kill (payload, (int)si.ssi_signo);
+        forward_signal (payload, (int)si.ssi_signo);
     }
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace

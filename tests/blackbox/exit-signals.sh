@@ -50,6 +50,64 @@ forward() {
 	is 42 "$rc" "$desc: its trap exits 42"
 }
 
+# forward_group SIG: the signal sent to entrun (no terminal) reaches a
+# grandchild of the payload too, as a terminal's ^C reaches a whole job:
+# the payload (a shell with a trap) waits for its foreground child, whose
+# trap leaves a marker and exits.
+forward_group() {
+	local sig=$1 ready=$TEST_TMP/gready.$1 marker=$TEST_TMP/gmarker.$1 pid rc
+	local script=$TEST_TMP/grandchild.sh
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	printf '%s\n' 'trap '"'"'echo got >"$1"; exit 0'"'"' TERM INT HUP QUIT' ': >"$2"' \
+		'sleep 100 & wait' >"$script"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	env --default-signal "$ENTRUN" $(tmp_grant) -- sh -c \
+		'trap : TERM INT HUP QUIT; sh "$0" "$1" "$2"; exit 42' "$script" "$marker" "$ready" \
+		</dev/null >/dev/null 2>&1 &
+	pid=$!
+	track_bg "$pid"
+	if ! retry 50 test -e "$ready"; then
+		not_ok "SIG$sig to entrun reaches a grandchild" "the payload never started"
+		return
+	fi
+	kill -s "$sig" "$pid"
+	wait_bounded "$pid" 5
+	rc=$?
+	is "42|got" "$rc|$(cat "$marker" 2>/dev/null)" \
+		"SIG$sig to entrun reaches the payload's foreground child too"
+}
+
+# At a real terminal (tmux), ^C ends a whole build at once: make and both
+# of its running recipes, exit 130, nothing left.
+ctrl_c_checks() {
+	local sock=$TEST_TMP/tmux.sock dir=$TEST_TMP/mk m t0 i rc=''
+	if ! have_tools "^C at a terminal ends make -j2 and its recipes" tmux make; then return; fi
+	m=$(unique_marker)
+	mkdir -p "$dir"
+	printf 'all: a b\na:\n\tsleep 100.%s; echo a-done\nb:\n\tsleep 100.%s; echo b-done\n' \
+		"$m" "$m" >"$dir/Makefile"
+	printf '#!/bin/bash\ncd "$1" || exit 1\nshift\n"$@"\necho "rc=$?" >rc\nsleep 60\n' \
+		>"$dir/run"
+	chmod 755 "$dir/run"
+	env -u TMUX tmux -f /dev/null -S "$sock" new-session -d -s t -x 100 -y 20 \
+		"$dir/run" "$dir" "$ENTRUN" $(tmp_grant) -- make -j2 </dev/null >/dev/null 2>&1
+	if ! retry 100 pgrep -f "sleep 100.$m" >/dev/null; then
+		not_ok "^C at a terminal ends make -j2 and its recipes" "the recipes never started"
+		tmux -S "$sock" kill-server 2>/dev/null
+		return
+	fi
+	t0=$(date +%s%N)
+	tmux -S "$sock" send-keys -t t C-c
+	for ((i = 0; i < 40; i++)); do
+		rc=$(cat "$dir/rc" 2>/dev/null) && [ -n "$rc" ] && break
+		sleep 0.1
+	done
+	is "rc=130" "$rc" "^C at a terminal ends make -j2 with 130 ($((($(date +%s%N) - t0) / 1000000)) ms)"
+	sleep 0.5
+	is "" "$(pgrep -f "sleep 100.$m")" "... and neither recipe is left"
+	tmux -S "$sock" kill-server 2>/dev/null
+}
+
 # sigkill_check DESC PAYLOAD [ENTRUN-OPTIONS...]: SIGKILL to entrun leaves
 # nothing of the payload running after 1 s.  PAYLOAD "direct" is `sleep
 # 1000.M`; "family" is a shell with a background sleep 1000.M and a
@@ -154,6 +212,8 @@ checks() {
 	stopped_timeout_check --ent host.processes.view --ent security.admin
 	stopped_timeout_check --ent host.processes.admin
 	for sig in TERM INT HUP QUIT; do forward "$sig"; done
+	for sig in TERM INT HUP QUIT; do forward_group "$sig"; done
+	ctrl_c_checks
 	sigkill_check "the payload" direct
 	sigkill_check "the payload and its child" family
 	sigkill_check "the payload and its child (host.processes.view)" family \
