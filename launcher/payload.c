@@ -195,12 +195,6 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
   int ret;
 
   die_with_parent (pid1);
-  /* A process group of its own, in pid 1's session (which has no
-   * terminal, so the group is never in the background of one): pid 1
-   * forwards ^C and the like to the whole group, as a terminal does to a
-   * foreground job (see forward_signal in pid1.c). */
-  if (p->new_session && setpgid (0, 0) < 0)
-    die_errno ("setpgid");
   if (sigprocmask (SIG_SETMASK, &sb->saved_mask, NULL) < 0)
     die_errno ("sigprocmask");
   apply_rlimits (p);

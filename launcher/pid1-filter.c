@@ -38,6 +38,7 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
     SCMP_SYS (waitid),
     SCMP_SYS (kill),
     SCMP_SYS (getpgid),
+    SCMP_SYS (getpgrp),
     SCMP_SYS (poll),
     SCMP_SYS (ppoll),
     SCMP_SYS (read),

@@ -255,18 +255,25 @@ poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
   return poll_ms_until (next);
 }
 
-/* A signal entrun forwards.  SIGINT, SIGQUIT, SIGTERM, SIGHUP and
- * SIGWINCH reach the payload's whole process group, as a terminal's ^C
- * reaches a whole foreground job: make and its recipes, a test runner and
- * its tests.  SIGUSR1 and SIGUSR2 mean something to the payload alone (and
- * would kill a child that does not expect them).  A payload that left its
- * group (setsid, setpgid) gets the signal alone too. */
+/* A signal for the payload, from outside the sandbox (entrun, or the
+ * user): @from is its sender's pid in our namespace, 0 for one outside.
+ * A process of the sandbox cannot have pid 1 signal for it; nor does pid
+ * 1 forward what it sent itself, below.
+ *
+ * SIGINT, SIGQUIT, SIGTERM, SIGHUP and SIGWINCH reach the payload's whole
+ * process group, as a terminal's ^C reaches a whole foreground job: make
+ * and its recipes, a test runner and its tests.  That group is pid 1's
+ * own (the payload is no group leader, so it may call setsid): pid 1
+ * signals it, itself included, and drops its own copy when it comes back.
+ * A payload that left it (setsid, setpgid) gets the signal as well.
+ * SIGUSR1 and SIGUSR2 mean something to the payload alone (and would kill
+ * a child that does not expect them). */
 static void
-forward_signal (pid_t payload, int sig)
+forward_signal (pid_t payload, int sig, pid_t from)
 {
-  bool group = sig != SIGUSR1 && sig != SIGUSR2;
-
-  if (!group || getpgid (payload) != payload || kill (-payload, sig) < 0)
+  if (from != 0)
+    return;
+  if (sig == SIGUSR1 || sig == SIGUSR2 || kill (0, sig) < 0 || getpgid (payload) != getpgrp ())
     kill (payload, sig);
 }
 
@@ -307,7 +314,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
       if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
         continue;
       if (si.ssi_signo != SIGCHLD)
-        forward_signal (payload, (int)si.ssi_signo);
+        forward_signal (payload, (int)si.ssi_signo, (pid_t)si.ssi_pid);
     }
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace

@@ -214,6 +214,13 @@ checks() {
 	for sig in TERM INT HUP QUIT; do forward "$sig"; done
 	for sig in TERM INT HUP QUIT; do forward_group "$sig"; done
 	ctrl_c_checks
+	# The command is no process-group leader: it may start a session.
+	expect ran "the command may call setsid (setsid(1) does not fork)" \
+		-- setsid sh -c 'sleep 0.2; echo ran'
+	# pid 1 forwards only what comes from outside the sandbox.
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	expect "not forwarded" "a SIGTERM the sandbox sends pid 1 does not come back to the command" \
+		-- sh -c 'trap "echo forwarded; exit 9" TERM; kill -TERM 1; sleep 0.5; echo not forwarded'
 	sigkill_check "the payload" direct
 	sigkill_check "the payload and its child" family
 	sigkill_check "the payload and its child (host.processes.view)" family \
