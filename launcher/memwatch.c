@@ -179,18 +179,19 @@ entrun_memwatch_usage (const entrun_memwatch_t *w)
 int
 entrun_memwatch_check (entrun_memwatch_t *w, int64_t now)
 {
-  int64_t used, took;
+  int64_t used, end, took;
 
   if (w->proc < 0 || now < w->next)
     return 0;
   used = entrun_memwatch_usage (w);
-  took = now_ms () - now;
+  end = now_ms ();
+  took = end - now;
   w->interval_ms = took * 20;
   if (w->interval_ms < MEMWATCH_MIN_INTERVAL_MS)
     w->interval_ms = MEMWATCH_MIN_INTERVAL_MS;
   if (w->interval_ms > MEMWATCH_MAX_INTERVAL_MS)
     w->interval_ms = MEMWATCH_MAX_INTERVAL_MS;
-  w->next = now + took + w->interval_ms;
+  w->next = end + w->interval_ms;
   if (used < 0)
     return ++w->failures >= MEMWATCH_MAX_FAILURES ? -1 : 0;
   w->failures = 0;

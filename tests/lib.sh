@@ -46,7 +46,7 @@ TEST_TMP=
 BG_PIDS=()
 RUN_DIAG=()
 OUT='' ERR='' RC=0
-PORT='' SOCKNAME='' MARKER=''
+PORT='' SOCKNAME='' MARKER='' BG_PID=''
 
 # ---- TAP ----------------------------------------------------------------------
 
@@ -269,6 +269,20 @@ start_marker_sleep() {
 	# shellcheck disable=SC2217 # no stdin: keep the tap-driver's away
 	sleep "1000.$MARKER" </dev/null >/dev/null 2>&1 &
 	track_bg $!
+}
+
+# start_ready READY ENTRUN-ARGS...: entrun in the background, stdout
+# discarded, stderr in $TEST_TMP/bg.err, with the default signal
+# dispositions (a script's background jobs start with SIGINT and SIGQUIT
+# ignored, which the payload would inherit); BG_PID is its pid.  Fails
+# when the payload has not created the file READY within 5 s.
+start_ready() {
+	local ready=$1
+	shift
+	env --default-signal "$ENTRUN" $(tmp_grant) "$@" </dev/null >/dev/null 2>"$TEST_TMP/bg.err" &
+	BG_PID=$!
+	track_bg "$BG_PID"
+	retry 50 test -e "$ready"
 }
 
 # A TCP port on 127.0.0.1 that nobody listens on (now).

@@ -29,23 +29,18 @@ status_checks() {
 # forward SIG [ENTRUN-OPTIONS...]: the signal sent to entrun makes the
 # payload's trap exit 42.
 forward() {
-	local sig=$1 ready=$TEST_TMP/ready.$1$# pid rc desc="SIG$1 to entrun reaches the payload"
+	local sig=$1 ready=$TEST_TMP/ready.$1$# rc desc="SIG$1 to entrun reaches the payload"
 	shift
 	[ $# -gt 0 ] && desc="$desc ($*)"
-	# Background jobs of a script start with SIGINT and SIGQUIT ignored,
-	# which the payload would inherit: give entrun default dispositions.
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" $(tmp_grant) "$@" -- sh -c \
+	if ! start_ready "$ready" "$@" -- sh -c \
 		'trap "kill \$! 2>/dev/null; exit 42" TERM INT HUP QUIT; : >"$1"; sleep 100 & wait' \
-		_ "$ready" </dev/null >/dev/null 2>&1 &
-	pid=$!
-	track_bg "$pid"
-	if ! retry 50 test -e "$ready"; then
+		_ "$ready"; then
 		not_ok "$desc" "the payload never started"
 		return
 	fi
-	kill -s "$sig" "$pid"
-	wait_bounded "$pid" 5
+	kill -s "$sig" "$BG_PID"
+	wait_bounded "$BG_PID" 5
 	rc=$?
 	is 42 "$rc" "$desc: its trap exits 42"
 }
@@ -55,23 +50,19 @@ forward() {
 # the payload (a shell with a trap) waits for its foreground child, whose
 # trap leaves a marker and exits.
 forward_group() {
-	local sig=$1 ready=$TEST_TMP/gready.$1 marker=$TEST_TMP/gmarker.$1 pid rc
+	local sig=$1 ready=$TEST_TMP/gready.$1 marker=$TEST_TMP/gmarker.$1 rc
 	local script=$TEST_TMP/grandchild.sh
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	printf '%s\n' 'trap '"'"'echo got >"$1"; exit 0'"'"' TERM INT HUP QUIT' ': >"$2"' \
 		'sleep 100 & wait' >"$script"
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" $(tmp_grant) -- sh -c \
-		'trap : TERM INT HUP QUIT; sh "$0" "$1" "$2"; exit 42' "$script" "$marker" "$ready" \
-		</dev/null >/dev/null 2>&1 &
-	pid=$!
-	track_bg "$pid"
-	if ! retry 50 test -e "$ready"; then
+	if ! start_ready "$ready" -- sh -c \
+		'trap : TERM INT HUP QUIT; sh "$0" "$1" "$2"; exit 42' "$script" "$marker" "$ready"; then
 		not_ok "SIG$sig to entrun reaches a grandchild" "the payload never started"
 		return
 	fi
-	kill -s "$sig" "$pid"
-	wait_bounded "$pid" 5
+	kill -s "$sig" "$BG_PID"
+	wait_bounded "$BG_PID" 5
 	rc=$?
 	is "42|got" "$rc|$(cat "$marker" 2>/dev/null)" \
 		"SIG$sig to entrun reaches the payload's foreground child too"

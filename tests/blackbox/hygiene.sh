@@ -285,27 +285,22 @@ echo "$before $after"'
 # ELAPSED (seconds from the signal to entrun's exit), MARK (the payload's
 # marker) and ERR.
 stop_run() {
-	local sig=$1 secs=$2 traps=$3 ready pid s
+	local sig=$1 secs=$2 traps=$3 ready s
 	shift 3
 	MARK=$(unique_marker)
 	ready=$TEST_TMP/ready.$MARK
-	# Background jobs start with SIGINT ignored: give entrun the defaults.
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" $(tmp_grant) --stop-timeout "$secs" "$@" -- sh -c \
-		"$traps"'; : >"$1"; sleep "1000.$2" & wait; wait' _ "$ready" "$MARK" \
-		</dev/null >/dev/null 2>"$TEST_TMP/stop.err" &
-	pid=$!
-	track_bg "$pid"
-	if ! retry 50 test -e "$ready"; then
+	if ! start_ready "$ready" --stop-timeout "$secs" "$@" -- sh -c \
+		"$traps"'; : >"$1"; sleep "1000.$2" & wait; wait' _ "$ready" "$MARK"; then
 		RC=-1 ELAPSED=0 ERR="the payload never started"
 		return
 	fi
 	s=$EPOCHREALTIME
-	kill -s "$sig" "$pid"
-	wait_bounded "$pid" 8
+	kill -s "$sig" "$BG_PID"
+	wait_bounded "$BG_PID" 8
 	RC=$?
 	ELAPSED=$(since "$s")
-	ERR=$(cat "$TEST_TMP/stop.err")
+	ERR=$(cat "$TEST_TMP/bg.err")
 	RUN_DIAG=("exit status: $RC, ${ELAPSED} s after SIG$sig" "stderr: $ERR")
 }
 
@@ -346,15 +341,12 @@ sigint_check() {
 	m=$(unique_marker)
 	ready=$TEST_TMP/ready.$m
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	env --default-signal "$ENTRUN" $(tmp_grant) --stop-timeout 1 -- sh -c \
-		'trap "" INT TERM; : >"$1"; sleep "1000.$2" & wait; wait' _ "$ready" "$m" \
-		</dev/null >/dev/null 2>&1 &
-	pid=$!
-	track_bg "$pid"
-	if ! retry 50 test -e "$ready"; then
+	if ! start_ready "$ready" --stop-timeout 1 -- sh -c \
+		'trap "" INT TERM; : >"$1"; sleep "1000.$2" & wait; wait' _ "$ready" "$m"; then
 		not_ok "$desc" "the payload never started"
 		return
 	fi
+	pid=$BG_PID
 	kill -INT "$pid"
 	sleep 2
 	state=$(proc_state "$pid")
