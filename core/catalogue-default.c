@@ -297,6 +297,19 @@ network_host_loopback (ent_profile_t *p, void *data, ent_error_t **err)
   return 0;
 }
 
+/* The sandbox's output reaches the caller's terminal through entrun's
+ * relay, which drops the escape sequences that write the clipboard (OSC
+ * 52): a later paste into the caller's shell would run what the sandbox
+ * chose.  This lets them through (a remote editor's yank, say). */
+static int
+host_clipboard (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void)data;
+  (void)err;
+  p->clipboard = true;
+  return 0;
+}
+
 /* ---- host devices, processes, filesystem --------------------------------- */
 
 static int
@@ -586,6 +599,9 @@ const ent_definition_t ent_default_definitions[] = {
          "own PID namespace, the host's /proc: host processes listed, not signalled"),
   LEVEL ("host.processes.admin", "host.processes", false, ORDER_OTHER_LEVEL, processes_admin,
          "as view, plus ptrace of the sandbox's own processes (never of the host's)"),
+  FLAG ("host.clipboard", host_clipboard,
+        "let the command set the clipboard through the terminal (OSC 52), which the relay "
+        "drops otherwise"),
   LIST ("host.fs.rw", "PATH", fs_rw, "bind PATH writable"),
   LIST ("host.fs.ro", "PATH", fs_ro, "bind PATH read-only"),
   LIST ("host.fs.hide", "PATH", fs_hide, "cover PATH with an empty directory or /dev/null"),

@@ -309,6 +309,7 @@ extern "C"
     uint64_t caps[ENT_CAPSET_COUNT];
     bool no_new_privs;
     bool new_session;
+    bool clipboard; /* host.clipboard: the terminal relay passes OSC 52 */
     ent_seccomp_t seccomp;
     ent_fs_t fs;
     ent_rlimit_t rlimits[ENT_RLIMIT_COUNT];

@@ -665,8 +665,9 @@ json_profile (FILE *f, const ent_profile_t *p)
   json_id (f, "uid", p->uid);
   json_id (f, "gid", p->gid);
   json_caps (f, p);
-  fprintf (f, "  \"no_new_privs\": %s,\n  \"new_session\": %s,\n",
-           p->no_new_privs ? "true" : "false", p->new_session ? "true" : "false");
+  fprintf (f, "  \"no_new_privs\": %s,\n  \"new_session\": %s,\n  \"clipboard\": %s,\n",
+           p->no_new_privs ? "true" : "false", p->new_session ? "true" : "false",
+           p->clipboard ? "true" : "false");
   json_seccomp (f, p);
   json_fs (f, &p->fs);
   json_rlimits (f, p);
@@ -873,6 +874,8 @@ text_profile (FILE *f, const ent_profile_t *p)
   text_caps (f, p);
   fprintf (f, "no_new_privs: %s\nnew session: %s\n", p->no_new_privs ? "yes" : "no",
            p->new_session ? "yes" : "no");
+  fprintf (f, "terminal clipboard writes (OSC 52): %s\n",
+           p->clipboard ? "passed on" : "dropped by the relay");
   text_seccomp (f, p);
   text_fs (f, p);
   for (int r = 0; r < ENT_RLIMIT_COUNT; r++)

@@ -22,6 +22,7 @@ enum
   OPT_KEEP_FD,
   OPT_DOCTOR,
   OPT_STOP_TIMEOUT,
+  OPT_NO_PTY,
 };
 
 static const struct option long_options[] = {
@@ -38,6 +39,7 @@ static const struct option long_options[] = {
   { "keep-fd", required_argument, NULL, OPT_KEEP_FD },
   { "doctor", no_argument, NULL, OPT_DOCTOR },
   { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+  { "no-pty", no_argument, NULL, OPT_NO_PTY },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "help", no_argument, NULL, 'h' },
@@ -65,6 +67,9 @@ static const char usage[]
       "      --keep-fd N         keep file descriptor N open inside (repeatable)\n"
       "      --stop-timeout SECS on SIGTERM or SIGHUP, SIGKILL the sandbox if it still\n"
       "                          runs SECS seconds later (default 10; 0: at once)\n"
+      "      --no-pty            give COMMAND your terminal itself, not a pty of its\n"
+      "                          own: it can then change the terminal's modes and\n"
+      "                          write any escape sequence to it (see entrun(1))\n"
       "  -v, --verbose           print each setup step\n"
       "  -q, --quiet             print only errors\n"
       "  -h, --help              show this help\n"
@@ -222,6 +227,9 @@ handle_option (entrun_cli_t *cli, int c, const char *arg, ent_error_t **err)
       return push_keep_fd (cli, arg, err);
     case OPT_STOP_TIMEOUT:
       return set_stop_timeout (cli, arg, err);
+    case OPT_NO_PTY:
+      cli->no_pty = true;
+      return 0;
     case 'v':
       cli->verbosity = 2;
       return 0;

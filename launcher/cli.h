@@ -30,6 +30,7 @@ typedef struct entrun_cli
   int *keep_fds; /* sorted, unique, each >= 3 */
   size_t n_keep_fds;
   int verbosity;    /* 0 -q, 1 default, 2 -v */
+  bool no_pty;      /* --no-pty: the caller's terminal itself, no pty */
   int stop_timeout; /* --stop-timeout: seconds from a stop request (SIGTERM,
                        SIGHUP) to SIGKILL; 0 kills at once */
   char **argv;      /* the command: points into the caller's argv */

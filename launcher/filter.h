@@ -81,6 +81,8 @@ typedef struct entrun_prog
 extern const entrun_prog_t entrun_nethelper_precompiled[2];
 /* pid 1's filter once the payload runs (see pid1-filter.c). */
 extern const entrun_prog_t entrun_pid1_precompiled;
+/* The terminal relay's (see relay-filter.c). */
+extern const entrun_prog_t entrun_relay_precompiled;
 
 /* Export libseccomp's @ctx as BPF into a malloc'd @prog.  0, or -errno
  * with @err set. */
@@ -111,5 +113,9 @@ int entrun_own_filter_load (const entrun_prog_t *pre, entrun_build_fn make, cons
 /* pid 1's filter, compiled now into a malloc'd @prog: what seccomp-gen
  * embeds. */
 int entrun_pid1_filter_compile (struct sock_fprog *prog, ent_error_t **err);
+
+/* The terminal relay's filter, compiled now into a malloc'd @prog: what
+ * seccomp-gen embeds. */
+int entrun_relay_filter_compile (struct sock_fprog *prog, ent_error_t **err);
 
 #endif

@@ -108,6 +108,9 @@ main (int argc, char **argv)
   /* Started by entrun itself, with descriptors 3 and 4 set up for it. */
   if (argc == 1 && strcmp (argv[0], ENTRUN_NETHELPER_ARGV0) == 0)
     entrun_nethelper_main ();
+  /* ... and with descriptors 0, 1 and 3. */
+  if (argc == 1 && strcmp (argv[0], ENTRUN_RELAY_ARGV0) == 0)
+    entrun_relay_main ();
   if (entrun_cli_parse (argc, argv, &cli, &err) < 0)
     die ("%s", ent_error_message (err));
   entrun_verbosity = cli.verbosity;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -128,6 +129,29 @@ close_fds (const int *keep, size_t n_keep, int net_sock)
     }
 }
 
+/* The sandbox's own terminal (open_pty in pid1.c), in place of the
+ * caller's: a process group of our own in pid 1's session, in the pty's
+ * foreground, and the pty's slave on each of fds 0-2 that held the caller's
+ * terminal.  The caller's terminal is then held by nothing of the sandbox.
+ * tcsetpgrp from what is still a background group would stop us with
+ * SIGTTOU: blocked meanwhile. */
+static void
+take_terminal (const entrun_sandbox_t *sb)
+{
+  sigset_t ttou, saved;
+
+  if (sb->pty_slave < 0)
+    return;
+  sigemptyset (&ttou);
+  sigaddset (&ttou, SIGTTOU);
+  if (setpgid (0, 0) < 0 || sigprocmask (SIG_BLOCK, &ttou, &saved) < 0
+      || tcsetpgrp (sb->pty_slave, getpid ()) < 0 || sigprocmask (SIG_SETMASK, &saved, NULL) < 0)
+    die_errno ("the sandbox's terminal: its foreground");
+  for (int fd = 0; fd < 3; fd++)
+    if ((sb->pty_fds & (1u << fd)) && dup2 (sb->pty_slave, fd) < 0)
+      die_errno ("the sandbox's terminal: on fd %d", fd);
+}
+
 /* The working directory must lie inside the sandbox's root.  A path such
  * as /proc/self/fd/N, N a directory the caller passed in with --keep-fd,
  * would leave it in the host's mount tree, from where ".." reaches
@@ -199,6 +223,7 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
     die_errno ("sigprocmask");
   apply_rlimits (p);
   apply_env (p);
+  take_terminal (sb);
   /* Descriptors first: the working directory must not be reached through
    * one of them (see enter_cwd). */
   close_fds (sb->keep_fds, sb->n_keep_fds, sb->net_sock);

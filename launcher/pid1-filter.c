@@ -2,8 +2,9 @@
  *
  * Once the payload runs, pid 1 only reaps, forwards signals, reports the
  * payload's status to entrun, reads /proc/PID/status and the pool's
- * statfs for resources.memory (memwatch.h) and, for a UDP publish, makes
- * sockets inside for the network helper.  Its filter allows that and
+ * statfs for resources.memory (memwatch.h), asks the sandbox's pty which
+ * group is in its foreground (TIOCGPGRP, forward_signal) and, for a UDP
+ * publish, makes sockets inside for the network helper.  Its filter allows that and
  * nothing else: no ptrace, no mount, no new namespace, no unix socket, no
  * file opened for writing.  It
  * does not depend on the profile, so it is compiled at build time by
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -96,6 +98,11 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
     ret = seccomp_rule_add (
         ctx, SCMP_ACT_ALLOW, SCMP_SYS (openat), 1,
         SCMP_A2 (SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | TMPFILE_BIT, 0));
+  /* The pty's foreground group (forward_signal in pid1.c): only that
+   * ioctl, whose request the kernel reads as 32 bits. */
+  if (ret == 0)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (ioctl), 1,
+                            SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCGPGRP));
   /* IPv4 datagram sockets only (udp_socket_to in netsetup/inside.c). */
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 2,

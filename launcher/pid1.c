@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -66,7 +67,7 @@ wait_for_parent (entrun_sandbox_t *sb)
 static void
 close_inherited_fds (const entrun_sandbox_t *sb)
 {
-  cleanup_free int *keep = calloc (sb->n_keep_fds + 3, sizeof (int));
+  cleanup_free int *keep = calloc (sb->n_keep_fds + 4, sizeof (int));
   size_t n = 0;
   int ret;
 
@@ -78,6 +79,8 @@ close_inherited_fds (const entrun_sandbox_t *sb)
   keep[n++] = sb->list_fd;
   if (sb->net_sock >= 0)
     keep[n++] = sb->net_sock;
+  if (sb->tty_sock >= 0)
+    keep[n++] = sb->tty_sock;
   if ((ret = close_fds_except (keep, n)) < 0)
     {
       errno = -ret;
@@ -86,8 +89,9 @@ close_inherited_fds (const entrun_sandbox_t *sb)
 }
 
 static void
-setup_identity (const ent_profile_t *p)
+setup_identity (const entrun_sandbox_t *sb)
 {
+  const ent_profile_t *p = sb->profile;
 
   if (p->hostname)
     {
@@ -97,8 +101,9 @@ setup_identity (const ent_profile_t *p)
         die_errno ("sethostname");
     }
   /* A new session has no controlling terminal: the payload cannot push
-   * input into the caller's terminal with TIOCSTI (CVE-2017-5226). */
-  if (p->new_session && setsid () < 0)
+   * input into the caller's terminal with TIOCSTI (CVE-2017-5226).  With
+   * a pty, it is that session's (open_pty). */
+  if ((p->new_session || sb->tty_sock >= 0) && setsid () < 0)
     die_errno ("setsid");
 }
 
@@ -199,15 +204,39 @@ serve_network (entrun_sandbox_t *sb)
     }
 }
 
+/* The payload stopped (^Z at the sandbox's terminal, SIGSTOP): entrun is
+ * told, and stops too, as a job of the caller's shell would; once it is
+ * continued, it says "C" (see continue_payload).  Only with a pty: without
+ * one, the caller's ^Z stops entrun itself. */
+static void
+tell_stopped (entrun_sandbox_t *sb, int sig)
+{
+  char msg[2] = { 'Z', (char)sig };
+
+  if (sb->tty_sock >= 0 && write (sb->tty_sock, msg, sizeof (msg)) < 0)
+    verbose ("pid 1: telling entrun the command stopped: %s", strerror (errno));
+}
+
 /* Reap everything that exited; return true once @payload has, with its
- * status in *payload_status. */
+ * status in *payload_status.  With a pty, a stop of the payload's is
+ * reported too (tell_stopped). */
 static bool
-reap (pid_t payload, int *payload_status)
+reap (entrun_sandbox_t *sb, pid_t payload, int *payload_status)
 {
   bool done = false;
   int st;
   pid_t r;
 
+  if (sb->tty_sock >= 0 && (r = waitpid (payload, &st, WNOHANG | WUNTRACED)) == payload)
+    {
+      if (!WIFSTOPPED (st))
+        {
+          *payload_status = st;
+          done = true;
+        }
+      else
+        tell_stopped (sb, WSTOPSIG (st));
+    }
   while ((r = waitpid (-1, &st, WNOHANG)) > 0)
     if (r == payload)
       {
@@ -215,6 +244,44 @@ reap (pid_t payload, int *payload_status)
         done = true;
       }
   return done;
+}
+
+/* The process group in the foreground of the sandbox's pty, or -1. */
+static pid_t
+pty_foreground (const entrun_sandbox_t *sb)
+{
+  pid_t fg;
+
+  if (sb->pty_master < 0 || ioctl (sb->pty_master, TIOCGPGRP, &fg) < 0)
+    return -1;
+  return fg;
+}
+
+/* entrun was continued after it stopped with the payload: so is the
+ * payload's group, and the pty's foreground group (a shell's job). */
+static void
+continue_payload (entrun_sandbox_t *sb, pid_t payload)
+{
+  pid_t fg = pty_foreground (sb);
+  char c;
+  ssize_t n = read (sb->tty_sock, &c, 1);
+
+  if (n <= 0)
+    {
+      /* entrun is gone (and we die with it) or failed: no more stops. */
+      if (n == 0 || (errno != EINTR && errno != EAGAIN))
+        {
+          close (sb->tty_sock);
+          sb->tty_sock = -1;
+        }
+      return;
+    }
+  if (c != 'C')
+    return;
+  kill (-payload, SIGCONT);
+  kill (payload, SIGCONT);
+  if (fg > 0)
+    kill (-fg, SIGCONT);
 }
 
 /* resources.timeout, enforced again here: entrun ends the sandbox on time,
@@ -267,14 +334,35 @@ poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
  * signals it, itself included, and drops its own copy when it comes back.
  * A payload that left it (setsid, setpgid) gets the signal as well.
  * SIGUSR1 and SIGUSR2 mean something to the payload alone (and would kill
- * a child that does not expect them). */
+ * a child that does not expect them).
+ *
+ * With a pty, the payload leads a session of its own, and the pty's
+ * foreground group is the job a terminal would signal: it gets them (^C
+ * typed at the caller's terminal reaches it as a byte, through the pty,
+ * not through here).  SIGTERM and SIGHUP, which ask the whole sandbox to
+ * stop, reach the payload too (a shell, whose jobs are elsewhere). */
 static void
-forward_signal (pid_t payload, int sig, pid_t from)
+forward_signal (entrun_sandbox_t *sb, pid_t payload, int sig, pid_t from)
 {
+  pid_t fg;
+
   if (from != 0)
     return;
-  if (sig == SIGUSR1 || sig == SIGUSR2 || kill (0, sig) < 0 || getpgid (payload) != getpgrp ())
+  if (sig == SIGUSR1 || sig == SIGUSR2)
     kill (payload, sig);
+  else if (sb->pty_master < 0)
+    {
+      if (kill (0, sig) < 0 || getpgid (payload) != getpgrp ())
+        kill (payload, sig);
+    }
+  else
+    {
+      fg = pty_foreground (sb);
+      if (fg > 0)
+        kill (-fg, sig);
+      if (fg <= 0 || ((sig == SIGTERM || sig == SIGHUP) && getpgid (payload) != fg))
+        kill (payload, sig);
+    }
 }
 
 static __attribute__ ((noreturn)) void
@@ -286,10 +374,11 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
 
   for (;;)
     {
-      struct pollfd pfd[2]
-          = { { .fd = sfd, .events = POLLIN }, { .fd = sb->net_sock, .events = POLLIN } };
+      struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
+                               { .fd = sb->tty_sock, .events = POLLIN },
+                               { .fd = sb->net_sock, .events = POLLIN } };
       int64_t now;
-      if (reap (payload, &status))
+      if (reap (sb, payload, &status))
         break;
       now = now_ms ();
       if (deadline >= 0 && now >= deadline && flags == 0)
@@ -301,7 +390,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
         }
       if (flags == 0)
         flags = watch_memory (w, now);
-      if (poll (pfd, sb->net_sock >= 0 ? 2 : 1, flags ? -1 : poll_timeout (deadline, w)) < 0)
+      if (poll (pfd, 3, flags ? -1 : poll_timeout (deadline, w)) < 0)
         {
           /* EINTR, or the kernel short of memory: the command runs, so
            * pid 1 cannot give up; again, a little later. */
@@ -309,12 +398,14 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
             usleep (10000);
           continue;
         }
-      if (sb->net_sock >= 0 && pfd[1].revents)
+      if (sb->net_sock >= 0 && pfd[2].revents)
         serve_network (sb);
+      if (sb->tty_sock >= 0 && pfd[1].revents)
+        continue_payload (sb, payload);
       if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
         continue;
       if (si.ssi_signo != SIGCHLD)
-        forward_signal (payload, (int)si.ssi_signo, (pid_t)si.ssi_pid);
+        forward_signal (sb, payload, (int)si.ssi_signo, (pid_t)si.ssi_pid);
     }
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace
@@ -323,6 +414,10 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
   while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
     ;
   verbose ("pid 1: payload reaped");
+  /* The pty's last slave: the relay reads what is left, then EIO, and
+   * is done before our report is read (see terminal.c). */
+  if (sb->pty_slave >= 0)
+    close (steal_fd (&sb->pty_slave));
   /* Our own exit status mirrors the payload's: entrun falls back to it if
    * the report cannot be written. */
   report = status | flags;
@@ -375,6 +470,47 @@ receive_host_lists (entrun_sandbox_t *sb)
   sb->protect = lists[0];
   sb->sockets = lists[1];
   sb->git = lists[2];
+}
+
+/* The sandbox's own terminal: a pty of its private devpts (the host's
+ * under host.devices.admin), with the caller's modes and window size.  Its
+ * master goes to entrun, for the relay.  pid 1 leads the session the pty
+ * controls, as a login shell would, and the payload runs in a process
+ * group of its own, in the pty's foreground (take_terminal in payload.c):
+ * a group whose parent is in another group of its session, so that ^Z
+ * stops it (the kernel drops SIGTSTP in an orphaned group, which a session
+ * leader's own group is).  pid 1 keeps a copy of each end: the master to
+ * know the pty's foreground group (forward_signal), the slave so that the
+ * relay reads EIO only once the sandbox is over (see supervise_payload),
+ * however the command closes and opens its own. */
+static void
+open_pty (entrun_sandbox_t *sb)
+{
+  int unlock = 0, ret;
+
+  if (sb->tty_sock < 0)
+    return;
+  sb->pty_master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (sb->pty_master < 0)
+    die_errno ("the sandbox's terminal: opening /dev/ptmx");
+  if (ioctl (sb->pty_master, TIOCSPTLCK, &unlock) < 0
+      || (sb->pty_slave = ioctl (sb->pty_master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+    die_errno ("the sandbox's terminal: opening its pty");
+  if (sb->have_termios && tcsetattr (sb->pty_slave, TCSANOW, &sb->termios) < 0)
+    die_errno ("the sandbox's terminal: setting its modes");
+  if (ioctl (sb->pty_slave, TIOCSWINSZ, &sb->winsize) < 0)
+    die_errno ("the sandbox's terminal: setting its window size");
+  if (ioctl (sb->pty_slave, TIOCSCTTY, 0) < 0)
+    die_errno ("the sandbox's terminal: making it the session's");
+  /* EPIPE: entrun failed, and says why. */
+  ret = netsetup_send_fd (sb->tty_sock, sb->pty_master);
+  if (ret == -EPIPE || ret == -ECONNRESET)
+    _exit (ENTRUN_EXIT_ERROR);
+  if (ret < 0)
+    {
+      errno = -ret;
+      die_errno ("the sandbox's terminal: handing it to entrun");
+    }
 }
 
 /* Once the payload runs (the vfork returned), pid 1 keeps nothing it does
@@ -448,8 +584,9 @@ entrun_pid1 (entrun_sandbox_t *sb)
       setup_network (sb, tun_path);
       verbose ("pid 1: mounts locked in a nested user namespace");
     }
-  setup_identity (p);
-  verbose ("pid 1: hostname, network and session ready");
+  setup_identity (sb);
+  open_pty (sb);
+  verbose ("pid 1: hostname, network, session and terminal ready");
 
   /* Made before the payload exists: once it may run, a failure here could
    * no longer stop it (invariant 1). */

@@ -27,6 +27,7 @@
 #include "netsetup.h"
 #include "policy.h"
 #include "sandbox.h"
+#include "terminal.h"
 #include "util.h"
 
 static const int forwarded_signals[]
@@ -344,6 +345,7 @@ typedef enum
   END_PID1,    /* pid 1 was killed before its report: so was everything else */
   END_MEMORY,  /* it held more than resources.memory (pid 1's watch): killed */
   END_UNWATCHED, /* pid 1 could no longer watch its memory: killed */
+  END_RELAY,     /* the terminal relay died or failed: the sandbox was killed */
 } end_t;
 
 typedef struct supervisor
@@ -359,6 +361,7 @@ typedef struct supervisor
   int64_t helper_gone_at;      /* deadline for pid 1's status once the
                                   helper said pid 1 was gone, or -1 */
   char helper_why[512];        /* END_HELPER: what happened to it */
+  entrun_terminal_t *term;     /* the sandbox's own terminal */
 } supervisor_t;
 
 /* How long pid 1's status may take to follow the helper's word that pid 1
@@ -388,7 +391,7 @@ stop_name (int sig)
 static void
 on_signal (supervisor_t *s, int sig)
 {
-  if (sig == SIGCHLD)
+  if (sig == SIGCHLD || entrun_terminal_signal (s->term, sig))
     return;
   if (is_stop_request (sig) && s->stop_signal == 0)
     {
@@ -545,7 +548,7 @@ read_helper_report (supervisor_t *s)
 static int
 supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
 {
-  struct pollfd fds[3];
+  struct pollfd fds[3 + ENTRUN_TERMINAL_NFDS];
   struct signalfd_siginfo si;
   int wstatus, ret = 0;
 
@@ -556,7 +559,8 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
       fds[0] = (struct pollfd){ .fd = status_fd, .events = POLLIN };
       fds[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
       fds[2] = (struct pollfd){ .fd = s->helper_ctl, .events = POLLIN };
-      if (poll (fds, s->helper_ctl >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
+      entrun_terminal_pollfds (s->term, fds + 3);
+      if (poll (fds, N_ELEMENTS (fds), timeout) < 0 && errno != EINTR)
         die_errno ("poll");
       /* The status first: a payload that finished just as a deadline
        * passed keeps its own status. */
@@ -579,7 +583,9 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
         }
       if (fds[1].revents && read_all (sfd, &si, sizeof (si)) == (ssize_t)sizeof (si))
         on_signal (s, (int)si.ssi_signo);
-      if (s->helper_ctl >= 0 && fds[2].revents)
+      if (entrun_terminal_events (s->term, fds + 3) < 0)
+        *end = END_RELAY;
+      else if (s->helper_ctl >= 0 && fds[2].revents)
         {
           /* From a running helper: a failure, or pid 1 gone before it
            * heard "ready" (its status comes next: a helper taken over
@@ -618,28 +624,21 @@ supervise (supervisor_t *s, int sfd, int status_fd, end_t *end)
     }
 }
 
-/* Start the network helper (launcher/nethelper.c): entrun's own binary
- * again, in a session of its own, with an empty environment, /dev/null on
- * 0-2, the report socket on 3 and @pid1_sock (pid 1's network socket) on
- * 4, nothing else open.  Its configuration follows (send_net_config,
- * net_config_early): the helper needs it only after its exec.
- * posix_spawn, not fork: a vfork-like clone neither copies entrun's page
- * tables nor faults its pages in again before the exec, which takes a
- * third off the helper's cost while the sandbox starts.  What fork's
- * child used to do itself -- its death signal, SIGPIPE ignored -- the
- * helper does first thing (entrun_nethelper_main). */
-static void
-spawn_net_helper (int pid1_sock, supervisor_t *s)
+pid_t
+entrun_spawn_self (const char *argv0, const int *fds, int n_fds, const char *what)
 {
   static const char *const keep_env[] = { "ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=" };
   char *envp[N_ELEMENTS (keep_env) + 1] = { NULL };
-  char *const argv[] = { (char *)ENTRUN_NETHELPER_ARGV0, NULL };
+  char *const argv[] = { (char *)argv0, NULL };
+  int high[8], null_fd, ret = 0;
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   size_t n_env = 0;
   sigset_t none, all;
-  int ctl[2], null_fd, hctl, hpid1, ret;
+  pid_t pid;
 
+  if (n_fds > (int)N_ELEMENTS (high))
+    die ("internal error: %s with %d descriptors", what, n_fds);
   /* A sanitizer build's helper reports where entrun's would. */
   for (size_t i = 0; i < N_ELEMENTS (keep_env); i++)
     for (char **e = environ; *e; e++)
@@ -648,17 +647,14 @@ spawn_net_helper (int pid1_sock, supervisor_t *s)
           envp[n_env++] = *e;
           break;
         }
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0)
-    die_errno ("socketpair");
-  /* Above 0-4 first, so that no dup2 below overwrites a source. */
+  /* Every source above the targets first, so that no dup2 below
+   * overwrites one. */
   if ((null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
-    die_errno ("/dev/null");
-  if ((hctl = fcntl (ctl[1], F_DUPFD_CLOEXEC, 5)) < 0
-      || (hpid1 = fcntl (pid1_sock, F_DUPFD_CLOEXEC, 5)) < 0
-      || (ret = fcntl (null_fd, F_DUPFD_CLOEXEC, 5)) < 0)
-    die_errno ("network helper: its descriptors");
+    die_errno ("%s: /dev/null", what);
+  for (int i = 0; i < n_fds; i++)
+    if ((high[i] = fcntl (fds[i] >= 0 ? fds[i] : null_fd, F_DUPFD_CLOEXEC, n_fds)) < 0)
+      die_errno ("%s: its descriptors", what);
   close (null_fd);
-  null_fd = ret;
   sigemptyset (&none);
   sigfillset (&all);
   if ((ret = posix_spawnattr_init (&attr)) != 0
@@ -667,31 +663,57 @@ spawn_net_helper (int pid1_sock, supervisor_t *s)
              != 0
       || (ret = posix_spawnattr_setsigmask (&attr, &none)) != 0
       || (ret = posix_spawnattr_setsigdefault (&attr, &all)) != 0
-      || (ret = posix_spawn_file_actions_init (&fa)) != 0
-      || (ret = posix_spawn_file_actions_adddup2 (&fa, null_fd, 0)) != 0
-      || (ret = posix_spawn_file_actions_adddup2 (&fa, null_fd, 1)) != 0
-      || (ret = posix_spawn_file_actions_adddup2 (&fa, null_fd, 2)) != 0
-      || (ret = posix_spawn_file_actions_adddup2 (&fa, hctl, 3)) != 0
-      || (ret = posix_spawn_file_actions_adddup2 (&fa, hpid1, 4)) != 0
-      || (ret = posix_spawn_file_actions_addclosefrom_np (&fa, 5)) != 0)
+      || (ret = posix_spawn_file_actions_init (&fa)) != 0)
     {
       errno = ret;
-      die_errno ("network helper: its descriptors");
+      die_errno ("%s: its attributes", what);
+    }
+  for (int i = 0; i < n_fds && ret == 0; i++)
+    ret = posix_spawn_file_actions_adddup2 (&fa, high[i], i);
+  if (ret == 0)
+    ret = posix_spawn_file_actions_addclosefrom_np (&fa, n_fds);
+  if (ret != 0)
+    {
+      errno = ret;
+      die_errno ("%s: its descriptors", what);
     }
   /* Out of entrun's process group and session (POSIX_SPAWN_SETSID): ^C,
    * ^Z and ^\ at the caller's terminal go to the foreground group, and
-   * are entrun's to forward to the sandbox, never the helper's to die of. */
-  ret = posix_spawn (&s->helper, "/proc/self/exe", &fa, &attr, argv, envp);
+   * are entrun's to forward to the sandbox, never a helper's to die of;
+   * nor is the caller's terminal a helper's controlling one. */
+  ret = posix_spawn (&pid, "/proc/self/exe", &fa, &attr, argv, envp);
   posix_spawn_file_actions_destroy (&fa);
   posix_spawnattr_destroy (&attr);
   if (ret != 0)
     {
       errno = ret;
-      die_errno ("network helper: executing /proc/self/exe");
+      die_errno ("%s: executing /proc/self/exe", what);
     }
-  close (null_fd);
-  close (hctl);
-  close (hpid1);
+  for (int i = 0; i < n_fds; i++)
+    close (high[i]);
+  return pid;
+}
+
+/* Start the network helper (launcher/nethelper.c): /dev/null on 0-2, the
+ * report socket on 3 and @pid1_sock (pid 1's network socket) on 4.  Its
+ * configuration follows (send_net_config, net_config_early): the helper
+ * needs it only after its exec.  posix_spawn, not fork: a vfork-like
+ * clone neither copies entrun's page tables nor faults its pages in again
+ * before the exec, which takes a third off the helper's cost while the
+ * sandbox starts.  What fork's child used to do itself -- its death
+ * signal, SIGPIPE ignored -- the helper does first thing
+ * (entrun_nethelper_main). */
+static void
+spawn_net_helper (int pid1_sock, supervisor_t *s)
+{
+  int ctl[2];
+
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) < 0)
+    die_errno ("socketpair");
+  {
+    const int fds[] = { -1, -1, -1, ctl[1], pid1_sock };
+    s->helper = entrun_spawn_self (ENTRUN_NETHELPER_ARGV0, fds, N_ELEMENTS (fds), "network helper");
+  }
   close (ctl[1]);
   s->helper_ctl = ctl[0];
 }
@@ -956,6 +978,9 @@ final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile
             "sandbox was killed",
             size);
       return ENTRUN_EXIT_ERROR;
+    case END_RELAY:
+      warn ("%s; the sandbox was stopped", sup->term->why);
+      return ENTRUN_EXIT_ERROR;
     case END_PID1:
       warn ("the sandbox's pid 1 was killed (SIG%s), and everything in the sandbox with it",
             sigabbrev_np (WTERMSIG (wstatus)) ? sigabbrev_np (WTERMSIG (wstatus)) : "?");
@@ -982,7 +1007,9 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
                        .helper_gone_at = -1 };
   ent_error_t *err = NULL;
   cleanup_close int sfd = -1;
+  entrun_terminal_t term;
   caller_stdio_t stdio;
+  sigset_t sfd_set;
   end_t end;
   int wstatus, ret;
 
@@ -1016,6 +1043,8 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   sb.tap_hold = -1;
   block_signals (&sb);
   save_stdio (&stdio);
+  sup.term = &term;
+  entrun_terminal_prepare (&term, &sb, p, cli->no_pty);
 
   verbose ("seccomp filter ready");
   sup.pid = spawn_pid1 (&sb, sync_pipe[1], status_pipe[0], list_pipe[1]);
@@ -1027,7 +1056,21 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   signal (SIGPIPE, SIG_IGN);
   /* Everything that can fail comes before pid 1 has the lists below: once
    * the payload may run, a failure could no longer stop it (invariant 1). */
-  if ((sfd = signalfd (-1, &sb.forwarded, SFD_CLOEXEC)) < 0)
+  entrun_terminal_pid1_started (&term, &sb);
+  /* SIGCONT too, for entrun alone: once continued, it puts the terminal
+   * back in raw mode (terminal.c); with a pty, the stop signals too. */
+  sfd_set = sb.forwarded;
+  sigaddset (&sfd_set, SIGCONT);
+  if (term.on)
+    {
+      /* A stop from outside hands the terminal back first (terminal.c). */
+      sigaddset (&sfd_set, SIGTSTP);
+      sigaddset (&sfd_set, SIGTTIN);
+      sigaddset (&sfd_set, SIGTTOU);
+    }
+  if (sigprocmask (SIG_BLOCK, &sfd_set, NULL) < 0)
+    die_after_pid1 (sup.pid, errno, "sigprocmask");
+  if ((sfd = signalfd (-1, &sfd_set, SFD_CLOEXEC)) < 0)
     die_after_pid1 (sup.pid, errno, "signalfd");
   close (sync_pipe[0]);
   close (status_pipe[1]);
@@ -1074,6 +1117,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   close (status_pipe[0]);
   close (sync_pipe[1]);
   stop_net_helper (&sup);
+  entrun_terminal_finish (&term);
   restore_stdio (&stdio);
   verbose ("sandbox finished: %s %d", WIFSIGNALED (wstatus) ? "signal" : "status",
            WIFSIGNALED (wstatus) ? WTERMSIG (wstatus) : WEXITSTATUS (wstatus));

@@ -13,15 +13,18 @@
 #define ENTRUN_SANDBOX_H
 
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #include "cli.h"
 #include "entitlement.h"
 #include "filter.h"
 
 /* argv[0] of the network helper, entrun's own binary started again (see
- * launcher/nethelper.c). */
+ * launcher/nethelper.c), and of the terminal relay (launcher/relay.c). */
 #define ENTRUN_NETHELPER_ARGV0 "entrun-network-helper"
+#define ENTRUN_RELAY_ARGV0 "entrun-terminal-relay"
 
 typedef struct entrun_sandbox
 {
@@ -45,6 +48,18 @@ typedef struct entrun_sandbox
   int net_sock;  /* pid 1's end: hands the tap/listening fd to the
                     network helper; the payload then waits on it for
                     "network ready"; -1 without one */
+  /* The sandbox's own terminal (see terminal.h), when the caller's fds
+   * 0-2 hold one: */
+  int tty_sock;            /* pid 1's end: the pty's master goes to entrun;
+                              then "Z" and the signal when the payload
+                              stopped, "C" back to continue it; -1 without
+                              a pty */
+  unsigned pty_fds;        /* the payload's fds (bit N: fd N) that get the
+                              pty's slave in place of the caller's terminal */
+  bool have_termios;       /* termios below holds the caller's modes */
+  struct termios termios;  /* the pty starts with them... */
+  struct winsize winsize;  /* ... and with the caller's window size */
+  int pty_master, pty_slave; /* pid 1's, opened inside (open_pty); -1 */
 } entrun_sandbox_t;
 
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
@@ -74,5 +89,18 @@ int entrun_pid1_filter (void);
 
 /* The network helper's whole life (launcher/nethelper.c); never returns. */
 __attribute__ ((noreturn)) void entrun_nethelper_main (void);
+
+/* The terminal relay's whole life (launcher/relay.c); never returns. */
+__attribute__ ((noreturn)) void entrun_relay_main (void);
+
+/* Load the terminal relay's filter (relay-filter.c): 0 or -errno. */
+int entrun_relay_filter (void);
+
+/* Start entrun's own binary again as @argv0 (a helper's main), in a
+ * session of its own, with an empty environment (but the sanitizers'
+ * options), all signals default and unblocked, and only @fds open: fd i
+ * is @fds[i], or /dev/null where that is -1.  Its pid; dies on failure,
+ * naming @what. */
+pid_t entrun_spawn_self (const char *argv0, const int *fds, int n_fds, const char *what);
 
 #endif

@@ -21,6 +21,7 @@ const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL,
 const size_t entrun_precompiled_count = 0;
 const entrun_prog_t entrun_nethelper_precompiled[2] = { { NULL, 0 }, { NULL, 0 } };
 const entrun_prog_t entrun_pid1_precompiled = { NULL, 0 };
+const entrun_prog_t entrun_relay_precompiled = { NULL, 0 };
 
 /* The grant sets whose filters are embedded: one per security level, with
  * the defaults of every other domain. */
@@ -173,6 +174,16 @@ main (void)
     if (!emit_compiled (out, "pid1", 0, ret, &prog, err, &pid1_len))
       return 1;
     fprintf (out, "\nconst entrun_prog_t entrun_pid1_precompiled = { pid1_0, %u };\n", pid1_len);
+  }
+  {
+    struct sock_fprog prog;
+    ent_error_t *err = NULL;
+    unsigned relay_len;
+    int ret = entrun_relay_filter_compile (&prog, &err);
+    if (!emit_compiled (out, "relay", 0, ret, &prog, err, &relay_len))
+      return 1;
+    fprintf (out, "\nconst entrun_prog_t entrun_relay_precompiled = { relay_0, %u };\n",
+             relay_len);
   }
   ent_catalogue_free (cat);
   return fflush (out) == 0 ? 0 : 1;

@@ -17,7 +17,8 @@
  *   exit N         prints nothing, exits with status N
  *   signal N       prints nothing, dies by signal N
  * DETAIL is only printed by read (byte count), pids (count), uid
- * ("UID GID"), hostname (NAME) and swap (how many swaps).
+ * ("UID GID"), hostname (NAME), swap (how many swaps) and tty-state
+ * ("ldisc N excl N [nonblock N]").
  *
  * A seccomp filter that kills rather than fails the call (SIGSYS, e.g.
  * libseccomp's default action for an architecture the filter does not
@@ -68,6 +69,7 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1210,6 +1212,114 @@ probe_tioclinux_paste_highbit (struct probe_ctx *ctx)
   return tioclinux_paste (ctx, IOCTL_HIGH_BIT);
 }
 
+/* ---- breaking the caller's terminal ------------------------------------ */
+
+/* Besides injecting input, a payload holding the caller's terminal can
+   leave it broken for the shell that gets it back, with calls that need no
+   privilege on a terminal that is not even its controlling one: swap the
+   line discipline (N_NULL: the shell reads nothing, and its writes fail),
+   make it exclusive (every later open but root's is EBUSY), stop its
+   output (the next write of the shell blocks for good), or set O_NONBLOCK
+   on the shared open file description.  Each test does one of them to fd
+   FD; tty-state reads back what they change.  */
+
+#ifndef N_NULL
+# define N_NULL 27
+#endif
+#ifndef TIOCGEXCL
+# define TIOCGEXCL _IOR ('T', 0x40, int)
+#endif
+
+static int
+fd_arg (struct probe_ctx *ctx, long *fd)
+{
+  return arg_long (ctx, 0, 0, INT_MAX, 0, fd);
+}
+
+/* tiocsetd [FD [DISC]]: DISC defaults to N_NULL.  */
+static int
+probe_tiocsetd (struct probe_ctx *ctx)
+{
+  long fd, disc;
+  int d;
+
+  if (fd_arg (ctx, &fd) < 0 || arg_long (ctx, 1, 0, INT_MAX, N_NULL, &disc) < 0)
+    return PROBE_USAGE;
+  d = (int) disc;
+  return check (syscall (SYS_ioctl, fd, (unsigned long) TIOCSETD, &d));
+}
+
+static int
+probe_tiocexcl (struct probe_ctx *ctx)
+{
+  long fd;
+
+  if (fd_arg (ctx, &fd) < 0)
+    return PROBE_USAGE;
+  return check (syscall (SYS_ioctl, fd, (unsigned long) TIOCEXCL, 0L));
+}
+
+/* tcflow (FD, TCOOFF): suspends output as ^S would.  */
+static int
+probe_tcooff (struct probe_ctx *ctx)
+{
+  long fd;
+
+  if (fd_arg (ctx, &fd) < 0)
+    return PROBE_USAGE;
+  return check (syscall (SYS_ioctl, fd, (unsigned long) TCXONC, (long) TCOOFF));
+}
+
+static int
+probe_nonblock (struct probe_ctx *ctx)
+{
+  long fd, flags;
+
+  if (fd_arg (ctx, &fd) < 0)
+    return PROBE_USAGE;
+  flags = syscall (SYS_fcntl, fd, (long) F_GETFL);
+  if (flags < 0)
+    return errno;
+  return check (syscall (SYS_fcntl, fd, (long) F_SETFL, flags | O_NONBLOCK));
+}
+
+/* tty-state FD|PATH: "ok ldisc N excl N" for the terminal on FD, or opened
+   at PATH (without becoming our controlling terminal): the line discipline
+   (0 is N_TTY) and whether TIOCEXCL is set; for FD also "nonblock N", the
+   O_NONBLOCK of its open file description.  Opening PATH fails with EBUSY
+   where TIOCEXCL is set (root excepted).  */
+static int
+probe_tty_state (struct probe_ctx *ctx)
+{
+  const char *arg = ctx->args[0];
+  int fd, disc = -1, excl = -1, flags = -1, err = 0;
+  bool opened = !all_digits (arg);
+  long n;
+
+  if (!opened)
+    {
+      if (!parse_long (arg, 0, INT_MAX, &n))
+        return EBADF;
+      fd = (int) n;
+    }
+  else if ((fd = open (arg, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
+    return errno;
+  if (ioctl (fd, TIOCGETD, &disc) < 0 || ioctl (fd, TIOCGEXCL, &excl) < 0)
+    err = errno;
+  if (!opened)
+    flags = fcntl (fd, F_GETFL);
+  if (opened)
+    close (fd);
+  if (err != 0)
+    return err;
+  if (flags >= 0)
+    snprintf (ctx->detail, sizeof ctx->detail, "ldisc %d excl %d nonblock %d",
+              disc, excl, (flags & O_NONBLOCK) != 0);
+  else
+    snprintf (ctx->detail, sizeof ctx->detail, "ldisc %d excl %d", disc, excl);
+  return 0;
+}
+
 /* ---- what the process looks like --------------------------------------- */
 
 /* Print "NAME: KEY VALUE" if LINE ("Key:\tvalue\n") has one of KEYS.  */
@@ -1990,6 +2100,11 @@ static const struct probe probes[] = {
   { "tioclinux-paste-highbit", 0, 1, "[FD]", probe_tioclinux_paste_highbit },
   { "inject", 2, 2, "FD TEXT", probe_inject },
   { "inject-highbit", 2, 2, "FD TEXT", probe_inject_highbit },
+  { "tiocsetd", 0, 2, "[FD [DISC]]", probe_tiocsetd },
+  { "tiocexcl", 0, 1, "[FD]", probe_tiocexcl },
+  { "tcooff", 0, 1, "[FD]", probe_tcooff },
+  { "nonblock", 0, 1, "[FD]", probe_nonblock },
+  { "tty-state", 1, 1, "FD|PATH", probe_tty_state },
   { "caps", NOARGS, probe_caps },
   { "status", NOARGS, probe_status },
   { "fds", NOARGS, probe_fds },

@@ -96,15 +96,32 @@ tty_checks() {
 		cve=CVE-2017-5226
 		[ "$t" = inject-highbit ] && cve="CVE-2019-10063 (request 0x100005412)"
 		on_tty "$ENTRUN" $(tmp_grant) -- "$PROBE" "$t" 0 "echo $m"
-		like "$OUT" "^$t: errno (EPERM|ENOTTY)"$'\n' "$cve: $t on the caller's terminal fails inside"
+		like "$OUT" "^$t: errno (EPERM|ENOTTY)"$'\n' "$cve: $t on its terminal (its own pty) fails inside"
 		unlike "$OUT" "$m" "$cve: $t: no injected text reaches the caller's terminal"
+		on_tty "$ENTRUN" --no-pty $(tmp_grant) -- "$PROBE" "$t" 0 "echo $m"
+		like "$OUT" "^$t: errno (EPERM|ENOTTY)"$'\n' "$cve: --no-pty: $t on the caller's terminal fails inside"
+		unlike "$OUT" "$m" "$cve: --no-pty: $t: no injected text reaches the caller's terminal"
 	done
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	on_tty sh -c 'awk "{print \$7}" /proc/self/stat'
-	like "$OUT" '^[1-9][0-9]*'$'\n' "control: a host command on the terminal has it as its controlling terminal"
+	# tty_nr (major and minor of the controlling terminal), and the
+	# devpts instance of the terminal on fd 0: the sandbox's own pty may
+	# well be number 0 of its own devpts, as the caller's is of the host's.
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	on_tty "$ENTRUN" $(tmp_grant) -- sh -c 'awk "{print \$7}" /proc/self/stat'
-	like "$OUT" '^0'$'\n' "CVE-2017-5226: the payload has no controlling terminal (a new session)"
+	on_tty sh -c 'awk "{print \$7}" /proc/self/stat; stat -L -c %d /proc/self/fd/0'
+	like "$OUT" '^[1-9][0-9]*'$'\n' "control: a host command on the terminal has it as its controlling terminal"
+	caller_tty=$(head -n 2 <<<"$OUT" | tr '\n' ' ')
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	on_tty "$ENTRUN" $(tmp_grant) -- sh -c 'awk "{print \$7}" /proc/self/stat; stat -L -c %d /proc/self/fd/0'
+	inner_tty=$(head -n 2 <<<"$OUT" | tr '\n' ' ')
+	if [[ $inner_tty == [1-9]* && ${inner_tty#* } != "${caller_tty#* }" ]]; then
+		ok "CVE-2017-5226: the payload's controlling terminal is its own pty, not the caller's"
+	else
+		not_ok "CVE-2017-5226: the payload's controlling terminal is its own pty, not the caller's" \
+			"tty_nr and devpts inside: '$inner_tty', the caller's: '$caller_tty'"
+	fi
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	on_tty "$ENTRUN" --no-pty $(tmp_grant) -- sh -c 'awk "{print \$7}" /proc/self/stat'
+	like "$OUT" '^0'$'\n' "CVE-2017-5226: --no-pty: the payload has no controlling terminal (a new session)"
 	# A terminal of its own is one TIOCSTI works on, but for the filter.
 	run unshare -Ur "$PROBE" tiocsti-pty
 	is "tiocsti-pty: ok" "$OUT" "control: under plain unshare, TIOCSTI into a terminal of its own works"

@@ -68,6 +68,9 @@ forward_group() {
 		"SIG$sig to entrun reaches the payload's foreground child too"
 }
 
+# running_twice PATTERN: two processes match PATTERN.
+running_twice() { [ "$(pgrep -c -f "$1")" -ge 2 ]; }
+
 # At a real terminal (tmux), ^C ends a whole build at once: make and both
 # of its running recipes, exit 130, nothing left.
 ctrl_c_checks() {
@@ -75,14 +78,17 @@ ctrl_c_checks() {
 	if ! have_tools "^C at a terminal ends make -j2 and its recipes" tmux make; then return; fi
 	m=$(unique_marker)
 	mkdir -p "$dir"
-	printf 'all: a b\na:\n\tsleep 100.%s; echo a-done\nb:\n\tsleep 100.%s; echo b-done\n' \
-		"$m" "$m" >"$dir/Makefile"
+	# Each recipe outlives the ^C by 0.2 s: make 4.3, interrupted as its
+	# children die, may find none left to wait for and exit 2 ("wait: No
+	# child processes"), without any sandbox.
+	printf 'all: a b\na:\n\t@trap %s INT; sleep 100.%s; echo a-done\nb:\n\t@trap %s INT; sleep 100.%s; echo b-done\n' \
+		"'sleep 0.2; exit 130'" "$m" "'sleep 0.2; exit 130'" "$m" >"$dir/Makefile"
 	printf '#!/bin/bash\ncd "$1" || exit 1\nshift\n"$@"\necho "rc=$?" >rc\nsleep 60\n' \
 		>"$dir/run"
 	chmod 755 "$dir/run"
 	env -u TMUX tmux -f /dev/null -S "$sock" new-session -d -s t -x 100 -y 20 \
 		"$dir/run" "$dir" "$ENTRUN" $(tmp_grant) -- make -j2 </dev/null >/dev/null 2>&1
-	if ! retry 100 pgrep -f "sleep 100.$m" >/dev/null; then
+	if ! retry 100 running_twice "sleep 100.$m"; then
 		not_ok "^C at a terminal ends make -j2 and its recipes" "the recipes never started"
 		tmux -S "$sock" kill-server 2>/dev/null
 		return

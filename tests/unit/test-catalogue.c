@@ -250,6 +250,12 @@ exp_memory_lock (ent_profile_t *p)
 }
 
 static void
+exp_clipboard (ent_profile_t *p)
+{
+  p->clipboard = true;
+}
+
+static void
 exp_fs_read_only (ent_profile_t *p)
 {
   p->fs.read_only = true;
@@ -459,6 +465,8 @@ static const struct entry_case
     { "security.confined" }, NULL, false, exp_debug_perf },
   { "debug.ptrace", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG, "debug.ptrace",
     { "security.confined" }, NULL, false, exp_debug_ptrace },
+  { "host.clipboard", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG, "host.clipboard",
+    { NULL }, NULL, false, exp_clipboard },
   { "host.devices.admin", ENT_TYPE_VOID, "host.devices", false, false, ORDER_LEVEL,
     "host.devices.admin", { "host.devices.none" }, NULL, false, exp_devices_admin },
   { "host.devices.none", ENT_TYPE_VOID, "host.devices", true, false, ORDER_LEVEL,
@@ -521,7 +529,7 @@ static const struct entry_case
     { NULL }, "security.confined", false, exp_view },
 };
 
-#define CATALOGUE_SIZE 32
+#define CATALOGUE_SIZE 33
 
 START_TEST (catalogue_count)
 {
