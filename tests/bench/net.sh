@@ -52,6 +52,8 @@ case $RUNS in '' | *[!0-9]* | 0) die "RUNS must be a positive integer, got '$RUN
 case $IPERF_SECS in '' | *[!0-9]* | 0) die "IPERF_SECS must be a positive integer" ;; esac
 case $IPERF_ROUNDS in '' | *[!0-9]*) die "IPERF_ROUNDS must be a number" ;; esac
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package $2"; }
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 need unshare util-linux
 need slirp4netns slirp4netns
 need pasta passt
@@ -63,27 +65,13 @@ UNSHARE=$(command -v unshare) SLIRP=$(command -v slirp4netns) PASTA=$(command -v
 IPERF=$(command -v iperf3 || true)
 
 # as_user CMD...: run CMD as the measuring user, in a clean environment.
+bench_user
 if [ "$(id -u)" -eq 0 ]; then
-	if ! id -u "$BENCH_USER" >/dev/null 2>&1; then
-		useradd --system --no-create-home --shell /usr/sbin/nologin "$BENCH_USER" ||
-			die "cannot create user $BENCH_USER"
-	fi
-	uid=$(id -u "$BENCH_USER") gid=$(id -g "$BENCH_USER")
-	[ "$uid" -ne 0 ] || die "BENCH_USER must not be root"
-	if command -v setpriv >/dev/null 2>&1; then
-		switch=(setpriv "--reuid=$uid" "--regid=$gid" --init-groups --)
-	else
-		need runuser util-linux
-		switch=(runuser -u "$BENCH_USER" --)
-	fi
 	# An unprivileged user opens /dev/net/tun itself (entrun, slirp4netns
 	# and pasta alike), so it must be 0666 -- Debian's default; some
 	# images ship it 0600.  CI does the same chmod.
 	[ -c /dev/net/tun ] && chmod 0666 /dev/net/tun
-else
-	uid=$(id -u) switch=()
 fi
-home=$(getent passwd "$uid" | cut -d: -f6) || home=/
 user_env=("${switch[@]}" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$home" LC_ALL=C)
 as_user() { "${user_env[@]}" "$@"; }
 

@@ -30,6 +30,8 @@ die() { echo "startup: $*" >&2; exit 1; }
 
 case $RUNS in '' | *[!0-9]* | 0) die "RUNS must be a positive integer, got '$RUNS'" ;; esac
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package $2"; }
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 need bwrap bubblewrap
 need unshare util-linux
 need cc gcc
@@ -38,23 +40,7 @@ ENTRUN=$(readlink -f "$ENTRUN")
 BWRAP=$(command -v bwrap) UNSHARE=$(command -v unshare)
 
 # as_user CMD...: run CMD as the measuring user, in a clean environment.
-if [ "$(id -u)" -eq 0 ]; then
-	if ! id -u "$BENCH_USER" >/dev/null 2>&1; then
-		useradd --system --no-create-home --shell /usr/sbin/nologin "$BENCH_USER" ||
-			die "cannot create user $BENCH_USER"
-	fi
-	uid=$(id -u "$BENCH_USER") gid=$(id -g "$BENCH_USER")
-	[ "$uid" -ne 0 ] || die "BENCH_USER must not be root"
-	if command -v setpriv >/dev/null 2>&1; then
-		switch=(setpriv "--reuid=$uid" "--regid=$gid" --init-groups --)
-	else
-		need runuser util-linux
-		switch=(runuser -u "$BENCH_USER" --)
-	fi
-else
-	uid=$(id -u) switch=()
-fi
-home=$(getent passwd "$uid" | cut -d: -f6) || home=/
+bench_user
 as_user() { "${switch[@]}" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$home" LC_ALL=C "$@"; }
 
 tmp=$(mktemp -d /tmp/entrun-bench.XXXXXX)
