@@ -75,8 +75,11 @@ leave_raw (entrun_terminal_t *t)
 static void
 restore_at_exit (void)
 {
-  if (active != NULL)
-    leave_raw (active);
+  if (active == NULL)
+    return;
+  leave_raw (active);
+  if (active->shared_in && active->in_flags >= 0)
+    fcntl (active->in_fd, F_SETFL, active->in_flags);
 }
 
 /* How long entrun waits for the relay to say it stopped reading. */
