@@ -336,11 +336,12 @@ poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
  * SIGUSR1 and SIGUSR2 mean something to the payload alone (and would kill
  * a child that does not expect them).
  *
- * With a pty, the payload leads a session of its own, and the pty's
- * foreground group is the job a terminal would signal: it gets them (^C
- * typed at the caller's terminal reaches it as a byte, through the pty,
- * not through here).  SIGTERM and SIGHUP, which ask the whole sandbox to
- * stop, reach the payload too (a shell, whose jobs are elsewhere). */
+ * With a pty, the payload leads a process group of its own in the pty's
+ * session, and the pty's foreground group is the job a terminal would
+ * signal: it gets them (^C typed at the caller's terminal reaches it as a
+ * byte, through the pty, not through here).  SIGTERM and SIGHUP, which ask
+ * the whole sandbox to stop, reach the payload too (a shell, whose jobs
+ * are elsewhere). */
 static void
 forward_signal (entrun_sandbox_t *sb, pid_t payload, int sig, pid_t from)
 {
