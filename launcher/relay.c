@@ -20,8 +20,9 @@
  *         its foreground) and "i" (stop: it is not).  Its hangup means
  *         entrun is gone.
  *
- * Before it reads a byte of the sandbox's, the relay confines itself:
- * no capability, no_new_privs, not dumpable, no core, no descriptor past
+ * Before it reads a byte of the sandbox's, the relay confines itself: a
+ * user namespace of its own, no capability in any set, no_new_privs, not
+ * dumpable, no core, no descriptor past
  * the ones it holds, and a seccomp allowlist of read, write, poll and exit
  * (relay-filter.c): no open, no ioctl, no signal, no socket.  A relay taken
  * over can still write to the caller's terminal, which it does anyway; it
@@ -37,15 +38,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/capability.h>
 
 #include "netsetup.h"
 #include "sandbox.h"
@@ -90,15 +90,15 @@ relay_exit (int status)
 static void
 confine (int master)
 {
-  struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-  struct __user_cap_data_struct none[2] = { { 0 } };
   struct rlimit zero = { 0, 0 }, files = { (rlim_t)master + 1, (rlim_t)master + 1 };
 
-  /* Run as root, entrun's relay would hold every capability: none.  (An
-   * ordinary user's holds none already; the bounding set, which needs
-   * CAP_SETPCAP to change, is moot under no_new_privs with no execve.) */
-  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0
-      || syscall (SYS_capset, &hdr, none) < 0 || prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0
+  const char *step;
+
+  /* A user namespace of its own (no mapping: the relay opens nothing), so
+   * that it holds no capability over anything of the host's, run as root
+   * too, and may empty every set, the bounding one included. */
+  if (unshare (CLONE_NEWUSER) < 0 || drop_all_capabilities (&step) < 0
+      || prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0
       || setrlimit (RLIMIT_CORE, &zero) < 0 || setrlimit (RLIMIT_FSIZE, &zero) < 0
       || setrlimit (RLIMIT_NOFILE, &files) < 0 || prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
       || entrun_relay_filter () < 0)

@@ -360,7 +360,7 @@ entrun_terminal_events (entrun_terminal_t *t, const struct pollfd *fds)
   t->relay_ctl = -1;
   if (WIFEXITED (wstatus) && WEXITSTATUS (wstatus) == 0)
     return 0;
-  if (WIFSIGNALED (wstatus) && WTERMSIG (wstatus) != SIGKILL)
+  if (WIFSIGNALED (wstatus))
     snprintf (t->why, sizeof (t->why), "the terminal relay died (%s)",
               strsignal (WTERMSIG (wstatus)));
   else

@@ -261,6 +261,9 @@ cleanup_pass() {
 }
 
 # A marker made of digits only, so that it can be part of a sleep duration.
+# field PID NAME: the value of NAME in /proc/PID/status.
+field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
 unique_marker() { printf '%d%05d' "$$" "$RANDOM"; }
 
 # start_marker_sleep: a host process `sleep 1000.MARKER`; sets MARKER.

@@ -158,8 +158,6 @@ sysfs_checks() {
 	is "" "$OUT" "network.none: a host.fs.hide under /sys holds over the sandbox's own /sys"
 }
 
-field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
-
 # sandbox_ended DESC WHY: the background entrun ($ENTRUN_PID, its command
 # "sleep 20.$MARKER") exits 125 within 5 s, saying "WHY (an ERE); the
 # sandbox was stopped" in one line, and leaves nothing behind.

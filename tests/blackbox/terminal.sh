@@ -726,6 +726,60 @@ su_checks() {
 
 # ---- the pass ------------------------------------------------------------------------
 
+# The relay, from outside: entrun's child in a session of its own, under
+# seccomp with no_new_privs, no capability in any set, not dumpable (its
+# environment, empty anyway, unreadable to the user); killed, it takes the
+# sandbox with it (125, one line saying so), and the terminal is intact.
+relay_checks() {
+	local d="the terminal relay" ent relay pat="^sleep 20\.7$M\$"
+	if ! outer_begin relay; then
+		screen_diag
+		not_ok "$d: the outer shell starts"
+		tm_close
+		return
+	fi
+	tm_cmd "$E -- sleep 20.7$M"
+	if ! retry 50 procs_at_least "$pat" 1; then
+		screen_diag
+		not_ok "$d: the command starts"
+		tm_close
+		return
+	fi
+	ent=$(outer_job)
+	relay=$(pgrep -P "$ent" -x entrun-termina | head -n 1)
+	[ -n "$relay" ] || relay=$(pgrep -P "$ent" -f '^entrun-terminal-relay$' | head -n 1)
+	if [ -z "$relay" ]; then
+		not_ok "$d runs beside the sandbox, entrun's child" "$(ps -o pid,ppid,sid,cmd --ppid "$ent")"
+		tm_close
+		return
+	fi
+	ok "$d runs beside the sandbox, entrun's child"
+	isnt "$(ps -o sid= -p "$ent" | tr -d ' ')" "$(ps -o sid= -p "$relay" | tr -d ' ')" \
+		"$d: in a session of its own (the caller's terminal is not its controlling one)"
+	is "2 1" "$(field "$relay" Seccomp) $(field "$relay" NoNewPrivs)" \
+		"$d: under seccomp, with no_new_privs"
+	is "0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000" \
+		"$(field "$relay" CapInh) $(field "$relay" CapPrm) $(field "$relay" CapEff) $(field "$relay" CapBnd) $(field "$relay" CapAmb)" \
+		"$d: no capability in any set"
+	if [ "$PASS" = root ]; then
+		is 0 "$(tr '\0' '\n' <"/proc/$relay/environ" | wc -l)" \
+			"$d: its environment is empty (the caller's secrets are not in it)"
+	else
+		unlike "$(cat "/proc/$relay/environ" 2>&1)" "PATH=" \
+			"$d: not dumpable: its environment cannot be read by the user"
+	fi
+	kill -KILL "$relay"
+	tm_wait 50
+	screen_diag
+	is 125 "$ORC" "$d: killed, it ends the sandbox: entrun exits 125"
+	like "$(tm_screen)" "entrun: the terminal relay died \(Killed\); the sandbox was stopped" \
+		"$d: ... saying so in one line"
+	retry 30 none_left "$pat"
+	is "" "$(pgrep -f "$pat")" "$d: ... and nothing of the sandbox is left"
+	outer_intact "$d killed"
+	tm_close
+}
+
 checks() {
 	have_tools "terminal checks (a real terminal, driven by tmux)" tmux || return
 	SOCK=$TEST_TMP/tmux.sock
@@ -758,6 +812,7 @@ checks() {
 	no_pty_checks
 	no_tty_checks
 	pipeline_checks
+	relay_checks
 	tstp_outside_checks
 	su_checks
 	tm kill-server >/dev/null 2>&1
