@@ -170,19 +170,74 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *pr
 }
 
 int
+entrun_filter_compile_pair (const ent_profile_t *p, struct sock_fprog *allow,
+                            struct sock_fprog *deny, ent_error_t **err)
+{
+  int ret;
+
+  memset (allow, 0, sizeof (*allow));
+  memset (deny, 0, sizeof (*deny));
+  ret = build (p, ENT_SECCOMP_ALLOW, allow, err);
+  if (ret == 0 && (ret = build (p, ENT_SECCOMP_ERRNO, deny, err)) < 0)
+    {
+      free (allow->filter);
+      memset (allow, 0, sizeof (*allow));
+    }
+  return ret;
+}
+
+int
+entrun_filter_splice (const struct sock_fprog *deny, const struct sock_fprog *allow,
+                      struct sock_fprog *out)
+{
+  size_t len = (size_t)deny->len + allow->len;
+  struct sock_filter *prog;
+
+  memset (out, 0, sizeof (*out));
+  if (len > BPF_MAXINSNS)
+    return -EINVAL;
+  for (unsigned i = 0; i < deny->len; i++)
+    if (BPF_CLASS (deny->filter[i].code) == BPF_RET && deny->filter[i].code != (BPF_RET | BPF_K))
+      return -EINVAL;
+  if ((prog = malloc (len * sizeof (*prog))) == NULL)
+    return -ENOMEM;
+  memcpy (prog, deny->filter, deny->len * sizeof (*prog));
+  memcpy (prog + deny->len, allow->filter, allow->len * sizeof (*prog));
+  /* "Allowed by the deny program" is the allowlist's question: on to its
+   * first instruction.  Every other verdict (an errno, or the kill of an
+   * unknown architecture, which the allowlist would give too) stands, as
+   * it would over the allowlist's loaded as the earlier filter. */
+  for (unsigned i = 0; i < deny->len; i++)
+    if (prog[i].code == (BPF_RET | BPF_K) && prog[i].k == SECCOMP_RET_ALLOW)
+      prog[i] = (struct sock_filter)BPF_JUMP (BPF_JMP | BPF_JA, deny->len - i - 1, 0, 0);
+  out->filter = prog;
+  out->len = (unsigned short)len;
+  return 0;
+}
+
+int
 entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
 {
+  struct sock_fprog allow, deny;
   int ret;
 
   memset (f, 0, sizeof (*f));
   if (!p->seccomp.enabled)
     return 0;
-  ret = build (p, ENT_SECCOMP_ALLOW, &f->allow, err);
-  if (ret == 0)
-    ret = build (p, ENT_SECCOMP_ERRNO, &f->deny, err);
+  if ((ret = entrun_filter_compile_pair (p, &allow, &deny, err)) < 0)
+    return ret;
+  if (deny.len == 0)
+    {
+      f->prog = allow;
+      return 0;
+    }
+  ret = entrun_filter_splice (&deny, &allow, &f->prog);
+  free (allow.filter);
+  free (deny.filter);
   if (ret < 0)
-    entrun_filter_clear (f);
-  return ret;
+    return ent_error_set (err, -ret, "seccomp: the filter is too long (%u + %u instructions)",
+                          (unsigned)allow.len, (unsigned)deny.len);
+  return 0;
 }
 
 static bool
@@ -225,10 +280,8 @@ entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t *
   for (size_t i = 0; i < entrun_precompiled_count; i++)
     if (same_rules (&p->seccomp, &entrun_precompiled[i]))
       {
-        f->allow.filter = (struct sock_filter *)entrun_precompiled[i].allow;
-        f->allow.len = entrun_precompiled[i].allow_len;
-        f->deny.filter = (struct sock_filter *)entrun_precompiled[i].deny;
-        f->deny.len = entrun_precompiled[i].deny_len;
+        f->prog.filter = (struct sock_filter *)entrun_precompiled[i].prog;
+        f->prog.len = entrun_precompiled[i].len;
         f->precompiled = true;
         verbose ("seccomp: using the filter precompiled for these rules");
         return 0;
@@ -237,34 +290,21 @@ entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t *
   return entrun_filter_compile (p, f, err);
 }
 
-static int
-load_one (const struct sock_fprog *prog)
-{
-  if (prog->len == 0)
-    return 0;
-  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
-    return -errno;
-  return 0;
-}
-
 int
 entrun_filter_load (const entrun_filter_t *f)
 {
-  int ret = load_one (&f->allow);
-
-  if (ret == 0)
-    ret = load_one (&f->deny);
-  return ret;
+  if (f->prog.len == 0)
+    return 0;
+  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->prog) < 0)
+    return -errno;
+  return 0;
 }
 
 void
 entrun_filter_clear (entrun_filter_t *f)
 {
   if (!f->precompiled)
-    {
-      free (f->allow.filter);
-      free (f->deny.filter);
-    }
+    free (f->prog.filter);
   memset (f, 0, sizeof (*f));
 }
 

@@ -17,7 +17,7 @@
 #include "filter.h"
 
 /* Placeholders so filter.c links into this generator. */
-const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 const entrun_prog_t entrun_nethelper_precompiled[2] = { { NULL, 0 }, { NULL, 0 } };
 const entrun_prog_t entrun_pid1_precompiled = { NULL, 0 };
@@ -127,8 +127,7 @@ main (void)
           fprintf (stderr, "seccomp-gen: %s\n", ent_error_message (err));
           return 1;
         }
-      emit_prog (out, "allow", i, &filters[i].allow);
-      emit_prog (out, "deny", i, &filters[i].deny);
+      emit_prog (out, "filter", i, &filters[i].prog);
       for (size_t r = 0; r < p->seccomp.n_rules; r++)
         if (strlen (p->seccomp.rules[r].syscall)
             >= sizeof (((entrun_precompiled_rule_t *)0)->syscall))
@@ -146,9 +145,8 @@ main (void)
   fputs ("\nconst entrun_precompiled_t entrun_precompiled[] = {\n", out);
   for (size_t i = 0; i < n; i++)
     {
-      fprintf (out, "  { %d, %d, rules_%zu, %zu, args_%zu, allow_%zu, %u, deny_%zu, %u },\n",
-               default_errno[i], unknown_errno[i], i, n_rules[i], i, i, filters[i].allow.len, i,
-               filters[i].deny.len);
+      fprintf (out, "  { %d, %d, rules_%zu, %zu, args_%zu, filter_%zu, %u },\n", default_errno[i],
+               unknown_errno[i], i, n_rules[i], i, i, filters[i].prog.len);
       entrun_filter_clear (&filters[i]);
     }
   fprintf (out, "};\n\nconst size_t entrun_precompiled_count = %zu;\n", n);

@@ -21,7 +21,7 @@
 #include "syscall-abi.h"
 
 /* filter.c links against the precompiled table; these tests compile. */
-const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 
 #define N(a) (sizeof (a) / sizeof ((a)[0]))
@@ -41,7 +41,10 @@ load_word (const struct seccomp_data *d, uint32_t off)
 {
   uint32_t w;
 
-  ck_assert_msg (off % 4 == 0 && off + 4 <= sizeof (*d), "load at %u", off);
+  /* Not ck_assert: it reports every pass to Check's parent, a write(2)
+   * per instruction run. */
+  if (off % 4 != 0 || off + 4 > sizeof (*d))
+    ck_abort_msg ("load at %u", off);
   memcpy (&w, (const char *)d + off, 4);
   return w;
 }
@@ -126,14 +129,15 @@ run (const struct sock_fprog *prog, const struct seccomp_data *d)
   return 0;
 }
 
-/* The kernel's combination of the filters, loaded in this order. */
+/* The kernel's combination of filters loaded in this order (last loaded
+ * first): the most restrictive verdict, and between two of the same
+ * action the one of the filter loaded last. */
 static uint32_t
-verdict (const entrun_filter_t *f, const struct seccomp_data *d)
+combine (const struct sock_fprog *const *progs, size_t n, const struct seccomp_data *d)
 {
-  const struct sock_fprog *progs[] = { &f->deny, &f->allow }; /* last loaded first */
   uint32_t ret = SECCOMP_RET_ALLOW;
 
-  for (size_t i = 0; i < N (progs); i++)
+  for (size_t i = 0; i < n; i++)
     {
       uint32_t cur;
       if (progs[i]->len == 0)
@@ -146,6 +150,14 @@ verdict (const entrun_filter_t *f, const struct seccomp_data *d)
       || (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_KILL_THREAD)
     return KILL;
   return ret;
+}
+
+static uint32_t
+verdict (const entrun_filter_t *f, const struct seccomp_data *d)
+{
+  const struct sock_fprog *progs[] = { &f->prog };
+
+  return combine (progs, N (progs), d);
 }
 
 static uint32_t
@@ -546,6 +558,76 @@ END_TEST
 
 /* The mlock family without security.memory-lock; the flag still raises
  * RLIMIT_MEMLOCK and grants CAP_IPC_LOCK (test-catalogue). */
+/* The spliced program gives, for every number on every ABI and a spread
+ * of arguments, the verdict of its two programs loaded as two filters:
+ * the allowlist first, then the deny program (what entrun loaded before
+ * it spliced them). */
+static const uint64_t splice_args[]
+    = { 0,          1,          2,          3,          4,          8,         10,
+        11,         12,         16,         17,         0x5412,     0x541c,    0x20000,
+        0x20008,    0x7e020000, 0xffffffff, 0x100000000ull, ~0ull };
+
+START_TEST (splice_keeps_every_verdict)
+{
+  static const uint32_t arch[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386,
+                                   AUDIT_ARCH_AARCH64 };
+  const char *const *const sets[]
+      = { NULL, GRANTS ("network.admin"), GRANTS ("security.admin"), GRANTS ("debug.ptrace"),
+          GRANTS ("security.memory-lock") };
+  /* Past every ABI's last number (547, x32's), then a few far ones. */
+  static const uint32_t high[] = { 1000, 0x7fffffff, 0x80000000, 0xffffffff };
+  size_t compared = 0;
+
+  for (size_t s = 0; s < N (sets); s++)
+    {
+      ent_manager_t *m = manager (sets[s]);
+      struct sock_fprog allow, deny, one;
+      ent_error_t *err = NULL;
+
+      ck_assert_msg (entrun_filter_compile_pair (ent_manager_profile (m), &allow, &deny, &err) == 0,
+                     "%s", ent_error_message (err));
+      ck_assert_uint_gt (deny.len, 0);
+      ck_assert_int_eq (entrun_filter_splice (&deny, &allow, &one), 0);
+      ck_assert_uint_eq (one.len, allow.len + deny.len);
+      for (abi_t a = 0; a <= ABI_OTHER; a++)
+        for (uint32_t k = 0; k < 560 + N (high); k++)
+          for (size_t i = 0; i < N (splice_args); i++)
+            for (size_t j = 0; j < 2; j++)
+              {
+                uint32_t nr = k < 560 ? k : high[k - 560];
+                const struct sock_fprog *two[] = { &deny, &allow }, *spliced[] = { &one };
+                struct seccomp_data d = { .nr = (int)(a == ABI_X32 ? X32 | nr : nr),
+                                          .arch = arch[a],
+                                          .args = { splice_args[i], splice_args[(i + j) % N (splice_args)],
+                                                    splice_args[(i + 2 * j) % N (splice_args)] } };
+                uint32_t want = combine (two, N (two), &d), got = combine (spliced, 1, &d);
+                /* Not ck_assert: it reports every pass to Check's parent. */
+                if (got != want)
+                  ck_abort_msg ("set %zu, %s nr %u args %zu/%zu: %#x, want %#x", s, abi_names[a],
+                                nr, i, j, got, want);
+                compared++;
+              }
+      free (allow.filter);
+      free (deny.filter);
+      free (one.filter);
+      ent_manager_free (m);
+    }
+  ck_assert_uint_gt (compared, 400000);
+}
+END_TEST
+
+/* A deny program that returns a computed verdict is not spliced. */
+START_TEST (splice_refuses_computed_returns)
+{
+  struct sock_filter deny_f[] = { BPF_STMT (BPF_LD | BPF_W | BPF_ABS, 0), BPF_STMT (BPF_RET | BPF_A, 0) };
+  struct sock_filter allow_f[] = { BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+  struct sock_fprog deny = { N (deny_f), deny_f }, allow = { N (allow_f), allow_f }, one;
+
+  ck_assert_int_eq (entrun_filter_splice (&deny, &allow, &one), -EINVAL);
+  ck_assert_ptr_null (one.filter);
+}
+END_TEST
+
 START_TEST (mlock_default)
 {
   entrun_filter_t f;
@@ -575,6 +657,8 @@ main (void)
   tcase_add_test (tc, newer_syscall_with_conditions_refused);
   tcase_add_test (tc, no_boundary);
   tcase_add_test (tc, mlock_default);
+  tcase_add_test (tc, splice_keeps_every_verdict);
+  tcase_add_test (tc, splice_refuses_computed_returns);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_tap (sr, "-");
