@@ -84,6 +84,10 @@ note_readonly_cwd (const ent_profile_t *p)
         p->cwd, p->cwd);
 }
 
+/* What a sandbox's start allocates on the heap, with room to spare: ~135
+ * KiB once the default profile is resolved (see entrun_prefault_heap). */
+#define ENTRUN_HEAP_PREFAULT (192 * 1024)
+
 /* What main() leaves to exit (see its end). */
 static struct
 {
@@ -111,6 +115,7 @@ main (int argc, char **argv)
   /* ... and with descriptors 0, 1 and 3. */
   if (argc == 1 && strcmp (argv[0], ENTRUN_RELAY_ARGV0) == 0)
     entrun_relay_main ();
+  entrun_prefault_heap (ENTRUN_HEAP_PREFAULT);
   if (entrun_cli_parse (argc, argv, &cli, &err) < 0)
     die ("%s", ent_error_message (err));
   entrun_verbosity = cli.verbosity;

@@ -45,6 +45,7 @@ __attribute__ ((format (printf, 1, 2))) void warn (const char *fmt, ...);
 __attribute__ ((format (printf, 1, 2))) void verbose (const char *fmt, ...);
 /* Time zero for verbose()'s timestamps. */
 void verbose_start_clock (void);
+void entrun_prefault_heap (size_t bytes);
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t now_ms (void);
 /* poll(2)'s timeout until @deadline (a now_ms() value): 0 once it has
