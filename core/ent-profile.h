@@ -100,8 +100,8 @@ extern "C"
 
   /* One rule.  Several rules may name the same syscall (e.g. personality with
    * different allowed values).  ERRNO rules take precedence over ALLOW rules:
-   * the launcher installs them as a second filter, and the kernel applies the
-   * most restrictive result of all filters. */
+   * the launcher's filter evaluates them first, as if they were a second
+   * filter loaded on top (the kernel's most restrictive result wins). */
   typedef struct ent_seccomp_rule
   {
     char *syscall;
@@ -377,7 +377,7 @@ extern "C"
   ENT_EXPORT int ent_profile_syscall_allowed (const ent_profile_t *p, const char *syscall);
   /* What the filter of @p does with @syscall(@args): 0 if the call runs,
    * else the errno it fails with.  ERRNO rules win over ALLOW rules (the
-   * launcher installs them as a second filter); a call no rule allows fails
+   * launcher's filter evaluates them first); a call no rule allows fails
    * with default_errno.  @args holds ENT_SECCOMP_MAX_ARGS values. */
   ENT_EXPORT int ent_profile_syscall_verdict (const ent_profile_t *p, const char *syscall,
                                               const uint64_t *args);

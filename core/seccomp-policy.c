@@ -757,7 +757,7 @@ protect_pid1 (ent_profile_t *p, ent_error_t **err)
  * AF_ALG (the CVE-2019-10063 trick; Docker's "arg0 != AF_VSOCK" rule had
  * that hole).  So the filter compares all 64 bits and treats any value it
  * does not allow, high bits included, as an unlisted family: ALLOW rules
- * for exact values, and ERRNO rules (the second filter) for the complement
+ * for exact values, and ERRNO rules (evaluated first) for the complement
  * of the allowlist over the whole 64-bit range, written as aligned blocks
  * (a masked compare each) and a final "greater than the largest" rule.  A
  * value with high bits set is never equal to a listed one and always

@@ -101,7 +101,7 @@ copy_rules (ent_profile_t *dst, const ent_profile_t *src)
 
 /* What the profile's filter does with @syscall(@args): 0 if it runs, else
  * the errno it fails with (ERRNO rules win over ALLOW rules: the launcher
- * installs them as a second filter). */
+ * evaluates them first, see launcher/filter.h). */
 static int
 verdict (const ent_profile_t *p, const char *syscall, const uint64_t *args)
 {
