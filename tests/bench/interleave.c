@@ -1,8 +1,11 @@
-/* interleave RUNS WARMUP ERRLOG LABEL CMD ARGS... ";" LABEL CMD ARGS... ";" ...
- * The timing helper of tests/bench/startup.sh and net.sh: runs each command once per round,
+/* interleave [-m] RUNS WARMUP ERRLOG LABEL CMD ARGS... ";" LABEL CMD ARGS... ";" ...
+ * The timing helper of the benchmarks in tests/bench: runs each command once per round,
  * the starting one rotating, WARMUP discarded rounds then RUNS measured ones;
  * their stderr goes to ERRLOG.  Prints "LABEL median p10 p90" in ms per
- * command, and fails (naming the command) if any run does not exit 0. */
+ * command, and fails (naming the command) if any run does not exit 0.
+ * With -m, each run's stderr in ERRLOG is followed by a line of its own,
+ * "@@ LABEL warm|run ROUND WALL_MS", so that a caller can split the log
+ * into runs (phases.sh). */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -18,8 +21,14 @@ static double pct (const double *s, int n, double p) /* linear interpolation */
 { double r = p * (n - 1); int i = (int) r; return i + 1 < n ? s[i] + (r - i) * (s[i + 1] - s[i]) : s[i]; }
 int main (int argc, char **argv)
 {
-  int runs = atoi (argv[1]), warm = atoi (argv[2]), k = 0;
+  int mark = argc > 1 && strcmp (argv[1], "-m") == 0, k = 0, logfd = -1;
+  argv += mark; argc -= mark;
+  if (argc < 6) { fprintf (stderr, "usage: interleave [-m] RUNS WARMUP ERRLOG LABEL CMD... [; LABEL CMD...]\n"); return 2; }
+  int runs = atoi (argv[1]), warm = atoi (argv[2]);
   struct cmd c[16];
+  if (mark && (logfd = open (argv[3], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+    perror (argv[3]); return 1;
+  }
   for (int i = 4; i < argc && k < 16; k++) {
     c[k].label = argv[i]; c[k].argv = &argv[i + 1];
     while (i < argc && strcmp (argv[i], ";") != 0) i++;
@@ -47,7 +56,10 @@ int main (int argc, char **argv)
         for (char **p = x->argv; *p; p++) fprintf (stderr, " %s", *p);
         fputc ('\n', stderr); return 1;
       }
-      if (r >= warm) x->us[r - warm] = (b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3;
+      double us = (b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3;
+      if (r >= warm) x->us[r - warm] = us;
+      if (mark) dprintf (logfd, "@@ %s %s %d %.3f\n", x->label, r >= warm ? "run" : "warm",
+                         r >= warm ? r - warm + 1 : r + 1, us / 1e3);
     }
   for (int j = 0; j < k; j++) {
     qsort (c[j].us, runs, sizeof (double), cmpd);

@@ -35,25 +35,16 @@
 set -euo pipefail
 
 RUNS=${1:-100}
-WARMUP=10
-BENCH_USER=${BENCH_USER:-entrun-test}
 IPERF_SECS=${IPERF_SECS:-10}
 IPERF_ROUNDS=${IPERF_ROUNDS:-3}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [ -n "${top_builddir:-}" ]; then
-	: "${ENTRUN:=$top_builddir/entrun}"
-else
-	: "${ENTRUN:=$here/../../entrun}"
-fi
-
-die() { echo "net: $*" >&2; exit 1; }
-
-case $RUNS in '' | *[!0-9]* | 0) die "RUNS must be a positive integer, got '$RUNS'" ;; esac
-case $IPERF_SECS in '' | *[!0-9]* | 0) die "IPERF_SECS must be a positive integer" ;; esac
-case $IPERF_ROUNDS in '' | *[!0-9]*) die "IPERF_ROUNDS must be a number" ;; esac
-need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package $2"; }
+bench_name="net"
 # shellcheck source=tests/bench/lib.sh
 . "$here/lib.sh"
+
+posint RUNS "$RUNS"
+posint IPERF_SECS "$IPERF_SECS"
+case $IPERF_ROUNDS in '' | *[!0-9]*) die "IPERF_ROUNDS must be a number" ;; esac
 need unshare util-linux
 need slirp4netns slirp4netns
 need pasta passt
@@ -221,8 +212,8 @@ awk -v secs=$((SECONDS - start)) '
 		printf "%-22s %10.3f %10.3f %10.3f   (context: not waiting for slirp4netns to exit)\n",
 			"slirp4netns no-wait", med["slirp4netns-nowait"], p10["slirp4netns-nowait"], p90["slirp4netns-nowait"]
 		printf "(took %d s)\n", secs
-		printf "net: start-up entrun/slirp4netns = %.2f (target <= 0.30)\n", med["entrun"] / med["slirp4netns"]
-		printf "net: start-up entrun/pasta       = %.2f (target <= 0.20)\n", med["entrun"] / med["pasta"]
+		printf "net: start-up entrun/slirp4netns = %.2f (target <= 0.25)\n", med["entrun"] / med["slirp4netns"]
+		printf "net: start-up entrun/pasta       = %.2f (target <= 0.12)\n", med["entrun"] / med["pasta"]
 	}' "$tmp/out"
 
 # ---- 2. TCP throughput -----------------------------------------------------------
@@ -296,7 +287,7 @@ awk '
 		printf "%-22s %12s   %s\n", "sandbox", "median Mbit/s", "runs"
 		k = split("entrun slirp4netns pasta", names, " ")
 		for (i = 1; i <= k; i++) { med[names[i]] = median(v[names[i]]); printf "%-22s %12.0f  %s\n", names[i], med[names[i]], v[names[i]] }
-		printf "net: throughput entrun/slirp4netns = %.2f (target >= 1.00)\n", med["entrun"] / med["slirp4netns"]
+		printf "net: throughput entrun/slirp4netns = %.2f (target >= 1.50)\n", med["entrun"] / med["slirp4netns"]
 		printf "net: throughput entrun/pasta       = %.2f (context)\n", med["entrun"] / med["pasta"]
 	}' "$tmp/tput"
 [ ! -s "$tmp/retried" ] ||

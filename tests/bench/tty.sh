@@ -44,28 +44,19 @@
 # tool is missing or a run fails.
 set -euo pipefail
 
-BENCH_USER=${BENCH_USER:-entrun-test}
 SIZE_MB=${BENCH_SIZE_MB:-1024}
 ROUNDS=${BENCH_ROUNDS:-5}
 SAMPLES=${BENCH_SAMPLES:-2000}
 LAT_WARMUP=200
 CHECK_MB=4
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [ -n "${top_builddir:-}" ]; then
-	: "${ENTRUN:=$top_builddir/entrun}"
-else
-	: "${ENTRUN:=$here/../../entrun}"
-fi
+bench_name="tty"
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 
-die() { echo "tty: $*" >&2; exit 1; }
-
-posint() { case $2 in '' | *[!0-9]* | 0*) die "$1 must be a positive integer, got '$2'" ;; esac }
 posint BENCH_SIZE_MB "$SIZE_MB"
 posint BENCH_ROUNDS "$ROUNDS"
 posint BENCH_SAMPLES "$SAMPLES"
-need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package $2"; }
-# shellcheck source=tests/bench/lib.sh
-. "$here/lib.sh"
 need script util-linux
 need cc gcc
 [ -x "$ENTRUN" ] || die "no entrun binary at $ENTRUN (run make, or set ENTRUN)"
