@@ -4,10 +4,10 @@
 # 1. start-up: `entrun -e network.user -- /bin/true` against an equivalent
 #    `unshare -Urn` + `slirp4netns --configure --ready-fd --exit-fd` harness
 #    and against `pasta --config-net -t none -u none -T none -U none --
-#    /bin/true`.  Targets: <= 0.3x slirp4netns (issue 13), <= 0.2x pasta.
+#    /bin/true`.  Targets: <= 0.25x slirp4netns, <= 0.12x pasta.
 # 2. TCP throughput: iperf3 -c for IPERF_SECS seconds from inside each
 #    sandbox to an iperf3 server on the test host (tests/net/testhost.sh,
-#    198.18.0.2).  Target: entrun >= 1.0x slirp4netns.
+#    198.18.0.2).  Target: entrun >= 1.5x slirp4netns.
 #
 # Usage: tests/bench/net.sh [RUNS]     (default 100 start-up rounds)
 # Env:   ENTRUN        binary to measure (default $top_builddir/entrun, else ../../entrun)
