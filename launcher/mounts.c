@@ -1301,13 +1301,14 @@ entrun_setup_mounts (entrun_mount_ctx_t *ctx)
    * writable as (implicit) grants. */
   if (p->fs.read_only || p->host_boundary)
     readonly_or_die (NEWROOT);
-  /* /sys before the grants: a host.fs.hide under /sys must land on the
-   * sandbox's own sysfs, not under it. */
+  /* /sys, /proc and /dev before the grants: a host.fs.hide or tmpfs
+   * under them must land on the sandbox's own sysfs, procfs and /dev, not
+   * under them, where the command would see the path in plain view. */
   setup_sys (p);
-  apply_grants (p);
-  bind_resolv_conf (p);
   setup_proc (p);
   setup_dev (p);
+  apply_grants (p);
+  bind_resolv_conf (p);
   mask_paths (p);
   cover_sockets (p, ctx->sockets);
   protect_paths (p, ctx->git, true);

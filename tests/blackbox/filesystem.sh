@@ -85,6 +85,34 @@ ro_hide_checks() {
 		--ent "host.fs.hide=$T/hidden-file" -- "$PROBE" read "$T/hidden-file"
 	expect "read: ok 7" "control: the file is readable without host.fs.hide" \
 		-- "$PROBE" read "$T/hidden-file"
+	proc_grant_checks
+}
+
+# Grants under /proc act on the sandbox's own /proc, not on the host's
+# below it (where its fresh /proc buried them, and the command ran with
+# the path in plain view).
+proc_grant_checks() {
+	expect "read: ok 0" "host.fs.hide of a file under /proc: it reads 0 bytes" \
+		--ent host.fs.hide=/proc/meminfo -- "$PROBE" read /proc/meminfo
+	sbx -- "$PROBE" read /proc/meminfo
+	like "$OUT" "^read: ok [1-9]" "control: /proc/meminfo is readable without host.fs.hide"
+	expect_empty_dir /proc/sys/kernel "host.fs.hide of a directory under /proc: it is empty" \
+		--ent host.fs.hide=/proc/sys/kernel
+	expect_empty_dir /proc/sys "host.fs.tmpfs under /proc: the path is an empty tmpfs" \
+		--ent host.fs.tmpfs=/proc/sys
+	expect "read: ok 0" "host.processes.view: host.fs.hide under the host's /proc applies too" \
+		--ent host.processes.view --ent host.fs.hide=/proc/meminfo -- "$PROBE" read /proc/meminfo
+	# ... and under the sandbox's own /dev, likewise.
+	expect "read: ok 0" "host.fs.hide of a device under /dev: it reads 0 bytes" \
+		--ent host.fs.hide=/dev/zero -- "$PROBE" read /dev/zero
+	expect "write: errno EROFS" "host.fs.hide of /dev/shm: nothing can be written there" \
+		--ent host.fs.hide=/dev/shm -- "$PROBE" write /dev/shm/x
+	expect_empty_dir /dev/shm "host.fs.tmpfs=/dev/shm: an empty tmpfs" --ent host.fs.tmpfs=/dev/shm
+	# A host device the sandbox's /dev lacks cannot be bound there: refused,
+	# not dropped (host.devices.* are the grants for host devices).
+	sbx --ent host.fs.rw=/dev/net/tun -- true
+	is 125 "$RC" "host.fs.rw of a host device the sandbox's /dev lacks: exit 125"
+	like "$ERR" "/dev/net/tun" "... and the message names the path"
 }
 
 # A mount below a path is covered too: a tmpfs mounted on the host (in a
