@@ -205,6 +205,16 @@ fault_run() {
 
 slurp() { IFS= read -r -d '' "$1" <"$2" || true; }
 
+# same_label LABEL SET DIR: LABEL without what differs from run to run (the
+# run's directory DIR, with or without its leading /, and numbers: pids,
+# descriptors), to tell whether two runs met the same call.
+same_label() {
+	local l=$1 d=$3
+	l=${l//"$d"/@}
+	l=${l//"${d#/}"/@}
+	echo "${l//[0-9]/}"
+}
+
 # judge ... DIR ATTEMPT: one fault point's verdict, as a record for
 # report(): GROUP, ok or not ok, and a diagnostic.  Returns 2 instead when
 # the run never reached the point and ATTEMPT is "retry".
@@ -228,10 +238,13 @@ judge() {
 	else
 		group="$set: $func: each fails closed"
 	fi
-	if [[ $trace != *"inject $func $proc $n $errno"* ]]; then
-		# Once more before it counts: the other scripts running in
-		# parallel can change what entrun meets on the host (sockets,
-		# mounts) between the traced run and this one.
+	# The call made to fail must be the traced one, by its label too: the
+	# other scripts running in parallel can change what entrun meets on
+	# the host (sockets, mounts) between the traced run and this one, and
+	# with it which call has the ordinal.  Once more before it counts.
+	local hit=${trace#*"inject $func $proc $n $errno "}
+	[[ $trace == *"inject $func $proc $n $errno "* ]] || hit=
+	if [ -z "$hit" ] || [ "$(same_label "${hit%%$'\n'*}" "$set" "$dir")" != "$(same_label "$label" "$set" "$TEST_TMP/$set")" ]; then
 		[ "${9:-}" = retry ] && return 2
 		record "$group" "not ok" "$point: not reached (the run differs from the traced one, twice); rc $RC; stderr: $err"
 		return

@@ -28,7 +28,7 @@
  *                             ERRNO (decimal); "@PROC" may be left out to
  *                             mean any process.  The trace then has only
  *                             the "exec" line and an "inject FUNC PROC N
- *                             ERRNO" line when the fault is injected
+ *                             ERRNO LABEL" line when the fault is injected
  *
  * A failed call has no effect, except close(2), which like the kernel's
  * closes the descriptor anyway.  The trace descriptor lives at a high
@@ -309,7 +309,7 @@ point (const char *name, unsigned long *count, const char *fmt, ...)
   if (armed && n == fault_n && strcmp (name, fault_fn) == 0
       && (fault_proc[0] == '\0' || strcmp (proc, fault_proc) == 0))
     {
-      emit ("inject %s %s %lu %d", name, proc, n, fault_errno);
+      emit ("inject %s %s %lu %d %s", name, proc, n, fault_errno, label[0] ? label : "-");
       errno = fault_errno;
       return true;
     }
