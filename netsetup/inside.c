@@ -116,10 +116,10 @@ link_up (struct nl_sock *sk, int ifindex, unsigned mtu, ent_error_t **err)
   return 0;
 }
 
-/* lo up with one ioctl on a throwaway socket: the same change as an
- * RTM_NEWLINK, without building a netlink socket and messages for it
- * (~0.2 ms of every start, tests/bench/).  In a new network namespace lo
- * is always there, down. */
+/* lo up with two ioctls on a throwaway socket (its flags, then them with
+ * IFF_UP): the same change as an RTM_NEWLINK, without building a netlink
+ * socket and messages for it (~0.2 ms of every start, tests/bench/).  In
+ * a new network namespace lo is always there, down. */
 int
 netsetup_loopback_up (ent_error_t **err)
 {
