@@ -57,6 +57,15 @@ tm_wait() {
 # shellcheck disable=SC2034 # read by not_ok
 screen_diag() { RUN_DIAG=("screen of $S (pane dead: $(tm_fmt '#{pane_dead}')):" "$(tm_screen)"); }
 
+# give_up DESC [DIAG...]: a scenario that could not even start (its outer
+# shell, or its command, never came): DESC fails, with the screen, and the
+# session goes.  The caller returns.
+give_up() {
+	screen_diag
+	not_ok "$@"
+	tm_close
+}
+
 # tm_open NAME: a new session NAME running the outer shell, its prompt
 # "OUT$ ", cwd $TEST_TMP; sets S and W.  Fails when the prompt does not come.
 tm_open() {
@@ -157,12 +166,7 @@ outer_intact() {
 # stdout goes to the file.
 attack() {
 	local name=$1 ere=$2 desc=$3 script=$4
-	if ! outer_begin "$name"; then
-		screen_diag
-		not_ok "$desc: the outer shell starts"
-		tm_close
-		return
-	fi
+	outer_begin "$name" || { give_up "$desc: the outer shell starts"; return; }
 	printf '%s\n' "${script//@W@/$W}" >"$W/attack.sh"
 	tm_cmd "$E -- sh $W/attack.sh"
 	tm_wait 100
@@ -217,11 +221,7 @@ bytes_check() {
 
 osc_checks() {
 	local clip dcs clip2 seen
-	if ! tm_open osc; then
-		not_ok "escape sequences: the outer shell starts"
-		tm_close
-		return
-	fi
+	tm_open osc || { give_up "escape sequences: the outer shell starts"; return; }
 	tm pipe-pane -o -t "$S" "cat >>$W/pipe"
 	clip=$(printf 'CLIP-%s' "$M" | base64)
 	dcs=$(printf 'DCS-%s' "$M" | base64)
@@ -302,19 +302,10 @@ is_running() { local s; s=$(proc_state "$1"); [ "$s" = S ] || [ "$s" = R ]; }
 
 jobs_checks() {
 	local d="entrun -- bash -i:" sl ent
-	if ! outer_begin jobs; then
-		not_ok "$d the outer shell starts"
-		tm_close
-		return
-	fi
+	outer_begin jobs || { give_up "$d the outer shell starts"; return; }
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	in_cmd "$E -- env 'PS1=IN\$ ' 'PROMPT_COMMAND=echo \$? >$W/irc' HISTFILE= bash --norc --noprofile -i"
-	if ! in_wait 100; then
-		screen_diag
-		not_ok "$d the inner shell starts"
-		tm_close
-		return
-	fi
+	in_wait 100 || { give_up "$d the inner shell starts"; return; }
 	screen_diag
 	unlike "$(tm_screen)" 'no job control|cannot set terminal process group' \
 		"$d the inner shell has job control"
@@ -381,18 +372,9 @@ procs_at_least() { [ "$(pgrep -fc "$1")" -ge "$2" ]; }
 # "wait: No child processes", without any sandbox: hence N.)
 interrupt() {
 	local key=$2 want=$3 desc=$4 cmd=$5 pat=$6 n=$7 t0 ms i
-	if ! tm_open "$1"; then
-		not_ok "$desc: the outer shell starts"
-		tm_close
-		return
-	fi
+	tm_open "$1" || { give_up "$desc: the outer shell starts"; return; }
 	tm_cmd "$E -- $cmd"
-	if ! retry 50 procs_at_least "$pat" "$n"; then
-		screen_diag
-		not_ok "$desc" "the payload never started"
-		tm_close
-		return
-	fi
+	retry 50 procs_at_least "$pat" "$n" || { give_up "$desc" "the payload never started"; return; }
 	t0=$(date +%s%N)
 	tm send-keys -t "$S" "$key"
 	tm_wait 20
@@ -428,11 +410,7 @@ interrupt_checks() {
 
 inner_tty_checks() {
 	local d="the sandbox's terminal" screen n
-	if ! tm_open tty; then
-		not_ok "$d: the outer shell starts"
-		tm_close
-		return
-	fi
+	tm_open tty || { give_up "$d: the outer shell starts"; return; }
 	tm_cmd "$E -- tty"
 	tm_wait 100
 	screen_diag
@@ -476,11 +454,7 @@ pane_width_is() { [ "$(tm_fmt '#{pane_width}')" = "$1" ]; }
 
 winch_checks() {
 	local size
-	if ! tm_open winch; then
-		not_ok "window size: the outer shell starts"
-		tm_close
-		return
-	fi
+	tm_open winch || { give_up "window size: the outer shell starts"; return; }
 	cat >"$W/ws.sh" <<EOF
 stty size >$W/size1
 trap 'stty size >$W/size2' WINCH
@@ -508,11 +482,7 @@ EOF
 # outer shell; fg resumes both.
 self_stop() {
 	local sig=$1 d="entrun -- sh -c 'kill -$1 \$\$; echo resumed'" st
-	if ! tm_open "stop$sig"; then
-		not_ok "$d: the outer shell starts"
-		tm_close
-		return
-	fi
+	tm_open "stop$sig" || { give_up "$d: the outer shell starts"; return; }
 	tm_cmd "$E -- sh -c 'kill -$sig \$\$; echo resumed-$sig-$M'"
 	tm_wait 30
 	screen_diag
@@ -541,11 +511,7 @@ self_stop() {
 
 no_pty_checks() {
 	local p
-	if ! tm_open nopty; then
-		not_ok "--no-pty: the outer shell starts"
-		tm_close
-		return
-	fi
+	tm_open nopty || { give_up "--no-pty: the outer shell starts"; return; }
 	p=$(printf %q "$PROBE")
 	tm_cmd "stat -L -c %d:%t:%T /proc/self/fd/0 >$W/outer.dev; $E --no-pty -- sh -c 'stat -L -c %d:%t:%T /proc/self/fd/0 >$W/np.dev; $p tiocsti 0 >$W/np.sti 2>&1'"
 	tm_wait 100
@@ -562,11 +528,7 @@ no_tty_checks() {
 	local screen
 	sbx -- tty
 	is "not a tty|1" "$OUT|$RC" "no terminal at all: tty says 'not a tty', status 1"
-	if ! tm_open notty; then
-		not_ok "stdin not a terminal: the outer shell starts"
-		tm_close
-		return
-	fi
+	tm_open notty || { give_up "stdin not a terminal: the outer shell starts"; return; }
 	tm_cmd "$E -- tty </dev/null"
 	tm_wait 100
 	screen_diag
@@ -604,12 +566,7 @@ on_screen() {
 # foreground), which gets nothing.
 pipeline_checks() {
 	local d="entrun -- CMD | a partner reading /dev/tty"
-	if ! outer_begin pipe; then
-		screen_diag
-		not_ok "$d: the outer shell starts"
-		tm_close
-		return
-	fi
+	outer_begin pipe || { give_up "$d: the outer shell starts"; return; }
 	# shellcheck disable=SC2016 # expanded by the outer shell
 	tm_cmd "$E -- sh -c 'timeout --foreground 3.$M cat >$W/stolen3; true' | { read -r x </dev/tty; echo \"partner=\$x\" >$W/partner; }"
 	retry 50 procs_at_least "^timeout --foreground 3\.$M cat\$" 1
@@ -634,20 +591,10 @@ pipeline_checks() {
 # before it stops.  The command inside reads its pty byte by byte.
 tstp_outside_checks() {
 	local d="kill -TSTP of entrun from outside" pat ent
-	if ! outer_begin tstp; then
-		screen_diag
-		not_ok "$d: the outer shell starts"
-		tm_close
-		return
-	fi
+	outer_begin tstp || { give_up "$d: the outer shell starts"; return; }
 	pat="^tee $W/stolen2\.$M\$"
 	tm_cmd "$E -- sh -c 'stty -icanon -echo; exec tee $W/stolen2.$M >/dev/null'"
-	if ! retry 50 procs_at_least "$pat" 1; then
-		screen_diag
-		not_ok "$d: the command starts"
-		tm_close
-		return
-	fi
+	retry 50 procs_at_least "$pat" 1 || { give_up "$d: the command starts"; return; }
 	ent=$(outer_job)
 	kill -TSTP "$ent"
 	tm_wait 30
@@ -681,12 +628,7 @@ su_checks() {
 	local d="entrun after su, at a terminal it cannot reopen" e u seen
 	[ "$(id -u)" -eq 0 ] || return 0
 	have_tools "$d" su || return
-	if ! outer_begin su; then
-		screen_diag
-		not_ok "$d: the outer shell starts"
-		tm_close
-		return
-	fi
+	outer_begin su || { give_up "$d: the outer shell starts"; return; }
 	# No grant: the user cannot reach the pass's scratch directory.
 	e=$(printf %q "$ENTRUN")
 	u=$(printf %q "$ENTRUN_TEST_USER")
@@ -732,19 +674,9 @@ su_checks() {
 # sandbox with it (125, one line saying so), and the terminal is intact.
 relay_checks() {
 	local d="the terminal relay" ent relay pat="^sleep 20\.7$M\$"
-	if ! outer_begin relay; then
-		screen_diag
-		not_ok "$d: the outer shell starts"
-		tm_close
-		return
-	fi
+	outer_begin relay || { give_up "$d: the outer shell starts"; return; }
 	tm_cmd "$E -- sleep 20.7$M"
-	if ! retry 50 procs_at_least "$pat" 1; then
-		screen_diag
-		not_ok "$d: the command starts"
-		tm_close
-		return
-	fi
+	retry 50 procs_at_least "$pat" 1 || { give_up "$d: the command starts"; return; }
 	ent=$(outer_job)
 	relay=$(pgrep -P "$ent" -x entrun-termina | head -n 1)
 	[ -n "$relay" ] || relay=$(pgrep -P "$ent" -f '^entrun-terminal-relay$' | head -n 1)
