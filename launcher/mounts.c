@@ -1202,11 +1202,12 @@ planned_cmp (const void *a, const void *b)
   return strcmp (x->m->path, y->m->path);
 }
 
-static void
-apply_grants (const ent_profile_t *p)
+/* The grants in the order they are applied (see planned_cmp). */
+static planned_t *
+plan_grants (const ent_profile_t *p)
 {
   cleanup_close int rootfd = open (OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  cleanup_free planned_t *plan = calloc (p->fs.n_mounts + 1, sizeof (*plan));
+  planned_t *plan = calloc (p->fs.n_mounts + 1, sizeof (*plan));
 
   if (rootfd < 0)
     die_errno ("open %s", OLDROOT);
@@ -1219,11 +1220,30 @@ apply_grants (const ent_profile_t *p)
         die ("out of memory");
     }
   qsort (plan, p->fs.n_mounts, sizeof (*plan), planned_cmp);
+  return plan;
+}
+
+/* Does a grant on @path cover the sandbox's own /dev, /proc or /sys (a
+ * grant of "/")?  Those are mounted after it, over it. */
+static bool
+covers_own_mounts (const char *path)
+{
+  static const char *const own[] = { "/dev", "/proc", "/sys" };
+
+  for (size_t i = 0; i < N_ELEMENTS (own); i++)
+    if (strcmp (path, own[i]) != 0 && ent_path_is_below (own[i], path))
+      return true;
+  return false;
+}
+
+/* The grants that cover the sandbox's own mounts (@covering), or the
+ * rest, in order. */
+static void
+apply_grants (const ent_profile_t *p, planned_t *plan, bool covering)
+{
   for (size_t i = 0; i < p->fs.n_mounts; i++)
-    {
+    if (covers_own_mounts (plan[i].resolved) == covering)
       apply_grant (p, plan[i].m);
-      free (plan[i].resolved);
-    }
 }
 
 /* ---- what pid 1's memory watch reads ------------------------------------- */
@@ -1293,6 +1313,7 @@ void
 entrun_setup_mounts (entrun_mount_ctx_t *ctx)
 {
   const ent_profile_t *p = ctx->profile;
+  cleanup_free planned_t *plan = NULL;
 
   pool_profile = p;
   enter_staging ();
@@ -1301,13 +1322,19 @@ entrun_setup_mounts (entrun_mount_ctx_t *ctx)
    * writable as (implicit) grants. */
   if (p->fs.read_only || p->host_boundary)
     readonly_or_die (NEWROOT);
-  /* /sys, /proc and /dev before the grants: a host.fs.hide or tmpfs
-   * under them must land on the sandbox's own sysfs, procfs and /dev, not
-   * under them, where the command would see the path in plain view. */
+  /* /sys, /proc and /dev between the grants: after those that cover
+   * them (host.fs.rw=/ must not bring in the host's devpts, /proc and
+   * writable sysfs), before the others (a host.fs.hide or tmpfs under
+   * them must land on the sandbox's own sysfs, procfs and /dev, not under
+   * them, where the command would see the path in plain view). */
+  plan = plan_grants (p);
+  apply_grants (p, plan, true);
   setup_sys (p);
   setup_proc (p);
   setup_dev (p);
-  apply_grants (p);
+  apply_grants (p, plan, false);
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    free (plan[i].resolved);
   bind_resolv_conf (p);
   mask_paths (p);
   cover_sockets (p, ctx->sockets);

@@ -113,6 +113,14 @@ proc_grant_checks() {
 	sbx --ent host.fs.rw=/dev/net/tun -- true
 	is 125 "$RC" "host.fs.rw of a host device the sandbox's /dev lacks: exit 125"
 	like "$ERR" "/dev/net/tun" "... and the message names the path"
+	# A grant of / goes under the sandbox's own /dev, /proc and /sys, not
+	# over them: no host devtmpfs or devpts (the caller's other terminals),
+	# no host processes, no writable sysfs.
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	sbx --ent host.fs.rw=/ -- sh -c 'awk '\''$5 == "/dev" || $5 == "/proc" || $5 == "/sys" { print $5, $9 }'\'' /proc/self/mountinfo | tail -n 3 | sort | tr "\n" " "; ls /proc | grep -c "^[0-9]"; "$1" mkdir /sys/entrun-test' _ "$PROBE"
+	like "${OUT%%$'\n'*}" '^/dev tmpfs /proc proc /sys sysfs ' "host.fs.rw=/: /dev, /proc and /sys on top are the sandbox's own"
+	like "${OUT%%$'\n'*}" ' sysfs [1-5]$' "host.fs.rw=/: /proc lists the sandbox's few processes, not the host's"
+	has_line "$OUT" "mkdir: errno EROFS" "host.fs.rw=/: /sys stays read-only"
 }
 
 # A mount below a path is covered too: a tmpfs mounted on the host (in a
