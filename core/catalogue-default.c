@@ -140,6 +140,15 @@ security_memory_lock (ent_profile_t *p, void *data, ent_error_t **err)
   return 0;
 }
 
+/* The launcher checks it against the kernel (launcher/landlock.c). */
+static int
+security_landlock_required (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void)data, (void)err;
+  p->landlock_required = true;
+  return 0;
+}
+
 static int
 security_fs_read_only (ent_profile_t *p, void *data, ent_error_t **err)
 {
@@ -585,6 +594,8 @@ const ent_definition_t ent_default_definitions[] = {
       "uid 0 with all capabilities of the sandbox's user namespace; mount/unshare/ptrace allowed"),
   FLAG ("security.memory-lock", security_memory_lock,
         "CAP_IPC_LOCK and RLIMIT_MEMLOCK raised to its hard limit (mlock beyond the default)"),
+  FLAG ("security.landlock-required", security_landlock_required,
+        "refuse to run where the kernel cannot apply entrun's Landlock rules (ABI 6)"),
   FLAG ("security.fs-read-only", security_fs_read_only,
         "the working directory read-only too: only host.fs.rw/tmpfs/overlay and /tmp writable"),
   LEVEL ("host.devices.none", "host.devices", true, ORDER_OTHER_LEVEL, devices_none,

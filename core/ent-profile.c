@@ -461,6 +461,7 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
   if (memcmp (&a->ns, &b->ns, sizeof (a->ns)) != 0 || a->uid != b->uid || a->gid != b->gid
       || memcmp (a->caps, b->caps, sizeof (a->caps)) != 0 || a->no_new_privs != b->no_new_privs
       || a->new_session != b->new_session || a->clipboard != b->clipboard
+      || a->landlock_required != b->landlock_required
       || a->seccomp.enabled != b->seccomp.enabled
       || a->seccomp.default_errno != b->seccomp.default_errno
       || a->seccomp.unknown_errno != b->seccomp.unknown_errno || a->fs.dev != b->fs.dev

@@ -335,6 +335,10 @@ extern "C"
     /* Secret-looking variables of the caller's that the payload does not get
      * (ent_profile_scrub_env); NULL-terminated, sorted, names only. */
     char **env_removed;
+    /* security.landlock-required: the launcher refuses to run where the
+     * kernel cannot enforce its Landlock rules (last: appended for
+     * binary compatibility). */
+    bool landlock_required;
   } ent_profile_t;
 
   /* A new profile with nothing granted and nothing restricted: every

@@ -126,8 +126,8 @@ utf8_length (const unsigned char *s, size_t *bad)
  * to render would leave --explain --json unable to explain a sandbox that
  * runs fine.  The substitution loses the bytes, and JSON has no way to
  * carry them: the text rendering keeps them exactly. */
-static void
-put_json_string (FILE *f, const char *s)
+void
+ent_put_json_string (FILE *f, const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
 
@@ -360,7 +360,7 @@ json_strv (FILE *f, char *const *v)
   for (size_t i = 0; v && v[i]; i++)
     {
       fputs (i ? ", " : "", f);
-      put_json_string (f, v[i]);
+      ent_put_json_string (f, v[i]);
     }
   fputc (']', f);
 }
@@ -489,7 +489,7 @@ json_fs (FILE *f, const ent_fs_t *fs)
     {
       fprintf (f, "%s{\"kind\": \"%s\", \"path\": ", i ? ", " : "",
                mount_kind_names[fs->mounts[i].kind]);
-      put_json_string (f, fs->mounts[i].path);
+      ent_put_json_string (f, fs->mounts[i].path);
       fprintf (f, ", \"default\": %s}", fs->mounts[i].implicit ? "true" : "false");
     }
   fputs ("],\n    \"masked\": ", f);
@@ -536,7 +536,7 @@ json_network (FILE *f, const ent_network_t *n)
            ent_net_mode_name (n->mode), n->admin ? "true" : "false",
            n->host_loopback ? "true" : "false");
   if (n->proxy_url)
-    put_json_string (f, n->proxy_url);
+    ent_put_json_string (f, n->proxy_url);
   else
     fputs ("null", f);
   fputs (", \"publish\": [", f);
@@ -554,11 +554,11 @@ json_env (FILE *f, const ent_profile_t *p)
   for (size_t i = 0; i < p->n_env; i++)
     {
       fprintf (f, "%s{\"op\": \"%s\", \"name\": ", i ? ", " : "", env_op_names[p->env[i].op]);
-      put_json_string (f, p->env[i].name);
+      ent_put_json_string (f, p->env[i].name);
       if (p->env[i].value)
         {
           fputs (", \"value\": ", f);
-          put_json_string (f, p->env[i].value);
+          ent_put_json_string (f, p->env[i].value);
         }
       fputc ('}', f);
     }
@@ -639,7 +639,7 @@ json_opt_string (FILE *f, const char *key, const char *v, bool last)
 {
   fprintf (f, "  \"%s\": ", key);
   if (v)
-    put_json_string (f, v);
+    ent_put_json_string (f, v);
   else
     fputs ("null", f);
   fputs (last ? "\n" : ",\n", f);
@@ -665,9 +665,11 @@ json_profile (FILE *f, const ent_profile_t *p)
   json_id (f, "uid", p->uid);
   json_id (f, "gid", p->gid);
   json_caps (f, p);
-  fprintf (f, "  \"no_new_privs\": %s,\n  \"new_session\": %s,\n  \"clipboard\": %s,\n",
+  fprintf (f,
+           "  \"no_new_privs\": %s,\n  \"new_session\": %s,\n  \"clipboard\": %s,\n"
+           "  \"landlock_required\": %s,\n",
            p->no_new_privs ? "true" : "false", p->new_session ? "true" : "false",
-           p->clipboard ? "true" : "false");
+           p->clipboard ? "true" : "false", p->landlock_required ? "true" : "false");
   json_seccomp (f, p);
   json_fs (f, &p->fs);
   json_rlimits (f, p);
@@ -688,9 +690,9 @@ json_grants (FILE *f, const ent_manager_t *m)
     {
       const ent_entitlement_t *e = ent_manager_get (m, i);
       fputs (i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-      put_json_string (f, ent_entitlement_full_name (e));
+      ent_put_json_string (f, ent_entitlement_full_name (e));
       fputs (", \"source\": ", f);
-      put_json_string (f, ent_entitlement_source (e));
+      ent_put_json_string (f, ent_entitlement_source (e));
       fputc ('}', f);
     }
   fputs (n ? "\n  ],\n" : "],\n", f);
@@ -876,6 +878,8 @@ text_profile (FILE *f, const ent_profile_t *p)
            p->new_session ? "yes" : "no");
   fprintf (f, "terminal clipboard writes (OSC 52): %s\n",
            p->clipboard ? "passed on" : "dropped by the relay");
+  if (p->landlock_required)
+    fputs ("landlock required: yes (no run where the kernel cannot apply the rules)\n", f);
   text_seccomp (f, p);
   text_fs (f, p);
   for (int r = 0; r < ENT_RLIMIT_COUNT; r++)

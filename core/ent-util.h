@@ -21,6 +21,10 @@
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 
+/* @s as a JSON string, quoted (ent-render.c says how bytes that are not
+ * UTF-8 are written). */
+void ent_put_json_string (FILE *f, const char *s);
+
 static inline void
 ent_cleanup_freep (void *p)
 {

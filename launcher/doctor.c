@@ -19,6 +19,7 @@
 
 #include "cgroup.h"
 #include "doctor.h"
+#include "landlock.h"
 #include "util.h"
 
 enum level
@@ -140,20 +141,34 @@ check_slirp (void)
             "apt-get install libslirp0 (network.user needs it)");
 }
 
+/* Which of entrun's Landlock families this kernel can enforce. */
 static void
 check_landlock (void)
 {
   long abi = syscall (SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-  char detail[64];
+  char on[160] = "", off[160] = "", detail[400];
 
   if (abi < 0)
-    report (INFO, "landlock", errno == EOPNOTSUPP ? "disabled at boot" : "not in this kernel",
-            "not used by entrun yet");
-  else
     {
-      snprintf (detail, sizeof (detail), "ABI %ld available", abi);
-      report (INFO, "landlock", detail, "not used by entrun yet");
+      report (INFO, "landlock", errno == EOPNOTSUPP ? "disabled at boot" : "not in this kernel",
+              "no second wall; host.devices.view and security.landlock-required refuse to run");
+      return;
     }
+  for (int f = 0; f < ENTRUN_LL_N_FAMILIES; f++)
+    {
+      bool has = entrun_landlock_family_abi (f) <= abi;
+      char *list = has && f != ENTRUN_LL_UNIX ? on : off;
+      size_t len = strlen (list);
+      snprintf (list + len, sizeof (on) - len, "%s%s%s", len ? ", " : "",
+                entrun_landlock_family_name (f),
+                f == ENTRUN_LL_DEVICES && abi < 5  ? " (writes; ioctls need ABI 5)"
+                : f == ENTRUN_LL_UNIX && has ? " (offered, not used yet)"
+                                             : "");
+    }
+  snprintf (detail, sizeof (detail), "ABI %ld: %s%s%s%s", abi, on, *off ? " (not: " : "", off,
+            *off ? ")" : "");
+  report (abi >= 6 ? OK : INFO, "landlock", detail,
+          abi >= 6 ? NULL : "a newer kernel enforces more (security.landlock-required needs ABI 6)");
 }
 
 static void

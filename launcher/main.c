@@ -54,15 +54,34 @@ print_list (const ent_catalogue_t *cat)
     }
 }
 
+/* The profile (core's rendering), then what Landlock adds on this
+ * kernel: a block of text, or the JSON document's last member. */
 static int
 explain (const ent_manager_t *m, const ent_catalogue_t *cat, bool json)
 {
+  entrun_landlock_plan_t plan;
   ent_error_t *err = NULL;
-  char *out = NULL;
+  char *out = NULL, *end;
 
   if (ent_render (m, cat, json ? ENT_RENDER_JSON : ENT_RENDER_TEXT, &out, &err) < 0)
     die ("%s", ent_error_message (err));
-  fputs (out, stdout);
+  if (entrun_landlock_plan (ent_manager_profile (m), entrun_landlock_abi (), &plan) < 0)
+    die ("out of memory");
+  if (json && (end = strrchr (out, '}')) != NULL)
+    {
+      while (end > out && end[-1] == '\n')
+        end--;
+      fwrite (out, 1, (size_t)(end - out), stdout);
+      fputs (",\n  \"landlock\": ", stdout);
+      entrun_landlock_render (&plan, true, stdout);
+      fputs ("\n}\n", stdout);
+    }
+  else
+    {
+      fputs (out, stdout);
+      entrun_landlock_render (&plan, false, stdout);
+    }
+  entrun_landlock_plan_clear (&plan);
   free (out);
   return fflush (stdout) == 0 ? 0 : ENTRUN_EXIT_ERROR;
 }

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -45,6 +46,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "netsetup.h"
 #include "sandbox.h"
 #include "util.h"
@@ -257,6 +259,31 @@ drop_all_caps (void)
     helper_fail ("network helper: %s: %s", step, strerror (-ret));
 }
 
+/* The second wall behind its mount namespace and its seccomp filter
+ * (launcher/landlock.c): no file but the two it reads, TCP binds only to
+ * the published ports, and under network.proxy TCP connects only to the
+ * proxy's port (under network.user the NAT connects anywhere: that is the
+ * level). */
+static void
+confine_landlock (const netsetup_config_t *c)
+{
+  static const char *const files[] = { "/etc/resolv.conf", "/dev/urandom", NULL };
+  const struct sockaddr_in *in4 = (const struct sockaddr_in *)&c->proxy;
+  const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&c->proxy;
+  uint16_t ports[NETSETUP_PUBLISH_MAX], proxy = 0;
+  const char *step = "Landlock";
+  size_t n = 0;
+  int ret;
+
+  for (uint32_t i = 0; i < c->n_publish && n < N_ELEMENTS (ports); i++)
+    if (!c->publish[i].udp)
+      ports[n++] = c->publish[i].host_port;
+  if (c->mode == ENT_NET_PROXY)
+    proxy = ntohs (c->proxy.ss_family == AF_INET6 ? in6->sin6_port : in4->sin_port);
+  if ((ret = entrun_landlock_helper (files, ports, n, proxy, &step)) < 0)
+    helper_fail ("network helper: %s: %s", step, strerror (-ret));
+}
+
 static void
 confine (const netsetup_config_t *c)
 {
@@ -267,6 +294,7 @@ confine (const netsetup_config_t *c)
   drop_all_caps ();
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     helper_fail ("network helper: no_new_privs: %s", strerror (errno));
+  confine_landlock (c);
   confine_syscalls (false);
 }
 

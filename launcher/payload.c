@@ -237,11 +237,12 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
   if (p->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     die_errno ("prctl(PR_SET_NO_NEW_PRIVS)");
   verbose ("payload: capabilities and no_new_privs set");
-  if (p->fs.dev == ENT_DEV_HOST_RO && (ret = entrun_landlock_devices_read_only (&step)) < 0)
+  if ((ret = entrun_landlock_apply (&sb->landlock, sb->keep_fds, sb->n_keep_fds, &step)) < 0)
     {
       errno = -ret;
       die_errno ("%s", step);
     }
+  verbose ("payload: Landlock applied");
   if (sb->net_sock >= 0)
     {
       await_network (sb->net_sock);

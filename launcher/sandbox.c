@@ -992,6 +992,20 @@ final_status (const supervisor_t *sup, end_t end, int wstatus, const ent_profile
     }
 }
 
+/* The payload's Landlock rules, planned here where a refusal still stops
+ * everything (security.landlock-required on a kernel without them). */
+static void
+check_landlock (const ent_profile_t *p, entrun_landlock_plan_t *plan)
+{
+  const char *why;
+  char buf[256];
+
+  if (entrun_landlock_plan (p, entrun_landlock_abi (), plan) < 0)
+    die ("out of memory");
+  if ((why = entrun_landlock_refusal (p, plan, buf, sizeof (buf))) != NULL)
+    die ("%s", why);
+}
+
 int
 entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files)
 {
@@ -1014,6 +1028,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   int wstatus, ret;
 
   check_keep_fds (cli);
+  check_landlock (p, &sb.landlock);
   sb.net_sock = -1;
   /* First: the helper sets itself up while entrun scans the host. */
   if (netsetup_needs_engine (p))
@@ -1122,6 +1137,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   verbose ("sandbox finished: %s %d", WIFSIGNALED (wstatus) ? "signal" : "status",
            WIFSIGNALED (wstatus) ? WTERMSIG (wstatus) : WEXITSTATUS (wstatus));
   entrun_filter_clear (&sb.filter);
+  entrun_landlock_plan_clear (&sb.landlock);
   ent_strv_free (sb.protect);
   ent_strv_free (sb.sockets);
   ent_strv_free (sb.git);

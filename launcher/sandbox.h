@@ -6,8 +6,8 @@
  *     +-- pid 1 of the sandbox, always in its own PID namespace (mounts,
  *           |   hostname, lo; then non-dumpable, no capability,
  *           |   no_new_privs, its own filter; reaps, forwards, reports)
- *           +-- payload (rlimits, env, fds, caps, no_new_privs, seccomp,
- *                        execve)
+ *           +-- payload (rlimits, env, fds, caps, no_new_privs, Landlock,
+ *                        seccomp, execve)
  */
 #ifndef ENTRUN_SANDBOX_H
 #define ENTRUN_SANDBOX_H
@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "entitlement.h"
 #include "filter.h"
+#include "landlock.h"
 
 /* argv[0] of the network helper, entrun's own binary started again (see
  * launcher/nethelper.c), and of the terminal relay (launcher/relay.c). */
@@ -33,6 +34,7 @@ typedef struct entrun_sandbox
   const int *keep_fds;
   size_t n_keep_fds;
   entrun_filter_t filter;
+  entrun_landlock_plan_t landlock; /* the payload's Landlock rules */
   char **protect;     /* read-only inside: see entrun_mount_ctx_t */
   char **git;         /* git hooks and config, read-only inside */
   char **sockets;     /* the host's bound unix sockets, covered inside */

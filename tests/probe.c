@@ -16,9 +16,13 @@
  *                  than 0-2 are open ("fds: ok" otherwise)
  *   exit N         prints nothing, exits with status N
  *   signal N       prints nothing, dies by signal N
+ *   tcp-self-connect  "tcp-self-connect: listen: errno NAME" (exit 1)
+ *                  when it could not even listen: the errno line is the
+ *                  connect's
  * DETAIL is only printed by read (byte count), pids (count), uid
- * ("UID GID"), hostname (NAME), swap (how many swaps) and tty-state
- * ("ldisc N excl N [nonblock N]").
+ * ("UID GID"), hostname (NAME), swap (how many swaps), tty-state
+ * ("ldisc N excl N [nonblock N]"), kill-child ("killed") and
+ * landlock-abi (the version).
  *
  * A seccomp filter that kills rather than fails the call (SIGSYS, e.g.
  * libseccomp's default action for an architecture the filter does not
@@ -113,6 +117,9 @@
 #ifndef SYS_mount_setattr
 # define SYS_mount_setattr 442
 #endif
+#ifndef SYS_landlock_create_ruleset
+# define SYS_landlock_create_ruleset 444
+#endif
 #ifndef RENAME_EXCHANGE
 # define RENAME_EXCHANGE (1 << 1)
 #endif
@@ -147,6 +154,8 @@ struct probe_ctx
 };
 
 typedef int (*probe_fn) (struct probe_ctx *ctx);
+
+static void print_errno (const char *name, int err);
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -1461,6 +1470,98 @@ probe_setuid_0 (struct probe_ctx *ctx UNUSED)
   return check (syscall (SYS_setuid, 0L));
 }
 
+/* kill PID SIG: kill(2), SIG 0 to ask without sending.  PID may be
+   negative (a process group, -1 for every process we may signal).  */
+static int
+probe_kill (struct probe_ctx *ctx)
+{
+  long pid, sig;
+
+  if (arg_long (ctx, 0, -(1L << 22), 1L << 22, 0, &pid) < 0
+      || arg_long (ctx, 1, 0, 64, 0, &sig) < 0)
+    return PROBE_USAGE;
+  return check (syscall (SYS_kill, pid, sig));
+}
+
+/* pidfd-signal PID SIG: pidfd_open(PID), then pidfd_send_signal(SIG).  */
+static int
+probe_pidfd_signal (struct probe_ctx *ctx)
+{
+  long pid, sig, fd;
+  int err;
+
+  if (arg_long (ctx, 0, 1, 1L << 22, 0, &pid) < 0
+      || arg_long (ctx, 1, 0, 64, 0, &sig) < 0)
+    return PROBE_USAGE;
+  fd = syscall (SYS_pidfd_open, pid, 0L);
+  if (fd < 0)
+    return errno;
+  err = check (syscall (SYS_pidfd_send_signal, fd, sig, 0L, 0L));
+  close ((int) fd);
+  return err;
+}
+
+/* procfd-signal PID SIG: pidfd_send_signal(SIG) through a descriptor of
+   the directory /proc/PID (a pidfd, to the kernel).  */
+static int
+probe_procfd_signal (struct probe_ctx *ctx)
+{
+  char path[64];
+  long pid, sig;
+  int fd, err;
+
+  if (arg_long (ctx, 0, 1, 1L << 22, 0, &pid) < 0
+      || arg_long (ctx, 1, 0, 64, 0, &sig) < 0)
+    return PROBE_USAGE;
+  snprintf (path, sizeof path, "/proc/%ld", pid);
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return errno;
+  err = check (syscall (SYS_pidfd_send_signal, (long) fd, sig, 0L, 0L));
+  close (fd);
+  return err;
+}
+
+/* kill-child: SIGKILL a child of ours (which would otherwise sleep 10 s);
+   "ok killed" when it died of it.  */
+static int
+probe_kill_child (struct probe_ctx *ctx)
+{
+  pid_t pid = fork ();
+  int status, err;
+
+  if (pid < 0)
+    return errno;
+  if (pid == 0)
+    {
+      sleep (10);
+      _exit (0);
+    }
+  err = check (syscall (SYS_kill, (long) pid, (long) SIGKILL));
+  if (err != 0)
+    kill (pid, SIGKILL);
+  if (waitpid (pid, &status, 0) < 0)
+    return err != 0 ? err : errno;
+  if (err == 0)
+    snprintf (ctx->detail, sizeof ctx->detail, "%s",
+              WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL ? "killed"
+                                                                   : "not-killed");
+  return err;
+}
+
+/* landlock-abi: the kernel's Landlock ABI version, "ok N" (EOPNOTSUPP:
+   built in but disabled at boot; ENOSYS: not built in).  */
+static int
+probe_landlock_abi (struct probe_ctx *ctx)
+{
+  long abi = syscall (SYS_landlock_create_ruleset, NULL, 0L, 1L /* VERSION */);
+
+  if (abi < 0)
+    return errno;
+  snprintf (ctx->detail, sizeof ctx->detail, "%ld", abi);
+  return 0;
+}
+
 /* ---- files ------------------------------------------------------------- */
 
 static int
@@ -1535,6 +1636,35 @@ probe_rename (struct probe_ctx *ctx)
 {
   return check (syscall (SYS_renameat, (long) AT_FDCWD, ctx->args[0],
                          (long) AT_FDCWD, ctx->args[1]));
+}
+
+static int
+probe_unlink (struct probe_ctx *ctx)
+{
+  return check (syscall (SYS_unlinkat, (long) AT_FDCWD, ctx->args[0], 0L));
+}
+
+/* symlink TARGET LINK: make LINK, a symbolic link to TARGET.  */
+static int
+probe_symlink (struct probe_ctx *ctx)
+{
+  return check (syscall (SYS_symlinkat, ctx->args[0], (long) AT_FDCWD,
+                         ctx->args[1]));
+}
+
+/* link FROM TO: a hard link.  */
+static int
+probe_link (struct probe_ctx *ctx)
+{
+  return check (syscall (SYS_linkat, (long) AT_FDCWD, ctx->args[0],
+                         (long) AT_FDCWD, ctx->args[1], 0L));
+}
+
+/* truncate FILE: truncate(2) to 0 bytes, by name (no open).  */
+static int
+probe_truncate (struct probe_ctx *ctx)
+{
+  return check (syscall (SYS_truncate, ctx->args[0], 0L));
 }
 
 /* Swap A and B (a directory and a symbolic link, say) with
@@ -1826,6 +1956,41 @@ probe_tcp_listen (struct probe_ctx *ctx)
   return tcp_bind (INADDR_LOOPBACK, port, true);
 }
 
+/* tcp-self-connect PORT: listen on 127.0.0.1:PORT, then connect to it:
+   the errno line is the connect's (see the top for a failed listen).  */
+static int
+probe_tcp_self_connect (struct probe_ctx *ctx)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  struct addrinfo ai = { .ai_family = AF_INET, .ai_addr = (struct sockaddr *) &sin,
+                         .ai_addrlen = sizeof sin };
+  long port, lfd;
+  int err;
+
+  if (arg_long (ctx, 0, 1, 65535, 0, &port) < 0)
+    return PROBE_USAGE;
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  sin.sin_port = htons ((uint16_t) port);
+  lfd = syscall (SYS_socket, (long) AF_INET, (long) (SOCK_STREAM | SOCK_CLOEXEC), 0L);
+  if (lfd < 0)
+    err = errno;
+  else if ((err = check (syscall (SYS_bind, lfd, &sin, (long) sizeof sin))) == 0)
+    err = check (syscall (SYS_listen, lfd, 1L));
+  if (err != 0)
+    {
+      if (lfd >= 0)
+        close ((int) lfd);
+      char what[64];
+
+      snprintf (what, sizeof what, "%s: listen", ctx->name);
+      print_errno (what, err);
+      return PROBE_PRINTED_FAIL;
+    }
+  err = tcp_connect (&ai);
+  close ((int) lfd);
+  return err;
+}
+
 /* Port 80 needs CAP_NET_BIND_SERVICE (unless ip_unprivileged_port_start
    says otherwise): network.admin grants it, nothing else does.  */
 static int
@@ -2083,6 +2248,11 @@ static const struct probe probes[] = {
   { "supervisor", NOARGS, probe_supervisor },
   { "kill-parent", 1, 1, "SIG", probe_kill_parent },
   { "signal-pid", 1, 1, "PID", probe_signal_pid },
+  { "kill", 2, 2, "PID SIG", probe_kill },
+  { "pidfd-signal", 2, 2, "PID SIG", probe_pidfd_signal },
+  { "procfd-signal", 2, 2, "PID SIG", probe_procfd_signal },
+  { "kill-child", NOARGS, probe_kill_child },
+  { "landlock-abi", NOARGS, probe_landlock_abi },
   { "fork-bomb", 1, 2, "SECS [TAG]", probe_fork_bomb },
   { "userfaultfd", NOARGS, probe_userfaultfd },
   { "io-uring", NOARGS, probe_io_uring },
@@ -2119,6 +2289,10 @@ static const struct probe probes[] = {
   { "open-write", 1, 1, "FILE", probe_open_write },
   { "open-trunc", 1, 1, "FILE", probe_open_trunc },
   { "rename", 2, 2, "FROM TO", probe_rename },
+  { "unlink", 1, 1, "FILE", probe_unlink },
+  { "symlink", 2, 2, "TARGET LINK", probe_symlink },
+  { "link", 2, 2, "FROM TO", probe_link },
+  { "truncate", 1, 1, "FILE", probe_truncate },
   { "swap", 3, 3, "A B SECS", probe_swap },
   { "sleep", 1, 1, "SECS", probe_sleep },
   { "exit", 1, 1, "N", probe_exit },
@@ -2129,6 +2303,7 @@ static const struct probe probes[] = {
   { "unix-connect", 1, 1, "PATH", probe_unix_connect },
   { "unix-abstract", 1, 1, "NAME", probe_unix_abstract },
   { "tcp-listen", 1, 1, "PORT", probe_tcp_listen },
+  { "tcp-self-connect", 1, 1, "PORT", probe_tcp_self_connect },
   { "bind-low", NOARGS, probe_bind_low },
   { "raw-socket", NOARGS, probe_raw_socket },
   { "syscall", 1, 7, "NR [ARG...]", probe_syscall },

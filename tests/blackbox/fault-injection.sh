@@ -145,7 +145,8 @@ step_words() {
 	pipe2) WORDS="pipe" ;;
 	socket | setsockopt | bind | getsockname | connect | listen | sendmsg | recvmsg) WORDS="network" ;;
 	ioctl) WORDS="tap0|bringing lo up" ;;
-	fcntl) WORDS="--keep-fd|network helper: its descriptors" ;;
+	# Landlock's rules (launcher/landlock.c) name the path they were for.
+	fcntl) WORDS="--keep-fd|network helper: its descriptors|Landlock: the rule for /proc/self/fd/" ;;
 	mkdir)
 		case "$label" in
 		/tmp/newroot | /tmp/oldroot) WORDS="staging" ;;
@@ -155,7 +156,7 @@ step_words() {
 		;;
 	open | openat | access | stat | lstat | statvfs | symlink | mknod)
 		WORDS="$label|$path|${label//_/ }" ;; # the shim's labels spell spaces as _
-	fstat) WORDS="host.fs." ;;
+	fstat) WORDS="host.fs.|Landlock: the rule for /" ;;
 	read | write | close)
 		case "$path" in
 		pipe) WORDS="sandbox" ;;

@@ -262,6 +262,12 @@ exp_fs_read_only (ent_profile_t *p)
 }
 
 static void
+exp_landlock_required (ent_profile_t *p)
+{
+  p->landlock_required = true;
+}
+
+static void
 exp_devices_none (ent_profile_t *p)
 {
   p->fs.dev = ENT_DEV_MINIMAL;
@@ -523,13 +529,15 @@ static const struct entry_case
     "security.confined", { NULL }, NULL, true, exp_confined },
   { "security.fs-read-only", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
     "security.fs-read-only", { NULL }, NULL, false, exp_fs_read_only },
+  { "security.landlock-required", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
+    "security.landlock-required", { NULL }, NULL, false, exp_landlock_required },
   { "security.memory-lock", ENT_TYPE_VOID, NULL, false, false, ENT_ORDER_FLAG,
     "security.memory-lock", { "security.confined" }, NULL, false, exp_memory_lock },
   { "security.view", ENT_TYPE_VOID, "security", false, false, ORDER_SECURITY, "security.view",
     { NULL }, "security.confined", false, exp_view },
 };
 
-#define CATALOGUE_SIZE 33
+#define CATALOGUE_SIZE 34
 
 START_TEST (catalogue_count)
 {

@@ -1,0 +1,326 @@
+/* Unit tests of launcher/landlock.c's plan: a resolved profile and a
+ * Landlock ABI in, a ruleset description out, with no system call, so
+ * every ABI from none to newer than this kernel's is tried here (the
+ * black-box tests, tests/blackbox/landlock.sh, try this kernel's from
+ * inside). */
+#include <check.h>
+#include <linux/landlock.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entitlement.h"
+#include "json-check.h"
+#include "landlock.h"
+
+#define FS_REFER (1ULL << 13)
+#define FS_TRUNCATE (1ULL << 14)
+#define FS_IOCTL_DEV (1ULL << 15)
+#define FS_NODE (LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
+#define NET_CONNECT (1ULL << 1)
+#define LL_MAX_ABI 9
+
+static ent_catalogue_t *cat;
+
+#define GRANTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* The profile entrun resolves for @grants in /srv/proj, home /srv. */
+static ent_manager_t *
+manager (const char *const *grants)
+{
+  ent_error_t *err = NULL;
+  ent_profile_t *base = ent_profile_new ();
+  ent_manager_t *m;
+
+  ck_assert_ptr_nonnull (base);
+  base->host_boundary = true;
+  ck_assert_int_eq (ent_profile_set_string (&base->cwd, "/srv/proj"), 0);
+  ck_assert_int_eq (ent_profile_set_string (&base->home, "/srv"), 0);
+  m = ent_manager_new (base, cat);
+  ck_assert_ptr_nonnull (m);
+  for (; grants && *grants; grants++)
+    ck_assert_msg (ent_manager_add_request (m, cat, *grants, "test", ENT_PRECEDENCE_CLI, &err)
+                       == 0,
+                   "%s: %s", *grants, ent_error_message (err));
+  return m;
+}
+
+static ent_manager_t *m;
+static entrun_landlock_plan_t plan;
+
+static void
+plan_for (const char *const *grants, int abi)
+{
+  if (m)
+    ent_manager_free (m);
+  entrun_landlock_plan_clear (&plan);
+  m = manager (grants);
+  ck_assert_int_eq (entrun_landlock_plan (ent_manager_profile (m), abi, &plan), 0);
+}
+
+static void
+teardown (void)
+{
+  entrun_landlock_plan_clear (&plan);
+  if (m)
+    ent_manager_free (m);
+  m = NULL;
+}
+
+/* The rights of the rules on @path, 0 without one. */
+static uint64_t
+rule (const char *path)
+{
+  uint64_t a = 0;
+
+  for (size_t i = 0; i < plan.n_paths; i++)
+    if (strcmp (plan.paths[i].path, path) == 0)
+      a |= plan.paths[i].access;
+  return a;
+}
+
+/* The rights @path gets from every rule on it or above it: Landlock
+ * grants the union along the path. */
+static uint64_t
+rights_at (const char *path)
+{
+  uint64_t a = 0;
+
+  for (size_t i = 0; i < plan.n_paths; i++)
+    {
+      const char *r = plan.paths[i].path;
+      size_t n = strlen (r);
+      if (strcmp (r, "/") == 0 || (strncmp (path, r, n) == 0 && (path[n] == '/' || !path[n])))
+        a |= plan.paths[i].access;
+    }
+  return a;
+}
+
+START_TEST (default_profile_writes_only_where_mounts_do)
+{
+  plan_for (NULL, 7);
+  ck_assert_uint_eq (plan.handled_fs, 0xffff);
+  ck_assert_uint_eq (rule ("/"), LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE
+                                     | LANDLOCK_ACCESS_FS_READ_DIR);
+  ck_assert (rule ("/srv/proj") & LANDLOCK_ACCESS_FS_MAKE_REG);
+  ck_assert (rule ("/srv/proj") & FS_REFER);
+  ck_assert (rule ("/tmp") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+  /* Nothing else of the host: the home, /usr, /etc. */
+  ck_assert (!(rights_at ("/srv/.bashrc") & LANDLOCK_ACCESS_FS_WRITE_FILE));
+  ck_assert (!(rights_at ("/usr/bin/sh") & LANDLOCK_ACCESS_FS_WRITE_FILE));
+  ck_assert (!(rights_at ("/srv/other") & LANDLOCK_ACCESS_FS_MAKE_REG));
+  /* No device node is made, ever. */
+  for (size_t i = 0; i < plan.n_paths; i++)
+    ck_assert (!(plan.paths[i].access
+                 & (LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK)));
+  /* entrun's own /dev, which holds only harmless nodes: one rule, for
+   * writes and ioctls, not for new files. */
+  ck_assert_uint_eq (rule ("/dev"), FS_NODE);
+  ck_assert_uint_eq (rights_at ("/dev/pts/0") & ~rule ("/"), FS_NODE);
+  ck_assert (rule ("/dev/shm") & LANDLOCK_ACCESS_FS_MAKE_REG);
+  /* The host's /dev (host.devices.view): the harmless nodes only. */
+  plan_for (GRANTS ("host.devices.view"), 7);
+  ck_assert_uint_eq (rule ("/dev"), 0);
+  ck_assert_uint_eq (rule ("/dev/null"), FS_NODE);
+  ck_assert_uint_eq (rule ("/dev/pts"), FS_NODE);
+  ck_assert_uint_eq (rights_at ("/dev/sda"), rule ("/"));
+  ck_assert_uint_eq (rights_at ("/dev/net/tun"), rule ("/"));
+  plan_for (NULL, 7);
+  ck_assert (!(rule ("/proc") & LANDLOCK_ACCESS_FS_MAKE_REG));
+  ck_assert_uint_eq (rule ("/sys"), 0);
+  ck_assert (plan.fd_rules);
+  ck_assert_uint_eq (plan.handled_net, 0);
+  ck_assert_uint_eq (plan.scoped, 3);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_FILES], ENTRUN_LL_ON);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_NETWORK], ENTRUN_LL_OFF_LEVEL);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_UNIX], ENTRUN_LL_OFF_KERNEL);
+  ck_assert_ptr_nonnull (strstr (plan.detail[ENTRUN_LL_FILES], "/srv/proj"));
+}
+END_TEST
+
+/* Each ABI from none to past this kernel's: nothing handled that the
+ * kernel would refuse, each family off below its ABI, on from it. */
+START_TEST (every_abi_gets_what_it_knows)
+{
+  static const int from[ENTRUN_LL_N_FAMILIES]
+      = { [ENTRUN_LL_FILES] = 1,    [ENTRUN_LL_DEVICES] = 1, [ENTRUN_LL_NETWORK] = 4,
+          [ENTRUN_LL_ABSTRACT] = 6, [ENTRUN_LL_SIGNALS] = 6, [ENTRUN_LL_UNIX] = 9 };
+  int abi = _i;
+
+  plan_for (GRANTS ("network.proxy=http://127.0.0.1:8080"), abi);
+  ck_assert_uint_eq (plan.handled_fs & FS_REFER, abi >= 2 ? FS_REFER : 0);
+  ck_assert_uint_eq (plan.handled_fs & FS_TRUNCATE, abi >= 3 ? FS_TRUNCATE : 0);
+  ck_assert_uint_eq (plan.handled_fs & FS_IOCTL_DEV, abi >= 5 ? FS_IOCTL_DEV : 0);
+  ck_assert_uint_eq (plan.handled_fs >> 16, 0);
+  ck_assert_uint_eq (plan.handled_fs != 0, abi >= 1);
+  ck_assert_uint_eq (plan.handled_net, abi >= 4 ? NET_CONNECT : 0);
+  ck_assert_uint_eq (plan.n_ports, abi >= 4);
+  ck_assert_uint_eq (plan.scoped, abi >= 6 ? 3 : 0);
+  for (size_t i = 0; i < plan.n_paths; i++)
+    ck_assert_msg ((plan.paths[i].access & ~plan.handled_fs) == 0, "%s at ABI %d",
+                   plan.paths[i].path, abi);
+  for (int f = 0; f < ENTRUN_LL_N_FAMILIES; f++)
+    {
+      ck_assert_int_eq (entrun_landlock_family_abi (f), from[f]);
+      if (abi < from[f])
+        ck_assert_int_eq (plan.state[f], ENTRUN_LL_OFF_KERNEL);
+      else if (f != ENTRUN_LL_UNIX)
+        ck_assert_msg (plan.state[f] == ENTRUN_LL_ON, "%s at ABI %d",
+                       entrun_landlock_family_name (f), abi);
+      ck_assert (plan.detail[f][0] != '\0');
+    }
+}
+END_TEST
+
+START_TEST (proxy_connects_only_to_the_relay)
+{
+  plan_for (GRANTS ("network.proxy=http://127.0.0.1:8080"), 7);
+  ck_assert_uint_eq (plan.handled_net, NET_CONNECT);
+  ck_assert_uint_eq (plan.n_ports, 1);
+  ck_assert_uint_eq (plan.ports[0].port, 3128);
+  ck_assert_uint_eq (plan.ports[0].access, NET_CONNECT);
+  plan_for (GRANTS ("network.user"), 7);
+  ck_assert_uint_eq (plan.handled_net, 0);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_NETWORK], ENTRUN_LL_OFF_LEVEL);
+  plan_for (GRANTS ("network.host"), 7);
+  ck_assert_uint_eq (plan.scoped, 3);
+  ck_assert_ptr_nonnull (strstr (plan.detail[ENTRUN_LL_ABSTRACT], "host"));
+}
+END_TEST
+
+/* security.admin may mount, which a domain handling file access forbids:
+ * no file rule then, but host.devices.view's device rules alone. */
+START_TEST (admin_keeps_mount_and_view_keeps_devices)
+{
+  plan_for (GRANTS ("security.admin"), 7);
+  ck_assert_uint_eq (plan.handled_fs, 0);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_FILES], ENTRUN_LL_OFF_LEVEL);
+  ck_assert_uint_eq (plan.scoped, 3);
+  plan_for (GRANTS ("security.admin", "host.devices.view"), 7);
+  ck_assert_uint_eq (plan.handled_fs, FS_NODE);
+  ck_assert_uint_eq (rule (ENTRUN_LL_ROOT_BUT_DEV), FS_NODE);
+  ck_assert_uint_eq (rule ("/"), 0);
+  ck_assert_uint_eq (rule ("/dev/null"), FS_NODE);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_DEVICES], ENTRUN_LL_ON);
+}
+END_TEST
+
+/* host.fs.rw=/ must not hand /dev's nodes back through a rule on "/". */
+START_TEST (rw_root_leaves_devices_alone)
+{
+  plan_for (GRANTS ("host.fs.rw=/", "host.devices.view"), 7);
+  ck_assert_uint_eq (rights_at ("/dev/net/tun") & FS_NODE, 0);
+  ck_assert (rule ("/") & LANDLOCK_ACCESS_FS_MAKE_REG);
+  ck_assert_uint_eq (rule (ENTRUN_LL_ROOT_BUT_DEV), FS_NODE);
+  plan_for (GRANTS ("host.devices.admin"), 7);
+  ck_assert (rule ("/dev") & FS_IOCTL_DEV);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_DEVICES], ENTRUN_LL_OFF_LEVEL);
+}
+END_TEST
+
+/* The host's /proc (host.processes.view) gets no write rule: its files
+ * are the host's processes'. */
+START_TEST (host_proc_stays_read_only)
+{
+  plan_for (NULL, 7);
+  ck_assert (rule ("/proc") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+  plan_for (GRANTS ("host.processes.view"), 7);
+  ck_assert_uint_eq (rights_at ("/proc/1/oom_score_adj") & LANDLOCK_ACCESS_FS_WRITE_FILE, 0);
+}
+END_TEST
+
+START_TEST (fs_read_only_leaves_the_cwd_read_only)
+{
+  plan_for (GRANTS ("security.fs-read-only", "host.fs.rw=/srv/out", "host.fs.ro=/srv/ro"), 7);
+  ck_assert_uint_eq (rights_at ("/srv/proj/f") & LANDLOCK_ACCESS_FS_WRITE_FILE, 0);
+  ck_assert (rights_at ("/srv/out/f") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+  ck_assert_uint_eq (rights_at ("/srv/ro/f") & LANDLOCK_ACCESS_FS_WRITE_FILE, 0);
+  ck_assert (rights_at ("/tmp/f") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+}
+END_TEST
+
+START_TEST (refusals)
+{
+  char buf[256];
+  const char *why;
+
+  plan_for (GRANTS ("security.landlock-required"), 5);
+  why = entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf));
+  ck_assert_ptr_nonnull (why);
+  ck_assert_ptr_nonnull (strstr (why, "security.landlock-required"));
+  ck_assert_ptr_nonnull (strstr (why, "ABI 5"));
+  plan_for (GRANTS ("security.landlock-required"), 0);
+  ck_assert_ptr_nonnull (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  plan_for (GRANTS ("security.landlock-required"), 6);
+  ck_assert_ptr_null (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  plan_for (GRANTS ("security.landlock-required", "security.admin"), 7);
+  why = entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf));
+  ck_assert_ptr_nonnull (why);
+  ck_assert_ptr_nonnull (strstr (why, "mount"));
+  plan_for (GRANTS ("host.devices.view"), 0);
+  why = entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf));
+  ck_assert_ptr_nonnull (why);
+  ck_assert_ptr_nonnull (strstr (why, "host.devices.view"));
+  plan_for (NULL, 0);
+  ck_assert_ptr_null (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+}
+END_TEST
+
+/* --explain: one line per family (text), valid JSON with the same. */
+START_TEST (render_text_and_json)
+{
+  char *text = NULL;
+  size_t len = 0, bad = 0;
+  FILE *f;
+  int abi = _i;
+
+  plan_for (GRANTS ("host.fs.rw=/srv/a\"b\\c"), abi);
+  f = open_memstream (&text, &len);
+  entrun_landlock_render (&plan, false, f);
+  fclose (f);
+  ck_assert (strncmp (text, abi ? "landlock: ABI " : "landlock: not available", 14) == 0);
+  for (int i = 0; i < ENTRUN_LL_N_FAMILIES; i++)
+    {
+      char want[64];
+      snprintf (want, sizeof (want), "\n  %-17s %-3s ", entrun_landlock_family_name (i),
+                plan.state[i] == ENTRUN_LL_ON ? "on" : "off");
+      ck_assert_msg (strstr (text, want) != NULL, "%s in:\n%s", want, text);
+    }
+  free (text);
+  f = open_memstream (&text, &len);
+  entrun_landlock_render (&plan, true, f);
+  fclose (f);
+  ck_assert_msg (json_check (text, len, &bad), "bad at %zu: %s", bad, text);
+  ck_assert_ptr_nonnull (strstr (text, "\"unix-connect\": {\"active\": false"));
+  free (text);
+}
+END_TEST
+
+int
+main (void)
+{
+  Suite *s = suite_create ("landlock");
+  TCase *tc = tcase_create ("plan");
+  SRunner *sr;
+  int failed;
+
+  cat = ent_catalogue_new_default ();
+  tcase_add_checked_fixture (tc, NULL, teardown);
+  tcase_add_test (tc, default_profile_writes_only_where_mounts_do);
+  tcase_add_loop_test (tc, every_abi_gets_what_it_knows, 0, LL_MAX_ABI + 2);
+  tcase_add_test (tc, proxy_connects_only_to_the_relay);
+  tcase_add_test (tc, admin_keeps_mount_and_view_keeps_devices);
+  tcase_add_test (tc, rw_root_leaves_devices_alone);
+  tcase_add_test (tc, host_proc_stays_read_only);
+  tcase_add_test (tc, fs_read_only_leaves_the_cwd_read_only);
+  tcase_add_test (tc, refusals);
+  tcase_add_loop_test (tc, render_text_and_json, 0, LL_MAX_ABI + 1);
+  suite_add_tcase (s, tc);
+  sr = srunner_create (s);
+  srunner_set_tap (sr, "-");
+  srunner_run_all (sr, CK_SILENT);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  ent_catalogue_free (cat);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
