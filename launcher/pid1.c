@@ -323,9 +323,13 @@ poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
 }
 
 /* A signal for the payload, from outside the sandbox (entrun, or the
- * user): @from is its sender's pid in our namespace, 0 for one outside.
- * A process of the sandbox cannot have pid 1 signal for it; nor does pid
- * 1 forward what it sent itself, below.
+ * user): @from is its sender's pid in our namespace, 0 for one outside,
+ * and @code says it came from kill(2) or tgkill(2), the calls whose
+ * sender the kernel fills in itself.  A process of the sandbox cannot have
+ * pid 1 signal for it: not with its own pid, not with a siginfo it wrote
+ * (rt_sigqueueinfo: SI_QUEUE, any pid it likes), not through the kernel
+ * (F_SETOWN's SIGIO: a pid of 0 too).  Nor does pid 1 forward what it sent
+ * itself, below.
  *
  * SIGINT, SIGQUIT, SIGTERM, SIGHUP and SIGWINCH reach the payload's whole
  * process group, as a terminal's ^C reaches a whole foreground job: make
@@ -343,11 +347,11 @@ poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
  * the whole sandbox to stop, reach the payload too (a shell, whose jobs
  * are elsewhere). */
 static void
-forward_signal (entrun_sandbox_t *sb, pid_t payload, int sig, pid_t from)
+forward_signal (entrun_sandbox_t *sb, pid_t payload, int sig, pid_t from, int code)
 {
   pid_t fg;
 
-  if (from != 0)
+  if (from != 0 || (code != SI_USER && code != SI_TKILL))
     return;
   if (sig == SIGUSR1 || sig == SIGUSR2)
     kill (payload, sig);
@@ -406,7 +410,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
       if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
         continue;
       if (si.ssi_signo != SIGCHLD)
-        forward_signal (sb, payload, (int)si.ssi_signo, (pid_t)si.ssi_pid);
+        forward_signal (sb, payload, (int)si.ssi_signo, (pid_t)si.ssi_pid, si.ssi_code);
     }
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace

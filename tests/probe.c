@@ -1522,6 +1522,25 @@ probe_procfd_signal (struct probe_ctx *ctx)
   return err;
 }
 
+/* sigqueue-forged PID SIG: rt_sigqueueinfo(SIG) with a siginfo that
+   claims a sender of pid 0 (one outside our PID namespace).  */
+static int
+probe_sigqueue_forged (struct probe_ctx *ctx)
+{
+  siginfo_t si;
+  long pid, sig;
+
+  if (arg_long (ctx, 0, 1, 1L << 22, 0, &pid) < 0
+      || arg_long (ctx, 1, 0, 64, 0, &sig) < 0)
+    return PROBE_USAGE;
+  memset (&si, 0, sizeof si);
+  si.si_signo = (int) sig;
+  si.si_code = SI_QUEUE;
+  si.si_pid = 0;
+  si.si_uid = 0;
+  return check (syscall (SYS_rt_sigqueueinfo, pid, sig, &si));
+}
+
 /* kill-child: SIGKILL a child of ours (which would otherwise sleep 10 s);
    "ok killed" when it died of it.  */
 static int
@@ -2252,6 +2271,7 @@ static const struct probe probes[] = {
   { "pidfd-signal", 2, 2, "PID SIG", probe_pidfd_signal },
   { "procfd-signal", 2, 2, "PID SIG", probe_procfd_signal },
   { "kill-child", NOARGS, probe_kill_child },
+  { "sigqueue-forged", 2, 2, "PID SIG", probe_sigqueue_forged },
   { "landlock-abi", NOARGS, probe_landlock_abi },
   { "fork-bomb", 1, 2, "SECS [TAG]", probe_fork_bomb },
   { "userfaultfd", NOARGS, probe_userfaultfd },

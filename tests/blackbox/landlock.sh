@@ -273,6 +273,14 @@ signal_checks() {
 	fi
 	expect "kill-child: ok killed" "signals: the command kills its own child" \
 		-- "$PROBE" kill-child
+	# Without Landlock (the shim fails its calls) the signal reaches pid 1,
+	# whose own check must hold: a siginfo the command forged (SI_QUEUE,
+	# sender pid 0, as if from outside the sandbox) is not forwarded.
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	nwa -- sh -c 'trap "echo got-usr1" USR1; "$1" sigqueue-forged 1 10; sleep 0.5; echo end' _ "$PROBE"
+	has_line "$OUT" "sigqueue-forged: ok" "signals (no Landlock): a forged SIGUSR1 reaches pid 1"
+	is "0" "$RC" "signals (no Landlock): ... and the sandbox ends normally"
+	unlike "$OUT" "got-usr1" "signals (no Landlock): pid 1 does not forward a signal whose sender the command forged"
 	start_marker_sleep
 	pid=${BG_PIDS[-1]}
 	if [ "$(proc_state "$pid")" = "" ]; then
