@@ -462,10 +462,12 @@ static int
 add_rule (int ruleset, int dirfd, const char *path, uint64_t rights, int flags)
 {
   struct landlock_path_beneath_attr rule = { .allowed_access = rights };
-  cleanup_close int fd = openat (dirfd, path, O_PATH | O_CLOEXEC | flags);
+  cleanup_close int fd = -1;
   long ret;
 
-  if (fd < 0)
+  if (rights == 0)
+    return 0; /* Landlock refuses an empty rule (ENOMSG) */
+  if ((fd = openat (dirfd, path, O_PATH | O_CLOEXEC | flags)) < 0)
     return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? 0 : rule_failed (dirfd, path);
   rule.parent_fd = fd;
   ret = syscall (SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "entitlement.h"
 #include "json-check.h"
@@ -266,6 +267,29 @@ START_TEST (refusals)
 }
 END_TEST
 
+/* Each plan applies on this kernel (Check runs every test in a process
+ * of its own, which it may restrict): no rule the kernel refuses, under
+ * every level that changes the plan's shape. */
+START_TEST (every_plan_applies)
+{
+  const char *const *const cases[] = {
+    GRANTS ("security.confined"),
+    GRANTS ("security.admin"),
+    GRANTS ("security.admin", "host.devices.view"),
+    GRANTS ("host.devices.view", "host.fs.rw=/"),
+    GRANTS ("host.devices.admin", "host.processes.view"),
+    GRANTS ("network.proxy=http://127.0.0.1:8080", "security.fs-read-only"),
+  };
+  const char *step = NULL;
+  int ret;
+
+  plan_for (cases[_i], entrun_landlock_abi ());
+  ck_assert_int_eq (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+  ret = entrun_landlock_apply (&plan, NULL, 0, &step);
+  ck_assert_msg (ret == 0, "case %d: %s: %s", _i, step, strerror (-ret));
+}
+END_TEST
+
 /* --explain: one line per family (text), valid JSON with the same. */
 START_TEST (render_text_and_json)
 {
@@ -315,6 +339,7 @@ main (void)
   tcase_add_test (tc, fs_read_only_leaves_the_cwd_read_only);
   tcase_add_test (tc, refusals);
   tcase_add_loop_test (tc, render_text_and_json, 0, LL_MAX_ABI + 1);
+  tcase_add_loop_test (tc, every_plan_applies, 0, 6);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_tap (sr, "-");
