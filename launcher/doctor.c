@@ -157,13 +157,11 @@ check_landlock (void)
   for (int f = 0; f < ENTRUN_LL_N_FAMILIES; f++)
     {
       bool has = entrun_landlock_family_abi (f) <= abi;
-      char *list = has && f != ENTRUN_LL_UNIX ? on : off;
+      char *list = has ? on : off;
       size_t len = strlen (list);
       snprintf (list + len, sizeof (on) - len, "%s%s%s", len ? ", " : "",
                 entrun_landlock_family_name (f),
-                f == ENTRUN_LL_DEVICES && abi < 5  ? " (writes; ioctls need ABI 5)"
-                : f == ENTRUN_LL_UNIX && has ? " (offered, not used yet)"
-                                             : "");
+                f == ENTRUN_LL_DEVICES && abi < 5 ? " (writes; ioctls need ABI 5)" : "");
     }
   snprintf (detail, sizeof (detail), "ABI %ld: %s%s%s%s", abi, on, *off ? " (not: " : "", off,
             *off ? ")" : "");

@@ -59,6 +59,9 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
 #endif
+/* ABI 9 (Linux 7.1): connect(2) and sendmsg(2) to a path unix socket
+ * made outside the domain. */
+#define LL_FS_RESOLVE_UNIX (1ULL << 16)
 #define LL_RULE_NET_PORT 2
 #define LL_NET_BIND_TCP (1ULL << 0)
 #define LL_NET_CONNECT_TCP (1ULL << 1)
@@ -87,7 +90,7 @@ struct ll_net_port_attr
   (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
 /* What a rule on a file (not a directory) may hold. */
 #define FS_FILE_RIGHTS                                                                             \
-  (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | FS_NODE)
+  (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | FS_NODE | LL_FS_RESOLVE_UNIX)
 
 /* The ABI that brought each family in; the scoping pair came together. */
 static const struct
@@ -145,6 +148,8 @@ fs_handled (int abi)
     a &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
   if (abi >= 5)
     a |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+  if (abi >= 9)
+    a |= LL_FS_RESOLVE_UNIX;
   return abi >= 1 ? a : 0;
 }
 
@@ -306,6 +311,17 @@ plan_files (entrun_landlock_plan_t *plan, const ent_profile_t *p)
     add_path (plan, "/proc", LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE);
   if (p->fs.sys == ENT_SYS_HOST)
     add_path (plan, "/sys", LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE);
+  /* Host unix sockets (ABI 9): only those a grant names, as the mounts
+   * have it (the others they cover, launcher/hostscan.c): a host.fs.ro or
+   * .rw grant of the socket or of a directory, the ones api.access
+   * allows.  The command's own sockets need no rule. */
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if ((p->fs.mounts[i].kind == ENT_MOUNT_BIND_RO || p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW)
+        && !p->fs.mounts[i].implicit)
+      add_path (plan, p->fs.mounts[i].path, LL_FS_RESOLVE_UNIX);
+  for (int a = 0; a < ENT_API_COUNT; a++)
+    for (size_t i = 0; p->api[a].allow && p->api[a].paths && p->api[a].paths[i]; i++)
+      add_path (plan, p->api[a].paths[i], LL_FS_RESOLVE_UNIX);
   plan_devices (plan, p);
   plan->state[ENTRUN_LL_FILES] = ENTRUN_LL_ON;
   describe_files (plan, p);
@@ -355,19 +371,28 @@ plan_scopes (entrun_landlock_plan_t *plan, const ent_profile_t *p)
 int
 entrun_landlock_plan (const ent_profile_t *p, int abi, entrun_landlock_plan_t *plan)
 {
+  size_t n = p->fs.n_mounts + N_ELEMENTS (dev_nodes) + 6;
+
+  for (int a = 0; a < ENT_API_COUNT; a++)
+    n += p->api[a].allow ? ent_strlist_len (p->api[a].paths) : 0;
   memset (plan, 0, sizeof (*plan));
   plan->abi = abi;
-  /* "/" and ENTRUN_LL_ROOT_BUT_DEV, the writable mounts, /proc, /sys,
-   * /dev's nodes and shm. */
-  plan->paths = calloc (p->fs.n_mounts + N_ELEMENTS (dev_nodes) + 6, sizeof (*plan->paths));
+  /* "/" and ENTRUN_LL_ROOT_BUT_DEV, the mounts, /proc, /sys, /dev's
+   * nodes and shm, the allowed API sockets. */
+  plan->paths = calloc (n, sizeof (*plan->paths));
   if (plan->paths == NULL)
     return -ENOMEM;
   plan_files (plan, p);
   plan_network (plan, p);
   plan_scopes (plan, p);
-  if (!kernel_lacks (plan, ENTRUN_LL_UNIX))
-    set_state (plan, ENTRUN_LL_UNIX, ENTRUN_LL_OFF_LEVEL,
-               "this kernel's ABI %d has a rule for it that entrun does not use yet", abi);
+  if (kernel_lacks (plan, ENTRUN_LL_UNIX))
+    return 0;
+  if (plan->state[ENTRUN_LL_FILES] != ENTRUN_LL_ON)
+    set_state (plan, ENTRUN_LL_UNIX, ENTRUN_LL_OFF_LEVEL, "off with the files family");
+  else
+    set_state (plan, ENTRUN_LL_UNIX, ENTRUN_LL_ON,
+               "connects only to the command's own path unix sockets, those beneath host.fs.ro "
+               "and .rw grants and the host APIs api.access allows");
   return 0;
 }
 

@@ -22,7 +22,7 @@ typedef enum entrun_ll_family
   ENTRUN_LL_NETWORK,    /* TCP connect/bind by port (ABI 4) */
   ENTRUN_LL_ABSTRACT,   /* abstract unix sockets scoped to the sandbox (ABI 6) */
   ENTRUN_LL_SIGNALS,    /* signals scoped to the sandbox (ABI 6) */
-  ENTRUN_LL_UNIX,       /* connects to path unix sockets (ABI 9): not used yet */
+  ENTRUN_LL_UNIX,       /* connects to path unix sockets of the host's (ABI 9) */
   ENTRUN_LL_N_FAMILIES
 } entrun_ll_family_t;
 

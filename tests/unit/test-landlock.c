@@ -19,6 +19,7 @@
 #define FS_IOCTL_DEV (1ULL << 15)
 #define FS_NODE (LANDLOCK_ACCESS_FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
 #define NET_CONNECT (1ULL << 1)
+#define LL_RESOLVE_UNIX (1ULL << 16)
 #define LL_MAX_ABI 9
 
 static ent_catalogue_t *cat;
@@ -152,7 +153,7 @@ START_TEST (every_abi_gets_what_it_knows)
   ck_assert_uint_eq (plan.handled_fs & FS_REFER, abi >= 2 ? FS_REFER : 0);
   ck_assert_uint_eq (plan.handled_fs & FS_TRUNCATE, abi >= 3 ? FS_TRUNCATE : 0);
   ck_assert_uint_eq (plan.handled_fs & FS_IOCTL_DEV, abi >= 5 ? FS_IOCTL_DEV : 0);
-  ck_assert_uint_eq (plan.handled_fs >> 16, 0);
+  ck_assert_uint_eq (plan.handled_fs >> 16, abi >= 9 ? 1 : 0);
   ck_assert_uint_eq (plan.handled_fs != 0, abi >= 1);
   ck_assert_uint_eq (plan.handled_net, abi >= 4 ? NET_CONNECT : 0);
   ck_assert_uint_eq (plan.n_ports, abi >= 4);
@@ -165,7 +166,7 @@ START_TEST (every_abi_gets_what_it_knows)
       ck_assert_int_eq (entrun_landlock_family_abi (f), from[f]);
       if (abi < from[f])
         ck_assert_int_eq (plan.state[f], ENTRUN_LL_OFF_KERNEL);
-      else if (f != ENTRUN_LL_UNIX)
+      else
         ck_assert_msg (plan.state[f] == ENTRUN_LL_ON, "%s at ABI %d",
                        entrun_landlock_family_name (f), abi);
       ck_assert (plan.detail[f][0] != '\0');
@@ -290,6 +291,43 @@ START_TEST (every_plan_applies)
 }
 END_TEST
 
+/* ABI 9: host unix sockets only where a grant names them, as the mounts
+ * have it; not the working directory's or /tmp's (the command's own need
+ * no rule). */
+START_TEST (unix_connect_follows_the_grants)
+{
+  ent_error_t *err = NULL;
+  ent_profile_t *base = ent_profile_new ();
+
+  teardown ();
+  ck_assert_ptr_nonnull (base);
+  base->host_boundary = true;
+  ck_assert_int_eq (ent_profile_set_string (&base->cwd, "/srv/proj"), 0);
+  ck_assert_int_eq (ent_profile_set_string (&base->home, "/srv"), 0);
+  ck_assert_int_eq (ent_strlist_add (&base->api[ENT_API_DOCKER].paths, "/run/docker.sock"), 0);
+  ck_assert_int_eq (ent_strlist_add (&base->api[ENT_API_X11].paths, "/tmp/.X11-unix"), 0);
+  m = ent_manager_new (base, cat);
+  ck_assert_ptr_nonnull (m);
+  ck_assert_int_eq (ent_manager_add_request (m, cat, "api.access=docker:allow", "t",
+                                             ENT_PRECEDENCE_CLI, &err), 0);
+  ck_assert_int_eq (ent_manager_add_request (m, cat, "host.fs.ro=/srv/sock", "t",
+                                             ENT_PRECEDENCE_CLI, &err), 0);
+  ck_assert_int_eq (entrun_landlock_plan (ent_manager_profile (m), 9, &plan), 0);
+  ck_assert (plan.handled_fs & LL_RESOLVE_UNIX);
+  ck_assert (rights_at ("/run/docker.sock") & LL_RESOLVE_UNIX);
+  ck_assert (rights_at ("/srv/sock/agent") & LL_RESOLVE_UNIX);
+  ck_assert_uint_eq (rights_at ("/tmp/.X11-unix/X0") & LL_RESOLVE_UNIX, 0);
+  ck_assert_uint_eq (rights_at ("/srv/proj/app.sock") & LL_RESOLVE_UNIX, 0);
+  ck_assert_uint_eq (rights_at ("/run/dbus/system_bus_socket") & LL_RESOLVE_UNIX, 0);
+  ck_assert_int_eq (plan.state[ENTRUN_LL_UNIX], ENTRUN_LL_ON);
+  entrun_landlock_plan_clear (&plan);
+  ck_assert_int_eq (entrun_landlock_plan (ent_manager_profile (m), 8, &plan), 0);
+  ck_assert_uint_eq (plan.handled_fs & LL_RESOLVE_UNIX, 0);
+  for (size_t i = 0; i < plan.n_paths; i++)
+    ck_assert_uint_eq (plan.paths[i].access & LL_RESOLVE_UNIX, 0);
+}
+END_TEST
+
 /* --explain: one line per family (text), valid JSON with the same. */
 START_TEST (render_text_and_json)
 {
@@ -315,7 +353,8 @@ START_TEST (render_text_and_json)
   entrun_landlock_render (&plan, true, f);
   fclose (f);
   ck_assert_msg (json_check (text, len, &bad), "bad at %zu: %s", bad, text);
-  ck_assert_ptr_nonnull (strstr (text, "\"unix-connect\": {\"active\": false"));
+  ck_assert_ptr_nonnull (strstr (text, abi >= 9 ? "\"unix-connect\": {\"active\": true"
+                                            : "\"unix-connect\": {\"active\": false"));
   free (text);
 }
 END_TEST
@@ -340,6 +379,7 @@ main (void)
   tcase_add_test (tc, refusals);
   tcase_add_loop_test (tc, render_text_and_json, 0, LL_MAX_ABI + 1);
   tcase_add_loop_test (tc, every_plan_applies, 0, 6);
+  tcase_add_test (tc, unix_connect_follows_the_grants);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
   srunner_set_tap (sr, "-");
