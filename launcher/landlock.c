@@ -45,6 +45,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ent-defaults.h"
 #include "landlock.h"
 #include "netsetup.h"
 #include "util.h"
@@ -223,6 +224,32 @@ describe_files (entrun_landlock_plan_t *plan, const ent_profile_t *p)
   snprintf (d + len, size - len, "%s", tail);
 }
 
+/* Does a grant (but a hide, which holds no device) meet @path: at it,
+ * below it or above it? */
+static bool
+grant_meets (const ent_profile_t *p, const char *path)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (p->fs.mounts[i].kind != ENT_MOUNT_HIDE
+        && (ent_path_is_below (p->fs.mounts[i].path, path)
+            || ent_path_is_below (path, p->fs.mounts[i].path)))
+      return true;
+  return false;
+}
+
+/* A grant below /dev, such as host.fs.ro=/dev/pts/0 over a host.fs.tmpfs
+ * of /dev/pts: a read-only bind does not stop writes to a device node,
+ * so the harmless nodes' rules must not cover it. */
+static bool
+grant_under_dev (const ent_profile_t *p)
+{
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (p->fs.mounts[i].kind != ENT_MOUNT_HIDE && strcmp (p->fs.mounts[i].path, "/") != 0
+        && ent_path_is_below (p->fs.mounts[i].path, "/dev"))
+      return true;
+  return false;
+}
+
 static void
 plan_devices (entrun_landlock_plan_t *plan, const ent_profile_t *p)
 {
@@ -235,14 +262,16 @@ plan_devices (entrun_landlock_plan_t *plan, const ent_profile_t *p)
                  "host.devices.admin grants the host's /dev read-write");
       return;
     }
-  /* entrun's own /dev holds the harmless nodes alone (a host device is
-   * never bound there: mounts.c), so one rule does; the host's needs one
-   * per node. */
-  if (p->fs.dev == ENT_DEV_MINIMAL)
+  /* entrun's own /dev holds the harmless nodes alone, so one rule does,
+   * unless a grant put something there; the host's /dev needs one rule
+   * per node.  No rule meets a grant: an explicit host.fs.rw has its
+   * own, and a read-only one gets no node rights. */
+  if (p->fs.dev == ENT_DEV_MINIMAL && !grant_under_dev (p))
     add_path (plan, "/dev", FS_NODE);
   else
     for (size_t i = 0; i < N_ELEMENTS (dev_nodes); i++)
-      add_path (plan, dev_nodes[i], FS_NODE);
+      if (!grant_meets (p, dev_nodes[i]))
+        add_path (plan, dev_nodes[i], FS_NODE);
   add_path (plan, "/dev/shm", write);
   set_state (plan, ENTRUN_LL_DEVICES, ENTRUN_LL_ON,
              "writes%s only to null zero full random urandom tty ptmx, devpts and /dev/shm%s",
@@ -250,16 +279,31 @@ plan_devices (entrun_landlock_plan_t *plan, const ent_profile_t *p)
              plan->abi >= 5 ? "" : " (ioctls on devices need ABI 5)");
 }
 
+/* /proc's writable files, when it is the sandbox's own: the mounts keep
+ * /proc/sys and the masked ones read-only (a rule cannot leave them out:
+ * Landlock only grants); what is left is the sandbox's processes'.  The
+ * host's /proc, of host.processes.*, gets none.  /sys under
+ * host.devices.admin. */
+static void
+plan_proc_sys (entrun_landlock_plan_t *plan, const ent_profile_t *p)
+{
+  if (p->fs.proc == ENT_PROC_FRESH)
+    add_path (plan, "/proc", LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE);
+  if (p->fs.sys == ENT_SYS_HOST)
+    add_path (plan, "/sys", LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE);
+}
+
 /* security.admin lets the command mount: a Landlock domain that handles
- * file access forbids that, so only host.devices.view's device rules stay
- * (with only their rights handled, every other place keeps them). */
+ * file access forbids that, so only the device rules stay, where /dev
+ * holds the host's devices or a grant (with only their rights handled,
+ * every other place keeps them). */
 static void
 plan_devices_only (entrun_landlock_plan_t *plan, const ent_profile_t *p)
 {
   set_state (plan, ENTRUN_LL_FILES, ENTRUN_LL_OFF_LEVEL,
              "security.admin: the command may mount, which a Landlock file rule forbids");
   plan->fd_rules = true;
-  if (p->fs.dev != ENT_DEV_HOST_RO)
+  if (p->fs.dev == ENT_DEV_HOST_RW || (p->fs.dev == ENT_DEV_MINIMAL && !grant_under_dev (p)))
     {
       plan->handled_fs = 0;
       set_state (plan, ENTRUN_LL_DEVICES, ENTRUN_LL_OFF_LEVEL, "%s",
@@ -268,7 +312,11 @@ plan_devices_only (entrun_landlock_plan_t *plan, const ent_profile_t *p)
       return;
     }
   plan->handled_fs &= FS_NODE;
-  add_path (plan, ENTRUN_LL_ROOT_BUT_DEV, FS_NODE);
+  add_path (plan, ENTRUN_LL_TOP_ENTRIES, FS_NODE);
+  plan_proc_sys (plan, p);
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    if (writable_kind (p->fs.mounts[i].kind) && ent_path_is_below (p->fs.mounts[i].path, "/dev"))
+      add_path (plan, p->fs.mounts[i].path, FS_NODE);
   plan_devices (plan, p);
 }
 
@@ -296,21 +344,11 @@ plan_files (entrun_landlock_plan_t *plan, const ent_profile_t *p)
     else if (strcmp (p->fs.mounts[i].path, "/") != 0 || p->fs.dev == ENT_DEV_HOST_RW)
       add_path (plan, p->fs.mounts[i].path, FS_READ | write);
     else
-      {
-        /* host.fs.rw=/ must not reach /dev's nodes through a rule on
-         * "/": its entries, but not its files, and every other top-level
-         * directory in full. */
-        add_path (plan, "/", FS_READ | (write & ~FS_NODE));
-        add_path (plan, ENTRUN_LL_ROOT_BUT_DEV, FS_NODE);
-      }
-  /* /proc's writable files, when it is the sandbox's own: the mounts keep
-   * /proc/sys and the masked ones read-only; what is left is the
-   * sandbox's processes'.  (The host's, of host.processes.*, stays
-   * read-only for Landlock too.) */
-  if (p->fs.proc == ENT_PROC_FRESH)
-    add_path (plan, "/proc", LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE);
-  if (p->fs.sys == ENT_SYS_HOST)
-    add_path (plan, "/sys", LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE);
+      /* host.fs.rw=/: every top-level directory in full, but /dev, /proc
+       * and /sys, and not / itself: a rule on / would reach beneath
+       * them (the host's /dev, under host.devices.view). */
+      add_path (plan, ENTRUN_LL_TOP_ENTRIES, FS_READ | write);
+  plan_proc_sys (plan, p);
   /* Host unix sockets (ABI 9): only those a grant names, as the mounts
    * have it (the others they cover, launcher/hostscan.c): a host.fs.ro or
    * .rw grant of the socket or of a directory, the ones api.access
@@ -377,7 +415,7 @@ entrun_landlock_plan (const ent_profile_t *p, int abi, entrun_landlock_plan_t *p
     n += p->api[a].allow ? ent_strlist_len (p->api[a].paths) : 0;
   memset (plan, 0, sizeof (*plan));
   plan->abi = abi;
-  /* "/" and ENTRUN_LL_ROOT_BUT_DEV, the mounts, /proc, /sys, /dev's
+  /* "/" and ENTRUN_LL_TOP_ENTRIES, the mounts, /proc, /sys, /dev's
    * nodes and shm, the allowed API sockets. */
   plan->paths = calloc (n, sizeof (*plan->paths));
   if (plan->paths == NULL)
@@ -411,6 +449,23 @@ entrun_landlock_refusal (const ent_profile_t *p, const entrun_landlock_plan_t *p
   if (p->fs.dev == ENT_DEV_HOST_RO && plan->abi == 0)
     return "host.devices.view: the host's devices stay read-only only through Landlock, which "
            "this kernel lacks";
+  /* A bind below /dev brings the host's device nodes in, and a
+   * read-only bind does not stop writes to a device (nor does a tmpfs
+   * granted above it): the levels are the grants for devices. */
+  for (size_t i = 0; p->fs.dev != ENT_DEV_HOST_RW && i < p->fs.n_mounts; i++)
+    if ((p->fs.mounts[i].kind == ENT_MOUNT_BIND_RO || p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW
+         || p->fs.mounts[i].kind == ENT_MOUNT_OVERLAY)
+        && strcmp (p->fs.mounts[i].path, "/") != 0 && ent_path_is_below (p->fs.mounts[i].path, "/dev"))
+      {
+        snprintf (buf, size,
+                  "host.fs.%s=%s: a bind below /dev brings in the host's devices: grant "
+                  "host.devices.view to look at them, host.devices.admin to use them",
+                  p->fs.mounts[i].kind == ENT_MOUNT_BIND_RO   ? "ro"
+                  : p->fs.mounts[i].kind == ENT_MOUNT_BIND_RW ? "rw"
+                                                              : "overlay",
+                  p->fs.mounts[i].path);
+        return buf;
+      }
   if (!p->landlock_required)
     return NULL;
   if (plan->abi < LL_ABI_FULL)
@@ -508,9 +563,10 @@ add_rule (int ruleset, int dirfd, const char *path, uint64_t rights, int flags)
   return 0;
 }
 
-/* ENTRUN_LL_ROOT_BUT_DEV: every top-level entry of / but dev. */
+/* ENTRUN_LL_TOP_ENTRIES: every top-level entry of / but dev, proc and
+ * sys. */
 static int
-add_root_but_dev (int ruleset, uint64_t rights)
+add_top_entries (int ruleset, uint64_t rights)
 {
   cleanup_dir DIR *root = opendir ("/");
   struct dirent *de;
@@ -521,7 +577,8 @@ add_root_but_dev (int ruleset, uint64_t rights)
   /* Symbolic links (/bin -> usr/bin) lead to directories of their own. */
   while ((de = readdir (root)) != NULL)
     if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0
-        && strcmp (de->d_name, "dev") != 0 && de->d_type != DT_LNK
+        && strcmp (de->d_name, "dev") != 0 && strcmp (de->d_name, "proc") != 0
+        && strcmp (de->d_name, "sys") != 0 && de->d_type != DT_LNK
         && (ret = add_rule (ruleset, dirfd (root), de->d_name, rights, O_NOFOLLOW)) < 0)
       return ret;
   return 0;
@@ -548,7 +605,10 @@ add_fd_rule (int ruleset, int fd, uint64_t handled)
   if ((mode & O_ACCMODE) != O_WRONLY)
     rights |= LANDLOCK_ACCESS_FS_READ_FILE;
   if ((mode & O_ACCMODE) != O_RDONLY)
-    rights |= LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
+    rights |= LANDLOCK_ACCESS_FS_WRITE_FILE;
+  /* O_APPEND (a log: >>) may only grow: no truncation. */
+  if ((mode & O_ACCMODE) != O_RDONLY && !(mode & O_APPEND))
+    rights |= LANDLOCK_ACCESS_FS_TRUNCATE;
   if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
     rights |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
   return add_rule (ruleset, AT_FDCWD, path, rights & handled, 0);
@@ -589,8 +649,8 @@ entrun_landlock_apply (const entrun_landlock_plan_t *plan, const int *keep_fds, 
   if (ruleset < 0)
     return -errno;
   for (size_t i = 0; i < plan->n_paths && ret == 0; i++)
-    if (strcmp (plan->paths[i].path, ENTRUN_LL_ROOT_BUT_DEV) == 0)
-      ret = add_root_but_dev (ruleset, plan->paths[i].access);
+    if (strcmp (plan->paths[i].path, ENTRUN_LL_TOP_ENTRIES) == 0)
+      ret = add_top_entries (ruleset, plan->paths[i].access);
     else
       ret = add_rule (ruleset, AT_FDCWD, plan->paths[i].path, plan->paths[i].access, O_NOFOLLOW);
   for (int fd = 0; fd <= 2 && ret == 0 && plan->fd_rules; fd++)

@@ -33,8 +33,9 @@ typedef enum entrun_ll_state
   ENTRUN_LL_OFF_KERNEL, /* the kernel's ABI is too old (or no Landlock) */
 } entrun_ll_state_t;
 
-/* "each top-level entry of / but /dev": expanded when applied. */
-#define ENTRUN_LL_ROOT_BUT_DEV "/*"
+/* "each top-level entry of / but dev, proc and sys": expanded when
+ * applied. */
+#define ENTRUN_LL_TOP_ENTRIES "/*"
 
 typedef struct entrun_ll_path
 {

@@ -421,6 +421,36 @@ inherited_checks() {
 		RC=$?
 		is "0 hi" "$RC $(cat "$f" 2>&1)" "inherited $fd: 'echo hi > /dev/$fd' onto a host file outside every grant works"
 	done
+	# A log opened for appending (>>) may grow, not be emptied: its rule
+	# has no truncation right.
+	f=$O/host-append
+	echo kept >"$f"
+	timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" -- sh -c 'echo more >>/dev/stdout; : >/dev/stdout' \
+		</dev/null >>"$f" 2>"$TEST_TMP/.err"
+	is "kept more" "$(tr '\n' ' ' <"$f" | sed 's/ $//')" "inherited stdout opened with >>: appended to, not truncated"
+}
+
+# ---- grants below /dev, and host.fs.rw=/ ---------------------------------------------
+
+dev_grant_checks() {
+	# A read-only bind does not stop writes to a device node: a bind below
+	# /dev (a host pty, say, over a tmpfs) is refused; the device levels
+	# are the grants for devices.
+	expect_error "host.fs.ro below /dev is refused" "entrun: host.fs.ro=/dev/pts/ptmx:" "host.devices." \
+		-e host.fs.tmpfs=/dev/pts -e host.fs.ro=/dev/pts/ptmx
+	expect_error "host.fs.rw below /dev is refused under host.devices.view" \
+		"entrun: host.fs.rw=/dev/pts:" "host.devices." -e host.devices.view -e host.fs.rw=/dev/pts
+	# host.fs.rw=/, the first wall down: nothing in the host's /dev (under
+	# host.devices.view), the host's /proc (host.processes.view) or /sys.
+	start_marker_sleep
+	nw -e host.devices.view -e host.processes.view -e host.fs.rw=/ -- sh -c "$MULTI_LOOP" _ "$PROBE" \
+		"devnew write /dev/entrun-ll-new" "oom open-write /proc/${BG_PIDS[-1]}/oom_score_adj" \
+		"sys mkdir /sys/entrun-ll" "etc write $O/rw-root"
+	is "write: errno EACCES" "$(answer devnew)" "host.fs.rw=/ (wall down): no new file in the host's /dev"
+	is "open-write: errno EACCES" "$(answer oom)" "host.fs.rw=/ (wall down): the host's /proc/PID/oom_score_adj is not writable"
+	like "$(answer sys)" '^mkdir: errno (EACCES|EROFS)$' "host.fs.rw=/ (wall down): nothing made in /sys"
+	is "write: ok" "$(answer etc)" "host.fs.rw=/ (wall down): ... while the rest of the host is writable"
+	absent /dev/entrun-ll-new "host.fs.rw=/ (wall down): nothing appeared in the host's /dev"
 }
 
 checks() {
@@ -448,6 +478,7 @@ checks() {
 	doctor_checks
 	required_checks
 	inherited_checks
+	dev_grant_checks
 	cd / || :
 }
 

@@ -21,6 +21,14 @@
 #define NET_CONNECT (1ULL << 1)
 #define LL_RESOLVE_UNIX (1ULL << 16)
 #define LL_MAX_ABI 9
+#define FS_READ_ALL                                                                                \
+  (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+/* What a writable place gets at ABI 7. */
+#define FS_WRITE_ALL                                                                               \
+  (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE  \
+   | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK      \
+   | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_SYM | FS_REFER | FS_TRUNCATE            \
+   | FS_IOCTL_DEV)
 
 static ent_catalogue_t *cat;
 
@@ -92,7 +100,14 @@ rights_at (const char *path)
     {
       const char *r = plan.paths[i].path;
       size_t n = strlen (r);
-      if (strcmp (r, "/") == 0 || (strncmp (path, r, n) == 0 && (path[n] == '/' || !path[n])))
+      if (strcmp (r, ENTRUN_LL_TOP_ENTRIES) == 0)
+        {
+          /* Each top-level entry but dev, proc and sys. */
+          if (strncmp (path, "/dev/", 5) != 0 && strncmp (path, "/proc/", 6) != 0
+              && strncmp (path, "/sys/", 5) != 0 && strchr (path + 1, '/') != NULL)
+            a |= plan.paths[i].access;
+        }
+      else if (strcmp (r, "/") == 0 || (strncmp (path, r, n) == 0 && (path[n] == '/' || !path[n])))
         a |= plan.paths[i].access;
     }
   return a;
@@ -200,7 +215,7 @@ START_TEST (admin_keeps_mount_and_view_keeps_devices)
   ck_assert_uint_eq (plan.scoped, 3);
   plan_for (GRANTS ("security.admin", "host.devices.view"), 7);
   ck_assert_uint_eq (plan.handled_fs, FS_NODE);
-  ck_assert_uint_eq (rule (ENTRUN_LL_ROOT_BUT_DEV), FS_NODE);
+  ck_assert_uint_eq (rule (ENTRUN_LL_TOP_ENTRIES), FS_NODE);
   ck_assert_uint_eq (rule ("/"), 0);
   ck_assert_uint_eq (rule ("/dev/null"), FS_NODE);
   ck_assert_int_eq (plan.state[ENTRUN_LL_DEVICES], ENTRUN_LL_ON);
@@ -210,13 +225,46 @@ END_TEST
 /* host.fs.rw=/ must not hand /dev's nodes back through a rule on "/". */
 START_TEST (rw_root_leaves_devices_alone)
 {
-  plan_for (GRANTS ("host.fs.rw=/", "host.devices.view"), 7);
+  plan_for (GRANTS ("host.fs.rw=/", "host.devices.view", "host.processes.view"), 7);
   ck_assert_uint_eq (rights_at ("/dev/net/tun") & FS_NODE, 0);
-  ck_assert (rule ("/") & LANDLOCK_ACCESS_FS_MAKE_REG);
-  ck_assert_uint_eq (rule (ENTRUN_LL_ROOT_BUT_DEV), FS_NODE);
+  /* Not even a new file in the host's /dev: nothing writable on / itself. */
+  ck_assert_uint_eq (rights_at ("/dev/x") & LANDLOCK_ACCESS_FS_MAKE_REG, 0);
+  ck_assert_uint_eq (rule ("/") & ~(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE
+                                    | LANDLOCK_ACCESS_FS_READ_DIR), 0);
+  ck_assert (rule (ENTRUN_LL_TOP_ENTRIES) & LANDLOCK_ACCESS_FS_MAKE_REG);
+  ck_assert (rights_at ("/etc/passwd") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+  /* Nor the host's /proc, nor /sys. */
+  ck_assert_uint_eq (rights_at ("/proc/1/oom_score_adj") & LANDLOCK_ACCESS_FS_WRITE_FILE, 0);
+  ck_assert_uint_eq (rights_at ("/sys/kernel/x") & LANDLOCK_ACCESS_FS_WRITE_FILE, 0);
   plan_for (GRANTS ("host.devices.admin"), 7);
   ck_assert (rule ("/dev") & FS_IOCTL_DEV);
   ck_assert_int_eq (plan.state[ENTRUN_LL_DEVICES], ENTRUN_LL_OFF_LEVEL);
+}
+END_TEST
+
+/* A bind below /dev (a host pty bound over a tmpfs) is refused: a
+ * read-only bind does not stop writes to a device.  What may go there (a
+ * tmpfs, a hide) holds no device, and the harmless nodes' rules keep off
+ * it. */
+START_TEST (grants_below_dev)
+{
+  char buf[256];
+
+  plan_for (GRANTS ("host.fs.tmpfs=/dev/pts", "host.fs.ro=/dev/pts/0"), 7);
+  ck_assert_ptr_nonnull (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  plan_for (GRANTS ("host.devices.view", "host.fs.ro=/dev/pts"), 7);
+  ck_assert_ptr_nonnull (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  plan_for (GRANTS ("host.fs.tmpfs=/dev/pts"), 7);
+  ck_assert_ptr_null (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  ck_assert_uint_eq (rule ("/dev"), 0);
+  ck_assert_uint_eq (rule ("/dev/pts"), FS_READ_ALL | FS_WRITE_ALL);
+  ck_assert_uint_eq (rights_at ("/dev/null") & FS_NODE, FS_NODE);
+  plan_for (GRANTS ("security.admin", "host.fs.tmpfs=/dev/pts"), 7);
+  ck_assert_uint_eq (plan.handled_fs, FS_NODE);
+  ck_assert (rights_at ("/proc/self/uid_map") & LANDLOCK_ACCESS_FS_WRITE_FILE);
+  ck_assert_uint_eq (rights_at ("/dev/null") & FS_NODE, FS_NODE);
+  plan_for (GRANTS ("host.devices.admin", "host.fs.rw=/dev/kvm"), 7);
+  ck_assert_uint_eq (rights_at ("/dev/kvm") & FS_NODE, FS_NODE);
 }
 END_TEST
 
@@ -264,6 +312,16 @@ START_TEST (refusals)
   ck_assert_ptr_nonnull (why);
   ck_assert_ptr_nonnull (strstr (why, "host.devices.view"));
   plan_for (NULL, 0);
+  ck_assert_ptr_null (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  plan_for (GRANTS ("host.fs.ro=/dev/pts"), 7);
+  why = entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf));
+  ck_assert_ptr_nonnull (why);
+  ck_assert_ptr_nonnull (strstr (why, "host.fs.ro=/dev/pts"));
+  plan_for (GRANTS ("host.devices.view", "host.fs.rw=/dev/kvm"), 7);
+  ck_assert_ptr_nonnull (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  plan_for (GRANTS ("host.devices.admin", "host.fs.ro=/dev/pts"), 7);
+  ck_assert_ptr_null (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
+  plan_for (GRANTS ("host.fs.tmpfs=/dev/shm", "host.fs.hide=/dev/zero", "host.fs.rw=/"), 0);
   ck_assert_ptr_null (entrun_landlock_refusal (ent_manager_profile (m), &plan, buf, sizeof (buf)));
 }
 END_TEST
@@ -375,6 +433,7 @@ main (void)
   tcase_add_test (tc, admin_keeps_mount_and_view_keeps_devices);
   tcase_add_test (tc, rw_root_leaves_devices_alone);
   tcase_add_test (tc, host_proc_stays_read_only);
+  tcase_add_test (tc, grants_below_dev);
   tcase_add_test (tc, fs_read_only_leaves_the_cwd_read_only);
   tcase_add_test (tc, refusals);
   tcase_add_loop_test (tc, render_text_and_json, 0, LL_MAX_ABI + 1);
