@@ -237,9 +237,10 @@ grant_meets (const ent_profile_t *p, const char *path)
   return false;
 }
 
-/* A grant below /dev, such as host.fs.ro=/dev/pts/0 over a host.fs.tmpfs
- * of /dev/pts: a read-only bind does not stop writes to a device node,
- * so the harmless nodes' rules must not cover it. */
+/* A grant below /dev: a tmpfs (binds there are refused, see
+ * entrun_landlock_refusal: a read-only bind does not stop writes to a
+ * device node).  entrun's /dev then holds more than the harmless nodes,
+ * whose rules must not cover it. */
 static bool
 grant_under_dev (const ent_profile_t *p)
 {
