@@ -1787,7 +1787,8 @@ probe_fork_zombies (struct probe_ctx *ctx)
       if (pid < 0)
         return errno;
     }
-  sleep_ms (200);
+  /* Long enough for a loaded machine's test to count them. */
+  sleep_ms (1000);
   return 0;
 }
 
