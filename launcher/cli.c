@@ -23,6 +23,7 @@ enum
   OPT_DOCTOR,
   OPT_STOP_TIMEOUT,
   OPT_NO_PTY,
+  OPT_NO_PROJECT,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +41,7 @@ static const struct option long_options[] = {
   { "doctor", no_argument, NULL, OPT_DOCTOR },
   { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
   { "no-pty", no_argument, NULL, OPT_NO_PTY },
+  { "no-project", no_argument, NULL, OPT_NO_PROJECT },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "help", no_argument, NULL, 'h' },
@@ -49,11 +51,15 @@ static const struct option long_options[] = {
 
 static const char usage[]
     = "Usage: entrun [OPTIONS] [--] COMMAND [ARG...]\n"
+      "       entrun trust [--list | --revoke | --key FILE] [DIR]\n"
       "Run COMMAND in a rootless sandbox shaped by entitlements.\n"
       "\n"
       "  -e, --ent NAME[=VALUE]  grant an entitlement (repeatable; see --list)\n"
       "  -p, --profile NAME|PATH use an INI profile (repeatable; see entrun.ini(5));\n"
       "                          --ent overrides its levels, lists accumulate\n"
+      "      --no-project        ignore the project profile: by default the nearest\n"
+      "                          .entrun.ini in the working directory or above it\n"
+      "                          applies, once approved (entrun trust)\n"
       "      --explain           print the resolved sandbox profile and exit\n"
       "      --json              with --explain: print it as JSON\n"
       "      --list              list every entitlement with its description\n"
@@ -80,6 +86,13 @@ static const char usage[]
       "when it is /, your home or above) and a private /tmp; credential stores\n"
       "hidden, secret-looking variables removed, no host unix socket reachable.\n"
       "--explain lists what is hidden and removed.\n"
+      "\n"
+      "entrun trust [DIR]          approve the project profile of DIR (default: .)\n"
+      "entrun trust --list         list the approved project profiles\n"
+      "entrun trust --revoke [DIR] forget the approval of DIR's project profile\n"
+      "entrun trust --key FILE [DIR]\n"
+      "                            pin a publisher's SSH public key for DIR: a profile\n"
+      "                            signed with it (.entrun.ini.sig) needs no approval\n"
       "\n"
       "Exit status: COMMAND's status, or 128+N if it was killed by signal N;\n"
       "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found;\n"
@@ -230,6 +243,9 @@ handle_option (entrun_cli_t *cli, int c, const char *arg, ent_error_t **err)
     case OPT_NO_PTY:
       cli->no_pty = true;
       return 0;
+    case OPT_NO_PROJECT:
+      cli->no_project = true;
+      return 0;
     case 'v':
       cli->verbosity = 2;
       return 0;
@@ -261,6 +277,64 @@ bad_option (char **argv, int c, ent_error_t **err)
   return ent_error_set (err, EINVAL, "unknown option '%s' (see entrun --help)", arg);
 }
 
+/* entrun trust [-v|-q] [--list | --revoke | --key FILE] [DIR] */
+static int
+parse_trust (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
+{
+  static const struct option trust_options[] = {
+    { "list", no_argument, NULL, 'l' },
+    { "revoke", no_argument, NULL, 'r' },
+    { "key", required_argument, NULL, 'k' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c, ops = 0;
+
+  cli->trust = true;
+  optind = 0;
+  opterr = 0;
+  while ((c = getopt_long (argc, argv, "+:vqh", trust_options, NULL)) != -1)
+    switch (c)
+      {
+      case 'l':
+        cli->trust_op = ENTRUN_TRUST_LIST;
+        ops++;
+        break;
+      case 'r':
+        cli->trust_op = ENTRUN_TRUST_REVOKE;
+        ops++;
+        break;
+      case 'k':
+        if (set_once (&cli->trust_key, "--key", optarg, err) < 0)
+          return -EINVAL;
+        ops++;
+        break;
+      case 'v':
+        cli->verbosity = 2;
+        break;
+      case 'q':
+        cli->verbosity = 0;
+        break;
+      case 'h':
+        cli->help = true;
+        break;
+      default:
+        return bad_option (argv, c, err);
+      }
+  if (ops > 1)
+    return ent_error_set (err, EINVAL, "trust: --list, --revoke and --key go alone");
+  if (argc - optind > 1)
+    return ent_error_set (err, EINVAL, "trust: unexpected argument '%s' (one DIR at most)",
+                          argv[optind + 1]);
+  if (argc - optind == 1 && cli->trust_op == ENTRUN_TRUST_LIST)
+    return ent_error_set (err, EINVAL, "trust --list takes no DIR ('%s')", argv[optind]);
+  if (argc - optind == 1 && set_once (&cli->trust_dir, "trust", argv[optind], err) < 0)
+    return -EINVAL;
+  return 0;
+}
+
 int
 entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
 {
@@ -271,6 +345,9 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
   cli->stop_timeout = ENTRUN_STOP_TIMEOUT_DEFAULT;
   optind = 0; /* full re-initialisation, so tests may parse repeatedly */
   opterr = 0;
+  /* The subcommand comes first; `entrun -- trust` runs a program so named. */
+  if (argc >= 2 && strcmp (argv[1], "trust") == 0)
+    return parse_trust (argc - 1, argv + 1, cli, err);
   while ((c = getopt_long (argc, argv, "+:e:p:C:vqhV", long_options, NULL)) != -1)
     {
       if (c == '?' || c == ':')
@@ -280,6 +357,23 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
     }
   cli->argv = argv + optind;
   cli->argc = argc - optind;
+  /* `entrun -v trust`: the subcommand after -v or -q (not after --). */
+  if (cli->argc > 0 && strcmp (cli->argv[0], "trust") == 0 && strcmp (argv[optind - 1], "--") != 0)
+    {
+      int verbosity = cli->verbosity;
+      if (cli->n_ents || cli->n_profiles || cli->explain || cli->list || cli->doctor || cli->chdir
+          || cli->n_env || cli->clearenv || cli->hostname || cli->n_keep_fds || cli->no_pty
+          || cli->no_project || cli->help || cli->version
+          || cli->stop_timeout != ENTRUN_STOP_TIMEOUT_DEFAULT)
+        return ent_error_set (err, EINVAL,
+                              "only -v and -q go before 'trust' (to run a program named "
+                              "trust: entrun [OPTIONS] -- trust)");
+      if ((ret = parse_trust (cli->argc, cli->argv, cli, err)) < 0)
+        return ret;
+      if (cli->verbosity == 1)
+        cli->verbosity = verbosity;
+      return 0;
+    }
   if (cli->json && !cli->explain)
     return ent_error_set (err, EINVAL, "--json goes with --explain");
   if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version || cli->doctor))
@@ -292,6 +386,8 @@ entrun_cli_clear (entrun_cli_t *cli)
 {
   ent_strv_free (cli->ents);
   ent_strv_free (cli->profiles);
+  free (cli->trust_key);
+  free (cli->trust_dir);
   for (size_t i = 0; i < cli->n_env; i++)
     {
       free (cli->env[i].name);

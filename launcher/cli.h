@@ -15,6 +15,13 @@ typedef struct entrun_env_op
   char *value;
 } entrun_env_op_t;
 
+typedef enum entrun_trust_op
+{
+  ENTRUN_TRUST_APPROVE,
+  ENTRUN_TRUST_LIST,
+  ENTRUN_TRUST_REVOKE,
+} entrun_trust_op_t;
+
 typedef struct entrun_cli
 {
   char **ents; /* --ent values, in order */
@@ -22,6 +29,12 @@ typedef struct entrun_cli
   char **profiles; /* -p values, in order */
   size_t n_profiles;
   bool explain, json, list, help, version, doctor;
+  bool no_project; /* --no-project: no .entrun.ini found from the directory */
+  /* `entrun trust [--list | --revoke | --key FILE] [DIR]` */
+  bool trust;
+  entrun_trust_op_t trust_op;
+  char *trust_key; /* --key FILE: a publisher's public key */
+  char *trust_dir; /* NULL: the working directory */
   char *chdir;
   entrun_env_op_t *env;
   size_t n_env;

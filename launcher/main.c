@@ -14,6 +14,7 @@
 #include "doctor.h"
 #include "policy.h"
 #include "sandbox.h"
+#include "trust.h"
 #include "ent-defaults.h"
 #include "util.h"
 
@@ -103,6 +104,16 @@ note_readonly_cwd (const ent_profile_t *p)
         p->cwd, p->cwd);
 }
 
+/* The project profile for the directory the command runs in: -C's
+ * when given, else the current one. */
+static char *
+find_project (const entrun_cli_t *cli)
+{
+  cleanup_free char *home = entrun_caller_home ();
+
+  return entrun_project_find (cli->chdir ? cli->chdir : ".", home);
+}
+
 /* What a sandbox's start allocates on the heap, with room to spare: ~135
  * KiB once the default profile is resolved (see entrun_prefault_heap). */
 #define ENTRUN_HEAP_PREFAULT (192 * 1024)
@@ -145,6 +156,8 @@ main (int argc, char **argv)
     }
   else if (cli.doctor)
     status = entrun_doctor ();
+  else if (cli.trust)
+    status = entrun_trust_command (&cli);
   else if ((cat = ent_catalogue_new_default ()) == NULL)
     die ("out of memory");
   else if (cli.list)
@@ -154,8 +167,11 @@ main (int argc, char **argv)
     }
   else
     {
-      if (entrun_policy_build (&cli, cat, &loaded, &m, &err) < 0)
+      cleanup_free char *project = cli.no_project ? NULL : find_project (&cli);
+      if (entrun_policy_build (&cli, project, cat, &loaded, &m, &err) < 0)
         die ("%s", ent_error_message (err));
+      if (loaded.has_project)
+        entrun_trust_check (&loaded, cat, ent_manager_profile (m)->home, cli.explain);
       verbose ("profile resolved");
       if (cli.explain)
         status = explain (m, cat, cli.json);

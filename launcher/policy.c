@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -24,8 +25,8 @@
 /* The caller's home, resolved: the default boundary compares it with the
  * working directory (a real path) and hides the stores below it, so it must
  * be spelled as the mount plan will find it.  NULL when unknown. */
-static char *
-caller_home (void)
+char *
+entrun_caller_home (void)
 {
   const char *home = getenv ("HOME");
   struct passwd *pw;
@@ -103,10 +104,18 @@ add_credential (ent_profile_t *base, char *owned, ent_error_t **err)
 }
 
 /* Variables that name a credential file elsewhere than its default. */
-static const char *const credential_vars[]
-    = { "KUBECONFIG", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
-        "GOOGLE_APPLICATION_CREDENTIALS", "DOCKER_CONFIG", "NETRC", "PGPASSFILE", "GNUPGHOME",
-        "PASSWORD_STORE_DIR", "VAULT_CONFIG_PATH", "NPM_CONFIG_USERCONFIG", "CARGO_HOME" };
+static const char *const credential_vars[] = { "KUBECONFIG",
+                                               "AWS_SHARED_CREDENTIALS_FILE",
+                                               "AWS_CONFIG_FILE",
+                                               "GOOGLE_APPLICATION_CREDENTIALS",
+                                               "DOCKER_CONFIG",
+                                               "NETRC",
+                                               "PGPASSFILE",
+                                               "GNUPGHOME",
+                                               "PASSWORD_STORE_DIR",
+                                               "VAULT_CONFIG_PATH",
+                                               "NPM_CONFIG_USERCONFIG",
+                                               "CARGO_HOME" };
 
 /* The credential stores of ent_credential_paths() that exist here (those
  * under ~/.config and ~/.local/share also where $XDG_CONFIG_HOME and
@@ -133,8 +142,8 @@ existing_credentials (ent_profile_t *base, ent_error_t **err)
         {
           const char *dir = getenv (xdg[j].var);
           if (dir && dir[0] == '/' && ent_str_has_prefix (all[i], xdg[j].prefix))
-            ret = add_credential (base, ent_str_printf ("%s/%s", dir, all[i] + strlen (xdg[j].prefix)),
-                                  err);
+            ret = add_credential (
+                base, ent_str_printf ("%s/%s", dir, all[i] + strlen (xdg[j].prefix)), err);
         }
     }
   /* CARGO_HOME names the directory that holds credentials.toml. */
@@ -152,7 +161,8 @@ existing_credentials (ent_profile_t *base, ent_error_t **err)
           char *save = NULL;
           if (copy == NULL)
             return ent_error_set (err, ENOMEM, "out of memory");
-          for (char *f = strtok_r (copy, ":", &save); ret == 0 && f; f = strtok_r (NULL, ":", &save))
+          for (char *f = strtok_r (copy, ":", &save); ret == 0 && f;
+               f = strtok_r (NULL, ":", &save))
             if (f[0] == '/')
               ret = add_credential (base, strdup (f), err);
         }
@@ -218,8 +228,7 @@ in_nested_userns (void)
 static int
 check_owner (const char *path, const struct stat *st, bool dir, ent_error_t **err)
 {
-  if (st->st_uid != getuid () && st->st_uid != 0
-      && !(st->st_uid == 65534 && in_nested_userns ()))
+  if (st->st_uid != getuid () && st->st_uid != 0 && !(st->st_uid == 65534 && in_nested_userns ()))
     return ent_error_set (err, EPERM, "%s: refusing a profile %s owned by uid %u (not you or root)",
                           path, dir ? "in a directory" : "file", (unsigned)st->st_uid);
   if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(dir && (st->st_mode & S_ISVTX)))
@@ -276,8 +285,7 @@ check_spelled (const char *path, ent_error_t **err)
         return ent_error_set (err, errno, "%s: %s", full, strerror (errno));
       /* /proc's magic links (-p <(...) through /dev/fd) are the kernel's;
        * what lies below one is checked on. */
-      if (S_ISLNK (st.st_mode) && st.st_uid == getuid () && getuid () != 0
-          && !is_magic_link (full))
+      if (S_ISLNK (st.st_mode) && st.st_uid == getuid () && getuid () != 0 && !is_magic_link (full))
         return ent_error_set (err, EPERM,
                               "%s: refusing a profile through %s, a symbolic link of yours "
                               "(give the resolved path)",
@@ -371,29 +379,183 @@ entrun_loaded_clear (entrun_loaded_t *l)
     entrun_conf_clear (&l->confs[i]);
   free (l->confs);
   ent_strv_free (l->files);
+  free (l->project_path);
+  free (l->project_dir);
+  free (l->project_bytes);
   memset (l, 0, sizeof (*l));
 }
 
+/* A path a project profile gives relative (not "/..." nor "~...") is
+ * relative to the project's directory, whatever the working directory:
+ * `hide = secrets` hides the project's secrets from a run in src/ too.
+ * Each is normalised (lexically, as ent_path_resolve does), so that the
+ * approval lists it as it applies: /p/x, never /p/build/../x. */
 static int
-load_all (const entrun_cli_t *cli, const char *home, ent_catalogue_t *cat, entrun_loaded_t *l,
-          ent_error_t **err)
+anchor (char **value, const char *dir)
 {
-  memset (l, 0, sizeof (*l));
-  if (cli->n_profiles == 0)
+  char *v = *value, *abs = NULL;
+  int ret;
+
+  if (v[0] == '~')
     return 0;
-  l->confs = calloc (cli->n_profiles, sizeof (entrun_conf_t));
+  /* Anything else wrong with it is for the grant to say, as written. */
+  if ((ret = ent_path_resolve (v, dir, NULL, &abs, NULL)) < 0)
+    return ret == -ENOMEM ? ret : 0;
+  free (v);
+  *value = abs;
+  return 0;
+}
+
+static int
+anchor_paths (entrun_conf_t *c, const char *dir, ent_error_t **err)
+{
+  static const char *const path_grants[]
+      = { "host.fs.rw=", "host.fs.ro=", "host.fs.hide=", "host.fs.tmpfs=", "host.fs.overlay=" };
+  int ret = 0;
+
+  for (size_t i = 0; ret == 0 && i < c->n_requests; i++)
+    for (size_t k = 0; ret == 0 && k < N_ELEMENTS (path_grants); k++)
+      {
+        char *req = c->requests[i].request, *value;
+        size_t len = strlen (path_grants[k]);
+        if (!ent_str_has_prefix (req, path_grants[k]) || req[len] == '~' || req[len] == '\0')
+          continue;
+        if ((value = strdup (req + len)) == NULL || anchor (&value, dir) < 0)
+          ret = -ENOMEM;
+        else if ((c->requests[i].request = ent_str_printf ("%s%s", path_grants[k], value)) == NULL)
+          {
+            c->requests[i].request = req;
+            ret = -ENOMEM;
+          }
+        else
+          free (req);
+        free (value);
+      }
+  for (size_t i = 0; ret == 0 && i < c->n_customs; i++)
+    for (size_t j = 0; ret == 0 && j < c->customs[i].n_mounts; j++)
+      ret = anchor (&c->customs[i].mount_paths[j], dir);
+  if (ret == 0 && c->chdir)
+    ret = anchor (&c->chdir, dir);
+  return ret < 0 ? ent_error_set (err, ENOMEM, "out of memory") : 0;
+}
+
+/* Read the project profile at @path (as found, absolute) into l->confs[0],
+ * keeping its bytes: an approval is checked against them. */
+static int
+load_project (const char *path, entrun_loaded_t *l, ent_error_t **err)
+{
+  /* Not blocking: a FIFO planted there must not hang entrun (it is
+   * refused below, as anything but a regular file).  Not through a
+   * link: see below. */
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+  cleanup_fclose FILE *f = fd >= 0 ? fdopen (fd, "r") : NULL;
+  size_t cap = 2048, len = 0, got;
+  char *buf = NULL, *slash;
+  struct stat st;
+  int ret;
+
+  if (f == NULL)
+    {
+      ret = errno;
+      if (fd >= 0)
+        close (fd);
+      /* A link would carry the approval of the file it names (another
+       * project's) to this place: refused, root's own links too. */
+      if (ret == ELOOP)
+        return ent_error_set (err, EPERM,
+                              "%s: refusing a project profile that is a symbolic link (copy "
+                              "the file there, or use -p)",
+                              path);
+      return ent_error_set (err, ret, "%s: %s", path, strerror (ret));
+    }
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return ent_error_set (err, EINVAL, "%s: not a regular file", path);
+  if ((ret = check_profile_file (f, path, true, &l->project_path, err)) < 0)
+    return ret;
+  for (;;)
+    {
+      if (buf == NULL || len + 1 >= cap)
+        {
+          char *more = realloc (buf, cap *= 2);
+          if (more == NULL)
+            {
+              free (buf);
+              return ent_error_set (err, ENOMEM, "out of memory");
+            }
+          buf = more;
+        }
+      got = fread (buf + len, 1, cap - len - 1, f);
+      len += got;
+      if (got == 0 || len > ENTRUN_CONF_MAX_SIZE)
+        break;
+    }
+  l->project_bytes = buf;
+  l->project_len = len;
+  if (ferror (f))
+    return ent_error_set (err, EIO, "%s: %s", path, strerror (EIO));
+  if (len > ENTRUN_CONF_MAX_SIZE)
+    return ent_error_set (err, EFBIG, "%s: larger than %d bytes", path, ENTRUN_CONF_MAX_SIZE);
+  if ((l->project_dir = strdup (l->project_path)) == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  slash = strrchr (l->project_dir, '/');
+  *(slash == l->project_dir ? slash + 1 : slash) = '\0';
+  if (ent_strlist_add (&l->files, l->project_path) < 0)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  if ((ret = entrun_conf_parse_buffer (buf, len, path, &l->confs[0], err)) < 0)
+    return ret;
+  l->has_project = true;
+  l->n = 1;
+  return anchor_paths (&l->confs[0], l->project_dir, err);
+}
+
+/* Is -p @name the project profile itself?  Then it is loaded once, as
+ * the project's (and approved as such). */
+static bool
+is_project (const entrun_loaded_t *l, const char *name)
+{
+  cleanup_free char *real = NULL;
+
+  return l->has_project && strchr (name, '/') && (real = realpath (name, NULL)) != NULL
+         && strcmp (real, l->project_path) == 0;
+}
+
+static int
+load_all (const entrun_cli_t *cli, const char *project, const char *home, ent_catalogue_t *cat,
+          entrun_loaded_t *l, ent_error_t **err)
+{
+  int ret;
+
+  memset (l, 0, sizeof (*l));
+  if (cli->n_profiles == 0 && project == NULL)
+    return 0;
+  l->confs = calloc (cli->n_profiles + 1, sizeof (entrun_conf_t));
   if (l->confs == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
+  if (project
+      && ((ret = load_project (project, l, err)) < 0
+          || (ret = entrun_conf_register_customs (&l->confs[0], cat, err)) < 0))
+    return ret;
   for (size_t i = 0; i < cli->n_profiles; i++)
     {
-      int ret = load_profile (cli->profiles[i], home, &l->confs[i], &l->files, err);
+      if (is_project (l, cli->profiles[i]))
+        continue;
+      ret = load_profile (cli->profiles[i], home, &l->confs[l->n], &l->files, err);
       if (ret < 0)
         return ret;
       l->n++;
-      if ((ret = entrun_conf_register_customs (&l->confs[i], cat, err)) < 0)
+      if ((ret = entrun_conf_register_customs (&l->confs[l->n - 1], cat, err)) < 0)
         return ret;
     }
   return 0;
+}
+
+int
+entrun_policy_load_project (const char *path, ent_catalogue_t *cat, entrun_loaded_t *loaded,
+                            ent_error_t **err)
+{
+  entrun_cli_t none = { 0 };
+
+  return load_all (&none, path, NULL, cat, loaded, err);
 }
 
 /* One value (hostname, chdir) that several profiles may set: the command
@@ -404,9 +566,13 @@ pick_setting (const entrun_loaded_t *l, size_t field_off, size_t source_off, con
 {
   const char *src = NULL;
 
-  for (size_t i = 0; i < l->n; i++)
+  /* The -p profiles first: the project's value only when none sets one. */
+  for (size_t k = 0; k < l->n; k++)
     {
+      size_t i = l->has_project ? (k + 1) % l->n : k;
       const char *v = *(char *const *)((const char *)&l->confs[i] + field_off);
+      if (i == 0 && l->has_project && *value)
+        break;
       const char *s = *(char *const *)((const char *)&l->confs[i] + source_off);
       if (v == NULL)
         continue;
@@ -479,7 +645,8 @@ make_base (const entrun_cli_t *cli, const entrun_loaded_t *l, ent_profile_t *bas
   base->runtime_dir = runtime_dir ();
   if ((ret = base_places (base, cli, l, cwd, err)) < 0 || (ret = base_env (base, cli, l, err)) < 0
       || (ret = ent_profile_scrub_env (base, (const char *const *)environ, err)) < 0
-      || (ret = entrun_api_discover (base, err)) < 0 || (ret = existing_credentials (base, err)) < 0)
+      || (ret = entrun_api_discover (base, err)) < 0
+      || (ret = existing_credentials (base, err)) < 0)
     return ret;
   base->resources.backend = entrun_cgroup_backend (&cgdir);
   return 0;
@@ -525,8 +692,9 @@ grant_requests (ent_profile_t *base, const ent_catalogue_t *cat, const entrun_cl
     }
   for (size_t i = 0; ret == 0 && i < l->n; i++)
     for (size_t j = 0; ret == 0 && j < l->confs[i].n_requests; j++)
-      ret = push_request (ents, &n, cat, l->confs[i].requests[j].request,
-                          l->confs[i].requests[j].source, ENT_PRECEDENCE_PROFILE, err);
+      ret = push_request (
+          ents, &n, cat, l->confs[i].requests[j].request, l->confs[i].requests[j].source,
+          i == 0 && l->has_project ? ENTRUN_PRECEDENCE_PROJECT : ENT_PRECEDENCE_PROFILE, err);
   for (size_t i = 0; ret == 0 && i < cli->n_ents; i++)
     ret = push_request (ents, &n, cat, cli->ents[i], "command line", ENT_PRECEDENCE_CLI, err);
   if (ret == 0 && (*out = ent_manager_new_granted (base, cat, ents, n, err)) == NULL)
@@ -542,8 +710,8 @@ grant_requests (ent_profile_t *base, const ent_catalogue_t *cat, const entrun_cl
 }
 
 int
-entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loaded_t *loaded,
-                     ent_manager_t **out, ent_error_t **err)
+entrun_policy_build (const entrun_cli_t *cli, const char *project, ent_catalogue_t *cat,
+                     entrun_loaded_t *loaded, ent_manager_t **out, ent_error_t **err)
 {
   ent_profile_t *base = ent_profile_new ();
   int ret;
@@ -551,9 +719,9 @@ entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loade
   if (base == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
   errno = 0;
-  if ((base->home = caller_home ()) == NULL && errno == ENOMEM)
+  if ((base->home = entrun_caller_home ()) == NULL && errno == ENOMEM)
     ret = ent_error_set (err, ENOMEM, "out of memory");
-  else if ((ret = load_all (cli, base->home, cat, loaded, err)) == 0)
+  else if ((ret = load_all (cli, project, base->home, cat, loaded, err)) == 0)
     ret = make_base (cli, loaded, base, err);
   if (ret < 0)
     {
@@ -561,6 +729,32 @@ entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loade
       return ret;
     }
   return grant_requests (base, cat, cli, loaded, out, err);
+}
+
+int
+entrun_policy_project_only (const entrun_loaded_t *l, const ent_catalogue_t *cat, const char *home,
+                            ent_manager_t **out, ent_error_t **err)
+{
+  entrun_loaded_t project = { .confs = l->confs, .n = 1, .has_project = true };
+  entrun_cli_t none = { 0 };
+  ent_profile_t *base = ent_profile_new ();
+  int ret = 0;
+
+  if (base == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  base->host_boundary = true;
+  if (home && (base->home = strdup (home)) == NULL)
+    ret = ent_error_set (err, ENOMEM, "out of memory");
+  if (ret == 0)
+    ret = base_places (base, &none, &project, l->project_dir, err);
+  if (ret == 0)
+    ret = base_env (base, &none, &project, err);
+  if (ret < 0)
+    {
+      ent_profile_free (base);
+      return ret;
+    }
+  return grant_requests (base, cat, &none, &project, out, err);
 }
 
 /* mkdir @path, 0755 (world-readable, as XDG and /etc directories are);

@@ -11,10 +11,21 @@
  * into them, so they live as long as the catalogue. */
 typedef struct entrun_loaded
 {
-  entrun_conf_t *confs;
+  entrun_conf_t *confs; /* the project profile first, if any */
   size_t n;
   char **files; /* the profile files read, real paths: read-only inside */
+  /* The project profile (.entrun.ini, see project.h): confs[0], its real
+   * path and directory, and the bytes it was parsed from. */
+  bool has_project;
+  char *project_path;
+  char *project_dir;
+  char *project_bytes;
+  size_t project_len;
 } entrun_loaded_t;
+
+/* The project profile's grants sit below every -p profile's: the command
+ * line's profiles and --ent override its levels. */
+#define ENTRUN_PRECEDENCE_PROJECT (ENT_PRECEDENCE_PROFILE - 5)
 
 void entrun_loaded_clear (entrun_loaded_t *l);
 
@@ -24,9 +35,24 @@ void entrun_loaded_clear (entrun_loaded_t *l);
  * directory, home, environment changes and hostname (the command line's
  * over the profiles'); the profiles' grants at profile precedence and every
  * --ent at command-line precedence are granted as one set. */
-int entrun_policy_build (const entrun_cli_t *cli, ent_catalogue_t *cat, entrun_loaded_t *loaded,
-                         ent_manager_t **out, ent_error_t **err)
+int entrun_policy_build (const entrun_cli_t *cli, const char *project, ent_catalogue_t *cat,
+                         entrun_loaded_t *loaded, ent_manager_t **out, ent_error_t **err)
     __attribute__ ((warn_unused_result));
+
+/* Load only the project profile @path (a trust command), as
+ * entrun_policy_build() would. */
+int entrun_policy_load_project (const char *path, ent_catalogue_t *cat, entrun_loaded_t *loaded,
+                                ent_error_t **err) __attribute__ ((warn_unused_result));
+
+/* The project profile alone, resolved over a base that depends on nothing
+ * but its directory and @home (no environment, no host scan): what an
+ * approval is of (see trust.h). */
+int entrun_policy_project_only (const entrun_loaded_t *loaded, const ent_catalogue_t *cat,
+                                const char *home, ent_manager_t **out, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+
+/* The caller's home, resolved (NULL when unknown). */
+char *entrun_caller_home (void);
 
 /* Where a bare profile NAME is looked up, in order (whether they exist or
  * not): $XDG_CONFIG_HOME/entrun (or ~/.config/entrun), /etc/entrun. */

@@ -28,6 +28,7 @@
 #include "policy.h"
 #include "sandbox.h"
 #include "terminal.h"
+#include "trust.h"
 #include "util.h"
 
 static const int forwarded_signals[]
@@ -180,13 +181,18 @@ protect_self (char ***protect)
 }
 
 /* What pid 1 makes read-only inside, whatever the grants: entrun's profile
- * directories and the profile files this run loaded (a sandbox must never
- * change its own policy or the next one's), and its binary. */
+ * directories, its trust store and the profile files this run loaded (a
+ * sandbox must never change its own policy or the next one's), and its
+ * binary. */
 static char **
 protected_paths (const ent_profile_t *p, char *const *profile_files)
 {
   char **protect = entrun_profile_dirs (p->home);
+  cleanup_strv char **trust = entrun_trust_dirs (p->home);
 
+  for (size_t i = 0; trust[i]; i++)
+    if (ent_strlist_add (&protect, trust[i]) < 0)
+      die ("out of memory");
   for (size_t i = 0; profile_files && profile_files[i]; i++)
     if (ent_strlist_add (&protect, profile_files[i]) < 0)
       die ("out of memory");

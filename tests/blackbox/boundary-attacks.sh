@@ -417,10 +417,10 @@ profile_checks() {
 	chmod 644 "$d/real.ini"
 	ln -s real.ini "$d/.entrun.ini"
 	cd "$d" || return
-	ssbx -p ./real.ini -- sh -c 'echo ran'
+	ssbx --no-project -p ./real.ini -- sh -c 'echo ran'
 	is "0|ran" "$RC|$OUT" "control (P6): -p ./real.ini (a regular file of the caller's, 644) is used"
 	if [ "$(id -u)" -ne 0 ]; then
-		refused_run "P6 -p ./.entrun.ini, a symlink owned by the caller" "" -- -p ./.entrun.ini -- sh -c 'echo ran'
+		refused_run "P6 -p ./.entrun.ini, a symlink owned by the caller" "" -- --no-project -p ./.entrun.ini -- sh -c 'echo ran'
 	else
 		ok "P6 -p ./.entrun.ini, a symlink owned by the caller: root follows its own symlinks by design (checked in the user pass)"
 	fi

@@ -675,16 +675,19 @@ profile_checks() {
 	printf '[sandbox]\nhostname = proj\n' >"$W/.entrun.ini"
 	chmod 644 "$W/.entrun.ini"
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	ssbx -p ./.entrun.ini -- sh -c '"$1" write .entrun.ini
+	# --no-project: the -p rule itself (tests/blackbox/trust.sh has the
+	# project profile's own).
+	ssbx --no-project -p ./.entrun.ini -- sh -c '"$1" write .entrun.ini
 		mv .entrun.ini .entrun.ini.old 2>/dev/null; rm -f .entrun.ini 2>/dev/null
 		printf "[sandbox]\nentitlements = network.host\n" 2>/dev/null >.entrun.ini; echo done' _ "$P"
 	is "write: errno EROFS" "$(sed -n 1p <<<"$OUT")" "-p ./.entrun.ini: the profile is read-only inside (EROFS)"
 	host_same "$W/.entrun.ini" "$(printf '[sandbox]\nhostname = proj')" \
 		"-p ./.entrun.ini: it cannot be moved aside or replaced (host copy unchanged)"
 	# A run without -p plants the profile the next `entrun -p ./.entrun.ini` loads.
-	ssbx -- sh -c 'printf "[sandbox]\nentitlements = network.host\n" 2>/dev/null >>.entrun.ini; echo done'
+	ssbx --no-project -- sh -c 'printf "[sandbox]\nentitlements = network.host\n" 2>/dev/null >>.entrun.ini; echo done'
 	host_same "$W/.entrun.ini" "$(printf '[sandbox]\nhostname = proj')" \
 		"./.entrun.ini (the README's project profile) cannot be changed by a run that did not load it"
+	rm -f "$W/.entrun.ini"
 
 	mkdir -p "$H/.config/entrun" "$x/entrun"
 	ssbx -e 'host.fs.rw=~' -- "$P" write "$H/.config/entrun/dev.ini"

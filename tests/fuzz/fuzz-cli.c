@@ -181,7 +181,7 @@ build (const entrun_cli_t *cli, char **json)
 
   if (cat == NULL)
     abort ();
-  ret = entrun_policy_build (cli, cat, &loaded, &m, &err);
+  ret = entrun_policy_build (cli, NULL, cat, &loaded, &m, &err);
   if (ret < 0)
     check_error (ret, err);
   else if (ent_render (m, cat, ENT_RENDER_JSON, json, NULL) < 0

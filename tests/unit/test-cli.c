@@ -138,6 +138,77 @@ static const struct
   { { "--stop-timeout", NULL, NULL }, "--stop-timeout" },
 };
 
+START_TEST (trust_subcommand)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (PARSE (&cli, &err, "trust"), 0);
+  ck_assert (cli.trust);
+  ck_assert_int_eq (cli.trust_op, ENTRUN_TRUST_APPROVE);
+  ck_assert_ptr_null (cli.trust_dir);
+  entrun_cli_clear (&cli);
+  ck_assert_int_eq (PARSE (&cli, &err, "trust", "--revoke", "/src/p"), 0);
+  ck_assert_int_eq (cli.trust_op, ENTRUN_TRUST_REVOKE);
+  ck_assert_str_eq (cli.trust_dir, "/src/p");
+  entrun_cli_clear (&cli);
+  ck_assert_int_eq (PARSE (&cli, &err, "trust", "--key", "k.pub", "p"), 0);
+  ck_assert_str_eq (cli.trust_key, "k.pub");
+  ck_assert_str_eq (cli.trust_dir, "p");
+  entrun_cli_clear (&cli);
+  /* -v and -q may come first. */
+  ck_assert_int_eq (PARSE (&cli, &err, "-q", "trust", "--list"), 0);
+  ck_assert (cli.trust);
+  ck_assert_int_eq (cli.trust_op, ENTRUN_TRUST_LIST);
+  ck_assert_int_eq (cli.verbosity, 0);
+  entrun_cli_clear (&cli);
+  /* After --, a program named trust. */
+  ck_assert_int_eq (PARSE (&cli, &err, "--", "trust", "--list"), 0);
+  ck_assert (!cli.trust);
+  ck_assert_int_eq (cli.argc, 2);
+  entrun_cli_clear (&cli);
+  ck_assert_int_eq (PARSE (&cli, &err, "--no-project", "make"), 0);
+  ck_assert (cli.no_project);
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
+START_TEST (trust_errors)
+{
+  entrun_cli_t cli;
+  ent_error_t *err = NULL;
+
+  ck_assert_int_lt (PARSE (&cli, &err, "-e", "network.user", "trust"), 0);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "only -v and -q go before 'trust'"));
+  ent_error_free (err);
+  err = NULL;
+  entrun_cli_clear (&cli);
+  ck_assert_int_lt (PARSE (&cli, &err, "trust", "a", "b"), 0);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "'b'"));
+  ent_error_free (err);
+  err = NULL;
+  entrun_cli_clear (&cli);
+  ck_assert_int_lt (PARSE (&cli, &err, "trust", "--list", "--revoke"), 0);
+  ent_error_free (err);
+  err = NULL;
+  entrun_cli_clear (&cli);
+  ck_assert_int_lt (PARSE (&cli, &err, "trust", "--list", "dir"), 0);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "'dir'"));
+  ent_error_free (err);
+  err = NULL;
+  entrun_cli_clear (&cli);
+  ck_assert_int_lt (PARSE (&cli, &err, "trust", "--bogus"), 0);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "--bogus"));
+  ent_error_free (err);
+  err = NULL;
+  entrun_cli_clear (&cli);
+  ck_assert_int_lt (PARSE (&cli, &err, "trust", "--key"), 0);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "needs a value"));
+  ent_error_free (err);
+  entrun_cli_clear (&cli);
+}
+END_TEST
+
 START_TEST (bad_arguments_are_named)
 {
   entrun_cli_t cli;
@@ -169,6 +240,8 @@ cli_suite (void)
   tcase_add_test (tc, keep_fds_sorted_unique);
   tcase_add_test (tc, explain_without_command);
   tcase_add_test (tc, stop_timeout);
+  tcase_add_test (tc, trust_subcommand);
+  tcase_add_test (tc, trust_errors);
   tcase_add_loop_test (tc, bad_arguments_are_named, 0, (int) (sizeof (bad) / sizeof (bad[0])));
   suite_add_tcase (s, tc);
   return s;
