@@ -103,6 +103,17 @@ file_hash (const entrun_loaded_t *l, const char *home, char out[65])
 static char *shown (const char *s);
 
 static char *data_dir (const char *home, bool xdg);
+
+/* die_errno naming @path, escaped: errno kept across the escaping. */
+static void __attribute__ ((noreturn))
+fail_looking (const char *what, const char *path)
+{
+  int e = errno;
+  char *p = shown (path);
+
+  errno = e;
+  die_errno ("%s %s", what, p);
+}
 static char *record_file (const char *store, const char *project_path);
 
 char *
@@ -123,6 +134,8 @@ entrun_project_find (const char *dir, const char *home)
 
       if (cand == NULL)
         die ("out of memory");
+      /* Fail closed: a profile that may be there is not taken for
+       * none. */
       if (lstat (cand, &st) == 0)
         {
           if (st.st_uid == getuid () || st.st_uid == 0)
@@ -130,13 +143,17 @@ entrun_project_find (const char *dir, const char *home)
           cleanup_free char *c = shown (cand);
           warn ("ignoring %s: it belongs to uid %u, not to you", c, (unsigned)st.st_uid);
         }
+      else if (errno != ENOENT)
+        fail_looking ("looking for the project profile", cand);
       else if (store)
         {
           /* Approved, then gone: a sandbox may have removed it (and its
            * hides and limits with it) where it could write.  (The store's
            * path is not checked here: a forged record could only refuse.) */
           cleanup_free char *rec = record_file (store, cand);
-          if (rec && access (rec, F_OK) == 0)
+          if (rec == NULL)
+            die ("out of memory");
+          if (access (rec, F_OK) == 0)
             {
               cleanup_free char *c = shown (cand);
               cleanup_free char *dd = shown (d);
@@ -144,6 +161,8 @@ entrun_project_find (const char *dir, const char *home)
                    "with: entrun trust --revoke %s (or run with --no-project)",
                    c, dd);
             }
+          if (errno != ENOENT && errno != ENOTDIR)
+            fail_looking ("looking for an approval record:", rec);
         }
       if (strcmp (d, "/") == 0)
         return NULL;
