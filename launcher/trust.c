@@ -105,8 +105,7 @@ static char *shown (const char *s);
 static char *data_dir (const char *home, bool xdg);
 
 /* die_errno naming @path, escaped: errno kept across the escaping. */
-static void __attribute__ ((noreturn))
-fail_looking (const char *what, const char *path)
+static void __attribute__ ((noreturn)) fail_looking (const char *what, const char *path)
 {
   int e = errno;
   char *p = shown (path);
@@ -244,7 +243,9 @@ custom_text (const entrun_conf_custom_t *cu)
   FILE *f = text_open (&t);
   const char *sep = "";
 
-  fprintf (f, "%s (", cu->name);
+  /* "custom ": a custom name may begin as a catalogue one does
+   * (security.fs-read-only.x), and must never be taken for it. */
+  fprintf (f, "custom %s (", cu->name);
   for (int cap = 0; cap < 64; cap++)
     if (cu->caps & (UINT64_C (1) << cap))
       {
@@ -256,7 +257,17 @@ custom_text (const entrun_conf_custom_t *cu)
   for (char **s = cu->deny; s && *s; s++, sep = ", ")
     fprintf (f, "%sdeny %s", sep, *s);
   for (size_t i = 0; i < cu->n_mounts; i++, sep = ", ")
-    fprintf (f, "%s%s %s", sep, mount_kind_name (cu->mount_kinds[i]), cu->mount_paths[i]);
+    {
+      /* A path may hold ", " or ")": escaped, so that one mount never
+       * reads as two. */
+      fprintf (f, "%s%s ", sep, mount_kind_name (cu->mount_kinds[i]));
+      for (const char *c = cu->mount_paths[i]; *c; c++)
+        {
+          if (*c == ',' || *c == ')' || *c == '\\')
+            fputc ('\\', f);
+          fputc (*c, f);
+        }
+    }
   fputc (')', f);
   return text_close (&t);
 }
@@ -303,7 +314,7 @@ define_items (const entrun_conf_t *c, entrun_trust_item_t **items, size_t *n)
       for (size_t j = 0; j < granted && !used; j++)
         used = strcmp ((*items)[j].text, def) == 0;
       if (!used
-          && push_item (items, n, ent_str_printf ("define %s", def),
+          && push_item (items, n, ent_str_printf ("define %s", def + strlen ("custom ")),
                         cu->description ? cu->description : "a custom entitlement (-e grants it)",
                         cu->source)
                  < 0)
@@ -382,15 +393,16 @@ static const char *const level_groups[][6] = {
 static const char *const restrictions[]
     = { "host.fs.hide=", "security.fs-read-only", "security.landlock-required", "env unset ",
         "env clear" };
+/* (An entry ending in '=' or ' ' is a prefix; any other is the whole
+ * item: a custom item reads "custom NAME (...)" and so never matches.) */
 
 /* Grants that only give: dropping one narrows.  Anything else (host.fs.ro,
  * tmpfs and overlay, which can also take writes or sight away; a custom
  * entitlement, which can deny and hide; chdir, hostname, env set) widens
  * both when added and when dropped: when unsure, it asks. */
 static const char *const pure_grants[]
-    = { "host.fs.rw=", "network.publish=", "network.host-loopback",
-        "debug.",      "host.clipboard",   "security.memory-lock",
-        "env keep " };
+    = { "host.fs.rw=", "network.publish=", "network.host-loopback", "debug.ptrace",
+        "debug.perf",  "host.clipboard",   "security.memory-lock",  "env keep " };
 
 /* The group and rank of a level item; false for others. */
 static bool
@@ -440,8 +452,13 @@ static bool
 has_prefix_in (const char *item, const char *const *prefixes, size_t n)
 {
   for (size_t i = 0; i < n; i++)
-    if (ent_str_has_prefix (item, prefixes[i]))
-      return true;
+    {
+      size_t len = strlen (prefixes[i]);
+      char last = prefixes[i][len - 1];
+      if (last == '=' || last == ' ' ? strncmp (item, prefixes[i], len) == 0
+                                     : strcmp (item, prefixes[i]) == 0)
+        return true;
+    }
   return false;
 }
 
@@ -521,6 +538,25 @@ setting_widens (const char *from, const char *to)
   return v_to > v_from;
 }
 
+/* Does the line @item, @added or removed, widen?  @other: the lines of
+ * the other kind (a level or limit replaced is judged once, where it was
+ * added). */
+static bool
+line_widens (const char *item, bool added, char *const *other)
+{
+  size_t g, r, len;
+  int64_t v;
+
+  if (level_of (item, &g, &r) || limit_of (item, &len, &v))
+    {
+      if (added)
+        return setting_widens (same_setting (other, item), item);
+      /* Dropped: back to the default. */
+      return same_setting (other, item) == NULL && setting_widens (item, NULL);
+    }
+  return added ? !is_restriction (item) : !is_pure_grant (item);
+}
+
 entrun_change_t
 entrun_trust_classify (char *const *old, char *const *new_items, char ***added, char ***removed)
 {
@@ -537,27 +573,9 @@ entrun_trust_classify (char *const *old, char *const *new_items, char ***added, 
     if (!in_list (new_items, *o) && ent_strlist_add (removed, *o) < 0)
       die ("out of memory");
   for (char **a = *added; *a; a++)
-    {
-      size_t g, r, len;
-      int64_t v;
-      if (level_of (*a, &g, &r) || limit_of (*a, &len, &v))
-        widens = widens || setting_widens (same_setting (*removed, *a), *a);
-      else
-        widens = widens || !is_restriction (*a);
-    }
+    widens = widens || line_widens (*a, true, *removed);
   for (char **d = *removed; *d; d++)
-    {
-      size_t g, r, len;
-      int64_t v;
-      if (level_of (*d, &g, &r) || limit_of (*d, &len, &v))
-        {
-          /* Replaced: judged above; dropped: back to the default. */
-          if (same_setting (*added, *d) == NULL)
-            widens = widens || setting_widens (*d, NULL);
-        }
-      else
-        widens = widens || !is_pure_grant (*d);
-    }
+    widens = widens || line_widens (*d, false, *added);
   if (widens)
     return ENTRUN_CHANGE_WIDENS;
   return **added || **removed ? ENTRUN_CHANGE_NARROWS : ENTRUN_CHANGE_SAME;
@@ -1119,10 +1137,37 @@ fill_record (record_t *r, const entrun_loaded_t *l, const char *home, const char
   r->approved = (long long)time (NULL);
 }
 
+/* The profile that applies above @l's directory when @l does not (the
+ * nearest .entrun.ini above it), if it is approved: its record in
+ * @parent. */
+static bool
+approved_parent (const entrun_loaded_t *l, const char *home, record_t *parent)
+{
+  cleanup_free char *d = strdup (l->project_dir);
+  struct stat st;
+
+  if (d == NULL)
+    die ("out of memory");
+  while (strcmp (d, "/") != 0)
+    {
+      char *slash = strrchr (d, '/');
+      *(slash == d ? slash + 1 : slash) = '\0';
+      cleanup_free char *cand
+          = ent_str_printf ("%s/" ENTRUN_PROJECT_FILE, strcmp (d, "/") ? d : "");
+      cleanup_free char *file = cand ? record_path (home, cand) : NULL;
+      if (file == NULL)
+        die ("out of memory");
+      if (lstat (cand, &st) < 0)
+        continue;
+      return record_read (file, cand, parent) == 0 && parent->file_hash[0];
+    }
+  return false;
+}
+
 /* The listing of a profile never approved, or of what changed. */
 static char *
 describe (const entrun_loaded_t *l, const record_t *r, const entrun_trust_item_t *items, size_t n,
-          char **added, char **removed)
+          char **added, char **removed, const record_t *parent)
 {
   text_t t;
   FILE *f = text_open (&t);
@@ -1130,18 +1175,37 @@ describe (const entrun_loaded_t *l, const record_t *r, const entrun_trust_item_t
   fputs ("entrun: the project profile ", f);
   put_text (f, l->project_path);
   if (r == NULL)
-    {
-      fprintf (f, " is not approved yet; it asks for%s:\n", n ? "" : " nothing beyond the default");
-      for (size_t i = 0; i < n; i++)
-        put_item (f, '+', items[i].text, items, n);
-    }
+    fprintf (f, " is not approved yet; it asks for%s:\n", n ? "" : " nothing beyond the default");
   else
+    fputs (" changed since you approved it, and asks for more:\n", f);
+  /* What narrows first, what widens last: next to the question, where a
+   * long list cannot scroll it away. */
+  for (int pass = 0; pass < 2; pass++)
+    if (r == NULL)
+      {
+        cleanup_strv char **none = calloc (1, sizeof (char *));
+        for (size_t i = 0; i < n; i++)
+          if (line_widens (items[i].text, true, none) == (pass == 1))
+            put_item (f, '+', items[i].text, items, n);
+      }
+    else
+      {
+        for (char **d = removed; d && *d; d++)
+          if (line_widens (*d, false, added) == (pass == 1))
+            put_item (f, '-', *d, NULL, 0);
+        for (char **a = added; a && *a; a++)
+          if (line_widens (*a, true, removed) == (pass == 1))
+            put_item (f, '+', *a, items, n);
+      }
+  /* A new profile below an approved one takes its place for runs from
+   * here on: what that one restricted stops applying. */
+  if (parent && parent->items && parent->items[0])
     {
-      fputs (" changed since you approved it, and asks for more:\n", f);
-      for (char **a = added; a && *a; a++)
-        put_item (f, '+', *a, items, n);
-      for (char **d = removed; d && *d; d++)
-        put_item (f, '-', *d, NULL, 0);
+      fputs ("  and for runs from here on it replaces the approved ", f);
+      put_text (f, parent->path);
+      fputs (", so these of its grants stop applying:\n", f);
+      for (char **p = parent->items; *p; p++)
+        put_item (f, '-', *p, NULL, 0);
     }
   return text_close (&t);
 }
@@ -1195,7 +1259,7 @@ entrun_trust_check (const entrun_loaded_t *l, const ent_catalogue_t *cat, const 
         {
           if (change == ENTRUN_CHANGE_WIDENS && entrun_verbosity > 0)
             {
-              lines = describe (l, &rec, items, n, added, removed);
+              lines = describe (l, &rec, items, n, added, removed, NULL);
               fputs (lines, stderr);
               warn ("approved by its publisher's signature (%s)", sig_s);
             }
@@ -1220,7 +1284,10 @@ entrun_trust_check (const entrun_loaded_t *l, const ent_catalogue_t *cat, const 
     }
   else
     {
-      lines = describe (l, have ? &rec : NULL, items, n, added, removed);
+      record_t parent = { 0 };
+      bool replaces = !have && approved_parent (l, home, &parent);
+      lines = describe (l, have ? &rec : NULL, items, n, added, removed, replaces ? &parent : NULL);
+      record_clear (&parent);
       ask_or_refuse (lines, l->project_dir, explain);
       if (!explain)
         {
@@ -1397,11 +1464,21 @@ entrun_trust_command (const entrun_cli_t *cli)
        * the file may have changed since the listing that sent you here. */
       if (cli->trust_key == NULL && isatty (STDIN_FILENO))
         {
-          cleanup_free char *lines = describe (&loaded, NULL, items, n, NULL, NULL);
+          record_t parent = { 0 };
+          bool replaces = !rec.file_hash[0] && approved_parent (&loaded, home, &parent);
+          cleanup_free char *lines
+              = describe (&loaded, NULL, items, n, NULL, NULL, replaces ? &parent : NULL);
+          record_clear (&parent);
           cleanup_free char *q = ent_str_printf ("%sApprove it? [y/N] ", lines);
           if (q == NULL)
             die ("out of memory");
-          if (ask (q) == 0)
+          /* A terminal that cannot be asked (not its foreground, no
+           * controlling one) is no answer either. */
+          int yes = ask (q);
+          if (yes < 0)
+            die ("not approved: standard input is a terminal that entrun cannot ask (run "
+                 "entrun trust in its foreground, or with input from elsewhere)");
+          if (yes == 0)
             die ("not approved");
         }
       fill_record (&rec, &loaded, home, resolved, items, n);

@@ -439,14 +439,14 @@ change_checks() {
 		"+:api.access=ssh-agent:allow:3"
 	widens "a new custom entitlement (tools.y, caps = CAP_NET_RAW) granted: refused" \
 		"$(zsub 'tools.x\n' 'tools.x tools.y\n')[entitlement tools.y]\ndescription = y\ncaps = CAP_NET_RAW\n" \
-		"+:tools.y (:3"
+		"+:custom tools.y (:3"
 	widens "the custom entitlement's definition changed (ro -> rw shared): refused" \
-		"$(zsub 'ro = shared' 'rw = shared')" "+:tools.x (*rw $Z/shared)" "-:tools.x (*ro $Z/shared)"
+		"$(zsub 'ro = shared' 'rw = shared')" "+:custom tools.x (*rw $Z/shared)" "-:custom tools.x (*ro $Z/shared)"
 	# A custom entitlement can deny and hide as well as give: when unsure,
 	# entrun asks.
 	widens "a custom entitlement dropped (grant and section): refused, it may have denied or hidden" \
 		"$(zsub 'security.confined tools.x' 'security.confined' | sed 's/\\n\[entitlement tools.x\].*//')\n" \
-		"-:tools.x (*ro $Z/shared)"
+		"-:custom tools.x (*ro $Z/shared)"
 	widens "resources.pids raised above the approved one (100 -> 200): refused" "$(zsub 'pids = 100' 'pids = 200')" \
 		"+:resources.pids=200:8" "-:resources.pids=100"
 	widens "the pids limit removed: refused" "$(zsub 'pids = 100\n' '')" "-:resources.pids=100"
@@ -470,6 +470,11 @@ change_checks() {
 		"$(zsub network.user network.proxy=http://127.0.0.1:9)" "+:network.proxy=http://127.0.0.1:9:3" \
 		"-:network.user"
 	local Z_TEXT=${Z_TEXT/network.user/network.none}
+	# A custom name that begins as a catalogue flag does (the second attack
+	# review): it is a custom entitlement, and adding one widens.
+	widens "a custom entitlement named security.fs-read-only.x (rw = ~) granted: refused, not taken for the flag" \
+		"$(zsub 'tools.x\n' 'tools.x security.fs-read-only.x\n')[entitlement security.fs-read-only.x]\nrw = ~\n" \
+		"+:custom security.fs-read-only.x (rw ~):3"
 	widens "a custom entitlement defined, not granted (-e would take it from the project): refused" \
 		"${Z_TEXT}[entitlement tools.z]\ncaps = CAP_SYS_ADMIN\n" "+:define tools.z (caps CAP_SYS_ADMIN)"
 	put "$Z" "$Z_TEXT"
@@ -555,6 +560,14 @@ plant_checks() {
 	refused "a .entrun.ini planted in the project's subdirectory is caught at the next run from there (125)"
 	has_line "$ERR" "  + security.admin: uid 0 with all capabilities of the sandbox's user namespace; mount/unshare/ptrace allowed [$P/src/.entrun.ini:2]" \
 		"... which lists what the planted profile grants"
+	# One that asks for nothing still sheds the approved parent's hide for
+	# runs from there: the listing says so (the second attack review).
+	printf '; nothing\n' >"$P/src/.entrun.ini"
+	tsbx -- "$PR" uid
+	refused "an empty .entrun.ini planted below the approved project is caught too (125)"
+	contains "$ERR" "and for runs from here on it replaces the approved $P/.entrun.ini, so these of its grants stop applying:" \
+		"... and the listing says it replaces the approved parent profile"
+	has_line "$ERR" "  - host.fs.hide=$P/secrets" "... naming the parent's hide that would stop applying"
 	rm -f "$P/src/.entrun.ini"
 
 	# One in a working directory that had none.

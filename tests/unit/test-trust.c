@@ -168,10 +168,20 @@ START_TEST (settings_and_customs)
   WIDENS (L ("hostname a"), NONE);
   NARROWS (L ("env keep TOKEN"), NONE);
   WIDENS (L ("env set A=1"), NONE);
-  WIDENS (NONE, L ("tools.x (allow ptrace)"));
-  WIDENS (L ("tools.x (allow ptrace)"), L ("tools.x (caps CAP_SYS_ADMIN, rw /)"));
+  WIDENS (NONE, L ("custom tools.x (allow ptrace)"));
+  WIDENS (L ("custom tools.x (allow ptrace)"), L ("custom tools.x (caps CAP_SYS_ADMIN, rw /)"));
   /* A custom entitlement may deny and hide: dropping it widens. */
-  WIDENS (L ("tools.x (deny ptrace, hide /p/secrets)"), NONE);
+  WIDENS (L ("custom tools.x (deny ptrace, hide /p/secrets)"), NONE);
+  /* A custom name that begins as a catalogue one is no catalogue grant
+   * (the second attack review): adding security.fs-read-only.x widens,
+   * dropping debug.guard.x widens. */
+  WIDENS (NONE, L ("custom security.fs-read-only.x (caps CAP_SYS_ADMIN, rw ~)"));
+  WIDENS (NONE, L ("custom security.landlock-required.x (rw ~)"));
+  WIDENS (L ("custom debug.guard.x (hide ~)"), NONE);
+  WIDENS (L ("custom host.clipboard-guard.x (deny connect)"), NONE);
+  /* Flags are whole names: a longer item is not the flag. */
+  WIDENS (NONE, L ("security.fs-read-only.x"));
+  WIDENS (L ("debug.ptrace.x"), NONE);
   WIDENS (NONE, L ("define tools.x (caps CAP_SYS_ADMIN)"));
 }
 END_TEST
@@ -280,14 +290,30 @@ START_TEST (custom_definition)
   summary_t c = summarize ("[entitlement tools.y]\ncaps = CAP_SYS_ADMIN CAP_NET_ADMIN\nrw = ~\n");
 
   ck_assert_str_ne (a.hash, b.hash);
-  ck_assert (has_item (&a, "tools.x (allow ptrace)", "/srv/proj/.entrun.ini:2"));
-  ck_assert (has_item (&b, "tools.x (allow ptrace, rw /)", NULL));
+  ck_assert (has_item (&a, "custom tools.x (allow ptrace)", "/srv/proj/.entrun.ini:2"));
+  ck_assert (has_item (&b, "custom tools.x (allow ptrace, rw /)", NULL));
   ck_assert_uint_eq (a.n, 1);
   ck_assert (has_item (&c, "define tools.y (caps CAP_NET_ADMIN CAP_SYS_ADMIN, rw ~)",
                        "/srv/proj/.entrun.ini:1"));
   entrun_trust_items_free (a.items, a.n);
   entrun_trust_items_free (b.items, b.n);
   entrun_trust_items_free (c.items, c.n);
+}
+END_TEST
+
+/* A mount path holding ", " or ")" is escaped: one mount never reads as
+ * two (`ro = a, hide ~/.aws` is one ro of that path). */
+START_TEST (custom_paths_escaped)
+{
+  summary_t a = summarize ("[sandbox]\nentitlements = tools.x\n[entitlement tools.x]\n"
+                           "ro = /a, hide /b)\n");
+  summary_t b = summarize ("[sandbox]\nentitlements = tools.x\n[entitlement tools.x]\n"
+                           "ro = /a\nhide = /b\n");
+
+  ck_assert (has_item (&a, "custom tools.x (ro /a\\, hide /b\\))", NULL));
+  ck_assert (has_item (&b, "custom tools.x (ro /a, hide /b)", NULL));
+  entrun_trust_items_free (a.items, a.n);
+  entrun_trust_items_free (b.items, b.n);
 }
 END_TEST
 
@@ -309,6 +335,7 @@ trust_suite (void)
   tc = tcase_create ("items");
   tcase_add_test (tc, items_and_hash);
   tcase_add_test (tc, custom_definition);
+  tcase_add_test (tc, custom_paths_escaped);
   suite_add_tcase (s, tc);
   return s;
 }
