@@ -104,18 +104,10 @@ add_credential (ent_profile_t *base, char *owned, ent_error_t **err)
 }
 
 /* Variables that name a credential file elsewhere than its default. */
-static const char *const credential_vars[] = { "KUBECONFIG",
-                                               "AWS_SHARED_CREDENTIALS_FILE",
-                                               "AWS_CONFIG_FILE",
-                                               "GOOGLE_APPLICATION_CREDENTIALS",
-                                               "DOCKER_CONFIG",
-                                               "NETRC",
-                                               "PGPASSFILE",
-                                               "GNUPGHOME",
-                                               "PASSWORD_STORE_DIR",
-                                               "VAULT_CONFIG_PATH",
-                                               "NPM_CONFIG_USERCONFIG",
-                                               "CARGO_HOME" };
+static const char *const credential_vars[]
+    = { "KUBECONFIG", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+        "GOOGLE_APPLICATION_CREDENTIALS", "DOCKER_CONFIG", "NETRC", "PGPASSFILE", "GNUPGHOME",
+        "PASSWORD_STORE_DIR", "VAULT_CONFIG_PATH", "NPM_CONFIG_USERCONFIG", "CARGO_HOME" };
 
 /* The credential stores of ent_credential_paths() that exist here (those
  * under ~/.config and ~/.local/share also where $XDG_CONFIG_HOME and
@@ -142,8 +134,8 @@ existing_credentials (ent_profile_t *base, ent_error_t **err)
         {
           const char *dir = getenv (xdg[j].var);
           if (dir && dir[0] == '/' && ent_str_has_prefix (all[i], xdg[j].prefix))
-            ret = add_credential (
-                base, ent_str_printf ("%s/%s", dir, all[i] + strlen (xdg[j].prefix)), err);
+            ret = add_credential (base, ent_str_printf ("%s/%s", dir, all[i] + strlen (xdg[j].prefix)),
+                                  err);
         }
     }
   /* CARGO_HOME names the directory that holds credentials.toml. */
@@ -161,8 +153,7 @@ existing_credentials (ent_profile_t *base, ent_error_t **err)
           char *save = NULL;
           if (copy == NULL)
             return ent_error_set (err, ENOMEM, "out of memory");
-          for (char *f = strtok_r (copy, ":", &save); ret == 0 && f;
-               f = strtok_r (NULL, ":", &save))
+          for (char *f = strtok_r (copy, ":", &save); ret == 0 && f; f = strtok_r (NULL, ":", &save))
             if (f[0] == '/')
               ret = add_credential (base, strdup (f), err);
         }
@@ -228,7 +219,8 @@ in_nested_userns (void)
 static int
 check_owner (const char *path, const struct stat *st, bool dir, ent_error_t **err)
 {
-  if (st->st_uid != getuid () && st->st_uid != 0 && !(st->st_uid == 65534 && in_nested_userns ()))
+  if (st->st_uid != getuid () && st->st_uid != 0
+      && !(st->st_uid == 65534 && in_nested_userns ()))
     return ent_error_set (err, EPERM, "%s: refusing a profile %s owned by uid %u (not you or root)",
                           path, dir ? "in a directory" : "file", (unsigned)st->st_uid);
   if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(dir && (st->st_mode & S_ISVTX)))
@@ -285,7 +277,8 @@ check_spelled (const char *path, ent_error_t **err)
         return ent_error_set (err, errno, "%s: %s", full, strerror (errno));
       /* /proc's magic links (-p <(...) through /dev/fd) are the kernel's;
        * what lies below one is checked on. */
-      if (S_ISLNK (st.st_mode) && st.st_uid == getuid () && getuid () != 0 && !is_magic_link (full))
+      if (S_ISLNK (st.st_mode) && st.st_uid == getuid () && getuid () != 0
+          && !is_magic_link (full))
         return ent_error_set (err, EPERM,
                               "%s: refusing a profile through %s, a symbolic link of yours "
                               "(give the resolved path)",
@@ -570,9 +563,9 @@ pick_setting (const entrun_loaded_t *l, size_t field_off, size_t source_off, con
   for (size_t k = 0; k < l->n; k++)
     {
       size_t i = l->has_project ? (k + 1) % l->n : k;
-      const char *v = *(char *const *)((const char *)&l->confs[i] + field_off);
       if (i == 0 && l->has_project && *value)
         break;
+      const char *v = *(char *const *)((const char *)&l->confs[i] + field_off);
       const char *s = *(char *const *)((const char *)&l->confs[i] + source_off);
       if (v == NULL)
         continue;
@@ -645,8 +638,7 @@ make_base (const entrun_cli_t *cli, const entrun_loaded_t *l, ent_profile_t *bas
   base->runtime_dir = runtime_dir ();
   if ((ret = base_places (base, cli, l, cwd, err)) < 0 || (ret = base_env (base, cli, l, err)) < 0
       || (ret = ent_profile_scrub_env (base, (const char *const *)environ, err)) < 0
-      || (ret = entrun_api_discover (base, err)) < 0
-      || (ret = existing_credentials (base, err)) < 0)
+      || (ret = entrun_api_discover (base, err)) < 0 || (ret = existing_credentials (base, err)) < 0)
     return ret;
   base->resources.backend = entrun_cgroup_backend (&cgdir);
   return 0;

@@ -14,7 +14,7 @@ typedef struct entrun_loaded
   entrun_conf_t *confs; /* the project profile first, if any */
   size_t n;
   char **files; /* the profile files read, real paths: read-only inside */
-  /* The project profile (.entrun.ini, see project.h): confs[0], its real
+  /* The project profile (.entrun.ini, see trust.h): confs[0], its real
    * path and directory, and the bytes it was parsed from. */
   bool has_project;
   char *project_path;
@@ -34,7 +34,9 @@ void entrun_loaded_clear (entrun_loaded_t *l);
  * entitlements registered in @cat; the base profile carries the working
  * directory, home, environment changes and hostname (the command line's
  * over the profiles'); the profiles' grants at profile precedence and every
- * --ent at command-line precedence are granted as one set. */
+ * --ent at command-line precedence are granted as one set.  @project (or
+ * NULL), the project profile's path, is loaded first, below them all, as
+ * l->confs[0]; its settings apply where no -p profile gives one. */
 int entrun_policy_build (const entrun_cli_t *cli, const char *project, ent_catalogue_t *cat,
                          entrun_loaded_t *loaded, ent_manager_t **out, ent_error_t **err)
     __attribute__ ((warn_unused_result));
