@@ -19,4 +19,8 @@ bool ent_path_is_below (const char *path, const char *top);
  * the host has there is out of sight); NULL otherwise. */
 const ent_mount_t *ent_profile_covered_by (const ent_profile_t *p, const char *path);
 
+/* "rw", "ro", "hide", "tmpfs", "overlay": as the renderings name a mount
+ * kind (ent-render.c). */
+const char *ent_mount_kind_name (ent_mount_kind_t kind);
+
 #endif

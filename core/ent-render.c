@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ent-catalogue.h"
+#include "ent-defaults.h"
 #include "ent-render.h"
 #include "ent-util.h"
 #include "syscall-abi.h"
@@ -48,6 +49,12 @@ static const char *const mount_kind_names[] = {
   [ENT_MOUNT_TMPFS] = "tmpfs",
   [ENT_MOUNT_OVERLAY] = "overlay",
 };
+
+const char *
+ent_mount_kind_name (ent_mount_kind_t kind)
+{
+  return mount_kind_names[kind];
+}
 
 static const char *const dev_names[] = {
   [ENT_DEV_MINIMAL] = "minimal",

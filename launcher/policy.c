@@ -749,35 +749,17 @@ entrun_policy_project_only (const entrun_loaded_t *l, const ent_catalogue_t *cat
   return grant_requests (base, cat, &none, &project, out, err);
 }
 
-/* mkdir @path, 0755 (world-readable, as XDG and /etc directories are);
+/* mkdir -p @path, 0755 (world-readable, as XDG and /etc directories are);
  * false when the caller may not.  Any other failure is fatal: taken for a
  * "may not", it would leave a directory the sandbox could make unprotected. */
 static bool
-make_dir (const char *path, const char *whole)
+make_dirs (const char *path)
 {
-  if (mkdir (path, 0755) == 0 || errno == EEXIST)
+  if (mkdir_p (path, 0755) == 0)
     return true;
   if (errno == EACCES || errno == EPERM || errno == EROFS || errno == ENOTDIR)
     return false;
-  die_errno ("creating the profile directory %s", whole);
-}
-
-/* mkdir -p @path; false when the caller cannot. */
-static bool
-make_dirs (const char *path)
-{
-  cleanup_free char *copy = strdup (path);
-
-  if (copy == NULL)
-    die ("out of memory");
-  for (char *c = copy + 1; (c = strchr (c, '/')); c++)
-    {
-      *c = '\0';
-      if (!make_dir (copy, path))
-        return false;
-      *c = '/';
-    }
-  return make_dir (copy, path);
+  die_errno ("creating the profile directory %s", path);
 }
 
 char **

@@ -213,17 +213,6 @@ find_custom (const entrun_conf_t *c, const char *name)
   return NULL;
 }
 
-static const char *
-mount_kind_name (ent_mount_kind_t k)
-{
-  static const char *const names[] = { [ENT_MOUNT_BIND_RW] = "rw",
-                                       [ENT_MOUNT_BIND_RO] = "ro",
-                                       [ENT_MOUNT_HIDE] = "hide",
-                                       [ENT_MOUNT_TMPFS] = "tmpfs",
-                                       [ENT_MOUNT_OVERLAY] = "overlay" };
-  return (size_t)k < N_ELEMENTS (names) && names[k] ? names[k] : "mount";
-}
-
 static size_t
 strv_length (char *const *v)
 {
@@ -260,7 +249,7 @@ custom_text (const entrun_conf_custom_t *cu)
     {
       /* A path may hold ", " or ")": escaped, so that one mount never
        * reads as two. */
-      fprintf (f, "%s%s ", sep, mount_kind_name (cu->mount_kinds[i]));
+      fprintf (f, "%s%s ", sep, ent_mount_kind_name (cu->mount_kinds[i]));
       for (const char *c = cu->mount_paths[i]; *c; c++)
         {
           if (*c == ',' || *c == ')' || *c == '\\')
@@ -765,41 +754,19 @@ record_read (const char *file, const char *expected_path, record_t *r)
   return 0;
 }
 
-/* mkdir -p, the new directories private; -1 with errno on failure. */
-static int
-make_private_dirs (const char *path)
-{
-  cleanup_free char *copy = strdup (path);
-
-  if (copy == NULL)
-    die ("out of memory");
-  for (char *c = copy + 1;; c++)
-    {
-      char *slash = strchr (c, '/');
-      if (slash)
-        *slash = '\0';
-      if (mkdir (copy, 0700) < 0 && errno != EEXIST)
-        return -1;
-      if (slash == NULL)
-        return 0;
-      *slash = '/';
-      c = slash;
-    }
-}
-
 /* Write @r atomically (a new file renamed over the old). */
 static void
 record_write (const char *home, const record_t *r)
 {
   cleanup_free char *dir = store_dir (home);
-  cleanup_free char *file = record_path (home, r->path);
-  cleanup_free char *tmp = ent_str_printf ("%s.%d.tmp", file, (int)getpid ());
+  cleanup_free char *file = dir ? record_file (dir, r->path) : NULL;
+  cleanup_free char *tmp = file ? ent_str_printf ("%s.%d.tmp", file, (int)getpid ()) : NULL;
   cleanup_close int fd = -1;
   FILE *f;
 
   if (dir == NULL || file == NULL || tmp == NULL)
     die ("out of memory");
-  if (make_private_dirs (dir) < 0)
+  if (mkdir_p (dir, 0700) < 0)
     die_errno ("creating the trust store %s", dir);
   if ((fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
     die_errno ("recording the approval in %s", dir);
@@ -852,7 +819,7 @@ entrun_trust_dirs (const char *home)
           cleanup_free char *t = ent_str_printf ("%s/trust", d);
           if (t == NULL)
             die ("out of memory");
-          if (make_private_dirs (t) < 0 && errno != EACCES && errno != ENOENT && errno != EPERM
+          if (mkdir_p (t, 0700) < 0 && errno != EACCES && errno != ENOENT && errno != EPERM
               && errno != EROFS && errno != ENOTDIR)
             die_errno ("creating the trust store %s", t);
         }
@@ -1144,9 +1111,10 @@ static bool
 approved_parent (const entrun_loaded_t *l, const char *home, record_t *parent)
 {
   cleanup_free char *d = strdup (l->project_dir);
+  cleanup_free char *store = store_dir (home);
   struct stat st;
 
-  if (d == NULL)
+  if (d == NULL || store == NULL)
     die ("out of memory");
   while (strcmp (d, "/") != 0)
     {
@@ -1154,7 +1122,7 @@ approved_parent (const entrun_loaded_t *l, const char *home, record_t *parent)
       *(slash == d ? slash + 1 : slash) = '\0';
       cleanup_free char *cand
           = ent_str_printf ("%s/" ENTRUN_PROJECT_FILE, strcmp (d, "/") ? d : "");
-      cleanup_free char *file = cand ? record_path (home, cand) : NULL;
+      cleanup_free char *file = cand ? record_file (store, cand) : NULL;
       if (file == NULL)
         die ("out of memory");
       if (lstat (cand, &st) < 0)
@@ -1255,16 +1223,11 @@ entrun_trust_check (const entrun_loaded_t *l, const ent_catalogue_t *cat, const 
       if (!signature_ok (l, rec.key, sig, why, sizeof (why)))
         die ("%s: the signature does not verify with the publisher key pinned for %s: %s", sig_s,
              dir_s, why[0] ? why : "ssh-keygen refused it");
-      if (!explain)
+      if (!explain && change == ENTRUN_CHANGE_WIDENS && entrun_verbosity > 0)
         {
-          if (change == ENTRUN_CHANGE_WIDENS && entrun_verbosity > 0)
-            {
-              lines = describe (l, &rec, items, n, added, removed, NULL);
-              fputs (lines, stderr);
-              warn ("approved by its publisher's signature (%s)", sig_s);
-            }
-          fill_record (&rec, l, home, resolved, items, n);
-          record_write (home, &rec);
+          lines = describe (l, &rec, items, n, added, removed, NULL);
+          fputs (lines, stderr);
+          warn ("approved by its publisher's signature (%s)", sig_s);
         }
     }
   else if (have && change != ENTRUN_CHANGE_WIDENS)
@@ -1278,8 +1241,6 @@ entrun_trust_check (const entrun_loaded_t *l, const ent_catalogue_t *cat, const 
           cleanup_free char *path_s = shown (l->project_path);
           verbose ("the project profile %s %s; approval updated", path_s,
                    change == ENTRUN_CHANGE_NARROWS ? "narrowed" : "changed but not in effect");
-          fill_record (&rec, l, home, resolved, items, n);
-          record_write (home, &rec);
         }
     }
   else
@@ -1289,13 +1250,13 @@ entrun_trust_check (const entrun_loaded_t *l, const ent_catalogue_t *cat, const 
       lines = describe (l, have ? &rec : NULL, items, n, added, removed, replaces ? &parent : NULL);
       record_clear (&parent);
       ask_or_refuse (lines, l->project_dir, explain);
-      if (!explain)
-        {
-          if (!have)
-            memset (&rec, 0, sizeof (rec));
-          fill_record (&rec, l, home, resolved, items, n);
-          record_write (home, &rec);
-        }
+    }
+  /* Approved, by its signature, by being no wider, or by the answer
+   * (record_read left @rec empty when there was none). */
+  if (!explain)
+    {
+      fill_record (&rec, l, home, resolved, items, n);
+      record_write (home, &rec);
     }
   ent_strv_free (added);
   ent_strv_free (removed);

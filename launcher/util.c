@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -333,6 +334,23 @@ strv_recv (int fd, char ***out, size_t n, size_t max)
         out[i] = NULL;
       }
   return ret;
+}
+
+int
+mkdir_p (const char *path, mode_t mode)
+{
+  cleanup_free char *copy = strdup (path);
+
+  if (copy == NULL)
+    die ("out of memory");
+  for (char *c = copy + 1; (c = strchr (c, '/')); c++)
+    {
+      *c = '\0';
+      if (mkdir (copy, mode) < 0 && errno != EEXIST)
+        return -1;
+      *c = '/';
+    }
+  return mkdir (copy, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 int

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -51,6 +52,10 @@ int64_t now_ms (void);
 /* poll(2)'s timeout until @deadline (a now_ms() value): 0 once it has
  * passed, -1 (none) when @deadline is -1. */
 int poll_ms_until (int64_t deadline);
+
+/* mkdir -p @path, each directory it makes with @mode: 0, or -1 with errno
+ * from the component that failed (EEXIST is no failure). */
+int mkdir_p (const char *path, mode_t mode);
 
 /* Write @len bytes of @buf to @path (O_WRONLY|O_CLOEXEC); -errno on error. */
 int write_file_at (int dirfd, const char *path, const char *buf, size_t len);
