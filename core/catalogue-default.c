@@ -562,6 +562,12 @@ api_access (ent_profile_t *p, const char *spec, void *data, ent_error_t **err)
     .name = n, .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_LIST,               \
     .value_hint = hint, .description = desc, .string_fn = fn                                       \
   }
+/* A list of paths: one path is one grant however it is spelled. */
+#define PATHS(n, fn, desc)                                                                         \
+  {                                                                                                \
+    .name = n, .type = ENT_TYPE_STRING, .repeatable = true, .order = ENT_ORDER_LIST,               \
+    .value_hint = "PATH", .path = true, .description = desc, .string_fn = fn                       \
+  }
 
 const ent_definition_t ent_default_definitions[] = {
   LEVEL ("network.none", "network", true, ORDER_OTHER_LEVEL, network_none,
@@ -601,7 +607,8 @@ const ent_definition_t ent_default_definitions[] = {
   LEVEL ("host.devices.none", "host.devices", true, ORDER_OTHER_LEVEL, devices_none,
          "minimal /dev (null zero full random urandom tty, devpts, shm); /sys read-only"),
   LEVEL ("host.devices.view", "host.devices", false, ORDER_OTHER_LEVEL, devices_view,
-         "the host's /dev to look at: no node written to (Landlock), private devpts and shm; /sys read-only"),
+         "the host's /dev to look at: no node written to (Landlock), private devpts and shm; /sys "
+         "read-only"),
   LEVEL ("host.devices.admin", "host.devices", false, ORDER_OTHER_LEVEL, devices_admin,
          "the host's /dev read-write; /sys as on the host"),
   LEVEL ("host.processes.none", "host.processes", true, ORDER_OTHER_LEVEL, processes_none,
@@ -613,12 +620,12 @@ const ent_definition_t ent_default_definitions[] = {
   FLAG ("host.clipboard", host_clipboard,
         "let the command set the clipboard through the terminal (OSC 52), which the relay "
         "drops otherwise"),
-  LIST ("host.fs.rw", "PATH", fs_rw, "bind PATH writable"),
-  LIST ("host.fs.ro", "PATH", fs_ro, "bind PATH read-only"),
-  LIST ("host.fs.hide", "PATH", fs_hide, "cover PATH with an empty directory or /dev/null"),
-  LIST ("host.fs.tmpfs", "PATH", fs_tmpfs, "mount a fresh private tmpfs on PATH"),
-  LIST ("host.fs.overlay", "PATH", fs_overlay,
-        "PATH as on the host but writable; the writes stay in memory and are dropped at exit"),
+  PATHS ("host.fs.rw", fs_rw, "bind PATH writable"),
+  PATHS ("host.fs.ro", fs_ro, "bind PATH read-only"),
+  PATHS ("host.fs.hide", fs_hide, "cover PATH with an empty directory or /dev/null"),
+  PATHS ("host.fs.tmpfs", fs_tmpfs, "mount a fresh private tmpfs on PATH"),
+  PATHS ("host.fs.overlay", fs_overlay,
+         "PATH as on the host but writable; the writes stay in memory and are dropped at exit"),
   RESOURCE ("resources.pids", false, &res_pids,
             "at most N processes, 4096 by default (cgroup pids.max, else RLIMIT_NPROC)"),
   RESOURCE ("resources.memory", true, &res_memory,

@@ -14,6 +14,7 @@ struct ent_catalogue
 {
   ent_definition_t *defs; /* sorted by name; strings owned */
   size_t n;
+  bool builtin; /* ent_catalogue_new_default(): owns the reserved domains */
 };
 
 static const char *const reserved_domains[] = {
@@ -117,8 +118,8 @@ ent_catalogue_insert (ent_catalogue_t *c, const ent_definition_t *def, ent_error
   return 0;
 }
 
-int
-ent_catalogue_register (ent_catalogue_t *c, const ent_definition_t *def, ent_error_t **err)
+static int
+register_def (ent_catalogue_t *c, const ent_definition_t *def, ent_error_t **err)
 {
   ent_name_t n;
   int ret = ent_name_parse (def->name, &n, err);
@@ -137,6 +138,16 @@ ent_catalogue_register (ent_catalogue_t *c, const ent_definition_t *def, ent_err
   return ent_catalogue_insert (c, def, err);
 }
 
+int
+ent_catalogue_register (ent_catalogue_t *c, const ent_definition_t *def, ent_error_t **err)
+{
+  ent_error_t *stale = ent_error_stash (err);
+  int ret = c && def && def->name ? register_def (c, def, err)
+                                  : ent_error_set (err, EINVAL, "no catalogue or definition");
+
+  return ent_error_unstash (err, stale, ret);
+}
+
 ent_catalogue_t *
 ent_catalogue_new_default (void)
 {
@@ -150,13 +161,14 @@ ent_catalogue_new_default (void)
         ent_catalogue_free (c);
         return NULL;
       }
+  c->builtin = true;
   return c;
 }
 
 const ent_definition_t *
 ent_catalogue_lookup (const ent_catalogue_t *c, const char *name)
 {
-  size_t lo = 0, hi = c->n;
+  size_t lo = 0, hi = c && name ? c->n : 0;
 
   while (lo < hi)
     {
@@ -184,17 +196,34 @@ ent_catalogue_get (const ent_catalogue_t *c, size_t i)
   return i < c->n ? &c->defs[i] : NULL;
 }
 
-ent_entitlement_t *
-ent_catalogue_instantiate (const ent_catalogue_t *c, const char *request, ent_error_t **err)
+static ent_entitlement_t *
+instantiate (const ent_catalogue_t *c, const char *request, ent_error_t **err)
 {
   const ent_definition_t *d;
+  cleanup_free char *tidy = NULL;
   ent_entitlement_t *e;
   ent_name_t n;
   void *fn;
 
+  if (c == NULL || request == NULL)
+    {
+      ent_error_set (err, EINVAL, "%s", c ? "no request" : "no catalogue");
+      return NULL;
+    }
   if (ent_name_parse (request, &n, err) < 0)
     return NULL;
   d = ent_catalogue_lookup (c, n.name);
+  if (d != NULL && d->path && d->type == ENT_TYPE_STRING && n.value != NULL)
+    {
+      cleanup_free char *value = ent_path_tidy (n.value);
+      if (value == NULL || asprintf (&tidy, "%s=%s", n.name, value) < 0)
+        {
+          tidy = NULL;
+          ent_name_clear (&n);
+          ent_error_set (err, ENOMEM, "out of memory");
+          return NULL;
+        }
+    }
   ent_name_clear (&n);
   if (d == NULL)
     {
@@ -204,17 +233,29 @@ ent_catalogue_instantiate (const ent_catalogue_t *c, const char *request, ent_er
   fn = d->type == ENT_TYPE_VOID  ? (void *)d->void_fn
        : d->type == ENT_TYPE_INT ? (void *)d->int_fn
                                  : (void *)d->string_fn;
-  e = ent_entitlement_new_typed (request, d->type, d->size, fn, d->data, err);
+  e = ent_entitlement_new_typed (tidy ? tidy : request, d->type, d->size, fn, d->data, err);
   if (e == NULL)
     return NULL;
   e->repeatable = d->repeatable;
   e->key_sep = d->key_sep;
   e->order = d->order;
+  e->path = tidy != NULL;
+  e->reserved_ok = c->builtin;
   if (ent_entitlement_set_group (e, d->group) < 0)
     {
       ent_entitlement_free (e);
       ent_error_set (err, ENOMEM, "out of memory");
       return NULL;
     }
+  return e;
+}
+
+ent_entitlement_t *
+ent_catalogue_instantiate (const ent_catalogue_t *c, const char *request, ent_error_t **err)
+{
+  ent_error_t *stale = ent_error_stash (err);
+  ent_entitlement_t *e = instantiate (c, request, err);
+
+  ent_error_unstash (err, stale, e ? 0 : -EINVAL);
   return e;
 }

@@ -30,6 +30,9 @@ extern "C"
                                 decides between them (api.access=NAME:allow) */
     int order;               /* ENT_ORDER_* */
     const char *value_hint;  /* "PATH", "URL", "H:S[/udp]"; NULL for void */
+    bool path;               /* string values are paths, tidied on
+                                instantiation ("//" and "/./" collapsed, a
+                                trailing "/" dropped): one grant per path */
     const char *description; /* one line for --list / --explain */
     ent_void_fn void_fn;     /* the one matching @type */
     ent_int_fn int_fn;
@@ -62,8 +65,12 @@ extern "C"
   ENT_EXPORT const ent_definition_t *ent_catalogue_get (const ent_catalogue_t *c, size_t i);
 
   /* Parse @request ("network.proxy=http://h:3128"), find its definition, check
-   * the value against the type, and build the entitlement.  Errors name the
-   * request: unknown entitlement, value on a void one, missing value, bad int. */
+   * the value against the type, and build the entitlement (floating: see
+   * ent-entitlement.h).  Errors name the request: unknown entitlement, value
+   * on a void one, missing value, bad int.  Only an entitlement instantiated
+   * from ent_catalogue_new_default() may carry a reserved domain's name: a
+   * manager refuses one built by hand (ent_void_entitlement_new
+   * ("network.host", ...)). */
   ENT_EXPORT ent_entitlement_t *ent_catalogue_instantiate (const ent_catalogue_t *c,
                                                            const char *request, ent_error_t **err);
 

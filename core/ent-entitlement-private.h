@@ -20,12 +20,22 @@ struct ent_entitlement
   int order;
   char *source;
   int precedence;
+  unsigned refs;
+  bool floating;    /* the creator's reference, not yet taken by a manager */
+  bool reserved_ok; /* from the catalogue that owns the reserved domains */
+  bool path;        /* the value is a path, tidied (ent_path_tidy) */
+  bool lent;        /* handed out by ent_manager_get(): outlives its grant */
 };
+
+/* A manager takes @e: the floating reference if there is one, else a new
+ * one.  Drop it with ent_entitlement_free(). */
+ent_entitlement_t *ent_entitlement_take (ent_entitlement_t *e);
 
 ent_entitlement_t *ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size,
                                               void *fn, void *data, ent_error_t **err);
 
-/* Run the callback on @profile in place (not atomic). */
+/* Run the callback on @profile in place (not atomic).  A callback that
+ * breaks its contract (returns > 0, or 0 with an error set) fails. */
 int ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_error_t **err);
 
 #endif

@@ -70,6 +70,8 @@ ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, vo
       return NULL;
     }
   e->name = n;
+  e->refs = 1;
+  e->floating = true;
   e->type = type;
   e->fn = fn;
   e->data = data;
@@ -89,31 +91,70 @@ ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, vo
 ent_entitlement_t *
 ent_void_entitlement_new (const char *full_name, ent_void_fn fn, void *data, ent_error_t **err)
 {
-  return ent_entitlement_new_typed (full_name, ENT_TYPE_VOID, false, (void *)fn, data, err);
+  ent_error_t *stale = ent_error_stash (err);
+  ent_entitlement_t *e
+      = ent_entitlement_new_typed (full_name, ENT_TYPE_VOID, false, (void *)fn, data, err);
+
+  ent_error_unstash (err, stale, e ? 0 : -EINVAL);
+  return e;
 }
 
 ent_entitlement_t *
 ent_int_entitlement_new (const char *full_name, ent_int_fn fn, void *data, ent_error_t **err)
 {
-  return ent_entitlement_new_typed (full_name, ENT_TYPE_INT, false, (void *)fn, data, err);
+  ent_error_t *stale = ent_error_stash (err);
+  ent_entitlement_t *e
+      = ent_entitlement_new_typed (full_name, ENT_TYPE_INT, false, (void *)fn, data, err);
+
+  ent_error_unstash (err, stale, e ? 0 : -EINVAL);
+  return e;
 }
 
 ent_entitlement_t *
 ent_string_entitlement_new (const char *full_name, ent_string_fn fn, void *data, ent_error_t **err)
 {
-  return ent_entitlement_new_typed (full_name, ENT_TYPE_STRING, false, (void *)fn, data, err);
+  ent_error_t *stale = ent_error_stash (err);
+  ent_entitlement_t *e
+      = ent_entitlement_new_typed (full_name, ENT_TYPE_STRING, false, (void *)fn, data, err);
+
+  ent_error_unstash (err, stale, e ? 0 : -EINVAL);
+  return e;
+}
+
+ent_entitlement_t *
+ent_entitlement_ref (ent_entitlement_t *e)
+{
+  if (e != NULL)
+    e->refs++;
+  return e;
+}
+
+ent_entitlement_t *
+ent_entitlement_take (ent_entitlement_t *e)
+{
+  if (e->floating)
+    e->floating = false;
+  else
+    e->refs++;
+  return e;
 }
 
 void
 ent_entitlement_free (ent_entitlement_t *e)
 {
-  if (e == NULL)
+  if (e == NULL || --e->refs > 0)
     return;
   ent_name_clear (&e->name);
   free (e->full_name);
   free (e->group);
   free (e->source);
   free (e);
+}
+
+bool
+ent_entitlement_frozen (const ent_entitlement_t *e)
+{
+  return !e->floating;
 }
 
 const char *
@@ -163,32 +204,46 @@ ent_entitlement_int_value (const ent_entitlement_t *e)
 int
 ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_error_t **err)
 {
+  ent_error_t *local = NULL;
   int ret;
 
+  /* The callback gets an error slot of its own, always: what it leaves
+   * there is checked against what it returns. */
   switch (e->type)
     {
     case ENT_TYPE_VOID:
-      ret = ((ent_void_fn)e->fn) (profile, e->data, err);
+      ret = ((ent_void_fn)e->fn) (profile, e->data, &local);
       break;
     case ENT_TYPE_INT:
-      ret = ((ent_int_fn)e->fn) (profile, e->ival, e->data, err);
+      ret = ((ent_int_fn)e->fn) (profile, e->ival, e->data, &local);
       break;
     case ENT_TYPE_STRING:
-      ret = ((ent_string_fn)e->fn) (profile, e->name.value, e->data, err);
+      ret = ((ent_string_fn)e->fn) (profile, e->name.value, e->data, &local);
       break;
     default:
       return ent_error_set (err, EINVAL, "entitlement '%s': bad type", e->full_name);
     }
+  if (ret > 0 || (ret == 0 && local != NULL))
+    {
+      /* 0 or a negative errno, and an error only with the latter: a
+       * callback that says both is not taken at its word. */
+      ent_error_clear (&local);
+      ret = ent_error_set (&local, EINVAL,
+                           "entitlement '%s': its callback returned %d%s (0, or a negative "
+                           "errno with the error set, expected)",
+                           e->full_name, ret, ret == 0 ? " with an error set" : "");
+    }
   if (ret < 0)
     {
-      if (err && *err == NULL)
-        ent_error_set (err, -ret, "entitlement '%s' failed", e->full_name);
-      else if (err && !strstr (ent_error_message (*err), e->name.name))
+      if (local == NULL)
+        ent_error_set (&local, -ret, "entitlement '%s' failed", e->full_name);
+      else if (!strstr (ent_error_message (local), e->name.name))
         /* Name the entitlement, unless the callback's message already does. */
-        ent_error_prefix (err, "%s", e->full_name);
+        ent_error_prefix (&local, "%s", e->full_name);
       /* A grant from a profile file says where it was written. */
-      if (err && e->source && strchr (e->source, ':'))
-        ent_error_prefix (err, "%s", e->source);
+      if (e->source && strchr (e->source, ':'))
+        ent_error_prefix (&local, "%s", e->source);
+      ent_error_move (err, local);
     }
   return ret;
 }
@@ -196,12 +251,13 @@ ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_er
 int
 ent_entitlement_enforce (const ent_entitlement_t *e, ent_profile_t *profile, ent_error_t **err)
 {
+  ent_error_t *stale = ent_error_stash (err);
   ent_profile_t *scratch = ent_profile_copy (profile);
   ent_profile_t tmp;
   int ret;
 
   if (scratch == NULL)
-    return ent_error_set (err, ENOMEM, "out of memory");
+    return ent_error_unstash (err, stale, ent_error_set (err, ENOMEM, "out of memory"));
   ret = ent_entitlement_call (e, scratch, err);
   if (ret == 0)
     {
@@ -211,13 +267,21 @@ ent_entitlement_enforce (const ent_entitlement_t *e, ent_profile_t *profile, ent
       *scratch = tmp;
     }
   ent_profile_free (scratch);
-  return ret;
+  return ent_error_unstash (err, stale, ret);
+}
+
+/* A manager's grants do not change under it: the setters refuse once one
+ * holds @e. */
+static int
+check_unfrozen (const ent_entitlement_t *e)
+{
+  return e->floating ? 0 : -EBUSY;
 }
 
 int
 ent_entitlement_set_group (ent_entitlement_t *e, const char *group)
 {
-  return ent_profile_set_string (&e->group, group);
+  return check_unfrozen (e) ?: ent_profile_set_string (&e->group, group);
 }
 
 const char *
@@ -226,10 +290,14 @@ ent_entitlement_group (const ent_entitlement_t *e)
   return e->group;
 }
 
-void
+int
 ent_entitlement_set_repeatable (ent_entitlement_t *e, bool repeatable)
 {
-  e->repeatable = repeatable;
+  int ret = check_unfrozen (e);
+
+  if (ret == 0)
+    e->repeatable = repeatable;
+  return ret;
 }
 
 bool
@@ -238,10 +306,14 @@ ent_entitlement_repeatable (const ent_entitlement_t *e)
   return e->repeatable;
 }
 
-void
+int
 ent_entitlement_set_order (ent_entitlement_t *e, int order)
 {
-  e->order = order;
+  int ret = check_unfrozen (e);
+
+  if (ret == 0)
+    e->order = order;
+  return ret;
 }
 
 int
@@ -253,8 +325,11 @@ ent_entitlement_order (const ent_entitlement_t *e)
 int
 ent_entitlement_set_source (ent_entitlement_t *e, const char *source, int precedence)
 {
-  e->precedence = precedence;
-  return ent_profile_set_string (&e->source, source);
+  int ret = check_unfrozen (e);
+
+  if (ret == 0)
+    e->precedence = precedence;
+  return ret ?: ent_profile_set_string (&e->source, source);
 }
 
 const char *

@@ -123,3 +123,45 @@ ent_error_clear (ent_error_t **err)
   ent_error_free (*err);
   *err = NULL;
 }
+
+/* A public function's error is the error of that call.  One that finds a
+ * leftover error in *@err (a caller that did not clear it) sets it aside
+ * first, so that the old message never stands for a new failure, and
+ * gives it back when the call succeeds. */
+ent_error_t *
+ent_error_stash (ent_error_t **err)
+{
+  ent_error_t *stale = err ? *err : NULL;
+
+  if (err)
+    *err = NULL;
+  return stale;
+}
+
+int
+ent_error_unstash (ent_error_t **err, ent_error_t *stale, int ret)
+{
+  if (err == NULL)
+    return ret;
+  if (ret < 0)
+    {
+      ent_error_free (stale);
+      if (*err == NULL)
+        ent_error_set (err, -ret, "%s", strerror (-ret));
+    }
+  else
+    {
+      ent_error_free (*err);
+      *err = stale;
+    }
+  return ret;
+}
+
+void
+ent_error_move (ent_error_t **err, ent_error_t *e)
+{
+  if (err != NULL && *err == NULL)
+    *err = e;
+  else
+    ent_error_free (e);
+}

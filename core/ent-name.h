@@ -5,8 +5,9 @@
  *   identifier = component
  *   component  = [a-z0-9]+ ( "-" [a-z0-9]+ )*
  *
- * The name part ends at the first '='; everything after it is the value,
- * which may contain any printable character including '.', '=', ':' and '/'.
+ * The name part ends at the first '='; everything after it is the value:
+ * printable UTF-8 (no control character, C0 or C1, no byte that is not
+ * part of a valid UTF-8 sequence), including '.', '=', ':' and '/'.
  */
 #ifndef ENT_NAME_H
 #define ENT_NAME_H

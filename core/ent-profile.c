@@ -1068,6 +1068,37 @@ ent_path_resolve (const char *path, const char *cwd, const char *home, char **ou
   return 0;
 }
 
+/* Only what never changes the meaning, whatever the links on the way:
+ * ".." stays, as "a/.." is not "." when a is a symlink. */
+char *
+ent_path_tidy (const char *path)
+{
+  char *out = malloc (strlen (path) + 2), *o = out;
+
+  if (out == NULL)
+    return NULL;
+  if (path[0] == '/')
+    *o++ = '/';
+  while (*path)
+    {
+      const char *slash = strchrnul (path, '/');
+      size_t len = slash - path;
+
+      if (len > 0 && !(len == 1 && path[0] == '.'))
+        {
+          if (o > out && o[-1] != '/')
+            *o++ = '/';
+          memcpy (o, path, len);
+          o += len;
+        }
+      path = *slash ? slash + 1 : slash;
+    }
+  if (o == out)
+    *o++ = '.';
+  *o = '\0';
+  return out;
+}
+
 /* ---- host API sockets ---------------------------------------------------- */
 
 /* Does a grant (not a default) mount @path? */

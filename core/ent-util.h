@@ -25,6 +25,18 @@
  * UTF-8 are written). */
 void ent_put_json_string (FILE *f, const char *s);
 
+/* Error slots of the public entry points (ent-error.c): stash a leftover
+ * *@err on entry, unstash on return (the stale error comes back on
+ * success, is dropped on failure); move @e into *@err unless one is set. */
+struct ent_error;
+/* @path tidied lexically, without resolving anything: "//" and "/./"
+ * collapsed, a trailing "/" dropped ("/" stays "/", "./" becomes "."); "~",
+ * ".." and relative paths are kept as they are.  NULL without memory. */
+char *ent_path_tidy (const char *path);
+struct ent_error *ent_error_stash (struct ent_error **err);
+int ent_error_unstash (struct ent_error **err, struct ent_error *stale, int ret);
+void ent_error_move (struct ent_error **err, struct ent_error *e);
+
 static inline void
 ent_cleanup_freep (void *p)
 {

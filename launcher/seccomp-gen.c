@@ -91,7 +91,7 @@ static ent_manager_t *
 manager_for (const ent_catalogue_t *cat, const char *const *grants)
 {
   ent_error_t *err = NULL;
-  ent_manager_t *m = ent_manager_new (NULL, cat);
+  ent_manager_t *m = ent_manager_new (NULL, cat, NULL);
 
   for (size_t i = 0; m && i < 2 && grants[i]; i++)
     if (ent_manager_add_request (m, cat, grants[i], "build", ENT_PRECEDENCE_CLI, &err) < 0)

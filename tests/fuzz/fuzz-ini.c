@@ -35,7 +35,7 @@ new_manager (const ent_catalogue_t *cat)
   if (base == NULL || ent_profile_set_string (&base->cwd, "/work") < 0
       || ent_profile_set_string (&base->home, "/home/u") < 0)
     abort ();
-  return ent_manager_new (base, cat);
+  return ent_manager_new (base, cat, NULL);
 }
 
 /* Register the customs and grant each one alone: errors are fine (a path

@@ -297,9 +297,9 @@ START_TEST (attribute_setters)
   ck_assert_str_eq (ent_entitlement_group (e), "acme");
   ck_assert_int_eq (ent_entitlement_set_group (e, NULL), 0);
   ck_assert_ptr_null (ent_entitlement_group (e));
-  ent_entitlement_set_repeatable (e, true);
+  ck_assert_int_eq (ent_entitlement_set_repeatable (e, true), 0);
   ck_assert (ent_entitlement_repeatable (e));
-  ent_entitlement_set_order (e, ENT_ORDER_FLAG);
+  ck_assert_int_eq (ent_entitlement_set_order (e, ENT_ORDER_FLAG), 0);
   ck_assert_int_eq (ent_entitlement_order (e), ENT_ORDER_FLAG);
   ck_assert_int_eq (ent_entitlement_set_source (e, "dev.ini:3", ENT_PRECEDENCE_PROFILE), 0);
   ck_assert_str_eq (ent_entitlement_source (e), "dev.ini:3");

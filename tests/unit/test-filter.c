@@ -215,7 +215,7 @@ static ent_manager_t *
 manager (const char *const *grants)
 {
   ent_error_t *err = NULL;
-  ent_manager_t *m = ent_manager_new (NULL, cat);
+  ent_manager_t *m = ent_manager_new (NULL, cat, NULL);
 
   ck_assert_ptr_nonnull (m);
   for (; grants && *grants; grants++)

@@ -46,7 +46,7 @@ manager (const char *const *grants)
   base->host_boundary = true;
   ck_assert_int_eq (ent_profile_set_string (&base->cwd, "/srv/proj"), 0);
   ck_assert_int_eq (ent_profile_set_string (&base->home, "/srv"), 0);
-  m = ent_manager_new (base, cat);
+  m = ent_manager_new (base, cat, NULL);
   ck_assert_ptr_nonnull (m);
   for (; grants && *grants; grants++)
     ck_assert_msg (ent_manager_add_request (m, cat, *grants, "test", ENT_PRECEDENCE_CLI, &err)
@@ -364,7 +364,7 @@ START_TEST (unix_connect_follows_the_grants)
   ck_assert_int_eq (ent_profile_set_string (&base->home, "/srv"), 0);
   ck_assert_int_eq (ent_strlist_add (&base->api[ENT_API_DOCKER].paths, "/run/docker.sock"), 0);
   ck_assert_int_eq (ent_strlist_add (&base->api[ENT_API_X11].paths, "/tmp/.X11-unix"), 0);
-  m = ent_manager_new (base, cat);
+  m = ent_manager_new (base, cat, NULL);
   ck_assert_ptr_nonnull (m);
   ck_assert_int_eq (ent_manager_add_request (m, cat, "api.access=docker:allow", "t",
                                              ENT_PRECEDENCE_CLI, &err), 0);

@@ -104,7 +104,7 @@ START_TEST (no_catalogue_no_defaults)
 {
   ent_profile_t *base = test_base_profile ();
   ent_profile_t *expected = ent_profile_copy (base);
-  ent_manager_t *m = ent_manager_new (base, NULL);
+  ent_manager_t *m = ent_manager_new (base, NULL, NULL);
 
   ck_assert_ptr_nonnull (m);
   ck_assert_int_eq (ent_manager_count (m), 0);
@@ -117,7 +117,7 @@ END_TEST
 START_TEST (null_base_is_new_profile)
 {
   ent_profile_t *expected = ent_profile_new ();
-  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
 
   ck_assert_ptr_nonnull (m);
   test_assert_profile_equal (ent_manager_profile (m), expected);
@@ -133,7 +133,7 @@ START_TEST (base_is_kept)
   ent_manager_t *m;
 
   ck_assert_int_eq (ent_profile_set_string (&base->hostname, "box"), 0);
-  m = ent_manager_new (base, cat);
+  m = ent_manager_new (base, cat, NULL);
   ck_assert_ptr_nonnull (m);
   test_grant_ok (m, cat, "network.user");
   ck_assert_str_eq (ent_manager_profile (m)->hostname, "box");
@@ -232,7 +232,7 @@ END_TEST
 
 START_TEST (add_null_refused)
 {
-  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
   ent_error_t *err = NULL;
 
   ck_assert_ptr_nonnull (m);
@@ -337,11 +337,15 @@ START_TEST (cli_overrides_profile_given_later)
   ent_error_t *err = NULL;
 
   test_grant_ok (m, cat, "network.host");
-  /* A profile's level arriving after the command line's loses quietly. */
-  ck_assert_int_eq (ent_manager_add_request (m, cat, "network.none", "dev.ini:2",
-                                             ENT_PRECEDENCE_PROFILE, &err),
-                    0);
+  /* A profile's level arriving after the command line's loses, and the
+   * add says so (1), and which grant it lost to. */
+  ck_assert_int_eq (
+      ent_manager_add_request (m, cat, "network.none", "dev.ini:2", ENT_PRECEDENCE_PROFILE, &err),
+      1);
   ck_assert_ptr_null (err);
+  ck_assert_str_eq (ent_entitlement_full_name (ent_manager_shadowed_by (m, "network.none")),
+                    "network.host");
+  ck_assert (!ent_manager_has (m, "network.none"));
   ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_HOST);
   ck_assert_int_eq (find_grant (m, "network.none"), -1);
   ck_assert_int_ge (find_grant (m, "network.host"), 0);
@@ -378,7 +382,7 @@ noop_int (ent_profile_t *p, int64_t v, void *data, ent_error_t **err)
 
 START_TEST (non_repeatable_values_conflict)
 {
-  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
   ent_error_t *err = NULL;
 
   ck_assert_ptr_nonnull (m);
@@ -397,7 +401,7 @@ END_TEST
 
 START_TEST (non_repeatable_value_overridden)
 {
-  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
   ent_entitlement_t *low = ent_int_entitlement_new ("acme.n=1", noop_int, NULL, NULL);
   ent_entitlement_t *high = ent_int_entitlement_new ("acme.n=2", noop_int, NULL, NULL);
 
@@ -414,7 +418,7 @@ END_TEST
 
 START_TEST (custom_group_conflict)
 {
-  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
   ent_entitlement_t *a = custom_void ("acme.level.low", set_hostname_cb, (void *) "low");
   ent_entitlement_t *b = custom_void ("acme.level.high", set_hostname_cb, (void *) "high");
   ent_error_t *err = NULL;
@@ -476,7 +480,7 @@ END_TEST
 
 START_TEST (same_custom_twice_idempotent)
 {
-  ent_manager_t *m = ent_manager_new (NULL, NULL);
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
 
   ck_assert_ptr_nonnull (m);
   ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.cap", add_sys_admin_cb, NULL), NULL), 0);
@@ -850,8 +854,8 @@ END_TEST
 
 START_TEST (custom_order_independent)
 {
-  ent_manager_t *ab = ent_manager_new (NULL, NULL);
-  ent_manager_t *ba = ent_manager_new (NULL, NULL);
+  ent_manager_t *ab = ent_manager_new (NULL, NULL, NULL);
+  ent_manager_t *ba = ent_manager_new (NULL, NULL, NULL);
 
   ck_assert_ptr_nonnull (ab);
   ck_assert_ptr_nonnull (ba);
@@ -869,6 +873,472 @@ START_TEST (custom_order_independent)
   test_assert_profile_equal (ent_manager_profile (ba), ent_manager_profile (ab));
   ent_manager_free (ab);
   ent_manager_free (ba);
+}
+END_TEST
+
+/* ---- the API a platform uses (issue 18): lifetimes, has/remove, no
+ * spoofing, the callback contract, errors.  Each test here failed on the
+ * manager before: a use after free (valgrind, ASan), a double free, a
+ * spoofed built-in, a stale error, O(n^2) callback runs. -------------------- */
+
+static unsigned long counted_runs;
+
+static int
+count_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void)p;
+  (void)data;
+  (void)err;
+  counted_runs++;
+  return 0;
+}
+
+static int
+noop_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void)p;
+  (void)data;
+  (void)err;
+  return 0;
+}
+
+static int
+noop_string_cb (ent_profile_t *p, const char *value, void *data, ent_error_t **err)
+{
+  (void)value;
+  return noop_cb (p, data, err);
+}
+
+/* Breaks the contract: says success (1, or 0) with an error set. */
+static int
+positive_with_error_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void)p;
+  ent_error_set (err, EACCES, "half a failure");
+  return (int)(intptr_t)data;
+}
+
+/* The profile a caller holds outlives the adds and removes that replace
+ * it: the manager keeps what it gave out. */
+START_TEST (profile_outlives_changes)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *before = ent_manager_profile (m);
+
+  test_grant_ok (m, cat, "network.host");
+  test_grant_ok (m, cat, "host.fs.ro=/usr");
+  ck_assert_int_eq (ent_manager_remove (m, "host.fs.ro", NULL), 1);
+  /* Read after two replacements: freed memory under valgrind/ASan before. */
+  ck_assert_int_eq (before->net.mode, ENT_NET_NONE);
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_HOST);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A default level from ent_manager_get() outlives the grant that
+ * replaces it; so does a grant that is revoked. */
+START_TEST (entitlements_outlive_changes)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_entitlement_t *none = ent_manager_get (m, (size_t)find_grant (m, "network.none"));
+  const ent_entitlement_t *ro;
+
+  test_grant_ok (m, cat, "network.user");
+  ck_assert_str_eq (ent_entitlement_full_name (none), "network.none");
+  ck_assert_str_eq (ent_entitlement_source (none), "default");
+  test_grant_ok (m, cat, "host.fs.ro=/usr");
+  ro = ent_manager_get (m, (size_t)find_grant (m, "host.fs.ro=/usr"));
+  ck_assert_int_eq (ent_manager_remove (m, "host.fs.ro=/usr", NULL), 1);
+  ck_assert_str_eq (ent_entitlement_value (ro), "/usr");
+  ck_assert_int_eq (find_grant (m, "host.fs.ro=/usr"), -1);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* One entitlement in two managers: each holds a reference, nothing is
+ * freed twice, and neither can change it under the other. */
+START_TEST (entitlement_in_two_managers)
+{
+  ent_manager_t *a = ent_manager_new (NULL, NULL, NULL);
+  ent_manager_t *b = ent_manager_new (NULL, NULL, NULL);
+  ent_entitlement_t *e = custom_void ("acme.shared", set_hostname_cb, (void *)"shared");
+
+  ck_assert (!ent_entitlement_frozen (e));
+  ck_assert_int_eq (ent_manager_add (a, e, NULL), 0);
+  ck_assert (ent_entitlement_frozen (e));
+  ck_assert_int_eq (ent_manager_add (b, e, NULL), 0);
+  ck_assert_int_eq (ent_entitlement_set_source (e, "elsewhere", ENT_PRECEDENCE_CLI), -EBUSY);
+  ck_assert_int_eq (ent_entitlement_set_order (e, ENT_ORDER_LEVEL), -EBUSY);
+  ck_assert_int_eq (ent_entitlement_set_repeatable (e, true), -EBUSY);
+  ck_assert_int_eq (ent_entitlement_set_group (e, "acme"), -EBUSY);
+  ck_assert_str_eq (ent_entitlement_source (e), "api");
+  ent_manager_free (a);
+  ck_assert_str_eq (ent_manager_profile (b)->hostname, "shared");
+  ck_assert_str_eq (ent_entitlement_full_name (ent_manager_get (b, 0)), "acme.shared");
+  ent_manager_free (b);
+}
+END_TEST
+
+/* A caller that keeps a reference keeps the entitlement past the managers;
+ * a refused add drops only the manager's reference. */
+START_TEST (reference_kept_by_caller)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
+  ent_entitlement_t *e = custom_void ("acme.kept", set_hostname_cb, (void *)"kept");
+  ent_entitlement_t *bad = custom_void ("acme.bad", edit_then_fail, NULL);
+  ent_error_t *err = NULL;
+
+  ent_entitlement_ref (e);
+  ent_entitlement_ref (bad);
+  ck_assert_int_eq (ent_manager_add (m, e, NULL), 0);
+  test_assert_error (ent_manager_add (m, bad, &err), err, EACCES, "refused on purpose");
+  ent_error_clear (&err);
+  ent_manager_free (m);
+  ck_assert_str_eq (ent_entitlement_full_name (e), "acme.kept");
+  ck_assert_str_eq (ent_entitlement_full_name (bad), "acme.bad");
+  ent_entitlement_free (e);
+  ent_entitlement_free (bad);
+}
+END_TEST
+
+START_TEST (has_and_remove)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+
+  ck_assert (ent_manager_has (m, "network.none")); /* a default level is in force */
+  ck_assert (!ent_manager_has (m, "host.fs.rw"));
+  test_grant_ok (m, cat, "host.fs.rw=/tmp/");
+  test_grant_ok (m, cat, "host.fs.rw=/srv");
+  /* One path, one grant, however spelled. */
+  test_grant_ok (m, cat, "host.fs.rw=//tmp/./");
+  ck_assert_int_ge (find_grant (m, "host.fs.rw=/tmp"), 0);
+  ck_assert_int_eq (find_grant (m, "host.fs.rw=/tmp/"), -1);
+  ck_assert (ent_manager_has (m, "host.fs.rw=/tmp"));
+  ck_assert (ent_manager_has (m, "host.fs.rw=/tmp//"));
+  ck_assert (ent_manager_has (m, "host.fs.rw"));
+  ck_assert (!ent_manager_has (m, "host.fs.rw=/tm"));
+  /* Revoking by full name: both spellings of /tmp were one path. */
+  ck_assert_int_eq (ent_manager_remove (m, "host.fs.rw=/tmp/", &err), 2);
+  ck_assert_ptr_null (err);
+  ck_assert (!ent_manager_has (m, "host.fs.rw=/tmp"));
+  ck_assert (ent_manager_has (m, "host.fs.rw=/srv"));
+  test_assert_error (ent_manager_remove (m, "host.fs.rw=/tmp", &err), err, ENOENT, "not granted");
+  ent_error_clear (&err);
+  test_assert_error (ent_manager_remove (m, "network.none", &err), err, ENOENT,
+                     "is a default level, not a grant");
+  ent_error_clear (&err);
+  /* By bare name: every value. */
+  test_grant_ok (m, cat, "host.fs.rw=/opt");
+  ck_assert_int_eq (ent_manager_remove (m, "host.fs.rw", NULL), 2);
+  ck_assert (!ent_manager_has (m, "host.fs.rw"));
+  ck_assert_int_eq (ent_manager_grant_count (m), 0);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Revoking a level brings back what it overrode: a profile's level, or
+ * the group's default. */
+START_TEST (remove_restores)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_entitlement_t *e;
+
+  ck_assert_int_eq (
+      ent_manager_add_request (m, cat, "network.user", "dev.ini:1", ENT_PRECEDENCE_PROFILE, NULL),
+      0);
+  test_grant_ok (m, cat, "network.host");
+  e = ent_manager_shadowed_by (m, "network.user");
+  ck_assert_ptr_nonnull (e);
+  ck_assert_str_eq (ent_entitlement_full_name (e), "network.host");
+  ck_assert_ptr_null (ent_manager_shadowed_by (m, "network.host"));  /* in force */
+  ck_assert_ptr_null (ent_manager_shadowed_by (m, "network.admin")); /* never granted */
+  ck_assert_int_eq (ent_manager_remove (m, "network.host", NULL), 1);
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_USER);
+  ck_assert_str_eq (
+      ent_entitlement_source (ent_manager_get (m, (size_t)find_grant (m, "network.user"))),
+      "dev.ini:1");
+  ck_assert_int_eq (ent_manager_remove (m, "network.user", NULL), 1);
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_NONE);
+  ck_assert_str_eq (
+      ent_entitlement_source (ent_manager_get (m, (size_t)find_grant (m, "network.none"))),
+      "default");
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A removal that leaves a grant without what it needs changes nothing. */
+START_TEST (remove_is_atomic)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+  char *before, *after;
+
+  test_grant_ok (m, cat, "network.user");
+  test_grant_ok (m, cat, "network.publish=8080:80");
+  before = render_json (m, cat);
+  test_assert_error (ent_manager_remove (m, "network.user", &err), err, EINVAL, "network.publish");
+  ent_error_clear (&err);
+  after = render_json (m, cat);
+  ck_assert_str_eq (after, before);
+  ck_assert (ent_manager_has (m, "network.user"));
+  ck_assert_int_eq (ent_manager_grant_count (m), 2);
+  free (before);
+  free (after);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A conflict with a grant that a higher one overrides is found, one add
+ * at a time as in one batch (it was missed when the add came last). */
+START_TEST (conflict_with_overridden_grant)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (
+      ent_manager_add_request (m, cat, "network.user", "a.ini:1", ENT_PRECEDENCE_PROFILE, NULL), 0);
+  test_grant_ok (m, cat, "network.host");
+  test_assert_error (
+      ent_manager_add_request (m, cat, "network.none", "b.ini:1", ENT_PRECEDENCE_PROFILE, &err),
+      err, EEXIST, "conflicting network levels");
+  ent_error_clear (&err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A built-in name means what the catalogue says: a custom "network.host"
+ * with a no-op callback was listed as granted while the network stayed
+ * none; a custom resources.threads overrode RLIMIT_NPROC. */
+static const char *const spoofed[] = {
+  "network.host",       "resources.threads",       "security.admin",
+  "host.fs.rw=/",       "api.access=docker:allow", "debug.ptrace",
+  "host.devices.admin", "host.processes.admin",
+};
+
+START_TEST (builtin_names_not_spoofed)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+  ent_entitlement_t *e = strchr (spoofed[_i], '=')
+                             ? ent_string_entitlement_new (spoofed[_i], noop_string_cb, NULL, NULL)
+                             : ent_void_entitlement_new (spoofed[_i], noop_cb, NULL, NULL);
+  char *before = render_json (m, cat), *after;
+
+  ck_assert_ptr_nonnull (e);
+  test_assert_error (ent_manager_add (m, e, &err), err, EPERM, "is reserved for built-ins");
+  ck_assert_msg (strstr (ent_error_message (err), spoofed[_i]), "%s", ent_error_message (err));
+  ent_error_clear (&err);
+  after = render_json (m, cat);
+  ck_assert_str_eq (after, before);
+  /* The catalogue's own is accepted. */
+  test_grant_ok (m, cat, spoofed[_i][0] == 'r' ? "resources.pids=10" : spoofed[_i]);
+  free (before);
+  free (after);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Go's convention: a platform's own under security.custom (not reserved). */
+START_TEST (custom_subdomain_allowed)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+
+  ck_assert_int_eq (
+      ent_manager_add (m, custom_void ("security.custom.cap-sys-admin", add_sys_admin_cb, NULL),
+                       NULL),
+      0);
+  ck_assert (ent_manager_has (m, "security.custom.cap-sys-admin"));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* 1,000 single adds of customs cost 1,000 callback runs, not 500,500,
+ * and give the profile one add_all gives. */
+START_TEST (adds_cost_one_run_each)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *one = test_manager (cat), *all = test_manager (cat);
+  ent_entitlement_t *batch[1000];
+  char name[64];
+
+  counted_runs = 0;
+  for (int i = 0; i < 1000; i++)
+    {
+      snprintf (name, sizeof name, "acme.custom.e%04d", i);
+      ck_assert_int_eq (ent_manager_add (one, custom_void (name, count_cb, NULL), NULL), 0);
+    }
+  ck_assert_uint_eq (counted_runs, 1000);
+  for (int i = 0; i < 1000; i++)
+    {
+      snprintf (name, sizeof name, "acme.custom.e%04d", 999 - i);
+      batch[i] = custom_void (name, count_cb, NULL);
+    }
+  ck_assert_int_eq (ent_manager_add_all (all, batch, 1000, NULL), 0);
+  ck_assert_uint_eq (counted_runs, 2000);
+  test_assert_profile_equal (ent_manager_profile (one), ent_manager_profile (all));
+  /* One that sorts first runs everything after it again, and no more. */
+  ck_assert_int_eq (ent_manager_add (one, custom_void ("acme.custom.a", count_cb, NULL), NULL), 0);
+  ck_assert_uint_eq (counted_runs, 3001);
+  ent_manager_free (one);
+  ent_manager_free (all);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* NULL where an object belongs: an error, never a crash. */
+START_TEST (null_arguments_refused)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL;
+
+  test_assert_error (ent_manager_add_request (m, NULL, "network.none", "x", 0, &err), err, EINVAL,
+                     "no catalogue");
+  ent_error_clear (&err);
+  test_assert_error (ent_manager_add_request (m, cat, NULL, "x", 0, &err), err, EINVAL,
+                     "no request");
+  ent_error_clear (&err);
+  test_assert_error (ent_manager_add_request (NULL, cat, "network.none", "x", 0, &err), err, EINVAL,
+                     "no manager");
+  ent_error_clear (&err);
+  ck_assert_ptr_null (ent_catalogue_instantiate (NULL, "network.none", &err));
+  test_assert_err (err, EINVAL, "no catalogue");
+  ent_error_clear (&err);
+  ck_assert_ptr_null (ent_catalogue_lookup (NULL, "network.none"));
+  test_assert_error (ent_manager_remove (m, NULL, &err), err, EINVAL, NULL);
+  ent_error_clear (&err);
+  ck_assert (!ent_manager_has (m, NULL));
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A leftover error never stands for a new failure, and survives a call
+ * that succeeds. */
+START_TEST (stale_error_replaced)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_error_t *err = NULL, *old;
+
+  ent_error_set (&err, EACCES, "an old error");
+  old = err;
+  test_grant_ok (m, cat, "network.user");
+  ck_assert_int_eq (test_grant (m, cat, "host.fs.ro=/usr", &err), 0);
+  ck_assert_ptr_eq (err, old);
+  test_assert_error (test_grant (m, cat, "network.bogus", &err), err, ENOENT,
+                     "unknown entitlement 'network.bogus'");
+  ck_assert_ptr_null (strstr (ent_error_message (err), "old"));
+  ent_error_clear (&err);
+  ent_error_set (&err, EACCES, "an old error");
+  ck_assert_ptr_null (ent_void_entitlement_new ("Bad.Name", noop_cb, NULL, &err));
+  test_assert_err (err, EINVAL, "Bad.Name");
+  ent_error_clear (&err);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A callback that returns 1, or 0, with an error set does not pass. */
+START_TEST (callback_contract_enforced)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
+  ent_error_t *err = NULL;
+
+  test_assert_error (
+      ent_manager_add (m, custom_void ("acme.one", positive_with_error_cb, (void *)(intptr_t)1),
+                       &err),
+      err, EINVAL, "its callback returned 1");
+  ent_error_clear (&err);
+  test_assert_error (
+      ent_manager_add (m, custom_void ("acme.zero", positive_with_error_cb, (void *)(intptr_t)0),
+                       &err),
+      err, EINVAL, "returned 0 with an error set");
+  ent_error_clear (&err);
+  ck_assert_int_eq (ent_manager_grant_count (m), 0);
+  ent_manager_free (m);
+}
+END_TEST
+
+static int
+fail_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void)p;
+  (void)data;
+  return ent_error_set (err, EIO, "the default level cannot be applied");
+}
+
+/* A manager whose default level fails says why. */
+START_TEST (new_says_why)
+{
+  ent_catalogue_t *cat = ent_catalogue_new ();
+  ent_definition_t def = { .name = "acme.level.low",
+                           .type = ENT_TYPE_VOID,
+                           .group = "acme.level",
+                           .is_default = true,
+                           .order = ENT_ORDER_LEVEL,
+                           .void_fn = fail_cb };
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (ent_catalogue_register (cat, &def, NULL), 0);
+  ck_assert_ptr_null (ent_manager_new (NULL, cat, &err));
+  test_assert_err (err, EIO, "acme.level.low: the default level cannot be applied");
+  ent_error_clear (&err);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Values are printable UTF-8, as ent-name.h says. */
+static const struct
+{
+  const char *request;
+  bool ok;
+} utf8_values[] = {
+  { "host.fs.ro=/caf\xc3\xa9", true },
+  { "host.fs.ro=/\xe2\x82\xac", true },
+  { "host.fs.ro=/\xf0\x9f\x98\x80", true },
+  { "host.fs.ro=/\xff\xfe", false },
+  { "host.fs.ro=/l\xe9gacy", false },
+  { "host.fs.ro=/\xc2\x85", false },     /* C1 NEL */
+  { "host.fs.ro=/\xc0\xaf", false },     /* overlong '/' */
+  { "host.fs.ro=/\xed\xa0\x80", false }, /* surrogate */
+  { "host.fs.ro=/\xe2\x82", false },     /* truncated */
+  { "host.fs.ro=/\x7f", false },
+};
+
+START_TEST (values_are_utf8)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_error_t *err = NULL;
+  ent_entitlement_t *e = ent_catalogue_instantiate (cat, utf8_values[_i].request, &err);
+
+  if (utf8_values[_i].ok)
+    ck_assert_msg (e != NULL, "%s", ent_error_message (err));
+  else
+    {
+      ck_assert_ptr_null (e);
+      test_assert_err (err, EINVAL, "in value");
+    }
+  ent_error_clear (&err);
+  ent_entitlement_free (e);
+  ent_catalogue_free (cat);
 }
 END_TEST
 
@@ -910,6 +1380,25 @@ manager_suite (void)
   tcase_add_loop_test (tc, new_granted_same_as_add_all, 0, TEST_N (perm_sets));
   tcase_add_test (tc, new_granted_refused);
   tcase_add_test (tc, custom_order_independent);
+  suite_add_tcase (s, tc);
+
+  tc = tcase_create ("api");
+  tcase_add_test (tc, profile_outlives_changes);
+  tcase_add_test (tc, entitlements_outlive_changes);
+  tcase_add_test (tc, entitlement_in_two_managers);
+  tcase_add_test (tc, reference_kept_by_caller);
+  tcase_add_test (tc, has_and_remove);
+  tcase_add_test (tc, remove_restores);
+  tcase_add_test (tc, remove_is_atomic);
+  tcase_add_test (tc, conflict_with_overridden_grant);
+  tcase_add_loop_test (tc, builtin_names_not_spoofed, 0, TEST_N (spoofed));
+  tcase_add_test (tc, custom_subdomain_allowed);
+  tcase_add_test (tc, adds_cost_one_run_each);
+  tcase_add_test (tc, null_arguments_refused);
+  tcase_add_test (tc, stale_error_replaced);
+  tcase_add_test (tc, callback_contract_enforced);
+  tcase_add_test (tc, new_says_why);
+  tcase_add_loop_test (tc, values_are_utf8, 0, TEST_N (utf8_values));
   suite_add_tcase (s, tc);
   return s;
 }

@@ -87,7 +87,7 @@ test_host_profile (ent_res_backend_t backend, bool apis)
 static inline ent_manager_t *
 test_manager_over (const ent_catalogue_t *cat, ent_profile_t *base)
 {
-  ent_manager_t *m = ent_manager_new (base, cat);
+  ent_manager_t *m = ent_manager_new (base, cat, NULL);
 
   ck_assert_ptr_nonnull (m);
   return m;
@@ -97,7 +97,7 @@ test_manager_over (const ent_catalogue_t *cat, ent_profile_t *base)
 static inline ent_manager_t *
 test_manager (const ent_catalogue_t *cat)
 {
-  ent_manager_t *m = ent_manager_new (test_base_profile (), cat);
+  ent_manager_t *m = ent_manager_new (test_base_profile (), cat, NULL);
 
   ck_assert_ptr_nonnull (m);
   return m;
