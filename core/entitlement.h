@@ -15,5 +15,6 @@
 #include "ent-catalogue.h"
 #include "ent-manager.h"
 #include "ent-render.h"
+#include "ent-version.h"
 
 #endif

@@ -420,6 +420,22 @@ START_TEST (enforce_keeps_profile_pointer)
 }
 END_TEST
 
+/* The version the headers say is the version of the library linked. */
+START_TEST (version_matches_headers)
+{
+  const ent_version_t *v = ent_version ();
+  char text[64];
+
+  ck_assert_ptr_nonnull (v);
+  ck_assert_uint_eq (v->major, ENT_VERSION_MAJOR);
+  ck_assert_uint_eq (v->minor, ENT_VERSION_MINOR);
+  ck_assert_uint_eq (v->micro, ENT_VERSION_MICRO);
+  snprintf (text, sizeof text, "%u.%u.%u", v->major, v->minor, v->micro);
+  ck_assert_str_eq (text, ENT_VERSION_STRING);
+  ck_assert_str_eq (text, PACKAGE_VERSION);
+}
+END_TEST
+
 Suite *
 entitlement_suite (void)
 {
@@ -447,6 +463,7 @@ entitlement_suite (void)
   tcase_add_test (tc, enforce_is_atomic);
   tcase_add_test (tc, enforce_failure_without_message);
   tcase_add_test (tc, enforce_keeps_profile_pointer);
+  tcase_add_test (tc, version_matches_headers);
   suite_add_tcase (s, tc);
   return s;
 }
