@@ -227,7 +227,7 @@ instantiate (const ent_catalogue_t *c, const char *request, ent_error_t **err)
   ent_name_clear (&n);
   if (d == NULL)
     {
-      ent_error_set (err, ENOENT, "unknown entitlement '%s' (see entrun --list)", request);
+      ent_error_set (err, ENOENT, "unknown entitlement '%s'", request);
       return NULL;
     }
   fn = d->type == ENT_TYPE_VOID  ? (void *)d->void_fn

@@ -654,6 +654,16 @@ push_request (ent_entitlement_t **ents, size_t *n, const ent_catalogue_t *cat, c
 
   if (e == NULL)
     {
+      if (err && *err && (*err)->code == ENOENT)
+        {
+          /* The library names no program; entrun says where the list is. */
+          char *msg = NULL;
+          if (asprintf (&msg, "%s (see entrun --list)", ent_error_message (*err)) >= 0)
+            {
+              free ((*err)->msg);
+              (*err)->msg = msg;
+            }
+        }
       if (strcmp (source, "command line") != 0)
         ent_error_prefix (err, "%s", source);
       return err && *err ? -(*err)->code : -EINVAL;
