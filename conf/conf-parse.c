@@ -76,19 +76,33 @@ is_blank (char c)
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Only tab and a final '\r' (CRLF files) among the control bytes. */
+/* Only tab and a final '\r' (CRLF files) among the control bytes, and
+ * the rest printable UTF-8: a C1 control (U+0080-U+009F, CSI and OSC
+ * among them) drives a terminal as ESC does, and --explain and the
+ * messages show these lines' text. */
 static int
 check_bytes (conf_parser_t *p, const char *line, size_t len)
 {
   for (size_t i = 0; i < len; i++)
     {
       unsigned char c = (unsigned char)line[i];
+      size_t n;
+
       if (c == '\t' || (c == '\r' && i == len - 1))
         continue;
       if (c == '\0')
         return conf_error (p, "NUL byte in line");
       if (c < 0x20 || c == 0x7f)
         return conf_error (p, "control character 0x%02x in line", c);
+      if (c < 0x80)
+        continue;
+      /* A copy, so that a sequence cut by the line's end reads no further. */
+      unsigned char seq[5] = { 0 };
+      memcpy (seq, line + i, len - i < 4 ? len - i : 4);
+      n = ent_utf8_len (seq);
+      if (n == 0)
+        return conf_error (p, "byte 0x%02x in line is not printable UTF-8", c);
+      i += n - 1;
     }
   return 0;
 }

@@ -17,16 +17,31 @@ struct ent_catalogue
   bool builtin; /* ent_catalogue_new_default(): owns the reserved domains */
 };
 
-static const char *const reserved_domains[] = {
-  "network", "security", "host.devices", "host.processes", "host.fs", "resources", "debug", "api",
+/* The built-in domains, each with every domain below it ("host" holds
+ * host.fs, host.devices, host.processes and host.clipboard's "host"). */
+static const char *const reserved_roots[] = {
+  "network", "security", "host", "resources", "debug", "api",
 };
 
 bool
 ent_domain_reserved (const char *domain)
 {
-  for (size_t i = 0; i < N_ELEMENTS (reserved_domains); i++)
-    if (ent_str_equal (domain, reserved_domains[i]))
+  if (domain == NULL)
+    return false;
+  for (size_t i = 0; i < N_ELEMENTS (reserved_roots); i++)
+    {
+      size_t n = strlen (reserved_roots[i]);
+      const char *rest = domain + n;
+
+      if (strncmp (domain, reserved_roots[i], n) != 0 || (*rest != '\0' && *rest != '.'))
+        continue;
+      /* ROOT.custom and below are a platform's: Go's
+       * "security.custom.cap-sys-admin". */
+      if (*rest == '.' && strncmp (rest + 1, "custom", 6) == 0
+          && (rest[7] == '\0' || rest[7] == '.'))
+        return false;
       return true;
+    }
   return false;
 }
 
@@ -132,6 +147,9 @@ register_def (ent_catalogue_t *c, const ent_definition_t *def, ent_error_t **err
   else if (ent_domain_reserved (n.domain))
     ret = ent_error_set (err, EPERM, "entitlement '%s': domain '%s' is reserved for built-ins",
                          def->name, n.domain);
+  else if (ent_domain_reserved (def->group))
+    ret = ent_error_set (err, EPERM, "entitlement '%s': group '%s' is reserved for built-ins",
+                         def->name, def->group);
   ent_name_clear (&n);
   if (ret < 0)
     return ret;
@@ -240,13 +258,13 @@ instantiate (const ent_catalogue_t *c, const char *request, ent_error_t **err)
   e->key_sep = d->key_sep;
   e->order = d->order;
   e->path = tidy != NULL;
-  e->reserved_ok = c->builtin;
   if (ent_entitlement_set_group (e, d->group) < 0)
     {
       ent_entitlement_free (e);
       ent_error_set (err, ENOMEM, "out of memory");
       return NULL;
     }
+  e->reserved_ok = c->builtin; /* last: its attributes are fixed from here */
   return e;
 }
 

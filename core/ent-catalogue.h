@@ -50,12 +50,17 @@ extern "C"
   ENT_EXPORT void ent_catalogue_free (ent_catalogue_t *c);
 
   /* Add a custom definition (strings are copied).  Its name must be valid, not
-   * already defined, and outside the built-in domains (network, security,
-   * host.devices, host.processes, host.fs, resources, debug, api). */
+   * already defined, and outside the built-in domains, as its group must
+   * (ent_domain_reserved). */
   ENT_EXPORT int ent_catalogue_register (ent_catalogue_t *c, const ent_definition_t *def,
                                          ent_error_t **err) ENT_WUR;
 
-  /* Is @domain one of the built-in (reserved) domains? */
+  /* Is @domain reserved for built-ins: network, security, host, resources,
+   * debug, api, or a domain below one ("host.fs", "network.x") but their
+   * "custom" sub-domains ("security.custom", "network.custom.acme"), which
+   * are a platform's (Go's convention).  Exclusive groups are named like
+   * domains, and the same rule keeps the built-in groups (network,
+   * security, host.devices, host.processes) to built-ins. */
   ENT_EXPORT bool ent_domain_reserved (const char *domain);
 
   ENT_EXPORT const ent_definition_t *ent_catalogue_lookup (const ent_catalogue_t *c,

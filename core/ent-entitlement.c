@@ -121,28 +121,29 @@ ent_string_entitlement_new (const char *full_name, ent_string_fn fn, void *data,
   return e;
 }
 
+/* The reference count, the floating flag and the lent mark are atomic:
+ * one entitlement may be held by managers in several threads at once (it
+ * does not change otherwise once held: frozen). */
 ent_entitlement_t *
 ent_entitlement_ref (ent_entitlement_t *e)
 {
   if (e != NULL)
-    e->refs++;
+    __atomic_add_fetch (&e->refs, 1, __ATOMIC_RELAXED);
   return e;
 }
 
 ent_entitlement_t *
 ent_entitlement_take (ent_entitlement_t *e)
 {
-  if (e->floating)
-    e->floating = false;
-  else
-    e->refs++;
+  if (!__atomic_exchange_n (&e->floating, false, __ATOMIC_ACQ_REL))
+    __atomic_add_fetch (&e->refs, 1, __ATOMIC_RELAXED);
   return e;
 }
 
 void
 ent_entitlement_free (ent_entitlement_t *e)
 {
-  if (e == NULL || --e->refs > 0)
+  if (e == NULL || __atomic_sub_fetch (&e->refs, 1, __ATOMIC_ACQ_REL) > 0)
     return;
   ent_name_clear (&e->name);
   free (e->full_name);
@@ -154,7 +155,7 @@ ent_entitlement_free (ent_entitlement_t *e)
 bool
 ent_entitlement_frozen (const ent_entitlement_t *e)
 {
-  return !e->floating;
+  return e != NULL && !__atomic_load_n (&e->floating, __ATOMIC_ACQUIRE);
 }
 
 const char *
@@ -223,7 +224,7 @@ ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_er
     default:
       return ent_error_set (err, EINVAL, "entitlement '%s': bad type", e->full_name);
     }
-  if (ret > 0 || (ret == 0 && local != NULL))
+  if (ret > 0 || (ret == 0 && local != NULL) || ret < -4095)
     {
       /* 0 or a negative errno, and an error only with the latter: a
        * callback that says both is not taken at its word. */
@@ -232,6 +233,7 @@ ent_entitlement_call (const ent_entitlement_t *e, ent_profile_t *profile, ent_er
                            "entitlement '%s': its callback returned %d%s (0, or a negative "
                            "errno with the error set, expected)",
                            e->full_name, ret, ret == 0 ? " with an error set" : "");
+      /* ret is -EINVAL from here: never a value whose negation overflows. */
     }
   if (ret < 0)
     {
@@ -271,17 +273,26 @@ ent_entitlement_enforce (const ent_entitlement_t *e, ent_profile_t *profile, ent
 }
 
 /* A manager's grants do not change under it: the setters refuse once one
- * holds @e. */
+ * holds @e.  What the default catalogue made means what it says: its
+ * group, order and repeatability are not for changing either. */
 static int
 check_unfrozen (const ent_entitlement_t *e)
 {
-  return e->floating ? 0 : -EBUSY;
+  return e == NULL ? -EINVAL : ent_entitlement_frozen (e) ? -EBUSY : 0;
+}
+
+static int
+check_attributes (const ent_entitlement_t *e)
+{
+  int ret = check_unfrozen (e);
+
+  return ret < 0 ? ret : e->reserved_ok ? -EPERM : 0;
 }
 
 int
 ent_entitlement_set_group (ent_entitlement_t *e, const char *group)
 {
-  return check_unfrozen (e) ?: ent_profile_set_string (&e->group, group);
+  return check_attributes (e) ?: ent_profile_set_string (&e->group, group);
 }
 
 const char *
@@ -293,7 +304,7 @@ ent_entitlement_group (const ent_entitlement_t *e)
 int
 ent_entitlement_set_repeatable (ent_entitlement_t *e, bool repeatable)
 {
-  int ret = check_unfrozen (e);
+  int ret = check_attributes (e);
 
   if (ret == 0)
     e->repeatable = repeatable;
@@ -309,7 +320,7 @@ ent_entitlement_repeatable (const ent_entitlement_t *e)
 int
 ent_entitlement_set_order (ent_entitlement_t *e, int order)
 {
-  int ret = check_unfrozen (e);
+  int ret = check_attributes (e);
 
   if (ret == 0)
     e->order = order;
@@ -325,11 +336,11 @@ ent_entitlement_order (const ent_entitlement_t *e)
 int
 ent_entitlement_set_source (ent_entitlement_t *e, const char *source, int precedence)
 {
-  int ret = check_unfrozen (e);
+  int ret = check_unfrozen (e) ?: ent_profile_set_string (&e->source, source);
 
   if (ret == 0)
     e->precedence = precedence;
-  return ret ?: ent_profile_set_string (&e->source, source);
+  return ret;
 }
 
 const char *

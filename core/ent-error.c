@@ -16,31 +16,33 @@ static ent_error_t oom_error = { ENOMEM, (char *)"out of memory" };
 /* Messages quote what users wrote (a path, an --env value, a line of a
  * profile) and end up on a terminal.  A control character there would break
  * the promise that a message is one line (a '\n' could forge a second
- * "entrun: ..." line) or drive the terminal (an ESC sequence).  Each but
- * the harmless tab becomes a visible escape (ent_escape_control).  Takes
+ * "entrun: ..." line) or drive the terminal (an ESC sequence, or a C1 CSI
+ * in UTF-8).  Each but the harmless tab becomes a visible escape
+ * (ent_escape_utf8), and so does a byte that is not UTF-8.  Takes
  * @msg, returns the message to keep; without memory for the escapes the
  * characters become '?' in place. */
 static char *
 escape_controls (char *msg)
 {
-  size_t extra = 0;
+  size_t extra = 0, len;
   char *out, *o, esc[5];
 
-  for (const unsigned char *p = (const unsigned char *)msg; p && *p; p++)
-    extra += ent_escape_control (*p, true, esc) ? 3 : 0; /* at most "\xHH" for one byte */
+  for (const char *p = msg; p && *p; p += len)
+    extra += ent_escape_utf8 (p, true, esc, &len) ? 3 : 0; /* at most "\xHH" for one byte */
   if (extra == 0)
     return msg;
   if ((out = o = malloc (strlen (msg) + extra + 1)) == NULL)
     {
-      for (unsigned char *p = (unsigned char *)msg; *p; p++)
-        *p = ent_escape_control (*p, true, esc) ? '?' : *p;
+      for (char *p = msg; *p; p += len)
+        if (ent_escape_utf8 (p, true, esc, &len))
+          *p = '?';
       return msg;
     }
-  for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
-    if (ent_escape_control (*p, true, esc))
+  for (const char *p = msg; *p; p += len)
+    if (ent_escape_utf8 (p, true, esc, &len))
       o = stpcpy (o, esc);
     else
-      *o++ = (char)*p;
+      o = mempcpy (o, p, len);
   *o = '\0';
   free (msg);
   return out;
@@ -147,7 +149,8 @@ ent_error_unstash (ent_error_t **err, ent_error_t *stale, int ret)
     {
       ent_error_free (stale);
       if (*err == NULL)
-        ent_error_set (err, -ret, "%s", strerror (-ret));
+        ent_error_set (err, ret < -4095 ? EINVAL : -ret, "%s",
+                       strerror (ret < -4095 ? EINVAL : -ret));
     }
   else
     {

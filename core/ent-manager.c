@@ -42,6 +42,7 @@ struct ent_manager
   size_t n_old_profiles;
   ent_entitlement_t **old_ents; /* a reference each */
   size_t n_old_ents;
+  bool busy; /* resolving: a callback calling back in gets -EBUSY */
 };
 
 /* A resolution not yet committed to the manager. */
@@ -90,10 +91,18 @@ push (void *vp, size_t *n, void *item)
 static void
 release (ent_manager_t *m, ent_entitlement_t *e)
 {
-  if (!e->lent)
+  if (!__atomic_load_n (&e->lent, __ATOMIC_ACQUIRE))
     ent_entitlement_free (e);
   else
     (void)push (&m->old_ents, &m->n_old_ents, e);
+}
+
+/* Lent: kept until ent_manager_free() once it leaves the lists. */
+static const ent_entitlement_t *
+lend (ent_entitlement_t *e)
+{
+  (void)__atomic_exchange_n (&e->lent, true, __ATOMIC_ACQ_REL); /* RMW: helgrind sees it */
+  return e;
 }
 
 static int
@@ -229,9 +238,12 @@ resolve (const ent_manager_t *m, state_t *s, ent_error_t **err)
     start = m->n_active;
   if ((s->pre = ent_profile_copy (start > 0 ? m->pre : m->base)) == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
-  for (size_t i = start; i < s->n_active; i++)
-    if ((ret = ent_entitlement_call (s->active[i], s->pre, err)) < 0)
-      return ret;
+  ((ent_manager_t *)m)->busy = true;
+  for (size_t i = start; ret == 0 && i < s->n_active; i++)
+    ret = ent_entitlement_call (s->active[i], s->pre, err);
+  ((ent_manager_t *)m)->busy = false;
+  if (ret < 0)
+    return ret;
   /* Host API sockets not granted stay hidden (api.access, deny by
    * default), and the developer's-machine boundary adds what no grant
    * named. */
@@ -350,10 +362,7 @@ ent_manager_free (ent_manager_t *m)
     return;
   free_ents (m->grants, m->n_grants);
   free_ents (m->implied, m->n_implied);
-  free_ents (m->old_ents, m->n_old_ents);
-  for (size_t i = 0; i < m->n_old_profiles; i++)
-    ent_profile_free (m->old_profiles[i]);
-  free (m->old_profiles);
+  ent_manager_trim (m);
   free (m->effective);
   free (m->active);
   ent_profile_free (m->pre);
@@ -400,11 +409,16 @@ judge (const ent_entitlement_t *old, const ent_entitlement_t *e, enum verdict *v
        * renderings show.  The higher precedence's; at one precedence the
        * source first in byte order, not the one that came first, so that
        * the order of two profiles on the command line changes nothing. */
+      int by_source = strcmp (ent_entitlement_source (e), ent_entitlement_source (old));
       if (e->precedence != old->precedence)
         *v = e->precedence > old->precedence ? REPLACE_OLD : DROP_NEW;
+      else if (by_source == 0 && (e->fn != old->fn || e->data != old->data))
+        /* Two different entitlements by one name from one source: which
+         * one is in force would depend on the order of the adds. */
+        return ent_error_set (err, EEXIST, "two different entitlements named '%s' (%s)",
+                              e->full_name, ent_entitlement_source (e));
       else
-        *v = strcmp (ent_entitlement_source (e), ent_entitlement_source (old)) < 0 ? REPLACE_OLD
-                                                                                   : DROP_NEW;
+        *v = by_source < 0 ? REPLACE_OLD : DROP_NEW;
       return 0;
     }
   if (!same_group && (!same_name || (e->repeatable && !same_key (old, e))))
@@ -507,17 +521,20 @@ admissible (const ent_entitlement_t *e, ent_error_t **err)
                           "entitlement '%s': domain '%s' is reserved for built-ins; "
                           "instantiate it from the default catalogue",
                           e->full_name, e->name.domain);
+  /* Nor may a custom join a built-in group: one named "security" would
+   * take security.confined's place (seccomp off, every capability). */
+  if (ent_domain_reserved (e->group) && !e->reserved_ok)
+    return ent_error_set (err, EPERM, "entitlement '%s': group '%s' is reserved for built-ins",
+                          e->full_name, e->group);
   return 0;
 }
 
-/* Is @full_name (a full name, or a bare name when !@exact) among @v? */
-static ent_entitlement_t *
-find (ent_entitlement_t *const *v, size_t n, const char *query, bool exact)
+/* A callback that changes its own manager would free what the resolution
+ * under way is using: the contract says callbacks are pure. */
+static int
+busy_error (ent_error_t **err)
 {
-  for (size_t i = 0; i < n; i++)
-    if (strcmp (exact ? v[i]->full_name : v[i]->name.name, query) == 0)
-      return v[i];
-  return NULL;
+  return ent_error_set (err, EBUSY, "the manager is resolving: a callback may not change it");
 }
 
 static int
@@ -531,13 +548,15 @@ add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents, ent_error_t 
     ret = admissible (ents[i], err);
   if (ret < 0)
     return ret;
-  /* A conflict with any grant, also one overridden since: a batch of
-   * the same grants would have found it. */
+  /* A conflict with any grant, also one overridden since, and between
+   * the new ones, also when a grant in force overrides both: the same
+   * grants one at a time, or in one batch, would have found it. */
   for (size_t i = 0; i < n_ents; i++)
-    for (size_t j = 0; j < m->n_grants; j++)
+    for (size_t j = 0; j < m->n_grants + i; j++)
       {
         enum verdict v;
-        if ((ret = judge (m->grants[j], ents[i], &v, err)) < 0)
+        const ent_entitlement_t *old = j < m->n_grants ? m->grants[j] : ents[j - m->n_grants];
+        if (old != ents[i] && (ret = judge (old, ents[i], &v, err)) < 0)
           return ret;
       }
   if ((s.effective = calloc (m->n_effective + n_ents + 1, sizeof (*s.effective))) == NULL
@@ -563,8 +582,20 @@ add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents, ent_error_t 
   if (n_ents > 0) /* @ents may be NULL then */
     memcpy (m->grants + m->n_grants, ents, n_ents * sizeof (*ents));
   m->n_grants += n_ents;
+  /* Not in force: a grant that lost to another (higher, or the same name
+   * from a preferred source); the very same grant again did not lose. */
   for (size_t i = 0; i < n_ents; i++)
-    inactive += find (m->active, m->n_active, ents[i]->full_name, true) == NULL;
+    {
+      bool in_force = false;
+      for (size_t j = 0; !in_force && j < m->n_active; j++)
+        in_force = m->active[j] == ents[i]
+                   || (strcmp (m->active[j]->full_name, ents[i]->full_name) == 0
+                       && m->active[j]->precedence == ents[i]->precedence
+                       && strcmp (ent_entitlement_source (m->active[j]),
+                                  ent_entitlement_source (ents[i]))
+                              == 0);
+      inactive += !in_force;
+    }
   return inactive;
 }
 
@@ -579,7 +610,9 @@ ent_manager_add_all (ent_manager_t *m, ent_entitlement_t **ents, size_t n_ents, 
   for (size_t i = 0; i < n_ents; i++)
     if (ents[i] != NULL)
       ent_entitlement_take (ents[i]);
-  ret = m ? add_all (m, ents, n_ents, err) : ent_error_set (err, EINVAL, "no manager");
+  ret = m == NULL ? ent_error_set (err, EINVAL, "no manager")
+        : m->busy ? busy_error (err)
+                  : add_all (m, ents, n_ents, err);
   if (ret < 0)
     for (size_t i = 0; i < n_ents; i++)
       ent_entitlement_free (ents[i]);
@@ -596,21 +629,24 @@ int
 ent_manager_add_request (ent_manager_t *m, const ent_catalogue_t *cat, const char *request,
                          const char *source, int precedence, ent_error_t **err)
 {
-  ent_error_t *stale = ent_error_stash (err);
+  ent_error_t *stale = ent_error_stash (err), *local = NULL;
   ent_entitlement_t *e = NULL;
   int ret;
 
+  /* A local error, so that the code returned does not depend on @err. */
   if (m == NULL || cat == NULL || request == NULL)
-    ret = ent_error_set (err, EINVAL, "%s", m ? cat ? "no request" : "no catalogue" : "no manager");
-  else if ((e = ent_catalogue_instantiate (cat, request, err)) == NULL)
-    ret = err && *err ? -(*err)->code : -EINVAL;
+    ret = ent_error_set (&local, EINVAL, "%s",
+                         m ? cat ? "no request" : "no catalogue" : "no manager");
+  else if ((e = ent_catalogue_instantiate (cat, request, &local)) == NULL)
+    ret = local ? -local->code : -ENOMEM;
   else if (ent_entitlement_set_source (e, source, precedence) < 0)
     {
       ent_entitlement_free (e);
-      ret = ent_error_set (err, ENOMEM, "out of memory");
+      ret = ent_error_set (&local, ENOMEM, "out of memory");
     }
   else
-    ret = ent_manager_add (m, e, err);
+    ret = ent_manager_add (m, e, &local);
+  ent_error_move (err, local);
   return ent_error_unstash (err, stale, ret);
 }
 
@@ -684,6 +720,8 @@ ent_manager_remove (ent_manager_t *m, const char *name, ent_error_t **err)
 
   if (m == NULL || name == NULL)
     ret = ent_error_set (err, EINVAL, "%s", m ? "no entitlement name" : "no manager");
+  else if (m->busy)
+    ret = busy_error (err);
   else
     ret = remove_grants (m, name, err);
   return ent_error_unstash (err, stale, ret);
@@ -715,8 +753,7 @@ ent_manager_shadowed_by (const ent_manager_t *m, const char *full_name)
       enum verdict v;
       if (judge (m->active[i], g, &v, NULL) == 0 && v == DROP_NEW)
         {
-          m->active[i]->lent = true;
-          return m->active[i];
+          return lend (m->active[i]);
         }
     }
   return NULL;
@@ -727,6 +764,8 @@ ent_manager_shadowed_by (const ent_manager_t *m, const char *full_name)
 const ent_profile_t *
 ent_manager_profile (const ent_manager_t *m)
 {
+  if (m == NULL)
+    return NULL;
   ((ent_manager_t *)m)->profile_lent = true;
   return m->profile;
 }
@@ -734,29 +773,38 @@ ent_manager_profile (const ent_manager_t *m)
 size_t
 ent_manager_count (const ent_manager_t *m)
 {
-  return m->n_active;
+  return m ? m->n_active : 0;
 }
 
 const ent_entitlement_t *
 ent_manager_get (const ent_manager_t *m, size_t i)
 {
-  if (i >= m->n_active)
-    return NULL;
-  m->active[i]->lent = true;
-  return m->active[i];
+  return m && i < m->n_active ? lend (m->active[i]) : NULL;
 }
 
 size_t
 ent_manager_grant_count (const ent_manager_t *m)
 {
-  return m->n_grants;
+  return m ? m->n_grants : 0;
 }
 
 const ent_entitlement_t *
 ent_manager_grant (const ent_manager_t *m, size_t i)
 {
-  if (i >= m->n_grants)
-    return NULL;
-  m->grants[i]->lent = true;
-  return m->grants[i];
+  return m && i < m->n_grants ? lend (m->grants[i]) : NULL;
+}
+
+void
+ent_manager_trim (ent_manager_t *m)
+{
+  if (m == NULL)
+    return;
+  free_ents (m->old_ents, m->n_old_ents);
+  for (size_t i = 0; i < m->n_old_profiles; i++)
+    ent_profile_free (m->old_profiles[i]);
+  free (m->old_profiles);
+  m->old_ents = NULL;
+  m->n_old_ents = 0;
+  m->old_profiles = NULL;
+  m->n_old_profiles = 0;
 }

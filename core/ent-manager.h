@@ -11,7 +11,8 @@
  *     also when a grant of higher precedence overrides both;
  *   - repeatable entitlements (lists) may be added with different values.
  * Callbacks run as ent-entitlement.h's contract says: pure, maybe many
- * times, in canonical order.  Grants that sort after every active one
+ * times, in canonical order; one that calls back into its own manager to
+ * change it gets -EBUSY.  Grants that sort after every active one
  * (customs, or adds in canonical order) cost one callback run each; one
  * that sorts before runs the callbacks after it again.
  *
@@ -21,7 +22,8 @@
  * gave out; it frees what it did not), and the entitlements of
  * ent_manager_get(), ent_manager_grant() and ent_manager_shadowed_by(),
  * also once they are no longer in force.  Read a fresh ent_manager_profile()
- * after a change to see it.
+ * after a change to see it.  A long-lived manager that gives out pointers
+ * and changes often keeps them all: ent_manager_trim() lets them go.
  *
  * Errors.  A function that fails stores the error of this call in *@err;
  * one left there from before is freed then, and given back untouched when
@@ -29,7 +31,9 @@
  *
  * Threads.  A manager is not locked: use one from one thread at a time.
  * Distinct managers may be used from different threads at once, also over
- * one catalogue, which they only read (register definitions before).
+ * one catalogue, which they only read (register definitions before), and
+ * also holding the same entitlements (their reference counts are atomic,
+ * and they do not change once held).
  */
 #ifndef ENT_MANAGER_H
 #define ENT_MANAGER_H
@@ -71,11 +75,15 @@ extern "C"
    * the floating one of a new entitlement, so a caller that does not keep
    * @e frees nothing (ent-entitlement.h).  An entitlement of a reserved
    * domain ("network.host") is refused with -EPERM unless the default
-   * catalogue made it.  Returns 0 when @e is in force, 1 when it is granted
-   * but not in force because a grant of higher precedence overrides it
-   * (ent_manager_shadowed_by() names that one; removing it brings @e in),
-   * or a negative errno: -EEXIST for a conflict at the same precedence,
-   * -EINVAL, -EPERM, -ENOMEM, or the callback's error. */
+   * catalogue made it, and so is a custom in a built-in group
+   * ("security").  Returns 0 when @e is in force (or the very same grant,
+   * same source and precedence, already is), 1 when it is granted but not
+   * in force: a grant of higher precedence overrides it, or the same full
+   * name is in force from a preferred source (ent_manager_shadowed_by()
+   * names the overriding one; removing it brings @e in); or a negative
+   * errno: -EEXIST for a conflict at the same precedence (also two
+   * different entitlements by one name from one source), -EBUSY from a
+   * callback of @m, -EINVAL, -EPERM, -ENOMEM, or the callback's error. */
   ENT_EXPORT int ent_manager_add (ent_manager_t *m, ent_entitlement_t *e,
                                   ent_error_t **err) ENT_WUR;
 
@@ -124,6 +132,13 @@ extern "C"
   /* Every grant, also those not in force, in the order granted. */
   ENT_EXPORT size_t ent_manager_grant_count (const ent_manager_t *m);
   ENT_EXPORT const ent_entitlement_t *ent_manager_grant (const ent_manager_t *m, size_t i);
+
+  /* Free what @m gave out and has replaced since (old profiles, grants no
+   * longer held): every such pointer the caller has becomes invalid; the
+   * current profile and the entitlements still held stay valid.  For a
+   * long-lived manager that would otherwise keep them all until
+   * ent_manager_free(). */
+  ENT_EXPORT void ent_manager_trim (ent_manager_t *m);
 
 #ifdef __cplusplus
 }

@@ -84,32 +84,6 @@ check_name (const char *full, const char *name, size_t len, ent_error_t **err)
   return 0;
 }
 
-/* The length of the UTF-8 sequence at @p (1-4), or 0 when it is not one:
- * a stray continuation byte, a truncated or overlong sequence, a UTF-16
- * surrogate or a code point past U+10FFFF. */
-static size_t
-utf8_len (const unsigned char *p)
-{
-  size_t len = p[0] < 0x80                    ? 1
-               : p[0] >= 0xc2 && p[0] <= 0xdf ? 2
-               : (p[0] & 0xf0) == 0xe0        ? 3
-               : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4
-                                              : 0;
-  unsigned cp = len == 1 ? p[0] : len == 2 ? p[0] & 0x1f : len == 3 ? p[0] & 0x0f : p[0] & 0x07;
-
-  for (size_t i = 1; i < len; i++)
-    {
-      if ((p[i] & 0xc0) != 0x80)
-        return 0;
-      cp = cp << 6 | (p[i] & 0x3f);
-    }
-  if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-      || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-    return 0;
-  /* C1 controls (U+0080-U+009F) drive terminals as C0 ones do. */
-  return len == 2 && cp < 0xa0 ? 0 : len;
-}
-
 static int
 check_value (const char *full, const char *value, ent_error_t **err)
 {
@@ -117,7 +91,7 @@ check_value (const char *full, const char *value, ent_error_t **err)
     return ent_error_set (err, EINVAL, "invalid entitlement '%s': empty value after '='", full);
   for (const unsigned char *p = (const unsigned char *)value; *p;)
     {
-      size_t len = utf8_len (p);
+      size_t len = ent_utf8_len (p);
       if (len == 1 && !isprint (*p))
         return ent_error_set (
             err, EINVAL, "invalid entitlement '%s': control character 0x%02x in value", full, *p);

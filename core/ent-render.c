@@ -807,24 +807,25 @@ text_seccomp (FILE *f, const ent_profile_t *p)
  * a FILE:LINE source), with every control character written as an escape:
  * \n, \r, \t or \xHH.  `--explain -p FILE` is how one reviews someone
  * else's profile; a newline or a terminal escape sequence in a value must
- * not forge a line or hide one (ent_escape_control; tabs too, which would
- * break the alignment).  Returns the columns written. */
+ * not forge a line or hide one (ent_escape_utf8: C1 controls and bytes
+ * that are not UTF-8 too; tabs, which would break the alignment).  Returns
+ * the columns written (a UTF-8 character counts one). */
 static size_t
 put_text (FILE *f, const char *s)
 {
-  size_t n = 0;
+  size_t n = 0, len;
   char esc[5];
-  int len;
+  int e;
 
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-    if ((len = ent_escape_control (*c, false, esc)) > 0)
+  for (const char *c = s; *c; c += len)
+    if ((e = ent_escape_utf8 (c, false, esc, &len)) > 0)
       {
         fputs (esc, f);
-        n += (size_t)len;
+        n += (size_t)e;
       }
     else
       {
-        fputc (*c, f);
+        fwrite (c, 1, len, f);
         n++;
       }
   return n;
@@ -945,7 +946,10 @@ text_grants (FILE *f, const ent_manager_t *m, const ent_catalogue_t *cat)
       put_text (f, ent_entitlement_source (e));
       fputc (']', f);
       if (d && d->description)
-        fprintf (f, " %s", d->description);
+        {
+          fputc (' ', f);
+          put_text (f, d->description);
+        }
       fputc ('\n', f);
     }
 }

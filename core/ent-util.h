@@ -143,4 +143,48 @@ ent_escape_control (unsigned char c, bool keep_tab, char buf[5])
   return snprintf (buf, 5, "\\x%02x", c);
 }
 
+/* The length of the UTF-8 sequence at @p (1-4), or 0 when it is not a
+ * printable one: a stray continuation byte, a truncated or overlong
+ * sequence, a UTF-16 surrogate, a code point past U+10FFFF, or a C1
+ * control (U+0080-U+009F), which drives terminals as C0 ones do. */
+static inline size_t
+ent_utf8_len (const unsigned char *p)
+{
+  size_t len = p[0] < 0x80                    ? 1
+               : p[0] >= 0xc2 && p[0] <= 0xdf ? 2
+               : (p[0] & 0xf0) == 0xe0        ? 3
+               : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4
+                                              : 0;
+  unsigned cp = len == 1 ? p[0] : len == 2 ? p[0] & 0x1f : len == 3 ? p[0] & 0x0f : p[0] & 0x07;
+
+  for (size_t i = 1; i < len; i++)
+    {
+      if ((p[i] & 0xc0) != 0x80)
+        return 0;
+      cp = cp << 6 | (p[i] & 0x3f);
+    }
+  if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+      || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+    return 0;
+  return len == 2 && cp < 0xa0 ? 0 : len;
+}
+
+/* ent_escape_control() for text that may hold UTF-8: at @p, either an
+ * escape into @buf (its length returned; one byte consumed) for a control
+ * character, C1 included, or a byte that is not part of valid UTF-8; or 0,
+ * and *@len bytes to print as they are. */
+static inline int
+ent_escape_utf8 (const char *p, bool keep_tab, char buf[5], size_t *len)
+{
+  const unsigned char *u = (const unsigned char *)p;
+
+  *len = 1;
+  if (u[0] < 0x80)
+    return ent_escape_control (u[0], keep_tab, buf);
+  if ((*len = ent_utf8_len (u)) > 0)
+    return 0;
+  *len = 1;
+  return snprintf (buf, 5, "\\x%02x", u[0]);
+}
+
 #endif

@@ -60,25 +60,28 @@ static void
 vmessage (const char *fmt, va_list ap, const char *suffix)
 {
   char buf[1024], out[4 * sizeof (buf)];
-  size_t o = 0;
+  size_t o = 0, len;
   int n = vsnprintf (buf, sizeof (buf), fmt, ap);
 
   if (n < 0)
     buf[0] = '\0';
   /* A path or value of the caller's, or of the sandbox's, may hold control
    * characters: escaped, they cannot forge a line or reach the terminal
-   * as a command (an OSC sequence). */
-  for (const char *c = buf; *c; c++)
+   * as a command (an OSC sequence, C1's CSI in UTF-8, a stray byte). */
+  for (const char *c = buf; *c; c += len)
     {
       char esc[5];
-      int e = ent_escape_control ((unsigned char)*c, true, esc);
+      int e = ent_escape_utf8 (c, true, esc, &len);
       if (e > 0)
         {
           memcpy (out + o, esc, (size_t)e);
           o += (size_t)e;
         }
       else
-        out[o++] = *c;
+        {
+          memcpy (out + o, c, len);
+          o += len;
+        }
     }
   out[o] = '\0';
   /* One write so concurrent messages from our processes do not interleave. */

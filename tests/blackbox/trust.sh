@@ -470,11 +470,12 @@ change_checks() {
 		"$(zsub network.user network.proxy=http://127.0.0.1:9)" "+:network.proxy=http://127.0.0.1:9:3" \
 		"-:network.user"
 	local Z_TEXT=${Z_TEXT/network.user/network.none}
-	# A custom name that begins as a catalogue flag does (the second attack
-	# review): it is a custom entitlement, and adding one widens.
-	widens "a custom entitlement named security.fs-read-only.x (rw = ~) granted: refused, not taken for the flag" \
-		"$(zsub 'tools.x\n' 'tools.x security.fs-read-only.x\n')[entitlement security.fs-read-only.x]\nrw = ~\n" \
-		"+:custom security.fs-read-only.x (rw ~):3"
+	# A custom name in a built-in domain (the second attack review): it is
+	# a custom entitlement, never taken for the catalogue's, and adding one
+	# widens.  Only .custom is open below a built-in domain now.
+	widens "a custom entitlement named security.custom.fs-read-only (rw = ~) granted: refused, not taken for a flag" \
+		"$(zsub 'tools.x\n' 'tools.x security.custom.fs-read-only\n')[entitlement security.custom.fs-read-only]\nrw = ~\n" \
+		"+:custom security.custom.fs-read-only (rw ~):3"
 	widens "a custom entitlement defined, not granted (-e would take it from the project): refused" \
 		"${Z_TEXT}[entitlement tools.z]\ncaps = CAP_SYS_ADMIN\n" "+:define tools.z (caps CAP_SYS_ADMIN)"
 	put "$Z" "$Z_TEXT"
@@ -763,6 +764,25 @@ escape_checks() {
 	if have_tools "escapes at the terminal (description)" script; then
 		ttyrun n -- sh -c 'echo ran'
 		no_raw_controls "$OUT" "... at the terminal too" 1b
+	fi
+
+	# C1 controls in UTF-8 (CSI U+009B, OSC U+009D, ST U+009C) drive
+	# terminals as ESC [ and ESC ] do (the attack review of issue 18): the
+	# sandbox writes them into the project's profile, the next run's error
+	# must not print them raw.
+	local c1=$V/c1
+	repo "$c1"
+	cd "$c1" || return
+	tsbx -- sh -c 'printf "[filesystem]\nrw = /tmp/x\302\2332J\302\2350;pwned\302\234\n" >.entrun.ini'
+	is 0 "$RC" "a sandbox writes C1 controls into its project's .entrun.ini (rw of the working directory)"
+	tsbx -- sh -c 'echo ran'
+	is "125|" "$RC|$OUT" "... the next run refuses that profile (125), nothing ran"
+	if [[ $ERR == *$'\xc2\x9b'* || $ERR == *$'\xc2\x9d'* || $ERR == *$'\xc2\x9c'* ]]; then
+		not_ok "... and stderr never prints them raw" "$(od -c <<<"$ERR" | head -5)"
+	elif [[ $ERR != *'\xc2\x9b'* ]]; then
+		not_ok "... and stderr never prints them raw" "no '\xc2\x9b' in: $ERR"
+	else
+		ok "... and stderr never prints them raw (\\xc2\\x9b)"
 	fi
 }
 

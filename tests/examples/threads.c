@@ -1,9 +1,8 @@
 /* libentitlement(3)'s THREADS section, tried: several threads, each with
- * managers of its own over one shared default catalogue, grant, revoke,
- * query and render at once.  Every thread must end with the same JSON,
- * which is the JSON one thread alone gives.  tests/check-threads.sh runs
- * it plain and under valgrind's helgrind, which reports any data race
- * (TAP on stdout).
+ * managers of its own over one shared default catalogue and holding one
+ * shared entitlement, grant, revoke, query and render at once.  Every thread must end with the same
+ * JSON, which is the JSON one thread alone gives.  tests/check-threads.sh runs it plain and under
+ * valgrind's helgrind, which reports any data race (TAP on stdout).
  *
  *   threads [THREADS [ROUNDS]]        (defaults: 4, 20) */
 #include <entitlement.h>
@@ -19,6 +18,7 @@ static const char *const requests[] = {
 };
 
 static const ent_catalogue_t *shared;
+static ent_entitlement_t *shared_ent; /* in every thread's managers */
 
 struct job
 {
@@ -52,11 +52,8 @@ one_round (void)
   for (size_t i = 0; i < sizeof requests / sizeof *requests; i++)
     if (ent_manager_add_request (m, shared, requests[i], "thread", ENT_PRECEDENCE_CLI, &err) < 0)
       goto out;
-  if (ent_manager_add (m,
-                       ent_void_entitlement_new ("acme.custom.host", set_hostname_cb,
-                                                 (void *) "box", &err),
-                       &err)
-          < 0
+  if (ent_manager_add (m, shared_ent, &err) < 0
+      || ent_entitlement_full_name (ent_manager_get (m, ent_manager_count (m) - 1)) == NULL
       || ent_manager_remove (m, "host.fs.ro", &err) != 1 || ent_manager_has (m, "host.fs.ro")
       || ent_manager_add_request (m, shared, "host.fs.ro=/usr", "thread", ENT_PRECEDENCE_CLI, &err)
              < 0
@@ -105,6 +102,12 @@ main (int argc, char **argv)
   if (cat == NULL || tids == NULL || jobs == NULL || n < 1 || rounds < 1)
     return 2;
   shared = cat;
+  /* One reference is main's own (dropped at the end); the floating one
+   * goes to the first manager that takes it. */
+  shared_ent = ent_entitlement_ref (
+      ent_void_entitlement_new ("acme.custom.host", set_hostname_cb, (void *)"box", NULL));
+  if (shared_ent == NULL)
+    return 2;
   alone = one_round ();
   puts ("1..2");
   for (int i = 0; i < n; i++)
@@ -128,6 +131,7 @@ main (int argc, char **argv)
   free (alone);
   free (jobs);
   free (tids);
+  ent_entitlement_free (shared_ent);
   ent_catalogue_free (cat);
   return ok ? 0 : 1;
 }

@@ -2701,8 +2701,17 @@ START_TEST (domain_reserved)
   ck_assert (ent_domain_reserved ("resources"));
   ck_assert (ent_domain_reserved ("debug"));
   ck_assert (ent_domain_reserved ("api"));
-  ck_assert (!ent_domain_reserved ("host"));
+  /* host.clipboard's domain, and every domain below a built-in one. */
+  ck_assert (ent_domain_reserved ("host"));
+  ck_assert (ent_domain_reserved ("network.none"));
+  ck_assert (ent_domain_reserved ("host.fs.rw"));
+  ck_assert (ent_domain_reserved ("security.fs-read-only"));
+  /* ROOT.custom is a platform's, and so is below it. */
   ck_assert (!ent_domain_reserved ("security.custom"));
+  ck_assert (!ent_domain_reserved ("network.custom.acme"));
+  ck_assert (ent_domain_reserved ("security.customs"));
+  ck_assert (!ent_domain_reserved ("hosts"));
+  ck_assert (!ent_domain_reserved ("networking"));
   ck_assert (!ent_domain_reserved ("acme"));
   ck_assert (!ent_domain_reserved (NULL));
 }

@@ -330,6 +330,22 @@ START_TEST (nul_and_control_bytes_are_refused)
   parse_fails (nul, sizeof (nul) - 1, 2, "NUL byte");
   parse_fails (esc, strlen (esc), 2, "control character 0x1b");
   parse_fails ("[sandbox]\r\r\n", 12, 1, "control character 0x0d");
+  /* UTF-8's C1 controls (CSI U+009B) and bytes that are not UTF-8. */
+  parse_fails ("[sandbox]\nhostname = a\xc2\x9b"
+               "2Jb\n",
+               28, 2, "byte 0xc2 in line is not printable UTF-8");
+  parse_fails ("[sandbox]\n; caf\xe9\n", 17, 2, "byte 0xe9 in line is not printable UTF-8");
+  parse_fails ("[sandbox]\nhostname = a\xe2\x82", 24, 2, "byte 0xe2 in line");
+}
+END_TEST
+
+/* Printable UTF-8 is text, in comments and values alike. */
+START_TEST (utf8_text_is_accepted)
+{
+  entrun_conf_t c;
+
+  parse_ok ("; caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n[filesystem]\nro = /caf\xc3\xa9\n", &c);
+  entrun_conf_clear (&c);
 }
 END_TEST
 
@@ -419,6 +435,10 @@ static const struct
     "custom entitlement 'network.evil': domain 'network' is reserved" },
   { "[entitlement host.fs.x]\n", 1, "domain 'host.fs' is reserved" },
   { "[entitlement resources.gpu]\n", 1, "domain 'resources' is reserved" },
+  /* Below a built-in domain, and host.clipboard's "host", too. */
+  { "[entitlement security.fs-read-only.x]\n", 1, "domain 'security.fs-read-only' is reserved" },
+  { "[entitlement network.none.x]\n", 1, "domain 'network.none' is reserved" },
+  { "[entitlement host.clipboard]\n", 1, "domain 'host' is reserved" },
   { "[entitlement Tools.gdb]\n", 1, "'Tools.gdb'" },
   { "[entitlement tools.gdb extra]\n", 1, "'tools.gdb extra'" },
   { "[entitlement gdb]\n", 1, "'gdb': expected DOMAIN.IDENTIFIER" },
@@ -860,6 +880,7 @@ conf_suite (void)
   tcase_add_test (parse_tc, empty_input_is_an_empty_profile);
   tcase_add_test (parse_tc, long_lines_are_refused_not_split);
   tcase_add_test (parse_tc, nul_and_control_bytes_are_refused);
+  tcase_add_test (parse_tc, utf8_text_is_accepted);
   tcase_add_loop_test (parse_tc, errors_name_file_line_and_text, 0, (int) TEST_N (bad));
   tcase_add_test (parse_tc, first_error_wins);
   tcase_add_test (parse_tc, parse_file_reads_a_stream);

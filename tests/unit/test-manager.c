@@ -1,5 +1,7 @@
 /* The manager: default levels, atomic adds, conflicts and precedence,
  * repeats, canonical order and order independence (DESIGN invariant 5). */
+#include <limits.h>
+
 #include "test-suites.h"
 #include "test-util.h"
 
@@ -484,6 +486,7 @@ START_TEST (same_custom_twice_idempotent)
 
   ck_assert_ptr_nonnull (m);
   ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.cap", add_sys_admin_cb, NULL), NULL), 0);
+  /* The same again: nothing lost (0), and the first stays the one in force. */
   ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.cap", add_sys_admin_cb, NULL), NULL), 0);
   ck_assert_int_eq (ent_manager_count (m), 1);
   ent_manager_free (m);
@@ -841,7 +844,9 @@ START_TEST (batch_duplicate_source_stable)
       ent_manager_t *m = test_manager (cat);
       int i;
 
-      ck_assert_int_eq (add_sourced (m, cat, set, orders[o], 2, NULL), 0);
+      /* One of the two is in force; b.ini's is kept, not in force (1). */
+      ck_assert_int_eq (add_sourced (m, cat, set, orders[o], 2, NULL), 1);
+      ck_assert_int_eq (ent_manager_grant_count (m), 2);
       i = find_grant (m, "host.fs.rw=/srv");
       ck_assert_int_ge (i, 0);
       ck_assert_str_eq (ent_entitlement_source (ent_manager_get (m, i)), "a.ini:7");
@@ -1342,6 +1347,203 @@ START_TEST (values_are_utf8)
 }
 END_TEST
 
+/* ---- what the attack review of the above found ---------------------------- */
+
+struct reenter
+{
+  ent_manager_t *m;
+  int add_ret, remove_ret;
+};
+
+/* Breaks the contract on purpose: changes its own manager. */
+static int
+reenter_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  struct reenter *r = data;
+  ent_error_t *inner = NULL;
+
+  (void)p;
+  (void)err;
+  r->add_ret = ent_manager_add (r->m, custom_void ("zz.inner", noop_cb, NULL), &inner);
+  ent_error_clear (&inner);
+  r->remove_ret = ent_manager_remove (r->m, "acme.victim", &inner);
+  ent_error_clear (&inner);
+  return 0;
+}
+
+/* A callback that adds to or removes from its own manager gets -EBUSY: it
+ * had overflowed the grant list, or freed what the resolution used. */
+START_TEST (callback_cannot_change_its_manager)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
+  struct reenter r = { .m = m };
+  ent_entitlement_t *ents[2];
+
+  ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.victim", noop_cb, NULL), NULL), 0);
+  ents[0] = custom_void ("acme.reenter", reenter_cb, &r);
+  ents[1] = custom_void ("acme.second", noop_cb, NULL);
+  ck_assert_int_eq (ent_manager_add_all (m, ents, 2, NULL), 0);
+  ck_assert_int_eq (r.add_ret, -EBUSY);
+  ck_assert_int_eq (r.remove_ret, -EBUSY);
+  ck_assert (ent_manager_has (m, "acme.victim"));
+  ck_assert (!ent_manager_has (m, "zz.inner"));
+  ck_assert_int_eq (ent_manager_grant_count (m), 3);
+  ent_manager_free (m);
+}
+END_TEST
+
+/* Two grants of a batch that conflict with each other are refused also
+ * when a grant in force overrides both (the batch was accepted, and the
+ * overriding grant could not be removed after). */
+START_TEST (batch_conflict_under_existing_override)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  ent_entitlement_t *ents[2];
+  ent_error_t *err = NULL;
+
+  test_grant_ok (m, cat, "network.none");
+  ents[0] = ent_catalogue_instantiate (cat, "network.user", NULL);
+  ents[1] = ent_catalogue_instantiate (cat, "network.host", NULL);
+  ck_assert_int_eq (ent_entitlement_set_source (ents[0], "a.ini:1", ENT_PRECEDENCE_PROFILE), 0);
+  ck_assert_int_eq (ent_entitlement_set_source (ents[1], "b.ini:1", ENT_PRECEDENCE_PROFILE), 0);
+  test_assert_error (ent_manager_add_all (m, ents, 2, &err), err, EEXIST,
+                     "conflicting network levels");
+  ent_error_clear (&err);
+  ck_assert_int_eq (ent_manager_remove (m, "network.none", NULL), 1);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Built-in meanings the first refusal left open: host.clipboard's domain,
+ * a custom in a built-in group, a catalogue-made built-in retouched. */
+START_TEST (builtin_meanings_not_faked)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_catalogue_t *own = ent_catalogue_new ();
+  ent_manager_t *m = test_manager (cat);
+  ent_entitlement_t *e;
+  ent_error_t *err = NULL;
+  ent_definition_t def = { .name = "acme.level.low",
+                           .type = ENT_TYPE_VOID,
+                           .group = "network",
+                           .order = ENT_ORDER_LEVEL,
+                           .void_fn = noop_cb };
+
+  test_assert_error (ent_manager_add (m, custom_void ("host.clipboard", noop_cb, NULL), &err), err,
+                     EPERM, "domain 'host' is reserved");
+  ent_error_clear (&err);
+  test_assert_error (ent_manager_add (m, custom_void ("network.none.x", noop_cb, NULL), &err), err,
+                     EPERM, "domain 'network.none' is reserved");
+  ent_error_clear (&err);
+  e = custom_void ("acme.thing", noop_cb, NULL);
+  ck_assert_int_eq (ent_entitlement_set_group (e, "security"), 0);
+  test_assert_error (ent_manager_add (m, e, &err), err, EPERM, "group 'security' is reserved");
+  ent_error_clear (&err);
+  test_assert_error (ent_catalogue_register (own, &def, &err), err, EPERM,
+                     "group 'network' is reserved");
+  ent_error_clear (&err);
+  e = ent_catalogue_instantiate (cat, "network.host", NULL);
+  ck_assert_int_eq (ent_entitlement_set_group (e, "acme.other"), -EPERM);
+  ck_assert_int_eq (ent_entitlement_set_order (e, 999), -EPERM);
+  ck_assert_int_eq (ent_entitlement_set_repeatable (e, true), -EPERM);
+  ck_assert_int_eq (ent_entitlement_set_source (e, "platform", ENT_PRECEDENCE_CLI), 0);
+  ent_entitlement_free (e);
+  ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_NONE);
+  ck_assert (ent_manager_has (m, "security.confined"));
+  ent_manager_free (m);
+  ent_catalogue_free (own);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Two different entitlements by one name from one source: which one is in
+ * force would depend on the order of the adds. */
+START_TEST (same_name_different_callbacks_conflict)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (
+      ent_manager_add (m, custom_void ("acme.host", set_hostname_cb, (void *)"a"), NULL), 0);
+  test_assert_error (
+      ent_manager_add (m, custom_void ("acme.host", set_hostname_cb, (void *)"b"), &err), err,
+      EEXIST, "two different entitlements named 'acme.host'");
+  ent_error_clear (&err);
+  ck_assert_str_eq (ent_manager_profile (m)->hostname, "a");
+  ent_manager_free (m);
+}
+END_TEST
+
+static int
+int_min_cb (ent_profile_t *p, void *data, ent_error_t **err)
+{
+  (void)p;
+  (void)data;
+  (void)err;
+  return INT_MIN;
+}
+
+/* A return that is no errno (INT_MIN, whose negation overflows) fails
+ * cleanly (UBSan saw the negation before). */
+START_TEST (callback_int_min)
+{
+  ent_manager_t *m = ent_manager_new (NULL, NULL, NULL);
+  ent_error_t *err = NULL;
+
+  test_assert_error (ent_manager_add (m, custom_void ("acme.min", int_min_cb, NULL), &err), err,
+                     EINVAL, "its callback returned -2147483648");
+  ent_error_clear (&err);
+  ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.min", int_min_cb, NULL), NULL), -EINVAL);
+  ent_manager_free (m);
+}
+END_TEST
+
+/* ent_manager_trim() lets a long-lived manager's old pointers go; the
+ * current ones stay valid (valgrind: no invalid read, nothing lost). */
+START_TEST (trim_releases_what_was_replaced)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+  const ent_profile_t *p;
+  const ent_entitlement_t *net;
+
+  for (int i = 0; i < 50; i++)
+    {
+      (void)ent_manager_profile (m);
+      (void)ent_manager_get (m, 0);
+      test_grant_ok (m, cat, "host.fs.ro=/usr");
+      ck_assert_int_eq (ent_manager_remove (m, "host.fs.ro", NULL), 1);
+    }
+  test_grant_ok (m, cat, "network.user");
+  p = ent_manager_profile (m);
+  net = ent_manager_get (m, (size_t)find_grant (m, "network.user"));
+  ent_manager_trim (m);
+  ck_assert_int_eq (p->net.mode, ENT_NET_USER);
+  ck_assert_str_eq (ent_entitlement_full_name (net), "network.user");
+  ent_manager_trim (NULL);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* Error messages reach terminals: a C1 control in UTF-8 (CSI, OSC) and a
+ * byte that is not UTF-8 are escaped as C0 ones are; valid UTF-8 stays. */
+START_TEST (error_escapes_c1)
+{
+  ent_error_t *err = NULL;
+
+  ent_error_set (&err, EINVAL,
+                 "x\xc2\x9b"
+                 "2J\xc2\x9d"
+                 "0;pwned\xc2\x9c \xe9 caf\xc3\xa9 \x1b[1m");
+  ck_assert_str_eq (ent_error_message (err),
+                    "x\\xc2\\x9b2J\\xc2\\x9d0;pwned\\xc2\\x9c \\xe9 caf\xc3\xa9 \\x1b[1m");
+  ent_error_free (err);
+}
+END_TEST
+
 Suite *
 manager_suite (void)
 {
@@ -1399,6 +1601,13 @@ manager_suite (void)
   tcase_add_test (tc, callback_contract_enforced);
   tcase_add_test (tc, new_says_why);
   tcase_add_loop_test (tc, values_are_utf8, 0, TEST_N (utf8_values));
+  tcase_add_test (tc, callback_cannot_change_its_manager);
+  tcase_add_test (tc, batch_conflict_under_existing_override);
+  tcase_add_test (tc, builtin_meanings_not_faked);
+  tcase_add_test (tc, same_name_different_callbacks_conflict);
+  tcase_add_test (tc, callback_int_min);
+  tcase_add_test (tc, trim_releases_what_was_replaced);
+  tcase_add_test (tc, error_escapes_c1);
   suite_add_tcase (s, tc);
   return s;
 }
