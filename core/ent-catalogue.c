@@ -264,7 +264,9 @@ instantiate (const ent_catalogue_t *c, const char *request, ent_error_t **err)
       ent_error_set (err, ENOMEM, "out of memory");
       return NULL;
     }
-  e->reserved_ok = c->builtin; /* last: its attributes are fixed from here */
+  /* A built-in: its attributes are fixed from here (a platform's own
+   * definition registered in the default catalogue is a custom). */
+  e->reserved_ok = c->builtin && ent_domain_reserved (e->name.domain);
   return e;
 }
 

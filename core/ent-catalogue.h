@@ -59,8 +59,8 @@ extern "C"
    * debug, api, or a domain below one ("host.fs", "network.x") but their
    * "custom" sub-domains ("security.custom", "network.custom.acme"), which
    * are a platform's (Go's convention).  Exclusive groups are named like
-   * domains, and the same rule keeps the built-in groups (network,
-   * security, host.devices, host.processes) to built-ins. */
+   * domains, and the same rule keeps every group under a reserved root
+   * (network, security, host.devices, ...) to built-ins. */
   ENT_EXPORT bool ent_domain_reserved (const char *domain);
 
   ENT_EXPORT const ent_definition_t *ent_catalogue_lookup (const ent_catalogue_t *c,

@@ -39,7 +39,9 @@ extern "C"
    * grant again, in canonical order (ENT_ORDER_*, then full name), never
    * in the order of the adds.  A callback runs on a scratch copy: when it
    * (or a later one) fails, everything it did is dropped.  Returning > 0,
-   * or 0 with @err set, breaks the contract and fails the grant.  @data
+   * 0 with @err set, or below -4095 (no errno), breaks the contract and
+   * fails the grant (-EINVAL); changing its own manager from a callback
+   * gets -EBUSY.  @data
    * must stay valid, and unchanged in meaning, while any manager holds the
    * entitlement. */
   typedef int (*ent_void_fn) (ent_profile_t *profile, void *data, ent_error_t **err);
@@ -90,7 +92,9 @@ extern "C"
 /* How the manager treats an entitlement.  Set by the catalogue for its own
  * entries; custom entitlements default to: no group, not repeatable,
  * order ENT_ORDER_CUSTOM.  The setters return 0, -EBUSY once the
- * entitlement is frozen (held by a manager), or -ENOMEM. */
+ * entitlement is frozen (held by a manager), -EPERM for the group, order
+ * or repeatability of a built-in (made by ent_catalogue_new_default()),
+ * -EINVAL for NULL, or -ENOMEM. */
 #define ENT_ORDER_LEVEL 100  /* exclusive domain levels (security.* first) */
 #define ENT_ORDER_FLAG 200   /* flags refining a level */
 #define ENT_ORDER_LIST 300   /* list entries (host.fs.*, network.publish) */

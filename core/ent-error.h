@@ -25,8 +25,10 @@ extern "C"
   /* Record an error in *err (if err is not NULL and *err is still NULL) and
    * return -code.  @fmt is a printf format.  A second error never overwrites
    * the first: the first one names the root cause.  Control characters but
-   * tab are escaped in the message (\n, \r, \xHH), so it is one line
-   * whatever text it quotes; the same holds for ent_error_prefix(). */
+   * tab, UTF-8's C1 controls among them, and bytes that are not UTF-8 are
+   * escaped in the message (\n, \r, \xHH), so it is one line whatever
+   * text it quotes and drives no terminal; the same holds for
+   * ent_error_prefix(). */
   ENT_EXPORT int ent_error_set (ent_error_t **err, int code, const char *fmt, ...)
       __attribute__ ((format (printf, 3, 4)));
 

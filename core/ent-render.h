@@ -4,7 +4,9 @@
  * so `entrun --explain --json` is byte-identical for the same grants in any
  * order.  JSON is valid UTF-8 whatever the profile holds: a path or value
  * that is not UTF-8 has each ill-formed sequence rendered as U+FFFD; the
- * text form prints every string's bytes as they are. */
+ * text form, which is for terminals, shows valid UTF-8 as it is and
+ * escapes control characters (tab, C1 too) and bytes that are not UTF-8
+ * (\n, \r, \t, \xHH). */
 #ifndef ENT_RENDER_H
 #define ENT_RENDER_H
 

@@ -83,6 +83,17 @@ checks() {
 	for e in "${BAD_ENTS[@]}"; do
 		rejected "--ent '$e'" "${e%%=*} ${e#*=}" --ent "$e" --
 	done
+	# UTF-8's C1 CSI (U+009B) and a byte that is not UTF-8: refused, and
+	# the one line names them escaped, never raw (a terminal would act).
+	rejected "--ent with a C1 control in its value" 'host.fs.rw=/tmp/x\xc2\x9b2J 0xc2' \
+		--ent $'host.fs.rw=/tmp/x\xc2\x9b2J' --
+	if [[ $ERR == *$'\xc2\x9b'* ]]; then
+		not_ok "... the C1 control never reaches stderr raw" "$(od -c <<<"$ERR" | head -4)"
+	else
+		ok "... the C1 control never reaches stderr raw"
+	fi
+	rejected "--ent with a Latin-1 byte in its value" 'host.fs.rw=/caf\xe9 0xe9' \
+		--ent $'host.fs.rw=/caf\xe9' --
 	rejected "--ent network.none --ent network.host (two levels)" \
 		"network.none network.host" --ent network.none --ent network.host --
 	rejected "unknown option --no-such-option" --no-such-option --no-such-option --

@@ -1450,6 +1450,14 @@ START_TEST (builtin_meanings_not_faked)
   ck_assert_int_eq (ent_entitlement_set_repeatable (e, true), -EPERM);
   ck_assert_int_eq (ent_entitlement_set_source (e, "platform", ENT_PRECEDENCE_CLI), 0);
   ent_entitlement_free (e);
+  /* A platform's own definition in the default catalogue is a custom:
+   * its attributes may be set. */
+  def.name = "acme.tool";
+  def.group = NULL;
+  ck_assert_int_eq (ent_catalogue_register (cat, &def, NULL), 0);
+  e = ent_catalogue_instantiate (cat, "acme.tool", NULL);
+  ck_assert_int_eq (ent_entitlement_set_order (e, ENT_ORDER_CUSTOM), 0);
+  ent_entitlement_free (e);
   ck_assert_int_eq (ent_manager_profile (m)->net.mode, ENT_NET_NONE);
   ck_assert (ent_manager_has (m, "security.confined"));
   ent_manager_free (m);
