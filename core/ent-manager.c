@@ -43,6 +43,7 @@ struct ent_manager
   ent_entitlement_t **old_ents; /* a reference each */
   size_t n_old_ents;
   bool busy; /* resolving: a callback calling back in gets -EBUSY */
+  bool once;  /* ent_manager_new_granted(): resolved once, @pre not kept */
 };
 
 /* A resolution not yet committed to the manager. */
@@ -247,7 +248,15 @@ resolve (const ent_manager_t *m, state_t *s, ent_error_t **err)
   /* Host API sockets not granted stay hidden (api.access, deny by
    * default), and the developer's-machine boundary adds what no grant
    * named. */
-  if ((s->profile = ent_profile_copy (s->pre)) == NULL)
+  if (m->once)
+    {
+      /* A launcher's one resolution: no later add continues from @pre,
+       * so the defaults go on it in place, a copy saved (the next
+       * change, if any, resolves from the base). */
+      s->profile = s->pre;
+      s->pre = NULL;
+    }
+  else if ((s->profile = ent_profile_copy (s->pre)) == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
   return ent_profile_apply_defaults (s->profile, err);
 }
@@ -346,11 +355,13 @@ ent_manager_new_granted (ent_profile_t *base, const ent_catalogue_t *defaults,
       ret = ent_error_set (err, ENOMEM, "out of memory");
     }
   /* With no profile yet, add_all's one resolution is the first. */
-  else if ((ret = ent_manager_add_all (m, ents, n, err)) < 0)
+  else if ((m->once = true, ret = ent_manager_add_all (m, ents, n, err)) < 0)
     {
       ent_manager_free (m);
       m = NULL;
     }
+  else
+    m->once = false; /* later changes keep their @pre again */
   ent_error_unstash (err, stale, ret < 0 ? ret : 0);
   return m;
 }

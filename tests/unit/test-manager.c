@@ -1207,6 +1207,42 @@ START_TEST (adds_cost_one_run_each)
 }
 END_TEST
 
+/* A manager made by new_granted (which keeps no profile to continue
+ * from) takes later adds and removes as any other, and then continues
+ * from its profile again. */
+START_TEST (new_granted_then_changes)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_entitlement_t *ents[1] = { ent_catalogue_instantiate (cat, "network.user", NULL) };
+  ent_manager_t *m = ent_manager_new_granted (test_base_profile (), cat, ents, 1, NULL);
+  ent_manager_t *all = test_manager (cat);
+  char *a, *b;
+
+  ck_assert_ptr_nonnull (m);
+  ck_assert_int_eq (ent_manager_remove (m, "network.user", NULL), 1);
+  ck_assert_int_eq (ent_manager_add_request (m, cat, "network.user", TEST_SOURCE,
+                                             ENT_PRECEDENCE_CLI, NULL),
+                    0);
+  counted_runs = 0;
+  ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.custom.a", count_cb, NULL), NULL), 0);
+  ck_assert_int_eq (ent_manager_add (m, custom_void ("acme.custom.b", count_cb, NULL), NULL), 0);
+  ck_assert_uint_eq (counted_runs, 2);
+  test_grant_ok (all, cat, "network.user");
+  ck_assert_int_eq (ent_manager_add (all, custom_void ("acme.custom.b", count_cb, NULL), NULL), 0);
+  ck_assert_int_eq (ent_manager_add (all, custom_void ("acme.custom.a", count_cb, NULL), NULL), 0);
+  a = render_json (m, cat);
+  b = render_json (all, cat);
+  if (strcmp (a, b) != 0)
+    fprintf (stderr, "%s\n----\n%s\n", a, b);
+  ck_assert_msg (strcmp (a, b) == 0, "the two managers render differently");
+  free (a);
+  free (b);
+  ent_manager_free (m);
+  ent_manager_free (all);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 /* NULL where an object belongs: an error, never a crash. */
 START_TEST (null_arguments_refused)
 {
@@ -1604,6 +1640,7 @@ manager_suite (void)
   tcase_add_loop_test (tc, builtin_names_not_spoofed, 0, TEST_N (spoofed));
   tcase_add_test (tc, custom_subdomain_allowed);
   tcase_add_test (tc, adds_cost_one_run_each);
+  tcase_add_test (tc, new_granted_then_changes);
   tcase_add_test (tc, null_arguments_refused);
   tcase_add_test (tc, stale_error_replaced);
   tcase_add_test (tc, callback_contract_enforced);
