@@ -10,6 +10,14 @@ if out=$("$prog" 4 20 2>&1); then
 else
   echo "not ok 1 - threads: $(echo "$out" | grep -v '^ok' | tr '\n' ' ')"
 fi
+# A sanitizer build (.ci/run's second pass) cannot run under valgrind:
+# ASan's shadow memory and valgrind's exclude each other.  The plain
+# build's pass runs helgrind.
+lib="$top_builddir/.libs/libentitlement.so"
+if [ -f "$lib" ] && grep -q __asan_init "$lib"; then
+  echo "ok 2 # SKIP helgrind: this is a sanitizer build (the plain build runs it)"
+  exit 0
+fi
 if ! command -v valgrind >/dev/null 2>&1; then
   # .ci/run installs valgrind: there, its absence is a failure.
   if [ "${CI:-}" = true ]; then
