@@ -88,37 +88,34 @@ ent_entitlement_new_typed (const char *full_name, ent_type_t type, bool size, vo
   return e;
 }
 
-ent_entitlement_t *
-ent_void_entitlement_new (const char *full_name, ent_void_fn fn, void *data, ent_error_t **err)
+/* The public constructors: ent_entitlement_new_typed() with the error
+ * slot of a public entry point (a leftover error set aside). */
+static ent_entitlement_t *
+new_public (const char *full_name, ent_type_t type, void *fn, void *data, ent_error_t **err)
 {
   ent_error_t *stale = ent_error_stash (err);
-  ent_entitlement_t *e
-      = ent_entitlement_new_typed (full_name, ENT_TYPE_VOID, false, (void *)fn, data, err);
+  ent_entitlement_t *e = ent_entitlement_new_typed (full_name, type, false, fn, data, err);
 
   ent_error_unstash (err, stale, e ? 0 : -EINVAL);
   return e;
+}
+
+ent_entitlement_t *
+ent_void_entitlement_new (const char *full_name, ent_void_fn fn, void *data, ent_error_t **err)
+{
+  return new_public (full_name, ENT_TYPE_VOID, (void *)fn, data, err);
 }
 
 ent_entitlement_t *
 ent_int_entitlement_new (const char *full_name, ent_int_fn fn, void *data, ent_error_t **err)
 {
-  ent_error_t *stale = ent_error_stash (err);
-  ent_entitlement_t *e
-      = ent_entitlement_new_typed (full_name, ENT_TYPE_INT, false, (void *)fn, data, err);
-
-  ent_error_unstash (err, stale, e ? 0 : -EINVAL);
-  return e;
+  return new_public (full_name, ENT_TYPE_INT, (void *)fn, data, err);
 }
 
 ent_entitlement_t *
 ent_string_entitlement_new (const char *full_name, ent_string_fn fn, void *data, ent_error_t **err)
 {
-  ent_error_t *stale = ent_error_stash (err);
-  ent_entitlement_t *e
-      = ent_entitlement_new_typed (full_name, ENT_TYPE_STRING, false, (void *)fn, data, err);
-
-  ent_error_unstash (err, stale, e ? 0 : -EINVAL);
-  return e;
+  return new_public (full_name, ENT_TYPE_STRING, (void *)fn, data, err);
 }
 
 /* The reference count, the floating flag and the lent mark are atomic:

@@ -147,10 +147,10 @@ ent_error_unstash (ent_error_t **err, ent_error_t *stale, int ret)
     return ret;
   if (ret < 0)
     {
+      int code = ret < -4095 ? EINVAL : -ret; /* no errno: never negate INT_MIN */
       ent_error_free (stale);
       if (*err == NULL)
-        ent_error_set (err, ret < -4095 ? EINVAL : -ret, "%s",
-                       strerror (ret < -4095 ? EINVAL : -ret));
+        ent_error_set (err, code, "%s", strerror (code));
     }
   else
     {
