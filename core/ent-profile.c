@@ -177,6 +177,7 @@ ent_profile_new (void)
     return NULL;
   p->uid = -1;
   p->gid = -1;
+  p->caps_unset = true;
   for (int i = 0; i < ENT_CAPSET_COUNT; i++)
     p->caps[i] = ENT_CAP_ALL;
   p->caps[ENT_CAPSET_INHERITABLE] = 0;
@@ -199,6 +200,15 @@ free_rule (ent_seccomp_rule_t *r)
 }
 
 static void
+free_mount (ent_mount_t *m)
+{
+  free (m->path);
+  free (m->source);
+  free (m->type);
+  ent_strv_free (m->options);
+}
+
+static void
 free_env (ent_env_t *e)
 {
   free (e->name);
@@ -214,7 +224,7 @@ ent_profile_free (ent_profile_t *p)
     free_rule (&p->seccomp.rules[i]);
   free (p->seccomp.rules);
   for (size_t i = 0; i < p->fs.n_mounts; i++)
-    free (p->fs.mounts[i].path);
+    free_mount (&p->fs.mounts[i]);
   free (p->fs.mounts);
   ent_strv_free (p->fs.masked);
   ent_strv_free (p->fs.readonly);
@@ -289,9 +299,14 @@ copy_owned (ent_profile_t *p, const ent_profile_t *src)
     return false;
   for (size_t i = 0; ok && i < src->fs.n_mounts; i++, p->fs.n_mounts++)
     {
-      p->fs.mounts[i].kind = src->fs.mounts[i].kind;
-      p->fs.mounts[i].path = dup_or_null (src->fs.mounts[i].path, &ok);
-      p->fs.mounts[i].implicit = src->fs.mounts[i].implicit;
+      const ent_mount_t *m = &src->fs.mounts[i];
+      p->fs.mounts[i].kind = m->kind;
+      p->fs.mounts[i].path = dup_or_null (m->path, &ok);
+      p->fs.mounts[i].implicit = m->implicit;
+      p->fs.mounts[i].source = dup_or_null (m->source, &ok);
+      p->fs.mounts[i].type = dup_or_null (m->type, &ok);
+      if (ok && m->options && !(p->fs.mounts[i].options = strv_copy (m->options)))
+        ok = false;
     }
   if (ok && src->n_env && !(p->env = calloc (src->n_env, sizeof (ent_env_t))))
     return false;
@@ -419,6 +434,14 @@ strv_equal (char *const *a, char *const *b)
 static int publish_cmp (const ent_publish_t *a, const ent_publish_t *b);
 
 static bool
+mount_equal (const ent_mount_t *a, const ent_mount_t *b)
+{
+  return a->kind == b->kind && a->implicit == b->implicit && strcmp (a->path, b->path) == 0
+         && !cmp_str (a->source, b->source) && !cmp_str (a->type, b->type)
+         && strv_equal (a->options, b->options);
+}
+
+static bool
 lists_equal (const ent_profile_t *a, const ent_profile_t *b)
 {
   if (a->seccomp.n_rules != b->seccomp.n_rules || a->fs.n_mounts != b->fs.n_mounts
@@ -428,9 +451,7 @@ lists_equal (const ent_profile_t *a, const ent_profile_t *b)
     if (rule_cmp (&a->seccomp.rules[i], &b->seccomp.rules[i]) != 0)
       return false;
   for (size_t i = 0; i < a->fs.n_mounts; i++)
-    if (a->fs.mounts[i].kind != b->fs.mounts[i].kind
-        || a->fs.mounts[i].implicit != b->fs.mounts[i].implicit
-        || strcmp (a->fs.mounts[i].path, b->fs.mounts[i].path) != 0)
+    if (!mount_equal (&a->fs.mounts[i], &b->fs.mounts[i]))
       return false;
   for (size_t i = 0; i < a->n_env; i++)
     if (a->env[i].op != b->env[i].op || cmp_str (a->env[i].name, b->env[i].name)
@@ -461,7 +482,7 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
   if (memcmp (&a->ns, &b->ns, sizeof (a->ns)) != 0 || a->uid != b->uid || a->gid != b->gid
       || memcmp (a->caps, b->caps, sizeof (a->caps)) != 0 || a->no_new_privs != b->no_new_privs
       || a->new_session != b->new_session || a->clipboard != b->clipboard
-      || a->landlock_required != b->landlock_required
+      || a->landlock_required != b->landlock_required || a->caps_unset != b->caps_unset
       || a->seccomp.enabled != b->seccomp.enabled
       || a->seccomp.default_errno != b->seccomp.default_errno
       || a->seccomp.unknown_errno != b->seccomp.unknown_errno || a->fs.dev != b->fs.dev
@@ -484,12 +505,52 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
   return lists_equal (a, b);
 }
 
+/* ---- launcher extensions ------------------------------------------------- */
+
+static const char *const feature_names[] = {
+  "network.user",   "network.proxy",     "api.access",
+  "host.clipboard", "resources.timeout", "security.landlock-required",
+};
+
+const char *
+ent_feature_name (unsigned feature)
+{
+  for (size_t i = 0; i < N_ELEMENTS (feature_names); i++)
+    if (feature == 1u << i)
+      return feature_names[i];
+  return NULL;
+}
+
+unsigned
+ent_profile_launcher_features (const ent_profile_t *p)
+{
+  unsigned f = 0;
+
+  if (p == NULL)
+    return 0;
+  if (p->net.mode == ENT_NET_USER || p->net.n_publish || p->net.host_loopback)
+    f |= ENT_FEATURE_NET_USER;
+  if (p->net.mode == ENT_NET_PROXY || p->net.proxy_url)
+    f |= ENT_FEATURE_NET_PROXY;
+  for (int i = 0; i < ENT_API_COUNT; i++)
+    if (p->api[i].allow)
+      f |= ENT_FEATURE_API;
+  if (p->clipboard)
+    f |= ENT_FEATURE_CLIPBOARD;
+  if (p->resources.timeout >= 0)
+    f |= ENT_FEATURE_TIMEOUT;
+  if (p->landlock_required)
+    f |= ENT_FEATURE_LANDLOCK;
+  return f;
+}
+
 /* ---- capabilities -------------------------------------------------------- */
 
 void
 ent_profile_caps_clear (ent_profile_t *p)
 {
   memset (p->caps, 0, sizeof (p->caps));
+  p->caps_unset = false;
 }
 
 void
@@ -497,6 +558,7 @@ ent_profile_grant_cap (ent_profile_t *p, int cap)
 {
   if (cap < 0 || cap > ENT_CAP_LAST)
     return;
+  p->caps_unset = false;
   for (int i = 0; i < ENT_CAPSET_COUNT; i++)
     p->caps[i] |= ENT_CAP_BIT (cap);
 }
@@ -506,6 +568,7 @@ ent_profile_revoke_cap (ent_profile_t *p, int cap)
 {
   if (cap < 0 || cap > ENT_CAP_LAST)
     return;
+  p->caps_unset = false;
   for (int i = 0; i < ENT_CAPSET_COUNT; i++)
     p->caps[i] &= ~ENT_CAP_BIT (cap);
 }
@@ -529,6 +592,7 @@ ent_profile_add_caps (ent_profile_t *p, ent_error_t **err, ...)
       add |= ENT_CAP_BIT (cap);
     }
   va_end (ap);
+  p->caps_unset = false;
   for (int cap = 0; cap <= ENT_CAP_LAST; cap++)
     if (add & ENT_CAP_BIT (cap))
       ent_profile_grant_cap (p, cap);
@@ -868,53 +932,162 @@ ent_strlist_remove (char **list, const char *s)
 /* ---- mounts, env, publish, strings --------------------------------------- */
 
 static const char *const mount_kind_names[] = {
-  [ENT_MOUNT_BIND_RW] = "host.fs.rw",
-  [ENT_MOUNT_BIND_RO] = "host.fs.ro",
-  [ENT_MOUNT_HIDE] = "host.fs.hide",
-  [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
-  [ENT_MOUNT_OVERLAY] = "host.fs.overlay",
+  [ENT_MOUNT_BIND_RW] = "host.fs.rw",      [ENT_MOUNT_BIND_RO] = "host.fs.ro",
+  [ENT_MOUNT_HIDE] = "host.fs.hide",       [ENT_MOUNT_TMPFS] = "host.fs.tmpfs",
+  [ENT_MOUNT_OVERLAY] = "host.fs.overlay", [ENT_MOUNT_OTHER] = "mount",
 };
 
+const char *
+ent_mount_type (const ent_mount_t *m)
+{
+  switch (m->kind)
+    {
+    case ENT_MOUNT_BIND_RW:
+    case ENT_MOUNT_BIND_RO:
+      return "bind";
+    case ENT_MOUNT_HIDE:
+    case ENT_MOUNT_TMPFS:
+      return "tmpfs";
+    case ENT_MOUNT_OVERLAY:
+      return "overlay";
+    default:
+      return m->type;
+    }
+}
+
+/* One option of a mount: printable, not empty, no ',' (the runtime joins
+ * the options with commas into the mount's data: "size=1,exec" would be two). */
+static bool
+option_valid (const char *o)
+{
+  return o && *o && strchr (o, ',') == NULL && ent_utf8_printable (o);
+}
+
+/* Does @path have a ".." component? */
+static bool
+has_dotdot (const char *path)
+{
+  for (const char *c = path; c; c = strchr (c, '/'))
+    {
+      while (*c == '/')
+        c++;
+      if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+        return true;
+    }
+  return false;
+}
+
+/* The fields of @m beyond kind and path: a source only where the kind has
+ * one, a type only for ENT_MOUNT_OTHER (and there always), valid options.
+ * *@tidy gets the source tidied (binds, overlay). */
+static int
+check_mount_extra (const ent_mount_t *m, char **tidy, ent_error_t **err)
+{
+  const char *what = mount_kind_names[m->kind];
+
+  *tidy = NULL;
+  if (m->source && (m->kind == ENT_MOUNT_HIDE || m->kind == ENT_MOUNT_TMPFS))
+    return ent_error_set (err, EINVAL, "%s=%s: takes no source", what, m->path);
+  if (m->source && !ent_utf8_printable (m->source))
+    return ent_error_set (err, EINVAL, "%s=%s: the source is not printable UTF-8", what, m->path);
+  if (m->source && m->kind != ENT_MOUNT_OTHER)
+    {
+      if (m->source[0] != '/' || has_dotdot (m->source))
+        return ent_error_set (err, EINVAL, "%s=%s: source '%s' is not an absolute normalised path",
+                              what, m->path, m->source);
+      if ((*tidy = ent_path_tidy (m->source)) == NULL)
+        return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  if ((m->type != NULL) != (m->kind == ENT_MOUNT_OTHER))
+    return ent_error_set (err, EINVAL,
+                          m->type ? "%s=%s: only a mount of kind ENT_MOUNT_OTHER takes a type"
+                                  : "%s=%s: a mount of kind ENT_MOUNT_OTHER needs a type",
+                          what, m->path);
+  if (m->type && (!*m->type || strchr (m->type, ',') || !ent_utf8_printable (m->type)))
+    return ent_error_set (err, EINVAL, "%s=%s: bad filesystem type", what, m->path);
+  for (size_t i = 0; m->options && m->options[i]; i++)
+    if (!option_valid (m->options[i]))
+      return ent_error_set (err, EINVAL,
+                            "%s=%s: bad mount option #%zu (empty, a ',' or not printable)", what,
+                            m->path, i + 1);
+  return 0;
+}
+
+static bool
+mount_same_target (const ent_mount_t *a, const ent_mount_t *b, const char *b_source)
+{
+  return a->kind == b->kind && !cmp_str (a->source, b_source) && !cmp_str (a->type, b->type)
+         && strv_equal (a->options, b->options);
+}
+
 int
-ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path, ent_error_t **err)
+ent_profile_add_mount_full (ent_profile_t *p, const ent_mount_t *want, ent_error_t **err)
 {
   ent_fs_t *fs = &p->fs;
+  cleanup_free char *source = NULL;
+  ent_mount_t add = { 0 };
   size_t pos = 0;
-  int c = 1;
+  int c = 1, ret;
 
-  if ((unsigned)kind >= N_ELEMENTS (mount_kind_names))
-    return ent_error_set (err, EINVAL, "bad mount kind %d", (int)kind);
-  if (path == NULL || path[0] != '/')
-    return ent_error_set (err, EINVAL, "%s: path '%s' is not absolute", mount_kind_names[kind],
-                          path ? path : "");
+  if (want == NULL || (unsigned)want->kind >= N_ELEMENTS (mount_kind_names))
+    return ent_error_set (err, EINVAL, "bad mount kind %d", want ? (int)want->kind : -1);
+  const char *what = mount_kind_names[want->kind];
+  if (want->path == NULL || want->path[0] != '/')
+    return ent_error_set (err, EINVAL, "%s: path '%s' is not absolute", what,
+                          want->path ? want->path : "");
   /* Hiding '/' or putting a tmpfs on it leaves a sandbox with nothing to
    * run: refused here for every caller (the catalogue and the INI
    * profiles say so first, quoting the value as written). */
-  if ((kind == ENT_MOUNT_HIDE || kind == ENT_MOUNT_TMPFS) && strcmp (path, "/") == 0)
-    return ent_error_set (err, EINVAL, "%s: refusing to cover '/'", mount_kind_names[kind]);
-  while (pos < fs->n_mounts && (c = strcmp (fs->mounts[pos].path, path)) < 0)
+  if ((want->kind == ENT_MOUNT_HIDE || want->kind == ENT_MOUNT_TMPFS)
+      && strcmp (want->path, "/") == 0)
+    return ent_error_set (err, EINVAL, "%s: refusing to cover '/'", what);
+  if ((ret = check_mount_extra (want, &source, err)) < 0)
+    return ret;
+  if (source == NULL && want->source && (source = strdup (want->source)) == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
+  while (pos < fs->n_mounts && (c = strcmp (fs->mounts[pos].path, want->path)) < 0)
     pos++;
   if (c == 0)
     {
-      if (fs->mounts[pos].kind == kind)
+      if (mount_same_target (&fs->mounts[pos], want, source))
         return 0;
-      return ent_error_set (err, EEXIST, "conflicting grants for '%s': %s and %s", path,
-                            mount_kind_names[fs->mounts[pos].kind], mount_kind_names[kind]);
+      return ent_error_set (err, EEXIST, "conflicting grants for '%s': %s and %s", want->path,
+                            mount_kind_names[fs->mounts[pos].kind], what);
     }
 
   ent_mount_t *m = realloc (fs->mounts, (fs->n_mounts + 1) * sizeof (*m));
   if (m == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
   fs->mounts = m;
-  char *copy = strdup (path);
-  if (copy == NULL)
-    return ent_error_set (err, ENOMEM, "out of memory");
+  add.kind = want->kind;
+  add.path = strdup (want->path);
+  add.type = want->type ? strdup (want->type) : NULL;
+  /* An empty list is no options: stored as NULL, so that equal mounts
+   * compare equal. */
+  add.options = want->options && want->options[0] ? strv_copy (want->options) : NULL;
+  add.source = steal_pointer (&source);
+  if (add.path == NULL || (want->type && add.type == NULL)
+      || (want->options && want->options[0] && add.options == NULL))
+    {
+      free_mount (&add);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
   memmove (&m[pos + 1], &m[pos], (fs->n_mounts - pos) * sizeof (*m));
-  m[pos].kind = kind;
-  m[pos].path = copy;
-  m[pos].implicit = false;
+  m[pos] = add;
   fs->n_mounts++;
   return 0;
+}
+
+int
+ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path, ent_error_t **err)
+{
+  ent_mount_t m = { .kind = kind, .path = (char *)(uintptr_t)path };
+
+  if (kind == ENT_MOUNT_OTHER)
+    return ent_error_set (err, EINVAL,
+                          "mount: '%s': ENT_MOUNT_OTHER needs ent_profile_add_mount_full",
+                          path ? path : "");
+  return ent_profile_add_mount_full (p, &m, err);
 }
 
 static bool

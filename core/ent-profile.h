@@ -133,14 +133,35 @@ extern "C"
     ENT_MOUNT_HIDE,    /* host.fs.hide: empty tmpfs (dir) or /dev/null (file) */
     ENT_MOUNT_TMPFS,   /* host.fs.tmpfs: fresh private writable tmpfs */
     ENT_MOUNT_OVERLAY, /* host.fs.overlay: the host's PATH, writes kept in memory */
+    /* A mount the profile carries but does not interpret (an OCI config's
+     * "proc", "mqueue", "cgroup", ...): @type, @source and @options as
+     * given.  A platform's runtime mounts it; entrun refuses to run it. */
+    ENT_MOUNT_OTHER,
   } ent_mount_kind_t;
 
+  /* One mount, in the terms of an OCI config's "mounts" entry.  The grants
+   * of the default catalogue mount the host's own paths at the same place
+   * (@source NULL) with the options their kind implies; a platform's base
+   * profile or a custom entitlement may say more through
+   * ent_profile_add_mount_full(). */
   typedef struct ent_mount
   {
     ent_mount_kind_t kind;
-    char *path;    /* absolute, normalised: same path outside and inside */
+    char *path;    /* the destination: absolute, normalised */
     bool implicit; /* added by the default boundary, not by a grant */
+    /* Where it comes from: NULL for the same path on the host (binds,
+     * overlay) or none (hide, tmpfs); absolute for binds and overlay. */
+    char *source;
+    /* The filesystem type: NULL for what @kind implies ("bind" for binds,
+     * "tmpfs" for hide and tmpfs, "overlay"); required for ENT_MOUNT_OTHER. */
+    char *type;
+    /* Options beyond those @kind implies, NULL-terminated, in order, each
+     * one OCI option ("nosuid", "noexec", "size=64m"); NULL: none. */
+    char **options;
   } ent_mount_t;
+
+  /* "bind", "tmpfs", "overlay", or @m->type: the filesystem type of @m. */
+  ENT_EXPORT const char *ent_mount_type (const ent_mount_t *m);
 
   typedef enum ent_dev_mode
   {
@@ -317,7 +338,7 @@ extern "C"
     ent_env_t *env; /* in the order given; later entries win */
     size_t n_env;
     bool clearenv;
-    char *hostname; /* NULL: keep ("entrun" when UTS is new) */
+    char *hostname; /* NULL: keep (a new UTS namespace starts with the caller's) */
     char *cwd;      /* working directory inside, also the base of relative paths */
     char *home;     /* what '~' expands to */
     ent_resources_t resources;
@@ -339,11 +360,44 @@ extern "C"
      * kernel cannot enforce its Landlock rules (last: appended for
      * binary compatibility). */
     bool landlock_required;
+    /* The capability sets in @caps say nothing: leave the capabilities to
+     * whoever runs the profile (an OCI export writes no
+     * "process.capabilities").  True in ent_profile_new(); the capability
+     * helpers below set it false, and so must a callback that writes @caps
+     * itself.  entrun refuses a profile that leaves them unset. */
+    bool caps_unset;
   } ent_profile_t;
 
+  /* ---- launcher extensions --------------------------------------------------
+   *
+   * Most of a profile is what every container runtime applies: namespaces,
+   * capabilities, a seccomp filter, mounts, rlimits, resources, environment.
+   * Some fields describe what entrun's launcher does beyond that, with no
+   * equivalent in an OCI runtime: user-mode NAT and the proxy relay
+   * (@net.mode, @net.publish, @net.host_loopback, @net.proxy_url), host API
+   * sockets passed through (@api), the terminal relay's clipboard, the
+   * timeout that kills the sandbox, and the Landlock rules.  A platform that
+   * hands a profile to another runtime asks which of them the profile uses
+   * and refuses or reports each one, rather than dropping it unnoticed. */
+  typedef enum ent_feature
+  {
+    ENT_FEATURE_NET_USER = 1 << 0,  /* network.user: user-mode NAT, published ports */
+    ENT_FEATURE_NET_PROXY = 1 << 1, /* network.proxy: relay to an HTTP CONNECT proxy */
+    ENT_FEATURE_API = 1 << 2,       /* api.access=NAME:allow: a host socket passed in */
+    ENT_FEATURE_CLIPBOARD = 1 << 3, /* host.clipboard: OSC 52 through the terminal relay */
+    ENT_FEATURE_TIMEOUT = 1 << 4,   /* resources.timeout: the sandbox killed after N s */
+    ENT_FEATURE_LANDLOCK = 1 << 5,  /* security.landlock-required */
+  } ent_feature_t;
+
+  /* The ENT_FEATURE_* bits of the launcher extensions @p uses. */
+  ENT_EXPORT unsigned ent_profile_launcher_features (const ent_profile_t *p);
+  /* "network.user", ...: the grant that asks for one ENT_FEATURE_* bit;
+   * NULL for anything else. */
+  ENT_EXPORT const char *ent_feature_name (unsigned feature);
+
   /* A new profile with nothing granted and nothing restricted: every
-   * namespace shared, no capability sets touched, no seccomp filter.  The
-   * default catalogue's levels fill it in. */
+   * namespace shared, the capabilities unset (@caps_unset), no seccomp
+   * filter.  The default catalogue's levels fill it in. */
   ENT_EXPORT ent_profile_t *ent_profile_new (void);
   ENT_EXPORT void ent_profile_free (ent_profile_t *p);
   /* Deep copy; NULL on allocation failure. */
@@ -351,7 +405,9 @@ extern "C"
   /* Deep equality (used by tests and by the manager's order checks). */
   ENT_EXPORT bool ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b);
 
-  /* Capabilities. @cap is a number (see ent_cap_from_name). */
+  /* Capabilities. @cap is a number (see ent_cap_from_name).  Each of these
+   * sets @caps_unset false: the sets then say exactly what the payload
+   * holds. */
   ENT_EXPORT void ent_profile_caps_clear (ent_profile_t *p);
   /* Grant @cap: bounding, permitted, effective, inheritable and ambient, so a
    * non-root uid keeps it across execve. */
@@ -389,9 +445,18 @@ extern "C"
    * the newer syscalls whose numbers entrun knows itself? */
   ENT_EXPORT bool ent_syscall_known (const char *name);
 
-  /* Mount plan.  @path must be absolute and normalised (ent_path_resolve). */
+  /* Mount plan.  @path must be absolute and normalised (ent_path_resolve).
+   * One mount per destination: the same mount again is a no-op, another
+   * one at the same destination an error (EEXIST). */
   ENT_EXPORT int ent_profile_add_mount (ent_profile_t *p, ent_mount_kind_t kind, const char *path,
                                         ent_error_t **err) ENT_WUR;
+  /* The same with every field of @m (copied; @m->implicit is ignored):
+   * @source absolute and normalised for binds and overlay, none for hide
+   * and tmpfs; @type only for ENT_MOUNT_OTHER, where it is required; each
+   * option printable UTF-8 without ',' (the runtime joins them with
+   * commas). */
+  ENT_EXPORT int ent_profile_add_mount_full (ent_profile_t *p, const ent_mount_t *m,
+                                             ent_error_t **err) ENT_WUR;
   /* Add/remove a path in a sorted NULL-terminated list (masked, readonly). */
   ENT_EXPORT int ent_strlist_add (char ***list, const char *s) ENT_WUR;
   ENT_EXPORT void ent_strlist_remove (char **list, const char *s);

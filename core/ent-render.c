@@ -43,11 +43,8 @@ static const char *const arg_op_names[] = {
 };
 
 static const char *const mount_kind_names[] = {
-  [ENT_MOUNT_BIND_RW] = "rw",
-  [ENT_MOUNT_BIND_RO] = "ro",
-  [ENT_MOUNT_HIDE] = "hide",
-  [ENT_MOUNT_TMPFS] = "tmpfs",
-  [ENT_MOUNT_OVERLAY] = "overlay",
+  [ENT_MOUNT_BIND_RW] = "rw",  [ENT_MOUNT_BIND_RO] = "ro",      [ENT_MOUNT_HIDE] = "hide",
+  [ENT_MOUNT_TMPFS] = "tmpfs", [ENT_MOUNT_OVERLAY] = "overlay", [ENT_MOUNT_OTHER] = "other",
 };
 
 const char *
@@ -375,6 +372,11 @@ json_strv (FILE *f, char *const *v)
 static void
 json_caps (FILE *f, const ent_profile_t *p)
 {
+  if (p->caps_unset)
+    {
+      fputs ("  \"capabilities\": \"unset\",\n", f);
+      return;
+    }
   fputs ("  \"capabilities\": {", f);
   for (int s = 0; s < ENT_CAPSET_COUNT; s++)
     {
@@ -484,6 +486,28 @@ json_seccomp (FILE *f, const ent_profile_t *p)
   fputs (s->n_rules ? "\n    ]\n  },\n" : "]\n  },\n", f);
 }
 
+/* A mount's source, type and options, only where it has them, so that the
+ * mounts of the default catalogue render as they always did. */
+static void
+json_mount_extra (FILE *f, const ent_mount_t *m)
+{
+  if (m->source)
+    {
+      fputs (", \"source\": ", f);
+      ent_put_json_string (f, m->source);
+    }
+  if (m->type)
+    {
+      fputs (", \"type\": ", f);
+      ent_put_json_string (f, m->type);
+    }
+  if (m->options)
+    {
+      fputs (", \"options\": ", f);
+      json_strv (f, m->options);
+    }
+}
+
 static void
 json_fs (FILE *f, const ent_fs_t *fs)
 {
@@ -497,7 +521,9 @@ json_fs (FILE *f, const ent_fs_t *fs)
       fprintf (f, "%s{\"kind\": \"%s\", \"path\": ", i ? ", " : "",
                mount_kind_names[fs->mounts[i].kind]);
       ent_put_json_string (f, fs->mounts[i].path);
-      fprintf (f, ", \"default\": %s}", fs->mounts[i].implicit ? "true" : "false");
+      fprintf (f, ", \"default\": %s", fs->mounts[i].implicit ? "true" : "false");
+      json_mount_extra (f, &fs->mounts[i]);
+      fputc ('}', f);
     }
   fputs ("],\n    \"masked\": ", f);
   json_strv (f, fs->masked);
@@ -712,6 +738,11 @@ text_caps (FILE *f, const ent_profile_t *p)
 {
   bool same = true;
 
+  if (p->caps_unset)
+    {
+      fputs ("capabilities: unset (left to the runtime)\n", f);
+      return;
+    }
   for (int s = 1; s < ENT_CAPSET_COUNT; s++)
     same = same && p->caps[s] == p->caps[0];
   for (int s = 0; s < ENT_CAPSET_COUNT; s++)
@@ -862,9 +893,21 @@ text_fs (FILE *f, const ent_profile_t *p)
              proc_names[fs->proc], sys_names[fs->sys]);
   for (size_t i = 0; i < fs->n_mounts; i++)
     {
-      fprintf (f, "  %-7s ", mount_kind_names[fs->mounts[i].kind]);
-      put_text (f, fs->mounts[i].path);
-      fputs (fs->mounts[i].implicit ? " (default)\n" : "\n", f);
+      const ent_mount_t *m = &fs->mounts[i];
+      fprintf (f, "  %-7s ", m->type ? m->type : mount_kind_names[m->kind]);
+      put_text (f, m->path);
+      if (m->source)
+        {
+          fputs (" from ", f);
+          put_text (f, m->source);
+        }
+      for (size_t k = 0; m->options && m->options[k]; k++)
+        {
+          fputs (k ? "," : " (", f);
+          put_text (f, m->options[k]);
+        }
+      fputs (m->options && m->options[0] ? ")" : "", f);
+      fputs (m->implicit ? " (default)\n" : "\n", f);
     }
   text_list (f, "masked", fs->masked);
   text_list (f, "read-only paths", fs->readonly);

@@ -169,6 +169,20 @@ ent_utf8_len (const unsigned char *p)
   return len == 2 && cp < 0xa0 ? 0 : len;
 }
 
+/* Is @s printable UTF-8 throughout (ent_utf8_len), C0 controls excluded? */
+static inline bool
+ent_utf8_printable (const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *)s; *p;)
+    {
+      size_t len = ent_utf8_len (p);
+      if (len == 0 || (len == 1 && (*p < 0x20 || *p == 0x7f)))
+        return false;
+      p += len;
+    }
+  return true;
+}
+
 /* ent_escape_control() for text that may hold UTF-8: at @p, either an
  * escape into @buf (its length returned; one byte consumed) for a control
  * character, C1 included, or a byte that is not part of valid UTF-8; or 0,

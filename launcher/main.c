@@ -177,6 +177,8 @@ main (int argc, char **argv)
         status = explain (m, cat, cli.json);
       else
         {
+          if (entrun_policy_check_runnable (ent_manager_profile (m), &err) < 0)
+            die ("%s", ent_error_message (err));
           note_readonly_cwd (ent_manager_profile (m));
           status = entrun_run (ent_manager_profile (m), &cli, loaded.files);
         }

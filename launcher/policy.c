@@ -734,6 +734,33 @@ entrun_policy_build (const entrun_cli_t *cli, const char *project, ent_catalogue
 }
 
 int
+entrun_policy_check_runnable (const ent_profile_t *p, ent_error_t **err)
+{
+  if (p->caps_unset)
+    return ent_error_set (err, ENOTSUP,
+                          "the profile leaves the capabilities unset; entrun drops every "
+                          "capability not granted and needs them set");
+  for (size_t i = 0; i < p->fs.n_mounts; i++)
+    {
+      const ent_mount_t *m = &p->fs.mounts[i];
+      const char *why = m->kind == ENT_MOUNT_OTHER    ? "a mount of type"
+                        : m->source                   ? "a mount from another source,"
+                        : m->options && m->options[0] ? "a mount with options of its own,"
+                                                      : NULL;
+      const char *what = m->kind == ENT_MOUNT_OTHER    ? m->type
+                         : m->source                   ? m->source
+                         : m->options && m->options[0] ? m->options[0]
+                                                       : "";
+      if (why)
+        return ent_error_set (err, ENOTSUP,
+                              "%s '%s', at %s: entrun mounts the host's own paths only, with the "
+                              "options of their grant",
+                              why, what, m->path);
+    }
+  return 0;
+}
+
+int
 entrun_policy_project_only (const entrun_loaded_t *l, const ent_catalogue_t *cat, const char *home,
                             ent_manager_t **out, ent_error_t **err)
 {

@@ -53,6 +53,15 @@ int entrun_policy_project_only (const entrun_loaded_t *loaded, const ent_catalog
                                 const char *home, ent_manager_t **out, ent_error_t **err)
     __attribute__ ((warn_unused_result));
 
+/* Does @p ask only for what the launcher applies?  The library's model is
+ * wider than entrun's: capabilities left unset, a mount of a type it does
+ * not interpret (ENT_MOUNT_OTHER), from another source than its path, or
+ * with options of its own.  None of these comes from the catalogue or an
+ * INI profile; a sandbox that would run with less than its profile says
+ * is refused instead (-ENOTSUP, the offending field named). */
+int entrun_policy_check_runnable (const ent_profile_t *p, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
+
 /* The caller's home, resolved (NULL when unknown). */
 char *entrun_caller_home (void);
 

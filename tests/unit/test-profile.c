@@ -79,6 +79,15 @@ populated_profile (void)
   OK (ent_strlist_add (&p->api[ENT_API_X11].vars, "XAUTHORITY"));
   p->api[ENT_API_DOCKER].allow = p->api[ENT_API_DOCKER].granted = true;
   p->api[ENT_API_X11].granted = true;
+  {
+    char *opts[] = { "nosuid", "nodev", NULL };
+    ent_mount_t data
+        = { .kind = ENT_MOUNT_BIND_RO, .path = "/data", .source = "/srv/d", .options = opts };
+    ent_mount_t mq
+        = { .kind = ENT_MOUNT_OTHER, .path = "/dev/mqueue", .source = "mqueue", .type = "mqueue" };
+    OK (ent_profile_add_mount_full (p, &data, NULL));
+    OK (ent_profile_add_mount_full (p, &mq, NULL));
+  }
   return p;
 }
 
@@ -175,6 +184,10 @@ START_TEST (copy_is_deep)
   ck_assert_ptr_ne (c->seccomp.rules, p->seccomp.rules);
   ck_assert_ptr_ne (c->seccomp.rules[0].syscall, p->seccomp.rules[0].syscall);
   ck_assert_ptr_ne (c->fs.mounts[0].path, p->fs.mounts[0].path);
+  ck_assert_ptr_ne (c->fs.mounts[0].source, p->fs.mounts[0].source);
+  ck_assert_ptr_ne (c->fs.mounts[0].options, p->fs.mounts[0].options);
+  ck_assert_ptr_ne (c->fs.mounts[0].options[0], p->fs.mounts[0].options[0]);
+  ck_assert_ptr_ne (c->fs.mounts[1].type, p->fs.mounts[1].type);
   ck_assert_ptr_ne (c->fs.masked, p->fs.masked);
   ck_assert_ptr_ne (c->fs.masked[0], p->fs.masked[0]);
   ck_assert_ptr_ne (c->fs.readonly[0], p->fs.readonly[0]);
@@ -193,7 +206,10 @@ START_TEST (copy_is_deep)
   ck_assert_ptr_null (c->api[ENT_API_PODMAN].paths);
   /* Freeing the original leaves the copy intact. */
   ent_profile_free (p);
-  ck_assert_str_eq (c->fs.mounts[0].path, "/etc/shadow");
+  ck_assert_str_eq (c->fs.mounts[2].path, "/etc/shadow");
+  ck_assert_str_eq (c->fs.mounts[0].source, "/srv/d");
+  ck_assert_str_eq (c->fs.mounts[0].options[1], "nodev");
+  ck_assert_str_eq (c->fs.mounts[1].type, "mqueue");
   ck_assert_str_eq (c->api[ENT_API_DOCKER].paths[0], "/run/docker.sock");
   ck_assert_str_eq (c->api[ENT_API_X11].vars[1], "XAUTHORITY");
   ck_assert_str_eq (c->hostname, "box");
@@ -282,6 +298,32 @@ static void
 mut_mount_kind (ent_profile_t *p)
 {
   p->fs.mounts[0].kind = ENT_MOUNT_TMPFS;
+}
+static void
+mut_mount_source (ent_profile_t *p)
+{
+  p->fs.mounts[0].source[1] = 'X';
+}
+static void
+mut_mount_type (ent_profile_t *p)
+{
+  p->fs.mounts[1].type[0] = 'X';
+}
+static void
+mut_mount_option (ent_profile_t *p)
+{
+  p->fs.mounts[0].options[1][0] = 'X';
+}
+static void
+mut_mount_option_dropped (ent_profile_t *p)
+{
+  free (p->fs.mounts[0].options[1]);
+  p->fs.mounts[0].options[1] = NULL;
+}
+static void
+mut_caps_unset (ent_profile_t *p)
+{
+  p->caps_unset = !p->caps_unset;
 }
 static void
 mut_mount_added (ent_profile_t *p)
@@ -453,17 +495,57 @@ mut_api_var_changed (ent_profile_t *p)
 }
 
 static void (*const mutators[]) (ent_profile_t *) = {
-  mut_ns,         mut_uid,        mut_gid,       mut_caps,        mut_nnp,
-  mut_session,    mut_seccomp_enabled, mut_seccomp_errno, mut_seccomp_unknown, mut_rule_added,
+  mut_ns,
+  mut_uid,
+  mut_gid,
+  mut_caps,
+  mut_nnp,
+  mut_session,
+  mut_seccomp_enabled,
+  mut_seccomp_errno,
+  mut_seccomp_unknown,
+  mut_rule_added,
   mut_rule_arg,
-  mut_rule_errno, mut_mount_kind, mut_mount_added, mut_dev,       mut_proc,
-  mut_sys,        mut_masked,     mut_readonly,  mut_read_only,   mut_rlimit,
-  mut_net_mode,   mut_net_admin,  mut_loopback,  mut_proxy,       mut_publish,
-  mut_env_value,  mut_env_op,     mut_env_added, mut_clearenv,    mut_hostname,
-  mut_cwd,        mut_home,       mut_res_pids,  mut_res_memory,  mut_res_cpu_time,
-  mut_res_files,  mut_res_file_size, mut_res_timeout, mut_res_backend, mut_api_allow,
-  mut_api_granted, mut_api_path_added, mut_api_path_moved, mut_api_var_removed,
+  mut_rule_errno,
+  mut_mount_kind,
+  mut_mount_added,
+  mut_dev,
+  mut_proc,
+  mut_sys,
+  mut_masked,
+  mut_readonly,
+  mut_read_only,
+  mut_rlimit,
+  mut_net_mode,
+  mut_net_admin,
+  mut_loopback,
+  mut_proxy,
+  mut_publish,
+  mut_env_value,
+  mut_env_op,
+  mut_env_added,
+  mut_clearenv,
+  mut_hostname,
+  mut_cwd,
+  mut_home,
+  mut_res_pids,
+  mut_res_memory,
+  mut_res_cpu_time,
+  mut_res_files,
+  mut_res_file_size,
+  mut_res_timeout,
+  mut_res_backend,
+  mut_api_allow,
+  mut_api_granted,
+  mut_api_path_added,
+  mut_api_path_moved,
+  mut_api_var_removed,
   mut_api_var_changed,
+  mut_mount_source,
+  mut_mount_type,
+  mut_mount_option,
+  mut_mount_option_dropped,
+  mut_caps_unset,
 };
 
 START_TEST (equal_sees_each_field)
@@ -1412,6 +1494,255 @@ START_TEST (set_string)
 }
 END_TEST
 
+/* ---- the model a platform maps to OCI --------------------------------------- */
+
+/* A fresh profile leaves the capabilities unset, which is not the same as
+ * granting all of them: they render and compare differently, and any
+ * capability helper makes the sets say what they say. */
+START_TEST (caps_unset_distinct_from_all)
+{
+  ent_profile_t *fresh = ent_profile_new (), *all = ent_profile_new ();
+  ent_profile_t *copy;
+  char *json, *text = NULL;
+
+  ck_assert (fresh->caps_unset);
+  for (int c = 0; c <= ENT_CAP_LAST; c++)
+    ent_profile_grant_cap (all, c);
+  ck_assert (!all->caps_unset);
+  ck_assert (!ent_profile_equal (fresh, all));
+  json = test_render_profile_json (fresh);
+  ck_assert_ptr_nonnull (strstr (json, "\"capabilities\": \"unset\""));
+  free (json);
+  json = test_render_profile_json (all);
+  ck_assert_ptr_null (strstr (json, "unset"));
+  ck_assert_ptr_nonnull (strstr (json, "CAP_CHECKPOINT_RESTORE"));
+  free (json);
+  OK (ent_render_profile (fresh, ENT_RENDER_TEXT, &text, NULL));
+  ck_assert_ptr_nonnull (strstr (text, "capabilities: unset"));
+  free (text);
+  copy = ent_profile_copy (fresh);
+  ck_assert (copy->caps_unset && ent_profile_equal (copy, fresh));
+  ent_profile_free (copy);
+  /* Each helper sets them: a cleared set is "none", not "unset". */
+  ent_profile_caps_clear (fresh);
+  ck_assert (!fresh->caps_unset);
+  ent_profile_free (fresh);
+  fresh = ent_profile_new ();
+  ent_profile_revoke_cap (fresh, CAP_SYS_ADMIN);
+  ck_assert (!fresh->caps_unset);
+  ent_profile_free (fresh);
+  fresh = ent_profile_new ();
+  OK (ent_profile_add_caps (fresh, NULL, NULL));
+  ck_assert (!fresh->caps_unset);
+  ent_profile_free (fresh);
+  ent_profile_free (all);
+}
+END_TEST
+
+/* Every level of the default catalogue says what the capabilities are. */
+START_TEST (caps_set_by_every_security_level)
+{
+  static const char *const levels[] = { "security.confined",    "security.view", "security.admin",
+                                        "security.memory-lock", "network.admin", NULL };
+  ent_catalogue_t *cat = test_catalogue ();
+
+  for (size_t i = 0; levels[i]; i++)
+    {
+      const char *one[] = { levels[i], NULL };
+      ent_manager_t *m = test_manager_with (cat, one);
+      ck_assert_msg (!ent_manager_profile (m)->caps_unset, "%s leaves them unset", levels[i]);
+      ent_manager_free (m);
+    }
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A mount has a source, a destination, a type and options, as an OCI
+ * config's "mounts" entries do, and keeps them through copy and render. */
+START_TEST (mount_full_fields)
+{
+  ent_profile_t *p = test_base_profile (), *copy;
+  char *opts[] = { "nosuid", "noexec", NULL };
+  ent_mount_t data
+      = { .kind = ENT_MOUNT_BIND_RW, .path = "/data", .source = "/srv//d/", .options = opts };
+  ent_mount_t proc = { .kind = ENT_MOUNT_OTHER, .path = "/proc", .source = "proc", .type = "proc" };
+  char *json, *text = NULL;
+
+  OK (ent_profile_add_mount_full (p, &data, NULL));
+  OK (ent_profile_add_mount_full (p, &proc, NULL));
+  OK (ent_profile_add_mount (p, ENT_MOUNT_TMPFS, "/tmp", NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 3);
+  ck_assert_str_eq (p->fs.mounts[0].path, "/data");
+  ck_assert_str_eq (p->fs.mounts[0].source, "/srv/d"); /* tidied */
+  ck_assert_str_eq (p->fs.mounts[0].options[1], "noexec");
+  ck_assert_ptr_null (p->fs.mounts[0].options[2]);
+  ck_assert_str_eq (ent_mount_type (&p->fs.mounts[0]), "bind");
+  ck_assert_str_eq (ent_mount_type (&p->fs.mounts[1]), "proc");
+  ck_assert_str_eq (ent_mount_type (&p->fs.mounts[2]), "tmpfs");
+  ck_assert_ptr_null (p->fs.mounts[2].source);
+  opts[0] = "changed"; /* copied, not kept */
+  ck_assert_str_eq (p->fs.mounts[0].options[0], "nosuid");
+  copy = ent_profile_copy (p);
+  ck_assert (ent_profile_equal (copy, p));
+  free (copy->fs.mounts[0].options[1]);
+  copy->fs.mounts[0].options[1] = strdup ("nodev");
+  ck_assert (!ent_profile_equal (copy, p));
+  ent_profile_free (copy);
+  json = test_render_profile_json (p);
+  ck_assert_ptr_nonnull (strstr (json,
+                                 "{\"kind\": \"rw\", \"path\": \"/data\", \"default\": false, "
+                                 "\"source\": \"/srv/d\", \"options\": [\"nosuid\", \"noexec\"]}"));
+  ck_assert_ptr_nonnull (strstr (json, "\"kind\": \"other\", \"path\": \"/proc\", \"default\": "
+                                       "false, \"source\": \"proc\", \"type\": \"proc\"}"));
+  /* A mount with nothing but kind and path renders as it always did. */
+  ck_assert_ptr_nonnull (
+      strstr (json, "{\"kind\": \"tmpfs\", \"path\": \"/tmp\", \"default\": false}"));
+  free (json);
+  OK (ent_render_profile (p, ENT_RENDER_TEXT, &text, NULL));
+  ck_assert_ptr_nonnull (strstr (text, "rw      /data from /srv/d (nosuid,noexec)\n"));
+  ck_assert_ptr_nonnull (strstr (text, "proc    /proc from proc\n"));
+  free (text);
+  ent_profile_free (p);
+}
+END_TEST
+
+/* The same mount again is a no-op; another at the same destination, even
+ * one that differs only in its source or options, is a conflict. */
+START_TEST (mount_full_conflicts)
+{
+  ent_profile_t *p = test_base_profile ();
+  char *opts[] = { "nosuid", NULL }, *none[] = { NULL };
+  ent_mount_t a
+      = { .kind = ENT_MOUNT_BIND_RO, .path = "/data", .source = "/srv/a", .options = opts };
+  ent_mount_t b = a, c = a, d = a, e = { .kind = ENT_MOUNT_BIND_RO, .path = "/x", .options = none };
+  ent_error_t *err = NULL;
+
+  OK (ent_profile_add_mount_full (p, &a, NULL));
+  OK (ent_profile_add_mount_full (p, &a, NULL));
+  b.source = "/srv/b";
+  test_assert_error (ent_profile_add_mount_full (p, &b, &err), err, EEXIST, "'/data'");
+  ent_error_clear (&err);
+  c.options = NULL;
+  test_assert_error (ent_profile_add_mount_full (p, &c, &err), err, EEXIST, "'/data'");
+  ent_error_clear (&err);
+  d.source = NULL;
+  test_assert_error (ent_profile_add_mount_full (p, &d, &err), err, EEXIST, "'/data'");
+  ent_error_clear (&err);
+  test_assert_error (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/data", &err), err, EEXIST,
+                     NULL);
+  ent_error_clear (&err);
+  /* An empty option list is no options: the same as a plain grant. */
+  OK (ent_profile_add_mount_full (p, &e, NULL));
+  ck_assert_ptr_null (p->fs.mounts[1].options);
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/x", NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 2);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (mount_full_invalid)
+{
+  char *comma[] = { "size=1,exec", NULL }, *empty[] = { "", NULL },
+       *ctl[] = { "no\x1b[2Jexec", NULL };
+  char *bad_utf8[] = { "mode=\xff", NULL };
+  const struct
+  {
+    ent_mount_t m;
+    const char *needle;
+  } cases[] = {
+    { { .kind = ENT_MOUNT_TMPFS, .path = "/t", .source = "/s" }, "takes no source" },
+    { { .kind = ENT_MOUNT_HIDE, .path = "/t", .source = "/s" }, "takes no source" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .source = "s" }, "not an absolute" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .source = "/a/../etc" }, "not an absolute" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .source = "/a/.." }, "not an absolute" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .source = "/a\x1b]0;x" }, "not printable" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .type = "ext4" }, "only a mount of kind" },
+    { { .kind = ENT_MOUNT_OTHER, .path = "/t" }, "needs a type" },
+    { { .kind = ENT_MOUNT_OTHER, .path = "/t", .type = "" }, "bad filesystem type" },
+    { { .kind = ENT_MOUNT_OTHER, .path = "/t", .type = "tmpfs,exec" }, "bad filesystem type" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .options = comma }, "bad mount option #1" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .options = empty }, "bad mount option #1" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .options = ctl }, "bad mount option #1" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .options = bad_utf8 }, "bad mount option #1" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "t" }, "not absolute" },
+    { { .kind = ENT_MOUNT_TMPFS, .path = "/" }, "refusing to cover '/'" },
+    { { .kind = (ent_mount_kind_t)99, .path = "/t" }, "bad mount kind" },
+  };
+  ent_profile_t *p = test_base_profile ();
+  ent_error_t *err = NULL;
+
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+    {
+      test_assert_error (ent_profile_add_mount_full (p, &cases[i].m, &err), err, EINVAL,
+                         cases[i].needle);
+      ent_error_clear (&err);
+    }
+  test_assert_error (ent_profile_add_mount (p, ENT_MOUNT_OTHER, "/t", &err), err, EINVAL,
+                     "needs ent_profile_add_mount_full");
+  ent_error_clear (&err);
+  test_assert_error (ent_profile_add_mount_full (p, NULL, &err), err, EINVAL, NULL);
+  ent_error_clear (&err);
+  ck_assert_uint_eq (p->fs.n_mounts, 0);
+  ent_profile_free (p);
+}
+END_TEST
+
+/* Each launcher extension is found by the grant that asks for it, and only
+ * by it: a platform can refuse what has no OCI form. */
+START_TEST (launcher_features_named)
+{
+  static const struct
+  {
+    const char *grant;
+    unsigned feature;
+  } cases[] = {
+    { "network.user", ENT_FEATURE_NET_USER },
+    { "network.user,network.publish=8080:80", ENT_FEATURE_NET_USER },
+    { "network.proxy=http://127.0.0.1:3128", ENT_FEATURE_NET_PROXY },
+    { "api.access=ssh-agent:allow", ENT_FEATURE_API },
+    { "host.clipboard", ENT_FEATURE_CLIPBOARD },
+    { "resources.timeout=5", ENT_FEATURE_TIMEOUT },
+    { "security.landlock-required", ENT_FEATURE_LANDLOCK },
+    { "api.access=ssh-agent:deny", 0 },
+    { "network.none", 0 },
+    { "network.host", 0 },
+    { "host.fs.rw=/srv", 0 },
+    { "resources.memory=1G", 0 },
+  };
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager (cat);
+
+  ck_assert_uint_eq (ent_profile_launcher_features (ent_manager_profile (m)), 0);
+  ck_assert_uint_eq (ent_profile_launcher_features (NULL), 0);
+  ent_manager_free (m);
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+    {
+      ent_profile_t *base = test_base_profile ();
+      test_fill_api (base);
+      m = test_manager_over (cat, base);
+      if (strchr (cases[i].grant, ','))
+        test_grant_ok (m, cat, "network.user");
+      test_grant_ok (m, cat,
+                     strrchr (cases[i].grant, ',') ? strrchr (cases[i].grant, ',') + 1
+                                                   : cases[i].grant);
+      ck_assert_msg (ent_profile_launcher_features (ent_manager_profile (m)) == cases[i].feature,
+                     "%s: features 0x%x, expected 0x%x", cases[i].grant,
+                     ent_profile_launcher_features (ent_manager_profile (m)), cases[i].feature);
+      if (cases[i].feature && strchr (cases[i].grant, ','))
+        ck_assert_str_eq (ent_feature_name (cases[i].feature), "network.user");
+      else if (cases[i].feature)
+        ck_assert_int_eq (strncmp (ent_feature_name (cases[i].feature), cases[i].grant,
+                                   strcspn (cases[i].grant, "=")),
+                          0);
+      ent_manager_free (m);
+    }
+  ck_assert_ptr_null (ent_feature_name (0));
+  ck_assert_ptr_null (ent_feature_name (ENT_FEATURE_NET_USER | ENT_FEATURE_API));
+  ck_assert_ptr_null (ent_feature_name (1u << 20));
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 Suite *
 profile_suite (void)
 {
@@ -1469,6 +1800,12 @@ profile_suite (void)
   tcase_add_test (tc, apply_api_allowed_path_mounted);
   tcase_add_test (tc, apply_api_root_skipped);
   tcase_add_test (tc, set_string);
+  tcase_add_test (tc, caps_unset_distinct_from_all);
+  tcase_add_test (tc, caps_set_by_every_security_level);
+  tcase_add_test (tc, mount_full_fields);
+  tcase_add_test (tc, mount_full_conflicts);
+  tcase_add_test (tc, mount_full_invalid);
+  tcase_add_test (tc, launcher_features_named);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -5,6 +5,7 @@
  * refusal from outside and attacks from inside, is
  * tests/blackbox/trust.sh. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,59 @@ START_TEST (custom_paths_escaped)
 }
 END_TEST
 
+/* The launcher runs only what it applies in full: a profile the library
+ * accepts but entrun would apply only in part is refused, its field named. */
+START_TEST (runnable_only_in_full)
+{
+  char *opts[] = { "noexec", NULL }, *none[] = { NULL };
+  const struct
+  {
+    ent_mount_t m;
+    const char *needle; /* NULL: runnable */
+  } cases[] = {
+    { { .kind = ENT_MOUNT_OTHER, .path = "/proc2", .source = "proc", .type = "proc" },
+      "a mount of type 'proc', at /proc2" },
+    { { .kind = ENT_MOUNT_BIND_RO, .path = "/data", .source = "/etc" },
+      "a mount from another source, '/etc', at /data" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/data", .options = opts },
+      "a mount with options of its own, 'noexec', at /data" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/data", .options = none }, NULL },
+    { { .kind = ENT_MOUNT_TMPFS, .path = "/data" }, NULL },
+  };
+  ent_catalogue_t *cat = ent_catalogue_new_default ();
+  ent_profile_t *fresh = ent_profile_new ();
+  ent_error_t *err = NULL;
+
+  ck_assert_int_eq (entrun_policy_check_runnable (fresh, &err), -ENOTSUP);
+  ck_assert_ptr_nonnull (strstr (ent_error_message (err), "leaves the capabilities unset"));
+  ent_error_clear (&err);
+  ent_profile_free (fresh);
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+    {
+      ent_profile_t *base = ent_profile_new ();
+      ent_manager_t *m;
+      int ret;
+
+      ck_assert_int_eq (ent_profile_set_string (&base->cwd, "/w"), 0);
+      ck_assert_int_eq (ent_profile_add_mount_full (base, &cases[i].m, NULL), 0);
+      m = ent_manager_new (base, cat, NULL);
+      ck_assert_ptr_nonnull (m);
+      ret = entrun_policy_check_runnable (ent_manager_profile (m), &err);
+      if (cases[i].needle == NULL)
+        ck_assert_msg (ret == 0, "case %zu: %s", i, ent_error_message (err));
+      else
+        {
+          ck_assert_int_eq (ret, -ENOTSUP);
+          ck_assert_msg (strstr (ent_error_message (err), cases[i].needle), "case %zu: %s", i,
+                         ent_error_message (err));
+        }
+      ent_error_clear (&err);
+      ent_manager_free (m);
+    }
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 Suite *
 trust_suite (void)
 {
@@ -336,6 +390,9 @@ trust_suite (void)
   tcase_add_test (tc, items_and_hash);
   tcase_add_test (tc, custom_definition);
   tcase_add_test (tc, custom_paths_escaped);
+  suite_add_tcase (s, tc);
+  tc = tcase_create ("policy");
+  tcase_add_test (tc, runnable_only_in_full);
   suite_add_tcase (s, tc);
   return s;
 }
