@@ -301,6 +301,24 @@ credential_list (const ent_profile_t *p)
   return p->credentials ? (const char *const *)p->credentials : credential_paths;
 }
 
+/* A mount from another source puts what the host has there at another
+ * path, where hiding the store at its own path does not reach: refused when
+ * the source is the store @path, inside it or above it. */
+static int
+source_exposes (const ent_profile_t *p, const char *path, ent_error_t **err)
+{
+  for (size_t j = 0; j < p->fs.n_mounts; j++)
+    {
+      const char *src = p->fs.mounts[j].source;
+      if (src && src[0] == '/' && (ent_path_is_below (src, path) || ent_path_is_below (path, src)))
+        return ent_error_set (err, EPERM,
+                              "the mount at %s comes from %s and would show %s, a credential "
+                              "store hidden by default",
+                              p->fs.mounts[j].path, src, path);
+    }
+  return 0;
+}
+
 static int
 default_credentials (ent_profile_t *p, ent_error_t **err)
 {
@@ -330,7 +348,7 @@ default_credentials (ent_profile_t *p, ent_error_t **err)
                                   m->path,
                                   m->implicit ? " (the working directory)" : "", path, path);
         }
-      if ((ret = hide_store (p, path, err)) < 0)
+      if ((ret = source_exposes (p, path, err)) < 0 || (ret = hide_store (p, path, err)) < 0)
         return ret;
     }
   return 0;

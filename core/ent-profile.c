@@ -305,7 +305,7 @@ copy_owned (ent_profile_t *p, const ent_profile_t *src)
       p->fs.mounts[i].implicit = m->implicit;
       p->fs.mounts[i].source = dup_or_null (m->source, &ok);
       p->fs.mounts[i].type = dup_or_null (m->type, &ok);
-      if (ok && m->options && !(p->fs.mounts[i].options = strv_copy (m->options)))
+      if (ok && m->options && m->options[0] && !(p->fs.mounts[i].options = strv_copy (m->options)))
         ok = false;
     }
   if (ok && src->n_env && !(p->env = calloc (src->n_env, sizeof (ent_env_t))))
@@ -508,8 +508,15 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
 /* ---- launcher extensions ------------------------------------------------- */
 
 static const char *const feature_names[] = {
-  "network.user",   "network.proxy",     "api.access",
-  "host.clipboard", "resources.timeout", "security.landlock-required",
+  "network.user",
+  "network.proxy",
+  "api.access",
+  "host.clipboard",
+  "resources.timeout",
+  "security.landlock-required",
+  "default boundary",
+  "secret variables removed",
+  "resources.memory without a cgroup",
 };
 
 const char *
@@ -541,10 +548,26 @@ ent_profile_launcher_features (const ent_profile_t *p)
     f |= ENT_FEATURE_TIMEOUT;
   if (p->landlock_required)
     f |= ENT_FEATURE_LANDLOCK;
+  if (p->host_boundary)
+    f |= ENT_FEATURE_HOST_BOUNDARY;
+  if (p->env_removed && p->env_removed[0])
+    f |= ENT_FEATURE_ENV_SCRUB;
+  if (p->resources.memory >= 0 && p->resources.backend == ENT_RES_RLIMIT)
+    f |= ENT_FEATURE_MEMORY_WATCH;
   return f;
 }
 
 /* ---- capabilities -------------------------------------------------------- */
+
+/* Unset capabilities are the runtime's to choose, not a set to add to or
+ * take from: the first helper that touches them starts from none, so that
+ * granting one capability never grants the others with it. */
+static void
+caps_set_from_unset (ent_profile_t *p)
+{
+  if (p->caps_unset)
+    ent_profile_caps_clear (p);
+}
 
 void
 ent_profile_caps_clear (ent_profile_t *p)
@@ -558,7 +581,7 @@ ent_profile_grant_cap (ent_profile_t *p, int cap)
 {
   if (cap < 0 || cap > ENT_CAP_LAST)
     return;
-  p->caps_unset = false;
+  caps_set_from_unset (p);
   for (int i = 0; i < ENT_CAPSET_COUNT; i++)
     p->caps[i] |= ENT_CAP_BIT (cap);
 }
@@ -568,7 +591,7 @@ ent_profile_revoke_cap (ent_profile_t *p, int cap)
 {
   if (cap < 0 || cap > ENT_CAP_LAST)
     return;
-  p->caps_unset = false;
+  caps_set_from_unset (p);
   for (int i = 0; i < ENT_CAPSET_COUNT; i++)
     p->caps[i] &= ~ENT_CAP_BIT (cap);
 }
@@ -592,7 +615,7 @@ ent_profile_add_caps (ent_profile_t *p, ent_error_t **err, ...)
       add |= ENT_CAP_BIT (cap);
     }
   va_end (ap);
-  p->caps_unset = false;
+  caps_set_from_unset (p);
   for (int cap = 0; cap <= ENT_CAP_LAST; cap++)
     if (add & ENT_CAP_BIT (cap))
       ent_profile_grant_cap (p, cap);
@@ -1035,23 +1058,31 @@ ent_profile_add_mount_full (ent_profile_t *p, const ent_mount_t *want, ent_error
   if (want->path == NULL || want->path[0] != '/')
     return ent_error_set (err, EINVAL, "%s: path '%s' is not absolute", what,
                           want->path ? want->path : "");
+  if (has_dotdot (want->path))
+    return ent_error_set (err, EINVAL, "%s: path '%s' is not normalised (a '..')", what,
+                          want->path);
+  cleanup_free char *path = ent_path_tidy (want->path);
+  if (path == NULL)
+    return ent_error_set (err, ENOMEM, "out of memory");
   /* Hiding '/' or putting a tmpfs on it leaves a sandbox with nothing to
    * run: refused here for every caller (the catalogue and the INI
    * profiles say so first, quoting the value as written). */
-  if ((want->kind == ENT_MOUNT_HIDE || want->kind == ENT_MOUNT_TMPFS)
-      && strcmp (want->path, "/") == 0)
+  if ((want->kind == ENT_MOUNT_HIDE || want->kind == ENT_MOUNT_TMPFS) && strcmp (path, "/") == 0)
     return ent_error_set (err, EINVAL, "%s: refusing to cover '/'", what);
   if ((ret = check_mount_extra (want, &source, err)) < 0)
     return ret;
-  if (source == NULL && want->source && (source = strdup (want->source)) == NULL)
+  /* A bind from the very path it mounts on is the plain grant. */
+  if (source && strcmp (source, path) == 0)
+    free (steal_pointer (&source));
+  else if (source == NULL && want->source && (source = strdup (want->source)) == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
-  while (pos < fs->n_mounts && (c = strcmp (fs->mounts[pos].path, want->path)) < 0)
+  while (pos < fs->n_mounts && (c = strcmp (fs->mounts[pos].path, path)) < 0)
     pos++;
   if (c == 0)
     {
       if (mount_same_target (&fs->mounts[pos], want, source))
         return 0;
-      return ent_error_set (err, EEXIST, "conflicting grants for '%s': %s and %s", want->path,
+      return ent_error_set (err, EEXIST, "conflicting grants for '%s': %s and %s", path,
                             mount_kind_names[fs->mounts[pos].kind], what);
     }
 
@@ -1060,7 +1091,7 @@ ent_profile_add_mount_full (ent_profile_t *p, const ent_mount_t *want, ent_error
     return ent_error_set (err, ENOMEM, "out of memory");
   fs->mounts = m;
   add.kind = want->kind;
-  add.path = strdup (want->path);
+  add.path = steal_pointer (&path);
   add.type = want->type ? strdup (want->type) : NULL;
   /* An empty list is no options: stored as NULL, so that equal mounts
    * compare equal. */

@@ -153,7 +153,8 @@ extern "C"
      * overlay) or none (hide, tmpfs); absolute for binds and overlay. */
     char *source;
     /* The filesystem type: NULL for what @kind implies ("bind" for binds,
-     * "tmpfs" for hide and tmpfs, "overlay"); required for ENT_MOUNT_OTHER. */
+     * "tmpfs" for tmpfs and a hidden directory, where a hidden file is
+     * /dev/null bound over it; "overlay"); required for ENT_MOUNT_OTHER. */
     char *type;
     /* Options beyond those @kind implies, NULL-terminated, in order, each
      * one OCI option ("nosuid", "noexec", "size=64m"); NULL: none. */
@@ -376,7 +377,9 @@ extern "C"
    * equivalent in an OCI runtime: user-mode NAT and the proxy relay
    * (@net.mode, @net.publish, @net.host_loopback, @net.proxy_url), host API
    * sockets passed through (@api), the terminal relay's clipboard, the
-   * timeout that kills the sandbox, and the Landlock rules.  A platform that
+   * timeout that kills the sandbox, the Landlock rules, the default
+   * boundary of a developer's machine, the scrubbed environment, and
+   * memory watched without a cgroup.  A platform that
    * hands a profile to another runtime asks which of them the profile uses
    * and refuses or reports each one, rather than dropping it unnoticed. */
   typedef enum ent_feature
@@ -387,12 +390,19 @@ extern "C"
     ENT_FEATURE_CLIPBOARD = 1 << 3, /* host.clipboard: OSC 52 through the terminal relay */
     ENT_FEATURE_TIMEOUT = 1 << 4,   /* resources.timeout: the sandbox killed after N s */
     ENT_FEATURE_LANDLOCK = 1 << 5,  /* security.landlock-required */
+    /* @host_boundary: the launcher's default boundary beyond the mounts
+     * the profile lists: the host's listening sockets covered, git hooks
+     * and entrun's own files read-only, Landlock as a second wall. */
+    ENT_FEATURE_HOST_BOUNDARY = 1 << 6,
+    ENT_FEATURE_ENV_SCRUB = 1 << 7,    /* @env_removed: the caller's secrets unset */
+    ENT_FEATURE_MEMORY_WATCH = 1 << 8, /* resources.memory with the rlimit backend */
   } ent_feature_t;
 
   /* The ENT_FEATURE_* bits of the launcher extensions @p uses. */
   ENT_EXPORT unsigned ent_profile_launcher_features (const ent_profile_t *p);
-  /* "network.user", ...: the grant that asks for one ENT_FEATURE_* bit;
-   * NULL for anything else. */
+  /* "network.user", ...: the grant that asks for one ENT_FEATURE_* bit
+   * ("default boundary", "secret variables removed", "resources.memory
+   * without a cgroup" for the last three); NULL for anything else. */
   ENT_EXPORT const char *ent_feature_name (unsigned feature);
 
   /* A new profile with nothing granted and nothing restricted: every
@@ -407,7 +417,9 @@ extern "C"
 
   /* Capabilities. @cap is a number (see ent_cap_from_name).  Each of these
    * sets @caps_unset false: the sets then say exactly what the payload
-   * holds. */
+   * holds.  On a profile whose capabilities are unset they start from
+   * none: granting one never grants the others with it, and revoking one
+   * leaves none. */
   ENT_EXPORT void ent_profile_caps_clear (ent_profile_t *p);
   /* Grant @cap: bounding, permitted, effective, inheritable and ambient, so a
    * non-root uid keeps it across execve. */

@@ -501,7 +501,7 @@ json_mount_extra (FILE *f, const ent_mount_t *m)
       fputs (", \"type\": ", f);
       ent_put_json_string (f, m->type);
     }
-  if (m->options)
+  if (m->options && m->options[0])
     {
       fputs (", \"options\": ", f);
       json_strv (f, m->options);
@@ -862,6 +862,29 @@ put_text (FILE *f, const char *s)
   return n;
 }
 
+/* @word, then @s in double quotes with '"' and '\\' escaped; nothing when
+ * @s is NULL. */
+static void
+text_quoted (FILE *f, const char *word, const char *s)
+{
+  if (s == NULL)
+    return;
+  fprintf (f, "%s\"", word);
+  for (const char *q = s; *q; q++)
+    {
+      size_t n = strcspn (q, "\"\\");
+      char *chunk = strndup (q, n);
+      if (chunk)
+        put_text (f, chunk);
+      free (chunk);
+      q += n;
+      if (*q == '\0')
+        break;
+      fprintf (f, "\\%c", *q);
+    }
+  fputc ('"', f);
+}
+
 static void
 text_list (FILE *f, const char *label, char *const *v)
 {
@@ -894,19 +917,15 @@ text_fs (FILE *f, const ent_profile_t *p)
   for (size_t i = 0; i < fs->n_mounts; i++)
     {
       const ent_mount_t *m = &fs->mounts[i];
-      fprintf (f, "  %-7s ", m->type ? m->type : mount_kind_names[m->kind]);
+      fprintf (f, "  %-7s ", mount_kind_names[m->kind]);
       put_text (f, m->path);
-      if (m->source)
-        {
-          fputs (" from ", f);
-          put_text (f, m->source);
-        }
+      /* What a caller chose (type, source, options) comes quoted, after
+       * words of our own, so that it cannot pass for a kind, a path or
+       * "(default)". */
+      text_quoted (f, " type ", m->type);
+      text_quoted (f, " from ", m->source);
       for (size_t k = 0; m->options && m->options[k]; k++)
-        {
-          fputs (k ? "," : " (", f);
-          put_text (f, m->options[k]);
-        }
-      fputs (m->options && m->options[0] ? ")" : "", f);
+        text_quoted (f, k ? "," : " options ", m->options[k]);
       fputs (m->implicit ? " (default)\n" : "\n", f);
     }
   text_list (f, "masked", fs->masked);

@@ -145,8 +145,9 @@ ent_escape_control (unsigned char c, bool keep_tab, char buf[5])
 
 /* The length of the UTF-8 sequence at @p (1-4), or 0 when it is not a
  * printable one: a stray continuation byte, a truncated or overlong
- * sequence, a UTF-16 surrogate, a code point past U+10FFFF, or a C1
- * control (U+0080-U+009F), which drives terminals as C0 ones do. */
+ * sequence, a UTF-16 surrogate, a code point past U+10FFFF, a C1
+ * control (U+0080-U+009F), which drives terminals as C0 ones do, or an
+ * invisible format character (see below). */
 static inline size_t
 ent_utf8_len (const unsigned char *p)
 {
@@ -166,7 +167,15 @@ ent_utf8_len (const unsigned char *p)
   if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
       || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
     return 0;
-  return len == 2 && cp < 0xa0 ? 0 : len;
+  if (len == 2 && cp < 0xa0)
+    return 0;
+  /* Invisible format characters that reorder or hide text (bidi controls,
+   * zero-width ones, line and paragraph separators): a path or a value
+   * holding one would read as something else on a terminal. */
+  if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e)
+      || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff)
+    return 0;
+  return len;
 }
 
 /* Is @s printable UTF-8 throughout (ent_utf8_len), C0 controls excluded? */

@@ -1362,6 +1362,24 @@ static const struct
   { "host.fs.ro=/\xed\xa0\x80", false }, /* surrogate */
   { "host.fs.ro=/\xe2\x82", false },     /* truncated */
   { "host.fs.ro=/\x7f", false },
+  { "host.fs.ro=/a\xe2\x80\xae"
+    "txt.exe",
+    false }, /* U+202E RIGHT-TO-LEFT OVERRIDE */
+  { "host.fs.ro=/a\xe2\x81\xa6"
+    "b",
+    false }, /* U+2066 LEFT-TO-RIGHT ISOLATE */
+  { "host.fs.ro=/a\xe2\x80\x8b"
+    "b",
+    false }, /* U+200B ZERO WIDTH SPACE */
+  { "host.fs.ro=/a\xe2\x80\xa8"
+    "b",
+    false }, /* U+2028 LINE SEPARATOR */
+  { "host.fs.ro=/a\xef\xbb\xbf"
+    "b",
+    false }, /* U+FEFF */
+  { "host.fs.ro=/a\xe2\x80\x90"
+    "b",
+    true }, /* U+2010 HYPHEN, printable */
 };
 
 START_TEST (values_are_utf8)

@@ -1599,8 +1599,9 @@ START_TEST (mount_full_fields)
       strstr (json, "{\"kind\": \"tmpfs\", \"path\": \"/tmp\", \"default\": false}"));
   free (json);
   OK (ent_render_profile (p, ENT_RENDER_TEXT, &text, NULL));
-  ck_assert_ptr_nonnull (strstr (text, "rw      /data from /srv/d (nosuid,noexec)\n"));
-  ck_assert_ptr_nonnull (strstr (text, "proc    /proc from proc\n"));
+  ck_assert_ptr_nonnull (
+      strstr (text, "rw      /data from \"/srv/d\" options \"nosuid\",\"noexec\"\n"));
+  ck_assert_ptr_nonnull (strstr (text, "other   /proc type \"proc\" from \"proc\"\n"));
   free (text);
   ent_profile_free (p);
 }
@@ -1665,6 +1666,12 @@ START_TEST (mount_full_invalid)
     { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .options = ctl }, "bad mount option #1" },
     { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .options = bad_utf8 }, "bad mount option #1" },
     { { .kind = ENT_MOUNT_BIND_RW, .path = "t" }, "not absolute" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/x/../t" }, "not normalised" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t/.." }, "not normalised" },
+    { { .kind = ENT_MOUNT_HIDE, .path = "//" }, "refusing to cover '/'" },
+    { { .kind = ENT_MOUNT_TMPFS, .path = "/." }, "refusing to cover '/'" },
+    { { .kind = ENT_MOUNT_BIND_RW, .path = "/t", .source = "/a\xe2\x80\xaetxt" }, "not printable" },
+    { { .kind = ENT_MOUNT_OTHER, .path = "/t", .type = "ro\xe2\x81\xa6" }, "bad filesystem type" },
     { { .kind = ENT_MOUNT_TMPFS, .path = "/" }, "refusing to cover '/'" },
     { { .kind = (ent_mount_kind_t)99, .path = "/t" }, "bad mount kind" },
   };
@@ -1684,6 +1691,85 @@ START_TEST (mount_full_invalid)
   ent_error_clear (&err);
   ck_assert_uint_eq (p->fs.n_mounts, 0);
   ent_profile_free (p);
+}
+END_TEST
+
+/* Findings of the attack review: the destination is tidied before it is
+ * compared (one mount per destination, however spelt); a source equal to
+ * the destination is the plain grant; a non-NULL empty option list written
+ * into the struct renders as none. */
+START_TEST (mount_full_tidied)
+{
+  ent_profile_t *p = test_base_profile ();
+  ent_mount_t same = { .kind = ENT_MOUNT_BIND_RO, .path = "/tq", .source = "/tq/" };
+  ent_mount_t spelt = { .kind = ENT_MOUNT_BIND_RW, .path = "//tdest/./" };
+  ent_error_t *err = NULL;
+  char *json, *none[] = { NULL };
+
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/tdest", NULL));
+  test_assert_error (ent_profile_add_mount_full (p, &spelt, &err), err, EEXIST, "'/tdest'");
+  ent_error_clear (&err);
+  OK (ent_profile_add_mount_full (p, &same, NULL));
+  ck_assert_ptr_null (p->fs.mounts[1].source);
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RO, "/tq", NULL));
+  ck_assert_uint_eq (p->fs.n_mounts, 2);
+  /* A callback may write the struct itself. */
+  p->fs.mounts[1].options = calloc (1, sizeof (char *));
+  json = test_render_profile_json (p);
+  ck_assert_ptr_null (strstr (json, "options"));
+  free (json);
+  (void)none;
+  ent_profile_free (p);
+}
+END_TEST
+
+/* Unset capabilities are not a set to add to: granting one on a fresh
+ * profile grants that one alone, and revoking one leaves none. */
+START_TEST (caps_from_unset_start_empty)
+{
+  ent_profile_t *p = ent_profile_new ();
+
+  ent_profile_grant_cap (p, CAP_SYS_ADMIN);
+  for (int set = 0; set < ENT_CAPSET_COUNT; set++)
+    ck_assert_uint_eq (p->caps[set], ENT_CAP_BIT (CAP_SYS_ADMIN));
+  ent_profile_free (p);
+  p = ent_profile_new ();
+  ent_profile_revoke_cap (p, CAP_NET_RAW);
+  for (int set = 0; set < ENT_CAPSET_COUNT; set++)
+    ck_assert_uint_eq (p->caps[set], 0);
+  ent_profile_free (p);
+  p = ent_profile_new ();
+  OK (ent_profile_add_caps (p, NULL, "CAP_CHOWN", NULL));
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_BOUNDING], ENT_CAP_BIT (CAP_CHOWN));
+  /* Once set, they add up as before. */
+  ent_profile_grant_cap (p, CAP_KILL);
+  ck_assert_uint_eq (p->caps[ENT_CAPSET_EFFECTIVE],
+                     ENT_CAP_BIT (CAP_CHOWN) | ENT_CAP_BIT (CAP_KILL));
+  ent_profile_free (p);
+}
+END_TEST
+
+/* A mount from another source cannot show a credential store that the
+ * default boundary hides at its own path. */
+START_TEST (mount_source_cannot_expose_credentials)
+{
+  static const char *const sources[] = { "/home/u/.ssh", "/home/u/.ssh/keys", "/home/u", "/" };
+  ent_catalogue_t *cat = test_catalogue ();
+
+  for (size_t i = 0; i < sizeof (sources) / sizeof (sources[0]); i++)
+    {
+      ent_profile_t *base = test_base_profile ();
+      ent_mount_t m
+          = { .kind = ENT_MOUNT_BIND_RO, .path = "/mnt/keys", .source = (char *)sources[i] };
+      ent_error_t *err = NULL;
+
+      base->host_boundary = true;
+      OK (ent_profile_add_mount_full (base, &m, NULL));
+      ck_assert_ptr_null (ent_manager_new (base, cat, &err));
+      test_assert_err (err, EPERM, "credential store");
+      ent_error_free (err);
+    }
+  ent_catalogue_free (cat);
 }
 END_TEST
 
@@ -1707,7 +1793,6 @@ START_TEST (launcher_features_named)
     { "network.none", 0 },
     { "network.host", 0 },
     { "host.fs.rw=/srv", 0 },
-    { "resources.memory=1G", 0 },
   };
   ent_catalogue_t *cat = test_catalogue ();
   ent_manager_t *m = test_manager (cat);
@@ -1736,6 +1821,22 @@ START_TEST (launcher_features_named)
                           0);
       ent_manager_free (m);
     }
+  /* What the launcher does beyond the profile's own fields. */
+  {
+    ent_profile_t *base = test_base_profile ();
+    const char *const env[] = { "GITHUB_TOKEN=x", "HOME=/h", NULL };
+    base->host_boundary = true;
+    OK (ent_profile_scrub_env (base, env, NULL));
+    m = test_manager_over (cat, base);
+    test_grant_ok (m, cat, "resources.memory=1G");
+    ck_assert_uint_eq (ent_profile_launcher_features (ent_manager_profile (m)),
+                       ENT_FEATURE_HOST_BOUNDARY | ENT_FEATURE_ENV_SCRUB
+                           | ENT_FEATURE_MEMORY_WATCH);
+    ck_assert_str_eq (ent_feature_name (ENT_FEATURE_HOST_BOUNDARY), "default boundary");
+    ck_assert_str_eq (ent_feature_name (ENT_FEATURE_MEMORY_WATCH),
+                      "resources.memory without a cgroup");
+    ent_manager_free (m);
+  }
   ck_assert_ptr_null (ent_feature_name (0));
   ck_assert_ptr_null (ent_feature_name (ENT_FEATURE_NET_USER | ENT_FEATURE_API));
   ck_assert_ptr_null (ent_feature_name (1u << 20));
@@ -1806,6 +1907,9 @@ profile_suite (void)
   tcase_add_test (tc, mount_full_conflicts);
   tcase_add_test (tc, mount_full_invalid);
   tcase_add_test (tc, launcher_features_named);
+  tcase_add_test (tc, mount_full_tidied);
+  tcase_add_test (tc, caps_from_unset_start_empty);
+  tcase_add_test (tc, mount_source_cannot_expose_credentials);
   suite_add_tcase (s, tc);
   return s;
 }
