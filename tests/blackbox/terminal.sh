@@ -211,6 +211,8 @@ osc_script() {
 # and no "b1-TAG\r\r".
 bytes_check() {
 	local got
+	# pipe-pane's cat may lag behind a loaded host (a sanitizer build).
+	retry 50 grep -aq "b2-$1" "$W/pipe"
 	got=$(tr -d '\0' <"$W/pipe")
 	if [[ $got == *"b1-$1"$'\r\n'"b2-$1"$'\r\n'* && $got != *"b1-$1"$'\r\r'* ]]; then
 		ok "$2"
@@ -223,6 +225,10 @@ osc_checks() {
 	local clip dcs clip2 seen
 	tm_open osc || { give_up "escape sequences: the outer shell starts"; return; }
 	tm pipe-pane -o -t "$S" "cat >>$W/pipe"
+	# Nothing is written before the pipe is seen to carry the pane's output.
+	tm_cmd "echo pipe-ready"
+	tm_wait 100
+	retry 100 grep -aq "pipe-ready" "$W/pipe"
 	clip=$(printf 'CLIP-%s' "$M" | base64)
 	dcs=$(printf 'DCS-%s' "$M" | base64)
 	clip2=$(printf 'CLIP2-%s' "$M" | base64)
