@@ -124,6 +124,48 @@ extern "C"
     size_t n_rules;
   } ent_seccomp_t;
 
+  /* A policy for runtimes that build ONE filter from a rule list (runc and
+   * crun from an OCI config, through libseccomp).  @in means what
+   * ent_profile_syscall_verdict says: for a syscall and its arguments, the
+   * last matching ERRNO rule (in @in's order) gives its errno, else a
+   * matching ALLOW rule lets the call run, else it fails with default_errno.
+   * One filter reads rules differently: libseccomp lets a syscall's
+   * unconditional rule win over its conditional ones whatever their actions,
+   * refuses (EEXIST) or orders as it likes overlapping conditional rules of
+   * different actions, refuses (EACCES) a rule with the default action, and
+   * OCI reads two conditions on one argument as "either".
+   *
+   * @out gets @in's enabled, default_errno and unknown_errno and new rules
+   * that give every call the verdict @in gives it, read either way:
+   *   - for one syscall, two rules with different actions (ALLOW, ERRNO n,
+   *     ERRNO m) never match the same arguments, so no order between them
+   *     matters; rules of the same action may overlap;
+   *   - a rule has at most one condition per argument;
+   *   - no ERRNO rule has default_errno, and a syscall whose every call fails
+   *     with default_errno has no rule (so it is "named by no rule": a
+   *     consumer that applies unknown_errno to those would change its errno
+   *     if it is also outside its syscall tables);
+   *   - a rule nothing overrides and with one condition per argument is
+   *     copied as it is, ops unchanged: an unconditional ERRNO rule stays the
+   *     syscall's only rule, an ALLOW rule no ERRNO rule overlaps is kept;
+   *     the others are rewritten exactly, as EQ and MASKED_EQ conditions.
+   * The rules are in the order a one-filter consumer must add them in: every
+   * unconditional rule first, then the conditional ones, each part sorted
+   * by syscall.  libseccomp needs it on i386, where it turns the argument
+   * rules of socket() into socketcall(SYS_SOCKET) rules without the family
+   * check, which conflict (EEXIST) unless socketcall's unconditional rule
+   * came first.  So @out is not sorted as a profile's rules are: do not give
+   * it to the ent_profile_* helpers.
+   *
+   * Exact or nothing: a rule that needs more than 4096 terms (one rule each)
+   * fails with -E2BIG, an invalid rule with -EINVAL, both naming the
+   * syscall, and @out is left empty.  @out is overwritten, not freed; it
+   * must not be @in.  Release it with ent_seccomp_clear(). */
+  ENT_EXPORT int ent_seccomp_flatten (const ent_seccomp_t *in, ent_seccomp_t *out,
+                                      ent_error_t **err) ENT_WUR;
+  /* Free @s's rules and zero it (a policy from ent_seccomp_flatten). */
+  ENT_EXPORT void ent_seccomp_clear (ent_seccomp_t *s);
+
   /* ---- mounts -------------------------------------------------------------- */
 
   typedef enum ent_mount_kind

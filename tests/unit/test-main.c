@@ -7,8 +7,9 @@
 int
 main (void)
 {
-  Suite *(*const suites[]) (void) = { name_suite,    entitlement_suite, manager_suite,
-                                      catalogue_suite, profile_suite,   render_suite };
+  Suite *(*const suites[]) (void)
+      = { name_suite,    entitlement_suite, manager_suite, catalogue_suite,
+          profile_suite, render_suite,      flatten_suite };
   SRunner *sr = srunner_create (NULL);
   int failed;
 

@@ -10,5 +10,6 @@ Suite *manager_suite (void);
 Suite *catalogue_suite (void);
 Suite *profile_suite (void);
 Suite *render_suite (void);
+Suite *flatten_suite (void);
 
 #endif
