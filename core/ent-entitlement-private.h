@@ -14,6 +14,9 @@ struct ent_entitlement
   int64_t ival;
   void *fn; /* ent_void_fn, ent_int_fn or ent_string_fn per @type */
   void *data;
+  /* Frees @data with the last reference; NULL: @data is not owned.  Set
+   * by the library's own constructors (ent_seccomp_entitlement_new). */
+  void (*data_free) (void *data);
   char *group;
   bool repeatable;
   char key_sep; /* see ent_definition_t */

@@ -142,6 +142,8 @@ ent_entitlement_free (ent_entitlement_t *e)
 {
   if (e == NULL || __atomic_sub_fetch (&e->refs, 1, __ATOMIC_ACQ_REL) > 0)
     return;
+  if (e->data_free)
+    e->data_free (e->data);
   ent_name_clear (&e->name);
   free (e->full_name);
   free (e->group);

@@ -237,6 +237,7 @@ ent_profile_free (ent_profile_t *p)
     free_env (&p->env[i]);
   free (p->env);
   free (p->hostname);
+  free (p->oci_base);
   free (p->cwd);
   free (p->home);
   for (int i = 0; i < ENT_API_COUNT; i++)
@@ -336,6 +337,7 @@ copy_owned (ent_profile_t *p, const ent_profile_t *src)
     }
   p->net.proxy_url = dup_or_null (src->net.proxy_url, &ok);
   p->hostname = dup_or_null (src->hostname, &ok);
+  p->oci_base = dup_or_null (src->oci_base, &ok);
   p->cwd = dup_or_null (src->cwd, &ok);
   p->home = dup_or_null (src->home, &ok);
   p->runtime_dir = dup_or_null (src->runtime_dir, &ok);
@@ -365,7 +367,7 @@ ent_profile_copy (const ent_profile_t *src)
   p->n_env = 0;
   p->net.publish = NULL;
   p->net.n_publish = 0;
-  p->net.proxy_url = p->hostname = p->cwd = p->home = p->runtime_dir = NULL;
+  p->net.proxy_url = p->hostname = p->cwd = p->home = p->runtime_dir = p->oci_base = NULL;
   p->env_removed = p->credentials = NULL;
   for (int i = 0; i < ENT_API_COUNT; i++)
     p->api[i].paths = p->api[i].vars = NULL;
@@ -418,19 +420,6 @@ rule_cmp (const ent_seccomp_rule_t *a, const ent_seccomp_rule_t *b)
   return c;
 }
 
-static bool
-strv_equal (char *const *a, char *const *b)
-{
-  size_t n = ent_strlist_len (a);
-
-  if (n != ent_strlist_len (b))
-    return false;
-  for (size_t i = 0; i < n; i++)
-    if (strcmp (a[i], b[i]) != 0)
-      return false;
-  return true;
-}
-
 static int publish_cmp (const ent_publish_t *a, const ent_publish_t *b);
 
 static bool
@@ -438,7 +427,7 @@ mount_equal (const ent_mount_t *a, const ent_mount_t *b)
 {
   return a->kind == b->kind && a->implicit == b->implicit && strcmp (a->path, b->path) == 0
          && !cmp_str (a->source, b->source) && !cmp_str (a->type, b->type)
-         && strv_equal (a->options, b->options);
+         && ent_strv_equal (a->options, b->options);
 }
 
 static bool
@@ -463,7 +452,8 @@ lists_equal (const ent_profile_t *a, const ent_profile_t *b)
   for (size_t i = 0; i < a->net.n_publish; i++)
     if (publish_cmp (&a->net.publish[i], &b->net.publish[i]) != 0)
       return false;
-  return strv_equal (a->fs.masked, b->fs.masked) && strv_equal (a->fs.readonly, b->fs.readonly);
+  return ent_strv_equal (a->fs.masked, b->fs.masked)
+         && ent_strv_equal (a->fs.readonly, b->fs.readonly);
 }
 
 /* Field by field: ent_resources_t has tail padding after 'backend' that an
@@ -493,14 +483,15 @@ ent_profile_equal (const ent_profile_t *a, const ent_profile_t *b)
     return false;
   for (int i = 0; i < ENT_API_COUNT; i++)
     if (a->api[i].allow != b->api[i].allow || a->api[i].granted != b->api[i].granted
-        || !strv_equal (a->api[i].paths, b->api[i].paths)
-        || !strv_equal (a->api[i].vars, b->api[i].vars))
+        || !ent_strv_equal (a->api[i].paths, b->api[i].paths)
+        || !ent_strv_equal (a->api[i].vars, b->api[i].vars))
       return false;
   if (cmp_str (a->net.proxy_url, b->net.proxy_url) || cmp_str (a->hostname, b->hostname)
-      || cmp_str (a->cwd, b->cwd) || cmp_str (a->home, b->home)
-      || cmp_str (a->runtime_dir, b->runtime_dir) || a->host_boundary != b->host_boundary
-      || a->fs.cwd_too_broad != b->fs.cwd_too_broad || !strv_equal (a->env_removed, b->env_removed)
-      || !strv_equal (a->credentials, b->credentials))
+      || cmp_str (a->oci_base, b->oci_base) || cmp_str (a->cwd, b->cwd)
+      || cmp_str (a->home, b->home) || cmp_str (a->runtime_dir, b->runtime_dir)
+      || a->host_boundary != b->host_boundary || a->fs.cwd_too_broad != b->fs.cwd_too_broad
+      || !ent_strv_equal (a->env_removed, b->env_removed)
+      || !ent_strv_equal (a->credentials, b->credentials))
     return false;
   return lists_equal (a, b);
 }
@@ -1040,7 +1031,7 @@ static bool
 mount_same_target (const ent_mount_t *a, const ent_mount_t *b, const char *b_source)
 {
   return a->kind == b->kind && !cmp_str (a->source, b_source) && !cmp_str (a->type, b->type)
-         && strv_equal (a->options, b->options);
+         && ent_strv_equal (a->options, b->options);
 }
 
 int

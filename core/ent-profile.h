@@ -409,6 +409,9 @@ extern "C"
      * helpers below set it false, and so must a callback that writes @caps
      * itself.  entrun refuses a profile that leaves them unset. */
     bool caps_unset;
+    /* The OCI config the profile was loaded from (ent_oci_load), as
+     * compact JSON: what ent_oci_write() keeps of it.  NULL: none. */
+    char *oci_base;
   } ent_profile_t;
 
   /* ---- launcher extensions --------------------------------------------------

@@ -1,6 +1,7 @@
 /* libentitlement — stable text and JSON renderings of a profile.
  *
- * Output goes through open_memstream; every list in the profile is already
+ * The JSON is a jansson tree that ent_json_dump() writes (ent-json.h);
+ * output goes through open_memstream.  Every list in the profile is already
  * sorted, so printing in storage order is deterministic. */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 
 #include "ent-catalogue.h"
 #include "ent-defaults.h"
+#include "ent-json.h"
 #include "ent-render.h"
 #include "ent-util.h"
 #include "syscall-abi.h"
@@ -66,93 +68,31 @@ static const char *const env_op_names[] = {
   [ENT_ENV_KEEP] = "keep",
 };
 
-static void
-put_errno (FILE *f, int num)
+/* The name of errno @num ("EPERM"), or its number written in @buf. */
+static const char *
+errno_name (int num, char buf[static 16])
 {
   for (size_t i = 0; i < N_ELEMENTS (errno_names); i++)
     if (errno_names[i].num == num)
-      {
-        fputs (errno_names[i].name, f);
-        return;
-      }
-  fprintf (f, "%d", num);
+      return errno_names[i].name;
+  snprintf (buf, 16, "%d", num);
+  return buf;
 }
 
-/* The length of the well-formed UTF-8 character at @s (RFC 3629: no
- * overlong forms, no surrogates, nothing past U+10FFFF), or 0 when @s starts
- * an ill-formed sequence; *@bad is then the length of its maximal subpart,
- * the bytes one U+FFFD stands for (Unicode section 3.9). */
-static size_t
-utf8_length (const unsigned char *s, size_t *bad)
+static void
+put_errno (FILE *f, int num)
 {
-  unsigned char lo = 0x80, hi = 0xbf;
-  size_t n;
+  char buf[16];
 
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    n = 2;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    {
-      n = 3;
-      lo = s[0] == 0xe0 ? 0xa0 : 0x80;
-      hi = s[0] == 0xed ? 0x9f : 0xbf;
-    }
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    {
-      n = 4;
-      lo = s[0] == 0xf0 ? 0x90 : 0x80;
-      hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-    }
-  else
-    {
-      *bad = 1; /* a continuation byte, or a byte no UTF-8 text has */
-      return 0;
-    }
-  for (size_t i = 1; i < n; i++)
-    {
-      if (s[i] < lo || s[i] > hi) /* the terminating NUL stops here too */
-        {
-          *bad = i;
-          return 0;
-        }
-      lo = 0x80;
-      hi = 0xbf;
-    }
-  return n;
+  fputs (errno_name (num, buf), f);
 }
 
-/* A JSON string.  JSON text is UTF-8 (RFC 8259 section 8.1) but profile
- * strings are bytes: a Linux path, an environment value may be anything.
- * Each ill-formed sequence becomes U+FFFD, written "\ufffd", as a UTF-8
- * decoder replaces it (maximal subparts: Python's errors="replace", WHATWG
- * encoders), so every JSON consumer can read the whole document; refusing
- * to render would leave --explain --json unable to explain a sandbox that
- * runs fine.  The substitution loses the bytes, and JSON has no way to
- * carry them: the text rendering keeps them exactly. */
+/* A JSON string, as ent_json_dump() writes one (ent-json.c says how bytes
+ * that are not UTF-8 are written): for the launcher's own JSON. */
 void
 ent_put_json_string (FILE *f, const char *s)
 {
-  const unsigned char *p = (const unsigned char *)s;
-
-  fputc ('"', f);
-  while (p && *p)
-    {
-      size_t bad = 0, n = utf8_length (p, &bad);
-
-      if (n == 0)
-        fputs ("\\ufffd", f);
-      else if (n > 1)
-        fwrite (p, 1, n, f);
-      else if (*p == '"' || *p == '\\')
-        fprintf (f, "\\%c", *p);
-      else if (*p < 0x20 || *p == 0x7f)
-        fprintf (f, "\\u%04x", *p);
-      else
-        fputc (*p, f);
-      p += n ? n : bad;
-    }
-  fputc ('"', f);
+  ent_json_put_string (f, s ? s : "", s ? strlen (s) : 0);
 }
 
 /* One rule as a single canonical line: "ioctl errno EPERM a1&0xffffffff==0x5412". */
@@ -357,247 +297,237 @@ put_value_name (FILE *f, const char *const *names, size_t n, const char *prefix,
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static void
-json_strv (FILE *f, char *const *v)
+/* The document is a jansson tree written by ent_json_dump().  Containers
+ * print on one line but these, one member per line: the grants, the
+ * capability sets, the seccomp policy and its rules, the filesystem.  The
+ * seccomp argument values and masks are uint64_t. */
+static const ent_json_key_t render_layout[] = {
+  { "grants", ENT_JSON_EXPAND },     { "capabilities", ENT_JSON_EXPAND },
+  { "seccomp", ENT_JSON_EXPAND },    { "rules", ENT_JSON_EXPAND },
+  { "filesystem", ENT_JSON_EXPAND }, { "mask", ENT_JSON_UNSIGNED },
+  { "value", ENT_JSON_UNSIGNED },    { NULL, 0 },
+};
+
+/* The trees are built member by member, each json_object_set_new() or
+ * json_array_append_new() or-ed into a failure flag: both drop the value
+ * when the container is NULL, and refuse a NULL value, so an allocation
+ * failure anywhere reaches the top as one flag, and @v is freed here. */
+static json_t *
+done (json_t *v, int failed)
 {
-  fputc ('[', f);
-  for (size_t i = 0; v && v[i]; i++)
-    {
-      fputs (i ? ", " : "", f);
-      ent_put_json_string (f, v[i]);
-    }
-  fputc (']', f);
+  if (failed == 0)
+    return v;
+  json_decref (v);
+  return NULL;
 }
 
-static void
-json_caps (FILE *f, const ent_profile_t *p)
+static json_t *
+bytes_or_null (const char *s)
 {
+  return s ? ent_json_bytes (s) : json_null ();
+}
+
+/* "errno EPERM" (@prefix "errno "), "errno 4095". */
+static json_t *
+json_errno (const char *prefix, int num)
+{
+  char buf[16];
+
+  return json_sprintf ("%s%s", prefix, errno_name (num, buf));
+}
+
+static json_t *
+json_strv (char *const *v)
+{
+  json_t *a = json_array ();
+  int failed = 0;
+
+  for (size_t i = 0; v && v[i]; i++)
+    failed |= json_array_append_new (a, ent_json_bytes (v[i]));
+  return done (a, failed);
+}
+
+static json_t *
+json_caps (const ent_profile_t *p)
+{
+  json_t *o;
+  int failed = 0;
+
   if (p->caps_unset)
-    {
-      fputs ("  \"capabilities\": \"unset\",\n", f);
-      return;
-    }
-  fputs ("  \"capabilities\": {", f);
+    return json_string ("unset");
+  o = json_object ();
   for (int s = 0; s < ENT_CAPSET_COUNT; s++)
     {
-      bool first = true;
-      fprintf (f, "%s\n    \"%s\": [", s ? "," : "", ent_capset_name (s));
+      json_t *a = json_array ();
       for (int c = 0; c <= ENT_CAP_LAST; c++)
         if (p->caps[s] & ENT_CAP_BIT (c))
-          {
-            fprintf (f, "%s\"%s\"", first ? "" : ", ", ent_cap_to_name (c));
-            first = false;
-          }
-      fputc (']', f);
+          failed |= json_array_append_new (a, json_string (ent_cap_to_name (c)));
+      failed |= json_object_set_new (o, ent_capset_name (s), a);
     }
-  fputs ("\n  },\n", f);
+  return done (o, failed);
 }
 
-static void
-json_rule (FILE *f, const ent_seccomp_rule_t *r)
+static json_t *
+json_arg (const ent_arg_cond_t *a)
 {
-  fprintf (f, "{\"syscall\": \"%s\", \"action\": \"%s\"", r->syscall,
-           r->action == ENT_SECCOMP_ALLOW ? "allow" : "errno");
+  json_t *o = json_object ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "index", json_integer (a->index));
+  failed |= json_object_set_new (o, "op", json_string (arg_op_names[a->op]));
+  failed |= json_object_set_new (o, "mask", ent_json_u64 (a->mask));
+  failed |= json_object_set_new (o, "value", ent_json_u64 (a->value));
+  return done (o, failed);
+}
+
+static json_t *
+json_rule (const ent_seccomp_rule_t *r)
+{
+  json_t *o = json_object ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "syscall", ent_json_bytes (r->syscall));
+  failed |= json_object_set_new (o, "action",
+                                 json_string (r->action == ENT_SECCOMP_ALLOW ? "allow" : "errno"));
   if (r->action == ENT_SECCOMP_ERRNO)
-    {
-      fputs (", \"errno\": \"", f);
-      put_errno (f, r->errnum);
-      fputc ('"', f);
-    }
+    failed |= json_object_set_new (o, "errno", json_errno ("", r->errnum));
   if (r->n_args)
     {
-      fputs (", \"args\": [", f);
+      json_t *args = json_array ();
       for (unsigned i = 0; i < r->n_args; i++)
-        fprintf (f,
-                 "%s{\"index\": %u, \"op\": \"%s\", \"mask\": %" PRIu64 ", \"value\": %" PRIu64 "}",
-                 i ? ", " : "", r->args[i].index, arg_op_names[r->args[i].op], r->args[i].mask,
-                 r->args[i].value);
-      fputc (']', f);
+        failed |= json_array_append_new (args, json_arg (&r->args[i]));
+      failed |= json_object_set_new (o, "args", args);
     }
-  fputc ('}', f);
+  return done (o, failed);
 }
 
-static void
-json_socket_words (FILE *f, const ent_profile_t *p)
+/* @n values (families, netlink protocols) by name, or by number. */
+static json_t *
+json_value_names (const char *const *names, size_t n_names, const uint64_t *v, size_t n)
+{
+  json_t *a = json_array ();
+  int failed = 0;
+
+  for (size_t i = 0; i < n; i++)
+    failed |= json_array_append_new (a, v[i] < n_names && names[v[i]]
+                                            ? json_string (names[v[i]])
+                                            : json_sprintf ("%" PRIu64, v[i]));
+  return done (a, failed);
+}
+
+static json_t *
+json_socketcall (int socketcall)
+{
+  if (socketcall > 0)
+    return json_errno ("errno ", socketcall);
+  return socketcall < 0 ? json_string ("allow") : json_null ();
+}
+
+static json_t *
+json_socket_words (const ent_profile_t *p)
 {
   socket_words_t w;
+  json_t *o;
+  int failed = 0;
 
-  fputs ("    \"socket_families\": ", f);
   if (!socket_words (p, &w))
-    {
-      fputs ("null,\n", f);
-      return;
-    }
-  fputs ("{\"allowed\": [", f);
-  for (size_t i = 0; i < w.n_families; i++)
-    {
-      fputs (i ? ", \"" : "\"", f);
-      put_value_name (f, family_names, N_ELEMENTS (family_names), "", w.families[i]);
-      fputc ('"', f);
-    }
-  fputs ("], \"netlink_protocols\": [", f);
-  for (size_t i = 0; i < w.n_netlink; i++)
-    {
-      fputs (i ? ", \"" : "\"", f);
-      put_value_name (f, netlink_names, N_ELEMENTS (netlink_names), "", w.netlink[i]);
-      fputc ('"', f);
-    }
-  fputs ("], \"other_families\": \"errno ", f);
-  put_errno (f, w.other_family);
-  fputs ("\", \"other_netlink_protocols\": ", f);
-  if (w.n_netlink)
-    {
-      fputs ("\"errno ", f);
-      put_errno (f, w.other_netlink);
-      fputc ('"', f);
-    }
-  else
-    fputs ("null", f);
-  fputs (", \"socketcall\": ", f);
-  if (w.socketcall > 0)
-    {
-      fputs ("\"errno ", f);
-      put_errno (f, w.socketcall);
-      fputc ('"', f);
-    }
-  else
-    fputs (w.socketcall < 0 ? "\"allow\"" : "null", f);
-  fputs ("},\n", f);
+    return json_null ();
+  o = json_object ();
+  failed |= json_object_set_new (
+      o, "allowed",
+      json_value_names (family_names, N_ELEMENTS (family_names), w.families, w.n_families));
+  failed |= json_object_set_new (
+      o, "netlink_protocols",
+      json_value_names (netlink_names, N_ELEMENTS (netlink_names), w.netlink, w.n_netlink));
+  failed |= json_object_set_new (o, "other_families", json_errno ("errno ", w.other_family));
+  failed
+      |= json_object_set_new (o, "other_netlink_protocols",
+                              w.n_netlink ? json_errno ("errno ", w.other_netlink) : json_null ());
+  failed |= json_object_set_new (o, "socketcall", json_socketcall (w.socketcall));
+  return done (o, failed);
 }
 
-static void
-json_seccomp (FILE *f, const ent_profile_t *p)
+static json_t *
+json_seccomp (const ent_profile_t *p)
 {
   const ent_seccomp_t *s = &p->seccomp;
+  json_t *o = json_object (), *rules = json_array ();
+  int failed = 0;
 
-  fprintf (f, "  \"seccomp\": {\n    \"enabled\": %s,\n    \"default\": \"errno ",
-           s->enabled ? "true" : "false");
-  put_errno (f, s->default_errno);
-  fputs ("\",\n    \"unknown\": \"errno ", f);
-  put_errno (f, s->unknown_errno ? s->unknown_errno : s->default_errno);
-  fputs ("\",\n    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n", f);
-  json_socket_words (f, p);
-  fputs ("    \"rules\": [", f);
+  failed |= json_object_set_new (o, "enabled", json_boolean (s->enabled));
+  failed |= json_object_set_new (o, "default", json_errno ("errno ", s->default_errno));
+  failed |= json_object_set_new (
+      o, "unknown", json_errno ("errno ", s->unknown_errno ? s->unknown_errno : s->default_errno));
+  failed |= json_object_set_new (o, "known_kernel", json_string (ENT_POLICY_KERNEL));
+  failed |= json_object_set_new (o, "socket_families", json_socket_words (p));
   for (size_t i = 0; i < s->n_rules; i++)
-    {
-      fputs (i ? ",\n      " : "\n      ", f);
-      json_rule (f, &s->rules[i]);
-    }
-  fputs (s->n_rules ? "\n    ]\n  },\n" : "]\n  },\n", f);
+    failed |= json_array_append_new (rules, json_rule (&s->rules[i]));
+  failed |= json_object_set_new (o, "rules", rules);
+  return done (o, failed);
 }
 
-/* A mount's source, type and options, only where it has them, so that the
- * mounts of the default catalogue render as they always did. */
-static void
-json_mount_extra (FILE *f, const ent_mount_t *m)
+static json_t *
+json_mount (const ent_mount_t *m)
 {
+  json_t *o = json_object ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "kind", json_string (mount_kind_names[m->kind]));
+  failed |= json_object_set_new (o, "path", ent_json_bytes (m->path));
+  failed |= json_object_set_new (o, "default", json_boolean (m->implicit));
+  /* Source, type and options only where the mount has them, so that the
+   * mounts of the default catalogue render as they always did. */
   if (m->source)
-    {
-      fputs (", \"source\": ", f);
-      ent_put_json_string (f, m->source);
-    }
+    failed |= json_object_set_new (o, "source", ent_json_bytes (m->source));
   if (m->type)
-    {
-      fputs (", \"type\": ", f);
-      ent_put_json_string (f, m->type);
-    }
+    failed |= json_object_set_new (o, "type", ent_json_bytes (m->type));
   if (m->options && m->options[0])
-    {
-      fputs (", \"options\": ", f);
-      json_strv (f, m->options);
-    }
+    failed |= json_object_set_new (o, "options", json_strv (m->options));
+  return done (o, failed);
 }
 
-static void
-json_fs (FILE *f, const ent_fs_t *fs)
+static json_t *
+json_fs (const ent_fs_t *fs)
 {
-  fprintf (f,
-           "  \"filesystem\": {\n    \"read_only\": %s,\n    \"dev\": \"%s\",\n"
-           "    \"proc\": \"%s\",\n    \"sys\": \"%s\",\n    \"mounts\": [",
-           fs->read_only ? "true" : "false", dev_names[fs->dev], proc_names[fs->proc],
-           sys_names[fs->sys]);
+  json_t *o = json_object (), *mounts = json_array ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "read_only", json_boolean (fs->read_only));
+  failed |= json_object_set_new (o, "dev", json_string (dev_names[fs->dev]));
+  failed |= json_object_set_new (o, "proc", json_string (proc_names[fs->proc]));
+  failed |= json_object_set_new (o, "sys", json_string (sys_names[fs->sys]));
   for (size_t i = 0; i < fs->n_mounts; i++)
-    {
-      fprintf (f, "%s{\"kind\": \"%s\", \"path\": ", i ? ", " : "",
-               mount_kind_names[fs->mounts[i].kind]);
-      ent_put_json_string (f, fs->mounts[i].path);
-      fprintf (f, ", \"default\": %s", fs->mounts[i].implicit ? "true" : "false");
-      json_mount_extra (f, &fs->mounts[i]);
-      fputc ('}', f);
-    }
-  fputs ("],\n    \"masked\": ", f);
-  json_strv (f, fs->masked);
-  fputs (",\n    \"readonly\": ", f);
-  json_strv (f, fs->readonly);
-  fputs ("\n  },\n", f);
+    failed |= json_array_append_new (mounts, json_mount (&fs->mounts[i]));
+  failed |= json_object_set_new (o, "mounts", mounts);
+  failed |= json_object_set_new (o, "masked", json_strv (fs->masked));
+  failed |= json_object_set_new (o, "readonly", json_strv (fs->readonly));
+  return done (o, failed);
 }
 
-static void
-json_limit (FILE *f, int64_t v)
+static json_t *
+json_limit (int64_t v)
 {
-  if (v == ENT_RLIM_HARD)
-    fputs ("\"hard\"", f);
-  else
-    fprintf (f, "%" PRId64, v);
+  return v == ENT_RLIM_HARD ? json_string ("hard") : json_integer (v);
 }
 
-static void
-json_rlimits (FILE *f, const ent_profile_t *p)
+static json_t *
+json_rlimits (const ent_profile_t *p)
 {
-  bool first = true;
+  json_t *o = json_object ();
+  int failed = 0;
 
-  fputs ("  \"rlimits\": {", f);
   for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
     {
       const ent_rlimit_t *l = &p->rlimits[r];
+      json_t *limit;
       if (l->soft == ENT_RLIM_UNSET && l->hard == ENT_RLIM_UNSET)
         continue;
-      fprintf (f, "%s\"%s\": {\"soft\": ", first ? "" : ", ", ent_rlimit_name (r));
-      json_limit (f, l->soft);
-      fputs (", \"hard\": ", f);
-      json_limit (f, l->hard);
-      fputc ('}', f);
-      first = false;
+      limit = json_object ();
+      failed |= json_object_set_new (limit, "soft", json_limit (l->soft));
+      failed |= json_object_set_new (limit, "hard", json_limit (l->hard));
+      failed |= json_object_set_new (o, ent_rlimit_name (r), limit);
     }
-  fputs ("},\n", f);
-}
-
-static void
-json_network (FILE *f, const ent_network_t *n)
-{
-  fprintf (f, "  \"network\": {\"mode\": \"%s\", \"admin\": %s, \"host_loopback\": %s, \"proxy\": ",
-           ent_net_mode_name (n->mode), n->admin ? "true" : "false",
-           n->host_loopback ? "true" : "false");
-  if (n->proxy_url)
-    ent_put_json_string (f, n->proxy_url);
-  else
-    fputs ("null", f);
-  fputs (", \"publish\": [", f);
-  for (size_t i = 0; i < n->n_publish; i++)
-    fprintf (f, "%s{\"host\": %u, \"sandbox\": %u, \"protocol\": \"%s\"}", i ? ", " : "",
-             n->publish[i].host_port, n->publish[i].sandbox_port,
-             n->publish[i].udp ? "udp" : "tcp");
-  fputs ("]},\n", f);
-}
-
-static void
-json_env (FILE *f, const ent_profile_t *p)
-{
-  fprintf (f, "  \"clearenv\": %s,\n  \"environment\": [", p->clearenv ? "true" : "false");
-  for (size_t i = 0; i < p->n_env; i++)
-    {
-      fprintf (f, "%s{\"op\": \"%s\", \"name\": ", i ? ", " : "", env_op_names[p->env[i].op]);
-      ent_put_json_string (f, p->env[i].name);
-      if (p->env[i].value)
-        {
-          fputs (", \"value\": ", f);
-          ent_put_json_string (f, p->env[i].value);
-        }
-      fputc ('}', f);
-    }
-  fputs ("],\n  \"environment_removed\": ", f);
-  json_strv (f, p->env_removed);
-  fputs (",\n", f);
+  return done (o, failed);
 }
 
 static const struct
@@ -619,21 +549,173 @@ resource_value (const ent_resources_t *r, size_t i)
   return *(const int64_t *)((const char *)r + resource_fields[i].offset);
 }
 
-static void
-json_resources (FILE *f, const ent_profile_t *p)
+static json_t *
+json_resources (const ent_resources_t *r)
 {
-  fprintf (f, "  \"resources\": {\"backend\": \"%s\"", ent_res_backend_name (p->resources.backend));
+  json_t *o = json_object ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "backend", json_string (ent_res_backend_name (r->backend)));
   for (size_t i = 0; i < N_ELEMENTS (resource_fields); i++)
-    {
-      int64_t v = resource_value (&p->resources, i);
-      if (v >= 0)
-        fprintf (f, ", \"%s\": %" PRId64, resource_fields[i].name, v);
-    }
-  fputs ("},\n  \"api\": {", f);
+    if (resource_value (r, i) >= 0)
+      failed
+          |= json_object_set_new (o, resource_fields[i].name, json_integer (resource_value (r, i)));
+  return done (o, failed);
+}
+
+static json_t *
+json_api (const ent_profile_t *p)
+{
+  json_t *o = json_object ();
+  int failed = 0;
+
   for (int i = 0; i < ENT_API_COUNT; i++)
-    fprintf (f, "%s\"%s\": \"%s\"", i ? ", " : "", ent_api_name (i),
-             p->api[i].allow ? "allow" : "deny");
-  fputs ("},\n", f);
+    failed |= json_object_set_new (o, ent_api_name (i),
+                                   json_string (p->api[i].allow ? "allow" : "deny"));
+  return done (o, failed);
+}
+
+static json_t *
+json_publish (const ent_publish_t *pub)
+{
+  json_t *o = json_object ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "host", json_integer (pub->host_port));
+  failed |= json_object_set_new (o, "sandbox", json_integer (pub->sandbox_port));
+  failed |= json_object_set_new (o, "protocol", json_string (pub->udp ? "udp" : "tcp"));
+  return done (o, failed);
+}
+
+static json_t *
+json_network (const ent_network_t *n)
+{
+  json_t *o = json_object (), *publish = json_array ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "mode", json_string (ent_net_mode_name (n->mode)));
+  failed |= json_object_set_new (o, "admin", json_boolean (n->admin));
+  failed |= json_object_set_new (o, "host_loopback", json_boolean (n->host_loopback));
+  failed |= json_object_set_new (o, "proxy", bytes_or_null (n->proxy_url));
+  for (size_t i = 0; i < n->n_publish; i++)
+    failed |= json_array_append_new (publish, json_publish (&n->publish[i]));
+  failed |= json_object_set_new (o, "publish", publish);
+  return done (o, failed);
+}
+
+static json_t *
+json_env (const ent_env_t *e)
+{
+  json_t *o = json_object ();
+  int failed = 0;
+
+  failed |= json_object_set_new (o, "op", json_string (env_op_names[e->op]));
+  failed |= json_object_set_new (o, "name", ent_json_bytes (e->name));
+  if (e->value)
+    failed |= json_object_set_new (o, "value", ent_json_bytes (e->value));
+  return done (o, failed);
+}
+
+static json_t *
+json_environment (const ent_profile_t *p)
+{
+  json_t *a = json_array ();
+  int failed = 0;
+
+  for (size_t i = 0; i < p->n_env; i++)
+    failed |= json_array_append_new (a, json_env (&p->env[i]));
+  return done (a, failed);
+}
+
+static json_t *
+json_namespaces (const ent_profile_t *p)
+{
+  json_t *o = json_object ();
+  int failed = 0;
+
+  for (int i = 0; i < ENT_NS_COUNT; i++)
+    failed
+        |= json_object_set_new (o, ent_ns_name (i), json_string (p->ns.create[i] ? "new" : "host"));
+  return done (o, failed);
+}
+
+static json_t *
+json_id (int64_t id)
+{
+  return id < 0 ? json_string ("caller") : json_integer (id);
+}
+
+/* The profile's members, added to @doc; nonzero when out of memory. */
+static int
+json_profile (json_t *doc, const ent_profile_t *p)
+{
+  int failed = 0;
+
+  failed |= json_object_set_new (doc, "namespaces", json_namespaces (p));
+  failed |= json_object_set_new (doc, "uid", json_id (p->uid));
+  failed |= json_object_set_new (doc, "gid", json_id (p->gid));
+  failed |= json_object_set_new (doc, "capabilities", json_caps (p));
+  failed |= json_object_set_new (doc, "no_new_privs", json_boolean (p->no_new_privs));
+  failed |= json_object_set_new (doc, "new_session", json_boolean (p->new_session));
+  failed |= json_object_set_new (doc, "clipboard", json_boolean (p->clipboard));
+  failed |= json_object_set_new (doc, "landlock_required", json_boolean (p->landlock_required));
+  failed |= json_object_set_new (doc, "seccomp", json_seccomp (p));
+  failed |= json_object_set_new (doc, "filesystem", json_fs (&p->fs));
+  failed |= json_object_set_new (doc, "rlimits", json_rlimits (p));
+  failed |= json_object_set_new (doc, "resources", json_resources (&p->resources));
+  failed |= json_object_set_new (doc, "api", json_api (p));
+  failed |= json_object_set_new (doc, "network", json_network (&p->net));
+  failed |= json_object_set_new (doc, "clearenv", json_boolean (p->clearenv));
+  failed |= json_object_set_new (doc, "environment", json_environment (p));
+  failed |= json_object_set_new (doc, "environment_removed", json_strv (p->env_removed));
+  failed |= json_object_set_new (doc, "hostname", bytes_or_null (p->hostname));
+  failed |= json_object_set_new (doc, "cwd", bytes_or_null (p->cwd));
+  return failed;
+}
+
+static json_t *
+json_grants (const ent_manager_t *m)
+{
+  json_t *a = json_array ();
+  int failed = 0;
+
+  for (size_t i = 0; i < ent_manager_count (m); i++)
+    {
+      const ent_entitlement_t *e = ent_manager_get (m, i);
+      json_t *g = json_object ();
+      failed |= json_object_set_new (g, "name", ent_json_bytes (ent_entitlement_full_name (e)));
+      failed |= json_object_set_new (g, "source", ent_json_bytes (ent_entitlement_source (e)));
+      failed |= json_array_append_new (a, g);
+    }
+  return done (a, failed);
+}
+
+/* The whole document: the grants (with a manager), then the profile. */
+static int
+render_json (FILE *f, const ent_manager_t *m, const ent_profile_t *p)
+{
+  json_t *doc = json_object ();
+  int failed = 0;
+
+  if (m)
+    failed |= json_object_set_new (doc, "grants", json_grants (m));
+  failed |= json_profile (doc, p);
+  if (failed == 0)
+    failed = ent_json_dump (f, doc, render_layout);
+  fputc ('\n', f);
+  json_decref (doc);
+  return failed ? -ENOMEM : 0;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void
+text_limit (FILE *f, int64_t v)
+{
+  if (v == ENT_RLIM_HARD)
+    fputs ("\"hard\"", f);
+  else
+    fprintf (f, "%" PRId64, v);
 }
 
 static void
@@ -666,72 +748,6 @@ text_resources (FILE *f, const ent_profile_t *p)
       }
   fputs (any ? " (all others hidden)\n" : " none (their sockets are hidden)\n", f);
 }
-
-static void
-json_opt_string (FILE *f, const char *key, const char *v, bool last)
-{
-  fprintf (f, "  \"%s\": ", key);
-  if (v)
-    ent_put_json_string (f, v);
-  else
-    fputs ("null", f);
-  fputs (last ? "\n" : ",\n", f);
-}
-
-static void
-json_id (FILE *f, const char *key, int64_t id)
-{
-  if (id < 0)
-    fprintf (f, "  \"%s\": \"caller\",\n", key);
-  else
-    fprintf (f, "  \"%s\": %" PRId64 ",\n", key, id);
-}
-
-static void
-json_profile (FILE *f, const ent_profile_t *p)
-{
-  fputs ("  \"namespaces\": {", f);
-  for (int i = 0; i < ENT_NS_COUNT; i++)
-    fprintf (f, "%s\"%s\": \"%s\"", i ? ", " : "", ent_ns_name (i),
-             p->ns.create[i] ? "new" : "host");
-  fputs ("},\n", f);
-  json_id (f, "uid", p->uid);
-  json_id (f, "gid", p->gid);
-  json_caps (f, p);
-  fprintf (f,
-           "  \"no_new_privs\": %s,\n  \"new_session\": %s,\n  \"clipboard\": %s,\n"
-           "  \"landlock_required\": %s,\n",
-           p->no_new_privs ? "true" : "false", p->new_session ? "true" : "false",
-           p->clipboard ? "true" : "false", p->landlock_required ? "true" : "false");
-  json_seccomp (f, p);
-  json_fs (f, &p->fs);
-  json_rlimits (f, p);
-  json_resources (f, p);
-  json_network (f, &p->net);
-  json_env (f, p);
-  json_opt_string (f, "hostname", p->hostname, false);
-  json_opt_string (f, "cwd", p->cwd, true);
-}
-
-static void
-json_grants (FILE *f, const ent_manager_t *m)
-{
-  size_t n = ent_manager_count (m);
-
-  fputs ("  \"grants\": [", f);
-  for (size_t i = 0; i < n; i++)
-    {
-      const ent_entitlement_t *e = ent_manager_get (m, i);
-      fputs (i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-      ent_put_json_string (f, ent_entitlement_full_name (e));
-      fputs (", \"source\": ", f);
-      ent_put_json_string (f, ent_entitlement_source (e));
-      fputc ('}', f);
-    }
-  fputs (n ? "\n  ],\n" : "],\n", f);
-}
-
-/* ---- text ---------------------------------------------------------------- */
 
 static void
 text_caps (FILE *f, const ent_profile_t *p)
@@ -956,9 +972,9 @@ text_profile (FILE *f, const ent_profile_t *p)
     if (p->rlimits[r].soft != ENT_RLIM_UNSET || p->rlimits[r].hard != ENT_RLIM_UNSET)
       {
         fprintf (f, "rlimit %s: soft ", ent_rlimit_name (r));
-        json_limit (f, p->rlimits[r].soft);
+        text_limit (f, p->rlimits[r].soft);
         fputs (" hard ", f);
-        json_limit (f, p->rlimits[r].hard);
+        text_limit (f, p->rlimits[r].hard);
         fputc ('\n', f);
       }
   text_resources (f, p);
@@ -1044,21 +1060,15 @@ render_key (FILE *f, const ent_profile_t *p)
     }
 }
 
-static void
+static int
 render_job (FILE *f, const render_job_t *job)
 {
   if (job->format == ENT_RENDER_JSON)
-    {
-      fputs ("{\n", f);
-      if (job->m)
-        json_grants (f, job->m);
-      json_profile (f, job->p);
-      fputs ("}\n", f);
-      return;
-    }
+    return render_json (f, job->m, job->p);
   if (job->m)
     text_grants (f, job->m, job->cat);
   text_profile (f, job->p);
+  return 0;
 }
 
 /* Run @job (or the seccomp key when @job is NULL) into a new string. */
@@ -1069,14 +1079,15 @@ render_to_string (const render_job_t *job, const ent_profile_t *key_of, char **o
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream (&buf, &len);
+  int failed = 0;
 
   if (f == NULL)
     return ent_error_set (err, ENOMEM, "out of memory rendering the profile");
   if (job)
-    render_job (f, job);
+    failed = render_job (f, job);
   else
     render_key (f, key_of);
-  if (fclose (f) != 0)
+  if (fclose (f) != 0 || failed)
     {
       free (buf);
       return ent_error_set (err, ENOMEM, "out of memory rendering the profile");

@@ -85,6 +85,19 @@ ent_cleanup_strvp (char ***v)
   ent_strv_free (*v);
 }
 
+/* Do two NULL-terminated string lists hold the same strings in the same
+ * order (NULL is the empty list)? */
+static inline bool
+ent_strv_equal (char *const *a, char *const *b)
+{
+  size_t i = 0;
+
+  for (; a && a[i] && b && b[i]; i++)
+    if (strcmp (a[i], b[i]) != 0)
+      return false;
+  return !(a && a[i]) && !(b && b[i]);
+}
+
 /* Take ownership out of a cleanup variable; type-checked by the compiler. */
 #define steal_pointer(pp)                                                                          \
   ({                                                                                               \

@@ -15,6 +15,7 @@
 #include "ent-catalogue.h"
 #include "ent-manager.h"
 #include "ent-render.h"
+#include "ent-oci.h"
 #include "ent-version.h"
 
 #endif

@@ -24,6 +24,8 @@ enum
   OPT_STOP_TIMEOUT,
   OPT_NO_PTY,
   OPT_NO_PROJECT,
+  OPT_OUTPUT,
+  OPT_IN_PLACE,
 };
 
 static const struct option long_options[] = {
@@ -42,6 +44,8 @@ static const struct option long_options[] = {
   { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
   { "no-pty", no_argument, NULL, OPT_NO_PTY },
   { "no-project", no_argument, NULL, OPT_NO_PROJECT },
+  { "output", required_argument, NULL, OPT_OUTPUT },
+  { "in-place", no_argument, NULL, OPT_IN_PLACE },
   { "verbose", no_argument, NULL, 'v' },
   { "quiet", no_argument, NULL, 'q' },
   { "help", no_argument, NULL, 'h' },
@@ -246,6 +250,12 @@ handle_option (entrun_cli_t *cli, int c, const char *arg, ent_error_t **err)
     case OPT_NO_PROJECT:
       cli->no_project = true;
       return 0;
+    case 'o':
+    case OPT_OUTPUT:
+      return set_once (&cli->output, "--output", arg, err);
+    case OPT_IN_PLACE:
+      cli->in_place = true;
+      return 0;
     case 'v':
       cli->verbosity = 2;
       return 0;
@@ -275,6 +285,74 @@ bad_option (char **argv, int c, ent_error_t **err)
   if (optopt && !ent_str_has_prefix (arg, "--"))
     return ent_error_set (err, EINVAL, "unknown option '-%c' (see entrun --help)", optopt);
   return ent_error_set (err, EINVAL, "unknown option '%s' (see entrun --help)", arg);
+}
+
+/* `entrun oci export DIR`, `entrun oci apply FILE`, `entrun seccomp
+ * export`, `entrun seccomp import FILE`: how many words of @argv (with
+ * argv[0]) they take. */
+static int
+parse_sub (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
+{
+  static const struct
+  {
+    const char *group, *op;
+    entrun_sub_t sub;
+    bool target;
+  } subs[] = {
+    { "oci", "export", ENTRUN_SUB_OCI_EXPORT, true },
+    { "oci", "apply", ENTRUN_SUB_OCI_APPLY, true },
+    { "seccomp", "export", ENTRUN_SUB_SECCOMP_EXPORT, false },
+    { "seccomp", "import", ENTRUN_SUB_SECCOMP_IMPORT, true },
+  };
+
+  if (argc < 3)
+    return ent_error_set (err, EINVAL, "%s: which one? (%s)", argv[1],
+                          strcmp (argv[1], "oci") == 0 ? "export DIR or apply FILE"
+                                                       : "export or import FILE");
+  for (size_t i = 0; i < N_ELEMENTS (subs); i++)
+    {
+      if (strcmp (argv[1], subs[i].group) != 0 || strcmp (argv[2], subs[i].op) != 0)
+        continue;
+      cli->sub = subs[i].sub;
+      if (!subs[i].target)
+        return 3;
+      if (argc < 4 || argv[3][0] == '-')
+        return ent_error_set (err, EINVAL, "%s %s: missing the %s", argv[1], argv[2],
+                              cli->sub == ENTRUN_SUB_OCI_EXPORT ? "bundle directory" : "file");
+      return set_once (&cli->sub_target, argv[2], argv[3], err) < 0 ? -EINVAL : 4;
+    }
+  return ent_error_set (err, EINVAL, "%s: unknown subcommand '%s' (see entrun --help)", argv[1],
+                        argv[2]);
+}
+
+/* What goes with each subcommand. */
+static int
+check_sub (const entrun_cli_t *cli, ent_error_t **err)
+{
+  if (cli->explain || cli->list || cli->doctor || cli->n_keep_fds || cli->no_pty)
+    return ent_error_set (err, EINVAL,
+                          "--explain, --list, --doctor, --keep-fd and --no-pty do not go with "
+                          "a subcommand");
+  if ((cli->sub == ENTRUN_SUB_OCI_APPLY || cli->sub == ENTRUN_SUB_SECCOMP_IMPORT)
+      && (cli->n_profiles || cli->chdir || cli->n_env || cli->clearenv || cli->hostname
+          || cli->no_project || cli->stop_timeout != ENTRUN_STOP_TIMEOUT_DEFAULT))
+    return ent_error_set (err, EINVAL, "%s takes no profile, directory or environment option",
+                          cli->sub == ENTRUN_SUB_OCI_APPLY ? "oci apply" : "seccomp import");
+  if (cli->sub == ENTRUN_SUB_SECCOMP_IMPORT && cli->n_ents)
+    return ent_error_set (err, EINVAL, "seccomp import takes no grant ('%s')", cli->ents[0]);
+  if ((cli->output || cli->in_place) && cli->sub != ENTRUN_SUB_OCI_APPLY)
+    return ent_error_set (err, EINVAL, "--output and --in-place go with 'entrun oci apply'");
+  if (cli->output && cli->in_place)
+    return ent_error_set (err, EINVAL, "oci apply: --output or --in-place, not both");
+  if (cli->sub == ENTRUN_SUB_OCI_EXPORT && cli->argc == 0)
+    return ent_error_set (err, EINVAL,
+                          "oci export: no command given (entrun oci export DIR "
+                          "[OPTIONS] -- COMMAND...)");
+  if (cli->sub != ENTRUN_SUB_OCI_EXPORT && cli->sub != ENTRUN_SUB_OCI_APPLY && cli->argc > 0)
+    return ent_error_set (
+        err, EINVAL, "%s takes no command ('%s')",
+        cli->sub == ENTRUN_SUB_SECCOMP_EXPORT ? "seccomp export" : "seccomp import", cli->argv[0]);
+  return 0;
 }
 
 /* entrun trust [-v|-q] [--list | --revoke | --key FILE] [DIR] */
@@ -348,7 +426,21 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
   /* The subcommand comes first; `entrun -- trust` runs a program so named. */
   if (argc >= 2 && strcmp (argv[1], "trust") == 0)
     return parse_trust (argc - 1, argv + 1, cli, err);
-  while ((c = getopt_long (argc, argv, "+:e:p:C:vqhV", long_options, NULL)) != -1)
+  if (argc >= 2 && (strcmp (argv[1], "oci") == 0 || strcmp (argv[1], "seccomp") == 0))
+    {
+      int used = parse_sub (argc, argv, cli, err);
+      if (used < 0)
+        return used;
+      /* The options after it, as for a run: argv[0] stands in for the
+       * words consumed. */
+      argv[used - 1] = argv[0];
+      argc -= used - 1;
+      argv += used - 1;
+    }
+  while (
+      (c = getopt_long (argc, argv, cli->sub == ENTRUN_SUB_OCI_APPLY ? "+:e:o:vqh" : "+:e:p:C:vqhV",
+                        long_options, NULL))
+      != -1)
     {
       if (c == '?' || c == ':')
         return bad_option (argv, c, err);
@@ -374,6 +466,10 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
         cli->verbosity = verbosity;
       return 0;
     }
+  if (cli->sub != ENTRUN_SUB_NONE)
+    return check_sub (cli, err);
+  if (cli->output || cli->in_place)
+    return ent_error_set (err, EINVAL, "--output and --in-place go with 'entrun oci apply'");
   if (cli->json && !cli->explain)
     return ent_error_set (err, EINVAL, "--json goes with --explain");
   if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version || cli->doctor))
@@ -388,6 +484,8 @@ entrun_cli_clear (entrun_cli_t *cli)
   ent_strv_free (cli->profiles);
   free (cli->trust_key);
   free (cli->trust_dir);
+  free (cli->sub_target);
+  free (cli->output);
   for (size_t i = 0; i < cli->n_env; i++)
     {
       free (cli->env[i].name);

@@ -22,6 +22,16 @@ typedef enum entrun_trust_op
   ENTRUN_TRUST_REVOKE,
 } entrun_trust_op_t;
 
+/* `entrun oci ...` and `entrun seccomp ...` */
+typedef enum entrun_sub
+{
+  ENTRUN_SUB_NONE,
+  ENTRUN_SUB_OCI_EXPORT,     /* oci export DIR [OPTIONS] -- CMD...: a bundle */
+  ENTRUN_SUB_OCI_APPLY,      /* oci apply FILE [-e GRANT]... [-o OUT | --in-place] */
+  ENTRUN_SUB_SECCOMP_EXPORT, /* seccomp export [OPTIONS]: a Docker-format profile */
+  ENTRUN_SUB_SECCOMP_IMPORT, /* seccomp import FILE [OPTIONS]: its rules, as entrun reads them */
+} entrun_sub_t;
+
 typedef struct entrun_cli
 {
   char **ents; /* --ent values, in order */
@@ -46,6 +56,10 @@ typedef struct entrun_cli
   bool no_pty;      /* --no-pty: the caller's terminal itself, no pty */
   int stop_timeout; /* --stop-timeout: seconds from a stop request (SIGTERM,
                        SIGHUP) to SIGKILL; 0 kills at once */
+  entrun_sub_t sub;
+  char *sub_target; /* the DIR or FILE of a subcommand */
+  char *output;     /* oci apply -o FILE */
+  bool in_place;    /* oci apply --in-place */
   char **argv;      /* the command: points into the caller's argv */
   int argc;
 } entrun_cli_t;

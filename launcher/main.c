@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "doctor.h"
+#include "oci.h"
 #include "policy.h"
 #include "sandbox.h"
 #include "trust.h"
@@ -158,6 +159,12 @@ main (int argc, char **argv)
     status = entrun_doctor ();
   else if (cli.trust)
     status = entrun_trust_command (&cli);
+  else if (cli.sub == ENTRUN_SUB_OCI_APPLY || cli.sub == ENTRUN_SUB_SECCOMP_IMPORT)
+    {
+      if ((cat = ent_catalogue_new_default ()) == NULL)
+        die ("out of memory");
+      status = entrun_oci_file (&cli, cat);
+    }
   else if ((cat = ent_catalogue_new_default ()) == NULL)
     die ("out of memory");
   else if (cli.list)
@@ -173,7 +180,9 @@ main (int argc, char **argv)
       if (loaded.has_project)
         entrun_trust_check (&loaded, cat, ent_manager_profile (m)->home, cli.explain);
       verbose ("profile resolved");
-      if (cli.explain)
+      if (cli.sub != ENTRUN_SUB_NONE)
+        status = entrun_oci_resolved (&cli, ent_manager_profile (m), loaded.files);
+      else if (cli.explain)
         status = explain (m, cat, cli.json);
       else
         {

@@ -184,8 +184,8 @@ protect_self (char ***protect)
  * directories, its trust store and the profile files this run loaded (a
  * sandbox must never change its own policy or the next one's), and its
  * binary. */
-static char **
-protected_paths (const ent_profile_t *p, char *const *profile_files)
+char **
+entrun_protected_paths (const ent_profile_t *p, char *const *profile_files)
 {
   char **protect = entrun_profile_dirs (p->home);
   cleanup_strv char **trust = entrun_trust_dirs (p->home);
@@ -220,7 +220,7 @@ overlap_start (const entrun_sandbox_t *sb)
 static void
 scan_host (entrun_sandbox_t *sb, char *const *profile_files)
 {
-  sb->protect = protected_paths (sb->profile, profile_files);
+  sb->protect = entrun_protected_paths (sb->profile, profile_files);
   sb->sockets = entrun_host_sockets ();
   entrun_git_protected (sb->profile, &sb->git);
 }

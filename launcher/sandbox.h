@@ -74,6 +74,11 @@ bool entrun_needs_locked_mounts (const ent_profile_t *p);
 /* Run @cli's command under @p; returns entrun's exit status. */
 int entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files);
 
+/* What pid 1 makes read-only inside, whatever the grants: entrun's profile
+ * directories, its trust store, the profile files @profile_files this run
+ * loaded, and its binary.  Sorted, NULL-terminated; dies without memory. */
+char **entrun_protected_paths (const ent_profile_t *p, char *const *profile_files);
+
 /* The sandbox's pid 1 (pid1.c) and the payload (payload.c): never return. */
 __attribute__ ((noreturn)) void entrun_pid1 (entrun_sandbox_t *sb);
 __attribute__ ((noreturn)) void entrun_payload (entrun_sandbox_t *sb, pid_t pid1);

@@ -1,10 +1,11 @@
-/* A strict JSON checker for the fuzz targets and the unit tests: the RFC
- * 8259 grammar, string escapes included, with every string valid UTF-8
+/* A strict JSON checker for the fuzz targets and the unit tests, on
+ * jansson's parser: the RFC 8259 grammar, string escapes included, with
+ * every string valid UTF-8
  * (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF), \u
  * escapes naming whole characters (a high surrogate escape followed by a
- * low one, never alone), no duplicate key in an object, and nesting at
- * most 64 deep.  What a consumer such as jq or Python's json module
- * accepts, and then some. */
+ * low one, never alone), no duplicate key in an object, nesting at most
+ * 64 deep, and numbers within a double's range (1e400 is refused).  What a consumer such as jq or
+ * Python's json module accepts, and then some. */
 #ifndef FUZZ_JSON_CHECK_H
 #define FUZZ_JSON_CHECK_H
 

@@ -8,8 +8,8 @@ int
 main (void)
 {
   Suite *(*const suites[]) (void)
-      = { name_suite,    entitlement_suite, manager_suite, catalogue_suite,
-          profile_suite, render_suite,      flatten_suite };
+      = { name_suite,   entitlement_suite, manager_suite, catalogue_suite,     profile_suite,
+          render_suite, flatten_suite,     oci_suite,     docker_seccomp_suite };
   SRunner *sr = srunner_create (NULL);
   int failed;
 

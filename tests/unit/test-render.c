@@ -2,6 +2,7 @@
  * really is JSON (checked by the strict checker the fuzz targets use). */
 #include <ctype.h>
 #include <string.h>
+#include <sys/param.h>
 
 #include "json-check.h"
 #include "syscall-abi.h"
@@ -328,6 +329,331 @@ START_TEST (render_stable)
   free (b);
   free (ta);
   free (tb);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* ---- the layout, byte for byte ------------------------------------------ */
+
+/* Whole documents, so that a change of layout or escaping shows: the
+ * launcher hashes the JSON of a project profile to pin its approval
+ * (launcher/trust.c), and scripts read --explain --json.  One profile
+ * with nothing set, one with every kind of member and string, and a
+ * catalogue's grants without the default seccomp rules (the second
+ * profile shows how rules print). */
+
+/* A profile with one of each: capabilities set, rlimits, resources, host
+ * APIs, published ports, an OCI-style mount with source, type and
+ * options, seccomp rules that are a socket allowlist and rules that are
+ * not, 64-bit argument values, and strings with quotes, backslashes,
+ * control characters, C1, U+2028, bytes that are not UTF-8 and a '/'. */
+static ent_profile_t *
+layout_profile (void)
+{
+  ent_profile_t *p = ent_profile_new ();
+  char *options[] = { "nosuid", "size=64m", NULL };
+  const ent_mount_t proc = {
+    .kind = ENT_MOUNT_OTHER, .path = "/proc", .type = "proc", .source = "proc", .options = options
+  };
+  const ent_publish_t pub = { 8080, 80, false };
+  ent_seccomp_rule_t rules[] = {
+    { .syscall = "socket",
+      .action = ENT_SECCOMP_ALLOW,
+      .n_args = 1,
+      .args = { { .index = 0, .op = ENT_ARG_EQ, .value = 1 } } },
+    { .syscall = "socketpair",
+      .action = ENT_SECCOMP_ALLOW,
+      .n_args = 1,
+      .args = { { .index = 0, .op = ENT_ARG_EQ, .value = 1 } } },
+    { .syscall = "socketcall", .action = ENT_SECCOMP_ALLOW },
+    { .syscall = "ioctl",
+      .action = ENT_SECCOMP_ERRNO,
+      .errnum = ENOTTY,
+      .n_args = 2,
+      .args = { { .index = 1, .op = ENT_ARG_MASKED_EQ, .mask = UINT64_MAX, .value = 0x5412 },
+                { .index = 2, .op = ENT_ARG_NE, .value = UINT64_MAX } } },
+    { .syscall = "write", .action = ENT_SECCOMP_ERRNO, .errnum = 4095 },
+  };
+
+  OK (ent_profile_add_mount_full (p, &proc, NULL));
+  OK (ent_profile_add_mount (p, ENT_MOUNT_BIND_RW, "/q\"b\\s/\x01\x1f\x7f\xc2\x85\xe2\x80\xa8",
+                             NULL));
+  OK (ent_profile_add_mount (p, ENT_MOUNT_HIDE, "/bad\xe9\xc0\xaf\xed\xa0\x80\xf0\x9f\x98", NULL));
+  OK (ent_strlist_add (&p->fs.masked, "/m\tn"));
+  OK (ent_strlist_add (&p->env_removed, "GITHUB_TOKEN"));
+  OK (ent_profile_add_env (p, ENT_ENV_SET, "A", "caf\xc3\xa9 \xef\xbf\xbd\n", NULL));
+  OK (ent_profile_add_env (p, ENT_ENV_UNSET, "B", NULL, NULL));
+  OK (ent_profile_add_publish (p, &pub, NULL));
+  OK (ent_profile_set_string (&p->net.proxy_url, "http://proxy:3128/"));
+  OK (ent_profile_set_string (&p->hostname, "h\xff"));
+  ent_profile_caps_clear (p);
+  ent_profile_grant_cap (p, 21);
+  p->uid = 0;
+  p->gid = 1000;
+  p->rlimits[ENT_RLIMIT_CORE] = (ent_rlimit_t){ ENT_RLIM_HARD, 77 };
+  p->rlimits[ENT_RLIMIT_NOFILE] = (ent_rlimit_t){ ENT_RLIM_UNSET, 5 };
+  p->resources.backend = ENT_RES_CGROUP;
+  p->resources.memory = 0;
+  p->api[ENT_API_X11].allow = true;
+  p->net.mode = ENT_NET_PROXY;
+  p->seccomp.enabled = true;
+  p->seccomp.default_errno = EAFNOSUPPORT;
+  for (size_t i = 0; i < TEST_N (rules); i++)
+    OK (ent_profile_add_rule (p, &rules[i], NULL));
+  return p;
+}
+
+/* @text without its lines that start with @prefix; *@dropped counts them. */
+static char *
+without_lines (const char *text, const char *prefix, size_t *dropped)
+{
+  char *out = calloc (1, strlen (text) + 1), *o = out;
+
+  ck_assert_ptr_nonnull (out);
+  *dropped = 0;
+  for (const char *l = text; *l;)
+    {
+      size_t n = strcspn (l, "\n") + (l[strcspn (l, "\n")] == '\n');
+      if (strncmp (l, prefix, strlen (prefix)) == 0)
+        ++*dropped;
+      else
+        o = mempcpy (o, l, n);
+      l += n;
+    }
+  return out;
+}
+
+/* @actual is @expected, or the test fails showing the first line that
+ * differs (check cannot carry a whole document in its message). */
+static void
+assert_same_text (const char *actual, const char *expected)
+{
+  const char *a = actual, *e = expected;
+  int line = 1;
+
+  for (; *a && *a == *e; a++, e++)
+    line += *a == '\n';
+  if (*a == *e)
+    return;
+  while (a > actual && a[-1] != '\n')
+    a--, e--;
+  ck_abort_msg ("line %d differs:\n  got      %.*s\n  expected %.*s", line,
+                (int)MIN (strcspn (a, "\n"), 300), a, (int)MIN (strcspn (e, "\n"), 300), e);
+}
+
+static const char layout_blank[]
+    = "{\n"
+      "  \"namespaces\": {\"user\": \"host\", \"mount\": \"host\", \"pid\": \"host\", \"net\": "
+      "\"host\", \"ipc\": \"host\", \"uts\": \"host\", \"cgroup\": \"host\"},\n"
+      "  \"uid\": \"caller\",\n"
+      "  \"gid\": \"caller\",\n"
+      "  \"capabilities\": \"unset\",\n"
+      "  \"no_new_privs\": false,\n"
+      "  \"new_session\": false,\n"
+      "  \"clipboard\": false,\n"
+      "  \"landlock_required\": false,\n"
+      "  \"seccomp\": {\n"
+      "    \"enabled\": false,\n"
+      "    \"default\": \"errno EPERM\",\n"
+      "    \"unknown\": \"errno EPERM\",\n"
+      "    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n"
+      "    \"socket_families\": null,\n"
+      "    \"rules\": []\n"
+      "  },\n"
+      "  \"filesystem\": {\n"
+      "    \"read_only\": false,\n"
+      "    \"dev\": \"host-rw\",\n"
+      "    \"proc\": \"host\",\n"
+      "    \"sys\": \"host\",\n"
+      "    \"mounts\": [],\n"
+      "    \"masked\": [],\n"
+      "    \"readonly\": []\n"
+      "  },\n"
+      "  \"rlimits\": {},\n"
+      "  \"resources\": {\"backend\": \"rlimit\"},\n"
+      "  \"api\": {\"ssh-agent\": \"deny\", \"gpg-agent\": \"deny\", \"dbus-session\": \"deny\", "
+      "\"dbus-system\": \"deny\", \"docker\": \"deny\", \"podman\": \"deny\", \"x11\": \"deny\", "
+      "\"wayland\": \"deny\", \"pipewire\": \"deny\"},\n"
+      "  \"network\": {\"mode\": \"host\", \"admin\": false, \"host_loopback\": false, \"proxy\": "
+      "null, \"publish\": []},\n"
+      "  \"clearenv\": false,\n"
+      "  \"environment\": [],\n"
+      "  \"environment_removed\": [],\n"
+      "  \"hostname\": null,\n"
+      "  \"cwd\": null\n"
+      "}\n";
+
+static const char layout_full[]
+    = "{\n"
+      "  \"namespaces\": {\"user\": \"host\", \"mount\": \"host\", \"pid\": \"host\", \"net\": "
+      "\"host\", \"ipc\": \"host\", \"uts\": \"host\", \"cgroup\": \"host\"},\n"
+      "  \"uid\": 0,\n"
+      "  \"gid\": 1000,\n"
+      "  \"capabilities\": {\n"
+      "    \"bounding\": [\"CAP_SYS_ADMIN\"],\n"
+      "    \"permitted\": [\"CAP_SYS_ADMIN\"],\n"
+      "    \"effective\": [\"CAP_SYS_ADMIN\"],\n"
+      "    \"inheritable\": [\"CAP_SYS_ADMIN\"],\n"
+      "    \"ambient\": [\"CAP_SYS_ADMIN\"]\n"
+      "  },\n"
+      "  \"no_new_privs\": false,\n"
+      "  \"new_session\": false,\n"
+      "  \"clipboard\": false,\n"
+      "  \"landlock_required\": false,\n"
+      "  \"seccomp\": {\n"
+      "    \"enabled\": true,\n"
+      "    \"default\": \"errno EAFNOSUPPORT\",\n"
+      "    \"unknown\": \"errno EAFNOSUPPORT\",\n"
+      "    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n"
+      "    \"socket_families\": {\"allowed\": [\"AF_UNIX\"], \"netlink_protocols\": [], "
+      "\"other_families\": \"errno EAFNOSUPPORT\", \"other_netlink_protocols\": null, "
+      "\"socketcall\": \"allow\"},\n"
+      "    \"rules\": [\n"
+      "      {\"syscall\": \"ioctl\", \"action\": \"errno\", \"errno\": \"ENOTTY\", \"args\": "
+      "[{\"index\": 1, \"op\": \"masked_eq\", \"mask\": 18446744073709551615, \"value\": 21522}, "
+      "{\"index\": 2, \"op\": \"ne\", \"mask\": 0, \"value\": 18446744073709551615}]},\n"
+      "      {\"syscall\": \"socket\", \"action\": \"allow\", \"args\": [{\"index\": 0, \"op\": "
+      "\"eq\", \"mask\": 0, \"value\": 1}]},\n"
+      "      {\"syscall\": \"socketcall\", \"action\": \"allow\"},\n"
+      "      {\"syscall\": \"socketpair\", \"action\": \"allow\", \"args\": [{\"index\": 0, "
+      "\"op\": \"eq\", \"mask\": 0, \"value\": 1}]},\n"
+      "      {\"syscall\": \"write\", \"action\": \"errno\", \"errno\": \"4095\"}\n"
+      "    ]\n"
+      "  },\n"
+      "  \"filesystem\": {\n"
+      "    \"read_only\": false,\n"
+      "    \"dev\": \"host-rw\",\n"
+      "    \"proc\": \"host\",\n"
+      "    \"sys\": \"host\",\n"
+      "    \"mounts\": [{\"kind\": \"hide\", \"path\": "
+      "\"/bad\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\", \"default\": false}, {\"kind\": "
+      "\"other\", \"path\": \"/proc\", \"default\": false, \"source\": \"proc\", \"type\": "
+      "\"proc\", \"options\": [\"nosuid\", \"size=64m\"]}, {\"kind\": \"rw\", \"path\": "
+      "\"/q\\\"b\\\\s/\\u0001\\u001f\\u007f\xc2\x85\xe2\x80\xa8\", \"default\": false}],\n"
+      "    \"masked\": [\"/m\\u0009n\"],\n"
+      "    \"readonly\": []\n"
+      "  },\n"
+      "  \"rlimits\": {\"RLIMIT_NOFILE\": {\"soft\": -1, \"hard\": 5}, \"RLIMIT_CORE\": {\"soft\": "
+      "\"hard\", \"hard\": 77}},\n"
+      "  \"resources\": {\"backend\": \"cgroup\", \"memory\": 0},\n"
+      "  \"api\": {\"ssh-agent\": \"deny\", \"gpg-agent\": \"deny\", \"dbus-session\": \"deny\", "
+      "\"dbus-system\": \"deny\", \"docker\": \"deny\", \"podman\": \"deny\", \"x11\": \"allow\", "
+      "\"wayland\": \"deny\", \"pipewire\": \"deny\"},\n"
+      "  \"network\": {\"mode\": \"proxy\", \"admin\": false, \"host_loopback\": false, \"proxy\": "
+      "\"http://proxy:3128/\", \"publish\": [{\"host\": 8080, \"sandbox\": 80, \"protocol\": "
+      "\"tcp\"}]},\n"
+      "  \"clearenv\": false,\n"
+      "  \"environment\": [{\"op\": \"set\", \"name\": \"A\", \"value\": \"caf\xc3\xa9 "
+      "\xef\xbf\xbd\\u000a\"}, {\"op\": \"unset\", \"name\": \"B\"}],\n"
+      "  \"environment_removed\": [\"GITHUB_TOKEN\"],\n"
+      "  \"hostname\": \"h\\ufffd\",\n"
+      "  \"cwd\": null\n"
+      "}\n";
+
+static const char layout_grants[]
+    = "{\n"
+      "  \"grants\": [\n"
+      "    {\"name\": \"security.confined\", \"source\": \"default\"},\n"
+      "    {\"name\": \"host.devices.none\", \"source\": \"default\"},\n"
+      "    {\"name\": \"host.processes.none\", \"source\": \"default\"},\n"
+      "    {\"name\": \"network.user\", \"source\": \"command line\"},\n"
+      "    {\"name\": \"api.access=ssh-agent:allow\", \"source\": \"command line\"},\n"
+      "    {\"name\": \"resources.memory=1G\", \"source\": \"command line\"},\n"
+      "    {\"name\": \"host.fs.rw=/tmp\", \"source\": \"command line\"},\n"
+      "    {\"name\": \"network.publish=53:53/udp\", \"source\": \"command line\"}\n"
+      "  ],\n"
+      "  \"namespaces\": {\"user\": \"new\", \"mount\": \"new\", \"pid\": \"new\", \"net\": "
+      "\"new\", \"ipc\": \"new\", \"uts\": \"new\", \"cgroup\": \"new\"},\n"
+      "  \"uid\": \"caller\",\n"
+      "  \"gid\": \"caller\",\n"
+      "  \"capabilities\": {\n"
+      "    \"bounding\": [],\n"
+      "    \"permitted\": [],\n"
+      "    \"effective\": [],\n"
+      "    \"inheritable\": [],\n"
+      "    \"ambient\": []\n"
+      "  },\n"
+      "  \"no_new_privs\": true,\n"
+      "  \"new_session\": true,\n"
+      "  \"clipboard\": false,\n"
+      "  \"landlock_required\": false,\n"
+      "  \"seccomp\": {\n"
+      "    \"enabled\": true,\n"
+      "    \"default\": \"errno EPERM\",\n"
+      "    \"unknown\": \"errno ENOSYS\",\n"
+      "    \"known_kernel\": \"" ENT_POLICY_KERNEL "\",\n"
+      "    \"socket_families\": {\"allowed\": [\"AF_UNIX\", \"AF_INET\", \"AF_INET6\", "
+      "\"AF_NETLINK\"], \"netlink_protocols\": [\"NETLINK_ROUTE\", \"NETLINK_SOCK_DIAG\"], "
+      "\"other_families\": \"errno EAFNOSUPPORT\", \"other_netlink_protocols\": \"errno "
+      "EPROTONOSUPPORT\", \"socketcall\": \"errno EAFNOSUPPORT\"},\n"
+      "    \"rules\": [\n"
+      "    ]\n"
+      "  },\n"
+      "  \"filesystem\": {\n"
+      "    \"read_only\": false,\n"
+      "    \"dev\": \"minimal\",\n"
+      "    \"proc\": \"fresh\",\n"
+      "    \"sys\": \"read-only\",\n"
+      "    \"mounts\": [{\"kind\": \"rw\", \"path\": \"/tmp\", \"default\": false}],\n"
+      "    \"masked\": [\"/proc/acpi\", \"/proc/asound\", \"/proc/interrupts\", \"/proc/kcore\", "
+      "\"/proc/keys\", \"/proc/latency_stats\", \"/proc/sched_debug\", \"/proc/scsi\", "
+      "\"/proc/timer_list\", \"/proc/timer_stats\", \"/sys/devices/virtual/powercap\", "
+      "\"/sys/firmware\"],\n"
+      "    \"readonly\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", "
+      "\"/proc/sysrq-trigger\"]\n"
+      "  },\n"
+      "  \"rlimits\": {\"RLIMIT_NPROC\": {\"soft\": 4096, \"hard\": 4096}},\n"
+      "  \"resources\": {\"backend\": \"rlimit\", \"pids\": 4096, \"memory\": 1073741824},\n"
+      "  \"api\": {\"ssh-agent\": \"allow\", \"gpg-agent\": \"deny\", \"dbus-session\": \"deny\", "
+      "\"dbus-system\": \"deny\", \"docker\": \"deny\", \"podman\": \"deny\", \"x11\": \"deny\", "
+      "\"wayland\": \"deny\", \"pipewire\": \"deny\"},\n"
+      "  \"network\": {\"mode\": \"user\", \"admin\": false, \"host_loopback\": false, \"proxy\": "
+      "null, \"publish\": [{\"host\": 53, \"sandbox\": 53, \"protocol\": \"udp\"}]},\n"
+      "  \"clearenv\": false,\n"
+      "  \"environment\": [],\n"
+      "  \"environment_removed\": [],\n"
+      "  \"hostname\": null,\n"
+      "  \"cwd\": \"/work\"\n"
+      "}\n";
+
+START_TEST (json_layout_blank)
+{
+  ent_profile_t *p = ent_profile_new ();
+  char *json = test_render_profile_json (p);
+
+  assert_same_text (json, layout_blank);
+  free (json);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (json_layout_full)
+{
+  ent_profile_t *p = layout_profile ();
+  char *json = test_render_profile_json (p);
+
+  assert_same_text (json, layout_full);
+  ck_assert_msg (json_valid (json), "invalid JSON:\n%s", json);
+  free (json);
+  ent_profile_free (p);
+}
+END_TEST
+
+START_TEST (json_layout_grants)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  ent_manager_t *m = test_manager_with (
+      cat, (const char *const[]){ "network.user", "host.fs.rw=/tmp", "network.publish=53:53/udp",
+                                  "resources.memory=1G", "api.access=ssh-agent:allow", NULL });
+  char *json = render (m, cat, ENT_RENDER_JSON);
+  size_t rules = 0;
+  char *rest = without_lines (json, "      {\"syscall\": ", &rules);
+
+  assert_same_text (rest, layout_grants);
+  ck_assert_uint_gt (rules, 100);
+  free (rest);
+  free (json);
   ent_manager_free (m);
   ent_catalogue_free (cat);
 }
@@ -736,6 +1062,9 @@ render_suite (void)
   tcase_add_test (tc, json_escaping_grant_names);
   tcase_add_test (tc, json_invalid_utf8);
   tcase_add_test (tc, render_stable);
+  tcase_add_test (tc, json_layout_blank);
+  tcase_add_test (tc, json_layout_full);
+  tcase_add_test (tc, json_layout_grants);
   tcase_add_test (tc, text_grants_and_sources);
   tcase_add_test (tc, text_profile_content);
   tcase_add_test (tc, text_socket_rules_not_an_allowlist);

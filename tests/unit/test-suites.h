@@ -11,5 +11,7 @@ Suite *catalogue_suite (void);
 Suite *profile_suite (void);
 Suite *render_suite (void);
 Suite *flatten_suite (void);
+Suite *oci_suite (void);
+Suite *docker_seccomp_suite (void);
 
 #endif
