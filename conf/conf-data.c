@@ -149,6 +149,8 @@ custom_clear (entrun_conf_custom_t *cu)
     free (cu->mount_paths[i]);
   free (cu->mount_paths);
   free (cu->mount_kinds);
+  free (cu->seccomp);
+  free (cu->seccomp_json);
 }
 
 void

@@ -282,6 +282,21 @@ key_custom_mount (conf_parser_t *p, const conf_key_def_t *k, const char *value)
   return ret < 0 ? ret : conf_custom_add_mount (p, (ent_mount_kind_t)k->arg, value);
 }
 
+/* seccomp = PATH: read when the profile is loaded, not here (the parser
+ * reads no file). */
+static int
+key_seccomp (conf_parser_t *p, const conf_key_def_t *k, const char *value)
+{
+  (void)k;
+  if (value[0] != '/')
+    return conf_error (p, "seccomp: '%s' is not an absolute path", value);
+  if (p->custom->seccomp)
+    return conf_error (p, "seccomp: given twice in [entitlement %s]", p->custom->name);
+  if ((p->custom->seccomp = strdup (value)) == NULL)
+    return ent_error_set (p->err, ENOMEM, "out of memory");
+  return 0;
+}
+
 /* ---- tables ------------------------------------------------------------------- */
 
 static const conf_key_def_t sandbox_keys[] = {
@@ -324,6 +339,7 @@ static const conf_key_def_t entitlement_keys[] = {
   { "hide", true, key_custom_mount, NULL, ENT_MOUNT_HIDE },
   { "tmpfs", true, key_custom_mount, NULL, ENT_MOUNT_TMPFS },
   { "overlay", true, key_custom_mount, NULL, ENT_MOUNT_OVERLAY },
+  { "seccomp", false, key_seccomp, NULL, 0 },
 };
 
 #define SECTION(name, keys, index)                                                                 \

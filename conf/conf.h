@@ -68,6 +68,12 @@ typedef struct entrun_conf_custom
   ent_mount_kind_t *mount_kinds;
   char **mount_paths; /* n_mounts entries (not NULL-terminated) */
   size_t n_mounts;
+  /* seccomp = PATH: a Docker-format seccomp profile (absolute path) whose
+   * rules the entitlement installs; read and checked at registration
+   * (@seccomp_json, @seccomp_len). */
+  char *seccomp;
+  char *seccomp_json;
+  size_t seccomp_len;
 } entrun_conf_custom_t;
 
 typedef struct entrun_conf
@@ -116,7 +122,7 @@ int entrun_conf_find (const char *name_or_path, const char *const *dirs, char **
  * (order ENT_ORDER_CUSTOM, no group).  Their callbacks read @c, which must
  * outlive every use of @cat.  A name @cat already defines is an error naming
  * the section's FILE:LINE, detected before anything is registered. */
-int entrun_conf_register_customs (const entrun_conf_t *c, ent_catalogue_t *cat,
+int entrun_conf_register_customs (entrun_conf_t *c, ent_catalogue_t *cat,
                                   ent_error_t **err) ENTRUN_CONF_WUR;
 
 #endif

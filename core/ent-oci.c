@@ -713,6 +713,14 @@ write_namespaces (const ent_profile_t *p, json_t *linux_, ent_error_t **err)
 }
 
 static int
+cmp_names (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The five sets, each by name in alphabetical order, as runc spec and
+ * Docker write them. */
+static int
 write_caps (const ent_profile_t *p, json_t *process, ent_error_t **err)
 {
   json_t *caps = json_object ();
@@ -722,10 +730,15 @@ write_caps (const ent_profile_t *p, json_t *process, ent_error_t **err)
     return ent_error_set (err, ENOMEM, "out of memory");
   for (int s = 0; ret == 0 && s < ENT_CAPSET_COUNT; s++)
     {
+      const char *names[ENT_CAP_LAST + 1];
+      size_t n = 0;
       json_t *list = json_array ();
-      for (int c = 0; list && c <= ENT_CAP_LAST; c++)
-        if ((p->caps[s] & ENT_CAP_BIT (c))
-            && json_array_append_new (list, json_string (ent_cap_to_name (c))) < 0)
+      for (int c = 0; c <= ENT_CAP_LAST; c++)
+        if (p->caps[s] & ENT_CAP_BIT (c))
+          names[n++] = ent_cap_to_name (c);
+      qsort (names, n, sizeof (names[0]), cmp_names);
+      for (size_t i = 0; list && i < n; i++)
+        if (json_array_append_new (list, json_string (names[i])) < 0)
           {
             json_decref (list);
             list = NULL;

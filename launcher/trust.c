@@ -225,6 +225,19 @@ strv_length (char *const *v)
 
 /* A custom entitlement's item carries its definition: a changed
  * definition is a changed grant. */
+/* A path may hold ", " or ")": escaped, so that one item never reads as
+ * two. */
+static void
+put_item_path (FILE *f, const char *path)
+{
+  for (const char *c = path; *c; c++)
+    {
+      if (*c == ',' || *c == ')' || *c == '\\')
+        fputc ('\\', f);
+      fputc (*c, f);
+    }
+}
+
 static char *
 custom_text (const entrun_conf_custom_t *cu)
 {
@@ -247,15 +260,14 @@ custom_text (const entrun_conf_custom_t *cu)
     fprintf (f, "%sdeny %s", sep, *s);
   for (size_t i = 0; i < cu->n_mounts; i++, sep = ", ")
     {
-      /* A path may hold ", " or ")": escaped, so that one mount never
-       * reads as two. */
       fprintf (f, "%s%s ", sep, ent_mount_kind_name (cu->mount_kinds[i]));
-      for (const char *c = cu->mount_paths[i]; *c; c++)
-        {
-          if (*c == ',' || *c == ')' || *c == '\\')
-            fputc ('\\', f);
-          fputc (*c, f);
-        }
+      put_item_path (f, cu->mount_paths[i]);
+    }
+  if (cu->seccomp)
+    {
+      /* Its rules are in the resolved profile, hashed with the approval. */
+      fprintf (f, "%sseccomp ", sep);
+      put_item_path (f, cu->seccomp);
     }
   fputc (')', f);
   return text_close (&t);

@@ -155,6 +155,15 @@ seccomp_checks() {
 		run "$ENTRUN" seccomp import "$PODMAN_SECCOMP"
 		is 0 "$RC" "Podman's default seccomp profile imports"
 		like "$OUT" 'ERRNO|errno' "... and its rules are shown"
+		printf '[entitlement tools.podman-seccomp]\nseccomp = %s\n' "$PODMAN_SECCOMP" >"$d/podman.ini"
+		expect "keyctl: errno EPERM" "control: entrun's own policy denies keyctl" \
+			--no-project -- "$PROBE" keyctl
+		expect "keyctl: ok" "a command runs under Podman's profile (INI seccomp =): keyctl allowed" \
+			--no-project -p "$d/podman.ini" -e tools.podman-seccomp -- "$PROBE" keyctl
+		expect "io-uring: errno ENOSYS" "... and what it denies fails with its defaultErrnoRet (ENOSYS)" \
+			--no-project -p "$d/podman.ini" -e tools.podman-seccomp -- "$PROBE" io-uring
+		expect "tiocsti: errno EPERM" "... while entrun's own deny rules stay (TIOCSTI)" \
+			--no-project -p "$d/podman.ini" -e tools.podman-seccomp -- "$PROBE" tiocsti
 	else
 		skip_or_fail "no $PODMAN_SECCOMP (golang-github-containers-common)" \
 			"Podman's default seccomp profile imports"
@@ -163,6 +172,13 @@ seccomp_checks() {
 	run "$ENTRUN" seccomp import "$d/bad.json"
 	is 125 "$RC" "seccomp import of an unknown action exits 125"
 	like "$ERR" 'syscalls\[0\]\.action' "... naming the JSON path"
+	printf '[entitlement tools.bad-seccomp]\nseccomp = %s\n' "$d/bad.json" >"$d/badref.ini"
+	sbx --no-project -p "$d/badref.ini" -e tools.bad-seccomp -- true
+	is 125 "$RC" "an INI seccomp = with a bad profile exits 125"
+	like "$ERR" "badref\.ini:1: seccomp = .*bad\.json.*syscalls\[0\]\.action" "... naming the INI line, the file and the JSON path"
+	printf '[entitlement tools.rel-seccomp]\nseccomp = rel.json\n' >"$d/rel.ini"
+	sbx --no-project -p "$d/rel.ini" -e tools.rel-seccomp -- true
+	is 125 "$RC" "an INI seccomp = with a relative path exits 125"
 }
 
 checks() {
