@@ -22,11 +22,47 @@ valid() {
 	is 0 "$RC" "$2"
 }
 
-# export NAME GRANT-ARGS... -- CMD...: a bundle in $TEST_TMP/NAME.
+# export NAME GRANT-ARGS... -- CMD...: a bundle in $TEST_TMP/NAME; its
+# config checked against the OCI schema when the export succeeds.
 export_bundle() {
-	local name=$1
+	local name=$1 rc out err
 	shift
 	run "$ENTRUN" oci export "$TEST_TMP/$name" -q --no-project "$@"
+	rc=$RC out=$OUT err=$ERR
+	[ "$rc" -eq 0 ] && valid "$TEST_TMP/$name/config.json" "the config exported for $name validates against the OCI schema"
+	RC=$rc OUT=$out ERR=$err
+}
+
+# What the probe reports for each of these under entrun and under runc
+# must be the same, level by level.  Not the uid tests: a rootless bundle
+# runs as the root of its user namespace (a runtime needs it mapped),
+# where entrun keeps the caller's uid.
+PROBES=(caps status mount unshare-net unshare-user clone-newuser keyctl bpf perf ptrace-traceme
+	personality-noaslr tiocsti tiocsti-highbit tioclinux io-uring userfaultfd kexec reboot
+	open-by-handle-at)
+LEVELS=(security.confined security.view security.admin network.none network.host network.admin
+	host.processes.none host.devices.none debug.ptrace debug.perf security.fs-read-only)
+
+# level_checks: each catalogue level with an OCI form, exported and run by
+# runc, reports from inside what the same level reports under entrun;
+# each without one is refused, named.
+level_checks() {
+	local level t b cmd
+	cmd=''
+	for t in "${PROBES[@]}"; do cmd+="\"\$1\" $t; "; done
+	for level in "${LEVELS[@]}" host.processes.view host.devices.view security.memory-lock; do
+		b=level-${level//./-}
+		export_bundle "$b" -e "$level" -- sh -c "$cmd" _ "$PROBE"
+		if [ "$RC" -ne 0 ]; then
+			is 125 "$RC" "$level: oci export exits 125 when it refuses"
+			like "$ERR" "no OCI form|has no OCI form" "$level: ... and says what has no OCI form"
+			continue
+		fi
+		sbx --no-project -e "$level" -- sh -c "$cmd" _ "$PROBE"
+		local want=$OUT
+		in_runc "$b"
+		is "$OUT" "$want" "$level: runc reports from inside what entrun does (capabilities, no_new_privs, seccomp, ${#PROBES[@]} probes)"
+	done
 }
 
 # in_runc NAME: run the bundle $TEST_TMP/NAME with runc, output in OUT.
@@ -182,6 +218,7 @@ seccomp_checks() {
 }
 
 checks() {
+	if have_tools "OCI level checks" runc; then level_checks; fi
 	export_checks
 	apply_checks
 	seccomp_checks
