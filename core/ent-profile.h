@@ -158,8 +158,14 @@ extern "C"
    * it to the ent_profile_* helpers.
    *
    * Exact or nothing: a rule that needs more than 4096 terms (one rule each)
-   * fails with -E2BIG, an invalid rule with -EINVAL, both naming the
-   * syscall, and @out is left empty.  @out is overwritten, not freed; it
+   * or a syscall with more than 256 rules fails with -E2BIG, an invalid
+   * rule with -EINVAL, both naming the syscall, and @out is left empty.
+   * So does (-EINVAL) an ALLOW rule that, less the denies overlapping it,
+   * needs a condition on the high 32 bits of an argument: i386 and x32
+   * have none and libseccomp compares the low word only there, so the
+   * one filter would let through on them what @in denies.  Write such
+   * denies on the low 32 bits (MASKED_EQ 0xffffffff), as the catalogue
+   * does.  @out is overwritten, not freed; it
    * must not be @in.  Release it with ent_seccomp_clear(). */
   ENT_EXPORT int ent_seccomp_flatten (const ent_seccomp_t *in, ent_seccomp_t *out,
                                       ent_error_t **err) ENT_WUR;

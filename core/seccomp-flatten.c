@@ -58,6 +58,8 @@
  * the default policy needs (63, setpriority), and a filter of this many
  * rules would not fit in BPF's 4096 instructions anyway. */
 #define REGION_MAX 4096
+/* Rules of one syscall (the catalogue's most: 30, socket's). */
+#define GROUP_MAX 256
 
 /* (arg & mask) == value, value inside mask; mask 0 holds any value. */
 typedef struct cube
@@ -697,6 +699,25 @@ args_carved (const group_t *g, size_t k, bool *any)
   return args;
 }
 
+/* On a 32-bit ABI (i386, x32) an argument has no high word, and libseccomp
+ * compares the low one only: a term that needs a high bit set matches no
+ * real call there, but the low-word test it is compiled into matches
+ * some.  For an ALLOW term that would let calls through that the profile
+ * denies (the complement of "arg == X", written as a 64-bit EQ, is one
+ * term per bit, high bits among them).  Exact or nothing: refused
+ * (-EDOM, reported as EINVAL naming the syscall).  A term that needs high
+ * bits clear is exact there (they are), and the catalogue's own rules
+ * compare the low 32 bits (MASKED_EQ 0xffffffff): they never need this. */
+static int
+check_low_words (const region_t *r, unsigned taken)
+{
+  for (size_t i = 0; i < r->n; i++)
+    for (unsigned a = 0; a < ENT_SECCOMP_MAX_ARGS; a++)
+      if ((taken & (1u << a)) && (r->t[i].arg[a].value >> 32) != 0)
+        return -EDOM;
+  return 0;
+}
+
 /* The calls rule @k of @g decides, as rules in @l: the rule itself when
  * nothing overrides it and OCI reads it as we do, else its region less the
  * boxes of the rules that override it.  Only the arguments those rules test
@@ -731,6 +752,8 @@ flatten_rule (const group_t *g, size_t k, rule_list_t *l)
   if (ret < 0)
     return ret;
   region_tidy (&rest);
+  if (r->action == ENT_SECCOMP_ALLOW && (ret = check_low_words (&rest, taken)) < 0)
+    return ret;
   return emit_region (l, r, all & ~taken, &rest);
 }
 
@@ -754,6 +777,9 @@ group_collect (const ent_seccomp_t *in, size_t first, group_t *g)
 
   for (size_t i = first; i < in->n_rules; i++)
     count += strcmp (in->rules[i].syscall, name) == 0;
+  /* The overlap checks are quadratic in the rules of one syscall. */
+  if (count > GROUP_MAX)
+    return -E2BIG;
   g->default_errno = in->default_errno;
   g->rule = calloc (count, sizeof (*g->rule));
   g->box = calloc (count, sizeof (*g->box));
@@ -781,6 +807,12 @@ flatten_syscall (const ent_seccomp_t *in, size_t first, rule_list_t *l, ent_erro
     return ent_error_set (err, E2BIG,
                           "seccomp: the rules for '%s' need more than %d terms in one filter", name,
                           REGION_MAX);
+  if (ret == -EDOM)
+    return ent_error_set (err, EINVAL,
+                          "seccomp: the rules for '%s' would need a condition on the high 32 bits "
+                          "of an argument, which 32-bit ABIs (i386, x32) do not have: compare the "
+                          "low 32 bits (MASKED_EQ 0xffffffff) in its deny rules",
+                          name);
   if (ret < 0)
     return ent_error_set (err, -ret, "seccomp: flattening the rules for '%s': %s", name,
                           strerror (-ret));

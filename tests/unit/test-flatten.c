@@ -555,6 +555,10 @@ static const struct hand_policy
   size_t n;
   hand_rule_t rules[4];
   bool naive_fails; /* the rules as they are, read as one filter, differ */
+  /* Refused: an ALLOW rule less these denies needs conditions on the high
+   * word of an argument, which libseccomp drops on i386 and x32 (the
+   * flattened filter would let through there what the profile denies). */
+  bool refused;
 } hand_policies[] = {
   { "overlapping ERRNO rules, different errnos",
     4,
@@ -562,6 +566,20 @@ static const struct hand_policy
       { ENT_SECCOMP_ERRNO, EACCES, 1, { C (0, LT, 100) } },
       { ENT_SECCOMP_ERRNO, ENOENT, 3, { C (0, GE, 90), C (0, LE, 130), C (1, EQ, 7) } },
       { ENT_SECCOMP_ERRNO, EBUSY, 1, { M (0, 0xf0, 0x30) } } },
+    true,
+    true },
+  { "overlapping ERRNO rules, different errnos, low 32 bits",
+    4,
+    { { ENT_SECCOMP_ALLOW, 0, 0, { { 0 } } },
+      { ENT_SECCOMP_ERRNO, EACCES, 1, { M (0, 0xffffff80, 0) } },
+      { ENT_SECCOMP_ERRNO, ENOENT, 2, { M (0, 0xffffffe0, 96), C (1, EQ, 7) } },
+      { ENT_SECCOMP_ERRNO, EBUSY, 1, { M (0, 0xf0, 0x30) } } },
+    true },
+  { "a 64-bit EQ deny against an unconditional allow (TIOCSTI written as EQ)",
+    2,
+    { { ENT_SECCOMP_ALLOW, 0, 0, { { 0 } } },
+      { ENT_SECCOMP_ERRNO, EPERM, 1, { C (1, EQ, 0x5412) } } },
+    true,
     true },
   { "ERRNO over a conditional ALLOW",
     2,
@@ -580,12 +598,14 @@ static const struct hand_policy
     true },
   { "an ERRNO rule with the default errno",
     2,
-    { { ENT_SECCOMP_ALLOW, 0, 0, { { 0 } } }, { ENT_SECCOMP_ERRNO, EPERM, 1, { C (0, EQ, 2) } } },
+    { { ENT_SECCOMP_ALLOW, 0, 0, { { 0 } } },
+      { ENT_SECCOMP_ERRNO, EPERM, 1, { M (0, 0xffffffff, 2) } } },
     true },
   { "NE against EQ",
     2,
     { { ENT_SECCOMP_ALLOW, 0, 1, { C (0, NE, 5) } },
       { ENT_SECCOMP_ERRNO, EACCES, 1, { C (0, EQ, 6) } } },
+    true,
     true },
   { "disjoint rules stay as they are",
     2,
@@ -622,6 +642,17 @@ START_TEST (hand_policy_flattens_exactly)
   ent_profile_t *p = hand_profile (h);
   char first[200];
 
+  if (h->refused)
+    {
+      ent_seccomp_t out = { 0 };
+      ent_error_t *err = NULL;
+      test_assert_error (ent_seccomp_flatten (&p->seccomp, &out, &err), err, EINVAL,
+                         "high 32 bits of an argument");
+      ck_assert_uint_eq (out.n_rules, 0);
+      ent_error_free (err);
+      ent_profile_free (p);
+      return;
+    }
   assert_flattens_exactly (p);
   ck_assert_msg ((count_mismatches (p, &p->seccomp, first, sizeof (first)) > 0) == h->naive_fails,
                  "%s: the naive copy should %s", h->what, h->naive_fails ? "differ" : "agree");
@@ -633,8 +664,8 @@ END_TEST
  * errno goes. */
 START_TEST (untouched_rules_copied)
 {
-  ent_profile_t *p = hand_profile (&hand_policies[6]);
-  ent_profile_t *q = hand_profile (&hand_policies[4]);
+  ent_profile_t *p = hand_profile (&hand_policies[8]);
+  ent_profile_t *q = hand_profile (&hand_policies[6]);
   ent_seccomp_t out = { 0 };
 
   ck_assert_int_eq (ent_seccomp_flatten (&p->seccomp, &out, NULL), 0);
@@ -645,7 +676,7 @@ START_TEST (untouched_rules_copied)
   ck_assert_int_eq (ent_seccomp_flatten (&q->seccomp, &out, NULL), 0);
   for (size_t i = 0; i < out.n_rules; i++)
     ck_assert_int_eq (out.rules[i].action, ENT_SECCOMP_ALLOW);
-  ck_assert_uint_eq (out.n_rules, 64); /* arg0 != 2: one cube per bit */
+  ck_assert_uint_eq (out.n_rules, 32); /* low word of arg0 != 2: one cube per bit */
   ent_seccomp_clear (&out);
   ent_profile_free (p);
   ent_profile_free (q);
@@ -834,6 +865,26 @@ probe_tiocsti_high (const probe_fds_t *f)
   return result (syscall (SYS_ioctl, f->null, (unsigned long)(TIOCSTI | HIGH_BIT32), &c));
 }
 
+/* The i386 ABI (int $0x80: ioctl is 54 there), where an argument has no
+ * high word and libseccomp compares the low one only.  -ENOSYS (no IA-32
+ * emulation in this kernel) stands for "not tried". */
+static int
+probe_tiocsti_i386 (const probe_fds_t *f)
+{
+#if defined(__x86_64__)
+  static char c = 'x';
+  long ret;
+  __asm__ volatile("int $0x80"
+                   : "=a"(ret)
+                   : "a"(54), "b"(f->null), "c"((long)TIOCSTI), "d"((long)(uintptr_t)&c)
+                   : "memory");
+  return ret < 0 ? (int)-ret : 0;
+#else
+  (void)f;
+  return EPERM;
+#endif
+}
+
 static int
 probe_tioclinux (const probe_fds_t *f)
 {
@@ -970,6 +1021,7 @@ static const struct probe
   { "TIOCSTI on a pty", probe_tiocsti_pty, EPERM },
   { "TIOCSTI on /dev/null", probe_tiocsti_null, EPERM },
   { "TIOCSTI | 1 << 32", probe_tiocsti_high, EPERM },
+  { "TIOCSTI through int $0x80 (i386)", probe_tiocsti_i386, EPERM },
   { "TIOCLINUX", probe_tioclinux, EPERM },
   { "TIOCGWINSZ on a pty", probe_tiocgwinsz, 0 },
   { "socket (AF_BLUETOOTH)", probe_bluetooth, EAFNOSUPPORT },
