@@ -187,20 +187,23 @@ load_namespaces (json_t *linux_, ent_profile_t *p, ent_error_t **err)
     return ret;
   json_array_foreach (list, i, e)
   {
-    const char *type;
+    const char *type, *joined;
     int ns;
     path_index (path, sizeof (path), "linux.namespaces", i);
     if (!json_is_object (e))
       return type_error (err, path, "an object");
-    if ((ret = string_member (e, "type", path, true, &type, err)) < 0)
+    if ((ret = string_member (e, "type", path, true, &type, err)) < 0
+        || (ret = string_member (e, "path", path, false, &joined, err)) < 0)
       return ret;
     if ((ns = ns_from_oci (type)) < 0)
       continue; /* "time" and the like: kept as they are */
     if (seen[ns])
       return ent_error_set (err, EINVAL, "%s.type: \"%s\" twice", path, type);
     seen[ns] = true;
-    /* A path joins an existing namespace: not the caller's either. */
-    p->ns.create[ns] = true;
+    /* A path joins a namespace that exists already, someone else's: not a
+     * private one.  A grant that wants one private (network.none) then
+     * changes the profile, and the entry is written without the path. */
+    p->ns.create[ns] = joined == NULL;
   }
   return 0;
 }
@@ -403,6 +406,59 @@ load_paths (json_t *linux_, const char *key, char ***list, ent_error_t **err)
   return 0;
 }
 
+/* Is every key of @obj one of @keys?  The Docker format's own keys
+ * ("includes", "excludes", "archMap", ...) mean nothing to an OCI runtime,
+ * which ignores them: a rule "for CAP_SYS_ADMIN only" would apply always.
+ * Read with Docker's meaning, the profile would believe a filter stricter
+ * than the one that runs, so a config holding one is refused. */
+static int
+oci_keys_only (json_t *obj, const char *const *keys, size_t n, const char *path, ent_error_t **err)
+{
+  const char *key;
+  json_t *v;
+
+  json_object_foreach (obj, key, v)
+  {
+    bool known = false;
+    for (size_t i = 0; i < n && !known; i++)
+      known = strcmp (key, keys[i]) == 0;
+    if (!known)
+      return ent_error_set (err, EINVAL,
+                            "%s.%s: not a key of an OCI seccomp filter (OCI runtimes ignore it)",
+                            path, key);
+  }
+  return 0;
+}
+
+static int
+check_oci_seccomp (json_t *sc, ent_error_t **err)
+{
+  static const char *const top[] = { "defaultAction", "defaultErrnoRet",  "architectures", "flags",
+                                     "listenerPath",  "listenerMetadata", "syscalls" };
+  static const char *const rule[] = { "names", "action", "errnoRet", "args" };
+  static const char *const arg[] = { "index", "value", "valueTwo", "op" };
+  json_t *list = json_object_get (sc, "syscalls"), *r, *a;
+  char path[96], apath[128];
+  size_t i, k;
+  int ret = oci_keys_only (sc, top, N_ELEMENTS (top), "linux.seccomp", err);
+
+  json_array_foreach (json_is_array (list) ? list : NULL, i, r)
+  {
+    path_index (path, sizeof (path), "linux.seccomp.syscalls", i);
+    if (ret < 0 || !json_is_object (r))
+      break;
+    ret = oci_keys_only (r, rule, N_ELEMENTS (rule), path, err);
+    json_array_foreach (
+        json_is_array (json_object_get (r, "args")) ? json_object_get (r, "args") : NULL, k, a)
+    {
+      path_index (apath, sizeof (apath), path, k);
+      if (ret == 0 && json_is_object (a))
+        ret = oci_keys_only (a, arg, N_ELEMENTS (arg), apath, err);
+    }
+  }
+  return ret;
+}
+
 static int
 load_seccomp (json_t *linux_, ent_profile_t *p, ent_error_t **err)
 {
@@ -412,6 +468,8 @@ load_seccomp (json_t *linux_, ent_profile_t *p, ent_error_t **err)
   int ret = member (linux_, "seccomp", JSON_OBJECT, "linux.seccomp", &sc, err);
 
   if (ret < 0 || sc == NULL)
+    return ret;
+  if ((ret = check_oci_seccomp (sc, err)) < 0)
     return ret;
   if ((text = json_dumps (sc, JSON_COMPACT)) == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
@@ -679,8 +737,13 @@ static json_t *template(void)
                     "cwd", "/", "root", "path", "rootfs", "readonly", 1, "mounts", "linux");
 }
 
+/* linux.namespaces: the config's entries stay (one of a type we do not
+ * know, one that joins a namespace by path while the profile still shares
+ * it), but those of the namespaces a grant made shared, and a joined one a
+ * grant wants private is written without its path. */
 static int
-write_namespaces (const ent_profile_t *p, json_t *linux_, ent_error_t **err)
+write_namespaces (const ent_profile_t *p, const ent_profile_t *base, json_t *linux_,
+                  ent_error_t **err)
 {
   json_t *old = json_object_get (linux_, "namespaces"), *list = json_array (), *e;
   bool listed[ENT_NS_COUNT] = { false };
@@ -689,16 +752,19 @@ write_namespaces (const ent_profile_t *p, json_t *linux_, ent_error_t **err)
 
   if (list == NULL)
     return ent_error_set (err, ENOMEM, "out of memory");
-  /* The config's own entries (a path, a type we do not know) stay, but
-   * those of the namespaces the profile shares with the caller. */
   json_array_foreach (json_is_array (old) ? old : NULL, i, e)
   {
     int ns = ns_from_oci (json_string_value (json_object_get (e, "type")) ?: "");
-    if (ns >= 0 && (!p->ns.create[ns] || listed[ns]))
+    bool joined = json_object_get (e, "path") != NULL;
+    if (ns >= 0 && (listed[ns] || (!p->ns.create[ns] && !(joined && base && !base->ns.create[ns]))))
       continue;
     if (ns >= 0)
       listed[ns] = true;
-    if ((ret = append (list, json_incref (e), err)) < 0)
+    if (ns >= 0 && joined && p->ns.create[ns])
+      ret = append (list, json_pack ("{s:s}", "type", ns_oci[ns]), err);
+    else
+      ret = append (list, json_incref (e), err);
+    if (ret < 0)
       break;
   }
   for (size_t k = 0; ret == 0 && k < N_ELEMENTS (ns_order); k++)
@@ -888,6 +954,11 @@ mount_json (const ent_mount_t *m, json_t **out, ent_error_t **err)
       ret = append (opts, json_string ("rbind"), err);
       if (ret == 0)
         ret = append (opts, json_string (m->kind == ENT_MOUNT_BIND_RO ? "ro" : "rw"), err);
+      /* runc and crun make only the top mount of an rbind "ro": "rro"
+       * (mount_setattr, AT_RECURSIVE) makes the mounts below it read-only
+       * too, as entrun does (a user-owned tmpfs under /run, a cgroup). */
+      if (ret == 0 && m->kind == ENT_MOUNT_BIND_RO)
+        ret = append (opts, json_string ("rro"), err);
       if (ret == 0)
         ret = append (opts, json_string ("nosuid"), err);
       if (ret == 0)
@@ -996,9 +1067,13 @@ write_system_mounts (const ent_profile_t *p, json_t *list, ent_error_t **err)
                   err);
   if (ret == 0 && !find_mount (p, "/sys"))
     ret = append (list,
-                  json_pack ("{s:s, s:s, s:s, s:[s, s, s, s, s]}", "destination", "/sys", "type",
-                             "none", "source", "/sys", "options", "rbind", "nosuid", "noexec",
-                             "nodev", p->fs.sys == ENT_SYS_RO ? "ro" : "rw"),
+                  p->fs.sys == ENT_SYS_RO
+                      ? json_pack ("{s:s, s:s, s:s, s:[s, s, s, s, s, s]}", "destination", "/sys",
+                                   "type", "none", "source", "/sys", "options", "rbind", "nosuid",
+                                   "noexec", "nodev", "ro", "rro")
+                      : json_pack ("{s:s, s:s, s:s, s:[s, s, s, s, s]}", "destination", "/sys",
+                                   "type", "none", "source", "/sys", "options", "rbind", "nosuid",
+                                   "noexec", "nodev", "rw"),
                   err);
   return ret;
 }
@@ -1191,7 +1266,7 @@ write_fields (const ent_profile_t *p, const ent_profile_t *base, const ent_oci_o
     return ent_error_set (err, ENOTSUP,
                           "changing /dev, /proc or /sys of a loaded OCI config is not supported");
   if (all || memcmp (&p->ns, &base->ns, sizeof (p->ns)))
-    ret = write_namespaces (p, linux_, err);
+    ret = write_namespaces (p, base, linux_, err);
   if (ret == 0 && !p->caps_unset
       && (all || base->caps_unset || memcmp (p->caps, base->caps, sizeof (p->caps))))
     ret = write_caps (p, process, err);

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +30,11 @@
 #include "sandbox.h"
 #include "util.h"
 
-/* Write @text to @path: a new file beside it, then renamed over it, so a
- * reader never sees half a config and a failure leaves the old one. */
+/* Write @text to @path with @mode: a new file beside it, then renamed over
+ * it, so a reader never sees half a config and a failure leaves the old
+ * one. */
 static void
-write_file (const char *path, const char *text)
+write_file (const char *path, const char *text, mode_t mode)
 {
   cleanup_free char *tmp = ent_str_printf ("%s.entrun-XXXXXX", path);
   size_t len = strlen (text);
@@ -42,7 +44,7 @@ write_file (const char *path, const char *text)
     die ("out of memory");
   if ((fd = mkostemp (tmp, O_CLOEXEC)) < 0)
     die_errno ("%s", path);
-  if (fchmod (fd, 0644) < 0 || write (fd, text, len) != (ssize_t)len || fsync (fd) < 0)
+  if (fchmod (fd, mode) < 0 || write (fd, text, len) != (ssize_t)len || fsync (fd) < 0)
     {
       int e = errno;
       unlink (tmp);
@@ -83,6 +85,20 @@ host_dir_wanted (const ent_profile_t *p, const char *path)
   return true;
 }
 
+/* @path, made or found, is a directory of the caller's (not a symbolic
+ * link, not someone else's): what export writes there must not land in
+ * another's tree. */
+static void
+check_own_dir (const char *path)
+{
+  struct stat st;
+
+  if (lstat (path, &st) < 0)
+    die_errno ("%s", path);
+  if (!S_ISDIR (st.st_mode) || st.st_uid != getuid ())
+    die ("oci export: %s is not a directory of yours", path);
+}
+
 /* rootfs/ under @dir, and the host's root read-only in @p. */
 static void
 host_root (ent_profile_t *p, const char *dir)
@@ -98,6 +114,7 @@ host_root (ent_profile_t *p, const char *dir)
     die_errno ("/");
   if (mkdir (rootfs, 0755) < 0 && errno != EEXIST)
     die_errno ("%s", rootfs);
+  check_own_dir (rootfs);
   while ((errno = 0, e = readdir (d)) != NULL)
     {
       cleanup_free char *host = ent_str_printf ("/%s", e->d_name);
@@ -175,6 +192,7 @@ export_bundle (const entrun_cli_t *cli, const ent_profile_t *resolved, char *con
     die ("out of memory");
   if (mkdir (cli->sub_target, 0755) < 0 && errno != EEXIST)
     die_errno ("%s", cli->sub_target);
+  check_own_dir (cli->sub_target);
   if (p->host_boundary)
     {
       host_root (p, cli->sub_target);
@@ -182,14 +200,17 @@ export_bundle (const entrun_cli_t *cli, const ent_profile_t *resolved, char *con
     }
   if (ent_oci_write (p, &opt, &text, &err) < 0)
     die ("oci export: %s", ent_error_message (err));
-  write_file (config, text);
+  /* process.env may hold what the caller would not show other users. */
+  write_file (config, text, 0600);
   free (text);
   ent_profile_free (p);
   if (entrun_verbosity > 0)
     fprintf (stderr,
              "entrun: wrote %s; run it with: runc run -b %s NAME\n"
              "entrun: not in the bundle, as an OCI runtime has no place for them: Landlock "
-             "(entrun's second wall) and the terminal filter\n",
+             "(entrun's second wall) and the terminal filter; host sockets are masked as they "
+             "are now: one created later in a directory the bundle shows is reachable (export "
+             "again before each run)\n",
              config, cli->sub_target);
   return 0;
 }
@@ -209,6 +230,41 @@ entrun_oci_resolved (const entrun_cli_t *cli, const ent_profile_t *p, char *cons
   return 0;
 }
 
+static void
+profile_free_ptr (ent_profile_t **p)
+{
+  ent_profile_free (*p);
+}
+#define cleanup_profile_ptr __attribute__ ((cleanup (profile_free_ptr)))
+
+/* A limit the config sets (@old >= 0) that a grant raises or lifts: apply
+ * only tightens.  -1 is "none". */
+static void
+no_looser (const char *what, int64_t old, int64_t new)
+{
+  if (old >= 0 && (new < 0 || new > old))
+    die ("oci apply: %s %" PRId64 " would loosen the config's %" PRId64
+         " (apply only tightens a config)",
+         what, new, old);
+}
+
+/* What a grant may not do to a config's limits. */
+static void
+only_tighter (const ent_profile_t *old, const ent_profile_t *new)
+{
+  no_looser ("resources.pids", old->resources.pids, new->resources.pids);
+  no_looser ("resources.memory", old->resources.memory, new->resources.memory);
+  for (int r = 0; r < ENT_RLIMIT_COUNT; r++)
+    {
+      int64_t res = r == ENT_RLIMIT_NOFILE  ? new->resources.files
+                    : r == ENT_RLIMIT_CPU   ? new->resources.cpu_time
+                    : r == ENT_RLIMIT_FSIZE ? new->resources.file_size
+                                            : -1;
+      no_looser (ent_rlimit_name (r), old->rlimits[r].soft, res >= 0 ? res : new->rlimits[r].soft);
+      no_looser (ent_rlimit_name (r), old->rlimits[r].hard, res >= 0 ? res : new->rlimits[r].hard);
+    }
+}
+
 /* oci apply: the grants of the command line over the config FILE, and
  * nothing else of entrun's (no default level, no boundary of its own). */
 static int
@@ -220,8 +276,15 @@ apply (const entrun_cli_t *cli, const ent_catalogue_t *cat)
   ent_oci_options_t opt = { .host_uid = -1, .host_gid = -1 };
   char *text = NULL;
 
+  struct stat st;
+
   if (ent_oci_load_file (cli->sub_target, &base, &err) < 0)
     die ("oci apply: %s", ent_error_message (err));
+  if (stat (cli->sub_target, &st) < 0)
+    die_errno ("oci apply: %s", cli->sub_target);
+  cleanup_profile_ptr ent_profile_t *loaded = ent_profile_copy (base);
+  if (loaded == NULL)
+    die ("out of memory");
   if ((m = ent_manager_new (base, NULL, &err)) == NULL)
     die ("oci apply: %s", ent_error_message (err));
   for (size_t i = 0; i < cli->n_ents; i++)
@@ -230,10 +293,12 @@ apply (const entrun_cli_t *cli, const ent_catalogue_t *cat)
       die ("oci apply: %s", ent_error_message (err));
   if (cli->argc > 0)
     opt.args = (const char *const *)cli->argv;
+  only_tighter (loaded, ent_manager_profile (m));
   if (ent_oci_write (ent_manager_profile (m), &opt, &text, &err) < 0)
     die ("oci apply: %s", ent_error_message (err));
+  /* The config's own permissions: process.env may hold secrets. */
   if (cli->in_place || cli->output)
-    write_file (cli->in_place ? cli->sub_target : cli->output, text);
+    write_file (cli->in_place ? cli->sub_target : cli->output, text, st.st_mode & 0777);
   else
     print (text);
   free (text);

@@ -128,6 +128,22 @@ write: errno EROFS
 0" "$OUT" "runc: the rw grant is writable, the root read-only, the hidden directory empty"
 	absent "/usr/entrun-oci-x" "runc: nothing was written to the host's /usr"
 
+	# A mount below a read-only grant is read-only too ("rro"): runc makes
+	# only the top of an rbind "ro".  Root only: it mounts a tmpfs.
+	if [ "$PASS" = root ]; then
+		mkdir -p "$TEST_TMP/ro/sub"
+		if mount -t tmpfs -o size=1m entrun-oci-test "$TEST_TMP/ro/sub"; then
+			export_bundle rro -e host.fs.ro="$TEST_TMP/ro" -- "$PROBE" write "$TEST_TMP/ro/sub/f"
+			in_runc rro
+			is "write: errno EROFS" "$OUT" "runc: a mount below a host.fs.ro grant is read-only too"
+			umount "$TEST_TMP/ro/sub"
+		else
+			not_ok "a tmpfs can be mounted for the rro check"
+		fi
+	fi
+	run "$ENTRUN" oci export "$TEST_TMP/msg" --no-project -- true
+	like "$ERR" "host sockets are masked as they are now" "oci export says sockets made later are not masked"
+
 	for g in network.user resources.timeout=5 host.clipboard api.access=ssh-agent:allow; do
 		export_bundle refused -e "$g" -- true
 		is 125 "$RC" "oci export refuses $g (no OCI form)"
@@ -164,6 +180,17 @@ sys.exit(0 if ok else 1)' "$d/config.json" "$d/tight.json"
 	is 0 "$RC" "oci apply --in-place exits 0"
 	run grep -c '"network"' "$d/inplace.json"
 	is 1 "$OUT" "oci apply --in-place wrote the change into the file"
+	chmod 600 "$d/inplace.json"
+	"$ENTRUN" oci apply "$d/inplace.json" --in-place -e security.fs-read-only
+	run stat -c %a "$d/inplace.json"
+	is 600 "$OUT" "oci apply --in-place keeps the config's permissions (process.env may hold secrets)"
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c.setdefault("linux",{}).setdefault("resources",{})["pids"]={"limit":20}; json.dump(c,open(sys.argv[2],"w"))' \
+		"$d/config.json" "$d/pids.json"
+	run "$ENTRUN" oci apply "$d/pids.json" -e resources.pids=100
+	is 125 "$RC" "oci apply refuses to raise the config's pids limit"
+	like "$ERR" "resources.pids 100 would loosen the config's 20" "... and says so"
+	run "$ENTRUN" oci apply "$d/pids.json" -e resources.pids=10
+	is 0 "$RC" "oci apply lowers it"
 	run "$ENTRUN" oci apply "$d/missing.json" -e network.none
 	is 125 "$RC" "oci apply of a missing file exits 125"
 	echo '{"process": {"capabilities": {"bounding": ["CAP_FOO"]}}}' >"$d/bad.json"

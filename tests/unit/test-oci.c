@@ -323,6 +323,78 @@ START_TEST (launcher_features_refused)
 }
 END_TEST
 
+/* Findings of the attack review. */
+
+/* A read-only bind is read-only all the way down ("rro"): runc makes only
+ * the top mount of an rbind "ro", and a user's tmpfs or cgroup below it
+ * stayed writable. */
+START_TEST (ro_binds_recursive)
+{
+  ent_catalogue_t *cat = test_catalogue ();
+  const char *grants[] = { "host.fs.ro=/opt/tools", NULL };
+  ent_manager_t *m = test_manager_with (cat, grants);
+  const char *const args[] = { "true", NULL };
+  ent_oci_options_t opt = { .args = args, .host_uid = -1, .host_gid = -1 };
+  json_t *j = written (ent_manager_profile (m), &opt), *e;
+  int seen = 0;
+  size_t i, k;
+
+  json_array_foreach (json_object_get (j, "mounts"), i, e)
+  {
+    const char *dest = json_string_value (json_object_get (e, "destination"));
+    json_t *o;
+    bool rro = false;
+    if (strcmp (dest, "/opt/tools") != 0 && strcmp (dest, "/sys") != 0)
+      continue;
+    json_array_foreach (json_object_get (e, "options"), k, o) rro
+        = rro || strcmp (json_string_value (o), "rro") == 0;
+    ck_assert_msg (rro, "%s: no rro", dest);
+    seen++;
+  }
+  ck_assert_int_eq (seen, 2);
+  json_decref (j);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
+/* A namespace the config joins by path is not private: a grant that wants
+ * it private gets a fresh one (the path dropped); untouched, the path
+ * stays. */
+START_TEST (joined_namespace_made_private)
+{
+  static const char cfg[]
+      = "{\"process\": {\"args\": [\"true\"]}, \"linux\": {\"namespaces\": "
+        "[{\"type\": \"network\", \"path\": \"/proc/1/ns/net\"}, "
+        "{\"type\": \"pid\", \"path\": \"/proc/1/ns/pid\"}, {\"type\": \"mount\"}]}}";
+  ent_catalogue_t *cat = ent_catalogue_new_default ();
+  ent_profile_t *p = NULL;
+  ent_manager_t *m;
+  json_t *j, *ns;
+
+  OK (ent_oci_load (cfg, strlen (cfg), &p, NULL));
+  ck_assert (!p->ns.create[ENT_NS_NET] && !p->ns.create[ENT_NS_PID]);
+  m = ent_manager_new (p, NULL, NULL);
+  j = written (ent_manager_profile (m), NULL);
+  ns = json_object_get (json_object_get (j, "linux"), "namespaces");
+  ck_assert_str_eq (json_string_value (json_object_get (json_array_get (ns, 0), "path")),
+                    "/proc/1/ns/net");
+  json_decref (j);
+  OK (ent_manager_add_request (m, cat, "network.none", "t", ENT_PRECEDENCE_CLI, NULL));
+  OK (ent_manager_add_request (m, cat, "host.processes.none", "t", ENT_PRECEDENCE_CLI, NULL));
+  j = written (ent_manager_profile (m), NULL);
+  ns = json_object_get (json_object_get (j, "linux"), "namespaces");
+  for (size_t i = 0; i < json_array_size (ns); i++)
+    ck_assert_msg (json_object_get (json_array_get (ns, i), "path") == NULL,
+                   "namespace %s still joined by path",
+                   json_string_value (json_object_get (json_array_get (ns, i), "type")));
+  ck_assert_uint_ge (json_array_size (ns), 3);
+  json_decref (j);
+  ent_manager_free (m);
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------------- */
 
 static const struct
@@ -360,6 +432,16 @@ static const struct
     "linux.maskedPaths[0]: \"proc/kcore\" is not absolute" },
   { "{\"linux\": {\"resources\": {\"pids\": {\"limit\": \"many\"}}}}", EINVAL,
     "linux.resources.pids.limit: not an integer" },
+  { "{\"linux\": {\"namespaces\": [{\"type\": \"network\", \"path\": 5}]}}", EINVAL,
+    "linux.namespaces[0].path: not a string" },
+  /* Docker's keys mean nothing to an OCI runtime: a rule "for
+   * CAP_SYS_ADMIN only" would apply always under runc. */
+  { "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+    "[\"keyctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": "
+    "[\"CAP_SYS_ADMIN\"]}}]}}}",
+    EINVAL, "linux.seccomp.syscalls[0].includes: not a key of an OCI seccomp filter" },
+  { "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": []}}}", EINVAL,
+    "linux.seccomp.archMap: not a key of an OCI seccomp filter" },
 };
 
 START_TEST (bad_config_named)
@@ -414,6 +496,8 @@ oci_suite (void)
   tcase_add_test (tc, grant_conflicts_with_config_mount);
   tcase_add_test (tc, fresh_export);
   tcase_add_test (tc, launcher_features_refused);
+  tcase_add_test (tc, ro_binds_recursive);
+  tcase_add_test (tc, joined_namespace_made_private);
   tcase_add_loop_test (tc, bad_config_named, 0, sizeof (bad_configs) / sizeof (bad_configs[0]));
   tcase_add_test (tc, huge_and_deep_refused);
   suite_add_tcase (s, tc);
