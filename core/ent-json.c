@@ -272,6 +272,20 @@ dump_value (const dump_t *d, const json_t *v, unsigned flags, int depth)
 }
 
 int
+ent_json_dump_inline (FILE *f, const json_t *v, const ent_json_key_t *keys)
+{
+  dump_t d = { f, keys };
+  int ret;
+
+  if (v == NULL)
+    return -EINVAL;
+  flockfile (f);
+  ret = dump_value (&d, v, 0, 0);
+  funlockfile (f);
+  return ret;
+}
+
+int
 ent_json_dump (FILE *f, const json_t *v, const ent_json_key_t *keys)
 {
   dump_t d = { f, keys };

@@ -52,6 +52,10 @@ json_t *ent_json_u64 (uint64_t v);
 int ent_json_dump (FILE *f, const json_t *v, const ent_json_key_t *keys)
     __attribute__ ((warn_unused_result));
 
+/* The same, all of @v on one line (@keys for ENT_JSON_UNSIGNED only). */
+int ent_json_dump_inline (FILE *f, const json_t *v, const ent_json_key_t *keys)
+    __attribute__ ((warn_unused_result));
+
 /* @len bytes of @s as a JSON string, quoted: '"' and '\\' escaped with a
  * backslash, control characters (C0, NUL included, and DEL) as \u00XX in
  * lower case, well-formed UTF-8 (RFC 3629) as it is ('/', U+2028 and C1

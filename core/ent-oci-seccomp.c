@@ -1203,73 +1203,89 @@ rule_dead (const ent_seccomp_rule_t *r)
   return false;
 }
 
-static void
-put_args (FILE *f, const ent_seccomp_rule_t *r)
+/* The "args" of @r, as runc reads them: for MASKED_EQ, "value" is the
+ * mask and "valueTwo" the datum (libseccomp's order). */
+static json_t *
+args_json (const ent_seccomp_rule_t *r)
 {
-  fputs (",\n      \"args\": [", f);
-  for (unsigned k = 0; k < r->n_args; k++)
+  json_t *args = json_array ();
+
+  for (unsigned k = 0; args && k < r->n_args; k++)
     {
       const ent_arg_cond_t *c = &r->args[k];
       bool masked = c->op == ENT_ARG_MASKED_EQ;
-      fprintf (f,
-               "%s\n        {\n          \"index\": %u,\n          \"value\": %" PRIu64
-               ",\n          \"valueTwo\": %" PRIu64 ",\n          \"op\": \"%s\"\n        }",
-               k ? "," : "", c->index, masked ? c->mask : c->value, masked ? c->value : 0,
-               op_names[c->op]);
+      if (json_array_append_new (
+              args, json_pack ("{s:i, s:o, s:o, s:s}", "index", (int)c->index, "value",
+                               ent_json_u64 (masked ? c->mask : c->value), "valueTwo",
+                               ent_json_u64 (masked ? c->value : 0), "op", op_names[c->op]))
+          < 0)
+        {
+          json_decref (args);
+          return NULL;
+        }
     }
-  fputs ("\n      ]", f);
+  return args;
 }
 
 /* One "syscalls" entry: rule @first and every later rule of [@first, @end)
  * that differs only in its name, which @done marks. */
-static void
-put_group (FILE *f, const ent_seccomp_t *s, size_t first, size_t end, bool *done, bool comma)
+static json_t *
+group_json (const ent_seccomp_t *s, size_t first, size_t end, bool *done)
 {
   const ent_seccomp_rule_t *r = &s->rules[first];
-  bool more = false;
+  json_t *names = json_array (), *g;
 
-  fprintf (f, "%s\n    {\n      \"names\": [", comma ? "," : "");
-  for (size_t i = first; i < end; i++)
+  for (size_t i = first; names && i < end; i++)
     if (!done[i] && same_but_name (r, &s->rules[i]))
       {
-        fprintf (f, "%s\n        ", more ? "," : "");
-        ent_put_json_string (f, s->rules[i].syscall);
-        done[i] = more = true;
+        if (json_array_append_new (names, ent_json_bytes (s->rules[i].syscall)) < 0)
+          {
+            json_decref (names);
+            return NULL;
+          }
+        done[i] = true;
       }
-  fputs ("\n      ],\n", f);
-  if (r->action == ENT_SECCOMP_ALLOW)
-    fputs ("      \"action\": \"SCMP_ACT_ALLOW\"", f);
-  else
-    fprintf (f, "      \"action\": \"SCMP_ACT_ERRNO\",\n      \"errnoRet\": %d", r->errnum);
-  if (r->n_args > 0)
-    put_args (f, r);
-  fputs ("\n    }", f);
+  g = json_pack ("{s:o, s:s}", "names", names, "action",
+                 r->action == ENT_SECCOMP_ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO");
+  if (g && r->action == ENT_SECCOMP_ERRNO
+      && json_object_set_new (g, "errnoRet", json_integer (r->errnum)) < 0)
+    g = (json_decref (g), NULL);
+  if (g && r->n_args > 0 && json_object_set_new (g, "args", args_json (r)) < 0)
+    g = (json_decref (g), NULL);
+  return g;
 }
 
-static void
-put_profile (FILE *f, const ent_seccomp_t *s, const machine_t *m, bool *done)
+/* The profile as a tree: written by ent_json_dump, one syscalls entry a
+ * line. */
+static json_t *
+profile_json (const ent_seccomp_t *s, const machine_t *m, bool *done)
 {
+  json_t *arches = json_array (), *list = json_array ();
   size_t split = 0; /* unconditional rules first: group each part apart */
-  bool comma = false;
 
-  fprintf (f,
-           "{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"defaultErrnoRet\": %d,\n"
-           "  \"architectures\": [",
-           s->default_errno);
-  for (size_t i = 0; i < N_ELEMENTS (m->scmp) && m->scmp[i]; i++)
-    fprintf (f, "%s\n    \"%s\"", i ? "," : "", m->scmp[i]);
-  fputs ("\n  ],\n  \"syscalls\": [", f);
+  for (size_t i = 0; arches && i < N_ELEMENTS (m->scmp) && m->scmp[i]; i++)
+    if (json_array_append_new (arches, json_string (m->scmp[i])) < 0)
+      arches = (json_decref (arches), NULL);
   while (split < s->n_rules && s->rules[split].n_args == 0)
     split++;
-  for (size_t i = 0; i < s->n_rules; i++)
+  for (size_t i = 0; list && i < s->n_rules; i++)
     {
       if (done[i] || rule_dead (&s->rules[i]))
         continue;
-      put_group (f, s, i, i < split ? split : s->n_rules, done, comma);
-      comma = true;
+      if (json_array_append_new (list, group_json (s, i, i < split ? split : s->n_rules, done)) < 0)
+        list = (json_decref (list), NULL);
     }
-  fputs ("\n  ]\n}\n", f);
+  return json_pack ("{s:s, s:i, s:o, s:o}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet",
+                    s->default_errno, "architectures", arches, "syscalls", list);
 }
+
+static const ent_json_key_t docker_keys[] = {
+  { "architectures", ENT_JSON_EXPAND },
+  { "syscalls", ENT_JSON_EXPAND },
+  { "value", ENT_JSON_UNSIGNED },
+  { "valueTwo", ENT_JSON_UNSIGNED },
+  { NULL, 0 },
+};
 
 static int
 check_exportable (const ent_seccomp_t *s, char **out, ent_error_t **err)
@@ -1305,9 +1321,14 @@ ent_seccomp_to_docker (const ent_seccomp_t *s, char **out, ent_error_t **err)
       ent_seccomp_clear (&flat);
       return ent_error_unstash (err, stale, ent_error_set (err, ENOMEM, "out of memory"));
     }
-  put_profile (f, &flat, m, done);
+  json_t *tree = profile_json (&flat, m, done);
   ent_seccomp_clear (&flat);
-  if (ferror (f) | fclose (f))
+  if (tree == NULL || ent_json_dump (f, tree, docker_keys) < 0)
+    fputc (0, f), ret = -ENOMEM;
+  json_decref (tree);
+  if (ret == 0)
+    fputc ('\n', f);
+  if (ferror (f) | fclose (f) || ret < 0)
     {
       free (buf);
       return ent_error_unstash (err, stale, ent_error_set (err, ENOMEM, "out of memory"));

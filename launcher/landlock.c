@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "ent-defaults.h"
+#include "ent-json.h"
 #include "landlock.h"
 #include "netsetup.h"
 #include "util.h"
@@ -495,15 +496,17 @@ entrun_landlock_render (const entrun_landlock_plan_t *plan, bool json, FILE *f)
 {
   if (json)
     {
-      fprintf (f, "{\"abi\": %d, \"families\": {", plan->abi);
-      for (int i = 0; i < ENTRUN_LL_N_FAMILIES; i++)
-        {
-          fprintf (f, "%s\"%s\": {\"active\": %s, \"detail\": ", i ? ", " : "", families[i].name,
-                   plan->state[i] == ENTRUN_LL_ON ? "true" : "false");
-          ent_put_json_string (f, plan->detail[i]);
-          fputc ('}', f);
-        }
-      fputs ("}}", f);
+      json_t *fam = json_object (), *tree;
+      for (int i = 0; fam && i < ENTRUN_LL_N_FAMILIES; i++)
+        if (json_object_set_new (fam, families[i].name,
+                                 json_pack ("{s:b, s:o}", "active", plan->state[i] == ENTRUN_LL_ON,
+                                            "detail", ent_json_bytes (plan->detail[i])))
+            < 0)
+          fam = (json_decref (fam), NULL);
+      tree = json_pack ("{s:i, s:o}", "abi", plan->abi, "families", fam);
+      if (tree == NULL || ent_json_dump_inline (f, tree, NULL) < 0)
+        die ("out of memory");
+      json_decref (tree);
       return;
     }
   if (plan->abi)
