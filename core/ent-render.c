@@ -87,14 +87,6 @@ put_errno (FILE *f, int num)
   fputs (errno_name (num, buf), f);
 }
 
-/* A JSON string, as ent_json_dump() writes one (ent-json.c says how bytes
- * that are not UTF-8 are written): for the launcher's own JSON. */
-void
-ent_put_json_string (FILE *f, const char *s)
-{
-  ent_json_put_string (f, s ? s : "", s ? strlen (s) : 0);
-}
-
 /* One rule as a single canonical line: "ioctl errno EPERM a1&0xffffffff==0x5412". */
 static void
 put_rule_text (FILE *f, const ent_seccomp_rule_t *r)

@@ -21,10 +21,6 @@
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 
-/* @s as a JSON string, quoted (ent-render.c says how bytes that are not
- * UTF-8 are written). */
-void ent_put_json_string (FILE *f, const char *s);
-
 /* Error slots of the public entry points (ent-error.c): stash a leftover
  * *@err on entry, unstash on return (the stale error comes back on
  * success, is dropped on failure); move @e into *@err unless one is set. */
