@@ -375,9 +375,11 @@ load_mounts (json_t *root, ent_profile_t *p, ent_error_t **err)
 
   if (ret < 0 || list == NULL)
     return ret;
-  json_array_foreach (
-      list, i, e) if ((ret = load_mount (e, path_index (path, sizeof (path), "mounts", i), p, err))
-                      < 0) return ret;
+  json_array_foreach (list, i, e)
+  {
+    if ((ret = load_mount (e, path_index (path, sizeof (path), "mounts", i), p, err)) < 0)
+      return ret;
+  }
   return 0;
 }
 
@@ -1330,8 +1332,13 @@ ent_oci_write (const ent_profile_t *p, const ent_oci_options_t *opt, char **out,
     return ret;
   if (p->oci_base)
     {
-      if ((ret = ent_oci_load (p->oci_base, strlen (p->oci_base), &base, err)) < 0
-          || (ret = parse (p->oci_base, strlen (p->oci_base), &root, err)) < 0)
+      /* One parse serves both: the tree to write into, and what the
+       * config said (load_doc reads the tree, never changes it). */
+      if ((ret = parse (p->oci_base, strlen (p->oci_base), &root, err)) < 0)
+        return ent_error_prefix (err, "the profile's loaded config");
+      if ((base = ent_profile_new ()) == NULL)
+        return ent_error_set (err, ENOMEM, "out of memory");
+      if ((ret = load_doc (root, base, err)) < 0)
         return ent_error_prefix (err, "the profile's loaded config");
     }
   else if ((root = template()) == NULL)

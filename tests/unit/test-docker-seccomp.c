@@ -91,18 +91,6 @@ read_file (const char *path)
 
 /* ---- verdicts on a sample --------------------------------------------------- */
 
-static uint64_t
-prng (uint64_t *state)
-{
-  uint64_t x = *state;
-
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *state = x;
-  return x * UINT64_C (0x2545F4914F6CDD1D);
-}
-
 typedef struct sample
 {
   uint64_t v[ENT_SECCOMP_MAX_ARGS][512];
@@ -126,7 +114,7 @@ sample_rules (sample_t *sm, const ent_seccomp_t *s, const char *name, uint64_t *
         const ent_arg_cond_t *c = &s->rules[r].args[k];
         uint64_t mask = c->op == ENT_ARG_MASKED_EQ ? c->mask : UINT64_MAX;
         const uint64_t around[] = { c->value - 1, c->value, c->value + 1, c->value | HIGH_BIT32,
-                                    (c->value & mask) | (prng (seed) & ~mask) };
+                                    (c->value & mask) | (test_prng (seed) & ~mask) };
         for (size_t a = 0; a < TEST_N (around); a++)
           sample_add (sm, c->index, around[a]);
       }
@@ -170,7 +158,7 @@ compare_syscall (compare_t *c, const char *name)
   for (int n = 0; n < 500; n++)
     {
       for (unsigned i = 0; i < ENT_SECCOMP_MAX_ARGS; i++)
-        args[i] = sm.n[i] ? sm.v[i][prng (&seed) % sm.n[i]] : 0;
+        args[i] = sm.n[i] ? sm.v[i][test_prng (&seed) % sm.n[i]] : 0;
       compare_call (c, name, args);
     }
 }

@@ -142,18 +142,6 @@ values_add (values_t *s, uint64_t v)
   s->v[s->n++] = v;
 }
 
-static uint64_t
-prng (uint64_t *state)
-{
-  uint64_t x = *state;
-
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *state = x;
-  return x * UINT64_C (0x2545F4914F6CDD1D);
-}
-
 /* Per argument index: @core the values around each constant of the
  * profile's rules (for pairs of arguments), @all those, the same around the
  * flattened rules' constants, and more (for one argument at a time). */
@@ -182,7 +170,7 @@ add_condition (samples_t *sm, const ent_arg_cond_t *c, uint64_t *seed, bool core
     if (mask & (UINT64_C (1) << b))
       values_add (&sm->all[c->index], v ^ (UINT64_C (1) << b));
   for (int i = 0; i < 8; i++) /* inside a masked cube, the free bits at random */
-    values_add (&sm->all[c->index], (v & mask) | (prng (seed) & ~mask));
+    values_add (&sm->all[c->index], (v & mask) | (test_prng (seed) & ~mask));
 }
 
 static void
@@ -211,7 +199,7 @@ add_fixed (samples_t *sm, uint64_t *seed)
         }
       for (int k = 0; k < 2000; k++)
         {
-          uint64_t r = prng (seed);
+          uint64_t r = test_prng (seed);
           values_add (&sm->all[i], k % 2 ? r : (uint32_t)r);
         }
     }
@@ -295,7 +283,7 @@ sweep_random (check_t *c, const samples_t *sm, uint64_t *seed)
       uint64_t args[ENT_SECCOMP_MAX_ARGS] = { 0 };
       for (unsigned i = 0; i < ENT_SECCOMP_MAX_ARGS; i++)
         if (sm->tested[i])
-          args[i] = sm->all[i].v[prng (seed) % sm->all[i].n];
+          args[i] = sm->all[i].v[test_prng (seed) % sm->all[i].n];
       compare (c, args);
     }
 }
@@ -729,7 +717,7 @@ START_TEST (too_big_refused)
         .syscall = (char *)"write", .action = ENT_SECCOMP_ERRNO, .errnum = EACCES, .n_args = 6
       };
       for (unsigned k = 0; k < 6; k++)
-        r.args[k] = (ent_arg_cond_t)C (k, EQ, prng (&seed));
+        r.args[k] = (ent_arg_cond_t)C (k, EQ, test_prng (&seed));
       ck_assert_int_eq (ent_profile_add_rule (p, &r, NULL), 0);
     }
   test_assert_error (ent_seccomp_flatten (&p->seccomp, &out, &err), err, E2BIG, "'write'");

@@ -260,4 +260,18 @@ test_count_rules (const ent_profile_t *p, const char *syscall, ent_seccomp_actio
   return n;
 }
 
+/* xorshift64*: the same pseudo-random arguments on every run (seed
+ * fixed by the caller), for the seccomp verdict samples. */
+static inline uint64_t
+test_prng (uint64_t *state)
+{
+  uint64_t x = *state;
+
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *state = x;
+  return x * UINT64_C (0x2545F4914F6CDD1D);
+}
+
 #endif
