@@ -114,6 +114,7 @@
 #include <linux/sched.h> /* CLONE_NEW*: <sched.h> has them only with _GNU_SOURCE */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
@@ -964,4 +965,133 @@ int
 ent_policy_allow_personality_no_aslr (ent_profile_t *p, ent_error_t **err)
 {
   return allow_personalities (p, personality_no_aslr, N_ELEMENTS (personality_no_aslr), err);
+}
+
+/* ---- hints (see seccomp-policy.h) ----------------------------------------- */
+
+/* security.memory-lock sets the soft limit (to the hard one); so does a
+ * profile that sets it itself. */
+static bool
+memlock_set (const ent_profile_t *p)
+{
+  return p->rlimits[ENT_RLIMIT_MEMLOCK].soft != ENT_RLIM_UNSET;
+}
+
+#define DENIED(name, grant_)                                                                       \
+  {                                                                                                \
+    .syscall = name, .kind = ENT_HINT_DENIED, .what = name, .grant = grant_                        \
+  }
+#define DENIED_ARG(name, op_, mask_, value_, what_, grant_)                                        \
+  {                                                                                                \
+    .syscall = name, .kind = ENT_HINT_DENIED, .n_args = 1,                                         \
+    .arg = { .index = 0, .op = op_, .mask = mask_, .value = value_ }, .what = what_,               \
+    .grant = grant_                                                                                \
+  }
+#define CLONE_NS(flag)                                                                             \
+  DENIED_ARG ("clone", ENT_ARG_MASKED_EQ, flag, flag, "clone with namespace flags",                \
+              "security.admin")
+#define WATCHED(name, what_, granted_)                                                             \
+  {                                                                                                \
+    .syscall = name, .kind = ENT_HINT_WATCHED, .what = what_, .grant = "security.memory-lock",     \
+    .granted = granted_                                                                            \
+  }
+
+/* Every call a group above holds back, with the grant that opens it (the
+ * narrowest: ptrace is debug.ptrace's, not security.admin's), in the
+ * groups' order.  At most 64 entries (the launcher keeps them in a 64-bit
+ * mask).  Entries with the same what and grant are one hint to the
+ * launcher's filter (one number for all), which libseccomp needs where
+ * their conditions overlap (clone with two namespace flags): give them
+ * words that fit each. */
+const ent_policy_hint_t ent_policy_hints[] = {
+  DENIED ("kcmp", "debug.ptrace"),
+  DENIED ("pidfd_getfd", "debug.ptrace"),
+  DENIED ("process_madvise", "debug.ptrace"),
+  DENIED ("process_vm_readv", "debug.ptrace"),
+  DENIED ("process_vm_writev", "debug.ptrace"),
+  DENIED ("ptrace", "debug.ptrace"),
+  DENIED_ARG ("personality", ENT_ARG_EQ, 0, ADDR_NO_RANDOMIZE,
+              "personality(ADDR_NO_RANDOMIZE), turning address randomisation off", "debug.ptrace"),
+  DENIED_ARG ("personality", ENT_ARG_EQ, 0, ADDR_NO_RANDOMIZE | PER_LINUX32,
+              "personality(ADDR_NO_RANDOMIZE), turning address randomisation off", "debug.ptrace"),
+  DENIED ("perf_event_open", "debug.perf"),
+  DENIED ("lookup_dcookie", "security.view"),
+  DENIED ("syslog", "security.view"),
+  DENIED ("fsconfig", "security.admin"),
+  DENIED ("fsmount", "security.admin"),
+  DENIED ("fsopen", "security.admin"),
+  DENIED ("fspick", "security.admin"),
+  DENIED ("mount", "security.admin"),
+  DENIED ("mount_setattr", "security.admin"),
+  DENIED ("move_mount", "security.admin"),
+  DENIED ("open_tree", "security.admin"),
+  DENIED ("open_tree_attr", "security.admin"),
+  DENIED ("pivot_root", "security.admin"),
+  DENIED ("umount", "security.admin"),
+  DENIED ("umount2", "security.admin"),
+  DENIED ("setns", "security.admin"),
+  DENIED ("unshare", "security.admin"),
+  CLONE_NS (CLONE_NEWNS),
+  CLONE_NS (CLONE_NEWUTS),
+  CLONE_NS (CLONE_NEWIPC),
+  CLONE_NS (CLONE_NEWUSER),
+  CLONE_NS (CLONE_NEWPID),
+  CLONE_NS (CLONE_NEWNET),
+  CLONE_NS (CLONE_NEWCGROUP),
+  DENIED ("add_key", "security.admin"),
+  DENIED ("keyctl", "security.admin"),
+  DENIED ("request_key", "security.admin"),
+  DENIED ("chroot", "security.admin"),
+  DENIED ("setdomainname", "security.admin"),
+  DENIED ("sethostname", "security.admin"),
+  WATCHED ("mlock", "mlock beyond RLIMIT_MEMLOCK", memlock_set),
+  WATCHED ("mlock2", "mlock beyond RLIMIT_MEMLOCK", memlock_set),
+  WATCHED ("mlockall", "mlockall beyond RLIMIT_MEMLOCK", memlock_set),
+};
+const size_t ent_policy_n_hints = N_ELEMENTS (ent_policy_hints);
+
+/* Can no argument satisfy both @h and @c (same argument)?  Only the shapes
+ * the policy uses are worked out; any other is taken to overlap. */
+static bool
+conds_disjoint (const ent_arg_cond_t *h, const ent_arg_cond_t *c)
+{
+  uint64_t hm = h->op == ENT_ARG_EQ ? UINT64_MAX : h->mask;
+  uint64_t cm = c->op == ENT_ARG_EQ ? UINT64_MAX : c->mask;
+
+  if (h->index != c->index || (h->op != ENT_ARG_EQ && h->op != ENT_ARG_MASKED_EQ)
+      || (c->op != ENT_ARG_EQ && c->op != ENT_ARG_MASKED_EQ))
+    return false;
+  /* Both fix the bits of their masks: they clash on a bit both fix. */
+  return ((h->value ^ c->value) & hm & cm) != 0;
+}
+
+bool
+ent_policy_hint_applies (const ent_profile_t *p, size_t i)
+{
+  const ent_policy_hint_t *h = &ent_policy_hints[i];
+  bool unconditional = false;
+
+  if (i >= ent_policy_n_hints || !p->seccomp.enabled)
+    return false;
+  for (size_t r = 0; r < p->seccomp.n_rules; r++)
+    {
+      const ent_seccomp_rule_t *rule = &p->seccomp.rules[r];
+      bool disjoint = false;
+      if (rule->action != ENT_SECCOMP_ALLOW || strcmp (rule->syscall, h->syscall) != 0)
+        continue;
+      if (rule->n_args == 0)
+        {
+          unconditional = true;
+          continue;
+        }
+      if (h->kind == ENT_HINT_WATCHED)
+        return false;
+      for (unsigned a = 0; h->n_args == 1 && a < rule->n_args && !disjoint; a++)
+        disjoint = conds_disjoint (&h->arg, &rule->args[a]);
+      if (!disjoint)
+        return false;
+    }
+  if (h->kind == ENT_HINT_WATCHED)
+    return unconditional && !h->granted (p);
+  return !unconditional;
 }

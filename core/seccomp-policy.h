@@ -62,4 +62,43 @@ int ent_policy_apply_admin (ent_profile_t *p, ent_error_t **err) ENT_WUR;
  * PER_LINUX32, so that gdb and setarch -R can turn ASLR off. */
 int ent_policy_allow_personality_no_aslr (ent_profile_t *p, ent_error_t **err) ENT_WUR;
 
+/* ---- hints --------------------------------------------------------------
+ *
+ * What the policy denies that a grant would allow, so that entrun can say
+ * so when the command tries it (entrun(1), DENIAL HINTS): the launcher's
+ * filter hands these calls to pid 1 instead of failing them itself.  Kept
+ * here, next to the groups they name, so that both change together
+ * (tests/unit/test-filter.c checks every grant of the catalogue against
+ * this table). */
+typedef enum ent_policy_hint_kind
+{
+  /* The filter denies the call: pid 1 answers with the errno the filter
+   * would have given. */
+  ENT_HINT_DENIED,
+  /* The filter allows the call and the kernel decides (a limit, a missing
+   * capability): pid 1 lets it through and judges whether it fails. */
+  ENT_HINT_WATCHED,
+} ent_policy_hint_kind_t;
+
+typedef struct ent_policy_hint
+{
+  const char *syscall;
+  ent_policy_hint_kind_t kind;
+  unsigned int n_args; /* 0 or 1 */
+  ent_arg_cond_t arg;
+  const char *what;  /* what the command tried, in words */
+  const char *grant; /* the grant that allows it */
+  /* ENT_HINT_WATCHED: does @p hold the grant already? */
+  bool (*granted) (const ent_profile_t *p);
+} ent_policy_hint_t;
+
+extern const ent_policy_hint_t ent_policy_hints[];
+extern const size_t ent_policy_n_hints;
+
+/* Does hint @i apply to @p: a denied call that @p denies for every value
+ * its condition matches (no ALLOW rule of @p could overlap it), or a
+ * watched call that @p allows unconditionally and whose grant @p lacks?
+ * Conservative: false when it cannot tell. */
+bool ent_policy_hint_applies (const ent_profile_t *p, size_t i);
+
 #endif

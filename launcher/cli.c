@@ -68,7 +68,8 @@ static const char usage[]
       "                          .entrun.ini in the working directory or above it\n"
       "                          applies, once approved (entrun trust)\n"
       "      --explain           print the resolved sandbox profile and exit\n"
-      "      --json              with --explain: print it as JSON\n"
+      "      --json              with --explain: print it as JSON; with a command:\n"
+      "                          its denial hints as JSON, one object a line\n"
       "      --list              list every entitlement with its description\n"
       "      --doctor            check what entrun needs on this host\n"
       "  -C, --chdir DIR         working directory inside (default: the current one)\n"
@@ -84,7 +85,7 @@ static const char usage[]
       "                          own: it can then change the terminal's modes and\n"
       "                          write any escape sequence to it (see entrun(1))\n"
       "  -v, --verbose           print each setup step\n"
-      "  -q, --quiet             print only errors\n"
+      "  -q, --quiet             print only errors (no denial hints)\n"
       "  -h, --help              show this help\n"
       "  -V, --version           show the version\n"
       "\n"
@@ -482,8 +483,8 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
     return check_sub (cli, err);
   if (cli->output || cli->in_place)
     return ent_error_set (err, EINVAL, "--output and --in-place go with 'entrun oci apply'");
-  if (cli->json && !cli->explain)
-    return ent_error_set (err, EINVAL, "--json goes with --explain");
+  if (cli->json && !cli->explain && cli->argc == 0)
+    return ent_error_set (err, EINVAL, "--json goes with --explain or a command");
   if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version || cli->doctor))
     return ent_error_set (err, EINVAL, "no command given (see entrun --help)");
   return 0;

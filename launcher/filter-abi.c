@@ -64,6 +64,7 @@
 #include <string.h>
 
 #include "filter-abi.h"
+#include "filter.h"
 #include "syscall-abi.h"
 
 #if defined(__x86_64__)
@@ -104,6 +105,7 @@ typedef struct head
   int label_at[64]; /* instruction index of each label */
   int n_labels;
   bool oom;
+  uint64_t hints; /* see filter.h */
 } head_t;
 
 static void
@@ -248,9 +250,11 @@ known_set (const ent_profile_t *p, ent_abi_t abi, range_set_t *s)
  * no rule names it (libseccomp's default applies), or -EINVAL for a rule
  * with argument conditions.  ERRNO rules win, as between the filters. */
 static int
-decision (const ent_profile_t *p, const ent_syscall_nr_t *e, uint32_t *action, ent_error_t **err)
+decision (const ent_profile_t *p, uint64_t hints, const ent_syscall_nr_t *e, uint32_t *action,
+          ent_error_t **err)
 {
   bool allow = false, deny = false;
+  uint32_t hint;
 
   for (size_t i = 0; i < p->seccomp.n_rules; i++)
     {
@@ -271,6 +275,12 @@ decision (const ent_profile_t *p, const ent_syscall_nr_t *e, uint32_t *action, e
     }
   if (!deny && allow)
     *action = SECCOMP_RET_ALLOW;
+  /* A hint's call goes to pid 1 (see filter.h), as in libseccomp's part. */
+  if (!deny && (hint = entrun_filter_hint_return (hints, e->name, allow)) != 0)
+    {
+      *action = hint;
+      return 1;
+    }
   return deny || allow;
 }
 
@@ -287,7 +297,7 @@ emit_abi (head_t *h, const ent_profile_t *p, ent_abi_t abi, ent_error_t **err)
       int d;
       if (e->nr[abi] < 0)
         continue;
-      if ((d = decision (p, e, &action, err)) < 0)
+      if ((d = decision (p, h->hints, e, &action, err)) < 0)
         return d;
       if (d == 0)
         continue;
@@ -391,9 +401,10 @@ entrun_filter_abi_handles (const char *syscall)
 }
 
 int
-entrun_filter_abi_prepend (const ent_profile_t *p, struct sock_fprog *prog, ent_error_t **err)
+entrun_filter_abi_prepend (const ent_profile_t *p, uint64_t hints, struct sock_fprog *prog,
+                           ent_error_t **err)
 {
-  head_t h = { .n_labels = L_FIRST_FREE };
+  head_t h = { .n_labels = L_FIRST_FREE, .hints = hints };
   struct sock_filter *out;
   int ret = build_head (p, &h, err);
 
@@ -436,9 +447,10 @@ entrun_filter_abi_handles (const char *syscall)
 }
 
 int
-entrun_filter_abi_prepend (const ent_profile_t *p, struct sock_fprog *prog, ent_error_t **err)
+entrun_filter_abi_prepend (const ent_profile_t *p, uint64_t hints, struct sock_fprog *prog,
+                           ent_error_t **err)
 {
-  (void)p, (void)prog, (void)err;
+  (void)p, (void)hints, (void)prog, (void)err;
   return 0;
 }
 

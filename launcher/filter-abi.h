@@ -6,6 +6,7 @@
 
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "entitlement.h"
 
@@ -14,10 +15,11 @@
 bool entrun_filter_abi_handles (const char *syscall);
 
 /* Put the head for @p in front of @prog, the program libseccomp generated
- * for @p's ALLOW rules (malloc'd; replaced by a new malloc'd program).
- * 0, or a negative errno with @err set: a rule on a syscall the head
- * handles may not have argument conditions. */
-int entrun_filter_abi_prepend (const ent_profile_t *p, struct sock_fprog *prog, ent_error_t **err)
-    __attribute__ ((warn_unused_result));
+ * for @p's ALLOW rules (malloc'd; replaced by a new malloc'd program), the
+ * hints of @hints marked as in the rest (see filter.h).  0, or a negative
+ * errno with @err set: a rule on a syscall the head handles may not have
+ * argument conditions. */
+int entrun_filter_abi_prepend (const ent_profile_t *p, uint64_t hints, struct sock_fprog *prog,
+                               ent_error_t **err) __attribute__ ((warn_unused_result));
 
 #endif

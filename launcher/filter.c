@@ -14,6 +14,7 @@
 
 #include "filter-abi.h"
 #include "filter.h"
+#include "seccomp-policy.h"
 #include "util.h"
 
 /* Every ABI the kernel may run on this machine, so that a 32-bit syscall
@@ -123,8 +124,77 @@ entrun_filter_export (scmp_filter_ctx ctx, struct sock_fprog *prog, ent_error_t 
   return 0;
 }
 
+/* A hint's number in the filter: that of the first hint saying the same
+ * (the clone flags, the personality values), so that rules with
+ * overlapping conditions share one action, as libseccomp needs. */
+static unsigned
+hint_mark (size_t i)
+{
+  for (size_t j = 0; j < i; j++)
+    if (strcmp (ent_policy_hints[j].what, ent_policy_hints[i].what) == 0
+        && strcmp (ent_policy_hints[j].grant, ent_policy_hints[i].grant) == 0)
+      return (unsigned)j;
+  return (unsigned)i;
+}
+
+uint64_t
+entrun_filter_hints (const ent_profile_t *p)
+{
+  uint64_t mask = 0;
+
+  _Static_assert(sizeof (mask) * 8 >= 64, "hint mask");
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    if (ent_policy_hint_applies (p, i))
+      mask |= UINT64_C (1) << i;
+  return mask;
+}
+
+/* The watched hint of @hints on @syscall, or -1. */
 static int
-build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *prog,
+watched_hint (uint64_t hints, const char *syscall)
+{
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    if ((hints & (UINT64_C (1) << i)) && ent_policy_hints[i].kind == ENT_HINT_WATCHED
+        && strcmp (ent_policy_hints[i].syscall, syscall) == 0)
+      return (int)i;
+  return -1;
+}
+
+uint32_t
+entrun_filter_hint_return (uint64_t hints, const char *syscall, bool allowed)
+{
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    {
+      const ent_policy_hint_t *h = &ent_policy_hints[i];
+      if ((hints & (UINT64_C (1) << i)) && h->n_args == 0 && strcmp (h->syscall, syscall) == 0
+          && (h->kind == ENT_HINT_WATCHED) == allowed)
+        return SECCOMP_RET_TRACE | hint_mark (i);
+    }
+  return 0;
+}
+
+/* The denied hints of @hints with (@conditional) or without a condition:
+ * their calls go to pid 1 rather than to the default action. */
+static int
+add_denied_hints (scmp_filter_ctx ctx, uint64_t hints, bool conditional, ent_error_t **err)
+{
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    {
+      const ent_policy_hint_t *h = &ent_policy_hints[i];
+      ent_seccomp_rule_t r = { .syscall = (char *)(uintptr_t)h->syscall, .n_args = h->n_args };
+      int ret;
+      if (!(hints & (UINT64_C (1) << i)) || h->kind != ENT_HINT_DENIED
+          || (h->n_args > 0) != conditional)
+        continue;
+      r.args[0] = h->arg;
+      if ((ret = add_rule (ctx, &r, SCMP_ACT_TRACE (hint_mark (i)), err)) < 0)
+        return ret;
+    }
+  return 0;
+}
+
+static int
+build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, struct sock_fprog *prog,
        ent_error_t **err)
 {
   cleanup_seccomp scmp_filter_ctx ctx = NULL;
@@ -144,24 +214,34 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *pr
    * the family check dropped, and the family and netlink-protocol rules
    * then overlap there; the unconditional socketcall rule of the policy,
    * added first, makes libseccomp drop them all (they have nothing left
-   * to check). */
+   * to check).  The hints' rules come after each pass's: none overlaps an
+   * ALLOW rule (ent_policy_hint_applies), and a watched call's rule takes
+   * the place of its ALLOW. */
   for (int pass = 0; pass < 2; pass++)
-    for (size_t i = 0; i < p->seccomp.n_rules; i++)
-      {
-        const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
-        if (r->action != which || (r->n_args == 0) != (pass == 0))
-          continue;
-        any = true;
-        ret = add_rule (
-            ctx, r, which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum), err);
-        if (ret < 0)
-          return ret;
-      }
+    {
+      for (size_t i = 0; i < p->seccomp.n_rules; i++)
+        {
+          const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+          uint32_t action
+              = which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum);
+          int watched;
+          if (r->action != which || (r->n_args == 0) != (pass == 0))
+            continue;
+          any = true;
+          if (which == ENT_SECCOMP_ALLOW && pass == 0
+              && (watched = watched_hint (hints, r->syscall)) >= 0)
+            action = SCMP_ACT_TRACE (hint_mark ((size_t)watched));
+          if ((ret = add_rule (ctx, r, action, err)) < 0)
+            return ret;
+        }
+      if (which == ENT_SECCOMP_ALLOW && (ret = add_denied_hints (ctx, hints, pass == 1, err)) < 0)
+        return ret;
+    }
   if (which == ENT_SECCOMP_ERRNO && !any)
     return 0; /* no deny filter needed */
   if ((ret = entrun_filter_export (ctx, prog, err)) < 0 || which == ENT_SECCOMP_ERRNO)
     return ret;
-  if ((ret = entrun_filter_abi_prepend (p, prog, err)) < 0)
+  if ((ret = entrun_filter_abi_prepend (p, hints, prog, err)) < 0)
     {
       free (prog->filter);
       memset (prog, 0, sizeof (*prog));
@@ -170,15 +250,15 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, struct sock_fprog *pr
 }
 
 int
-entrun_filter_compile_pair (const ent_profile_t *p, struct sock_fprog *allow,
+entrun_filter_compile_pair (const ent_profile_t *p, uint64_t hints, struct sock_fprog *allow,
                             struct sock_fprog *deny, ent_error_t **err)
 {
   int ret;
 
   memset (allow, 0, sizeof (*allow));
   memset (deny, 0, sizeof (*deny));
-  ret = build (p, ENT_SECCOMP_ALLOW, allow, err);
-  if (ret == 0 && (ret = build (p, ENT_SECCOMP_ERRNO, deny, err)) < 0)
+  ret = build (p, ENT_SECCOMP_ALLOW, hints, allow, err);
+  if (ret == 0 && (ret = build (p, ENT_SECCOMP_ERRNO, 0, deny, err)) < 0)
     {
       free (allow->filter);
       memset (allow, 0, sizeof (*allow));
@@ -215,29 +295,103 @@ entrun_filter_splice (const struct sock_fprog *deny, const struct sock_fprog *al
   return 0;
 }
 
+/* Is @k a hint's return in a marked program?  Its number in *@hint. */
+static bool
+is_hint_return (uint32_t k, int *hint)
+{
+  if ((k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE
+      || (k & SECCOMP_RET_DATA) >= ent_policy_n_hints)
+    return false;
+  *hint = (int)(k & SECCOMP_RET_DATA);
+  return true;
+}
+
+/* What a hint's call gets without pid 1: the filter's default errno when
+ * denied, the kernel's judgement when watched. */
+static uint32_t
+hint_verdict (int hint, int default_errno)
+{
+  if (ent_policy_hints[hint].kind == ENT_HINT_WATCHED)
+    return SECCOMP_RET_ALLOW;
+  return SECCOMP_RET_ERRNO | ((uint32_t)default_errno & SECCOMP_RET_DATA);
+}
+
+/* @marked with each hint's return turned into USER_NOTIF (@notify) or its
+ * verdict: a malloc'd copy in @out, or -ENOMEM. */
+static int
+unmark (const struct sock_fprog *marked, bool notify, int default_errno, struct sock_fprog *out)
+{
+  struct sock_filter *prog = malloc (marked->len * sizeof (*prog));
+  int hint;
+
+  if (prog == NULL)
+    return -ENOMEM;
+  memcpy (prog, marked->filter, marked->len * sizeof (*prog));
+  for (unsigned i = 0; i < marked->len; i++)
+    if (prog[i].code == (BPF_RET | BPF_K) && is_hint_return (prog[i].k, &hint))
+      prog[i].k = notify ? SECCOMP_RET_USER_NOTIF : hint_verdict (hint, default_errno);
+  out->filter = prog;
+  out->len = marked->len;
+  return 0;
+}
+
+static bool
+has_hint_return (const struct sock_fprog *prog)
+{
+  int hint;
+
+  for (unsigned i = 0; i < prog->len; i++)
+    if (prog->filter[i].code == (BPF_RET | BPF_K) && is_hint_return (prog->filter[i].k, &hint))
+      return true;
+  return false;
+}
+
 int
 entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
 {
-  struct sock_fprog allow, deny;
+  struct sock_fprog allow, deny, marked;
   int ret;
 
   memset (f, 0, sizeof (*f));
   if (!p->seccomp.enabled)
     return 0;
-  if ((ret = entrun_filter_compile_pair (p, &allow, &deny, err)) < 0)
+  f->default_errno = p->seccomp.default_errno;
+  if ((ret = entrun_filter_compile_pair (p, entrun_filter_hints (p), &allow, &deny, err)) < 0)
     return ret;
   if (deny.len == 0)
+    marked = allow;
+  else
     {
-      f->prog = allow;
+      ret = entrun_filter_splice (&deny, &allow, &marked);
+      free (allow.filter);
+      free (deny.filter);
+      if (ret < 0)
+        return ent_error_set (err, -ret, "seccomp: the filter is too long (%u + %u instructions)",
+                              (unsigned)allow.len, (unsigned)deny.len);
+    }
+  if (!has_hint_return (&marked))
+    {
+      f->prog = marked;
       return 0;
     }
-  ret = entrun_filter_splice (&deny, &allow, &f->prog);
-  free (allow.filter);
-  free (deny.filter);
-  if (ret < 0)
-    return ent_error_set (err, -ret, "seccomp: the filter is too long (%u + %u instructions)",
-                          (unsigned)allow.len, (unsigned)deny.len);
+  f->marked = marked;
+  if (unmark (&marked, true, f->default_errno, &f->prog) < 0)
+    {
+      entrun_filter_clear (f);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
   return 0;
+}
+
+uint32_t
+entrun_filter_judge (const entrun_filter_t *f, const struct seccomp_data *d, int *hint)
+{
+  uint32_t v = entrun_bpf_run (f->marked.len ? &f->marked : &f->prog, d);
+
+  *hint = -1;
+  if (f->marked.len && is_hint_return (v, hint))
+    return hint_verdict (*hint, f->default_errno);
+  return v;
 }
 
 static bool
@@ -260,10 +414,12 @@ rule_equal (const ent_seccomp_rule_t *a, const entrun_precompiled_rule_t *b,
 /* Exact comparison of every rule: a hit means the embedded programs were
  * generated from these very rules. */
 static bool
-same_rules (const ent_seccomp_t *s, const entrun_precompiled_t *pre)
+same_rules (const ent_profile_t *p, const entrun_precompiled_t *pre)
 {
+  const ent_seccomp_t *s = &p->seccomp;
+
   if (s->default_errno != pre->default_errno || s->unknown_errno != pre->unknown_errno
-      || s->n_rules != pre->n_rules)
+      || s->n_rules != pre->n_rules || entrun_filter_hints (p) != pre->hints)
     return false;
   for (size_t i = 0; i < s->n_rules; i++)
     if (!rule_equal (&s->rules[i], &pre->rules[i], pre->args))
@@ -272,39 +428,112 @@ same_rules (const ent_seccomp_t *s, const entrun_precompiled_t *pre)
 }
 
 int
+entrun_filter_drop_hints (entrun_filter_t *f)
+{
+  struct sock_fprog plain;
+
+  if (f->marked.len == 0)
+    return 0;
+  if (unmark (&f->marked, false, f->default_errno, &plain) < 0)
+    return -ENOMEM;
+  if (!f->precompiled)
+    {
+      free (f->prog.filter);
+      free (f->marked.filter);
+    }
+  f->precompiled = false;
+  f->prog = plain;
+  memset (&f->marked, 0, sizeof (f->marked));
+  return 0;
+}
+
+/* The payload hands its listener to pid 1 with sendmsg, after the filter
+ * is loaded: a profile whose filter refuses that (or close) gets its hints'
+ * verdicts built in instead.  0 or -errno with @err set. */
+static int
+hints_deliverable (entrun_filter_t *f, ent_error_t **err)
+{
+  static const int needed[] = { __NR_sendmsg, __NR_close };
+  struct seccomp_data d = { .arch = seccomp_arch_native () };
+  int hint;
+
+  for (size_t i = 0; f->marked.len && i < N_ELEMENTS (needed); i++)
+    {
+      d.nr = needed[i];
+      if (entrun_filter_judge (f, &d, &hint) == SECCOMP_RET_ALLOW && hint < 0)
+        continue;
+      verbose ("seccomp: no hints, the filter denies what hands them to pid 1");
+      if (entrun_filter_drop_hints (f) < 0)
+        return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  return 0;
+}
+
+int
 entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
 {
+  int ret;
+
   memset (f, 0, sizeof (*f));
   if (!p->seccomp.enabled)
     return 0;
   for (size_t i = 0; i < entrun_precompiled_count; i++)
-    if (same_rules (&p->seccomp, &entrun_precompiled[i]))
+    if (same_rules (p, &entrun_precompiled[i]))
       {
         f->prog.filter = (struct sock_filter *)entrun_precompiled[i].prog;
         f->prog.len = entrun_precompiled[i].len;
+        if (entrun_precompiled[i].marked)
+          {
+            f->marked.filter = (struct sock_filter *)entrun_precompiled[i].marked;
+            f->marked.len = entrun_precompiled[i].len;
+          }
+        f->default_errno = p->seccomp.default_errno;
         f->precompiled = true;
         verbose ("seccomp: using the filter precompiled for these rules");
-        return 0;
+        return hints_deliverable (f, err);
       }
   verbose ("seccomp: compiling the filter");
-  return entrun_filter_compile (p, f, err);
+  if ((ret = entrun_filter_compile (p, f, err)) < 0)
+    return ret;
+  return hints_deliverable (f, err);
 }
 
 int
-entrun_filter_load (const entrun_filter_t *f)
+entrun_filter_load (entrun_filter_t *f, int *listener)
 {
+  int fd;
+
+  *listener = -1;
   if (f->prog.len == 0)
     return 0;
-  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->prog) < 0)
+  if (f->marked.len == 0)
+    return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->prog) < 0 ? -errno : 0;
+  fd = (int)syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                     &f->prog);
+  if (fd >= 0)
+    {
+      *listener = fd;
+      return 0;
+    }
+  /* EINVAL: a kernel without listeners (the flag is checked before the
+   * program).  EBUSY: a filter up the chain has the one listener a
+   * process may have.  Then the same program with the hints' verdicts
+   * built in. */
+  if (errno != EINVAL && errno != EBUSY)
     return -errno;
-  return 0;
+  if (entrun_filter_drop_hints (f) < 0)
+    return -ENOMEM;
+  return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->prog) < 0 ? -errno : 0;
 }
 
 void
 entrun_filter_clear (entrun_filter_t *f)
 {
   if (!f->precompiled)
-    free (f->prog.filter);
+    {
+      free (f->prog.filter);
+      free (f->marked.filter);
+    }
   memset (f, 0, sizeof (*f));
 }
 

@@ -16,11 +16,25 @@
  *
  * The allowlist starts with a head entrun writes itself (filter-abi.c):
  * syscalls newer than libseccomp, and ENOSYS for syscalls newer than the
- * policy. */
+ * policy.
+ *
+ * Hints (entrun(1), DENIAL HINTS): the calls of ent_policy_hints that
+ * apply to the profile do not get their verdict from the filter itself.
+ * They return SECCOMP_RET_USER_NOTIF, and the sandbox's pid 1 answers:
+ * with the errno the filter would have given (a denied call) or by
+ * letting the kernel decide (a watched one), noting what the command
+ * tried.  The program is compiled once with each hint's return as
+ * SECCOMP_RET_TRACE | its number (the "marked" program, which pid 1 runs
+ * to know which hint it was asked about, entrun_filter_judge); the loaded
+ * one is the same with those returns turned into USER_NOTIF, and, where
+ * the kernel offers no listener, into the verdicts they stand for.  So an
+ * allowed call runs the very instructions it would without hints: they
+ * cost nothing until a hint's call is made. */
 #ifndef ENTRUN_FILTER_H
 #define ENTRUN_FILTER_H
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 
@@ -28,9 +42,18 @@
 
 typedef struct entrun_filter
 {
-  struct sock_fprog prog; /* len 0: no filter (seccomp disabled) */
-  bool precompiled;       /* the program points into .rodata: do not free */
+  struct sock_fprog prog;   /* len 0: no filter (seccomp disabled) */
+  struct sock_fprog marked; /* the hints' returns marked; len 0: no hint */
+  int default_errno;        /* what a denied hint's call gets */
+  bool precompiled;         /* the programs point into .rodata: do not free */
 } entrun_filter_t;
+
+/* The hints that apply to @p, bit i for ent_policy_hints[i]. */
+uint64_t entrun_filter_hints (const ent_profile_t *p);
+/* The marked return of the unconditional hint of @hints on @syscall, a
+ * call the filter would otherwise allow (@allowed: a watched one) or deny
+ * (a denied one); 0 when there is none. */
+uint32_t entrun_filter_hint_return (uint64_t hints, const char *syscall, bool allowed);
 
 /* Fill @f for @p: precompiled when this binary carries a filter for exactly
  * the same rules, else compiled now. */
@@ -39,9 +62,11 @@ int entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error
 /* Always compile with libseccomp. */
 int entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
     __attribute__ ((warn_unused_result));
-/* The two programs before they are spliced (for the tests): *@deny has
- * len 0 when the profile has no ERRNO rule.  Both malloc'd. */
-int entrun_filter_compile_pair (const ent_profile_t *p, struct sock_fprog *allow,
+/* The two programs before they are spliced (for the tests), the hints of
+ * @hints marked in the allowlist (see entrun_filter_hints; 0: none, the
+ * verdicts of the filter without hints): *@deny has len 0 when the
+ * profile has no ERRNO rule.  Both malloc'd. */
+int entrun_filter_compile_pair (const ent_profile_t *p, uint64_t hints, struct sock_fprog *allow,
                                 struct sock_fprog *deny, ent_error_t **err)
     __attribute__ ((warn_unused_result));
 /* One program with the verdicts of @deny loaded after @allow: malloc'd
@@ -50,8 +75,27 @@ int entrun_filter_compile_pair (const ent_profile_t *p, struct sock_fprog *allow
 int entrun_filter_splice (const struct sock_fprog *deny, const struct sock_fprog *allow,
                           struct sock_fprog *out) __attribute__ ((warn_unused_result));
 /* Install the filter in the calling thread; 0 or -errno.  Needs
- * no_new_privs or CAP_SYS_ADMIN. */
-int entrun_filter_load (const entrun_filter_t *f);
+ * no_new_privs or CAP_SYS_ADMIN.  With hints, *@listener gets the
+ * filter's notification descriptor (close-on-exec), or -1 when the kernel
+ * offers none (older than Linux 5.5, or a listener up the chain already):
+ * then the hints' calls get their verdicts from the filter itself, which
+ * may rewrite @f->prog. */
+int entrun_filter_load (entrun_filter_t *f, int *listener);
+
+/* Build the hints' verdicts into the loaded program: no call goes to pid
+ * 1 then.  0 or -ENOMEM. */
+int entrun_filter_drop_hints (entrun_filter_t *f);
+
+/* Classic BPF run as the kernel runs a seccomp filter: @prog's verdict
+ * for @d (SECCOMP_RET_KILL_PROCESS for a program the kernel would have
+ * refused). */
+uint32_t entrun_bpf_run (const struct sock_fprog *prog, const struct seccomp_data *d);
+
+/* The verdict @f gives @d once pid 1 has answered a hint (an errno, or
+ * SECCOMP_RET_ALLOW for a watched call, which the kernel then judges); the
+ * hint's index in ent_policy_hints in *@hint, or -1 when @d is no hint's
+ * call. */
+uint32_t entrun_filter_judge (const entrun_filter_t *f, const struct seccomp_data *d, int *hint);
 void entrun_filter_clear (entrun_filter_t *f);
 
 /* The build-time table (launcher/seccomp-precompiled.c, generated).  It
@@ -74,7 +118,9 @@ typedef struct entrun_precompiled
   const entrun_precompiled_rule_t *rules;
   size_t n_rules;
   const ent_arg_cond_t *args;
+  uint64_t hints; /* entrun_filter_hints() of the profile */
   const struct sock_filter *prog;
+  const struct sock_filter *marked; /* NULL without hints */
   unsigned short len;
 } entrun_precompiled_t;
 

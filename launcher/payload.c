@@ -19,6 +19,7 @@
 
 #include "caps.h"
 #include "landlock.h"
+#include "netsetup.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -98,13 +99,14 @@ apply_env (const ent_profile_t *p)
     }
 }
 
-/* Close every fd but 0-2, @keep (each >= 3) and @net_sock (the network
- * helper's socket, -1 without one: see await_network); the kept ones lose
- * close-on-exec, @net_sock keeps it. */
+/* Close every fd but 0-2, @keep (each >= 3), @net_sock (the network
+ * helper's socket, -1 without one: see await_network) and @hint_sock
+ * (pid 1's, -1 without hints: see hand_over_listener); the kept ones lose
+ * close-on-exec, the sockets keep it. */
 static void
-close_fds (const int *keep, size_t n_keep, int net_sock)
+close_fds (const int *keep, size_t n_keep, int net_sock, int hint_sock)
 {
-  int *all = calloc (n_keep + 1, sizeof (int)); /* pid 1 waits: see entrun_pid1 */
+  int *all = calloc (n_keep + 2, sizeof (int)); /* pid 1 waits: see entrun_pid1 */
   size_t n = n_keep;
   int ret;
 
@@ -114,6 +116,8 @@ close_fds (const int *keep, size_t n_keep, int net_sock)
     memcpy (all, keep, n_keep * sizeof (int));
   if (net_sock >= 0)
     all[n++] = net_sock;
+  if (hint_sock >= 0)
+    all[n++] = hint_sock;
   ret = close_fds_except (all, n);
   free (all);
   if (ret < 0)
@@ -211,12 +215,40 @@ await_network (int net_sock)
   close (net_sock);
 }
 
+/* The filter's listener goes to pid 1, which answers the hints' calls
+ * (see filter.h); the command never holds it (close-on-exec, and our
+ * copies closed here): a process that held it could answer its own calls,
+ * and run what the filter denies.  The filter is loaded already: sendmsg
+ * and close are allowed (entrun_filter_prepare checked), and the
+ * message waits in the socket until pid 1, held by the vfork, reads it.
+ * Without a listener (an older kernel) pid 1 reads the hang-up. */
+static void
+hand_over_listener (entrun_sandbox_t *sb, int listener)
+{
+  int ret = 0;
+
+  if (sb->hint_sock < 0)
+    return;
+  if (listener >= 0)
+    ret = netsetup_send_fd (sb->hint_sock, listener);
+  /* Without pid 1 to answer, each hint's call would fail with ENOSYS:
+   * no command then. */
+  if (ret < 0)
+    {
+      errno = -ret;
+      die_errno ("handing the seccomp listener to pid 1");
+    }
+  if (listener >= 0)
+    close (listener);
+  close (sb->hint_sock);
+}
+
 void
 entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
 {
   const ent_profile_t *p = sb->profile;
   const char *step = NULL;
-  int ret;
+  int ret, listener;
 
   die_with_parent (pid1);
   if (sigprocmask (SIG_SETMASK, &sb->saved_mask, NULL) < 0)
@@ -226,7 +258,7 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
   take_terminal (sb);
   /* Descriptors first: the working directory must not be reached through
    * one of them (see enter_cwd). */
-  close_fds (sb->keep_fds, sb->n_keep_fds, sb->net_sock);
+  close_fds (sb->keep_fds, sb->n_keep_fds, sb->net_sock, sb->hint_sock);
   enter_cwd (p->cwd);
   verbose ("payload: rlimits, environment, fds done");
   if ((ret = entrun_apply_caps (p, &step)) < 0)
@@ -248,11 +280,12 @@ entrun_payload (entrun_sandbox_t *sb, pid_t pid1)
       await_network (sb->net_sock);
       verbose ("payload: network ready");
     }
-  if ((ret = entrun_filter_load (&sb->filter)) < 0)
+  if ((ret = entrun_filter_load (&sb->filter, &listener)) < 0)
     {
       errno = -ret;
       die_errno ("loading the seccomp filter");
     }
+  hand_over_listener (sb, listener);
   verbose ("payload: seccomp loaded, exec %s", sb->argv[0]);
   exec_command (sb->argv);
 }

@@ -3,7 +3,8 @@
  * Once the payload runs, pid 1 only reaps, forwards signals, reports the
  * payload's status to entrun, reads /proc/PID/status and the pool's
  * statfs for resources.memory (memwatch.h), asks the sandbox's pty which
- * group is in its foreground (TIOCGPGRP, forward_signal) and, for a UDP
+ * group is in its foreground (TIOCGPGRP, forward_signal), answers the
+ * filter's hints (pid1-hints.c: three ioctls, /proc/PID files read) and, for a UDP
  * publish, makes sockets inside for the network helper.  Its filter allows that and
  * nothing else: no ptrace, no mount, no new namespace, no unix socket, no
  * file opened for writing.  It
@@ -78,6 +79,11 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
     SCMP_SYS (sigaltstack),
 #endif
   };
+  static const unsigned long notif_ioctls[] = {
+    SECCOMP_IOCTL_NOTIF_RECV,
+    SECCOMP_IOCTL_NOTIF_SEND,
+    SECCOMP_IOCTL_NOTIF_ID_VALID,
+  };
   scmp_filter_ctx ctx = NULL;
   int ret = entrun_own_filter_init (allowed, N_ELEMENTS (allowed), &ctx);
 
@@ -103,6 +109,11 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (ioctl), 1,
                             SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCGPGRP));
+  /* The hints' notifications (pid1-hints.c): read one, check its caller
+   * is still there, answer it. */
+  for (size_t i = 0; ret == 0 && i < N_ELEMENTS (notif_ioctls); i++)
+    ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (ioctl), 1,
+                            SCMP_A1 (SCMP_CMP_MASKED_EQ, 0xffffffffu, notif_ioctls[i]));
   /* IPv4 datagram sockets only (udp_socket_to in netsetup/inside.c). */
   if (ret == 0)
     ret = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, SCMP_SYS (socket), 2,

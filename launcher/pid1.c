@@ -375,13 +375,15 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
                    entrun_memwatch_t *w)
 {
   struct signalfd_siginfo si;
-  int status = 0, ret, flags = 0, report;
+  int status = 0, ret, flags = 0;
+  entrun_report_t report = { .kind = ENTRUN_REPORT_STATUS };
 
   for (;;)
     {
-      struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
+      struct pollfd pfd[4] = { { .fd = sfd, .events = POLLIN },
                                { .fd = sb->tty_sock, .events = POLLIN },
-                               { .fd = sb->net_sock, .events = POLLIN } };
+                               { .fd = sb->net_sock, .events = POLLIN },
+                               { .fd = sb->listener, .events = POLLIN } };
       int64_t now;
       if (reap (sb, payload, &status))
         break;
@@ -395,7 +397,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
         }
       if (flags == 0)
         flags = watch_memory (w, now);
-      if (poll (pfd, 3, flags ? -1 : poll_timeout (deadline, w)) < 0)
+      if (poll (pfd, 4, flags ? -1 : poll_timeout (deadline, w)) < 0)
         {
           /* EINTR, or the kernel short of memory: the command runs, so
            * pid 1 cannot give up; again, a little later. */
@@ -405,6 +407,8 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
         }
       if (sb->net_sock >= 0 && pfd[2].revents)
         serve_network (sb);
+      if (sb->listener >= 0 && pfd[3].revents)
+        entrun_pid1_hints_serve (sb);
       if (sb->tty_sock >= 0 && pfd[1].revents)
         continue_payload (sb, payload);
       if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))
@@ -425,7 +429,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
     close (steal_fd (&sb->pty_slave));
   /* Our own exit status mirrors the payload's: entrun falls back to it if
    * the report cannot be written. */
-  report = status | flags;
+  report.value = status | flags;
   if ((ret = write_all (sb->status_fd, &report, sizeof (report))) < 0)
     {
       errno = -ret;
@@ -551,7 +555,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
   entrun_memwatch_t watch = { .proc = -1, .pool = -1 };
   cleanup_close int tun_path = -1, self_dir = -1;
   pid_t self, payload;
-  int sfd;
+  int sfd, hint_end, ret;
 
   wait_for_parent (sb);
   close_inherited_fds (sb);
@@ -616,6 +620,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
    * its own: vfork shares the memory only. */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno ("pid 1: prctl(PR_SET_DUMPABLE)");
+  entrun_pid1_hints_prepare (sb, &hint_end);
   self = getpid ();
   payload = vfork ();
   if (payload < 0)
@@ -624,7 +629,15 @@ entrun_pid1 (entrun_sandbox_t *sb)
     {
       close (sb->status_fd);
       close (sfd);
+      if (hint_end >= 0)
+        close (hint_end);
       entrun_payload (sb, self);
+    }
+  if ((ret = entrun_pid1_hints_receive (sb, hint_end)) < 0)
+    {
+      kill (payload, SIGKILL);
+      errno = -ret;
+      die_errno ("pid 1: receiving the seccomp listener");
     }
   confine_self (payload);
   /* The payload runs (or gave up before its execve: the network never came

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "hints.h"
 #include "hostscan.h"
 #include "memwatch.h"
 #include "netsetup.h"
@@ -356,9 +357,10 @@ typedef enum
 
 typedef struct supervisor
 {
-  pid_t pid;                          /* pid 1 */
-  unsigned char report[sizeof (int)]; /* pid 1's report, as read so far */
+  pid_t pid;                                      /* pid 1 */
+  unsigned char report[sizeof (entrun_report_t)]; /* pid 1's record, as read so far */
   size_t report_len;
+  entrun_hints_t *hints;       /* what pid 1 said the command was denied */
   int stop_timeout;            /* seconds */
   int stop_signal;             /* the first stop request, 0 before one */
   int64_t timeout_at, stop_at; /* deadlines (now_ms()), -1 when unset */
@@ -462,42 +464,49 @@ pid1_status (pid_t pid)
 
 /* Read what pid 1 reports without ever blocking (the pipe is
  * non-blocking): pid 1 is entrun's, but it lives in the sandbox, and
- * entrun's supervision waits on nothing the sandbox could hold up.  1 with
- * *@wstatus set once the report is complete or pid 1 is gone, 2 with pid
+ * entrun's supervision waits on nothing the sandbox could hold up.  Hints
+ * come first, as they happen (entrun_report_t), the status last.  1 with
+ * *@wstatus set once the status is complete or pid 1 is gone, 2 with pid
  * 1's own status when a signal killed it before it reported, 0 while
- * neither.  Anything but a valid report ends the sandbox with 125. */
+ * neither.  Anything but valid records ends the sandbox with 125. */
 static int
 read_status (supervisor_t *s, int status_fd, int *wstatus)
 {
-  ssize_t n = read (status_fd, s->report + s->report_len, sizeof (s->report) - s->report_len);
-  int report;
+  entrun_report_t r;
 
-  if (n < 0 && (errno == EAGAIN || errno == EINTR))
-    return 0;
-  if (n < 0)
+  for (;;)
     {
-      int err = errno;
-      kill_sandbox (s->pid);
-      errno = err;
-      die_errno ("reading the command's status from pid 1");
+      ssize_t n = read (status_fd, s->report + s->report_len, sizeof (s->report) - s->report_len);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+      if (n < 0)
+        {
+          int err = errno;
+          kill_sandbox (s->pid);
+          errno = err;
+          die_errno ("reading the command's status from pid 1");
+        }
+      if (n == 0 && s->report_len == 0)
+        {
+          *wstatus = pid1_status (s->pid);
+          /* Killed: not the command's status, whatever it is. */
+          return WIFSIGNALED (*wstatus) ? 2 : 1;
+        }
+      s->report_len += (size_t)n;
+      if (n > 0 && s->report_len < sizeof (s->report))
+        continue;
+      memcpy (&r, s->report, sizeof (r));
+      s->report_len = 0;
+      if (n > 0 && r.kind == ENTRUN_REPORT_HINT && entrun_hints_note (s->hints, &r))
+        continue;
+      if (n == 0 || r.kind != ENTRUN_REPORT_STATUS || !valid_report (r.value))
+        {
+          kill_sandbox (s->pid);
+          die ("pid 1 sent a malformed status report; the sandbox was stopped");
+        }
+      *wstatus = r.value;
+      return 1;
     }
-  if (n == 0 && s->report_len == 0)
-    {
-      *wstatus = pid1_status (s->pid);
-      /* Killed: not the command's status, whatever it is. */
-      return WIFSIGNALED (*wstatus) ? 2 : 1;
-    }
-  s->report_len += (size_t)n;
-  if (n > 0 && s->report_len < sizeof (s->report))
-    return 0;
-  memcpy (&report, s->report, sizeof (report));
-  if (n == 0 || !valid_report (report))
-    {
-      kill_sandbox (s->pid);
-      die ("pid 1 sent a malformed status report; the sandbox was stopped");
-    }
-  *wstatus = report;
-  return 1;
 }
 
 /* The network helper's report: "R" ready, "P" pid 1 gave up, "E<text>"
@@ -1015,12 +1024,17 @@ check_landlock (const ent_profile_t *p, entrun_landlock_plan_t *plan)
 int
 entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files)
 {
-  entrun_sandbox_t sb = {
-    .profile = p, .argv = cli->argv, .keep_fds = cli->keep_fds, .n_keep_fds = cli->n_keep_fds
-  };
+  entrun_sandbox_t sb = { .profile = p,
+                          .argv = cli->argv,
+                          .keep_fds = cli->keep_fds,
+                          .n_keep_fds = cli->n_keep_fds,
+                          .hint_sock = -1,
+                          .listener = -1 };
+  entrun_hints_t hints;
   int sync_pipe[2], status_pipe[2], list_pipe[2], net_pair[2];
   cleanup_free char *cgroup = NULL;
-  supervisor_t sup = { .stop_timeout = cli->stop_timeout,
+  supervisor_t sup = { .hints = &hints,
+                       .stop_timeout = cli->stop_timeout,
                        .timeout_at = -1,
                        .stop_at = -1,
                        .helper_ctl = -1,
@@ -1035,6 +1049,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
 
   check_keep_fds (cli);
   check_landlock (p, &sb.landlock);
+  entrun_hints_init (&hints, p, cli->argv, entrun_verbosity > 1, cli->json);
   sb.net_sock = -1;
   /* First: the helper sets itself up while entrun scans the host. */
   if (netsetup_needs_engine (p))
@@ -1148,5 +1163,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   ent_strv_free (sb.sockets);
   ent_strv_free (sb.git);
   entrun_cgroup_remove (cgroup);
-  return final_status (&sup, end, wstatus, p);
+  ret = final_status (&sup, end, wstatus, p);
+  entrun_hints_finish (&hints, ret, p);
+  return ret;
 }

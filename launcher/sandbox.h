@@ -13,6 +13,7 @@
 #define ENTRUN_SANDBOX_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/types.h>
 #include <termios.h>
@@ -62,7 +63,39 @@ typedef struct entrun_sandbox
   struct termios termios;  /* the pty starts with them... */
   struct winsize winsize;  /* ... and with the caller's window size */
   int pty_master, pty_slave; /* pid 1's, opened inside (open_pty); -1 */
+  /* Hints (see filter.h): */
+  int hint_sock;       /* the payload's end of pid 1's socket: the filter's
+                          listener goes through it; -1 without hints */
+  int listener;        /* pid 1's copy of the listener, -1 without one */
+  uint64_t hints_told; /* pid 1: the hints entrun heard of, bit per hint */
 } entrun_sandbox_t;
+
+/* What pid 1 writes to entrun on the status pipe, one record per write
+ * (under PIPE_BUF: never split): a hint as it happens, once per hint, and
+ * the payload's status last of all. */
+typedef enum
+{
+  ENTRUN_REPORT_HINT = 'H',
+  ENTRUN_REPORT_STATUS = 'S',
+} entrun_report_kind_t;
+
+typedef struct entrun_report
+{
+  int32_t kind;  /* entrun_report_kind_t */
+  int32_t value; /* the status (a wait status | ENTRUN_STATUS_*), or the
+                    hint's index in ent_policy_hints */
+  int32_t pid;   /* a hint's caller, as the sandbox numbers it */
+  char comm[16]; /* its name, as it set it: untrusted bytes */
+} entrun_report_t;
+
+/* pid 1's side of the hints (pid1-hints.c).  Before the payload exists:
+ * the socket its listener comes through (*@pid1_end, -1 without hints).
+ * Once the payload runs: take the listener (sb->listener), 0 or -errno
+ * (then the hints' calls would fail with ENOSYS: the payload must end).
+ * Then, whenever it is readable, answer one notification. */
+void entrun_pid1_hints_prepare (entrun_sandbox_t *sb, int *pid1_end);
+int entrun_pid1_hints_receive (entrun_sandbox_t *sb, int pid1_end);
+void entrun_pid1_hints_serve (entrun_sandbox_t *sb);
 
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
  * what the sandbox's mounts restrict, unless those mounts are locked: pid 1

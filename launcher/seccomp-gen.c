@@ -17,7 +17,7 @@
 #include "filter.h"
 
 /* Placeholders so filter.c links into this generator. */
-const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, 0, NULL, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 const entrun_prog_t entrun_nethelper_precompiled[2] = { { NULL, 0 }, { NULL, 0 } };
 const entrun_prog_t entrun_pid1_precompiled = { NULL, 0 };
@@ -110,6 +110,7 @@ main (void)
   int default_errno[sizeof (grant_sets) / sizeof (grant_sets[0])];
   int unknown_errno[sizeof (grant_sets) / sizeof (grant_sets[0])];
   size_t n_rules[sizeof (grant_sets) / sizeof (grant_sets[0])];
+  uint64_t hints[sizeof (grant_sets) / sizeof (grant_sets[0])];
   entrun_filter_t filters[sizeof (grant_sets) / sizeof (grant_sets[0])];
   unsigned helper_len[2];
   FILE *out = stdout;
@@ -128,6 +129,9 @@ main (void)
           return 1;
         }
       emit_prog (out, "filter", i, &filters[i].prog);
+      if (filters[i].marked.len)
+        emit_prog (out, "marked", i, &filters[i].marked);
+      hints[i] = entrun_filter_hints (p);
       for (size_t r = 0; r < p->seccomp.n_rules; r++)
         if (strlen (p->seccomp.rules[r].syscall)
             >= sizeof (((entrun_precompiled_rule_t *)0)->syscall))
@@ -145,8 +149,14 @@ main (void)
   fputs ("\nconst entrun_precompiled_t entrun_precompiled[] = {\n", out);
   for (size_t i = 0; i < n; i++)
     {
-      fprintf (out, "  { %d, %d, rules_%zu, %zu, args_%zu, filter_%zu, %u },\n", default_errno[i],
-               unknown_errno[i], i, n_rules[i], i, i, filters[i].prog.len);
+      char marked[32] = "NULL";
+      if (filters[i].marked.len)
+        snprintf (marked, sizeof (marked), "marked_%zu", i);
+      fprintf (out,
+               "  { %d, %d, rules_%zu, %zu, args_%zu, UINT64_C (0x%" PRIx64
+               "), filter_%zu, %s, %u },\n",
+               default_errno[i], unknown_errno[i], i, n_rules[i], i, hints[i], i, marked,
+               filters[i].prog.len);
       entrun_filter_clear (&filters[i]);
     }
   fprintf (out, "};\n\nconst size_t entrun_precompiled_count = %zu;\n", n);

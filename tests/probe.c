@@ -65,6 +65,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -2095,6 +2096,30 @@ probe_socketpair (struct probe_ctx *ctx)
   return err;
 }
 
+/* ptrace-as NAME COUNT: name ourselves NAME (our comm, which entrun's
+   denial hints quote) and try PTRACE_TRACEME COUNT times; the errno of
+   the last try, and every try must fail alike.  */
+static int
+probe_ptrace_as (struct probe_ctx *ctx)
+{
+  long count;
+  int first = 0, err = 0;
+
+  if (arg_long (ctx, 1, 1, 10000000, 1, &count) < 0)
+    return PROBE_USAGE;
+  if (prctl (PR_SET_NAME, ctx->args[0], 0, 0, 0) < 0)
+    return errno;
+  for (long i = 0; i < count; i++)
+    {
+      err = check (syscall (SYS_ptrace, (long)PTRACE_TRACEME, 0L, 0L, 0L));
+      if (i == 0)
+        first = err;
+      else if (err != first)
+        return EPROTO;
+    }
+  return err;
+}
+
 /* mlock-bytes N: lock N bytes of fresh anonymous memory.  */
 static int
 probe_mlock_bytes (struct probe_ctx *ctx)
@@ -2336,6 +2361,7 @@ static const struct probe probes[] = {
   { "int80-socket", 3, 3, "FAMILY TYPE PROTOCOL", probe_int80_socket },
   { "int80-socketcall", 4, 4, "CALL FAMILY TYPE PROTOCOL", probe_int80_socketcall },
   { "mlock-bytes", 1, 1, "N", probe_mlock_bytes },
+  { "ptrace-as", 2, 2, "NAME COUNT", probe_ptrace_as },
 };
 
 #define ERRNO_NAME(e) { e, #e }

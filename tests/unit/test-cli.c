@@ -89,6 +89,10 @@ START_TEST (explain_without_command)
   ck_assert (cli.explain && cli.json);
   ck_assert_int_eq (cli.argc, 0);
   entrun_cli_clear (&cli);
+  /* With a command: its denial hints as JSON. */
+  ck_assert_int_eq (PARSE (&cli, &err, "--json", "--", "true"), 0);
+  ck_assert (!cli.explain && cli.json && cli.argc == 1);
+  entrun_cli_clear (&cli);
 }
 END_TEST
 
@@ -125,7 +129,7 @@ static const struct
   { { "--unsetenv", "A=B", "true" }, "A=B" },
   { { "--keep-fd", "x", "true" }, "'x'" },
   { { "--keep-fd", "-3", "true" }, "-3" },
-  { { "--json", "true", NULL }, "--json" },
+  { { "--json", "--list", NULL }, "--json" },
   { { "-v", NULL, NULL }, "no command" },
   { { "--hostname", "", "true" }, "--hostname" },
   { { "--stop-timeout", "x", "true" }, "--stop-timeout 'x': expected a whole number of seconds" },

@@ -1,0 +1,186 @@
+/* entrun — denial hints, entrun's side (see hints.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "hints.h"
+#include "seccomp-policy.h"
+#include "util.h"
+
+void
+entrun_hints_init (entrun_hints_t *h, const ent_profile_t *p, char *const *argv, bool live,
+                   bool json)
+{
+  (void)p;
+  memset (h, 0, sizeof (*h));
+  h->live = live;
+  h->json = json;
+  h->cmd = argv ? argv[0] : NULL;
+}
+
+/* A name the sandbox chose, fit for a terminal: printable ASCII only. */
+static void
+printable_comm (char out[16], const char in[16])
+{
+  size_t i;
+
+  for (i = 0; i < 15 && in[i]; i++)
+    out[i] = in[i] > 0x20 && in[i] < 0x7f ? in[i] : '?';
+  out[i] = '\0';
+}
+
+static void
+say_json (json_t *obj)
+{
+  char *text = obj ? json_dumps (obj, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+  if (text)
+    dprintf (STDERR_FILENO, "%s\n", text);
+  free (text);
+  json_decref (obj);
+}
+
+static void
+say_hint (entrun_hints_t *h, int i)
+{
+  const ent_policy_hint_t *hint = &ent_policy_hints[i];
+
+  if (entrun_verbosity < 1 || (h->printed & (UINT64_C (1) << i)))
+    return;
+  h->printed |= UINT64_C (1) << i;
+  if (h->json)
+    {
+      say_json (json_pack ("{s:s, s:s, s:s, s:i, s:s, s:s}", "hint", "denied", "what", hint->what,
+                           "syscall", hint->syscall, "pid", (int)h->who[i].pid, "command",
+                           h->who[i].comm, "grant", hint->grant));
+      return;
+    }
+  if (h->who[i].comm[0])
+    warn ("denied %s (pid %d %s) — grant %s to allow it", hint->what, (int)h->who[i].pid,
+          h->who[i].comm, hint->grant);
+  else
+    warn ("denied %s (pid %d) — grant %s to allow it", hint->what, (int)h->who[i].pid, hint->grant);
+}
+
+bool
+entrun_hints_note (entrun_hints_t *h, const entrun_report_t *r)
+{
+  int i = r->value;
+
+  if (i < 0 || (size_t)i >= ent_policy_n_hints || i >= ENTRUN_HINTS_MAX || r->pid <= 0)
+    return false;
+  if (h->seen & (UINT64_C (1) << i))
+    return true;
+  h->seen |= UINT64_C (1) << i;
+  h->who[i].pid = r->pid;
+  printable_comm (h->who[i].comm, r->comm);
+  if (h->live)
+    say_hint (h, i);
+  return true;
+}
+
+/* ---- file capabilities ---------------------------------------------------- */
+
+/* @cmd as execvp would find it, in @path: the sandbox sees the host's
+ * files where the command lives (read-only), so the host's answer is its. */
+static bool
+find_command (const char *cmd, char *path, size_t size)
+{
+  const char *dirs = getenv ("PATH");
+
+  if (strchr (cmd, '/'))
+    return snprintf (path, size, "%s", cmd) < (int)size;
+  if (dirs == NULL || *dirs == '\0')
+    dirs = "/usr/local/bin:/usr/bin:/bin";
+  while (*dirs)
+    {
+      size_t len = strcspn (dirs, ":");
+      struct stat st;
+      if (len > 0 && snprintf (path, size, "%.*s/%s", (int)len, dirs, cmd) < (int)size
+          && stat (path, &st) == 0 && S_ISREG (st.st_mode) && access (path, X_OK) == 0)
+        return true;
+      dirs += len + (dirs[len] == ':');
+    }
+  return false;
+}
+
+/* The grant that gives capability @cap to the command, or NULL. */
+static const char *
+grant_for_cap (int cap)
+{
+  static const struct
+  {
+    const char *cap, *grant;
+  } map[] = {
+    { "CAP_NET_RAW", "network.admin" },          { "CAP_NET_ADMIN", "network.admin" },
+    { "CAP_NET_BIND_SERVICE", "network.admin" }, { "CAP_NET_BROADCAST", "network.admin" },
+    { "CAP_IPC_LOCK", "security.memory-lock" },
+  };
+  const char *name = ent_cap_to_name (cap);
+
+  for (size_t i = 0; name && i < N_ELEMENTS (map); i++)
+    if (strcmp (name, map[i].cap) == 0)
+      return map[i].grant;
+  return "security.admin";
+}
+
+/* Does the command carry file capabilities the sandbox's profile does not
+ * give it?  Under no_new_privs the kernel ignores them (ping, arping,
+ * gst-ptp-helper): the usual reason such a command fails inside. */
+static bool
+check_fcaps (entrun_hints_t *h, const ent_profile_t *p)
+{
+  char path[PATH_MAX];
+  uint32_t data[5] = { 0 };
+  ssize_t n;
+  uint64_t caps, missing = 0;
+
+  if (h->cmd == NULL || !find_command (h->cmd, path, sizeof (path)))
+    return false;
+  n = getxattr (path, "security.capability", data, sizeof (data));
+  /* struct vfs_cap_data: magic and version, then permitted and
+   * inheritable, low 32 bits; high 32 bits from version 2 on. */
+  if (n < 12)
+    return false;
+  caps = le32toh (data[1]) | (n >= 20 ? (uint64_t)le32toh (data[3]) << 32 : 0);
+  for (int cap = 0; cap < 64; cap++)
+    if ((caps & (UINT64_C (1) << cap)) && ent_cap_to_name (cap)
+        && !(cap < 64 && (p->caps[ENT_CAPSET_PERMITTED] & (UINT64_C (1) << cap))))
+      {
+        const char *name = ent_cap_to_name (cap);
+        size_t len = strlen (h->fcaps_names);
+        missing |= UINT64_C (1) << cap;
+        snprintf (h->fcaps_names + len, sizeof (h->fcaps_names) - len, "%s%s", len ? " " : "",
+                  name);
+        if (h->fcaps_grant == NULL || strcmp (grant_for_cap (cap), "security.admin") != 0)
+          h->fcaps_grant = grant_for_cap (cap);
+      }
+  return missing != 0;
+}
+
+void
+entrun_hints_finish (entrun_hints_t *h, int exit_status, const ent_profile_t *p)
+{
+  for (int i = 0; i < ENTRUN_HINTS_MAX; i++)
+    if (h->seen & (UINT64_C (1) << i))
+      say_hint (h, i);
+  /* Looked for only when the command failed: nothing on the way of one
+   * that ran well. */
+  if (exit_status == 0 || entrun_verbosity < 1 || !check_fcaps (h, p))
+    return;
+  if (h->json)
+    say_json (json_pack ("{s:s, s:s, s:s, s:s}", "hint", "file-capabilities", "command", h->cmd,
+                         "capabilities", h->fcaps_names, "grant", h->fcaps_grant));
+  else
+    warn ("%s has file capabilities (%s), which do not apply in the sandbox — grant %s to "
+          "give it them",
+          h->cmd, h->fcaps_names, h->fcaps_grant);
+}

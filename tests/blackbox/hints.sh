@@ -1,0 +1,154 @@
+#!/bin/bash
+# Denial hints (entrun(1), DENIAL HINTS): a call the sandbox denies that a
+# grant would allow is answered by pid 1 with the errno the filter gives,
+# and entrun says, once, after the command, which grant would allow it.
+# Tried the way users meet them (strace, gdb, an ASan binary, ping, mlock,
+# unshare) and the way an attacker would lean on them (a flood of denied
+# calls, a process name made of escape sequences, the listener itself).
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+HINT_RE='— grant ([a-z.-]+) to allow it'
+
+# The lines of the last run's stderr that are entrun's hints.
+hints() { grep -a '^entrun: denied ' <<<"$ERR"; }
+
+checks() {
+	local n t0 t1 line
+
+	# ---- the filter's answer is unchanged; the hint names the grant -----
+	sbx -- "$PROBE" ptrace-traceme
+	is "ptrace-traceme: errno EPERM" "$OUT" "ptrace still fails with EPERM: pid 1 answers as the filter would"
+	like "$(hints)" "^entrun: denied ptrace \(pid [0-9]+ probe\) $HINT_RE$" \
+		"the hint names ptrace, the caller and debug.ptrace"
+	is 1 "$(hints | wc -l)" "one hint line"
+	sbx -e debug.ptrace -- "$PROBE" ptrace-traceme
+	is "ptrace-traceme: ok" "$OUT" "with the grant it names, the call passes"
+	is "" "$(hints)" "... and no hint is said"
+
+	sbx -q -- "$PROBE" ptrace-traceme
+	is "ptrace-traceme: errno EPERM|" "$OUT|$ERR" "-q: no hint"
+	sbx --json -- "$PROBE" ptrace-traceme
+	like "$ERR" '^\{"hint":"denied","what":"ptrace","syscall":"ptrace","pid":[0-9]+,"command":"probe","grant":"debug.ptrace"\}$' \
+		"--json: the hint as one JSON object"
+	sbx -v -- sh -c '"$1" ptrace-traceme; sleep 0.3; echo after >&2' _ "$PROBE"
+	like "$(grep -a -e '^entrun: denied ptrace' -e '^after$' <<<"$ERR" | tr '\n' '|')" \
+		'^entrun: denied ptrace[^|]*\|after\|$' "-v: the hint is said as it happens, before the command ends"
+
+	expect "unshare-user: errno EPERM" "unshare: EPERM as before" -- "$PROBE" unshare-user
+	like "$(hints)" "^entrun: denied unshare .* grant security.admin to allow it$" \
+		"unshare: the hint names security.admin"
+	expect "clone-newuser: errno EPERM" "clone(CLONE_NEWUSER): EPERM" -- "$PROBE" clone-newuser
+	like "$(hints)" "^entrun: denied clone with namespace flags .* grant security.admin" \
+		"clone's namespace flags: the hint names security.admin"
+	expect "clone-plain: ok" "a plain clone is untouched" -- "$PROBE" clone-plain
+	is "" "$(hints)" "... and says nothing"
+	expect "personality-noaslr: errno EPERM" "personality(ADDR_NO_RANDOMIZE): EPERM" \
+		-- "$PROBE" personality-noaslr
+	like "$(hints)" "grant debug.ptrace to allow it$" "... the hint names debug.ptrace"
+	expect "perf: errno EPERM" "perf_event_open: EPERM" -- "$PROBE" perf
+	like "$(hints)" "^entrun: denied perf_event_open .* grant debug.perf" \
+		"... the hint names debug.perf"
+	# Denied with another errno, as a kernel without them answers: no hint.
+	expect "clone3: errno ENOSYS" "clone3 still fails with ENOSYS" -- "$PROBE" clone3
+	is "" "$(hints)" "... with no hint (libc falls back to clone)"
+	expect "bpf: errno EPERM" "bpf: EPERM" -- "$PROBE" bpf
+	is "" "$(hints)" "... and no hint: no grant allows it"
+
+	# ---- the tools people meet them with ---------------------------------
+	if have_tools "strace under the default sandbox" strace; then
+		sbx -- strace -o /dev/null true
+		isnt 0 "$RC" "strace fails in the default sandbox"
+		like "$(hints)" "^entrun: denied ptrace \(pid [0-9]+ strace\) $HINT_RE$" \
+			"strace: the hint names debug.ptrace"
+		sbx -e debug.ptrace -- strace -o /dev/null true
+		is "0|" "$RC|$(hints)" "strace runs with debug.ptrace, with no hint"
+	fi
+	if have_tools "gdb under the default sandbox" gdb; then
+		cp /bin/true "$TEST_TMP/prog"
+		sbx -- gdb -nx -batch -ex run -ex bt "$TEST_TMP/prog"
+		like "$(hints | tr '\n' '|')" "denied ptrace \(pid [0-9]+ gdb\).*debug.ptrace" \
+			"gdb run: the hint names debug.ptrace"
+		sbx -e debug.ptrace -- gdb -nx -batch -ex run -ex bt "$TEST_TMP/prog"
+		like "$OUT" "exited normally" "gdb runs the program with debug.ptrace"
+		is "" "$(hints)" "... with no hint"
+	fi
+	if have_tools "an AddressSanitizer binary" gcc; then
+		printf 'int main(void){return 0;}\n' >"$TEST_TMP/asan.c"
+		if gcc -fsanitize=address -o "$TEST_TMP/asan" "$TEST_TMP/asan.c" 2>"$TEST_TMP/gcc.err"; then
+			sbx -- env -u ASAN_OPTIONS "$TEST_TMP/asan"
+			isnt 0 "$RC" "an ASan binary fails in the default sandbox (LeakSanitizer needs ptrace)"
+			like "$(hints)" "denied ptrace \(pid [0-9]+ asan\) $HINT_RE" "... and the hint names debug.ptrace"
+			sbx -e debug.ptrace -- env -u ASAN_OPTIONS "$TEST_TMP/asan"
+			is "0|" "$RC|$(hints)" "it runs with debug.ptrace"
+		else
+			skip_or_fail "gcc cannot build with -fsanitize=address: $(head -1 "$TEST_TMP/gcc.err")" \
+				"an AddressSanitizer binary"
+		fi
+	fi
+
+	# ---- watched: mlock is the kernel's to refuse ------------------------
+	# RLIMIT_MEMLOCK's soft limit below its hard one: security.memory-lock
+	# raises it.  Locking within the soft limit says nothing.
+	run bash -c 'ulimit -S -l 64 && exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" \
+		$(tmp_grant) -- "$PROBE" mlock-bytes 1048576
+	if [ "$(ulimit -H -l)" != unlimited ] && [ "$(ulimit -H -l)" -lt 2048 ]; then
+		skip_or_fail "RLIMIT_MEMLOCK's hard limit is $(ulimit -H -l) KiB" "mlock beyond the soft limit"
+	else
+		is "mlock-bytes: errno ENOMEM" "$OUT" "mlock beyond RLIMIT_MEMLOCK fails with the kernel's ENOMEM"
+		like "$(hints)" "^entrun: denied mlock beyond RLIMIT_MEMLOCK \(pid [0-9]+ probe\) — grant security.memory-lock to allow it$" \
+			"... and the hint names security.memory-lock"
+		run bash -c 'ulimit -S -l 64 && exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" \
+			$(tmp_grant) -e security.memory-lock -- "$PROBE" mlock-bytes 1048576
+		is "mlock-bytes: ok|" "$OUT|$(hints)" "with security.memory-lock it locks, with no hint"
+		run bash -c 'ulimit -S -l 64 && exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" \
+			$(tmp_grant) -- "$PROBE" mlock-bytes 4096
+		is "mlock-bytes: ok|" "$OUT|$(hints)" "a lock within the limit passes, with no hint"
+	fi
+
+	# ---- file capabilities, which no_new_privs ignores ------------------
+	if have_tools "ping with file capabilities" ping getcap; then
+		if [ -z "$(getcap "$(command -v ping)")" ]; then
+			skip_or_fail "ping has no file capabilities here" "ping's file capabilities"
+		else
+			sbx -- ping -c1 -W1 127.0.0.1
+			isnt 0 "$RC" "ping fails in the default sandbox"
+			like "$ERR" "entrun: ping has file capabilities \(CAP_NET_RAW\), which do not apply in the sandbox — grant network.admin to give it them" \
+				"... and entrun names its file capabilities and network.admin"
+			if tun_ok; then
+				sbx -e network.admin -- ping -c1 -W1 127.0.0.1
+				is 0 "$RC" "ping works with network.admin"
+				unlike "$ERR" "file capabilities" "... with no hint"
+			else
+				skip_or_fail "/dev/net/tun cannot be opened" "ping with network.admin"
+			fi
+		fi
+	fi
+
+	# ---- attacks on the hints themselves ---------------------------------
+	# A name full of escape sequences reaches the terminal as '?'.
+	sbx -- "$PROBE" ptrace-as $'\e]0;pwn\a\e[2J' 1
+	is "ptrace-as: errno EPERM" "$OUT" "a process named with escape sequences is refused as any"
+	line=$(hints)
+	unlike "$line" $'[\x01-\x1f\x7f]' "its name reaches entrun's hint without a control byte"
+	like "$line" '\(pid [0-9]+ \?\]0;pwn\?\?\[2J\)' "... each one a '?'"
+
+	# A flood of denied calls: every one answered EPERM, one hint, the
+	# sandbox ends on time, and a hint costs pid 1 no memory per call.
+	t0=$(date +%s%N)
+	ENTRUN_TEST_TIMEOUT=60 sbx -- "$PROBE" ptrace-as flood 100000
+	t1=$(date +%s%N)
+	is "ptrace-as: errno EPERM" "$OUT" "100000 denied calls in a row all get EPERM"
+	is 1 "$(hints | wc -l)" "... and entrun says so once"
+	diag "100000 denied calls answered by pid 1 in $(((t1 - t0) / 1000000)) ms"
+
+	# The listener answers the calls the filter denies: a process holding
+	# it could answer its own.  Nothing in the sandbox has it.
+	sbx -- sh -c 'for f in /proc/[0-9]*/fd/*; do readlink "$f"; done 2>/dev/null | sort -u'
+	unlike "$OUT" "seccomp" "no process of the sandbox holds the filter's listener"
+	n=$(grep -c . <<<"$OUT")
+	[ "$n" -gt 0 ] && ok "control: the sandbox's descriptors are listed ($n)" ||
+		not_ok "control: the sandbox's descriptors are listed"
+}
+
+tap_main checks
