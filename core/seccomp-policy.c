@@ -997,40 +997,15 @@ memlock_set (const ent_profile_t *p)
   }
 
 /* Every call a group above holds back, with the grant that opens it (the
- * narrowest: ptrace is debug.ptrace's, not security.admin's), in the
- * groups' order.  At most 64 entries (the launcher keeps them in a 64-bit
- * mask).  Entries with the same what and grant are one hint to the
- * launcher's filter (one number for all), which libseccomp needs where
- * their conditions overlap (clone with two namespace flags): give them
- * words that fit each. */
+ * narrowest: ptrace is debug.ptrace's, not security.admin's), sorted by
+ * syscall name (strcmp: ent_policy_hints_apply looks them up by it, and
+ * tests/unit/test-filter.c checks the order).  At most 64 entries (the launcher keeps them in a
+ * 64-bit mask).  Entries with the same what and grant are one hint to the launcher's filter (one
+ * number for all), which libseccomp needs where their conditions overlap (clone with two namespace
+ * flags): give them words that fit each. */
 const ent_policy_hint_t ent_policy_hints[] = {
-  DENIED ("kcmp", "debug.ptrace"),
-  DENIED ("pidfd_getfd", "debug.ptrace"),
-  DENIED ("process_madvise", "debug.ptrace"),
-  DENIED ("process_vm_readv", "debug.ptrace"),
-  DENIED ("process_vm_writev", "debug.ptrace"),
-  DENIED ("ptrace", "debug.ptrace"),
-  DENIED_ARG ("personality", ENT_ARG_EQ, 0, ADDR_NO_RANDOMIZE,
-              "personality(ADDR_NO_RANDOMIZE), turning address randomisation off", "debug.ptrace"),
-  DENIED_ARG ("personality", ENT_ARG_EQ, 0, ADDR_NO_RANDOMIZE | PER_LINUX32,
-              "personality(ADDR_NO_RANDOMIZE), turning address randomisation off", "debug.ptrace"),
-  DENIED ("perf_event_open", "debug.perf"),
-  DENIED ("lookup_dcookie", "security.view"),
-  DENIED ("syslog", "security.view"),
-  DENIED ("fsconfig", "security.admin"),
-  DENIED ("fsmount", "security.admin"),
-  DENIED ("fsopen", "security.admin"),
-  DENIED ("fspick", "security.admin"),
-  DENIED ("mount", "security.admin"),
-  DENIED ("mount_setattr", "security.admin"),
-  DENIED ("move_mount", "security.admin"),
-  DENIED ("open_tree", "security.admin"),
-  DENIED ("open_tree_attr", "security.admin"),
-  DENIED ("pivot_root", "security.admin"),
-  DENIED ("umount", "security.admin"),
-  DENIED ("umount2", "security.admin"),
-  DENIED ("setns", "security.admin"),
-  DENIED ("unshare", "security.admin"),
+  DENIED ("add_key", "security.admin"),
+  DENIED ("chroot", "security.admin"),
   CLONE_NS (CLONE_NEWNS),
   CLONE_NS (CLONE_NEWUTS),
   CLONE_NS (CLONE_NEWIPC),
@@ -1038,15 +1013,40 @@ const ent_policy_hint_t ent_policy_hints[] = {
   CLONE_NS (CLONE_NEWPID),
   CLONE_NS (CLONE_NEWNET),
   CLONE_NS (CLONE_NEWCGROUP),
-  DENIED ("add_key", "security.admin"),
+  DENIED ("fsconfig", "security.admin"),
+  DENIED ("fsmount", "security.admin"),
+  DENIED ("fsopen", "security.admin"),
+  DENIED ("fspick", "security.admin"),
+  DENIED ("kcmp", "debug.ptrace"),
   DENIED ("keyctl", "security.admin"),
-  DENIED ("request_key", "security.admin"),
-  DENIED ("chroot", "security.admin"),
-  DENIED ("setdomainname", "security.admin"),
-  DENIED ("sethostname", "security.admin"),
+  DENIED ("lookup_dcookie", "security.view"),
   WATCHED ("mlock", "mlock beyond RLIMIT_MEMLOCK", memlock_set),
   WATCHED ("mlock2", "mlock beyond RLIMIT_MEMLOCK", memlock_set),
   WATCHED ("mlockall", "mlockall beyond RLIMIT_MEMLOCK", memlock_set),
+  DENIED ("mount", "security.admin"),
+  DENIED ("mount_setattr", "security.admin"),
+  DENIED ("move_mount", "security.admin"),
+  DENIED ("open_tree", "security.admin"),
+  DENIED ("open_tree_attr", "security.admin"),
+  DENIED ("perf_event_open", "debug.perf"),
+  DENIED_ARG ("personality", ENT_ARG_EQ, 0, ADDR_NO_RANDOMIZE,
+              "personality(ADDR_NO_RANDOMIZE), turning address randomisation off", "debug.ptrace"),
+  DENIED_ARG ("personality", ENT_ARG_EQ, 0, ADDR_NO_RANDOMIZE | PER_LINUX32,
+              "personality(ADDR_NO_RANDOMIZE), turning address randomisation off", "debug.ptrace"),
+  DENIED ("pidfd_getfd", "debug.ptrace"),
+  DENIED ("pivot_root", "security.admin"),
+  DENIED ("process_madvise", "debug.ptrace"),
+  DENIED ("process_vm_readv", "debug.ptrace"),
+  DENIED ("process_vm_writev", "debug.ptrace"),
+  DENIED ("ptrace", "debug.ptrace"),
+  DENIED ("request_key", "security.admin"),
+  DENIED ("setdomainname", "security.admin"),
+  DENIED ("sethostname", "security.admin"),
+  DENIED ("setns", "security.admin"),
+  DENIED ("syslog", "security.view"),
+  DENIED ("umount", "security.admin"),
+  DENIED ("umount2", "security.admin"),
+  DENIED ("unshare", "security.admin"),
 };
 const size_t ent_policy_n_hints = N_ELEMENTS (ent_policy_hints);
 
@@ -1065,33 +1065,68 @@ conds_disjoint (const ent_arg_cond_t *h, const ent_arg_cond_t *c)
   return ((h->value ^ c->value) & hm & cm) != 0;
 }
 
-bool
-ent_policy_hint_applies (const ent_profile_t *p, size_t i)
+/* The hints on @syscall: [*lo, *hi) of the table, by binary search. */
+static void
+hints_on (const char *syscall, size_t *lo, size_t *hi)
 {
-  const ent_policy_hint_t *h = &ent_policy_hints[i];
-  bool unconditional = false;
+  size_t a = 0, b = ent_policy_n_hints;
 
-  if (i >= ent_policy_n_hints || !p->seccomp.enabled)
-    return false;
+  while (a < b)
+    {
+      size_t mid = a + (b - a) / 2;
+      if (strcmp (ent_policy_hints[mid].syscall, syscall) < 0)
+        a = mid + 1;
+      else
+        b = mid;
+    }
+  *lo = a;
+  while (b < ent_policy_n_hints && strcmp (ent_policy_hints[b].syscall, syscall) == 0)
+    b++;
+  *hi = b < a ? a : b;
+}
+
+uint64_t
+ent_policy_hints_apply (const ent_profile_t *p)
+{
+  /* Per hint: an unconditional ALLOW rule on its call; an ALLOW rule
+   * that may overlap it. */
+  bool uncond[64] = { false }, overlap[64] = { false };
+  uint64_t mask = 0;
+
+  _Static_assert(N_ELEMENTS (ent_policy_hints) <= 64, "at most 64 hints");
+  if (!p->seccomp.enabled)
+    return 0;
+  /* One pass over the rules, whatever their order: a profile's callback
+   * may have written them. */
   for (size_t r = 0; r < p->seccomp.n_rules; r++)
     {
       const ent_seccomp_rule_t *rule = &p->seccomp.rules[r];
-      bool disjoint = false;
-      if (rule->action != ENT_SECCOMP_ALLOW || strcmp (rule->syscall, h->syscall) != 0)
+      size_t lo, hi;
+      if (rule->action != ENT_SECCOMP_ALLOW)
         continue;
-      if (rule->n_args == 0)
+      hints_on (rule->syscall, &lo, &hi);
+      for (size_t i = lo; i < hi; i++)
         {
-          unconditional = true;
-          continue;
+          const ent_policy_hint_t *h = &ent_policy_hints[i];
+          bool disjoint = false;
+          if (rule->n_args == 0)
+            {
+              uncond[i] = true;
+              continue;
+            }
+          for (unsigned a = 0;
+               h->kind == ENT_HINT_DENIED && h->n_args == 1 && a < rule->n_args && !disjoint; a++)
+            disjoint = conds_disjoint (&h->arg, &rule->args[a]);
+          overlap[i] = overlap[i] || !disjoint;
         }
-      if (h->kind == ENT_HINT_WATCHED)
-        return false;
-      for (unsigned a = 0; h->n_args == 1 && a < rule->n_args && !disjoint; a++)
-        disjoint = conds_disjoint (&h->arg, &rule->args[a]);
-      if (!disjoint)
-        return false;
     }
-  if (h->kind == ENT_HINT_WATCHED)
-    return unconditional && !h->granted (p);
-  return !unconditional;
+  for (size_t i = 0; i < ent_policy_n_hints; i++)
+    {
+      const ent_policy_hint_t *h = &ent_policy_hints[i];
+      bool applies = h->kind == ENT_HINT_WATCHED ? uncond[i] && !overlap[i] && !h->granted (p)
+                                                 : !uncond[i] && !overlap[i];
+      if (applies)
+        mask |= UINT64_C (1) << i;
+    }
+  return mask;
 }

@@ -95,10 +95,11 @@ typedef struct ent_policy_hint
 extern const ent_policy_hint_t ent_policy_hints[];
 extern const size_t ent_policy_n_hints;
 
-/* Does hint @i apply to @p: a denied call that @p denies for every value
- * its condition matches (no ALLOW rule of @p could overlap it), or a
- * watched call that @p allows unconditionally and whose grant @p lacks?
- * Conservative: false when it cannot tell. */
-bool ent_policy_hint_applies (const ent_profile_t *p, size_t i);
+/* The hints that apply to @p, bit i for ent_policy_hints[i]: a denied
+ * call that @p denies for every value its condition matches (no ALLOW
+ * rule of @p could overlap it), or a watched call that @p allows
+ * unconditionally and whose grant @p lacks.  Conservative: no bit when it
+ * cannot tell. */
+uint64_t ent_policy_hints_apply (const ent_profile_t *p);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -138,14 +139,29 @@ hint_mark (size_t i)
 }
 
 uint64_t
-entrun_filter_hints (const ent_profile_t *p)
+entrun_filter_watched (void)
 {
   uint64_t mask = 0;
 
-  _Static_assert(sizeof (mask) * 8 >= 64, "hint mask");
-  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
-    if (ent_policy_hint_applies (p, i))
+  for (size_t i = 0; i < ent_policy_n_hints; i++)
+    if (ent_policy_hints[i].kind == ENT_HINT_WATCHED)
       mask |= UINT64_C (1) << i;
+  return mask;
+}
+
+uint64_t
+entrun_filter_hints (const ent_profile_t *p)
+{
+  uint64_t mask = ent_policy_hints_apply (p);
+  struct rlimit rl;
+
+  /* The watched calls are the mlock family's, and their grant,
+   * security.memory-lock, raises RLIMIT_MEMLOCK's soft limit to the hard
+   * one: with the two equal (as by default), it would not help, and
+   * watching the calls would cost them a trip to pid 1 each for
+   * nothing. */
+  if (getrlimit (RLIMIT_MEMLOCK, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+    mask &= ~entrun_filter_watched ();
   return mask;
 }
 
@@ -347,87 +363,6 @@ has_hint_return (const struct sock_fprog *prog)
 }
 
 int
-entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
-{
-  struct sock_fprog allow, deny, marked;
-  int ret;
-
-  memset (f, 0, sizeof (*f));
-  if (!p->seccomp.enabled)
-    return 0;
-  f->default_errno = p->seccomp.default_errno;
-  if ((ret = entrun_filter_compile_pair (p, entrun_filter_hints (p), &allow, &deny, err)) < 0)
-    return ret;
-  if (deny.len == 0)
-    marked = allow;
-  else
-    {
-      ret = entrun_filter_splice (&deny, &allow, &marked);
-      free (allow.filter);
-      free (deny.filter);
-      if (ret < 0)
-        return ent_error_set (err, -ret, "seccomp: the filter is too long (%u + %u instructions)",
-                              (unsigned)allow.len, (unsigned)deny.len);
-    }
-  if (!has_hint_return (&marked))
-    {
-      f->prog = marked;
-      return 0;
-    }
-  f->marked = marked;
-  if (unmark (&marked, true, f->default_errno, &f->prog) < 0)
-    {
-      entrun_filter_clear (f);
-      return ent_error_set (err, ENOMEM, "out of memory");
-    }
-  return 0;
-}
-
-uint32_t
-entrun_filter_judge (const entrun_filter_t *f, const struct seccomp_data *d, int *hint)
-{
-  uint32_t v = entrun_bpf_run (f->marked.len ? &f->marked : &f->prog, d);
-
-  *hint = -1;
-  if (f->marked.len && is_hint_return (v, hint))
-    return hint_verdict (*hint, f->default_errno);
-  return v;
-}
-
-static bool
-rule_equal (const ent_seccomp_rule_t *a, const entrun_precompiled_rule_t *b,
-            const ent_arg_cond_t *args)
-{
-  if (strcmp (a->syscall, b->syscall) != 0 || a->action != b->action || a->errnum != b->errnum
-      || a->n_args != b->n_args)
-    return false;
-  for (unsigned i = 0; i < a->n_args; i++)
-    {
-      const ent_arg_cond_t *c = &args[b->args_at + i];
-      if (a->args[i].index != c->index || a->args[i].op != c->op || a->args[i].mask != c->mask
-          || a->args[i].value != c->value)
-        return false;
-    }
-  return true;
-}
-
-/* Exact comparison of every rule: a hit means the embedded programs were
- * generated from these very rules. */
-static bool
-same_rules (const ent_profile_t *p, const entrun_precompiled_t *pre)
-{
-  const ent_seccomp_t *s = &p->seccomp;
-
-  if (s->default_errno != pre->default_errno || s->unknown_errno != pre->unknown_errno
-      || s->n_rules != pre->n_rules || entrun_filter_hints (p) != pre->hints)
-    return false;
-  for (size_t i = 0; i < s->n_rules; i++)
-    if (!rule_equal (&s->rules[i], &pre->rules[i], pre->args))
-      return false;
-  return true;
-}
-
-int
 entrun_filter_drop_hints (entrun_filter_t *f)
 {
   struct sock_fprog plain;
@@ -470,15 +405,107 @@ hints_deliverable (entrun_filter_t *f, ent_error_t **err)
 }
 
 int
-entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
+entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
 {
+  return entrun_filter_compile_with (p, entrun_filter_hints (p), f, err);
+}
+
+int
+entrun_filter_compile_with (const ent_profile_t *p, uint64_t hints, entrun_filter_t *f,
+                            ent_error_t **err)
+{
+  struct sock_fprog allow, deny, marked;
   int ret;
 
   memset (f, 0, sizeof (*f));
   if (!p->seccomp.enabled)
     return 0;
+  f->default_errno = p->seccomp.default_errno;
+  if ((ret = entrun_filter_compile_pair (p, hints, &allow, &deny, err)) < 0)
+    return ret;
+  if (deny.len == 0)
+    marked = allow;
+  else
+    {
+      ret = entrun_filter_splice (&deny, &allow, &marked);
+      free (allow.filter);
+      free (deny.filter);
+      if (ret < 0)
+        return ent_error_set (err, -ret, "seccomp: the filter is too long (%u + %u instructions)",
+                              (unsigned)allow.len, (unsigned)deny.len);
+    }
+  if (!has_hint_return (&marked))
+    {
+      f->prog = marked;
+      return 0;
+    }
+  f->marked = marked;
+  if (unmark (&marked, true, f->default_errno, &f->prog) < 0)
+    {
+      entrun_filter_clear (f);
+      return ent_error_set (err, ENOMEM, "out of memory");
+    }
+  return hints_deliverable (f, err);
+}
+
+uint32_t
+entrun_filter_judge (const entrun_filter_t *f, const struct seccomp_data *d, int *hint)
+{
+  uint32_t v = entrun_bpf_run (f->marked.len ? &f->marked : &f->prog, d);
+
+  *hint = -1;
+  if (f->marked.len && is_hint_return (v, hint))
+    return hint_verdict (*hint, f->default_errno);
+  return v;
+}
+
+static bool
+rule_equal (const ent_seccomp_rule_t *a, const entrun_precompiled_rule_t *b,
+            const ent_arg_cond_t *args)
+{
+  if (strcmp (a->syscall, b->syscall) != 0 || a->action != b->action || a->errnum != b->errnum
+      || a->n_args != b->n_args)
+    return false;
+  for (unsigned i = 0; i < a->n_args; i++)
+    {
+      const ent_arg_cond_t *c = &args[b->args_at + i];
+      if (a->args[i].index != c->index || a->args[i].op != c->op || a->args[i].mask != c->mask
+          || a->args[i].value != c->value)
+        return false;
+    }
+  return true;
+}
+
+/* Exact comparison of every rule: a hit means the embedded programs were
+ * generated from these very rules. */
+static bool
+same_rules (const ent_profile_t *p, const uint64_t *hints, const entrun_precompiled_t *pre)
+{
+  const ent_seccomp_t *s = &p->seccomp;
+
+  if (s->default_errno != pre->default_errno || s->unknown_errno != pre->unknown_errno
+      || s->n_rules != pre->n_rules)
+    return false;
+  for (size_t i = 0; i < s->n_rules; i++)
+    if (!rule_equal (&s->rules[i], &pre->rules[i], pre->args))
+      return false;
+  /* The same rules: the hints differ only with what else the profile
+   * holds (security.memory-lock's RLIMIT_MEMLOCK), and with the host's
+   * RLIMIT_MEMLOCK (entrun_filter_hints). */
+  return *hints == pre->hints;
+}
+
+int
+entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
+{
+  uint64_t hints;
+
+  memset (f, 0, sizeof (*f));
+  if (!p->seccomp.enabled)
+    return 0;
+  hints = entrun_filter_hints (p);
   for (size_t i = 0; i < entrun_precompiled_count; i++)
-    if (same_rules (p, &entrun_precompiled[i]))
+    if (same_rules (p, &hints, &entrun_precompiled[i]))
       {
         f->prog.filter = (struct sock_filter *)entrun_precompiled[i].prog;
         f->prog.len = entrun_precompiled[i].len;
@@ -490,12 +517,12 @@ entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t *
         f->default_errno = p->seccomp.default_errno;
         f->precompiled = true;
         verbose ("seccomp: using the filter precompiled for these rules");
-        return hints_deliverable (f, err);
+        /* Compiled by entrun_filter_compile, hints_deliverable was
+         * asked then. */
+        return 0;
       }
   verbose ("seccomp: compiling the filter");
-  if ((ret = entrun_filter_compile (p, f, err)) < 0)
-    return ret;
-  return hints_deliverable (f, err);
+  return entrun_filter_compile_with (p, hints, f, err);
 }
 
 int

@@ -28,6 +28,15 @@
 #include "seccomp-policy.h"
 #include "util.h"
 
+/* Linux 6.7: the caller's wake-up hands the CPU to pid 1 and back, instead
+ * of waking a CPU that may be idle each way (older headers lack it). */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW (4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
 /* The kernel's sizes of a notification and a reply: it writes a whole
  * notification, which may one day be larger than this build's. */
 static struct seccomp_notif_sizes sizes;
@@ -80,7 +89,11 @@ entrun_pid1_hints_receive (entrun_sandbox_t *sb, int pid1_end)
   fd = netsetup_recv_fd_msg (pid1_end, (char[1]){ 0 }, 1, &(size_t){ 0 }, MSG_DONTWAIT);
   close (pid1_end);
   if (fd >= 0)
-    sb->listener = fd;
+    {
+      sb->listener = fd;
+      /* Older kernels say EINVAL: the calls wait a little longer. */
+      (void)ioctl (fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+    }
   return fd >= 0 || fd == -EPIPE || fd == -EAGAIN ? 0 : fd;
 }
 

@@ -407,8 +407,14 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
         }
       if (sb->net_sock >= 0 && pfd[2].revents)
         serve_network (sb);
-      if (sb->listener >= 0 && pfd[3].revents)
+      if (sb->listener >= 0 && (pfd[3].revents & POLLIN))
         entrun_pid1_hints_serve (sb);
+      else if (sb->listener >= 0 && pfd[3].revents)
+        {
+          /* No process runs under the filter any more. */
+          close (sb->listener);
+          sb->listener = -1;
+        }
       if (sb->tty_sock >= 0 && pfd[1].revents)
         continue_payload (sb, payload);
       if (!(pfd[0].revents & POLLIN) || read_all (sfd, &si, sizeof (si)) != (ssize_t)sizeof (si))

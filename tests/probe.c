@@ -2120,6 +2120,39 @@ probe_ptrace_as (struct probe_ctx *ctx)
   return err;
 }
 
+/* calls KIND N: make N calls of KIND and print the mean cost of one in
+   ns: getppid (allowed everywhere), ptrace (PTRACE_TRACEME: denied,
+   a denial hint's call), bpf (denied, no hint), mlock (one page: a
+   watched call, allowed).  For tests/bench/hints.sh.  */
+static int
+probe_calls (struct probe_ctx *ctx)
+{
+  static char page[4096] __attribute__ ((aligned (4096)));
+  const char *kind = ctx->args[0];
+  struct timespec t0, t1;
+  long n;
+
+  if (arg_long (ctx, 1, 1, 100000000, 1, &n) < 0)
+    return PROBE_USAGE;
+  if (strcmp (kind, "getppid") && strcmp (kind, "ptrace") && strcmp (kind, "bpf")
+      && strcmp (kind, "mlock"))
+    return PROBE_USAGE;
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  for (long i = 0; i < n; i++)
+    if (kind[0] == 'g')
+      syscall (SYS_getppid);
+    else if (kind[0] == 'p')
+      syscall (SYS_ptrace, (long)PTRACE_TRACEME, 0L, 0L, 0L);
+    else if (kind[0] == 'b')
+      syscall (SYS_bpf, 0L, 0L, 0L);
+    else
+      syscall (SYS_mlock, page, sizeof page);
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  printf ("%s %ld %.1f\n", kind, n,
+          ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / (double)n);
+  return 0;
+}
+
 /* mlock-bytes N: lock N bytes of fresh anonymous memory.  */
 static int
 probe_mlock_bytes (struct probe_ctx *ctx)
@@ -2362,6 +2395,7 @@ static const struct probe probes[] = {
   { "int80-socketcall", 4, 4, "CALL FAMILY TYPE PROTOCOL", probe_int80_socketcall },
   { "mlock-bytes", 1, 1, "N", probe_mlock_bytes },
   { "ptrace-as", 2, 2, "NAME COUNT", probe_ptrace_as },
+  { "calls", 2, 2, "KIND N", probe_calls },
 };
 
 #define ERRNO_NAME(e) { e, #e }

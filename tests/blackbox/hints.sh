@@ -105,6 +105,15 @@ checks() {
 			$(tmp_grant) -- "$PROBE" mlock-bytes 4096
 		is "mlock-bytes: ok|" "$OUT|$(hints)" "a lock within the limit passes, with no hint"
 	fi
+	# With the soft limit at the hard one (as by default), the grant would
+	# not help: the kernel's ENOMEM, and no hint.
+	if [ "$(ulimit -S -l)" = "$(ulimit -H -l)" ] && [ "$(ulimit -H -l)" != unlimited ]; then
+		sbx -- "$PROBE" mlock-bytes $((($(ulimit -H -l) + 1024) * 1024))
+		is "mlock-bytes: errno ENOMEM|" "$OUT|$(hints)" \
+			"mlock beyond the hard limit: ENOMEM, and no hint (no grant would help)"
+	else
+		skip "RLIMIT_MEMLOCK's soft limit is not its hard one here" "mlock beyond the hard limit"
+	fi
 
 	# ---- file capabilities, which no_new_privs ignores ------------------
 	if have_tools "ping with file capabilities" ping getcap; then

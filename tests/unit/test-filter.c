@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "entitlement.h"
 #include "filter.h"
@@ -716,6 +717,21 @@ START_TEST (hints_cover_the_catalogue)
 }
 END_TEST
 
+/* The table is sorted by syscall name, which its lookup needs, and each
+ * hint names a grant of the catalogue. */
+START_TEST (hints_table_sorted)
+{
+  for (size_t i = 0; i < ent_policy_n_hints; i++)
+    {
+      ck_assert_msg (
+          i == 0 || strcmp (ent_policy_hints[i - 1].syscall, ent_policy_hints[i].syscall) <= 0,
+          "%s before %s", ent_policy_hints[i - 1].syscall, ent_policy_hints[i].syscall);
+      ck_assert_msg (ent_catalogue_lookup (cat, ent_policy_hints[i].grant) != NULL, "%s",
+                     ent_policy_hints[i].grant);
+    }
+}
+END_TEST
+
 /* mlock is the kernel's to judge (RLIMIT_MEMLOCK): watched, let through,
  * unless security.memory-lock is granted; ptrace, denied, is pid 1's to
  * answer EPERM to, unless debug.ptrace is. */
@@ -740,6 +756,26 @@ START_TEST (hints_watched_and_granted)
   ck_assert_uint_eq (entrun_filter_judge (&f, &ptrace, &hint), ALLOW);
   ck_assert_int_eq (hint, -1);
   entrun_filter_clear (&f);
+}
+END_TEST
+
+/* The watched calls (mlock) are watched only where their grant would
+ * help: RLIMIT_MEMLOCK's soft limit below the hard one (main() sets it
+ * so for the other tests). */
+START_TEST (hints_watch_only_where_it_helps)
+{
+  ent_manager_t *m = manager (NULL);
+  const ent_profile_t *p = ent_manager_profile (m);
+  struct rlimit rl;
+
+  ck_assert_int_eq (getrlimit (RLIMIT_MEMLOCK, &rl), 0);
+  ck_assert_uint_lt (rl.rlim_cur, rl.rlim_max);
+  ck_assert_uint_eq (entrun_filter_hints (p) & entrun_filter_watched (), entrun_filter_watched ());
+  rl.rlim_cur = rl.rlim_max;
+  ck_assert_int_eq (setrlimit (RLIMIT_MEMLOCK, &rl), 0);
+  ck_assert_uint_eq (entrun_filter_hints (p) & entrun_filter_watched (), 0);
+  ck_assert_uint_ne (entrun_filter_hints (p), 0);
+  ent_manager_free (m);
 }
 END_TEST
 
@@ -774,8 +810,17 @@ main (void)
 {
   Suite *s = suite_create ("filter");
   TCase *tc = tcase_create ("filter");
+  struct rlimit rl;
   SRunner *sr;
   int failed;
+
+  /* The filters below watch mlock, as on a host whose RLIMIT_MEMLOCK
+   * security.memory-lock could raise (entrun_filter_hints). */
+  if (getrlimit (RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_max > 4096 && rl.rlim_cur >= rl.rlim_max)
+    {
+      rl.rlim_cur = rl.rlim_max / 2;
+      setrlimit (RLIMIT_MEMLOCK, &rl);
+    }
 
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_loop_test (tc, abi_verdicts, 0, N (nums_cases));
@@ -791,7 +836,9 @@ main (void)
   tcase_add_test (tc, splice_refuses_computed_returns);
   tcase_add_test (tc, hints_change_no_verdict);
   tcase_add_test (tc, hints_cover_the_catalogue);
+  tcase_add_test (tc, hints_table_sorted);
   tcase_add_test (tc, hints_watched_and_granted);
+  tcase_add_test (tc, hints_watch_only_where_it_helps);
   tcase_add_test (tc, hints_stay_off_partial_allows);
   suite_add_tcase (s, tc);
   sr = srunner_create (s);
