@@ -977,6 +977,25 @@ memlock_set (const ent_profile_t *p)
   return p->rlimits[ENT_RLIMIT_MEMLOCK].soft != ENT_RLIM_UNSET;
 }
 
+/* network.user (or admin, or the host's network) lets connect(2) reach
+ * beyond lo. */
+static bool
+reaches_out (const ent_profile_t *p)
+{
+  return !p->ns.create[ENT_NS_NET] || p->net.mode == ENT_NET_USER || p->net.mode == ENT_NET_HOST;
+}
+
+/* network.admin's CAP_NET_BIND_SERVICE binds the ports below 1024 (in the
+ * sandbox's own network namespace; in the host's, no grant does). */
+static bool
+binds_low_ports (const ent_profile_t *p)
+{
+  const uint64_t bit = UINT64_C (1) << 10; /* CAP_NET_BIND_SERVICE */
+
+  return !p->ns.create[ENT_NS_NET] || p->net.mode == ENT_NET_HOST
+         || (p->caps[ENT_CAPSET_EFFECTIVE] & bit) || (p->caps[ENT_CAPSET_AMBIENT] & bit);
+}
+
 #define DENIED(name, grant_)                                                                       \
   {                                                                                                \
     .syscall = name, .kind = ENT_HINT_DENIED, .what = name, .grant = grant_                        \
@@ -995,6 +1014,15 @@ memlock_set (const ent_profile_t *p)
     .syscall = name, .kind = ENT_HINT_WATCHED, .what = what_, .grant = "security.memory-lock",     \
     .granted = granted_                                                                            \
   }
+/* A socket call whose address length (argument 2) is an IPv4 or IPv6
+ * one: pid 1 reads the address to judge (AF_UNIX's lengths vary with the
+ * path, and so rarely land here). */
+#define WATCHED_INET(name, len, what_, grant_, granted_)                                           \
+  {                                                                                                \
+    .syscall = name, .kind = ENT_HINT_WATCHED, .n_args = 1,                                        \
+    .arg = { .index = 2, .op = ENT_ARG_EQ, .value = len }, .what = what_, .grant = grant_,         \
+    .granted = granted_                                                                            \
+  }
 
 /* Every call a group above holds back, with the grant that opens it (the
  * narrowest: ptrace is debug.ptrace's, not security.admin's), sorted by
@@ -1005,6 +1033,8 @@ memlock_set (const ent_profile_t *p)
  * flags): give them words that fit each. */
 const ent_policy_hint_t ent_policy_hints[] = {
   DENIED ("add_key", "security.admin"),
+  WATCHED_INET ("bind", 16, "bind", "network.admin", binds_low_ports),
+  WATCHED_INET ("bind", 28, "bind", "network.admin", binds_low_ports),
   DENIED ("chroot", "security.admin"),
   CLONE_NS (CLONE_NEWNS),
   CLONE_NS (CLONE_NEWUTS),
@@ -1013,6 +1043,8 @@ const ent_policy_hint_t ent_policy_hints[] = {
   CLONE_NS (CLONE_NEWPID),
   CLONE_NS (CLONE_NEWNET),
   CLONE_NS (CLONE_NEWCGROUP),
+  WATCHED_INET ("connect", 16, "connect", "network.user", reaches_out),
+  WATCHED_INET ("connect", 28, "connect", "network.user", reaches_out),
   DENIED ("fsconfig", "security.admin"),
   DENIED ("fsmount", "security.admin"),
   DENIED ("fsopen", "security.admin"),

@@ -139,12 +139,13 @@ hint_mark (size_t i)
 }
 
 uint64_t
-entrun_filter_watched (void)
+entrun_filter_memlock_hints (void)
 {
   uint64_t mask = 0;
 
   for (size_t i = 0; i < ent_policy_n_hints; i++)
-    if (ent_policy_hints[i].kind == ENT_HINT_WATCHED)
+    if (ent_policy_hints[i].kind == ENT_HINT_WATCHED
+        && strcmp (ent_policy_hints[i].grant, "security.memory-lock") == 0)
       mask |= UINT64_C (1) << i;
   return mask;
 }
@@ -155,25 +156,96 @@ entrun_filter_hints (const ent_profile_t *p)
   uint64_t mask = ent_policy_hints_apply (p);
   struct rlimit rl;
 
-  /* The watched calls are the mlock family's, and their grant,
-   * security.memory-lock, raises RLIMIT_MEMLOCK's soft limit to the hard
-   * one: with the two equal (as by default), it would not help, and
-   * watching the calls would cost them a trip to pid 1 each for
-   * nothing. */
+  /* The mlock family's grant, security.memory-lock, raises
+   * RLIMIT_MEMLOCK's soft limit to the hard one: with the two equal (as
+   * by default), it would not help, and watching the calls would cost
+   * them a trip to pid 1 each for nothing. */
   if (getrlimit (RLIMIT_MEMLOCK, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
-    mask &= ~entrun_filter_watched ();
+    mask &= ~entrun_filter_memlock_hints ();
   return mask;
 }
 
-/* The watched hint of @hints on @syscall, or -1. */
+/* The watched hint of @hints on @syscall with (@conditional) or without
+ * a condition, or -1. */
 static int
-watched_hint (uint64_t hints, const char *syscall)
+watched_hint (uint64_t hints, const char *syscall, bool conditional)
 {
   for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
     if ((hints & (UINT64_C (1) << i)) && ent_policy_hints[i].kind == ENT_HINT_WATCHED
+        && (ent_policy_hints[i].n_args > 0) == conditional
         && strcmp (ent_policy_hints[i].syscall, syscall) == 0)
       return (int)i;
   return -1;
+}
+
+static int
+add_cond (scmp_filter_ctx ctx, const char *syscall, uint32_t action, ent_arg_cond_t c,
+          ent_error_t **err)
+{
+  ent_seccomp_rule_t r = { .syscall = (char *)(uintptr_t)syscall, .n_args = 1, .args = { c } };
+
+  return add_rule (ctx, &r, action, err);
+}
+
+/* The unconditional ALLOW of @syscall, split by its watched hints' values
+ * of one argument (connect's address length: see seccomp-policy.c): each
+ * value to pid 1, every other value allowed, as aligned blocks of values
+ * (the block at @from of the largest power-of-two size that fits before
+ * the next value) and "above the last".  0 or -errno. */
+static int
+add_watched_split (scmp_filter_ctx ctx, uint64_t hints, const char *syscall, ent_error_t **err)
+{
+  uint64_t values[8], from = 0;
+  unsigned marks[8], index = 0;
+  size_t n = 0;
+  int ret = 0;
+
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    {
+      const ent_policy_hint_t *h = &ent_policy_hints[i];
+      size_t at;
+      if (!(hints & (UINT64_C (1) << i)) || h->kind != ENT_HINT_WATCHED || h->n_args == 0
+          || strcmp (h->syscall, syscall) != 0)
+        continue;
+      if (h->arg.op != ENT_ARG_EQ || n == N_ELEMENTS (values) || (n > 0 && h->arg.index != index))
+        return ent_error_set (err, EINVAL, "seccomp: the hints on %s take one value each", syscall);
+      index = h->arg.index;
+      /* Sorted as they come. */
+      for (at = n; at > 0 && values[at - 1] > h->arg.value; at--)
+        {
+          values[at] = values[at - 1];
+          marks[at] = marks[at - 1];
+        }
+      values[at] = h->arg.value;
+      marks[at] = hint_mark (i);
+      n++;
+    }
+  for (size_t v = 0; ret == 0 && v < n; v++)
+    {
+      while (ret == 0 && from < values[v])
+        {
+          uint64_t size = from ? from & -from : UINT64_C (1) << 63;
+          while (size > values[v] - from)
+            size >>= 1;
+          ret = add_cond (ctx, syscall, SCMP_ACT_ALLOW,
+                          (ent_arg_cond_t){ .index = index,
+                                            .op = size == 1 ? ENT_ARG_EQ : ENT_ARG_MASKED_EQ,
+                                            .mask = ~(size - 1),
+                                            .value = from },
+                          err);
+          from += size;
+        }
+      if (ret == 0)
+        ret = add_cond (ctx, syscall, SCMP_ACT_TRACE (marks[v]),
+                        (ent_arg_cond_t){ .index = index, .op = ENT_ARG_EQ, .value = values[v] },
+                        err);
+      from = values[v] + 1;
+    }
+  if (ret == 0 && n > 0)
+    ret = add_cond (ctx, syscall, SCMP_ACT_ALLOW,
+                    (ent_arg_cond_t){ .index = index, .op = ENT_ARG_GT, .value = values[n - 1] },
+                    err);
+  return ret;
 }
 
 uint32_t
@@ -231,8 +303,9 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, struc
    * then overlap there; the unconditional socketcall rule of the policy,
    * added first, makes libseccomp drop them all (they have nothing left
    * to check).  The hints' rules come after each pass's: none overlaps an
-   * ALLOW rule (ent_policy_hint_applies), and a watched call's rule takes
-   * the place of its ALLOW. */
+   * ALLOW rule (ent_policy_hints_apply), and a watched call's rules take
+   * the place of its ALLOW (add_watched_split when they have a
+   * condition). */
   for (int pass = 0; pass < 2; pass++)
     {
       for (size_t i = 0; i < p->seccomp.n_rules; i++)
@@ -240,14 +313,31 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, struc
           const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
           uint32_t action
               = which == ENT_SECCOMP_ALLOW ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO (r->errnum);
+          bool watched_all = false, watched_some = false;
           int watched;
           if (r->action != which || (r->n_args == 0) != (pass == 0))
             continue;
           any = true;
-          if (which == ENT_SECCOMP_ALLOW && pass == 0
-              && (watched = watched_hint (hints, r->syscall)) >= 0)
+          if (which == ENT_SECCOMP_ALLOW && pass == 0)
+            {
+              watched_all = (watched = watched_hint (hints, r->syscall, false)) >= 0;
+              watched_some = !watched_all && watched_hint (hints, r->syscall, true) >= 0;
+            }
+          if (watched_all)
             action = SCMP_ACT_TRACE (hint_mark ((size_t)watched));
+          /* Split with the conditional rules, below. */
+          if (watched_some)
+            continue;
           if ((ret = add_rule (ctx, r, action, err)) < 0)
+            return ret;
+        }
+      for (size_t i = 0; which == ENT_SECCOMP_ALLOW && pass == 1 && i < p->seccomp.n_rules; i++)
+        {
+          const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
+          if (r->action == ENT_SECCOMP_ALLOW && r->n_args == 0
+              && watched_hint (hints, r->syscall, false) < 0
+              && watched_hint (hints, r->syscall, true) >= 0
+              && (ret = add_watched_split (ctx, hints, r->syscall, err)) < 0)
             return ret;
         }
       if (which == ENT_SECCOMP_ALLOW && (ret = add_denied_hints (ctx, hints, pass == 1, err)) < 0)

@@ -52,12 +52,12 @@ typedef struct entrun_filter
 } entrun_filter_t;
 
 /* The hints that apply to @p on this host, bit i for ent_policy_hints[i]
- * (ent_policy_hints_apply): the watched ones, the mlock family's, only
- * where RLIMIT_MEMLOCK's soft limit is below its hard one, which is all
- * their grant would change. */
+ * (ent_policy_hints_apply): the mlock family's only where RLIMIT_MEMLOCK's
+ * soft limit is below its hard one, which is all their grant would
+ * change. */
 uint64_t entrun_filter_hints (const ent_profile_t *p);
-/* The watched hints, bit i for ent_policy_hints[i]. */
-uint64_t entrun_filter_watched (void);
+/* The mlock family's hints, bit i for ent_policy_hints[i]. */
+uint64_t entrun_filter_memlock_hints (void);
 /* The marked return of the unconditional hint of @hints on @syscall, a
  * call the filter would otherwise allow (@allowed: a watched one) or deny
  * (a denied one); 0 when there is none. */

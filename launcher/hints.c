@@ -26,14 +26,16 @@ entrun_hints_init (entrun_hints_t *h, const ent_profile_t *p, char *const *argv,
   h->cmd = argv ? argv[0] : NULL;
 }
 
-/* A name the sandbox chose, fit for a terminal: printable ASCII only. */
+/* Bytes from the sandbox (a name it chose; pid 1's words about what it
+ * tried), fit for a terminal: printable ASCII only, at most @size - 1 of
+ * them.  @space: a space may stay. */
 static void
-printable_comm (char out[16], const char in[16])
+printable (char *out, const char *in, size_t size, bool space)
 {
   size_t i;
 
-  for (i = 0; i < 15 && in[i]; i++)
-    out[i] = in[i] > 0x20 && in[i] < 0x7f ? in[i] : '?';
+  for (i = 0; i + 1 < size && in[i]; i++)
+    out[i] = (in[i] > 0x20 || (space && in[i] == ' ')) && in[i] < 0x7f ? in[i] : '?';
   out[i] = '\0';
 }
 
@@ -58,16 +60,14 @@ say_hint (entrun_hints_t *h, int i)
   h->printed |= UINT64_C (1) << i;
   if (h->json)
     {
-      say_json (json_pack ("{s:s, s:s, s:s, s:i, s:s, s:s}", "hint", "denied", "what", hint->what,
-                           "syscall", hint->syscall, "pid", (int)h->who[i].pid, "command",
-                           h->who[i].comm, "grant", hint->grant));
+      say_json (json_pack ("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "hint", "denied", "what",
+                           hint->what, "detail", h->who[i].detail, "syscall", hint->syscall, "pid",
+                           (int)h->who[i].pid, "command", h->who[i].comm, "grant", hint->grant));
       return;
     }
-  if (h->who[i].comm[0])
-    warn ("denied %s (pid %d %s) — grant %s to allow it", hint->what, (int)h->who[i].pid,
-          h->who[i].comm, hint->grant);
-  else
-    warn ("denied %s (pid %d) — grant %s to allow it", hint->what, (int)h->who[i].pid, hint->grant);
+  warn ("denied %s%s%s (pid %d%s%s) — grant %s to allow it", hint->what,
+        h->who[i].detail[0] ? " " : "", h->who[i].detail, (int)h->who[i].pid,
+        h->who[i].comm[0] ? " " : "", h->who[i].comm, hint->grant);
 }
 
 bool
@@ -81,7 +81,8 @@ entrun_hints_note (entrun_hints_t *h, const entrun_report_t *r)
     return true;
   h->seen |= UINT64_C (1) << i;
   h->who[i].pid = r->pid;
-  printable_comm (h->who[i].comm, r->comm);
+  printable (h->who[i].comm, r->comm, sizeof (h->who[i].comm), false);
+  printable (h->who[i].detail, r->detail, sizeof (h->who[i].detail), true);
   if (h->live)
     say_hint (h, i);
   return true;

@@ -22,7 +22,8 @@ typedef struct entrun_hints
   struct
   {
     int32_t pid;
-    char comm[16]; /* printable, NUL-terminated */
+    char comm[16];   /* printable, NUL-terminated */
+    char detail[64]; /* printable, NUL-terminated */
   } who[ENTRUN_HINTS_MAX];
   /* The command's file capabilities that the sandbox ignores (no grant
    * would give them back but the ones named), said if it fails. */

@@ -4,7 +4,8 @@
  * payload's status to entrun, reads /proc/PID/status and the pool's
  * statfs for resources.memory (memwatch.h), asks the sandbox's pty which
  * group is in its foreground (TIOCGPGRP, forward_signal), answers the
- * filter's hints (pid1-hints.c: three ioctls, /proc/PID files read) and, for a UDP
+ * filter's hints (pid1-hints.c: three ioctls, /proc/PID files read, a
+ * socket address read from the caller's memory) and, for a UDP
  * publish, makes sockets inside for the network helper.  Its filter allows that and
  * nothing else: no ptrace, no mount, no new namespace, no unix socket, no
  * file opened for writing.  It
@@ -64,6 +65,8 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
     SCMP_SYS (getdents64),
     SCMP_SYS (lseek),
     SCMP_SYS (fstatfs),
+    /* a watched connect's or bind's address (pid1-hints.c) */
+    SCMP_SYS (process_vm_readv),
     /* the UDP publish relay's sockets inside (netsetup_udp_serve) */
     SCMP_SYS (recvfrom),
     SCMP_SYS (recvmsg),

@@ -12,14 +12,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -46,6 +49,20 @@ static union
   char bytes[512];
 } notif;
 
+/* The first port the sandbox's network namespace lets anyone bind
+ * (net.ipv4.ip_unprivileged_port_start), read while /proc is ours. */
+static int
+unprivileged_port_start (void)
+{
+  char buf[16] = "";
+  int fd = open ("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof (buf) - 1) : -1;
+
+  if (fd >= 0)
+    close (fd);
+  return n > 0 ? atoi (buf) : 1024;
+}
+
 void
 entrun_pid1_hints_prepare (entrun_sandbox_t *sb, int *pid1_end)
 {
@@ -56,6 +73,7 @@ entrun_pid1_hints_prepare (entrun_sandbox_t *sb, int *pid1_end)
   sb->listener = -1;
   if (sb->filter.marked.len == 0)
     return;
+  sb->low_ports = unprivileged_port_start ();
   if (syscall (SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0
       || sizes.seccomp_notif > sizeof (notif) || sizes.seccomp_notif < sizeof (notif.n)
       || sizes.seccomp_notif_resp < sizeof (struct seccomp_notif_resp))
@@ -139,19 +157,87 @@ read_memlock (pid_t pid, uint64_t *soft, uint64_t *hard, uint64_t *locked, uint6
   return true;
 }
 
+/* The socket address of a connect(2) or bind(2) @n: its family, port and
+ * address in words ("192.0.2.1"), and whether it is a loopback one.  The
+ * caller's memory, read as it stands (it may change before the kernel
+ * reads it: the kernel's verdict stands, this only words a hint).  false
+ * if unreadable or neither IPv4 nor IPv6. */
+static bool
+read_inet_address (const struct seccomp_notif *n, unsigned *port, char *addr, size_t size,
+                   bool *loopback)
+{
+  union
+  {
+    struct sockaddr sa;
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+  } u = { 0 };
+  size_t len = n->data.args[2] < sizeof (u) ? (size_t)n->data.args[2] : sizeof (u);
+  struct iovec local = { &u, len }, remote = { (void *)(uintptr_t)n->data.args[1], len };
+
+  if (process_vm_readv ((pid_t)n->pid, &local, 1, &remote, 1, 0) != (ssize_t)len)
+    return false;
+  if (u.sa.sa_family == AF_INET && len >= sizeof (u.in))
+    {
+      *port = ntohs (u.in.sin_port);
+      *loopback = (ntohl (u.in.sin_addr.s_addr) >> 24) == 127;
+      return inet_ntop (AF_INET, &u.in.sin_addr, addr, (socklen_t)size) != NULL;
+    }
+  if (u.sa.sa_family == AF_INET6 && len >= sizeof (u.in6))
+    {
+      *port = ntohs (u.in6.sin6_port);
+      *loopback
+          = IN6_IS_ADDR_LOOPBACK (&u.in6.sin6_addr)
+            || (IN6_IS_ADDR_V4MAPPED (&u.in6.sin6_addr) && u.in6.sin6_addr.s6_addr[12] == 127);
+      return inet_ntop (AF_INET6, &u.in6.sin6_addr, addr, (socklen_t)size) != NULL;
+    }
+  return false;
+}
+
+/* connect(2) beyond lo without network.user: the kernel refuses it (no
+ * route); bind(2) to a port below ip_unprivileged_port_start without
+ * CAP_NET_BIND_SERVICE: it refuses that too.  Says which in @detail. */
+static bool
+socket_call_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
+                   const ent_policy_hint_t *h, char *detail, size_t size)
+{
+  char addr[INET6_ADDRSTRLEN];
+  unsigned port;
+  bool loopback;
+
+  if (!read_inet_address (n, &port, addr, sizeof (addr), &loopback))
+    return false;
+  if (strcmp (h->syscall, "bind") == 0)
+    {
+      if (port == 0 || port >= (unsigned)sb->low_ports)
+        return false;
+      snprintf (detail, size, "to port %u", port);
+      return true;
+    }
+  if (loopback)
+    return false;
+  snprintf (detail, size, strchr (addr, ':') ? "to [%s]:%u%s" : "to %s:%u%s", addr, port,
+            port == 53 ? " (a DNS lookup)" : "");
+  return true;
+}
+
 /* A watched call, which the kernel judges: will it fail for want of the
  * hint's grant (and would the grant make it pass)?  The mlock family:
- * RLIMIT_MEMLOCK, which security.memory-lock raises to its hard limit. */
+ * RLIMIT_MEMLOCK, which security.memory-lock raises to its hard limit;
+ * the socket calls: see socket_call_fails. */
 static bool
-watched_fails (const struct seccomp_notif *n, const ent_policy_hint_t *h)
+watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
+               const ent_policy_hint_t *h, char *detail, size_t size)
 {
-  uint64_t soft, hard, locked, size, want;
+  uint64_t soft, hard, locked, size_now, want;
   const uint64_t page = 4096;
 
-  if (!read_memlock ((pid_t)n->pid, &soft, &hard, &locked, &size))
+  if (h->n_args > 0)
+    return socket_call_fails (sb, n, h, detail, size);
+  if (!read_memlock ((pid_t)n->pid, &soft, &hard, &locked, &size_now))
     return false;
   if (strcmp (h->syscall, "mlockall") == 0)
-    want = (n->data.args[0] & MCL_CURRENT) ? size : 0;
+    want = (n->data.args[0] & MCL_CURRENT) ? size_now : 0;
   else
     want = locked + ((n->data.args[1] + (n->data.args[0] % page) + page - 1) / page) * page;
   return want > soft && want <= hard;
@@ -176,10 +262,11 @@ read_comm (pid_t pid, char comm[16])
 }
 
 static void
-tell_entrun (entrun_sandbox_t *sb, int hint, const struct seccomp_notif *n)
+tell_entrun (entrun_sandbox_t *sb, int hint, const struct seccomp_notif *n, const char *detail)
 {
   entrun_report_t r = { .kind = ENTRUN_REPORT_HINT, .value = hint, .pid = (int32_t)n->pid };
 
+  snprintf (r.detail, sizeof (r.detail), "%s", detail);
   read_comm ((pid_t)n->pid, r.comm);
   /* The pid may have been reused meanwhile: then no name. */
   if (ioctl (sb->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) < 0)
@@ -193,6 +280,7 @@ void
 entrun_pid1_hints_serve (entrun_sandbox_t *sb)
 {
   struct seccomp_notif_resp resp = { 0 };
+  char detail[sizeof (((entrun_report_t *)0)->detail)] = "";
   uint32_t verdict;
   int hint;
 
@@ -223,10 +311,10 @@ entrun_pid1_hints_serve (entrun_sandbox_t *sb)
     }
   if (hint >= 0 && hint < 64 && !(sb->hints_told & (UINT64_C (1) << hint))
       && (ent_policy_hints[hint].kind == ENT_HINT_DENIED
-          || watched_fails (&notif.n, &ent_policy_hints[hint])))
+          || watched_fails (sb, &notif.n, &ent_policy_hints[hint], detail, sizeof (detail))))
     {
       sb->hints_told |= UINT64_C (1) << hint;
-      tell_entrun (sb, hint, &notif.n);
+      tell_entrun (sb, hint, &notif.n, detail);
     }
   /* ENOENT: the caller is gone (or was interrupted) meanwhile. */
   if (ioctl (sb->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)

@@ -68,6 +68,7 @@ typedef struct entrun_sandbox
                           listener goes through it; -1 without hints */
   int listener;        /* pid 1's copy of the listener, -1 without one */
   uint64_t hints_told; /* pid 1: the hints entrun heard of, bit per hint */
+  int low_ports;       /* pid 1: ip_unprivileged_port_start inside */
 } entrun_sandbox_t;
 
 /* What pid 1 writes to entrun on the status pipe, one record per write
@@ -86,6 +87,8 @@ typedef struct entrun_report
                     hint's index in ent_policy_hints */
   int32_t pid;   /* a hint's caller, as the sandbox numbers it */
   char comm[16]; /* its name, as it set it: untrusted bytes */
+  char detail[64]; /* what it tried, in words pid 1 wrote ("to 192.0.2.1:80"),
+                      NUL-terminated */
 } entrun_report_t;
 
 /* pid 1's side of the hints (pid1-hints.c).  Before the payload exists:

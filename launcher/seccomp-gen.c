@@ -104,7 +104,7 @@ manager_for (const ent_catalogue_t *cat, const char *const *grants)
 }
 
 /* Per grant set, the filters for each hint mask it may meet at run time:
- * all its hints, and without the watched ones (entrun_filter_hints drops
+ * all its hints, and without the mlock family's (entrun_filter_hints drops
  * them where RLIMIT_MEMLOCK's soft limit is its hard one). */
 #define N_SETS (sizeof (grant_sets) / sizeof (grant_sets[0]))
 
@@ -137,7 +137,7 @@ main (void)
       all = ent_policy_hints_apply (p);
       for (int v = 0; v < 2; v++)
         {
-          uint64_t hints = v == 0 ? all : all & ~entrun_filter_watched ();
+          uint64_t hints = v == 0 ? all : all & ~entrun_filter_memlock_hints ();
           if (v == 1 && hints == all)
             break;
           entries[n].set = i;

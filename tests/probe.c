@@ -2123,7 +2123,8 @@ probe_ptrace_as (struct probe_ctx *ctx)
 /* calls KIND N: make N calls of KIND and print the mean cost of one in
    ns: getppid (allowed everywhere), ptrace (PTRACE_TRACEME: denied,
    a denial hint's call), bpf (denied, no hint), mlock (one page: a
-   watched call, allowed).  For tests/bench/hints.sh.  */
+   watched call, allowed), connect (a UDP socket to 127.0.0.1:9: under
+   network.none, a watched call).  For tests/bench/hints.sh.  */
 static int
 probe_calls (struct probe_ctx *ctx)
 {
@@ -2134,9 +2135,15 @@ probe_calls (struct probe_ctx *ctx)
 
   if (arg_long (ctx, 1, 1, 100000000, 1, &n) < 0)
     return PROBE_USAGE;
+  static const struct sockaddr_in lo
+      = { .sin_family = AF_INET, .sin_port = 0x0900, .sin_addr = { 0x0100007f } }; /* 127.0.0.1:9 */
+  int sock = -1;
+
   if (strcmp (kind, "getppid") && strcmp (kind, "ptrace") && strcmp (kind, "bpf")
-      && strcmp (kind, "mlock"))
+      && strcmp (kind, "mlock") && strcmp (kind, "connect"))
     return PROBE_USAGE;
+  if (kind[0] == 'c' && (sock = socket (AF_INET, SOCK_DGRAM, 0)) < 0)
+    return errno;
   clock_gettime (CLOCK_MONOTONIC, &t0);
   for (long i = 0; i < n; i++)
     if (kind[0] == 'g')
@@ -2145,6 +2152,8 @@ probe_calls (struct probe_ctx *ctx)
       syscall (SYS_ptrace, (long)PTRACE_TRACEME, 0L, 0L, 0L);
     else if (kind[0] == 'b')
       syscall (SYS_bpf, 0L, 0L, 0L);
+    else if (kind[0] == 'c')
+      syscall (SYS_connect, (long)sock, &lo, (long)sizeof lo);
     else
       syscall (SYS_mlock, page, sizeof page);
   clock_gettime (CLOCK_MONOTONIC, &t1);

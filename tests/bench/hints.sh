@@ -15,7 +15,9 @@
 #             RLIMIT_MEMLOCK's soft limit at the hard one, as by default,
 #             nothing is watched) and the same with the soft limit lowered
 #             (mlock-w: watched, let through by pid 1 after a look at the
-#             caller's limits), and getppid on the host for reference;
+#             caller's limits), connect of a UDP socket to 127.0.0.1
+#             (watched under network.none: pid 1 reads the address, lets
+#             it through), and getppid on the host for reference;
 #   workload  the wall time of a syscall-heavy run, 300 fork+exec of
 #             /bin/true from sh, spawn to exit.
 # Prints the median of each over the rounds, and new/base.
@@ -73,6 +75,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 		echo "$b ptrace $(calls ptrace 20000 "$b")" >>"$results"
 		echo "$b mlock $(calls mlock 20000 "$b")" >>"$results"
 		echo "$b mlock-w $(calls mlock 20000 "$b" 64)" >>"$results"
+		echo "$b connect $(calls connect 20000 "$b")" >>"$results"
 		echo "$b workload $(workload "$b")" >>"$results"
 	done
 done
@@ -82,9 +85,9 @@ awk "$AWK_STATS"'
 	{ k = $1 " " $2; n[k]++; v[k, n[k]] = $3; seen[$2] = 1 }
 	function med(k,   a, i) { for (i = 1; i <= n[k]; i++) a[i] = v[k, i]; isort(a, n[k]); return pct(a, n[k], 0.5) }
 	END {
-		split("getppid bpf ptrace mlock mlock-w workload", order, " ")
+		split("getppid bpf ptrace mlock mlock-w connect workload", order, " ")
 		printf "  %-10s %12s %12s %12s %10s\n", "", "host", "new", "base", "new/base"
-		for (i = 1; i <= 6; i++) {
+		for (i = 1; i <= 7; i++) {
 			w = order[i]
 			h = ("host " w) in n ? sprintf("%.1f", med("host " w)) : "-"
 			nw = ("new " w) in n ? med("new " w) : 0

@@ -29,7 +29,7 @@ checks() {
 	sbx -q -- "$PROBE" ptrace-traceme
 	is "ptrace-traceme: errno EPERM|" "$OUT|$ERR" "-q: no hint"
 	sbx --json -- "$PROBE" ptrace-traceme
-	like "$ERR" '^\{"hint":"denied","what":"ptrace","syscall":"ptrace","pid":[0-9]+,"command":"probe","grant":"debug.ptrace"\}$' \
+	like "$ERR" '^\{"hint":"denied","what":"ptrace","detail":"","syscall":"ptrace","pid":[0-9]+,"command":"probe","grant":"debug.ptrace"\}$' \
 		"--json: the hint as one JSON object"
 	sbx -v -- sh -c '"$1" ptrace-traceme; sleep 0.3; echo after >&2' _ "$PROBE"
 	like "$(grep -a -e '^entrun: denied ptrace' -e '^after$' <<<"$ERR" | tr '\n' '|')" \
@@ -113,6 +113,57 @@ checks() {
 			"mlock beyond the hard limit: ENOMEM, and no hint (no grant would help)"
 	else
 		skip "RLIMIT_MEMLOCK's soft limit is not its hard one here" "mlock beyond the hard limit"
+	fi
+
+	# ---- the network level: watched connects and binds -------------------
+	# Under network.none nothing leaves the sandbox (no route: the kernel
+	# answers at once), so these addresses (TEST-NET-1) are safe to name.
+	local py='import socket, sys
+def try_(what, f):
+    try:
+        f(); print(what, "ok")
+    except OSError as e:
+        print(what, e.errno)
+fam = socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET
+t = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
+s = socket.socket(fam, t)
+if sys.argv[1] == "bind":
+    try_("bind", lambda: s.bind((sys.argv[2], int(sys.argv[3]))))
+else:
+    try_("connect", lambda: s.connect((sys.argv[2], int(sys.argv[3]))))'
+	if have_tools "python3 for the socket calls" python3; then
+		sbx -- python3 -c "$py" tcp 192.0.2.1 80
+		is "connect 101" "$OUT" "network.none: a connect beyond lo fails with ENETUNREACH, as before"
+		like "$(hints)" "^entrun: denied connect to 192\.0\.2\.1:80 \(pid [0-9]+ python3\) — grant network.user to allow it$" \
+			"... and the hint names the destination and network.user"
+		sbx -- python3 -c "$py" udp 192.0.2.53 53
+		like "$(hints)" "denied connect to 192\.0\.2\.53:53 \(a DNS lookup\) .* grant network.user" \
+			"a DNS server's port is said to be a lookup"
+		sbx -- python3 -c "$py" tcp 2001:db8::1 443
+		like "$(hints)" "denied connect to \[2001:db8::1\]:443 .* grant network.user" "IPv6 too"
+		sbx -- python3 -c "$py" tcp 127.0.0.1 9
+		is "connect 111|" "$OUT|$(hints)" "a connect on lo is the sandbox's own business: no hint"
+		sbx -- python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("/nonexistent-sock")'
+		is "" "$(hints)" "a unix socket's connect: no hint"
+		sbx -e network.proxy=http://127.0.0.1:9 -- python3 -c "$py" tcp 192.0.2.1 80
+		like "$(hints)" "denied connect to 192\.0\.2\.1:80 .* grant network.user" \
+			"network.proxy: a connect past the proxy names network.user"
+
+		sbx -- python3 -c "$py" bind 127.0.0.1 80
+		is "bind 13" "$OUT" "binding port 80 fails with EACCES, as before"
+		like "$(hints)" "^entrun: denied bind to port 80 \(pid [0-9]+ python3\) — grant network.admin to allow it$" \
+			"... and the hint names network.admin"
+		sbx -- python3 -c "$py" bind 127.0.0.1 8080
+		is "bind ok|" "$OUT|$(hints)" "port 8080 binds, with no hint"
+		if tun_ok; then
+			sbx -e network.admin -- python3 -c "$py" bind 127.0.0.1 80
+			is "bind ok|" "$OUT|$(hints)" "with network.admin port 80 binds, with no hint"
+			sbx -e network.user -- python3 -c "$py" bind ::1 443
+			like "$(hints)" "denied bind to port 443 .* grant network.admin" \
+				"network.user: a low port still names network.admin (IPv6)"
+		else
+			skip_or_fail "/dev/net/tun cannot be opened" "binds under network.admin"
+		fi
 	fi
 
 	# ---- file capabilities, which no_new_privs ignores ------------------

@@ -770,10 +770,11 @@ START_TEST (hints_watch_only_where_it_helps)
 
   ck_assert_int_eq (getrlimit (RLIMIT_MEMLOCK, &rl), 0);
   ck_assert_uint_lt (rl.rlim_cur, rl.rlim_max);
-  ck_assert_uint_eq (entrun_filter_hints (p) & entrun_filter_watched (), entrun_filter_watched ());
+  ck_assert_uint_eq (entrun_filter_hints (p) & entrun_filter_memlock_hints (),
+                     entrun_filter_memlock_hints ());
   rl.rlim_cur = rl.rlim_max;
   ck_assert_int_eq (setrlimit (RLIMIT_MEMLOCK, &rl), 0);
-  ck_assert_uint_eq (entrun_filter_hints (p) & entrun_filter_watched (), 0);
+  ck_assert_uint_eq (entrun_filter_hints (p) & entrun_filter_memlock_hints (), 0);
   ck_assert_uint_ne (entrun_filter_hints (p), 0);
   ent_manager_free (m);
 }
