@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,29 @@ entrun_cgroup_add (const char *created, pid_t pid, ent_error_t **err)
 
   snprintf (buf, sizeof (buf), "%d\n", (int)pid);
   return write_cg (created, "cgroup.procs", buf, false, err);
+}
+
+int64_t
+entrun_cgroup_event (const char *created, const char *file, const char *key)
+{
+  char path[PATH_MAX], buf[1024];
+  const char *line;
+  ssize_t n;
+  int fd;
+
+  if (created == NULL
+      || snprintf (path, sizeof (path), "%s/%s", created, file) >= (int)sizeof (path)
+      || (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return -1;
+  n = read (fd, buf, sizeof (buf) - 1);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  for (line = buf; line; line = (line = strchr (line, '\n')) ? line + 1 : NULL)
+    if (strncmp (line, key, strlen (key)) == 0 && line[strlen (key)] == ' ')
+      return strtoll (line + strlen (key) + 1, NULL, 10);
+  return -1;
 }
 
 void

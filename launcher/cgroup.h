@@ -4,6 +4,7 @@
 #ifndef ENTRUN_CGROUP_H
 #define ENTRUN_CGROUP_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "entitlement.h"
@@ -28,6 +29,9 @@ int entrun_cgroup_add (const char *created, pid_t pid, ent_error_t **err)
 
 /* Remove the sandbox's cgroup once it is empty (bounded retries). */
 void entrun_cgroup_remove (const char *created);
+/* The count of @key in the flat-keyed @file of @created ("pids.events",
+ * "max": the forks pids.max refused), or -1. */
+int64_t entrun_cgroup_event (const char *created, const char *file, const char *key);
 
 /* Read /proc/self/cgroup and look under /sys/fs/cgroup: the backend that
  * resources.pids and resources.memory get on this host. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -167,12 +168,34 @@ check_fcaps (entrun_hints_t *h, const ent_profile_t *p)
   return missing != 0;
 }
 
+/* resources.pids: forks failed at the limit (pids.max counted them), or
+ * the sandbox was found at it (RLIMIT_NPROC: pid 1 counted). */
+static void
+say_pids (const entrun_hints_t *h, const ent_profile_t *p)
+{
+  if (entrun_verbosity < 1 || (h->pids_refused <= 0 && h->pids_reached <= 0))
+    return;
+  if (h->json)
+    say_json (json_pack ("{s:s, s:s, s:I, s:I}", "hint", "limit", "grant", "resources.pids",
+                         "limit", (json_int_t)p->resources.pids, "forks_refused",
+                         (json_int_t)(h->pids_refused > 0 ? h->pids_refused : -1)));
+  else if (h->pids_refused > 0)
+    warn ("resources.pids=%" PRId64 ": %" PRId64 " fork%s failed at the limit — raise "
+          "resources.pids to allow more",
+          p->resources.pids, h->pids_refused, h->pids_refused == 1 ? "" : "s");
+  else
+    warn ("resources.pids=%" PRId64 ": the sandbox reached it, and forks beyond it failed — "
+          "raise resources.pids to allow more",
+          p->resources.pids);
+}
+
 void
 entrun_hints_finish (entrun_hints_t *h, int exit_status, const ent_profile_t *p)
 {
   for (int i = 0; i < ENTRUN_HINTS_MAX; i++)
     if (h->seen & (UINT64_C (1) << i))
       say_hint (h, i);
+  say_pids (h, p);
   /* Looked for only when the command failed: nothing on the way of one
    * that ran well. */
   if (exit_status == 0 || entrun_verbosity < 1 || !check_fcaps (h, p))

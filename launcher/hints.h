@@ -30,6 +30,9 @@ typedef struct entrun_hints
   const char *cmd; /* as the caller named it */
   char fcaps_names[256];
   const char *fcaps_grant;
+  /* resources.pids: the processes pid 1 found at the limit (without a
+   * cgroup), or the forks pids.max refused (with one); 0: neither. */
+  int64_t pids_reached, pids_refused;
 } entrun_hints_t;
 
 /* Set up @h for a run of @argv under @p with -v (@live) or --json. */

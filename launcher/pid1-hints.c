@@ -320,3 +320,75 @@ entrun_pid1_hints_serve (entrun_sandbox_t *sb)
   if (ioctl (sb->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
     warn ("pid 1: answering a seccomp notification: %s", strerror (errno));
 }
+
+/* ---- resources.pids --------------------------------------------------------- */
+
+void
+entrun_pid1_pids_prepare (entrun_sandbox_t *sb)
+{
+  const ent_profile_t *p = sb->profile;
+
+  sb->pids_proc = -1;
+  sb->pids_next = -1;
+  /* The sandbox's own /proc lists its processes alone; the host's (under
+   * host.processes.view) would not. */
+  if (p->resources.pids <= 0 || p->resources.backend == ENT_RES_CGROUP
+      || p->fs.proc != ENT_PROC_FRESH)
+    return;
+  sb->pids_proc = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (sb->pids_proc >= 0)
+    sb->pids_next = now_ms () + ENTRUN_PIDS_LOOK_MS;
+}
+
+/* The processes in the directory @fd (a /proc), or -1. */
+static int64_t
+count_processes (int fd)
+{
+  char buf[8192];
+  int64_t count = 0;
+  long n;
+
+  if (lseek (fd, 0, SEEK_SET) < 0)
+    return -1;
+  while ((n = syscall (SYS_getdents64, fd, buf, sizeof (buf))) > 0)
+    for (long off = 0; off < n;)
+      {
+        struct
+        {
+          uint64_t ino;
+          int64_t off;
+          unsigned short reclen;
+          unsigned char type;
+          char name[];
+        } *d = (void *)(buf + off);
+        if (d->name[0] >= '1' && d->name[0] <= '9')
+          count++;
+        off += d->reclen;
+      }
+  return n < 0 ? -1 : count;
+}
+
+void
+entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now)
+{
+  entrun_report_t r = { .kind = ENTRUN_REPORT_PIDS };
+  int64_t count;
+
+  if (sb->pids_proc < 0 || now < sb->pids_next)
+    return;
+  sb->pids_next = now + ENTRUN_PIDS_LOOK_MS;
+  count = count_processes (sb->pids_proc);
+  /* RLIMIT_NPROC counts threads too: at the limit less one (pid 1), or a
+   * process or two short of it as they come and go, forks fail.  Well
+   * past it, the limit does not hold (the host's root is exempt): no
+   * fork failed for it. */
+  if (count < 0 || count < sb->profile->resources.pids - 2
+      || count > sb->profile->resources.pids + 1)
+    return;
+  r.value = count > INT32_MAX ? INT32_MAX : (int32_t)count;
+  if (write (sb->status_fd, &r, sizeof (r)) != (ssize_t)sizeof (r))
+    verbose ("pid 1: telling entrun of resources.pids: %s", strerror (errno));
+  close (sb->pids_proc);
+  sb->pids_proc = -1;
+  sb->pids_next = -1;
+}

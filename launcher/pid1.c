@@ -310,15 +310,17 @@ watch_memory (entrun_memwatch_t *w, int64_t now)
   return ret > 0 ? ENTRUN_STATUS_OVER_MEMORY : ENTRUN_STATUS_UNWATCHED;
 }
 
-/* poll(2)'s timeout: until the earlier of @deadline and the memory
- * watch's next look (each -1 when none). */
+/* poll(2)'s timeout: until the earliest of @deadline, the memory
+ * watch's next look and the next count of processes (each -1 when none). */
 static int
-poll_timeout (int64_t deadline, const entrun_memwatch_t *w)
+poll_timeout (const entrun_sandbox_t *sb, int64_t deadline, const entrun_memwatch_t *w)
 {
   int64_t next = w->proc >= 0 ? w->next : -1;
 
   if (deadline >= 0 && (next < 0 || deadline < next))
     next = deadline;
+  if (sb->pids_next >= 0 && (next < 0 || sb->pids_next < next))
+    next = sb->pids_next;
   return poll_ms_until (next);
 }
 
@@ -397,7 +399,8 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
         }
       if (flags == 0)
         flags = watch_memory (w, now);
-      if (poll (pfd, 4, flags ? -1 : poll_timeout (deadline, w)) < 0)
+      entrun_pid1_pids_look (sb, now);
+      if (poll (pfd, 4, flags ? -1 : poll_timeout (sb, deadline, w)) < 0)
         {
           /* EINTR, or the kernel short of memory: the command runs, so
            * pid 1 cannot give up; again, a little later. */
@@ -627,6 +630,7 @@ entrun_pid1 (entrun_sandbox_t *sb)
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     die_errno ("pid 1: prctl(PR_SET_DUMPABLE)");
   entrun_pid1_hints_prepare (sb, &hint_end);
+  entrun_pid1_pids_prepare (sb);
   self = getpid ();
   payload = vfork ();
   if (payload < 0)
@@ -637,6 +641,8 @@ entrun_pid1 (entrun_sandbox_t *sb)
       close (sfd);
       if (hint_end >= 0)
         close (hint_end);
+      if (sb->pids_proc >= 0)
+        close (sb->pids_proc);
       entrun_payload (sb, self);
     }
   if ((ret = entrun_pid1_hints_receive (sb, hint_end)) < 0)

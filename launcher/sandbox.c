@@ -499,6 +499,11 @@ read_status (supervisor_t *s, int status_fd, int *wstatus)
       s->report_len = 0;
       if (n > 0 && r.kind == ENTRUN_REPORT_HINT && entrun_hints_note (s->hints, &r))
         continue;
+      if (n > 0 && r.kind == ENTRUN_REPORT_PIDS && r.value > 0)
+        {
+          s->hints->pids_reached = r.value;
+          continue;
+        }
       if (n == 0 || r.kind != ENTRUN_REPORT_STATUS || !valid_report (r.value))
         {
           kill_sandbox (s->pid);
@@ -1162,6 +1167,7 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   ent_strv_free (sb.protect);
   ent_strv_free (sb.sockets);
   ent_strv_free (sb.git);
+  hints.pids_refused = entrun_cgroup_event (cgroup, "pids.events", "max");
   entrun_cgroup_remove (cgroup);
   ret = final_status (&sup, end, wstatus, p);
   entrun_hints_finish (&hints, ret, p);

@@ -69,6 +69,9 @@ typedef struct entrun_sandbox
   int listener;        /* pid 1's copy of the listener, -1 without one */
   uint64_t hints_told; /* pid 1: the hints entrun heard of, bit per hint */
   int low_ports;       /* pid 1: ip_unprivileged_port_start inside */
+  int pids_proc;       /* pid 1: the sandbox's /proc, to count its processes
+                          (see entrun_pid1_pids_look); -1 */
+  int64_t pids_next;   /* pid 1: now_ms() of the next count, -1: none */
 } entrun_sandbox_t;
 
 /* What pid 1 writes to entrun on the status pipe, one record per write
@@ -77,6 +80,7 @@ typedef struct entrun_sandbox
 typedef enum
 {
   ENTRUN_REPORT_HINT = 'H',
+  ENTRUN_REPORT_PIDS = 'P', /* value: the processes found at resources.pids */
   ENTRUN_REPORT_STATUS = 'S',
 } entrun_report_kind_t;
 
@@ -99,6 +103,15 @@ typedef struct entrun_report
 void entrun_pid1_hints_prepare (entrun_sandbox_t *sb, int *pid1_end);
 int entrun_pid1_hints_receive (entrun_sandbox_t *sb, int pid1_end);
 void entrun_pid1_hints_serve (entrun_sandbox_t *sb);
+
+/* resources.pids through RLIMIT_NPROC leaves no count of the forks it
+ * refused: pid 1 counts the sandbox's processes every
+ * ENTRUN_PIDS_LOOK_MS, and tells entrun once it finds them at the limit.
+ * prepare opens the sandbox's /proc where that is wanted (while pid 1
+ * may); look counts when sb->pids_next has come. */
+#define ENTRUN_PIDS_LOOK_MS 500
+void entrun_pid1_pids_prepare (entrun_sandbox_t *sb);
+void entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now);
 
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
  * what the sandbox's mounts restrict, unless those mounts are locked: pid 1

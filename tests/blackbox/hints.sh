@@ -185,6 +185,27 @@ else:
 		fi
 	fi
 
+	# ---- resources.* limits ----------------------------------------------
+	sbx -e resources.pids=32 -- "$PROBE" fork-bomb 2
+	if [ "$(id -u)" -eq 0 ]; then
+		# The host's root is exempt from RLIMIT_NPROC: nothing fails, and
+		# nothing must claim it did.
+		unlike "$ERR" "resources.pids" "as root, whom RLIMIT_NPROC does not hold: no resources.pids hint"
+	else
+		like "$OUT" "^fork-bomb: ok [0-9]+ processes, then fork: EAGAIN$" "a fork bomb meets resources.pids=32"
+		has_line "$ERR" "entrun: resources.pids=32: the sandbox reached it, and forks beyond it failed — raise resources.pids to allow more" \
+			"... and entrun names the limit"
+	fi
+	sbx -e resources.pids=64 -- sh -c 'for i in 1 2 3; do sleep 0.3 & done; wait'
+	unlike "$ERR" "resources.pids" "a few processes under resources.pids=64: no hint"
+	if have_tools "a memory hog" python3; then
+		ENTRUN_TEST_TIMEOUT=20 sbx -e resources.memory=64M -- python3 -c 'import time; x = b"x" * (256 << 20); time.sleep(10)'
+		is 137 "$RC" "a memory hog past resources.memory=64M is killed"
+		like "$ERR" "resources.memory=64M: the sandbox held more and was killed" "... and entrun names the limit"
+	fi
+	expect_rc 124 "resources.timeout ends a command" -e resources.timeout=1 -- sleep 5
+	like "$ERR" "resources.timeout: the sandbox ran out of its 1 s and was killed" "... and entrun names the limit"
+
 	# ---- attacks on the hints themselves ---------------------------------
 	# A name full of escape sequences reaches the terminal as '?'.
 	sbx -- "$PROBE" ptrace-as $'\e]0;pwn\a\e[2J' 1
