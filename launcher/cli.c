@@ -59,6 +59,7 @@ static const char usage[]
       "       entrun oci export DIR [OPTIONS] -- COMMAND [ARG...]\n"
       "       entrun oci apply FILE [-e NAME]... [-o OUT | --in-place] [-- COMMAND...]\n"
       "       entrun seccomp export [OPTIONS] | entrun seccomp import FILE\n"
+      "       entrun learn [-o FILE] [OPTIONS] -- COMMAND [ARG...]\n"
       "Run COMMAND in a rootless sandbox shaped by entitlements.\n"
       "\n"
       "  -e, --ent NAME[=VALUE]  grant an entitlement (repeatable; see --list)\n"
@@ -110,6 +111,10 @@ static const char usage[]
       "                            format profile (docker/podman, Kubernetes Localhost)\n"
       "entrun seccomp import FILE  print the rules of a Docker-format profile as entrun\n"
       "                            reads them\n"
+      "entrun learn ... -- COMMAND run COMMAND once under observation, with more\n"
+      "                            allowed than the grants given, and write the\n"
+      "                            profile it needs, each grant with why, to\n"
+      "                            ./.entrun.ini or -o/--output FILE (never over one)\n"
       "\n"
       "Exit status: COMMAND's status, or 128+N if it was killed by signal N;\n"
       "125 entrun failed (nothing ran), 126 COMMAND not executable, 127 not found;\n"
@@ -353,8 +358,15 @@ check_sub (const entrun_cli_t *cli, ent_error_t **err)
                           cli->sub == ENTRUN_SUB_OCI_APPLY ? "oci apply" : "seccomp import");
   if (cli->sub == ENTRUN_SUB_SECCOMP_IMPORT && cli->n_ents)
     return ent_error_set (err, EINVAL, "seccomp import takes no grant ('%s')", cli->ents[0]);
+  if (cli->sub == ENTRUN_SUB_LEARN)
+    return cli->in_place    ? ent_error_set (err, EINVAL, "--in-place goes with 'entrun oci apply'")
+           : cli->argc == 0 ? ent_error_set (
+                 err, EINVAL, "learn: no command given (entrun learn [OPTIONS] -- COMMAND...)")
+                            : 0;
   if ((cli->output || cli->in_place) && cli->sub != ENTRUN_SUB_OCI_APPLY)
-    return ent_error_set (err, EINVAL, "--output and --in-place go with 'entrun oci apply'");
+    return ent_error_set (err, EINVAL,
+                          "--output goes with 'entrun oci apply' and 'entrun learn', --in-place "
+                          "with 'entrun oci apply'");
   if (cli->output && cli->in_place)
     return ent_error_set (err, EINVAL, "oci apply: --output or --in-place, not both");
   if (cli->sub == ENTRUN_SUB_OCI_EXPORT && cli->argc == 0)
@@ -439,9 +451,12 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
   /* The subcommand comes first; `entrun -- trust` runs a program so named. */
   if (argc >= 2 && strcmp (argv[1], "trust") == 0)
     return parse_trust (argc - 1, argv + 1, cli, err);
-  if (argc >= 2 && (strcmp (argv[1], "oci") == 0 || strcmp (argv[1], "seccomp") == 0))
+  if (argc >= 2
+      && (strcmp (argv[1], "oci") == 0 || strcmp (argv[1], "seccomp") == 0
+          || strcmp (argv[1], "learn") == 0))
     {
-      int used = parse_sub (argc, argv, cli, err);
+      int used = strcmp (argv[1], "learn") == 0 ? (cli->sub = ENTRUN_SUB_LEARN, 2)
+                                                : parse_sub (argc, argv, cli, err);
       if (used < 0)
         return used;
       /* The options after it, as for a run: argv[0] stands in for the
@@ -450,10 +465,12 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
       argc -= used - 1;
       argv += used - 1;
     }
-  while (
-      (c = getopt_long (argc, argv, cli->sub == ENTRUN_SUB_OCI_APPLY ? "+:e:o:vqh" : "+:e:p:C:vqhV",
-                        long_options, NULL))
-      != -1)
+  while ((c = getopt_long (argc, argv,
+                           cli->sub == ENTRUN_SUB_OCI_APPLY ? "+:e:o:vqh"
+                           : cli->sub == ENTRUN_SUB_LEARN   ? "+:e:p:C:o:vqhV"
+                                                            : "+:e:p:C:vqhV",
+                           long_options, NULL))
+         != -1)
     {
       if (c == '?' || c == ':')
         return bad_option (argv, c, err);

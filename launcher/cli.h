@@ -30,6 +30,7 @@ typedef enum entrun_sub
   ENTRUN_SUB_OCI_APPLY,      /* oci apply FILE [-e GRANT]... [-o OUT | --in-place] */
   ENTRUN_SUB_SECCOMP_EXPORT, /* seccomp export [OPTIONS]: a Docker-format profile */
   ENTRUN_SUB_SECCOMP_IMPORT, /* seccomp import FILE [OPTIONS]: its rules, as entrun reads them */
+  ENTRUN_SUB_LEARN,          /* learn [-o FILE] [OPTIONS] -- CMD...: the profile CMD needs */
 } entrun_sub_t;
 
 typedef struct entrun_cli
@@ -58,7 +59,7 @@ typedef struct entrun_cli
                        SIGHUP) to SIGKILL; 0 kills at once */
   entrun_sub_t sub;
   char *sub_target; /* the DIR or FILE of a subcommand */
-  char *output;     /* oci apply -o FILE */
+  char *output;     /* oci apply, learn: -o FILE */
   bool in_place;    /* oci apply --in-place */
   char **argv;      /* the command: points into the caller's argv */
   int argc;

@@ -281,9 +281,29 @@ add_denied_hints (scmp_filter_ctx ctx, uint64_t hints, bool conditional, ent_err
   return 0;
 }
 
+/* The observed hint of @observe that @r, an ALLOW rule, stands for (its
+ * call, and the hint's one condition if it has one), or -1. */
 static int
-build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, struct sock_fprog *prog,
-       ent_error_t **err)
+observed_rule (uint64_t observe, const ent_seccomp_rule_t *r)
+{
+  for (size_t i = 0; observe && i < ent_policy_n_hints && i < 64; i++)
+    {
+      const ent_policy_hint_t *h = &ent_policy_hints[i];
+      if (!(observe & (UINT64_C (1) << i)) || h->kind != ENT_HINT_DENIED || h->n_args != r->n_args
+          || strcmp (h->syscall, r->syscall) != 0)
+        continue;
+      if (h->n_args == 0
+          || (h->arg.index == r->args[0].index && h->arg.op == r->args[0].op
+              && h->arg.value == r->args[0].value
+              && (h->arg.op != ENT_ARG_MASKED_EQ || h->arg.mask == r->args[0].mask)))
+        return (int)i;
+    }
+  return -1;
+}
+
+static int
+build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, uint64_t observe,
+       struct sock_fprog *prog, ent_error_t **err)
 {
   cleanup_seccomp scmp_filter_ctx ctx = NULL;
   bool any = false;
@@ -320,9 +340,14 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, struc
           any = true;
           if (which == ENT_SECCOMP_ALLOW && pass == 0)
             {
-              watched_all = (watched = watched_hint (hints, r->syscall, false)) >= 0;
-              watched_some = !watched_all && watched_hint (hints, r->syscall, true) >= 0;
+              watched_all = (watched = watched_hint (hints | observe, r->syscall, false)) >= 0;
+              watched_some = !watched_all && watched_hint (hints | observe, r->syscall, true) >= 0;
             }
+          /* learn: a call the grants given deny, and the ones learn adds
+           * allow, is let through by pid 1 and noted. */
+          if (which == ENT_SECCOMP_ALLOW && !watched_all
+              && (watched = observed_rule (observe, r)) >= 0)
+            watched_all = true;
           if (watched_all)
             action = SCMP_ACT_TRACE (hint_mark ((size_t)watched));
           /* Split with the conditional rules, below. */
@@ -335,9 +360,9 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, struc
         {
           const ent_seccomp_rule_t *r = &p->seccomp.rules[i];
           if (r->action == ENT_SECCOMP_ALLOW && r->n_args == 0
-              && watched_hint (hints, r->syscall, false) < 0
-              && watched_hint (hints, r->syscall, true) >= 0
-              && (ret = add_watched_split (ctx, hints, r->syscall, err)) < 0)
+              && watched_hint (hints | observe, r->syscall, false) < 0
+              && watched_hint (hints | observe, r->syscall, true) >= 0
+              && (ret = add_watched_split (ctx, hints | observe, r->syscall, err)) < 0)
             return ret;
         }
       if (which == ENT_SECCOMP_ALLOW && (ret = add_denied_hints (ctx, hints, pass == 1, err)) < 0)
@@ -355,21 +380,28 @@ build (const ent_profile_t *p, ent_seccomp_action_t which, uint64_t hints, struc
   return ret;
 }
 
-int
-entrun_filter_compile_pair (const ent_profile_t *p, uint64_t hints, struct sock_fprog *allow,
-                            struct sock_fprog *deny, ent_error_t **err)
+static int
+compile_pair (const ent_profile_t *p, uint64_t hints, uint64_t observe, struct sock_fprog *allow,
+              struct sock_fprog *deny, ent_error_t **err)
 {
   int ret;
 
   memset (allow, 0, sizeof (*allow));
   memset (deny, 0, sizeof (*deny));
-  ret = build (p, ENT_SECCOMP_ALLOW, hints, allow, err);
-  if (ret == 0 && (ret = build (p, ENT_SECCOMP_ERRNO, 0, deny, err)) < 0)
+  ret = build (p, ENT_SECCOMP_ALLOW, hints, observe, allow, err);
+  if (ret == 0 && (ret = build (p, ENT_SECCOMP_ERRNO, 0, 0, deny, err)) < 0)
     {
       free (allow->filter);
       memset (allow, 0, sizeof (*allow));
     }
   return ret;
+}
+
+int
+entrun_filter_compile_pair (const ent_profile_t *p, uint64_t hints, struct sock_fprog *allow,
+                            struct sock_fprog *deny, ent_error_t **err)
+{
+  return compile_pair (p, hints, 0, allow, deny, err);
 }
 
 int
@@ -413,11 +445,12 @@ is_hint_return (uint32_t k, int *hint)
 }
 
 /* What a hint's call gets without pid 1: the filter's default errno when
- * denied, the kernel's judgement when watched. */
+ * denied, the kernel's judgement when watched or observed (@pass: the
+ * observed ones, bit per hint number). */
 static uint32_t
-hint_verdict (int hint, int default_errno)
+hint_verdict (int hint, int default_errno, uint64_t pass)
 {
-  if (ent_policy_hints[hint].kind == ENT_HINT_WATCHED)
+  if (ent_policy_hints[hint].kind == ENT_HINT_WATCHED || (pass & (UINT64_C (1) << hint)))
     return SECCOMP_RET_ALLOW;
   return SECCOMP_RET_ERRNO | ((uint32_t)default_errno & SECCOMP_RET_DATA);
 }
@@ -425,7 +458,8 @@ hint_verdict (int hint, int default_errno)
 /* @marked with each hint's return turned into USER_NOTIF (@notify) or its
  * verdict: a malloc'd copy in @out, or -ENOMEM. */
 static int
-unmark (const struct sock_fprog *marked, bool notify, int default_errno, struct sock_fprog *out)
+unmark (const struct sock_fprog *marked, bool notify, int default_errno, uint64_t pass,
+        struct sock_fprog *out)
 {
   struct sock_filter *prog = malloc (marked->len * sizeof (*prog));
   int hint;
@@ -435,7 +469,7 @@ unmark (const struct sock_fprog *marked, bool notify, int default_errno, struct 
   memcpy (prog, marked->filter, marked->len * sizeof (*prog));
   for (unsigned i = 0; i < marked->len; i++)
     if (prog[i].code == (BPF_RET | BPF_K) && is_hint_return (prog[i].k, &hint))
-      prog[i].k = notify ? SECCOMP_RET_USER_NOTIF : hint_verdict (hint, default_errno);
+      prog[i].k = notify ? SECCOMP_RET_USER_NOTIF : hint_verdict (hint, default_errno, pass);
   out->filter = prog;
   out->len = marked->len;
   return 0;
@@ -459,7 +493,7 @@ entrun_filter_drop_hints (entrun_filter_t *f)
 
   if (f->marked.len == 0)
     return 0;
-  if (unmark (&f->marked, false, f->default_errno, &plain) < 0)
+  if (unmark (&f->marked, false, f->default_errno, f->pass, &plain) < 0)
     return -ENOMEM;
   if (!f->precompiled)
     {
@@ -504,6 +538,13 @@ int
 entrun_filter_compile_with (const ent_profile_t *p, uint64_t hints, entrun_filter_t *f,
                             ent_error_t **err)
 {
+  return entrun_filter_compile_observing (p, hints, 0, f, err);
+}
+
+int
+entrun_filter_compile_observing (const ent_profile_t *p, uint64_t hints, uint64_t observe,
+                                 entrun_filter_t *f, ent_error_t **err)
+{
   struct sock_fprog allow, deny, marked;
   int ret;
 
@@ -511,7 +552,10 @@ entrun_filter_compile_with (const ent_profile_t *p, uint64_t hints, entrun_filte
   if (!p->seccomp.enabled)
     return 0;
   f->default_errno = p->seccomp.default_errno;
-  if ((ret = entrun_filter_compile_pair (p, hints, &allow, &deny, err)) < 0)
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    if (observe & (UINT64_C (1) << i))
+      f->pass |= UINT64_C (1) << hint_mark (i);
+  if ((ret = compile_pair (p, hints, observe, &allow, &deny, err)) < 0)
     return ret;
   if (deny.len == 0)
     marked = allow;
@@ -530,7 +574,7 @@ entrun_filter_compile_with (const ent_profile_t *p, uint64_t hints, entrun_filte
       return 0;
     }
   f->marked = marked;
-  if (unmark (&marked, true, f->default_errno, &f->prog) < 0)
+  if (unmark (&marked, true, f->default_errno, f->pass, &f->prog) < 0)
     {
       entrun_filter_clear (f);
       return ent_error_set (err, ENOMEM, "out of memory");
@@ -545,7 +589,7 @@ entrun_filter_judge (const entrun_filter_t *f, const struct seccomp_data *d, int
 
   *hint = -1;
   if (f->marked.len && is_hint_return (v, hint))
-    return hint_verdict (*hint, f->default_errno);
+    return hint_verdict (*hint, f->default_errno, f->pass);
   return v;
 }
 

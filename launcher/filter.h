@@ -48,6 +48,8 @@ typedef struct entrun_filter
   struct sock_fprog prog;   /* len 0: no filter (seccomp disabled) */
   struct sock_fprog marked; /* the hints' returns marked; len 0: no hint */
   int default_errno;        /* what a denied hint's call gets */
+  uint64_t pass;            /* the hints (by number) pid 1 lets through as
+                               watched ones: the observed (learn) */
   bool precompiled;         /* the programs point into .rodata: do not free */
 } entrun_filter_t;
 
@@ -73,6 +75,13 @@ int entrun_filter_compile (const ent_profile_t *p, entrun_filter_t *f, ent_error
     __attribute__ ((warn_unused_result));
 int entrun_filter_compile_with (const ent_profile_t *p, uint64_t hints, entrun_filter_t *f,
                                 ent_error_t **err) __attribute__ ((warn_unused_result));
+/* entrun learn: also hand pid 1 the calls of the hints of @observe, which
+ * the grants given deny and @p (with learn's) allows: pid 1 lets them
+ * through (the kernel judges) and notes them.  Each must be an ALLOW rule
+ * of @p: the call alone, or with the hint's condition. */
+int entrun_filter_compile_observing (const ent_profile_t *p, uint64_t hints, uint64_t observe,
+                                     entrun_filter_t *f, ent_error_t **err)
+    __attribute__ ((warn_unused_result));
 /* The two programs before they are spliced (for the tests), the hints of
  * @hints marked in the allowlist (see entrun_filter_hints; 0: none, the
  * verdicts of the filter without hints): *@deny has len 0 when the

@@ -78,6 +78,12 @@ entrun_hints_note (entrun_hints_t *h, const entrun_report_t *r)
 
   if (i < 0 || (size_t)i >= ent_policy_n_hints || i >= ENTRUN_HINTS_MAX || r->pid <= 0)
     return false;
+  /* learn: every destination of a connect, every port of a bind. */
+  if (r->detail[0] && h->n_dests < N_ELEMENTS (h->dests))
+    {
+      h->dests[h->n_dests].hint = i;
+      printable (h->dests[h->n_dests++].detail, r->detail, sizeof (h->dests[0].detail), true);
+    }
   if (h->seen & (UINT64_C (1) << i))
     return true;
   h->seen |= UINT64_C (1) << i;
@@ -87,6 +93,13 @@ entrun_hints_note (entrun_hints_t *h, const entrun_report_t *r)
   if (h->live)
     say_hint (h, i);
   return true;
+}
+
+void
+entrun_hints_file (entrun_hints_t *h, const entrun_report_t *r)
+{
+  if (h->n_files < N_ELEMENTS (h->files))
+    printable (h->files[h->n_files++], r->detail, sizeof (h->files[0]), true);
 }
 
 /* ---- file capabilities ---------------------------------------------------- */
@@ -187,6 +200,12 @@ say_pids (const entrun_hints_t *h, const ent_profile_t *p)
     warn ("resources.pids=%" PRId64 ": the sandbox reached it, and forks beyond it failed — "
           "raise resources.pids to allow more",
           p->resources.pids);
+}
+
+const char *
+entrun_hints_fcaps (entrun_hints_t *h, const ent_profile_t *p)
+{
+  return check_fcaps (h, p) ? h->fcaps_grant : NULL;
 }
 
 void

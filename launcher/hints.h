@@ -33,6 +33,17 @@ typedef struct entrun_hints
   /* resources.pids: the processes pid 1 found at the limit (without a
    * cgroup), or the forks pids.max refused (with one); 0: neither. */
   int64_t pids_reached, pids_refused;
+  /* entrun learn: every destination and port pid 1 told of (a connect or
+   * bind hint's detail, with its hint), and every path written in the
+   * home, all made printable. */
+  struct
+  {
+    int hint;
+    char detail[64];
+  } dests[32];
+  size_t n_dests;
+  char files[64][64];
+  size_t n_files;
 } entrun_hints_t;
 
 /* Set up @h for a run of @argv under @p with -v (@live) or --json. */
@@ -42,6 +53,13 @@ void entrun_hints_init (entrun_hints_t *h, const ent_profile_t *p, char *const *
 /* A hint record from pid 1 (ENTRUN_REPORT_HINT): false if it is not one
  * pid 1 could have sent (an index out of range). */
 bool entrun_hints_note (entrun_hints_t *h, const entrun_report_t *r);
+
+/* learn: a path written in the home (ENTRUN_REPORT_FILE). */
+void entrun_hints_file (entrun_hints_t *h, const entrun_report_t *r);
+
+/* The grants missing from the command's file capabilities (see
+ * check_fcaps), into @names: the grant, or NULL. */
+const char *entrun_hints_fcaps (entrun_hints_t *h, const ent_profile_t *p);
 
 /* The command ended with @exit_status (entrun's): say what was denied. */
 void entrun_hints_finish (entrun_hints_t *h, int exit_status, const ent_profile_t *p);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "doctor.h"
+#include "learn.h"
 #include "oci.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -172,6 +173,8 @@ main (int argc, char **argv)
       print_list (cat);
       status = 0;
     }
+  else if (cli.sub == ENTRUN_SUB_LEARN)
+    status = entrun_learn (&cli, cat);
   else
     {
       cleanup_free char *project = cli.no_project ? NULL : find_project (&cli);

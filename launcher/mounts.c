@@ -533,6 +533,11 @@ readonly_grant (const ent_mount_t *m, int sfd)
  * (a poisoned build cache would run on the host later).  The lower layer is
  * named through a descriptor of the source, never a path the sandbox could
  * have swapped. */
+/* entrun learn: the overlay whose upper layer pid 1 lists (see
+ * entrun_mount_ctx_t), for the one run of entrun_setup_mounts. */
+static const char *learn_upper_of;
+static int *learn_upper;
+
 static void
 overlay_grant (const ent_mount_t *m, const char *dst)
 {
@@ -553,6 +558,12 @@ overlay_grant (const ent_mount_t *m, const char *dst)
   if (mount ("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
     die_errno ("%s=%s: mounting the overlay (unprivileged overlayfs needs Linux 5.11)",
                kind_names[m->kind], m->path);
+  if (learn_upper_of && learn_upper && *learn_upper < 0 && strcmp (m->path, learn_upper_of) == 0)
+    {
+      cleanup_free char *upper = under (dir, "/upper");
+      if ((*learn_upper = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        die_errno ("learn: opening the upper layer of %s", m->path);
+    }
 }
 
 static void
@@ -1316,6 +1327,9 @@ entrun_setup_mounts (entrun_mount_ctx_t *ctx)
   cleanup_free planned_t *plan = NULL;
 
   pool_profile = p;
+  ctx->learn_upper = -1;
+  learn_upper_of = ctx->learn_upper_of;
+  learn_upper = &ctx->learn_upper;
   enter_staging ();
   xmount (OLDROOT, NEWROOT, NULL, MS_BIND | MS_REC, NULL);
   /* The host read-only; the working directory and /tmp come back

@@ -19,6 +19,9 @@ typedef struct entrun_mount_ctx
                            covered unless a grant names them (invariant 3) */
   int watch_proc, watch_pool; /* out: for pid 1's memory watch (memwatch.h),
                                  -1 without one */
+  const char *learn_upper_of; /* entrun learn: the host.fs.overlay path whose
+                                 upper layer pid 1 lists at the end... */
+  int learn_upper;            /* out: ... opened (O_DIRECTORY), or -1 */
 } entrun_mount_ctx_t;
 
 void entrun_setup_mounts (entrun_mount_ctx_t *ctx);

@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <dirent.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
@@ -74,6 +76,11 @@ entrun_pid1_hints_prepare (entrun_sandbox_t *sb, int *pid1_end)
   if (sb->filter.marked.len == 0)
     return;
   sb->low_ports = unprivileged_port_start ();
+  if (sb->learn)
+    {
+      struct rlimit rl;
+      sb->learn_memlock = getrlimit (RLIMIT_MEMLOCK, &rl) == 0 ? rl.rlim_cur : UINT64_MAX;
+    }
   if (syscall (SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0
       || sizes.seccomp_notif > sizeof (notif) || sizes.seccomp_notif < sizeof (notif.n)
       || sizes.seccomp_notif_resp < sizeof (struct seccomp_notif_resp))
@@ -232,10 +239,14 @@ watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
   uint64_t soft, hard, locked, size_now, want;
   const uint64_t page = 4096;
 
+  /* The conditional watched hints are the socket calls'. */
   if (h->n_args > 0)
     return socket_call_fails (sb, n, h, detail, size);
   if (!read_memlock ((pid_t)n->pid, &soft, &hard, &locked, &size_now))
     return false;
+  /* The limit of the grants given (learn's own add none). */
+  if (sb->learn)
+    soft = sb->learn_memlock;
   if (strcmp (h->syscall, "mlockall") == 0)
     want = (n->data.args[0] & MCL_CURRENT) ? size_now : 0;
   else
@@ -276,6 +287,20 @@ tell_entrun (entrun_sandbox_t *sb, int hint, const struct seccomp_notif *n, cons
     verbose ("pid 1: telling entrun of a hint: %s", strerror (errno));
 }
 
+/* learn: is @detail new (and now remembered)?  false when seen, or when
+ * there is no more room. */
+static bool
+learn_new (entrun_sandbox_t *sb, const char *detail)
+{
+  for (size_t i = 0; i < sb->learn_n_seen; i++)
+    if (strcmp (sb->learn_seen[i], detail) == 0)
+      return false;
+  if (sb->learn_n_seen == N_ELEMENTS (sb->learn_seen))
+    return false;
+  snprintf (sb->learn_seen[sb->learn_n_seen++], sizeof (sb->learn_seen[0]), "%s", detail);
+  return true;
+}
+
 void
 entrun_pid1_hints_serve (entrun_sandbox_t *sb)
 {
@@ -309,9 +334,17 @@ entrun_pid1_hints_serve (entrun_sandbox_t *sb)
       resp.error = -(sb->filter.default_errno ? sb->filter.default_errno : EPERM);
       hint = -1;
     }
-  if (hint >= 0 && hint < 64 && !(sb->hints_told & (UINT64_C (1) << hint))
-      && (ent_policy_hints[hint].kind == ENT_HINT_DENIED
-          || watched_fails (sb, &notif.n, &ent_policy_hints[hint], detail, sizeof (detail))))
+  if (hint >= 0 && hint < 64 && sb->learn && ent_policy_hints[hint].kind == ENT_HINT_WATCHED
+      && ent_policy_hints[hint].n_args > 0)
+    {
+      /* learn: each destination, each port (up to learn_seen's room). */
+      if (watched_fails (sb, &notif.n, &ent_policy_hints[hint], detail, sizeof (detail))
+          && learn_new (sb, detail))
+        tell_entrun (sb, hint, &notif.n, detail);
+    }
+  else if (hint >= 0 && hint < 64 && !(sb->hints_told & (UINT64_C (1) << hint))
+           && (ent_policy_hints[hint].kind == ENT_HINT_DENIED
+               || watched_fails (sb, &notif.n, &ent_policy_hints[hint], detail, sizeof (detail))))
     {
       sb->hints_told |= UINT64_C (1) << hint;
       tell_entrun (sb, hint, &notif.n, detail);
@@ -391,4 +424,80 @@ entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now)
   close (sb->pids_proc);
   sb->pids_proc = -1;
   sb->pids_next = -1;
+}
+
+/* ---- learn: what the command wrote in the home ---------------------------- */
+
+#define LEARN_MAX_FILES 64
+#define LEARN_MAX_DEPTH 4
+
+typedef struct linux_dirent64_
+{
+  uint64_t ino;
+  int64_t off;
+  unsigned short reclen;
+  unsigned char type;
+  char name[];
+} dirent64_t;
+
+static void
+tell_file (entrun_sandbox_t *sb, const char *path, int *told)
+{
+  entrun_report_t r = { .kind = ENTRUN_REPORT_FILE };
+
+  if (*told >= LEARN_MAX_FILES)
+    return;
+  (*told)++;
+  snprintf (r.detail, sizeof (r.detail), "%s", path);
+  if (write (sb->status_fd, &r, sizeof (r)) != (ssize_t)sizeof (r))
+    verbose ("pid 1: telling entrun of a file written: %s", strerror (errno));
+}
+
+/* Every entry but directories below @fd (@path: its path in the home),
+ * depth first; a directory's own entry only when nothing in it is told
+ * (a directory made, or emptied).  Names are the sandbox's: passed on as
+ * they are, for entrun to weigh.  Nothing is followed: the payload is
+ * gone, and each directory is opened with O_NOFOLLOW. */
+static void
+walk_upper (entrun_sandbox_t *sb, int fd, const char *path, int depth, int *told)
+{
+  char buf[4096];
+  long n;
+  int before = *told;
+
+  while (*told < LEARN_MAX_FILES && (n = syscall (SYS_getdents64, fd, buf, sizeof (buf))) > 0)
+    for (long off = 0; off < n && *told < LEARN_MAX_FILES;)
+      {
+        dirent64_t *d = (void *)(buf + off);
+        char sub[256];
+        off += d->reclen;
+        if (strcmp (d->name, ".") == 0 || strcmp (d->name, "..") == 0)
+          continue;
+        snprintf (sub, sizeof (sub), "%s%s%s", path, path[0] ? "/" : "", d->name);
+        if (d->type == DT_DIR && depth < LEARN_MAX_DEPTH)
+          {
+            int sfd = openat (fd, d->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sfd >= 0)
+              {
+                walk_upper (sb, sfd, sub, depth + 1, told);
+                close (sfd);
+              }
+            continue;
+          }
+        tell_file (sb, sub, told);
+      }
+  if (*told == before && path[0])
+    tell_file (sb, path, told);
+}
+
+void
+entrun_pid1_learn_files (entrun_sandbox_t *sb)
+{
+  int told = 0;
+
+  if (sb->learn_upper < 0)
+    return;
+  walk_upper (sb, sb->learn_upper, "", 0, &told);
+  close (sb->learn_upper);
+  sb->learn_upper = -1;
 }

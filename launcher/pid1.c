@@ -432,6 +432,9 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
   while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
     ;
   verbose ("pid 1: payload reaped");
+  /* learn: what it wrote in the home, before the status (which ends
+   * entrun's reading). */
+  entrun_pid1_learn_files (sb);
   /* The pty's last slave: the relay reads what is left, then EIO, and
    * is done before our report is read (see terminal.c). */
   if (sb->pty_slave >= 0)
@@ -587,12 +590,14 @@ entrun_pid1 (entrun_sandbox_t *sb)
   mctx.protect = sb->protect;
   mctx.git = sb->git;
   mctx.sockets = sb->sockets;
+  mctx.learn_upper_of = sb->learn ? p->home : NULL;
   if (p->ns.create[ENT_NS_MOUNT])
     entrun_setup_mounts (&mctx);
   if (entrun_memwatch_wanted (p) && mctx.watch_proc < 0)
     die ("resources.memory without a delegated cgroup needs a private mount namespace");
   watch.proc = mctx.watch_proc;
   watch.pool = mctx.watch_pool;
+  sb->learn_upper = p->ns.create[ENT_NS_MOUNT] ? mctx.learn_upper : -1;
   watch.limit = p->resources.memory;
   verbose ("pid 1: root ready");
   if (entrun_needs_locked_mounts (p))
@@ -643,6 +648,8 @@ entrun_pid1 (entrun_sandbox_t *sb)
         close (hint_end);
       if (sb->pids_proc >= 0)
         close (sb->pids_proc);
+      if (sb->learn_upper >= 0)
+        close (sb->learn_upper);
       entrun_payload (sb, self);
     }
   if ((ret = entrun_pid1_hints_receive (sb, hint_end)) < 0)

@@ -361,6 +361,7 @@ typedef struct supervisor
   unsigned char report[sizeof (entrun_report_t)]; /* pid 1's record, as read so far */
   size_t report_len;
   entrun_hints_t *hints;       /* what pid 1 said the command was denied */
+  bool learn;                  /* entrun learn: pid 1 lists files too */
   int stop_timeout;            /* seconds */
   int stop_signal;             /* the first stop request, 0 before one */
   int64_t timeout_at, stop_at; /* deadlines (now_ms()), -1 when unset */
@@ -502,6 +503,11 @@ read_status (supervisor_t *s, int status_fd, int *wstatus)
       if (n > 0 && r.kind == ENTRUN_REPORT_PIDS && r.value > 0)
         {
           s->hints->pids_reached = r.value;
+          continue;
+        }
+      if (n > 0 && r.kind == ENTRUN_REPORT_FILE && s->learn)
+        {
+          entrun_hints_file (s->hints, &r);
           continue;
         }
       if (n == 0 || r.kind != ENTRUN_REPORT_STATUS || !valid_report (r.value))
@@ -1029,16 +1035,25 @@ check_landlock (const ent_profile_t *p, entrun_landlock_plan_t *plan)
 int
 entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files)
 {
+  return entrun_run_learning (p, cli, profile_files, NULL);
+}
+
+int
+entrun_run_learning (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files,
+                     entrun_learning_t *learn)
+{
   entrun_sandbox_t sb = { .profile = p,
                           .argv = cli->argv,
                           .keep_fds = cli->keep_fds,
                           .n_keep_fds = cli->n_keep_fds,
                           .hint_sock = -1,
-                          .listener = -1 };
-  entrun_hints_t hints;
+                          .listener = -1,
+                          .learn_upper = -1 };
+  entrun_hints_t own_hints, *hintsp = learn ? learn->hints : &own_hints;
   int sync_pipe[2], status_pipe[2], list_pipe[2], net_pair[2];
   cleanup_free char *cgroup = NULL;
-  supervisor_t sup = { .hints = &hints,
+  supervisor_t sup = { .hints = hintsp,
+                       .learn = learn != NULL,
                        .stop_timeout = cli->stop_timeout,
                        .timeout_at = -1,
                        .stop_at = -1,
@@ -1054,7 +1069,8 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
 
   check_keep_fds (cli);
   check_landlock (p, &sb.landlock);
-  entrun_hints_init (&hints, p, cli->argv, entrun_verbosity > 1, cli->json);
+  entrun_hints_init (hintsp, p, cli->argv, entrun_verbosity > 1, cli->json);
+  sb.learn = learn != NULL;
   sb.net_sock = -1;
   /* First: the helper sets itself up while entrun scans the host. */
   if (netsetup_needs_engine (p))
@@ -1068,7 +1084,10 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
       if (net_config_early (p))
         send_net_config (p, &sup);
     }
-  if (entrun_filter_prepare (p, &sb.filter, &err) < 0)
+  if (learn ? entrun_filter_compile_observing (p, entrun_filter_hints (p), learn->observe,
+                                               &sb.filter, &err)
+                  < 0
+            : entrun_filter_prepare (p, &sb.filter, &err) < 0)
     die ("%s", ent_error_message (err));
   sb.overlap = overlap_start (&sb);
   if (!sb.overlap)
@@ -1167,9 +1186,11 @@ entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profil
   ent_strv_free (sb.protect);
   ent_strv_free (sb.sockets);
   ent_strv_free (sb.git);
-  hints.pids_refused = entrun_cgroup_event (cgroup, "pids.events", "max");
+  hintsp->pids_refused = entrun_cgroup_event (cgroup, "pids.events", "max");
   entrun_cgroup_remove (cgroup);
   ret = final_status (&sup, end, wstatus, p);
-  entrun_hints_finish (&hints, ret, p);
+  /* learn says what it found in the file it writes (learn.c). */
+  if (learn == NULL)
+    entrun_hints_finish (hintsp, ret, p);
   return ret;
 }

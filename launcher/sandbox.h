@@ -72,6 +72,13 @@ typedef struct entrun_sandbox
   int pids_proc;       /* pid 1: the sandbox's /proc, to count its processes
                           (see entrun_pid1_pids_look); -1 */
   int64_t pids_next;   /* pid 1: now_ms() of the next count, -1: none */
+  /* entrun learn (see learn.h): */
+  bool learn;
+  int learn_upper;         /* pid 1: the home overlay's upper layer, -1 */
+  uint64_t learn_memlock;  /* pid 1: RLIMIT_MEMLOCK's soft limit of the
+                              grants given (learn raises the payload's) */
+  char learn_seen[32][64]; /* pid 1: destinations told already */
+  size_t learn_n_seen;
 } entrun_sandbox_t;
 
 /* What pid 1 writes to entrun on the status pipe, one record per write
@@ -81,6 +88,7 @@ typedef enum
 {
   ENTRUN_REPORT_HINT = 'H',
   ENTRUN_REPORT_PIDS = 'P', /* value: the processes found at resources.pids */
+  ENTRUN_REPORT_FILE = 'F', /* learn: detail, a path written under the home */
   ENTRUN_REPORT_STATUS = 'S',
 } entrun_report_kind_t;
 
@@ -113,6 +121,10 @@ void entrun_pid1_hints_serve (entrun_sandbox_t *sb);
 void entrun_pid1_pids_prepare (entrun_sandbox_t *sb);
 void entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now);
 
+/* entrun learn: once the payload is gone, tell entrun what the command
+ * wrote in the home (the overlay's upper layer): at most 64 paths. */
+void entrun_pid1_learn_files (entrun_sandbox_t *sb);
+
 /* Will the payload hold CAP_SYS_ADMIN?  Then it could remount or unmount
  * what the sandbox's mounts restrict, unless those mounts are locked: pid 1
  * builds them in one user namespace and the payload lives in a nested one
@@ -122,6 +134,18 @@ bool entrun_needs_locked_mounts (const ent_profile_t *p);
 
 /* Run @cli's command under @p; returns entrun's exit status. */
 int entrun_run (const ent_profile_t *p, const entrun_cli_t *cli, char *const *profile_files);
+
+/* entrun learn's run (learn.c): the calls of the hints of @observe are
+ * let through and noted (see entrun_filter_compile_observing), and what
+ * pid 1 tells ends in @hints, for learn to propose grants from; nothing is
+ * said on the way. */
+typedef struct entrun_learning
+{
+  uint64_t observe;
+  struct entrun_hints *hints;
+} entrun_learning_t;
+int entrun_run_learning (const ent_profile_t *p, const entrun_cli_t *cli,
+                         char *const *profile_files, entrun_learning_t *learn);
 
 /* What pid 1 makes read-only inside, whatever the grants: entrun's profile
  * directories, its trust store, the profile files @profile_files this run

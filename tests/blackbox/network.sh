@@ -215,6 +215,33 @@ none_control_checks() {
 		-- "$PROBE" udp-echo "$TH_IP" 7
 }
 
+# entrun learn with a client of the test host (learn.sh has the rest): it
+# proposes network.user, saying where the client connects; the learned
+# profile reaches the test host; without that grant the client fails, and
+# the hint names it and the destination.
+learn_checks() {
+	local d
+	# The pass's scratch directory is root's alone: one both users reach.
+	d=$(mktemp -d /var/tmp/entrun-learn-net.XXXXXX) && chmod 1777 "$d" || {
+		not_ok "learn: a scratch directory in /var/tmp"
+		return
+	}
+	run timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" learn -o "$d/net.ini" -- "$PROBE" tcp-connect "$TH_IP" 7
+	is "tcp-connect: ok" "$OUT" "learn: the client reaches the test host $TH_IP:7 (learn lends network.user)"
+	is "entitlements = network.user|" "$(grep -E '^(entitlements|rw) = ' "$d/net.ini" | tr '\n' '|')" \
+		"learn: it proposes network.user alone"
+	has_line "$(cat "$d/net.ini")" "; connect to $TH_IP:7" "learn: ... saying where the client connects"
+	expect "tcp-connect: ok" "learn: with the learned profile, the client reaches the test host" \
+		-p "$d/net.ini" -- "$PROBE" tcp-connect "$TH_IP" 7
+	grep -vxF "entitlements = network.user" "$d/net.ini" >"$d/net-less.ini"
+	sbx -p "$d/net-less.ini" -- "$PROBE" tcp-connect "$TH_IP" 7
+	is "tcp-connect: errno ENETUNREACH" "$OUT" "learn: without network.user the client cannot reach it"
+	like "$ERR" "denied connect to ${TH_IP//./\\.}:7 \\(pid [0-9]+ probe\\) — grant network.user to allow it" \
+		"learn: ... and the hint names network.user and the destination"
+	rm -rf "$d"
+	no_leftovers "the learn checks"
+}
+
 # shellcheck disable=SC2016 # expanded by the inner sh
 loopback_checks() {
 	local p=$TH_LO_PORT
@@ -506,6 +533,7 @@ checks() {
 	traffic_checks network.user
 	traffic_checks network.admin
 	none_control_checks
+	learn_checks
 	loopback_checks
 	publish_checks
 	proxy_checks
