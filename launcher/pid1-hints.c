@@ -242,7 +242,10 @@ watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
   /* The conditional watched hints are the socket calls'. */
   if (h->n_args > 0)
     return socket_call_fails (sb, n, h, detail, size);
-  if (!read_memlock ((pid_t)n->pid, &soft, &hard, &locked, &size_now))
+  /* Its limits are in its /proc files, which only the sandbox's own
+   * /proc has (see tell_entrun). */
+  if (sb->profile->fs.proc != ENT_PROC_FRESH
+      || !read_memlock ((pid_t)n->pid, &soft, &hard, &locked, &size_now))
     return false;
   /* The limit of the grants given (learn's own add none). */
   if (sb->learn)
@@ -278,7 +281,10 @@ tell_entrun (entrun_sandbox_t *sb, int hint, const struct seccomp_notif *n, cons
   entrun_report_t r = { .kind = ENTRUN_REPORT_HINT, .value = hint, .pid = (int32_t)n->pid };
 
   snprintf (r.detail, sizeof (r.detail), "%s", detail);
-  read_comm ((pid_t)n->pid, r.comm);
+  /* The pid is the sandbox's: in the host's /proc (host.processes.view)
+   * it names another process. */
+  if (sb->profile->fs.proc == ENT_PROC_FRESH)
+    read_comm ((pid_t)n->pid, r.comm);
   /* The pid may have been reused meanwhile: then no name. */
   if (ioctl (sb->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) < 0)
     memset (r.comm, 0, sizeof (r.comm));

@@ -26,6 +26,10 @@ checks() {
 	is "ptrace-traceme: ok" "$OUT" "with the grant it names, the call passes"
 	is "" "$(hints)" "... and no hint is said"
 
+	# Under host.processes.view /proc is the host's: its pid 2 is not ours.
+	sbx -e host.processes.view -- "$PROBE" ptrace-traceme
+	like "$(hints)" "^entrun: denied ptrace \(pid [0-9]+\) $HINT_RE$" \
+		"host.processes.view: the hint names no process (the host's /proc would name another)"
 	sbx -q -- "$PROBE" ptrace-traceme
 	is "ptrace-traceme: errno EPERM|" "$OUT|$ERR" "-q: no hint"
 	sbx --json -- "$PROBE" ptrace-traceme
