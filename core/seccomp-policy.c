@@ -1051,7 +1051,6 @@ const ent_policy_hint_t ent_policy_hints[] = {
   DENIED ("fspick", "security.admin"),
   DENIED ("kcmp", "debug.ptrace"),
   DENIED ("keyctl", "security.admin"),
-  DENIED ("lookup_dcookie", "security.view"),
   WATCHED ("mlock", "mlock beyond RLIMIT_MEMLOCK", memlock_set),
   WATCHED ("mlock2", "mlock beyond RLIMIT_MEMLOCK", memlock_set),
   WATCHED ("mlockall", "mlockall beyond RLIMIT_MEMLOCK", memlock_set),
@@ -1075,12 +1074,17 @@ const ent_policy_hint_t ent_policy_hints[] = {
   DENIED ("setdomainname", "security.admin"),
   DENIED ("sethostname", "security.admin"),
   DENIED ("setns", "security.admin"),
-  DENIED ("syslog", "security.view"),
   DENIED ("umount", "security.admin"),
   DENIED ("umount2", "security.admin"),
   DENIED ("unshare", "security.admin"),
 };
 const size_t ent_policy_n_hints = N_ELEMENTS (ent_policy_hints);
+
+/* Calls a grant allows that get no hint, because the kernel may refuse
+ * them all the same: syslog under kernel.dmesg_restrict (Debian's
+ * default) whatever security.view allows, lookup_dcookie gone since Linux
+ * 6.8.  A hint would name a grant that does not help. */
+const char *const ent_policy_unhinted[] = { "lookup_dcookie", "syslog", NULL };
 
 /* Can no argument satisfy both @h and @c (same argument)?  Only the shapes
  * the policy uses are worked out; any other is taken to overlap. */

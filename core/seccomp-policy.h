@@ -94,6 +94,9 @@ typedef struct ent_policy_hint
 
 extern const ent_policy_hint_t ent_policy_hints[];
 extern const size_t ent_policy_n_hints;
+/* The calls a grant allows that get no hint (the kernel may still refuse
+ * them): NULL-terminated. */
+extern const char *const ent_policy_unhinted[];
 
 /* The hints that apply to @p, bit i for ent_policy_hints[i]: a denied
  * call that @p denies for every value its condition matches (no ALLOW

@@ -552,6 +552,14 @@ entrun_filter_compile_observing (const ent_profile_t *p, uint64_t hints, uint64_
   if (!p->seccomp.enabled)
     return 0;
   f->default_errno = p->seccomp.default_errno;
+  /* pid 1 knows a call's hint by its number, shared by the hints that say
+   * the same (clone's flags): a number that also stands for a call still
+   * denied is not let through for the others. */
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    if ((hints & (UINT64_C (1) << i)) != 0)
+      for (size_t j = 0; j < ent_policy_n_hints && j < 64; j++)
+        if (hint_mark (j) == hint_mark (i))
+          observe &= ~(UINT64_C (1) << j);
   for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
     if (observe & (UINT64_C (1) << i))
       f->pass |= UINT64_C (1) << hint_mark (i);

@@ -197,15 +197,22 @@ say_pids (const entrun_hints_t *h, const ent_profile_t *p)
           "resources.pids to allow more",
           p->resources.pids, h->pids_refused, h->pids_refused == 1 ? "" : "s");
   else
-    warn ("resources.pids=%" PRId64 ": the sandbox reached it, and forks beyond it failed — "
-          "raise resources.pids to allow more",
+    warn ("resources.pids=%" PRId64 ": the sandbox reached it (a fork there fails) — raise "
+          "resources.pids to allow more",
           p->resources.pids);
 }
 
-const char *
-entrun_hints_fcaps (entrun_hints_t *h, const ent_profile_t *p)
+void
+entrun_hints_check_fcaps (entrun_hints_t *h, const ent_profile_t *p)
 {
-  return check_fcaps (h, p) ? h->fcaps_grant : NULL;
+  if (!check_fcaps (h, p))
+    h->fcaps_grant = NULL;
+}
+
+const char *
+entrun_hints_fcaps (const entrun_hints_t *h)
+{
+  return h->fcaps_grant;
 }
 
 void
@@ -215,9 +222,8 @@ entrun_hints_finish (entrun_hints_t *h, int exit_status, const ent_profile_t *p)
     if (h->seen & (UINT64_C (1) << i))
       say_hint (h, i);
   say_pids (h, p);
-  /* Looked for only when the command failed: nothing on the way of one
-   * that ran well. */
-  if (exit_status == 0 || entrun_verbosity < 1 || !check_fcaps (h, p))
+  /* Said only when the command failed. */
+  if (exit_status == 0 || entrun_verbosity < 1 || h->fcaps_grant == NULL)
     return;
   if (h->json)
     say_json (json_pack ("{s:s, s:s, s:s, s:s}", "hint", "file-capabilities", "command", h->cmd,

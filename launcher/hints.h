@@ -29,7 +29,7 @@ typedef struct entrun_hints
    * would give them back but the ones named), said if it fails. */
   const char *cmd; /* as the caller named it */
   char fcaps_names[256];
-  const char *fcaps_grant;
+  const char *fcaps_grant; /* NULL: none missing, or not looked at */
   /* resources.pids: the processes pid 1 found at the limit (without a
    * cgroup), or the forks pids.max refused (with one); 0: neither. */
   int64_t pids_reached, pids_refused;
@@ -57,9 +57,14 @@ bool entrun_hints_note (entrun_hints_t *h, const entrun_report_t *r);
 /* learn: a path written in the home (ENTRUN_REPORT_FILE). */
 void entrun_hints_file (entrun_hints_t *h, const entrun_report_t *r);
 
-/* The grants missing from the command's file capabilities (see
- * check_fcaps), into @names: the grant, or NULL. */
-const char *entrun_hints_fcaps (entrun_hints_t *h, const ent_profile_t *p);
+/* Look at the command's file capabilities: before it runs, so that it
+ * cannot swap the file it was started from for another's (the working
+ * directory is its to write). */
+void entrun_hints_check_fcaps (entrun_hints_t *h, const ent_profile_t *p);
+
+/* The grant that would give the command the file capabilities it carries
+ * and the profile does not (h->fcaps_names), or NULL. */
+const char *entrun_hints_fcaps (const entrun_hints_t *h);
 
 /* The command ended with @exit_status (entrun's): say what was denied. */
 void entrun_hints_finish (entrun_hints_t *h, int exit_status, const ent_profile_t *p);

@@ -15,9 +15,11 @@
  * The file: written by entrun, on the host, after the run, only where no
  * file is (O_EXCL, O_NOFOLLOW: the working directory is the command's to
  * write, and a file or link it left there is refused, not written
- * through).  Every byte that came from the sandbox is printable ASCII by
- * then (hints.c), and a name is proposed as a path only when it is plain
+ * through), in the directory opened before the run (one the command
+ * swapped for a link meanwhile is not followed).  Every byte that came from the sandbox is
+ * printable ASCII by then (hints.c), and a name is proposed as a path only when it is plain
  * (letters, digits, ".", "_", "-", "+", "@"); anything else is a comment.
+ * Nothing that runs later is proposed writable (see propose_files).
  * A comment cannot end its line: no byte of it is a newline. */
 #include "config.h"
 
@@ -190,30 +192,78 @@ propose_hints (proposals_t *ps, const entrun_hints_t *h)
     }
 }
 
-/* Writes in the home, as rw grants of their first component. */
+/* The first @n components of @path (each plain, see plain_name) as
+ * "~/A/B" in @out; false if there are not that many, or one is not
+ * plain. */
+static bool
+home_prefix (const char *path, int n, char *out, size_t size)
+{
+  const char *c = path;
+  size_t used = 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      size_t len = strcspn (c, "/");
+      if (!plain_name (c, len) || (i < n - 1 && c[len] != '/'))
+        return false;
+      c += len + (c[len] == '/');
+      used = (size_t)(c - path) - (c[-1] == '/');
+    }
+  return snprintf (out, size, "~/%.*s", (int)used, path) < (int)size;
+}
+
+/* Writes in the home.  What runs later is never proposed writable: a
+ * grant of ~/.config or ~/.local as a whole (their autostart, systemd,
+ * git and bin), or of a file in the home itself (~/.bashrc, ~/.profile).
+ * So: ~/.cache/TOOL writable (a cache); any other directory, the
+ * command's own below ~/.config/TOOL, ~/.local/share/TOOL,
+ * ~/.local/state/TOOL or ~/DIR, as an overlay (its writes work inside and
+ * are dropped at the end: make it rw yourself if they must stay); a file
+ * of the home's, or an odd name, as a comment only. */
 static void
-propose_files (proposals_t *rw, proposals_t *odd, const entrun_hints_t *h)
+propose_files (proposals_t *rw, proposals_t *overlay, proposals_t *odd, const entrun_hints_t *h)
 {
   for (size_t i = 0; i < h->n_files; i++)
     {
       const char *path = h->files[i];
-      size_t len = strcspn (path, "/");
       char grant[96];
-      if (!plain_name (path, len) || len + 2 >= sizeof (grant))
-        {
-          propose (odd, "odd", "writes ~/%s", path);
-          continue;
-        }
-      snprintf (grant, sizeof (grant), "~/%.*s", (int)len, path);
-      propose (rw, grant, "writes ~/%s", path);
+      if (ent_str_has_prefix (path, ".cache/") && home_prefix (path, 2, grant, sizeof (grant))
+          && strchr (path + strlen (".cache/"), '/'))
+        propose (rw, grant, "writes ~/%s", path);
+      else if (ent_str_has_prefix (path, ".cache/"))
+        propose (rw, "~/.cache", "writes ~/%s", path);
+      else if ((ent_str_has_prefix (path, ".local/share/")
+                || ent_str_has_prefix (path, ".local/state/"))
+                   ? home_prefix (path, 3, grant, sizeof (grant))
+                   : !ent_str_has_prefix (path, ".local/")
+                         && (ent_str_has_prefix (path, ".config/")
+                                 ? home_prefix (path, 2, grant, sizeof (grant))
+                                 : home_prefix (path, 1, grant, sizeof (grant))
+                                       && strchr (path, '/')))
+        propose (overlay, grant, "writes ~/%s", path);
+      else
+        propose (odd, "odd", "writes ~/%s", path);
     }
 }
 
+/* The exclusive group of the grant @request ("network.none"), or NULL. */
+static const char *
+group_of (const ent_catalogue_t *cat, const char *request)
+{
+  char name[96];
+  const ent_definition_t *d;
+
+  snprintf (name, sizeof (name), "%.*s", (int)strcspn (request, "="), request);
+  d = cat ? ent_catalogue_lookup (cat, name) : NULL;
+  return d ? d->group : NULL;
+}
+
 char *
-entrun_learn_render (const entrun_hints_t *h, const ent_profile_t *base, const char *fcaps_grant,
+entrun_learn_render (const entrun_hints_t *h, const ent_catalogue_t *cat, const char *fcaps_grant,
                      char *const *given, size_t n_given, char *const *argv, const char *date)
 {
-  static proposals_t ps, rw, odd;
+  static proposals_t ps, rw, overlay, odd;
+  size_t room;
   char *text = NULL;
   size_t size = 0;
   FILE *f = open_memstream (&text, &size);
@@ -222,23 +272,32 @@ entrun_learn_render (const entrun_hints_t *h, const ent_profile_t *base, const c
     return NULL;
   memset (&ps, 0, sizeof (ps));
   memset (&rw, 0, sizeof (rw));
+  memset (&overlay, 0, sizeof (overlay));
   memset (&odd, 0, sizeof (odd));
   propose_hints (&ps, h);
   if (fcaps_grant)
     propose (&ps, fcaps_grant, "%s has file capabilities (%s), which the sandbox ignores", argv[0],
              h->fcaps_names);
-  propose_files (&rw, &odd, h);
+  propose_files (&rw, &overlay, &odd, h);
   qsort (ps.v, ps.n, sizeof (ps.v[0]), proposal_cmp);
   qsort (rw.v, rw.n, sizeof (rw.v[0]), proposal_cmp);
+  qsort (overlay.v, overlay.n, sizeof (overlay.v[0]), proposal_cmp);
 
   fputs ("; Written by entrun learn", f);
   if (date)
     fprintf (f, " on %s", date);
   fputs (", for:", f);
-  for (char *const *a = argv; *a; a++)
+  /* The command, cut short: entrun reads lines of 197 characters at most. */
+  room = 120;
+  for (char *const *a = argv; *a && room > 0; a++)
     {
+      size_t len = strlen (*a);
       fputc (' ', f);
-      put_comment_text (f, *a);
+      for (size_t i = 0; i < len && i + 1 < room; i++)
+        fputc ((*a)[i] >= 0x20 && (*a)[i] < 0x7f ? (*a)[i] : '?', f);
+      if (len + 1 >= room)
+        fputs ("...", f);
+      room = len + 1 >= room ? 0 : room - len - 1;
     }
   fputs ("\n; A proposal: read each grant and why it is here before you use it\n"
          "; (entrun --explain -p FILE shows what it does).\n",
@@ -249,7 +308,16 @@ entrun_learn_render (const entrun_hints_t *h, const ent_profile_t *base, const c
     fputs ("\n[sandbox]\n", f);
   for (size_t i = 0; i < n_given; i++)
     {
-      fputs ("; given to entrun learn\nentitlements = ", f);
+      /* A level the proposals replace (-e network.none, and a connect
+       * past it): one level of a domain per file. */
+      const char *group = group_of (cat, given[i]);
+      bool replaced = false;
+      for (size_t j = 0; group && j < ps.n && !replaced; j++)
+        replaced = (group_of (cat, ps.v[j].grant) != NULL
+                    && strcmp (group_of (cat, ps.v[j].grant), group) == 0);
+      fputs (replaced ? "; given to entrun learn, replaced by a grant proposed below: "
+                      : "; given to entrun learn\nentitlements = ",
+             f);
       put_comment_text (f, given[i]);
       fputc ('\n', f);
     }
@@ -258,21 +326,31 @@ entrun_learn_render (const entrun_hints_t *h, const ent_profile_t *base, const c
       put_reasons (f, &ps.v[i]);
       fprintf (f, "entitlements = %s\n", ps.v[i].grant);
     }
-  if (rw.n || odd.n)
+  if (rw.n || overlay.n || odd.n)
     fputs ("\n[filesystem]\n", f);
   for (size_t i = 0; i < rw.n; i++)
     {
       put_reasons (f, &rw.v[i]);
       fprintf (f, "rw = %s\n", rw.v[i].grant);
     }
+  if (overlay.n)
+    fputs ("; Writes that work inside and are dropped at the end (rw would keep them: a\n"
+           "; tool's state or settings, which may run later):\n",
+           f);
+  for (size_t i = 0; i < overlay.n; i++)
+    {
+      put_reasons (f, &overlay.v[i]);
+      fprintf (f, "overlay = %s\n", overlay.v[i].grant);
+    }
   if (odd.n)
     {
-      fputs ("; Not proposed: names too odd for a grant; grant them yourself if you mean it.\n", f);
+      fputs ("; Not proposed: files of the home itself (~/.bashrc runs later), ~/.local's\n"
+             "; own, and names too odd for a grant; grant them yourself if you mean it:\n",
+             f);
       put_reasons (f, &odd.v[0]);
     }
   if (h->n_files == N_ELEMENTS (h->files))
     fputs ("; (learn lists 64 writes in the home at most: there were more)\n", f);
-  (void)base;
   if (fclose (f) != 0)
     {
       free (text);
@@ -295,16 +373,35 @@ tun_usable (void)
   return true;
 }
 
-/* learn's additions that apply to @base, granted into @m. */
-static void
-add_learn_grants (ent_manager_t *m, ent_catalogue_t *cat, const ent_profile_t *base)
+/* Did the grants given (not a default) choose the level of @group? */
+static bool
+level_given (const ent_manager_t *m, const ent_catalogue_t *cat, const char *group)
 {
+  for (size_t i = 0; i < ent_manager_count (m); i++)
+    {
+      const ent_entitlement_t *e = ent_manager_get (m, i);
+      const ent_definition_t *d = ent_catalogue_lookup (cat, ent_entitlement_name (e));
+      if (d && d->group && strcmp (d->group, group) == 0)
+        return strcmp (ent_entitlement_source (e), "default") != 0;
+    }
+  return false;
+}
+
+/* learn's additions that apply to @base (resolved by @base_m), granted
+ * into @m.  The network is lent only where the default closed it: a
+ * network.none or network.proxy the user chose stays, and a connect past
+ * it is noted as denied. */
+static void
+add_learn_grants (ent_manager_t *m, ent_catalogue_t *cat, const ent_manager_t *base_m)
+{
+  const ent_profile_t *base = ent_manager_profile (base_m);
+
   for (const char *const *g = entrun_learn_grants; *g; g++)
     {
       ent_error_t *err = NULL;
       if (strcmp (*g, "network.user") == 0
-          && (!base->ns.create[ENT_NS_NET] || base->net.mode == ENT_NET_HOST
-              || base->net.mode == ENT_NET_USER || !tun_usable ()))
+          && (!base->ns.create[ENT_NS_NET] || base->net.mode != ENT_NET_NONE
+              || level_given (base_m, cat, "network") || !tun_usable ()))
         continue;
       if (strcmp (*g, "host.fs.overlay=~") == 0
           && (base->home == NULL || !base->ns.create[ENT_NS_MOUNT]))
@@ -327,14 +424,27 @@ entrun_learn (const entrun_cli_t *cli, ent_catalogue_t *cat)
   entrun_learning_t learning = { .hints = &hints };
   const ent_profile_t *base, *p;
   ent_error_t *err = NULL;
-  cleanup_free char *text = NULL;
+  cleanup_free char *text = NULL, *dir = NULL;
+  cleanup_close int dirfd = -1;
+  const char *base_name;
   char date[16] = "";
   time_t now = time (NULL);
   struct tm tm;
   struct stat st;
   int status, fd, ret;
 
-  if (lstat (out, &st) == 0)
+  /* Its directory, held from now on: the command may write where it is
+   * and swap a directory on the way for a link elsewhere (into
+   * ~/.config/entrun, where a profile would be used by name). */
+  base_name = strrchr (out, '/') ? strrchr (out, '/') + 1 : out;
+  if (*base_name == '\0' || strcmp (base_name, ".") == 0 || strcmp (base_name, "..") == 0)
+    die ("learn: %s: not a file name", out);
+  dir = base_name == out ? strdup (".") : strndup (out, (size_t)(base_name - out));
+  if (dir == NULL)
+    die ("out of memory");
+  if ((dirfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    die_errno ("learn: %s", dir);
+  if (fstatat (dirfd, base_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
     die ("learn: %s exists; learn writes a new file, never over one (-o FILE)", out);
   if (errno != ENOENT)
     die_errno ("learn: %s", out);
@@ -342,7 +452,7 @@ entrun_learn (const entrun_cli_t *cli, ent_catalogue_t *cat)
       || entrun_policy_build (cli, NULL, cat, &loaded, &m, &err) < 0)
     die ("%s", ent_error_message (err));
   base = ent_manager_profile (base_m);
-  add_learn_grants (m, cat, base);
+  add_learn_grants (m, cat, base_m);
   p = ent_manager_profile (m);
   if (entrun_policy_check_runnable (p, &err) < 0)
     die ("%s", ent_error_message (err));
@@ -351,12 +461,12 @@ entrun_learn (const entrun_cli_t *cli, ent_catalogue_t *cat)
   status = entrun_run_learning (p, cli, loaded.files, &learning);
   if (localtime_r (&now, &tm))
     strftime (date, sizeof (date), "%Y-%m-%d", &tm);
-  text = entrun_learn_render (&hints, base, entrun_hints_fcaps (&hints, base), cli->ents,
-                              cli->n_ents, cli->argv, date);
+  text = entrun_learn_render (&hints, cat, entrun_hints_fcaps (&hints), cli->ents, cli->n_ents,
+                              cli->argv, date);
   if (text == NULL)
     die ("out of memory");
   /* The command may have left a file or a link there meanwhile. */
-  fd = open (out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  fd = openat (dirfd, base_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0)
     {
       if (errno == EEXIST)

@@ -15,11 +15,11 @@
 extern const char *const entrun_learn_grants[];
 
 /* The profile learn proposes for @h, the observation of a run whose
- * grants given were @given (@cli's -e, kept as they are) with @base's
- * profile: INI text, malloc'd; @argv is the command, named in a comment.
- * Pure: every byte from the sandbox in @h is made printable and each
- * name it proposes checked (see learn.c). */
-char *entrun_learn_render (const entrun_hints_t *h, const ent_profile_t *base,
+ * grants given were @given (@cli's -e, kept as they are but a level a
+ * proposal of @cat's same group replaces): INI text, malloc'd; @argv is
+ * the command, named in a comment.  Pure: every byte from the sandbox in
+ * @h is made printable and each name it proposes checked (see learn.c). */
+char *entrun_learn_render (const entrun_hints_t *h, const ent_catalogue_t *cat,
                            const char *fcaps_grant, char *const *given, size_t n_given,
                            char *const *argv, const char *date);
 

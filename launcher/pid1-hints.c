@@ -187,15 +187,18 @@ read_inet_address (const struct seccomp_notif *n, unsigned *port, char *addr, si
   if (u.sa.sa_family == AF_INET && len >= sizeof (u.in))
     {
       *port = ntohs (u.in.sin_port);
-      *loopback = (ntohl (u.in.sin_addr.s_addr) >> 24) == 127;
+      /* 0.0.0.0 connects to this host: lo too. */
+      *loopback = (ntohl (u.in.sin_addr.s_addr) >> 24) == 127 || u.in.sin_addr.s_addr == 0;
       return inet_ntop (AF_INET, &u.in.sin_addr, addr, (socklen_t)size) != NULL;
     }
   if (u.sa.sa_family == AF_INET6 && len >= sizeof (u.in6))
     {
       *port = ntohs (u.in6.sin6_port);
-      *loopback
-          = IN6_IS_ADDR_LOOPBACK (&u.in6.sin6_addr)
-            || (IN6_IS_ADDR_V4MAPPED (&u.in6.sin6_addr) && u.in6.sin6_addr.s6_addr[12] == 127);
+      *loopback = IN6_IS_ADDR_LOOPBACK (&u.in6.sin6_addr)
+                  || IN6_IS_ADDR_UNSPECIFIED (&u.in6.sin6_addr)
+                  || (IN6_IS_ADDR_V4MAPPED (&u.in6.sin6_addr)
+                      && (u.in6.sin6_addr.s6_addr[12] == 127
+                          || !memcmp (&u.in6.sin6_addr.s6_addr[12], "\0\0\0\0", 4)));
       return inet_ntop (AF_INET6, &u.in6.sin6_addr, addr, (socklen_t)size) != NULL;
     }
   return false;
@@ -250,10 +253,15 @@ watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
   /* The limit of the grants given (learn's own add none). */
   if (sb->learn)
     soft = sb->learn_memlock;
+  /* Only what fails surely: mlockall(MCL_CURRENT) past the limit (the
+   * kernel weighs the whole address space), an mlock of more than the
+   * limit by itself (pages it finds locked already count once, so what is
+   * locked elsewhere, VmLck, cannot be added to it). */
+  (void)locked;
   if (strcmp (h->syscall, "mlockall") == 0)
     want = (n->data.args[0] & MCL_CURRENT) ? size_now : 0;
   else
-    want = locked + ((n->data.args[1] + (n->data.args[0] % page) + page - 1) / page) * page;
+    want = ((n->data.args[1] + (n->data.args[0] % page) + page - 1) / page) * page;
   return want > soft && want <= hard;
 }
 
@@ -417,11 +425,11 @@ entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now)
     return;
   sb->pids_next = now + ENTRUN_PIDS_LOOK_MS;
   count = count_processes (sb->pids_proc);
-  /* RLIMIT_NPROC counts threads too: at the limit less one (pid 1), or a
-   * process or two short of it as they come and go, forks fail.  Well
+  /* RLIMIT_NPROC counts threads too: at the limit, or a process short of
+   * it as they come and go, the next fork fails.  Well
    * past it, the limit does not hold (the host's root is exempt): no
    * fork failed for it. */
-  if (count < 0 || count < sb->profile->resources.pids - 2
+  if (count < 0 || count < sb->profile->resources.pids - 1
       || count > sb->profile->resources.pids + 1)
     return;
   r.value = count > INT32_MAX ? INT32_MAX : (int32_t)count;

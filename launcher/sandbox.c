@@ -1156,6 +1156,7 @@ entrun_run_learning (const ent_profile_t *p, const entrun_cli_t *cli, char *cons
    * is left behind by them.  Before the lists: pid 1 makes the payload
    * only once it has them, so the payload starts inside. */
   cgroup = enter_cgroup (sup.pid, sup.helper, p);
+  entrun_hints_check_fcaps (hintsp, p);
   {
     char *const *const lists[] = { sb.protect, sb.sockets, sb.git };
     if ((ret = strv_send (list_pipe[1], lists, N_ELEMENTS (lists))) < 0)

@@ -56,6 +56,8 @@ checks() {
 	# Denied with another errno, as a kernel without them answers: no hint.
 	expect "clone3: errno ENOSYS" "clone3 still fails with ENOSYS" -- "$PROBE" clone3
 	is "" "$(hints)" "... with no hint (libc falls back to clone)"
+	expect "syslog: errno EPERM" "syslog: EPERM" -- "$PROBE" syslog
+	is "" "$(hints)" "... and no hint: security.view allows it, but dmesg_restrict may still refuse"
 	expect "bpf: errno EPERM" "bpf: EPERM" -- "$PROBE" bpf
 	is "" "$(hints)" "... and no hint: no grant allows it"
 
@@ -108,6 +110,11 @@ checks() {
 		run bash -c 'ulimit -S -l 64 && exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" \
 			$(tmp_grant) -- "$PROBE" mlock-bytes 4096
 		is "mlock-bytes: ok|" "$OUT|$(hints)" "a lock within the limit passes, with no hint"
+		run bash -c 'ulimit -S -l 64 && exec "$@"' _ timeout -k 2 "$ENTRUN_TEST_TIMEOUT" "$ENTRUN" \
+			$(tmp_grant) -- python3 -c 'import ctypes, mmap
+m = mmap.mmap(-1, 40960); a = ctypes.addressof(ctypes.c_char.from_buffer(m)); libc = ctypes.CDLL(None)
+print(libc.mlock(ctypes.c_void_p(a), 40960), libc.mlock(ctypes.c_void_p(a), 40960))'
+		is "0 0|" "$OUT|$(hints)" "the same 40 KiB locked twice (within 64 KiB): both pass, no hint"
 	fi
 	# With the soft limit at the hard one (as by default), the grant would
 	# not help: the kernel's ENOMEM, and no hint.
@@ -147,6 +154,10 @@ else:
 		like "$(hints)" "denied connect to \[2001:db8::1\]:443 .* grant network.user" "IPv6 too"
 		sbx -- python3 -c "$py" tcp 127.0.0.1 9
 		is "connect 111|" "$OUT|$(hints)" "a connect on lo is the sandbox's own business: no hint"
+		sbx -- python3 -c "$py" tcp 0.0.0.0 9
+		is "connect 111|" "$OUT|$(hints)" "0.0.0.0 is this host: lo, no hint"
+		sbx -- python3 -c "$py" tcp :: 9
+		is "connect 111|" "$OUT|$(hints)" ":: likewise"
 		sbx -- python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("/nonexistent-sock")'
 		is "" "$(hints)" "a unix socket's connect: no hint"
 		sbx -e network.proxy=http://127.0.0.1:9 -- python3 -c "$py" tcp 192.0.2.1 80
@@ -190,18 +201,22 @@ else:
 	fi
 
 	# ---- resources.* limits ----------------------------------------------
-	sbx -e resources.pids=32 -- "$PROBE" fork-bomb 2
 	if [ "$(id -u)" -eq 0 ]; then
 		# The host's root is exempt from RLIMIT_NPROC: nothing fails, and
-		# nothing must claim it did.
+		# nothing must claim it did (no bomb: nothing would stop it).
+		sbx -e resources.pids=8 -- sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 1.2 & done; wait'
 		unlike "$ERR" "resources.pids" "as root, whom RLIMIT_NPROC does not hold: no resources.pids hint"
 	else
+		# Alone: a bomb's load would time the other scripts out.
+		alone sbx -e resources.pids=32 -- "$PROBE" fork-bomb 2
 		like "$OUT" "^fork-bomb: ok [0-9]+ processes, then fork: EAGAIN$" "a fork bomb meets resources.pids=32"
-		has_line "$ERR" "entrun: resources.pids=32: the sandbox reached it, and forks beyond it failed — raise resources.pids to allow more" \
+		has_line "$ERR" "entrun: resources.pids=32: the sandbox reached it (a fork there fails) — raise resources.pids to allow more" \
 			"... and entrun names the limit"
 	fi
 	sbx -e resources.pids=64 -- sh -c 'for i in 1 2 3; do sleep 0.3 & done; wait'
 	unlike "$ERR" "resources.pids" "a few processes under resources.pids=64: no hint"
+	sbx -e resources.pids=10 -- sh -c 'for i in 1 2 3 4 5 6; do sleep 1.2 & done; wait'
+	unlike "$ERR" "resources.pids" "8 processes under resources.pids=10, every fork passing: no hint"
 	if have_tools "a memory hog" python3; then
 		ENTRUN_TEST_TIMEOUT=20 sbx -e resources.memory=64M -- python3 -c 'import time; x = b"x" * (256 << 20); time.sleep(10)'
 		is 137 "$RC" "a memory hog past resources.memory=64M is killed"
@@ -211,6 +226,15 @@ else:
 	like "$ERR" "resources.timeout: the sandbox ran out of its 1 s and was killed" "... and entrun names the limit"
 
 	# ---- attacks on the hints themselves ---------------------------------
+	# The command cannot make entrun look at another file than the one it
+	# was started from: it swaps itself for a link to ping and fails.
+	if have_tools "the file-capability look comes first" ping getcap; then
+		printf '#!/bin/sh\nrm -f "$0" && ln -s "$(command -v ping)" "$0"\nexit 2\n' >"$TEST_TMP/swapper"
+		chmod +x "$TEST_TMP/swapper"
+		sbx -- "$TEST_TMP/swapper"
+		is "2|$(command -v ping)" "$RC|$(readlink "$TEST_TMP/swapper")" "a command that swaps its own file for ping"
+		unlike "$ERR" "file capabilities" "... gets no file-capability hint: the file was looked at before it ran"
+	fi
 	# A name full of escape sequences reaches the terminal as '?'.
 	sbx -- "$PROBE" ptrace-as $'\e]0;pwn\a\e[2J' 1
 	is "ptrace-as: errno EPERM" "$OUT" "a process named with escape sequences is refused as any"

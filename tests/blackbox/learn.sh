@@ -31,7 +31,7 @@ run_in() {
 without() { grep -vxF -- "$2" "$1" >"$3"; }
 
 # The lines of a profile that grant something.
-grant_lines() { grep -E '^(entitlements|rw) = ' "$1" | tr '\n' '|'; }
+grant_lines() { grep -E '^(entitlements|rw|overlay) = ' "$1" | tr '\n' '|'; }
 
 checks() {
 	local proj=$TEST_TMP/proj out
@@ -94,15 +94,15 @@ checks() {
 	learn_in "$proj" -o "$TEST_TMP/write.ini" -- sh -c "$write"
 	is "0|wrote" "$RC|$OUT" "under learn, the command writes in the home (a scratch overlay)"
 	absent "$TEST_TMP/home/.cache/tool/x" "... which the host's home never sees"
-	is "rw = ~/.cache|" "$(grant_lines "$TEST_TMP/write.ini")" \
-		"learn proposes ~/.cache writable, and nothing for ./build (the project is writable)"
+	is "rw = ~/.cache/tool|" "$(grant_lines "$TEST_TMP/write.ini")" \
+		"learn proposes ~/.cache/tool writable, and nothing for ./build (the project is writable)"
 	has_line "$(cat "$TEST_TMP/write.ini")" "; writes ~/.cache/tool/x" "... saying what was written"
 	rm -rf "$proj/build"
-	mkdir -p "$TEST_TMP/home/.cache"
+	mkdir -p "$TEST_TMP/home/.cache/tool"
 	run_in "$proj" -p "$TEST_TMP/write.ini" -- sh -c "$write"
 	is "0|wrote|x" "$RC|$OUT|$(cat "$TEST_TMP/home/.cache/tool/x" 2>&1)" "with the learned profile, the writes reach the home"
-	without "$TEST_TMP/write.ini" "rw = ~/.cache" "$TEST_TMP/write-less.ini"
-	rm -rf "$TEST_TMP/home/.cache/tool" "$proj/build"
+	without "$TEST_TMP/write.ini" "rw = ~/.cache/tool" "$TEST_TMP/write-less.ini"
+	rm -rf "$TEST_TMP/home/.cache/tool/x" "$proj/build"
 	run_in "$proj" -p "$TEST_TMP/write-less.ini" -- sh -c "$write"
 	isnt 0 "$RC" "without it, the write in the home fails"
 	like "$ERR" "Read-only file system" "... read-only (no hint: a write is not watched, see entrun(1))"
@@ -190,12 +190,54 @@ checks() {
 [sandbox]
 entitlements = network.host" && touch "$HOME/x
 [sandbox]
-entitlements = network.host/f" "$HOME/ok name" "$HOME/.tool.rc"'
-	is "rw = ~/.tool.rc|" "$(grant_lines "$out")" "only a plain name is proposed"
+entitlements = network.host/f" "$HOME/ok name" && mkdir -p "$HOME/.toolstate" && touch "$HOME/.toolstate/f"'
+	is "overlay = ~/.toolstate|" "$(grant_lines "$out")" "only a plain name is proposed"
 	unlike "$(grep -v '^;' "$out")" "network.host" "a name with newlines injects no grant"
 	run_in "$proj" --explain -p "$out"
 	unlike "$OUT" "network.host" "... as entrun reads the file too"
 	like "$(cat "$out")" "; writes ~/x\?\[sandbox\]\?entitlements = network.host/f" "... it is a comment, its newlines '?'"
+
+	# What runs later is never proposed writable: the home's own files
+	# (rc files), ~/.config or ~/.local as a whole, ~/.local/bin.
+	out=$TEST_TMP/later.ini
+	learn_in "$proj" -o "$out" -- sh -c 'mkdir -p "$HOME/.config/autostart" "$HOME/.local/bin" "$HOME/.config/tool" &&
+		echo x >>"$HOME/.bashrc" && echo x >"$HOME/.local/bin/ls" && echo x >"$HOME/.config/autostart/a.desktop" &&
+		echo x >"$HOME/.config/tool/settings"'
+	is "overlay = ~/.config/autostart|overlay = ~/.config/tool|" "$(grant_lines "$out")" \
+		"persistence: ~/.bashrc, ~/.local/bin and ~/.config are not proposed writable (only overlays, dropped at exit)"
+	has_line "$(cat "$out")" "; writes ~/.bashrc" "... ~/.bashrc is a comment"
+	run_in "$proj" -p "$out" -- sh -c 'echo pwned >>"$HOME/.bashrc"; echo x >"$HOME/.config/autostart/b.desktop"; true'
+	is "|" "$(cat "$TEST_TMP/home/.bashrc" 2>/dev/null)|$(ls "$TEST_TMP/home/.config/autostart" 2>/dev/null)" \
+		"... and with the profile, nothing reaches the host's rc file or autostart"
+
+	# -o DIR/FILE: the command swaps DIR for a link into entrun's own
+	# profile directory; learn writes into the directory it opened first.
+	mkdir -p "$proj/profiles" "$TEST_TMP/home/.config/entrun"
+	learn_in "$proj" -o profiles/swapped.ini -- sh -c "mv profiles profiles.old && ln -s \"$TEST_TMP/home/.config/entrun\" profiles && \"$PROBE\" ptrace-traceme"
+	absent "$TEST_TMP/home/.config/entrun/swapped.ini" "a directory swapped for a link is not followed"
+	like "$(cat "$proj/profiles.old/swapped.ini" 2>&1)" "entitlements = debug.ptrace" "... the profile is in the directory opened first"
+	rm -rf "$proj/profiles" "$proj/profiles.old"
+
+	# A level the user gave is kept: network.none stays closed under learn,
+	# and a connect past it is proposed in its place, not beside it.
+	if have_tools "learn keeps network.none" python3; then
+		learn_in "$proj" -o "$TEST_TMP/none-given.ini" -e network.none -- sh -c 'ls /sys/class/net; python3 -c "
+import socket
+try: socket.socket().connect((\"192.0.2.1\", 80))
+except OSError as e: print(e.errno)"'
+		is "lo|101" "$(tr '\n' '|' <<<"$OUT" | sed 's/|$//')" "-e network.none: learn lends no network (only lo, ENETUNREACH)"
+		is "entitlements = network.user|" "$(grant_lines "$TEST_TMP/none-given.ini")" \
+			"... the connect is proposed as network.user, replacing network.none"
+		has_line "$(cat "$TEST_TMP/none-given.ini")" "; given to entrun learn, replaced by a grant proposed below: network.none" \
+			"... which stays as a comment"
+		run_in "$proj" --explain -p "$TEST_TMP/none-given.ini"
+		is 0 "$RC" "... and the profile loads"
+	fi
+
+	# A long command stays within the line entrun reads.
+	learn_in "$proj" -o "$TEST_TMP/long.ini" -- sh -c "true $(printf 'x%.0s' $(seq 1 300))"
+	run_in "$proj" --explain -p "$TEST_TMP/long.ini"
+	is 0 "$RC" "a long command: the profile learn writes loads"
 }
 
 tap_main checks
