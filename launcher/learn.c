@@ -361,7 +361,7 @@ entrun_learn_render (const entrun_hints_t *h, const ent_catalogue_t *cat, const 
 
 /* ---- the run ---------------------------------------------------------------- */
 
-/* Can this user have a tap (network.admin)? */
+/* Can this user have a tap (network.user)? */
 static bool
 tun_usable (void)
 {

@@ -122,10 +122,10 @@ entrun_pid1_hints_receive (entrun_sandbox_t *sb, int pid1_end)
   return fd >= 0 || fd == -EPIPE || fd == -EAGAIN ? 0 : fd;
 }
 
-/* "Max locked memory  SOFT  HARD  bytes" of /proc/PID/limits, and VmLck,
- * VmSize of its status, in bytes; false if unreadable. */
+/* "Max locked memory  SOFT  HARD  bytes" of /proc/PID/limits, and VmSize
+ * of its status, in bytes; false if unreadable. */
 static bool
-read_memlock (pid_t pid, uint64_t *soft, uint64_t *hard, uint64_t *locked, uint64_t *size)
+read_memlock (pid_t pid, uint64_t *soft, uint64_t *hard, uint64_t *size)
 {
   char path[64], buf[4096];
   const char *line;
@@ -154,12 +154,10 @@ read_memlock (pid_t pid, uint64_t *soft, uint64_t *hard, uint64_t *locked, uint6
   if (n <= 0)
     return false;
   buf[n] = '\0';
-  *locked = *size = 0;
+  *size = 0;
   /* Line starts only: the name on the first line is the process's own. */
   for (line = buf; line; line = (line = strchr (line, '\n')) ? line + 1 : NULL)
-    if (strncmp (line, "VmLck:", 6) == 0)
-      *locked = strtoull (line + 6, NULL, 10) * 1024;
-    else if (strncmp (line, "VmSize:", 7) == 0)
+    if (strncmp (line, "VmSize:", 7) == 0)
       *size = strtoull (line + 7, NULL, 10) * 1024;
   return true;
 }
@@ -239,7 +237,7 @@ static bool
 watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
                const ent_policy_hint_t *h, char *detail, size_t size)
 {
-  uint64_t soft, hard, locked, size_now, want;
+  uint64_t soft, hard, size_now, want;
   const uint64_t page = 4096;
 
   /* The conditional watched hints are the socket calls'. */
@@ -248,7 +246,7 @@ watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
   /* Its limits are in its /proc files, which only the sandbox's own
    * /proc has (see tell_entrun). */
   if (sb->profile->fs.proc != ENT_PROC_FRESH
-      || !read_memlock ((pid_t)n->pid, &soft, &hard, &locked, &size_now))
+      || !read_memlock ((pid_t)n->pid, &soft, &hard, &size_now))
     return false;
   /* The limit of the grants given (learn's own add none). */
   if (sb->learn)
@@ -257,7 +255,6 @@ watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
    * kernel weighs the whole address space), an mlock of more than the
    * limit by itself (pages it finds locked already count once, so what is
    * locked elsewhere, VmLck, cannot be added to it). */
-  (void)locked;
   if (strcmp (h->syscall, "mlockall") == 0)
     want = (n->data.args[0] & MCL_CURRENT) ? size_now : 0;
   else
