@@ -109,7 +109,9 @@ entrun_filter_export (scmp_filter_ctx ctx, struct sock_fprog *prog, ent_error_t 
     return ent_error_set (err, errno, "seccomp: memfd_create: %s", strerror (errno));
   if ((ret = seccomp_export_bpf (ctx, fd)) < 0)
     return ent_error_set (err, -ret, "seccomp: export: %s", strerror (-ret));
-  if (fstat (fd, &st) < 0 || st.st_size == 0 || st.st_size % sizeof (struct sock_filter)
+  if (fstat (fd, &st) < 0)
+    return ent_error_set (err, errno, "seccomp: export: fstat: %s", strerror (errno));
+  if (st.st_size == 0 || st.st_size % sizeof (struct sock_filter)
       || st.st_size / sizeof (struct sock_filter) > BPF_MAXINSNS)
     return ent_error_set (err, EINVAL, "seccomp: exported filter has a bad size");
   buf = malloc (st.st_size);
@@ -637,15 +639,81 @@ same_rules (const ent_profile_t *p, const uint64_t *hints, const entrun_precompi
   return *hints == pre->hints;
 }
 
+/* The watched hints (bit per hint). */
+static uint64_t
+watched_hints (void)
+{
+  uint64_t mask = 0;
+
+  for (size_t i = 0; i < ent_policy_n_hints && i < 64; i++)
+    if (ent_policy_hints[i].kind == ENT_HINT_WATCHED)
+      mask |= UINT64_C (1) << i;
+  return mask;
+}
+
+/* @pre was compiled from @p's rules with more watched hints than @hints
+ * (those a profile's other grants make moot: network.user's connect, a
+ * capability's bind): copies of its programs with those calls' returns
+ * ALLOW again, as their rules are, into @f.  The same verdict for every
+ * call as compiling with @hints (the split of a watched call's values
+ * stays, every part of it allowing), without compiling.  0, or -ENOMEM. */
+static int
+unwatch (const entrun_precompiled_t *pre, uint64_t hints, entrun_filter_t *f)
+{
+  uint64_t moot = pre->hints & ~hints;
+  size_t bytes = pre->len * sizeof (struct sock_filter);
+  struct sock_filter *prog = malloc (bytes), *marked = malloc (bytes);
+  int hint;
+
+  if (prog == NULL || marked == NULL)
+    {
+      free (prog);
+      free (marked);
+      return -ENOMEM;
+    }
+  memcpy (prog, pre->prog, bytes);
+  memcpy (marked, pre->marked, bytes);
+  for (unsigned i = 0; i < pre->len; i++)
+    if (marked[i].code == (BPF_RET | BPF_K) && is_hint_return (marked[i].k, &hint)
+        && (moot & (UINT64_C (1) << hint)))
+      marked[i].k = prog[i].k = SECCOMP_RET_ALLOW;
+  f->prog = (struct sock_fprog){ .len = pre->len, .filter = prog };
+  f->marked = (struct sock_fprog){ .len = pre->len, .filter = marked };
+  f->precompiled = false;
+  if (!has_hint_return (&f->marked))
+    {
+      free (marked);
+      memset (&f->marked, 0, sizeof (f->marked));
+    }
+  return 0;
+}
+
 int
 entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t **err)
 {
-  uint64_t hints;
+  const entrun_precompiled_t *near = NULL;
+  uint64_t hints, watched = watched_hints ();
+  int ret;
 
   memset (f, 0, sizeof (*f));
   if (!p->seccomp.enabled)
     return 0;
   hints = entrun_filter_hints (p);
+  /* The same rules with more watched hints will do, unwatched (see
+   * unwatch), over compiling: one with as few more as can be.  Their
+   * numbers are their groups' first (hint_mark): the masks say so too. */
+  for (size_t i = 0; i < entrun_precompiled_count; i++)
+    {
+      const entrun_precompiled_t *pre = &entrun_precompiled[i];
+      uint64_t hints_pre = pre->hints;
+      if (pre->marked == NULL || (hints & ~hints_pre) != 0 || ((hints_pre & ~hints) & ~watched) != 0
+          || !same_rules (p, &hints_pre, pre))
+        continue;
+      if (near == NULL
+          || __builtin_popcountll (hints_pre & ~hints)
+                 < __builtin_popcountll (near->hints & ~hints))
+        near = pre;
+    }
   for (size_t i = 0; i < entrun_precompiled_count; i++)
     if (same_rules (p, &hints, &entrun_precompiled[i]))
       {
@@ -663,8 +731,18 @@ entrun_filter_prepare (const ent_profile_t *p, entrun_filter_t *f, ent_error_t *
          * asked then. */
         return 0;
       }
+  if (near && near->hints != hints)
+    {
+      f->default_errno = p->seccomp.default_errno;
+      if (unwatch (near, hints, f) < 0)
+        return ent_error_set (err, ENOMEM, "out of memory");
+      verbose ("seccomp: using the filter precompiled for these rules, fewer calls watched");
+      return 0;
+    }
   verbose ("seccomp: compiling the filter");
-  return entrun_filter_compile_with (p, hints, f, err);
+  ret = entrun_filter_compile_with (p, hints, f, err);
+  f->compiled = true;
+  return ret;
 }
 
 int

@@ -51,6 +51,7 @@ typedef struct entrun_filter
   uint64_t pass;            /* the hints (by number) pid 1 lets through as
                                watched ones: the observed (learn) */
   bool precompiled;         /* the programs point into .rodata: do not free */
+  bool compiled;            /* entrun_filter_prepare had to compile them */
 } entrun_filter_t;
 
 /* The hints that apply to @p on this host, bit i for ent_policy_hints[i]

@@ -88,6 +88,19 @@ excluded() {
 	read:*:*:signalfd)
 		WHY="a supervisor waiting for signals: a failed read is retried"
 		;;
+	getrlimit:0:8)
+		WHY="RLIMIT_MEMLOCK's soft and hard limits compared, to decide whether mlock calls are"
+		WHY+=" watched for a denial hint: failing, they are not"
+		;;
+	open:0.1:/proc/sys/net/ipv4/ip_unprivileged_port_start | read:0.1:*:/proc/sys/net/ipv4/ip_unprivileged_port_start)
+		WHY="the first unprivileged port, only to word a bind's denial hint (1024 when unread)"
+		;;
+	open:0.1:/proc)
+		WHY="pid 1's count of the sandbox's processes, only for resources.pids' hint"
+		;;
+	stat:0:*/sh | access:0:*/sh)
+		WHY="the command looked for in PATH, only for its file capabilities' hint"
+		;;
 	SYS_seccomp:0.1:0x3)
 		WHY="pid 1 asks the size of a seccomp notification: without it, no denial hint,"
 		WHY+=" and the filter answers every call itself, as it would with none"

@@ -170,6 +170,58 @@ START_TEST (embedded_filters_are_current)
 }
 END_TEST
 
+/* Grants whose rules are an embedded filter's but whose other grants make
+ * some watched calls moot (network.user's connect, network.host's,
+ * security.admin's capabilities): entrun_filter_prepare takes the
+ * embedded filter and unwatches them, rather than compiling for 30 ms,
+ * and every call gets the same verdict, and goes to pid 1 or not, as with
+ * the filter compiled for the profile. */
+START_TEST (precompiled_serves_moot_watches)
+{
+  static const char *const sets[][3] = {
+    { "network.user", NULL },
+    { "network.host", NULL },
+    { "security.admin", "network.host" },
+    { "security.view", "network.user" },
+    { "network.proxy=http://127.0.0.1:1", NULL },
+  };
+  static const uint64_t args[] = { 0, 1, 16, 28, 0x10000000, 0x40000, 0xffffffff };
+  ent_catalogue_t *cat = ent_catalogue_new_default ();
+
+  for (size_t s = 0; s < sizeof (sets) / sizeof (sets[0]); s++)
+    {
+      ent_manager_t *m = ent_manager_new (NULL, cat, NULL);
+      entrun_filter_t pre, comp;
+      ent_error_t *err = NULL;
+      const ent_profile_t *p;
+      for (size_t g = 0; g < 3 && sets[s][g]; g++)
+        ck_assert_int_eq (
+            ent_manager_add_request (m, cat, sets[s][g], "test", ENT_PRECEDENCE_CLI, &err), 0);
+      p = ent_manager_profile (m);
+      ck_assert_int_eq (entrun_filter_prepare (p, &pre, &err), 0);
+      ck_assert_msg (!pre.compiled, "%s %s: compiled", sets[s][0], sets[s][1] ? sets[s][1] : "");
+      ck_assert_int_eq (entrun_filter_compile (p, &comp, &err), 0);
+      for (uint32_t nr = 0; nr < 470; nr++)
+        for (size_t a = 0; a < sizeof (args) / sizeof (args[0]); a++)
+          {
+            struct seccomp_data d
+                = { .nr = (int)nr, .arch = 0xc000003e, .args = { args[a], 0, args[a] } };
+            int h1, h2;
+            uint32_t v1 = entrun_filter_judge (&pre, &d, &h1),
+                     v2 = entrun_filter_judge (&comp, &d, &h2);
+            uint32_t l1 = entrun_bpf_run (&pre.prog, &d), l2 = entrun_bpf_run (&comp.prog, &d);
+            if (v1 != v2 || (h1 >= 0) != (h2 >= 0) || l1 != l2)
+              ck_abort_msg ("%s: nr %u a %#llx: %#x/%d/%#x against %#x/%d/%#x", sets[s][0], nr,
+                            (unsigned long long)args[a], v1, h1, l1, v2, h2, l2);
+          }
+      entrun_filter_clear (&pre);
+      entrun_filter_clear (&comp);
+      ent_manager_free (m);
+    }
+  ent_catalogue_free (cat);
+}
+END_TEST
+
 /* pid 1's own filter (launcher/pid1-filter.c): what it does once the
  * payload runs passes; a way out does not. */
 static void
@@ -254,6 +306,7 @@ main (void)
   tcase_add_test (tc, running_helper_is_confined);
   tcase_add_test (tc, starting_helper_may_bind);
   tcase_add_test (tc, embedded_filters_are_current);
+  tcase_add_test (tc, precompiled_serves_moot_watches);
   tcase_add_test (tc, pid1_is_confined);
   tcase_add_test (tc, pid1_embedded_filter_is_current);
   suite_add_tcase (s, tc);
