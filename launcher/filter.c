@@ -497,12 +497,11 @@ entrun_filter_drop_hints (entrun_filter_t *f)
     return 0;
   if (unmark (&f->marked, false, f->default_errno, f->pass, &plain) < 0)
     return -ENOMEM;
+  if (!f->precompiled || f->own_prog)
+    free (f->prog.filter);
   if (!f->precompiled)
-    {
-      free (f->prog.filter);
-      free (f->marked.filter);
-    }
-  f->precompiled = false;
+    free (f->marked.filter);
+  f->precompiled = f->own_prog = false;
   f->prog = plain;
   memset (&f->marked, 0, sizeof (f->marked));
   return 0;
@@ -598,7 +597,12 @@ entrun_filter_judge (const entrun_filter_t *f, const struct seccomp_data *d, int
   uint32_t v = entrun_bpf_run (f->marked.len ? &f->marked : &f->prog, d);
 
   *hint = -1;
-  if (f->marked.len && is_hint_return (v, hint))
+  if (f->marked.len && is_hint_return (v, hint) && (f->moot & (UINT64_C (1) << *hint)))
+    {
+      *hint = -1;
+      return SECCOMP_RET_ALLOW;
+    }
+  if (f->marked.len && *hint >= 0)
     return hint_verdict (*hint, f->default_errno, f->pass);
   return v;
 }
@@ -653,38 +657,34 @@ watched_hints (void)
 
 /* @pre was compiled from @p's rules with more watched hints than @hints
  * (those a profile's other grants make moot: network.user's connect, a
- * capability's bind): copies of its programs with those calls' returns
- * ALLOW again, as their rules are, into @f.  The same verdict for every
- * call as compiling with @hints (the split of a watched call's values
- * stays, every part of it allowing), without compiling.  0, or -ENOMEM. */
+ * capability's bind): a copy of its loaded program with those calls'
+ * returns ALLOW again, as their rules are, into @f, and its marked one as
+ * it is, the moot hints let through unsaid (entrun_filter_judge).  The
+ * same verdict for every call as compiling with @hints (the split of a
+ * watched call's values stays, every part of it allowing), without
+ * compiling, and without reading the marked program: its pages are
+ * touched only when pid 1 is asked.  0, or -ENOMEM. */
 static int
 unwatch (const entrun_precompiled_t *pre, uint64_t hints, entrun_filter_t *f)
 {
-  uint64_t moot = pre->hints & ~hints;
   size_t bytes = pre->len * sizeof (struct sock_filter);
-  struct sock_filter *prog = malloc (bytes), *marked = malloc (bytes);
-  int hint;
+  struct sock_filter *prog = malloc (bytes);
+  bool any = false;
 
-  if (prog == NULL || marked == NULL)
-    {
-      free (prog);
-      free (marked);
-      return -ENOMEM;
-    }
+  if (prog == NULL)
+    return -ENOMEM;
   memcpy (prog, pre->prog, bytes);
-  memcpy (marked, pre->marked, bytes);
-  for (unsigned i = 0; i < pre->len; i++)
-    if (marked[i].code == (BPF_RET | BPF_K) && is_hint_return (marked[i].k, &hint)
-        && (moot & (UINT64_C (1) << hint)))
-      marked[i].k = prog[i].k = SECCOMP_RET_ALLOW;
+  f->moot = pre->hints & ~hints;
+  for (unsigned i = 0; i < pre->n_hint_at; i++)
+    if (f->moot & (UINT64_C (1) << pre->hint_mark[i]))
+      prog[pre->hint_at[i]].k = SECCOMP_RET_ALLOW;
+    else
+      any = true;
   f->prog = (struct sock_fprog){ .len = pre->len, .filter = prog };
-  f->marked = (struct sock_fprog){ .len = pre->len, .filter = marked };
-  f->precompiled = false;
-  if (!has_hint_return (&f->marked))
-    {
-      free (marked);
-      memset (&f->marked, 0, sizeof (f->marked));
-    }
+  f->own_prog = true;
+  f->precompiled = true;
+  if (any)
+    f->marked = (struct sock_fprog){ .len = pre->len, .filter = (struct sock_filter *)pre->marked };
   return 0;
 }
 
@@ -776,11 +776,10 @@ entrun_filter_load (entrun_filter_t *f, int *listener)
 void
 entrun_filter_clear (entrun_filter_t *f)
 {
+  if (!f->precompiled || f->own_prog)
+    free (f->prog.filter);
   if (!f->precompiled)
-    {
-      free (f->prog.filter);
-      free (f->marked.filter);
-    }
+    free (f->marked.filter);
   memset (f, 0, sizeof (*f));
 }
 

@@ -50,7 +50,10 @@ typedef struct entrun_filter
   int default_errno;        /* what a denied hint's call gets */
   uint64_t pass;            /* the hints (by number) pid 1 lets through as
                                watched ones: the observed (learn) */
+  uint64_t moot;            /* watched hints (by number) the marked program
+                               still hands over, to be let through unsaid */
   bool precompiled;         /* the programs point into .rodata: do not free */
+  bool own_prog;            /* ... but @prog, a copy (see unwatch) */
   bool compiled;            /* entrun_filter_prepare had to compile them */
 } entrun_filter_t;
 
@@ -143,6 +146,11 @@ typedef struct entrun_precompiled
   const struct sock_filter *prog;
   const struct sock_filter *marked; /* NULL without hints */
   unsigned short len;
+  /* Where the hints' returns are, and each one's number: to unwatch some
+   * (see entrun_filter_prepare) without reading @marked. */
+  const unsigned short *hint_at;
+  const unsigned char *hint_mark;
+  unsigned short n_hint_at;
 } entrun_precompiled_t;
 
 extern const entrun_precompiled_t entrun_precompiled[];

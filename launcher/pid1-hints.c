@@ -52,7 +52,8 @@ static union
 } notif;
 
 /* The first port the sandbox's network namespace lets anyone bind
- * (net.ipv4.ip_unprivileged_port_start), read while /proc is ours. */
+ * (net.ipv4.ip_unprivileged_port_start; pid 1's filter lets it read
+ * /proc). */
 static int
 unprivileged_port_start (void)
 {
@@ -75,7 +76,8 @@ entrun_pid1_hints_prepare (entrun_sandbox_t *sb, int *pid1_end)
   sb->listener = -1;
   if (sb->filter.marked.len == 0)
     return;
-  sb->low_ports = unprivileged_port_start ();
+  /* Read at the first bind to word (socket_call_fails). */
+  sb->low_ports = -1;
   if (sb->learn)
     {
       struct rlimit rl;
@@ -206,8 +208,8 @@ read_inet_address (const struct seccomp_notif *n, unsigned *port, char *addr, si
  * route); bind(2) to a port below ip_unprivileged_port_start without
  * CAP_NET_BIND_SERVICE: it refuses that too.  Says which in @detail. */
 static bool
-socket_call_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
-                   const ent_policy_hint_t *h, char *detail, size_t size)
+socket_call_fails (entrun_sandbox_t *sb, const struct seccomp_notif *n, const ent_policy_hint_t *h,
+                   char *detail, size_t size)
 {
   char addr[INET6_ADDRSTRLEN];
   unsigned port;
@@ -217,6 +219,8 @@ socket_call_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
     return false;
   if (strcmp (h->syscall, "bind") == 0)
     {
+      if (sb->low_ports < 0)
+        sb->low_ports = unprivileged_port_start ();
       if (port == 0 || port >= (unsigned)sb->low_ports)
         return false;
       snprintf (detail, size, "to port %u", port);
@@ -234,8 +238,8 @@ socket_call_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
  * RLIMIT_MEMLOCK, which security.memory-lock raises to its hard limit;
  * the socket calls: see socket_call_fails. */
 static bool
-watched_fails (const entrun_sandbox_t *sb, const struct seccomp_notif *n,
-               const ent_policy_hint_t *h, char *detail, size_t size)
+watched_fails (entrun_sandbox_t *sb, const struct seccomp_notif *n, const ent_policy_hint_t *h,
+               char *detail, size_t size)
 {
   uint64_t soft, hard, size_now, want;
   const uint64_t page = 4096;

@@ -18,7 +18,8 @@
 #include "seccomp-policy.h"
 
 /* Placeholders so filter.c links into this generator. */
-const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, 0, NULL, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[]
+    = { { 0, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 const entrun_prog_t entrun_nethelper_precompiled[2] = { { NULL, 0 }, { NULL, 0 } };
 const entrun_prog_t entrun_pid1_precompiled = { NULL, 0 };
@@ -62,6 +63,45 @@ emit_compiled (FILE *out, const char *name, size_t idx, int ret, struct sock_fpr
   *len = prog->len;
   free (prog->filter);
   return true;
+}
+
+/* A hint's return in a marked program (see filter.h): its number in
+ * *@mark. */
+static bool
+hint_return (const struct sock_filter *f, unsigned *mark)
+{
+  if (f->code != (BPF_RET | BPF_K) || (f->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
+    return false;
+  *mark = f->k & SECCOMP_RET_DATA;
+  return true;
+}
+
+static unsigned
+hint_returns (const struct sock_fprog *marked)
+{
+  unsigned n = 0, mark;
+
+  for (unsigned i = 0; i < marked->len; i++)
+    n += hint_return (&marked->filter[i], &mark);
+  return n;
+}
+
+/* Where @marked's hint returns are, and their numbers, as hint_at_IDX
+ * and hint_mark_IDX. */
+static void
+emit_hint_returns (FILE *out, size_t idx, const struct sock_fprog *marked)
+{
+  unsigned mark;
+
+  fprintf (out, "static const unsigned short hint_at_%zu[] = {", idx);
+  for (unsigned i = 0; i < marked->len; i++)
+    if (hint_return (&marked->filter[i], &mark))
+      fprintf (out, " %u,", i);
+  fprintf (out, " 0 };\nstatic const unsigned char hint_mark_%zu[] = {", idx);
+  for (unsigned i = 0; i < marked->len; i++)
+    if (hint_return (&marked->filter[i], &mark))
+      fprintf (out, " %u,", mark);
+  fputs (" 0 };\n", out);
 }
 
 static void
@@ -149,7 +189,10 @@ main (void)
             }
           emit_prog (out, "filter", n, &entries[n].filter.prog);
           if (entries[n].filter.marked.len)
-            emit_prog (out, "marked", n, &entries[n].filter.marked);
+            {
+              emit_prog (out, "marked", n, &entries[n].filter.marked);
+              emit_hint_returns (out, n, &entries[n].filter.marked);
+            }
           n++;
         }
       for (size_t r = 0; r < p->seccomp.n_rules; r++)
@@ -170,14 +213,19 @@ main (void)
   for (size_t e = 0; e < n; e++)
     {
       size_t i = entries[e].set;
-      char marked[32] = "NULL";
+      char marked[32] = "NULL", at[32] = "NULL", mark[32] = "NULL";
       if (entries[e].filter.marked.len)
-        snprintf (marked, sizeof (marked), "marked_%zu", e);
+        {
+          snprintf (marked, sizeof (marked), "marked_%zu", e);
+          snprintf (at, sizeof (at), "hint_at_%zu", e);
+          snprintf (mark, sizeof (mark), "hint_mark_%zu", e);
+        }
       fprintf (out,
                "  { %d, %d, rules_%zu, %zu, args_%zu, UINT64_C (0x%" PRIx64
-               "), filter_%zu, %s, %u },\n",
+               "), filter_%zu, %s, %u, %s, %s, %u },\n",
                default_errno[i], unknown_errno[i], i, n_rules[i], i, entries[e].hints, e, marked,
-               entries[e].filter.prog.len);
+               entries[e].filter.prog.len, at, mark,
+               entries[e].filter.marked.len ? hint_returns (&entries[e].filter.marked) : 0);
       entrun_filter_clear (&entries[e].filter);
     }
   fprintf (out, "};\n\nconst size_t entrun_precompiled_count = %zu;\n", n);

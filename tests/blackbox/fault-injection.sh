@@ -92,9 +92,6 @@ excluded() {
 		WHY="RLIMIT_MEMLOCK's soft and hard limits compared, to decide whether mlock calls are"
 		WHY+=" watched for a denial hint: failing, they are not"
 		;;
-	open:0.1:/proc/sys/net/ipv4/ip_unprivileged_port_start | read:0.1:*:/proc/sys/net/ipv4/ip_unprivileged_port_start)
-		WHY="the first unprivileged port, only to word a bind's denial hint (1024 when unread)"
-		;;
 	open:0.1:/proc)
 		WHY="pid 1's count of the sandbox's processes, only for resources.pids' hint"
 		;;

@@ -24,7 +24,8 @@
 #include "syscall-abi.h"
 
 /* filter.c links against the precompiled table; these tests compile. */
-const entrun_precompiled_t entrun_precompiled[] = { { 0, 0, NULL, 0, NULL, 0, NULL, NULL, 0 } };
+const entrun_precompiled_t entrun_precompiled[]
+    = { { 0, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL, NULL, 0 } };
 const size_t entrun_precompiled_count = 0;
 
 #define N(a) (sizeof (a) / sizeof ((a)[0]))
