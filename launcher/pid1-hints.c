@@ -381,7 +381,7 @@ entrun_pid1_pids_prepare (entrun_sandbox_t *sb)
   /* The sandbox's own /proc lists its processes alone; the host's (under
    * host.processes.view) would not. */
   if (p->resources.pids <= 0 || p->resources.backend == ENT_RES_CGROUP
-      || p->fs.proc != ENT_PROC_FRESH)
+      || p->fs.proc != ENT_PROC_FRESH || sb->host_root)
     return;
   sb->pids_proc = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (sb->pids_proc >= 0)
@@ -427,11 +427,9 @@ entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now)
   sb->pids_next = now + ENTRUN_PIDS_LOOK_MS;
   count = count_processes (sb->pids_proc);
   /* RLIMIT_NPROC counts threads too: at the limit, or a process short of
-   * it as they come and go, the next fork fails.  Well
-   * past it, the limit does not hold (the host's root is exempt): no
-   * fork failed for it. */
-  if (count < 0 || count < sb->profile->resources.pids - 1
-      || count > sb->profile->resources.pids + 1)
+   * it as they come and go, the next fork fails.  (The host's root, whom
+   * it does not hold, is not watched: see entrun_pid1_pids_prepare.) */
+  if (count < 0 || count < sb->profile->resources.pids - 1)
     return;
   r.value = count > INT32_MAX ? INT32_MAX : (int32_t)count;
   if (write (sb->status_fd, &r, sizeof (r)) != (ssize_t)sizeof (r))

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +426,9 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
       if (si.ssi_signo != SIGCHLD)
         forward_signal (sb, payload, (int)si.ssi_signo, (pid_t)si.ssi_pid, si.ssi_code);
     }
+  /* One last count of what is left, which a busy sandbox may have kept
+   * pid 1 from doing on time (a fork bomb starves it). */
+  entrun_pid1_pids_look (sb, INT64_MAX);
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace
    * kill(-1) reaches all of it, and every orphan is our child to reap. */

@@ -1048,7 +1048,8 @@ entrun_run_learning (const ent_profile_t *p, const entrun_cli_t *cli, char *cons
                           .n_keep_fds = cli->n_keep_fds,
                           .hint_sock = -1,
                           .listener = -1,
-                          .learn_upper = -1 };
+                          .learn_upper = -1,
+                          .host_root = getuid () == 0 };
   entrun_hints_t own_hints, *hintsp = learn ? learn->hints : &own_hints;
   int sync_pipe[2], status_pipe[2], list_pipe[2], net_pair[2];
   cleanup_free char *cgroup = NULL;

@@ -69,6 +69,8 @@ typedef struct entrun_sandbox
   int listener;        /* pid 1's copy of the listener, -1 without one */
   uint64_t hints_told; /* pid 1: the hints entrun heard of, bit per hint */
   int low_ports;       /* pid 1: ip_unprivileged_port_start inside */
+  bool host_root;      /* entrun runs as the host's root, whom RLIMIT_NPROC
+                          does not hold */
   int pids_proc;       /* pid 1: the sandbox's /proc, to count its processes
                           (see entrun_pid1_pids_look); -1 */
   int64_t pids_next;   /* pid 1: now_ms() of the next count, -1: none */

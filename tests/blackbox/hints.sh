@@ -218,7 +218,7 @@ else:
 	sbx -e resources.pids=10 -- sh -c 'for i in 1 2 3 4 5 6; do sleep 1.2 & done; wait'
 	unlike "$ERR" "resources.pids" "8 processes under resources.pids=10, every fork passing: no hint"
 	if have_tools "a memory hog" python3; then
-		ENTRUN_TEST_TIMEOUT=20 sbx -e resources.memory=64M -- python3 -c 'import time; x = b"x" * (256 << 20); time.sleep(10)'
+		ENTRUN_TEST_TIMEOUT=20 alone sbx -e resources.memory=64M -- python3 -c 'import time; x = b"x" * (256 << 20); time.sleep(10)'
 		is 137 "$RC" "a memory hog past resources.memory=64M is killed"
 		like "$ERR" "resources.memory=64M: the sandbox held more and was killed" "... and entrun names the limit"
 	fi
@@ -245,7 +245,7 @@ else:
 	# A flood of denied calls: every one answered EPERM, one hint, the
 	# sandbox ends on time, and a hint costs pid 1 no memory per call.
 	t0=$(date +%s%N)
-	ENTRUN_TEST_TIMEOUT=60 sbx -- "$PROBE" ptrace-as flood 100000
+	ENTRUN_TEST_TIMEOUT=60 alone sbx -- "$PROBE" ptrace-as flood 100000
 	t1=$(date +%s%N)
 	is "ptrace-as: errno EPERM" "$OUT" "100000 denied calls in a row all get EPERM"
 	is 1 "$(hints | wc -l)" "... and entrun says so once"

@@ -128,9 +128,14 @@ fork_bomb_checks() {
 	done
 	took=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
 	wait_bounded "$pid" 20
-	like "$(cat "$TEST_TMP/bomb.out")" \
+	like "$(head -1 "$TEST_TMP/bomb.out")" \
 		'^fork-bomb: ok (40[0-9][0-9]|[1-3][0-9]{3}) processes, then fork: EAGAIN$' \
 		"the default sandbox stops a fork bomb at its process limit"
+	# Whether entrun names the limit too depends on pid 1 getting the CPU
+	# to count while 4096 processes spin: a hint, at best (hints.sh checks
+	# it with a bomb of 32).
+	like "$(sed -n '2,$p' "$TEST_TMP/bomb.out")" '^(entrun: resources\.pids=4096: the sandbox reached it.*)?$' \
+		"... and entrun says nothing else (at most that the limit was reached)"
 	if [ "$took" -lt 2000 ]; then ok "... while the host stays responsive (median ${took} ms of ${times[*]})"; else
 		not_ok "... while the host stays responsive" "a process outside took ${times[*]} ms (median $took)"
 	fi
