@@ -417,12 +417,12 @@ count_processes (int fd)
 }
 
 void
-entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now)
+entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now, bool final)
 {
   entrun_report_t r = { .kind = ENTRUN_REPORT_PIDS };
   int64_t count;
 
-  if (sb->pids_proc < 0 || now < sb->pids_next)
+  if (sb->pids_proc < 0 || (!final && now < sb->pids_next))
     return;
   sb->pids_next = now + ENTRUN_PIDS_LOOK_MS;
   count = count_processes (sb->pids_proc);

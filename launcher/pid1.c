@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,7 +399,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
         }
       if (flags == 0)
         flags = watch_memory (w, now);
-      entrun_pid1_pids_look (sb, now);
+      entrun_pid1_pids_look (sb, now, false);
       if (poll (pfd, 4, flags ? -1 : poll_timeout (sb, deadline, w)) < 0)
         {
           /* EINTR, or the kernel short of memory: the command runs, so
@@ -428,7 +427,7 @@ supervise_payload (entrun_sandbox_t *sb, pid_t payload, int sfd, int64_t deadlin
     }
   /* One last count of what is left, which a busy sandbox may have kept
    * pid 1 from doing on time (a fork bomb starves it). */
-  entrun_pid1_pids_look (sb, INT64_MAX);
+  entrun_pid1_pids_look (sb, now_ms (), true);
   /* End what the payload left behind before reporting, so that nothing of
    * the sandbox is alive once entrun returns.  In our own PID namespace
    * kill(-1) reaches all of it, and every orphan is our child to reap. */

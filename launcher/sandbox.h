@@ -118,10 +118,10 @@ void entrun_pid1_hints_serve (entrun_sandbox_t *sb);
  * refused: pid 1 counts the sandbox's processes every
  * ENTRUN_PIDS_LOOK_MS, and tells entrun once it finds them at the limit.
  * prepare opens the sandbox's /proc where that is wanted (while pid 1
- * may); look counts when sb->pids_next has come. */
+ * may); look counts when sb->pids_next has come, or at once (@final). */
 #define ENTRUN_PIDS_LOOK_MS 500
 void entrun_pid1_pids_prepare (entrun_sandbox_t *sb);
-void entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now);
+void entrun_pid1_pids_look (entrun_sandbox_t *sb, int64_t now, bool final);
 
 /* entrun learn: once the payload is gone, tell entrun what the command
  * wrote in the home (the overlay's upper layer): at most 64 paths. */

@@ -134,7 +134,8 @@ check_accepted (const entrun_cli_t *cli, char *const *argv, int argc)
 {
   if (cli->argv < argv + 1 || cli->argc < 0 || cli->argv + cli->argc != argv + argc)
     abort ();
-  if (cli->json && !cli->explain)
+  /* --json: with --explain, or with a command (its denial hints). */
+  if (cli->json && !cli->explain && cli->argc == 0)
     abort ();
   if (cli->argc == 0 && !(cli->explain || cli->list || cli->help || cli->version || cli->doctor))
     abort ();
