@@ -32,6 +32,11 @@
 
 #define TMPFILE_BIT 020000000
 
+/* Linux 6.7's, which older headers lack (see pid1-hints.c). */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW (4, __u64)
+#endif
+
 /* Everything else fails with EPERM; another ABI (int 0x80, x32) kills. */
 static int
 build_ctx (const void *arg, scmp_filter_ctx *out)
@@ -86,6 +91,7 @@ build_ctx (const void *arg, scmp_filter_ctx *out)
     SECCOMP_IOCTL_NOTIF_RECV,
     SECCOMP_IOCTL_NOTIF_SEND,
     SECCOMP_IOCTL_NOTIF_ID_VALID,
+    SECCOMP_IOCTL_NOTIF_SET_FLAGS,
   };
   scmp_filter_ctx ctx = NULL;
   int ret = entrun_own_filter_init (allowed, N_ELEMENTS (allowed), &ctx);

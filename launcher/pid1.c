@@ -655,13 +655,14 @@ entrun_pid1 (entrun_sandbox_t *sb)
         close (sb->learn_upper);
       entrun_payload (sb, self);
     }
+  /* Confined first: the command runs already, and may look at us. */
+  confine_self (payload);
   if ((ret = entrun_pid1_hints_receive (sb, hint_end)) < 0)
     {
       kill (payload, SIGKILL);
       errno = -ret;
       die_errno ("pid 1: receiving the seccomp listener");
     }
-  confine_self (payload);
   /* The payload runs (or gave up before its execve: the network never came
    * up).  With a UDP publish, pid 1 makes the relay's sockets for as long
    * as the sandbox runs (see serve_network). */
