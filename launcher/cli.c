@@ -441,7 +441,9 @@ parse_trust (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
 int
 entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
 {
-  int c, ret;
+  cleanup_free char **opts = NULL;
+  char **opts_argv;
+  int c, ret, skipped = 0;
 
   memset (cli, 0, sizeof (*cli));
   cli->verbosity = 1;
@@ -459,13 +461,16 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
                                                 : parse_sub (argc, argv, cli, err);
       if (used < 0)
         return used;
-      /* The options after it, as for a run: argv[0] stands in for the
-       * words consumed. */
-      argv[used - 1] = argv[0];
-      argc -= used - 1;
-      argv += used - 1;
+      /* The options after it, as for a run: a vector of their own, with
+       * argv[0] in front (the caller's stays as it is). */
+      skipped = used - 1;
+      if ((opts = calloc ((size_t)(argc - skipped + 1), sizeof (*opts))) == NULL)
+        return ent_error_set (err, ENOMEM, "out of memory");
+      opts[0] = argv[0];
+      memcpy (opts + 1, argv + used, (size_t)(argc - used) * sizeof (*opts));
     }
-  while ((c = getopt_long (argc, argv,
+  opts_argv = opts ? opts : argv;
+  while ((c = getopt_long (argc - skipped, opts_argv,
                            cli->sub == ENTRUN_SUB_OCI_APPLY ? "+:e:o:vqh"
                            : cli->sub == ENTRUN_SUB_LEARN   ? "+:e:p:C:o:vqhV"
                                                             : "+:e:p:C:vqhV",
@@ -473,14 +478,15 @@ entrun_cli_parse (int argc, char **argv, entrun_cli_t *cli, ent_error_t **err)
          != -1)
     {
       if (c == '?' || c == ':')
-        return bad_option (argv, c, err);
+        return bad_option (opts_argv, c, err);
       if ((ret = handle_option (cli, c, optarg, err)) < 0)
         return ret;
     }
-  cli->argv = argv + optind;
-  cli->argc = argc - optind;
+  cli->argv = argv + skipped + optind;
+  cli->argc = argc - skipped - optind;
   /* `entrun -v trust`: the subcommand after -v or -q (not after --). */
-  if (cli->argc > 0 && strcmp (cli->argv[0], "trust") == 0 && strcmp (argv[optind - 1], "--") != 0)
+  if (cli->argc > 0 && strcmp (cli->argv[0], "trust") == 0
+      && strcmp (opts_argv[optind - 1], "--") != 0)
     {
       int verbosity = cli->verbosity;
       if (cli->n_ents || cli->n_profiles || cli->explain || cli->list || cli->doctor || cli->chdir
