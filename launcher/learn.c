@@ -161,6 +161,17 @@ find_proposal (proposals_t *ps, const char *grant)
   return NULL;
 }
 
+/* Each proposal of @ps, its reasons above a "@key = GRANT" line. */
+static void
+put_proposals (FILE *f, const proposals_t *ps, const char *key)
+{
+  for (size_t i = 0; i < ps->n; i++)
+    {
+      put_reasons (f, &ps->v[i]);
+      fprintf (f, "%s = %s\n", key, ps->v[i].grant);
+    }
+}
+
 static void
 propose_hints (proposals_t *ps, const entrun_hints_t *h)
 {
@@ -321,27 +332,15 @@ entrun_learn_render (const entrun_hints_t *h, const ent_catalogue_t *cat, const 
       put_comment_text (f, given[i]);
       fputc ('\n', f);
     }
-  for (size_t i = 0; i < ps.n; i++)
-    {
-      put_reasons (f, &ps.v[i]);
-      fprintf (f, "entitlements = %s\n", ps.v[i].grant);
-    }
+  put_proposals (f, &ps, "entitlements");
   if (rw.n || overlay.n || odd.n)
     fputs ("\n[filesystem]\n", f);
-  for (size_t i = 0; i < rw.n; i++)
-    {
-      put_reasons (f, &rw.v[i]);
-      fprintf (f, "rw = %s\n", rw.v[i].grant);
-    }
+  put_proposals (f, &rw, "rw");
   if (overlay.n)
     fputs ("; Writes that work inside and are dropped at the end (rw would keep them: a\n"
            "; tool's state or settings, which may run later):\n",
            f);
-  for (size_t i = 0; i < overlay.n; i++)
-    {
-      put_reasons (f, &overlay.v[i]);
-      fprintf (f, "overlay = %s\n", overlay.v[i].grant);
-    }
+  put_proposals (f, &overlay, "overlay");
   if (odd.n)
     {
       fputs ("; Not proposed: files of the home itself (~/.bashrc runs later), ~/.local's\n"
